@@ -1,0 +1,141 @@
+/**
+ * npm run bench — prints speed and memory figures (never asserts them).
+ *
+ * Writes a synthetic 2,000,000-packet capture (about 10,000 TCP connections with handshakes,
+ * data and teardowns) in three forms — classic pcap (µs), classic pcap (ns) and pcapng — under
+ * .bench/, then measures, each in a fresh process:
+ *   - read + decode through each path (pcap-parser, nanosecond pcap, pcapng),
+ *   - `capture-lens print` to /dev/null,
+ *   - `tcpdump -nn -r` on the same files, when tcpdump is installed (TZ=UTC).
+ * BENCH_PACKETS overrides the packet count (e.g. for a quick run).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { conversations } from '../src/core/synth/conversations';
+import { pcapHeader, pcapRecord, pcapngEPB, pcapngIDB, pcapngSHB } from '../src/core/synth/writers';
+import { decodeRecord, DecodedPacket } from '../src/core/decode/index';
+import { readCaptureFile } from '../src/node/captureFile';
+
+const ROOT = path.resolve(__dirname, '..');
+const DIR = path.join(ROOT, ".bench");
+const PACKETS = Number(process.env.BENCH_PACKETS ?? 2_000_000);
+const CONNECTIONS = Math.max(1, Math.round(PACKETS / 200));
+
+interface Files {
+  pcap: string;
+  nano: string;
+  pcapng: string;
+}
+
+/** Write the three capture files (skipped when they exist with the same packet count). */
+function generate(): Files {
+  fs.mkdirSync(DIR, { recursive: true });
+  const base = path.join(DIR, `synth-${PACKETS}`);
+  const files: Files = { pcap: base + '.pcap', nano: base + '-ns.pcap', pcapng: base + '.pcapng' };
+  if (Object.values(files).every((f) => fs.existsSync(f))) return files;
+  const t0 = Date.now();
+  const fds = { pcap: fs.openSync(files.pcap, 'w'), nano: fs.openSync(files.nano, 'w'), pcapng: fs.openSync(files.pcapng, 'w') };
+  const bufs: Record<keyof Files, Uint8Array[]> = { pcap: [], nano: [], pcapng: [] };
+  const sizes: Record<keyof Files, number> = { pcap: 0, nano: 0, pcapng: 0 };
+  const put = (k: keyof Files, b: Uint8Array) => {
+    bufs[k].push(b);
+    sizes[k] += b.length;
+    if (sizes[k] > 1 << 22) flush(k);
+  };
+  const flush = (k: keyof Files) => {
+    fs.writeSync(fds[k], Buffer.concat(bufs[k]));
+    bufs[k] = [];
+    sizes[k] = 0;
+  };
+  put('pcap', pcapHeader(1, false));
+  put('nano', pcapHeader(1, true));
+  put('pcapng', pcapngSHB());
+  put('pcapng', pcapngIDB(1, 262144, 9, 'eth0'));
+  let n = 0;
+  for (const p of conversations({ connections: CONNECTIONS, packets: PACKETS, concurrency: 200, seed: 7 })) {
+    if (n++ >= PACKETS) break;
+    put('pcap', pcapRecord(p.tsSec, Math.floor(p.tsNsec / 1000), p.frame));
+    put('nano', pcapRecord(p.tsSec, p.tsNsec, p.frame));
+    put('pcapng', pcapngEPB(0, BigInt(p.tsSec) * 1_000_000_000n + BigInt(p.tsNsec), p.frame));
+  }
+  for (const k of Object.keys(fds) as (keyof Files)[]) {
+    flush(k);
+    fs.closeSync(fds[k]);
+  }
+  console.log(`generated ${n} packets in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(fs.statSync(files.pcap).size / 1e6).toFixed(0)} MB each`);
+  return files;
+}
+
+/** Child mode: read + decode one file, report packets, seconds and peak RSS as JSON. */
+async function childDecode(file: string): Promise<void> {
+  const pkt = new DecodedPacket();
+  let packets = 0;
+  let tcp = 0;
+  const t0 = process.hrtime.bigint();
+  const summary = await readCaptureFile(file, {
+    onRecord(rec) {
+      decodeRecord(pkt, rec);
+      packets++;
+      if (pkt.l4.proto === 6) tcp++;
+    },
+  }).done;
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  process.stdout.write(JSON.stringify({ packets, tcp, secs, maxRssKiB: process.resourceUsage().maxRSS, error: summary.error?.message ?? null }));
+}
+
+/** Runs a command, returning wall seconds and the child's peak RSS (via python3's getrusage). */
+function timed(cmd: string[], env: NodeJS.ProcessEnv = {}): { secs: number; maxRssKiB: number; ok: boolean } {
+  const py = `import resource,subprocess,sys,time
+t=time.time(); r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL); e=time.time()-t
+print(e, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)`;
+  const r = spawnSync('python3', ['-c', py, ...cmd], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const [secs, rss, rc] = r.stdout.trim().split(/\s+/).map(Number);
+  return { secs, maxRssKiB: rss, ok: rc === 0 };
+}
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+function fmtRate(packets: number, secs: number): string {
+  return `${(packets / secs / 1e6).toFixed(2)} M packets/s`;
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--decode') return childDecode(process.argv[3]);
+  const files = generate();
+  console.log(`\nCapture Lens benchmark — ${PACKETS.toLocaleString('en')} packets, ${CONNECTIONS.toLocaleString('en')} connections (node ${process.version}, ${require('node:os').cpus().length} cores)\n`);
+  const rows: string[][] = [['what', 'path', 'time', 'rate', 'peak RSS']];
+  for (const [label, file] of [
+    ['pcap-parser (µs pcap)', files.pcap],
+    ['pcap-parser (ns pcap)', files.nano],
+    ['pcapng reader', files.pcapng],
+  ] as const) {
+    const r = spawnSync(process.execPath, [__filename, '--decode', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.status !== 0) {
+      rows.push(['read + decode', label, 'failed', r.stderr.split('\n')[0], '']);
+      continue;
+    }
+    const j = JSON.parse(r.stdout);
+    rows.push(['read + decode', label, `${j.secs.toFixed(2)} s`, fmtRate(j.packets, j.secs), `${(j.maxRssKiB / 1024).toFixed(0)} MiB`]);
+  }
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  for (const [label, file] of [
+    ['µs pcap', files.pcap],
+    ['pcapng', files.pcapng],
+  ] as const) {
+    const t = timed([process.execPath, cli, 'print', '-n', file], { TZ: 'UTC' });
+    rows.push(['capture-lens print', label, `${t.secs.toFixed(2)} s`, fmtRate(PACKETS, t.secs), `${(t.maxRssKiB / 1024).toFixed(0)} MiB`]);
+    if (has('tcpdump')) {
+      const d = timed(['tcpdump', '-nn', '-r', file], { TZ: 'UTC' });
+      rows.push(['tcpdump -nn -r', label, d.ok ? `${d.secs.toFixed(2)} s` : 'failed', fmtRate(PACKETS, d.secs), `${(d.maxRssKiB / 1024).toFixed(0)} MiB`]);
+    }
+  }
+  if (!has('tcpdump')) console.log('(tcpdump not installed: its figures are left out; apt-get install tcpdump to compare)\n');
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of rows) console.log(r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  '));
+  console.log('\nGoals: read + decode ≥ 1.5 M packets/s; print faster than tcpdump; memory flat in file size.');
+}
+
+void main();

@@ -1,0 +1,35 @@
+// Bundles every runtime entry point into dist/ with esbuild.
+//   node scripts/build.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  target: 'node20',
+};
+
+const builds = [
+  // Extension host (Node): vscode is provided by the editor at run time.
+  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', external: ['vscode'] },
+  // Decoding worker (worker_threads in the extension host).
+  { ...common, entryPoints: { worker: 'src/worker/worker.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' },
+  // Command-line interface; main() runs when it is the entry module (bin/capture-lens.js requires it).
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' },
+];
+// Webview bundles (browser), when present.
+for (const [name, entry] of [['webview', 'media/main.ts']]) {
+  if (existsSync(entry)) builds.push({ ...common, entryPoints: { [name]: entry }, platform: 'browser', format: 'iife', outdir: 'dist', target: 'es2022' });
+}
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

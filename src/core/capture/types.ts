@@ -1,0 +1,83 @@
+/**
+ * What every capture reader (classic pcap, pcapng) hands on: one record per packet, plus
+ * what it learnt about the file and its interfaces. Pure types, no Node.
+ */
+
+/** One captured packet as stored in the file. */
+export interface CaptureRecord {
+  /** 0-based packet number in the file (blocks that are not packets are not counted). */
+  index: number;
+  /** The captured bytes (caplen = data.length). A view: copy it if you keep it past the callback. */
+  data: Uint8Array;
+  /** Length of the packet on the wire (may exceed data.length when the snaplen cut it). */
+  origLen: number;
+  /** Seconds since the epoch (UTC). */
+  tsSec: number;
+  /**
+   * Sub-second part in nanoseconds. Normally 0..999_999_999; a damaged record may carry a
+   * larger value (tcpdump prints "(invalid us)"/"(invalid ns)"), so printers must check.
+   */
+  tsNsec: number;
+  /** The file's native time precision: 6 (µs) or 9 (ns). pcapng interfaces with other resolutions report the nearest. */
+  tsPrecision: 6 | 9;
+  /** LINKTYPE_* value of the interface that captured it. */
+  linkType: number;
+  /** Interface number (pcapng IDB index within its section; 0 for classic pcap). */
+  interfaceId: number;
+  /** Byte offset of the record (pcap record header / pcapng block) in the file. */
+  fileOffset: number;
+  /** Length in the file of the whole record or block, headers included. */
+  fileLength: number;
+  /** pcapng packet comments (opt_comment), if any. */
+  comments?: string[];
+  /** pcapng epb_flags word, if present. */
+  epbFlags?: number;
+  /** Block type that carried it (pcapng: 'EPB' | 'SPB' | 'PB'; pcap: 'pcap'). */
+  blockType: 'pcap' | 'EPB' | 'SPB' | 'PB';
+}
+
+export interface InterfaceInfo {
+  /** Index within its section. */
+  id: number;
+  /** Section number, 0-based (pcapng files may hold several sections). */
+  section: number;
+  linkType: number;
+  snaplen: number;
+  name?: string;
+  description?: string;
+  /** Units per second of the interface's timestamps (1e6 by default). */
+  tsUnitsPerSec: number;
+  /** if_tsoffset, in seconds. */
+  tsOffset: number;
+}
+
+export interface CaptureInfo {
+  format: 'pcap' | 'pcapng';
+  /** Byte order of the (first) section. */
+  byteOrder: 'LE' | 'BE';
+  /** Native precision of the first interface / the file. */
+  tsPrecision: 6 | 9;
+  /** Classic pcap: the header's link type and snaplen. pcapng: those of the first interface. */
+  linkType: number;
+  snaplen: number;
+  interfaces: InterfaceInfo[];
+  /** Name Resolution Block entries (address text → names). */
+  names: { address: string; names: string[] }[];
+}
+
+/** A reader's verdict when it had to stop early. Every record before it was delivered. */
+export interface CaptureError {
+  /** One clear sentence, e.g. "record 12 at byte 3421 claims 65535 bytes but the file ends after 80". */
+  message: string;
+  /** Byte offset in the file where the damage starts. */
+  offset: number;
+  /** 'truncated' when the file just ends too early; 'corrupt' when a header makes no sense; 'not-a-capture' when the file is not one. */
+  kind: 'truncated' | 'corrupt' | 'not-a-capture' | 'io';
+}
+
+/** Callbacks a push-based reader drives. */
+export interface CaptureSink {
+  /** Called once the file header (pcap) or first SHB+IDB (pcapng) is known, and again when interfaces are added. */
+  onInfo?(info: CaptureInfo): void;
+  onRecord(rec: CaptureRecord): void;
+}

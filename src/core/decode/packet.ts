@@ -1,0 +1,190 @@
+/**
+ * The decoded view of one frame. One instance is reused for every packet on the fast path
+ * (call `reset()` before decoding the next frame), so decoders must overwrite every field they own.
+ * Layers are views over the frame bytes (offsets), not copies.
+ *
+ * Ownership: `link` — link-layer decoders (src/core/decode/link.ts);
+ * `net` — ARP/IPv4/IPv6 (src/core/decode/ip.ts, arp.ts);
+ * `l4` — TCP/UDP/ICMP/ICMPv6 (src/core/decode/tcp.ts, udp.ts, icmp.ts).
+ */
+
+/** Network-layer kinds (`net.kind`). */
+export const NET_NONE = 0;
+export const NET_IPV4 = 4;
+export const NET_IPV6 = 6;
+export const NET_ARP = 0x806;
+/** A link payload we do not decode (other EtherType, unsupported link type). */
+export const NET_OTHER = -1;
+
+/** IP protocol numbers we decode (`l4.proto`, `net.proto`). */
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_ICMPV6 = 58;
+
+/** TCP flag bits as in the header's 12 low bits of the flags word (NS/AE = 0x100). */
+export const TH_FIN = 0x01;
+export const TH_SYN = 0x02;
+export const TH_RST = 0x04;
+export const TH_PUSH = 0x08;
+export const TH_ACK = 0x10;
+export const TH_URG = 0x20;
+export const TH_ECE = 0x40;
+export const TH_CWR = 0x80;
+export const TH_AE = 0x100;
+
+export class LinkInfo {
+  /** LINKTYPE_* of the frame. */
+  linkType = 0;
+  /** Bytes of link-layer header(s) before the network layer, VLAN tags included. */
+  hdrLen = 0;
+  /** EtherType (or equivalent protocol number) of the payload; -1 when none. */
+  etherType = -1;
+  /** 802.1Q/802.1ad tags, outermost first: (TPID << 16) | TCI. Length is `vlanCount`. */
+  vlans: number[] = [];
+  vlanCount = 0;
+  /** true when the link type is not one we decode: the frame shows "unsupported link type N". */
+  unsupported = false;
+  reset(): void {
+    this.linkType = 0;
+    this.hdrLen = 0;
+    this.etherType = -1;
+    this.vlanCount = 0;
+    this.unsupported = false;
+  }
+}
+
+export class NetInfo {
+  /** NET_* kind. */
+  kind = NET_NONE;
+  /** Offset of the network header in the frame. */
+  off = 0;
+  /** Header length (IPv4 IHL*4; IPv6 40 + extension headers walked). */
+  hdrLen = 0;
+  /** Length the header claims for the whole packet (IPv4 total length; IPv6 40 + payload length); 0 if unknown. */
+  totalLen = 0;
+  /** Addresses as tcpdump prints them ("10.0.0.1", "fe80::1"); '' when absent. */
+  src = '';
+  dst = '';
+  /** Offsets of the raw address bytes and their length (4 or 16) — for flow keys without strings. */
+  srcOff = 0;
+  dstOff = 0;
+  addrLen = 0;
+  /** Upper-layer protocol after extension headers (IPPROTO_*), -1 when none. */
+  proto = -1;
+  /** IPv4 fragment offset in bytes; IPv6 fragment header offset. */
+  fragOffset = 0;
+  /** More-fragments flag set, or a non-first fragment: upper layer not decoded as a whole segment. */
+  isFragment = false;
+  /** Offset and claimed length of the upper-layer payload (bounded by the header's lengths, not by caplen). */
+  payloadOff = 0;
+  payloadLen = 0;
+  reset(): void {
+    this.kind = NET_NONE;
+    this.off = 0;
+    this.hdrLen = 0;
+    this.totalLen = 0;
+    this.src = '';
+    this.dst = '';
+    this.srcOff = 0;
+    this.dstOff = 0;
+    this.addrLen = 0;
+    this.proto = -1;
+    this.fragOffset = 0;
+    this.isFragment = false;
+    this.payloadOff = 0;
+    this.payloadLen = 0;
+  }
+}
+
+export class L4Info {
+  /** IPPROTO_* of the decoded transport layer; -1 when none. */
+  proto = -1;
+  off = 0;
+  /** Header length (TCP data offset * 4; UDP 8; ICMP 8). */
+  hdrLen = 0;
+  sport = 0;
+  dport = 0;
+  /** TCP: flags word (TH_* bits incl. TH_AE); seq/ack as unsigned 32-bit numbers. */
+  flags = 0;
+  seq = 0;
+  ack = 0;
+  win = 0;
+  urp = 0;
+  /** TCP options bytes: offset and length (0 when none). */
+  optOff = 0;
+  optLen = 0;
+  /** TCP option values the engine needs; -1 when the option is absent. */
+  mss = -1;
+  wscale = -1;
+  sackOk = false;
+  tsVal = -1;
+  tsEcr = -1;
+  /** ICMP/ICMPv6 type and code; -1 when absent. */
+  icmpType = -1;
+  icmpCode = -1;
+  /** Upper-layer payload: offset and length as the IP lengths say (may extend past caplen). */
+  payloadOff = 0;
+  payloadLen = 0;
+  reset(): void {
+    this.proto = -1;
+    this.off = 0;
+    this.hdrLen = 0;
+    this.sport = 0;
+    this.dport = 0;
+    this.flags = 0;
+    this.seq = 0;
+    this.ack = 0;
+    this.win = 0;
+    this.urp = 0;
+    this.optOff = 0;
+    this.optLen = 0;
+    this.mss = -1;
+    this.wscale = -1;
+    this.sackOk = false;
+    this.tsVal = -1;
+    this.tsEcr = -1;
+    this.icmpType = -1;
+    this.icmpCode = -1;
+    this.payloadOff = 0;
+    this.payloadLen = 0;
+  }
+}
+
+export class DecodedPacket {
+  /** The frame (caplen bytes). */
+  data: Uint8Array = new Uint8Array(0);
+  caplen = 0;
+  origLen = 0;
+  readonly link = new LinkInfo();
+  readonly net = new NetInfo();
+  readonly l4 = new L4Info();
+  /** Some header was cut short by the capture length. */
+  truncated = false;
+  /** Some header makes no sense (bad length, bad version, bad option). */
+  malformed = false;
+  /** First reason for `truncated`/`malformed`, in plain words ("TCP header cut short: 12 of 20 bytes"). */
+  problem = '';
+
+  reset(data: Uint8Array, origLen: number, linkType: number): void {
+    this.data = data;
+    this.caplen = data.length;
+    this.origLen = origLen;
+    this.link.reset();
+    this.link.linkType = linkType;
+    this.net.reset();
+    this.l4.reset();
+    this.truncated = false;
+    this.malformed = false;
+    this.problem = '';
+  }
+
+  markTruncated(reason: string): void {
+    this.truncated = true;
+    if (!this.problem) this.problem = reason;
+  }
+  markMalformed(reason: string): void {
+    this.malformed = true;
+    if (!this.problem) this.problem = reason;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Builds real frames in code (Ethernet / IPv4 or IPv6 / TCP, UDP) with correct lengths and
+ * checksums: for tests, benchmarks and the demo samples. Pure: Uint8Array only.
+ */
+
+export interface TcpSegmentSpec {
+  src: string; // IPv4 dotted quad or IPv6 text
+  dst: string;
+  sport: number;
+  dport: number;
+  seq: number;
+  ack?: number;
+  /** TCP flag bits (TH_*). */
+  flags: number;
+  win?: number;
+  /** Raw option bytes (padded to a multiple of 4 by the builder). */
+  options?: Uint8Array | number[];
+  payload?: Uint8Array | number;
+  ttl?: number;
+  ipId?: number;
+  urp?: number;
+  srcMac?: string;
+  dstMac?: string;
+}
+
+export function parseIPv4(s: string): number[] {
+  const p = s.split('.').map(Number);
+  if (p.length !== 4 || p.some((n) => !(n >= 0 && n <= 255))) throw new Error(`bad IPv4 address ${s}`);
+  return p;
+}
+
+export function parseIPv6(s: string): number[] {
+  const [head, tail] = s.includes('::') ? s.split('::') : [s, undefined];
+  const words = (x: string | undefined) => (x ? x.split(':').filter((w) => w.length).map((w) => parseInt(w, 16)) : []);
+  const h = words(head);
+  const t = words(tail);
+  const fill = tail === undefined ? [] : new Array(8 - h.length - t.length).fill(0);
+  const all = [...h, ...fill, ...t];
+  if (all.length !== 8) throw new Error(`bad IPv6 address ${s}`);
+  const out: number[] = [];
+  for (const w of all) out.push((w >> 8) & 255, w & 255);
+  return out;
+}
+
+function mac(s: string | undefined, dflt: number[]): number[] {
+  return s ? s.split(':').map((x) => parseInt(x, 16)) : dflt;
+}
+
+function sum16(d: Uint8Array, off: number, len: number, acc = 0): number {
+  let i = off;
+  const end = off + len;
+  for (; i + 1 < end; i += 2) acc += (d[i] << 8) | d[i + 1];
+  if (i < end) acc += d[i] << 8;
+  return acc;
+}
+function fold(acc: number): number {
+  while (acc > 0xffff) acc = (acc & 0xffff) + (acc >>> 16);
+  return ~acc & 0xffff;
+}
+
+/** Option helpers: return the option's bytes. */
+export const opt = {
+  nop: (): number[] => [1],
+  eol: (): number[] => [0],
+  mss: (v: number): number[] => [2, 4, v >> 8, v & 255],
+  wscale: (v: number): number[] => [3, 3, v],
+  sackOk: (): number[] => [4, 2],
+  ts: (val: number, ecr: number): number[] => [8, 10, ...u32(val), ...u32(ecr)],
+  sack: (blocks: [number, number][]): number[] => [5, 2 + 8 * blocks.length, ...blocks.flatMap(([a, b]) => [...u32(a), ...u32(b)])],
+};
+function u32(v: number): number[] {
+  return [(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
+}
+
+/** An Ethernet frame carrying one TCP segment. */
+export function tcpFrame(s: TcpSegmentSpec): Uint8Array {
+  const v6 = s.src.includes(':');
+  const optRaw = s.options ? Array.from(s.options) : [];
+  while (optRaw.length % 4) optRaw.push(0);
+  const payloadLen = s.payload === undefined ? 0 : typeof s.payload === 'number' ? s.payload : s.payload.length;
+  const tcpLen = 20 + optRaw.length + payloadLen;
+  const ipHdr = v6 ? 40 : 20;
+  const frame = new Uint8Array(14 + ipHdr + tcpLen);
+  frame.set(mac(s.dstMac, [0x02, 0, 0, 0, 0, 2]), 0);
+  frame.set(mac(s.srcMac, [0x02, 0, 0, 0, 0, 1]), 6);
+  frame[12] = v6 ? 0x86 : 0x08;
+  frame[13] = v6 ? 0xdd : 0x00;
+  const ip = 14;
+  const src = v6 ? parseIPv6(s.src) : parseIPv4(s.src);
+  const dst = v6 ? parseIPv6(s.dst) : parseIPv4(s.dst);
+  if (v6) {
+    frame[ip] = 0x60;
+    frame[ip + 4] = tcpLen >> 8;
+    frame[ip + 5] = tcpLen & 255;
+    frame[ip + 6] = 6;
+    frame[ip + 7] = s.ttl ?? 64;
+    frame.set(src, ip + 8);
+    frame.set(dst, ip + 24);
+  } else {
+    const total = 20 + tcpLen;
+    frame[ip] = 0x45;
+    frame[ip + 2] = total >> 8;
+    frame[ip + 3] = total & 255;
+    const id = s.ipId ?? 0;
+    frame[ip + 4] = (id >> 8) & 255;
+    frame[ip + 5] = id & 255;
+    frame[ip + 6] = 0x40; // DF
+    frame[ip + 8] = s.ttl ?? 64;
+    frame[ip + 9] = 6;
+    frame.set(src, ip + 12);
+    frame.set(dst, ip + 16);
+    const c = fold(sum16(frame, ip, 20));
+    frame[ip + 10] = c >> 8;
+    frame[ip + 11] = c & 255;
+  }
+  const t = ip + ipHdr;
+  frame[t] = s.sport >> 8;
+  frame[t + 1] = s.sport & 255;
+  frame[t + 2] = s.dport >> 8;
+  frame[t + 3] = s.dport & 255;
+  frame.set(u32(s.seq >>> 0), t + 4);
+  frame.set(u32((s.ack ?? 0) >>> 0), t + 8);
+  const doff = (20 + optRaw.length) / 4;
+  frame[t + 12] = (doff << 4) | ((s.flags >> 8) & 1);
+  frame[t + 13] = s.flags & 255;
+  const win = s.win ?? 65535;
+  frame[t + 14] = win >> 8;
+  frame[t + 15] = win & 255;
+  frame[t + 18] = ((s.urp ?? 0) >> 8) & 255;
+  frame[t + 19] = (s.urp ?? 0) & 255;
+  frame.set(optRaw, t + 20);
+  if (s.payload !== undefined && typeof s.payload !== 'number') frame.set(s.payload, t + 20 + optRaw.length);
+  else for (let i = 0; i < payloadLen; i++) frame[t + 20 + optRaw.length + i] = 0x61 + (i % 26);
+  // checksum over the pseudo-header
+  let acc = 0;
+  if (v6) {
+    acc = sum16(frame, ip + 8, 32);
+    acc += tcpLen + 6;
+  } else {
+    acc = sum16(frame, ip + 12, 8);
+    acc += 6 + tcpLen;
+  }
+  const c = fold(sum16(frame, t, tcpLen, acc));
+  frame[t + 16] = c >> 8;
+  frame[t + 17] = c & 255;
+  return frame;
+}

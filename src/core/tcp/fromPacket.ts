@@ -1,0 +1,33 @@
+import type { CaptureRecord } from '../capture/types';
+import { DecodedPacket, IPPROTO_TCP, NET_IPV4, NET_IPV6 } from '../decode/packet';
+import type { SegmentInput } from './types';
+
+/**
+ * The engine's view of a decoded capture packet, or null when the packet is not a TCP segment
+ * whose ports and flags were read (non-TCP, non-first fragments, TCP header cut before flags).
+ */
+export function segmentFromPacket(pkt: DecodedPacket, rec: Pick<CaptureRecord, 'index' | 'tsSec' | 'tsNsec'>): SegmentInput | null {
+  const { net, l4 } = pkt;
+  if (l4.proto !== IPPROTO_TCP || (net.kind !== NET_IPV4 && net.kind !== NET_IPV6)) return null;
+  if (l4.hdrLen < 20) return null;
+  return {
+    index: rec.index,
+    tsSec: rec.tsSec,
+    tsNsec: rec.tsNsec,
+    src: net.src,
+    dst: net.dst,
+    sport: l4.sport,
+    dport: l4.dport,
+    flags: l4.flags,
+    seq: l4.seq,
+    ack: l4.ack,
+    win: l4.win,
+    len: Math.max(0, l4.payloadLen),
+    mss: l4.mss,
+    wscale: l4.wscale,
+    sackOk: l4.sackOk,
+    tsVal: l4.tsVal,
+    tsEcr: l4.tsEcr,
+    damaged: pkt.truncated || pkt.malformed,
+  };
+}

@@ -1,0 +1,42 @@
+import { Writable } from 'node:stream';
+
+/**
+ * Buffers text and writes it to a stream in large chunks, telling the producer to pause when
+ * the stream is full, so memory stays flat however long the output is.
+ */
+export class BufferedOutput {
+  private buf = '';
+  private blocked = false;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly stream: Writable, private readonly chunk = 1 << 16, private readonly onPause?: () => void, private readonly onResume?: () => void) {
+    stream.on('drain', () => {
+      this.blocked = false;
+      this.onResume?.();
+      const w = this.waiters;
+      this.waiters = [];
+      for (const f of w) f();
+    });
+  }
+
+  write(text: string): void {
+    this.buf += text;
+    if (this.buf.length >= this.chunk) this.flush();
+  }
+
+  flush(): void {
+    if (!this.buf) return;
+    const ok = this.stream.write(this.buf);
+    this.buf = '';
+    if (!ok && !this.blocked) {
+      this.blocked = true;
+      this.onPause?.();
+    }
+  }
+
+  /** Flush what is left and wait until the stream has taken it. */
+  async end(): Promise<void> {
+    this.flush();
+    if (this.blocked) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+}
