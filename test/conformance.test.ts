@@ -50,7 +50,9 @@ export function comparable(lines: string[], quiet: boolean): Comparable {
       parts.push(line);
       continue;
     }
-    const flagsAt = line.indexOf('Flags [');
+    // application-layer lines (BGP attributes, …) are tab-indented and may hold "Flags [": not TCP
+    if (line.startsWith('\t') || isTcp) continue;
+    const flagsAt = line.indexOf(': Flags [');
     const quietMatch = quiet ? /: tcp \d+/.exec(line) : null;
     const truncAt = line.indexOf('[|tcp]');
     if (flagsAt >= 0 || quietMatch || truncAt >= 0) {
@@ -170,7 +172,7 @@ describe('tcpdump conformance (../shared/corpus/tcpdump)', function () {
     // runs after the per-test cases above (mocha keeps declaration order)
     const tcp = results.reduce((a, r) => a + r.tcp, 0);
     const same = results.reduce((a, r) => a + r.same, 0);
-    assert.ok(tcp > 1000, `expected over 1000 TCP packets in the corpus, saw ${tcp}`);
+    assert.ok(tcp >= 900, `expected at least 900 TCP packets in the corpus, saw ${tcp}`);
     assert.ok(same / tcp >= 0.98, `only ${same}/${tcp} TCP packets identical`);
   });
 });

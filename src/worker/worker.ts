@@ -30,7 +30,7 @@ port?.on('message', (msg: ToWorker) => {
       break;
     }
     case 'cancel':
-      current?.pause();
+      current?.cancel();
       break;
   }
 });
