@@ -8,6 +8,8 @@
  * `l4` — TCP/UDP/ICMP/ICMPv6 (src/core/decode/tcp.ts, udp.ts, icmp.ts).
  */
 
+import { ipv4String, ipv6String } from '../bytes';
+
 /** Network-layer kinds (`net.kind`). */
 export const NET_NONE = 0;
 export const NET_IPV4 = 4;
@@ -40,17 +42,23 @@ export class LinkInfo {
   hdrLen = 0;
   /** EtherType (or equivalent protocol number) of the payload; -1 when none. */
   etherType = -1;
-  /** 802.1Q/802.1ad tags, outermost first: (TPID << 16) | TCI. Length is `vlanCount`. */
+  /** 802.1Q/802.1ad tags, outermost first: TPID * 65536 + TCI (non-negative). Length is `vlanCount`. */
   vlans: number[] = [];
   vlanCount = 0;
   /** true when the link type is not one we decode: the frame shows "unsupported link type N". */
   unsupported = false;
+  /**
+   * Where the link layer was cut short, as tcpdump names the protocol in " [|ether]"
+   * ('ether', 'vlan', 'null', 'sll', 'sll2', 'raw'); '' when the link header is complete.
+   */
+  trunc = '';
   reset(): void {
     this.linkType = 0;
     this.hdrLen = 0;
     this.etherType = -1;
     this.vlanCount = 0;
     this.unsupported = false;
+    this.trunc = '';
   }
 }
 
@@ -63,37 +71,103 @@ export class NetInfo {
   hdrLen = 0;
   /** Length the header claims for the whole packet (IPv4 total length; IPv6 40 + payload length); 0 if unknown. */
   totalLen = 0;
-  /** Addresses as tcpdump prints them ("10.0.0.1", "fe80::1"); '' when absent. */
-  src = '';
-  dst = '';
+  /**
+   * Addresses as tcpdump prints them ("10.0.0.1", "fe80::1"); '' when absent. Formatted lazily
+   * from the frame bytes on first read (no string is built on the fast path), so read them while
+   * `pkt.data` still holds this frame.
+   */
+  get src(): string {
+    if (this._src === null) this._src = this.fmt(this.srcOff);
+    return this._src;
+  }
+  set src(v: string) {
+    this._src = v;
+  }
+  get dst(): string {
+    if (this._dst === null) this._dst = this.fmt(this.dstOff);
+    return this._dst;
+  }
+  set dst(v: string) {
+    this._dst = v;
+  }
   /** Offsets of the raw address bytes and their length (4 or 16) — for flow keys without strings. */
   srcOff = 0;
   dstOff = 0;
   addrLen = 0;
   /** Upper-layer protocol after extension headers (IPPROTO_*), -1 when none. */
   proto = -1;
-  /** IPv4 fragment offset in bytes; IPv6 fragment header offset. */
+  /**
+   * The protocol field of the fixed header (IPv4 ip_p, IPv6 ip6_nxt); -1 when none. Differs from
+   * `proto` when IPv6 extension headers were walked: tcpdump then prints "src > dst: " before the
+   * extension headers, and the TCP/UDP printers print only the ports.
+   */
+  hdrProto = -1;
+  /** Fragment offset in bytes (IPv4 offset field * 8; IPv6 fragment header offset field). */
   fragOffset = 0;
   /** More-fragments flag set, or a non-first fragment: upper layer not decoded as a whole segment. */
   isFragment = false;
   /** Offset and claimed length of the upper-layer payload (bounded by the header's lengths, not by caplen). */
   payloadOff = 0;
   payloadLen = 0;
+  /**
+   * tcpdump's `length` for this layer: bytes on the wire from the network header on (frame
+   * length minus link headers). The IP lengths are checked against it.
+   */
+  wireLen = 0;
+  /** 0, or why the network layer stopped early (IPERR_* in decode/ip.ts); A/B: the numbers in the message. */
+  err = 0;
+  errA = 0;
+  errB = 0;
+  /** Length 0 in the header, real length taken from the frame: 1 = presumed TSO, 2 = presumed BIG TCP. */
+  presumed = 0;
+  /** IPv6 Jumbo Payload option value, -1 when none. */
+  jumbo = -1;
+
+  private _src: string | null = '';
+  private _dst: string | null = '';
+  private _data: Uint8Array | null = null;
+
+  /** Point src/dst at address bytes in `data`; the strings are built on first read. */
+  setAddresses(data: Uint8Array, srcOff: number, dstOff: number, addrLen: number): void {
+    this._data = data;
+    this.srcOff = srcOff;
+    this.dstOff = dstOff;
+    this.addrLen = addrLen;
+    this._src = null;
+    this._dst = null;
+  }
+
+  private fmt(off: number): string {
+    const d = this._data;
+    if (d === null || off + this.addrLen > d.length) return '';
+    if (this.addrLen === 4) return ipv4String(d, off);
+    if (this.addrLen === 16) return ipv6String(d, off);
+    return '';
+  }
+
   reset(): void {
     this.kind = NET_NONE;
     this.off = 0;
     this.hdrLen = 0;
     this.totalLen = 0;
-    this.src = '';
-    this.dst = '';
+    this._src = '';
+    this._dst = '';
+    this._data = null;
     this.srcOff = 0;
     this.dstOff = 0;
     this.addrLen = 0;
     this.proto = -1;
+    this.hdrProto = -1;
     this.fragOffset = 0;
     this.isFragment = false;
     this.payloadOff = 0;
     this.payloadLen = 0;
+    this.wireLen = 0;
+    this.err = 0;
+    this.errA = 0;
+    this.errB = 0;
+    this.presumed = 0;
+    this.jumbo = -1;
   }
 }
 
