@@ -53,7 +53,7 @@ function generate(): Files {
   put('pcapng', pcapngSHB());
   put('pcapng', pcapngIDB(1, 262144, 9, 'eth0'));
   let n = 0;
-  for (const p of conversations({ connections: CONNECTIONS, packets: PACKETS, concurrency: 200, seed: 7 })) {
+  for (const p of conversations({ connections: CONNECTIONS, packets: Math.ceil(PACKETS * 1.01), concurrency: 200, seed: 7 })) {
     if (n++ >= PACKETS) break;
     put('pcap', pcapRecord(p.tsSec, Math.floor(p.tsNsec / 1000), p.frame));
     put('nano', pcapRecord(p.tsSec, p.tsNsec, p.frame));

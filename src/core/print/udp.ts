@@ -9,6 +9,31 @@ import { DecodedPacket, NET_IPV4, NET_IPV6 } from '../decode/packet';
 import { cksumShouldBe, verifyL4Checksum } from '../decode/l4cksum';
 import { l4CapEnd, l4Length } from '../decode/tcp';
 import { PrintContext } from './context';
+import { decodeFrame } from '../decode/index';
+import { DecodedPacket as InnerPacket } from '../decode/packet';
+import { printLink } from './link';
+
+/** UDP port tcpdump decodes as VXLAN (RFC 7348) without being told. */
+const VXLAN_PORT = 4789;
+const VXLAN_HDR_LEN = 8;
+
+/**
+ * VXLAN header and the Ethernet frame it carries (print-vxlan.c): "VXLAN, flags [I] (0x08),
+ * vni 5001" then, on the next line, the inner frame as tcpdump prints any Ethernet frame.
+ */
+function printVxlan(pkt: DecodedPacket, ctx: PrintContext, off: number, len: number, capEnd: number): string {
+  const d = pkt.data;
+  let s = 'VXLAN';
+  if (len < VXLAN_HDR_LEN || off + VXLAN_HDR_LEN > capEnd) return s + ' [|vxlan]';
+  const flags = d[off];
+  const vni = (d[off + 4] << 16) | (d[off + 5] << 8) | d[off + 6];
+  s += ', flags [' + (flags & 0x08 ? 'I' : '.') + '] (0x' + hex2(flags) + '), vni ' + vni + '\n';
+  // a fresh packet: the inner frame may itself carry VXLAN (rare enough not to pool)
+  const inner = new InnerPacket();
+  const frame = d.subarray(off + VXLAN_HDR_LEN, capEnd);
+  decodeFrame(inner, frame, len - VXLAN_HDR_LEN, 1);
+  return s + printLink(inner, ctx);
+}
 
 const TRUNC = ' [|udp]';
 
@@ -61,5 +86,6 @@ export function printUdp(pkt: DecodedPacket, ctx: PrintContext): string {
     }
   }
   if (ulen > length && !net.isFragment) return s + 'UDP, bad length ' + ulen + ' > ' + length;
+  if (!ctx.opts.quiet && !net.isFragment && (sport === VXLAN_PORT || dport === VXLAN_PORT)) return s + printVxlan(pkt, ctx, off + 8, ulen, capEnd);
   return s + 'UDP, length ' + ulen;
 }
