@@ -23,6 +23,8 @@ export interface ConversationPlan {
   concurrency?: number;
   seed?: number;
   startSec?: number;
+  /** Server ports to cycle through (default 80, 443, 8080, 5432). */
+  serverPorts?: number[];
 }
 
 /** A small deterministic PRNG (mulberry32). */
@@ -68,6 +70,7 @@ export function* conversations(plan: ConversationPlan): Generator<SynthPacket> {
       nsec %= 1e9;
     }
   };
+  const ports = plan.serverPorts ?? [80, 443, 8080, 5432];
   const active: ConnState[] = [];
   let started = 0;
   const start = (): ConnState => {
@@ -76,7 +79,7 @@ export function* conversations(plan: ConversationPlan): Generator<SynthPacket> {
       client: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${(i & 255) || 1}`,
       server: `192.168.${(i >> 8) & 3}.${1 + (i % 200)}`,
       cport: 1024 + (i % 60000),
-      sport: [80, 443, 8080, 5432][i % 4],
+      sport: ports[i % ports.length],
       cseq: Math.floor(rnd() * 0xffffffff),
       sseq: Math.floor(rnd() * 0xffffffff),
       step: 0,
