@@ -1,15 +1,17 @@
 import type { CaptureRecord } from '../capture/types';
 import { DecodedPacket, IPPROTO_TCP, NET_IPV4, NET_IPV6 } from '../decode/packet';
+import { l4CapEnd } from '../decode/tcp';
 import type { SegmentInput } from './types';
 
 /**
  * The engine's view of a decoded capture packet, or null when the packet is not a TCP segment
- * whose ports and flags were read (non-TCP, non-first fragments, TCP header cut before flags).
+ * whose fixed header was captured (non-TCP, non-first fragments, TCP header cut short). A
+ * header whose data offset is bogus (< 20) still counts, as it does for Wireshark.
  */
 export function segmentFromPacket(pkt: DecodedPacket, rec: Pick<CaptureRecord, 'index' | 'tsSec' | 'tsNsec'>): SegmentInput | null {
   const { net, l4 } = pkt;
   if (l4.proto !== IPPROTO_TCP || (net.kind !== NET_IPV4 && net.kind !== NET_IPV6)) return null;
-  if (l4.hdrLen < 20) return null;
+  if (l4CapEnd(pkt) - l4.off < 20) return null;
   return {
     index: rec.index,
     tsSec: rec.tsSec,
