@@ -1,5 +1,6 @@
 import type { CaptureRecord } from '../capture/types';
-import { DecodedPacket, IPPROTO_TCP, NET_IPV4, NET_IPV6 } from '../decode/packet';
+import { decodeFrame } from '../decode/index';
+import { DecodedPacket, IPPROTO_TCP, IPPROTO_UDP, NET_IPV4, NET_IPV6 } from '../decode/packet';
 import { l4CapEnd } from '../decode/tcp';
 import type { SegmentInput } from './types';
 
@@ -10,6 +11,7 @@ import type { SegmentInput } from './types';
  */
 export function segmentFromPacket(pkt: DecodedPacket, rec: Pick<CaptureRecord, 'index' | 'tsSec' | 'tsNsec'>): SegmentInput | null {
   const { net, l4 } = pkt;
+  if (l4.proto === IPPROTO_UDP && (l4.sport === VXLAN_PORT || l4.dport === VXLAN_PORT)) return vxlanSegment(pkt, rec);
   if (l4.proto !== IPPROTO_TCP || (net.kind !== NET_IPV4 && net.kind !== NET_IPV6)) return null;
   if (l4CapEnd(pkt) - l4.off < 20) return null;
   return {
@@ -32,4 +34,20 @@ export function segmentFromPacket(pkt: DecodedPacket, rec: Pick<CaptureRecord, '
     tsEcr: l4.tsEcr,
     damaged: pkt.truncated || pkt.malformed,
   };
+}
+
+/** UDP port of VXLAN (RFC 7348), which tcpdump and Wireshark both open without being told. */
+const VXLAN_PORT = 4789;
+let innerPkt: DecodedPacket | undefined;
+
+/** The TCP segment inside a VXLAN-encapsulated Ethernet frame, as Wireshark sees it. */
+function vxlanSegment(pkt: DecodedPacket, rec: Pick<CaptureRecord, 'index' | 'tsSec' | 'tsNsec'>): SegmentInput | null {
+  const start = pkt.l4.off + 8 + 8; // UDP header, VXLAN header
+  const end = l4CapEnd(pkt);
+  if (start + 14 > end) return null;
+  innerPkt ??= new DecodedPacket();
+  decodeFrame(innerPkt, pkt.data.subarray(start, end), Math.max(0, pkt.l4.payloadLen - 8), 1);
+  // one level only: a VXLAN frame inside VXLAN is not followed further
+  if (innerPkt.l4.proto !== IPPROTO_TCP) return null;
+  return segmentFromPacket(innerPkt, rec);
 }

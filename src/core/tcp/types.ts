@@ -124,7 +124,11 @@ export interface PacketResult {
   /** Relative seq/ack as Wireshark computes them (SYN = 0); raw values are in the input. */
   relSeq: number;
   relAck: number;
-  /** Window scaled by the sender's wscale once both sides' wscale is seen (else = raw, or -1 when unknown as Wireshark's -1/-2). */
+  /**
+   * Window as Wireshark's tcp.window_size: raw << the sender's scale once both sides' wscale
+   * were seen in the handshake; the raw value when the scale is unknown or unused (the
+   * conversation's flow state says which).
+   */
   winScaled: number;
   /** A_* bits. */
   analysis: number;

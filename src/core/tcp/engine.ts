@@ -1,0 +1,235 @@
+/**
+ * TcpEngine: one pass over the TCP segments of a capture, in capture order.
+ *   ConversationTable.lookup → analyzeSegment → advanceStates → accumulate (summary)
+ *
+ * Per-packet results are kept in typed arrays (struct of arrays) indexed by packet index, grown by
+ * doubling: 34 bytes a packet (see bytesPerPacket). Nothing is allocated or retained per packet;
+ * per-connection objects live in `conv.ext`.
+ *
+ * `add` returns ONE REUSED PacketResult object: read it before the next call (copy it if you keep
+ * it). Its states are the states as known when the packet was added; a few rows are corrected
+ * later (a SYN / SYN+ACK / FIN found not delivered, a close re-labelled as simultaneous or
+ * three-packet): `result(index)` reads the corrected rows, and after `finish()` they are final.
+ */
+
+import { ConversationTable, analyzeSegment } from './analysis';
+import type { Conversation } from './analysis';
+import { STEP_NAMES, StateRevisions, advanceStates, connStates, finishStates } from './states';
+import { SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
+import type { ConnectionSummary, PacketResult, SegmentInput } from './types';
+
+const F_DIR = 1;
+const F_INFERRED = 2;
+/** Longest backward walk of a revision (the states module confirms rows beyond 64 anyway). */
+const MAX_WALK = 4096;
+
+export interface TcpEngineOptions {
+  /** Half-open connections to one server port that make a SYN-flood suspicion (default 10). */
+  synFloodMin?: number;
+}
+
+export class TcpEngine {
+  private readonly table = new ConversationTable();
+  private cap = 0;
+  private maxIndex = -1;
+  private stream: Int32Array = new Int32Array(0);
+  private relSeq: Uint32Array = new Uint32Array(0);
+  private relAck: Uint32Array = new Uint32Array(0);
+  private win: Int32Array = new Int32Array(0);
+  private dupNum: Int32Array = new Int32Array(0);
+  private dupOf: Int32Array = new Int32Array(0);
+  private analysis: Uint16Array = new Uint16Array(0);
+  private cState: Uint8Array = new Uint8Array(0);
+  private sState: Uint8Array = new Uint8Array(0);
+  private bits: Uint8Array = new Uint8Array(0);
+  private stepIx: Uint8Array = new Uint8Array(0);
+  /** Previous packet of the same stream (-1 for a stream's first): walks revision ranges. */
+  private prev: Int32Array = new Int32Array(0);
+  /** Last packet of each stream so far. */
+  private lastOfStream: Int32Array = new Int32Array(256).fill(-1);
+  private readonly out: PacketResult = {
+    stream: 0,
+    dir: 0,
+    relSeq: 0,
+    relAck: 0,
+    winScaled: 0,
+    analysis: 0,
+    dupAckNum: 0,
+    dupAckOf: -1,
+    clientState: 0,
+    serverState: 0,
+    inferred: false,
+    step: '',
+  };
+  private readonly revisions: StateRevisions;
+  private finished = false;
+  private sums: ConnectionSummary[] = [];
+  private floods: SynFloodFinding[] = [];
+  private readonly synFloodMin: number;
+
+  constructor(opts: TcpEngineOptions = {}) {
+    this.synFloodMin = opts.synFloodMin ?? SYN_FLOOD_MIN;
+    this.revisions = {
+      state: (first: number, last: number, side: 0 | 1, state: number): void => {
+        const col = side === 0 ? this.cState : this.sState;
+        for (let i = last, n = 0; i >= first && i <= this.maxIndex && n < MAX_WALK; i = this.prev[i], n++) col[i] = state;
+      },
+      step: (first: number, last: number, from: number, to: number): void => {
+        const col = this.stepIx;
+        for (let i = last, n = 0; i >= first && i <= this.maxIndex && n < MAX_WALK; i = this.prev[i], n++) if (col[i] === from) col[i] = to;
+      },
+    };
+  }
+
+  /** Bytes of typed-array storage per packet. */
+  bytesPerPacket(): number {
+    return (
+      Int32Array.BYTES_PER_ELEMENT * 5 + // stream, win, dupNum, dupOf, prev
+      Uint32Array.BYTES_PER_ELEMENT * 2 + // relSeq, relAck
+      Uint16Array.BYTES_PER_ELEMENT + // analysis
+      Uint8Array.BYTES_PER_ELEMENT * 4 // states, bits, step
+    );
+  }
+
+  /** Number of packet slots in use (highest index added + 1). */
+  get packetCount(): number {
+    return this.maxIndex + 1;
+  }
+
+  private grow(need: number): void {
+    let cap = this.cap === 0 ? 1024 : this.cap;
+    while (cap < need) cap *= 2;
+    const old = this.cap;
+    const g32 = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    const u32 = (a: Uint32Array): Uint32Array => {
+      const b = new Uint32Array(cap);
+      b.set(a);
+      return b;
+    };
+    const u8 = (a: Uint8Array): Uint8Array => {
+      const b = new Uint8Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.stream = g32(this.stream);
+    this.stream.fill(-1, old);
+    this.relSeq = u32(this.relSeq);
+    this.relAck = u32(this.relAck);
+    this.win = g32(this.win);
+    this.dupNum = g32(this.dupNum);
+    this.dupOf = g32(this.dupOf);
+    const an = new Uint16Array(cap);
+    an.set(this.analysis);
+    this.analysis = an;
+    this.cState = u8(this.cState);
+    this.sState = u8(this.sState);
+    this.bits = u8(this.bits);
+    this.stepIx = u8(this.stepIx);
+    this.prev = g32(this.prev);
+    this.cap = cap;
+  }
+
+  /** Analyse one TCP segment (capture order). Returns a reused object: see the header. */
+  add(seg: SegmentInput): PacketResult {
+    if (this.finished) throw new Error('TcpEngine.add after finish()');
+    const { conv, dir } = this.table.lookup(seg);
+    const out = this.out;
+    analyzeSegment(conv, dir, seg, out);
+    advanceStates(conv, dir, seg, out, this.revisions);
+    accumulate(conv, dir, seg, out);
+    const i = seg.index;
+    if (i >= this.cap) this.grow(i + 1);
+    if (i > this.maxIndex) this.maxIndex = i;
+    this.stream[i] = out.stream;
+    this.relSeq[i] = out.relSeq;
+    this.relAck[i] = out.relAck;
+    this.win[i] = out.winScaled;
+    this.dupNum[i] = out.dupAckNum;
+    this.dupOf[i] = out.dupAckOf;
+    this.analysis[i] = out.analysis;
+    this.cState[i] = out.clientState;
+    this.sState[i] = out.serverState;
+    this.bits[i] = (dir === 1 ? F_DIR : 0) | (out.inferred ? F_INFERRED : 0);
+    this.stepIx[i] = connStates(conv)!.stepId;
+    const sn = out.stream;
+    if (sn >= this.lastOfStream.length) {
+      let n = this.lastOfStream.length * 2;
+      while (n <= sn) n *= 2;
+      const b = new Int32Array(n).fill(-1);
+      b.set(this.lastOfStream);
+      this.lastOfStream = b;
+    }
+    this.prev[i] = this.lastOfStream[sn];
+    this.lastOfStream[sn] = i;
+    return out;
+  }
+
+  /** Fill `out` with packet `index`'s result; false when it was not a TCP segment added here. */
+  resultInto(index: number, out: PacketResult): boolean {
+    if (index < 0 || index > this.maxIndex || this.stream[index] < 0) return false;
+    const b = this.bits[index];
+    out.stream = this.stream[index];
+    out.dir = (b & F_DIR) as 0 | 1;
+    out.relSeq = this.relSeq[index];
+    out.relAck = this.relAck[index];
+    out.winScaled = this.win[index];
+    out.analysis = this.analysis[index];
+    out.dupAckNum = this.dupNum[index];
+    out.dupAckOf = this.dupOf[index];
+    out.clientState = this.cState[index];
+    out.serverState = this.sState[index];
+    out.inferred = (b & F_INFERRED) !== 0;
+    out.step = STEP_NAMES[this.stepIx[index]];
+    return true;
+  }
+
+  /** A new object with packet `index`'s result, or undefined when it was not a TCP segment. */
+  result(index: number): PacketResult | undefined {
+    const r: PacketResult = {
+      stream: 0,
+      dir: 0,
+      relSeq: 0,
+      relAck: 0,
+      winScaled: 0,
+      analysis: 0,
+      dupAckNum: 0,
+      dupAckOf: -1,
+      clientState: 0,
+      serverState: 0,
+      inferred: false,
+      step: '',
+    };
+    return this.resultInto(index, r) ? r : undefined;
+  }
+
+  /** End of the capture: settle provisional states, build the summaries, run capture-level checks. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const list: Conversation[] = this.table.list;
+    for (const conv of list) finishStates(conv, this.revisions);
+    const cache = new Map<string, ConnectionSummary['problems'][number]['message']>();
+    this.sums = list.map((conv) => summarize(conv, cache));
+    this.floods = detectSynFlood(this.sums, this.synFloodMin);
+  }
+
+  /** Per-connection summaries in stream order (call finish() first). */
+  summaries(): ConnectionSummary[] {
+    if (!this.finished) throw new Error('TcpEngine.summaries before finish()');
+    return this.sums;
+  }
+
+  /** SYN-flood findings of finish(). */
+  synFloods(): SynFloodFinding[] {
+    return this.floods;
+  }
+
+  /** Number of connections seen so far. */
+  get connectionCount(): number {
+    return this.table.size;
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * CLI contract of the TCP engine: the JSON objects of `capture-lens packets FILE --json` (one per
+ * packet) and `capture-lens conns FILE --json` (one per connection), and the text table of
+ * `capture-lens conns FILE`. Pure functions.
+ *
+ * Conventions:
+ *  - Packet numbers in JSON and in the table are 1-based, like tcpdump -# and Wireshark's "No."
+ *    (`no`, `firstPacket`, `lastPacket`, `problems[].packet`); the engine's API is 0-based.
+ *  - `time` / `start`: seconds since the epoch as a decimal string with all 9 digits of the
+ *    nanoseconds ("1591780863.720289000"), never a float.
+ *  - `seq` / `ack`: relative numbers as Wireshark computes them (SYN = 0); `ack` is 0 when the ACK
+ *    flag is not set. `seqRaw` / `ackRaw`: the numbers on the wire. `win`: the raw window field;
+ *    `winScaled`: Wireshark's calculated window (-1 unknown scale, -2 no scaling, as Wireshark).
+ *  - `flags`: tcpdump's flag string ("S", "S.", "FP.", "R", ".", "none").
+ *  - Endpoints as "ip:port", IPv6 as "[addr]:port".
+ */
+
+import { tcpFlagString } from '../decode/tcp';
+import { ConnectionSummary, PacketResult, SegmentInput, TCP_STATES, TcpStateName, analysisNames } from './types';
+import { endpointText, timeText } from './summary';
+
+const TH_ACK = 0x10;
+
+export interface PacketJsonInput {
+  /** 0-based packet index and time stamp. */
+  index: number;
+  tsSec: number;
+  tsNsec: number;
+  /** Network addresses (or whatever the packet's source / destination is shown as). */
+  src: string;
+  dst: string;
+  sport?: number | null;
+  dport?: number | null;
+  /** IP protocol number or a name. */
+  proto: number | string;
+}
+
+export interface PacketJson {
+  no: number;
+  time: string;
+  src: string;
+  dst: string;
+  sport: number | null;
+  dport: number | null;
+  proto: string;
+  stream?: number;
+  flags?: string;
+  seq?: number;
+  ack?: number;
+  seqRaw?: number;
+  ackRaw?: number;
+  win?: number;
+  winScaled?: number;
+  len?: number;
+  analysis?: string[];
+  step?: string;
+  states?: { client: TcpStateName; server: TcpStateName };
+  inferred?: boolean;
+}
+
+const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6', 132: 'sctp' };
+
+function protoName(p: number | string): string {
+  if (typeof p === 'string') return p.toLowerCase();
+  return PROTO_NAMES[p] ?? String(p);
+}
+
+/** tcpdump's flag string. */
+export function tcpFlags(flags: number): string {
+  return tcpFlagString(flags);
+}
+
+/**
+ * The JSON object of one packet. For a TCP segment pass its SegmentInput and the engine's result
+ * (engine.result(index) after finish(), for final states); without a result only the header
+ * fields are written.
+ */
+export function packetJson(p: PacketJsonInput, seg?: SegmentInput | null, res?: PacketResult | null): PacketJson {
+  const o: PacketJson = {
+    no: p.index + 1,
+    time: timeText(p.tsSec, p.tsNsec),
+    src: p.src,
+    dst: p.dst,
+    sport: p.sport ?? null,
+    dport: p.dport ?? null,
+    proto: protoName(p.proto),
+  };
+  if (seg == null) return o;
+  o.proto = 'tcp';
+  if (res != null) o.stream = res.stream;
+  o.flags = tcpFlagString(seg.flags);
+  const ackSet = (seg.flags & TH_ACK) !== 0;
+  if (res != null) {
+    o.seq = res.relSeq;
+    o.ack = ackSet ? res.relAck : 0;
+  }
+  o.seqRaw = seg.seq >>> 0;
+  o.ackRaw = seg.ack >>> 0;
+  o.win = seg.win;
+  if (res != null) o.winScaled = res.winScaled;
+  o.len = seg.len;
+  if (res != null) {
+    o.analysis = analysisNames(res.analysis);
+    o.step = res.step;
+    o.states = { client: TCP_STATES[res.clientState], server: TCP_STATES[res.serverState] };
+    o.inferred = res.inferred;
+  }
+  return o;
+}
+
+export interface ConnJson {
+  stream: number;
+  client: string;
+  server: string;
+  roleBy: ConnectionSummary['roleBy'];
+  firstPacket: number;
+  lastPacket: number;
+  packets: { client: number; server: number };
+  bytes: { client: number; server: number };
+  start: string;
+  duration: number;
+  clientState: TcpStateName;
+  serverState: TcpStateName;
+  connState: ConnectionSummary['connState'];
+  history: string;
+  problems: { kind: string; packet: number; severity: string; message: string; messageZh: string }[];
+}
+
+/** The JSON object of one connection. */
+export function connJson(s: ConnectionSummary): ConnJson {
+  return {
+    stream: s.stream,
+    client: endpointText(s.client.addr, s.client.port),
+    server: endpointText(s.server.addr, s.server.port),
+    roleBy: s.roleBy,
+    firstPacket: s.firstPacket + 1,
+    lastPacket: s.lastPacket + 1,
+    packets: { client: s.packets.client, server: s.packets.server },
+    bytes: { client: s.bytes.client, server: s.bytes.server },
+    start: s.start,
+    duration: s.duration,
+    clientState: s.clientState,
+    serverState: s.serverState,
+    connState: s.connState,
+    history: s.history,
+    problems: s.problems.map((p) => ({
+      kind: p.kind,
+      packet: p.packet + 1,
+      severity: p.severity,
+      message: p.message.en,
+      messageZh: p.message.zh,
+    })),
+  };
+}
+
+export interface ConnsTableOptions {
+  /** Language of the problem lines (default 'en'). */
+  lang?: 'en' | 'zh';
+  /** List each problem under the table (default true). */
+  problems?: boolean;
+}
+
+function fmtDuration(d: number): string {
+  return d.toFixed(6);
+}
+
+/** Display width: CJK characters count double (for aligned columns). */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+function pad(s: string, w: number, right = false): string {
+  const n = w - width(s);
+  if (n <= 0) return s;
+  return right ? ' '.repeat(n) + s : s + ' '.repeat(n);
+}
+
+/**
+ * The readable table of `capture-lens conns FILE`: one line per connection, then (unless
+ * opts.problems is false) one line per problem: "stream N, packet P, severity kind: message".
+ */
+export function formatConnsTable(sums: ConnectionSummary[], opts: ConnsTableOptions = {}): string {
+  const head = ['STREAM', 'CLIENT', 'SERVER', 'PKTS C/S', 'BYTES C/S', 'DURATION', 'CLIENT STATE', 'SERVER STATE', 'CONN', 'HISTORY', 'PROBLEMS'];
+  const right = [true, false, false, true, true, true, false, false, false, false, false];
+  const rows: string[][] = [head];
+  for (const s of sums) {
+    const kinds: string[] = [];
+    for (const p of s.problems) if (!kinds.includes(p.kind)) kinds.push(p.kind);
+    rows.push([
+      String(s.stream),
+      endpointText(s.client.addr, s.client.port),
+      endpointText(s.server.addr, s.server.port),
+      s.packets.client + '/' + s.packets.server,
+      s.bytes.client + '/' + s.bytes.server,
+      fmtDuration(s.duration),
+      s.clientState,
+      s.serverState,
+      s.connState,
+      s.history === '' ? '-' : s.history,
+      kinds.length === 0 ? '-' : kinds.join(','),
+    ]);
+  }
+  const widths = head.map((_, c) => Math.max(...rows.map((r) => width(r[c]))));
+  const lines = rows.map((r) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : pad(cell, widths[c], right[c])))
+      .join('  ')
+      .trimEnd(),
+  );
+  if (opts.problems !== false) {
+    const zh = opts.lang === 'zh';
+    const probLines: string[] = [];
+    for (const s of sums) {
+      for (const p of s.problems) {
+        probLines.push(
+          zh
+            ? `流 ${s.stream}，第 ${p.packet + 1} 个包，${p.severity} ${p.kind}：${p.message.zh}`
+            : `stream ${s.stream}, packet ${p.packet + 1}, ${p.severity} ${p.kind}: ${p.message.en}`,
+        );
+      }
+    }
+    if (probLines.length > 0) lines.push('', zh ? '问题：' : 'Problems:', ...probLines.map((l) => '  ' + l));
+  }
+  return lines.join('\n') + '\n';
+}
