@@ -10,6 +10,9 @@ import { defaultPrintOptions, PrintOptions } from './core/print/options';
 import { PacketPrinter } from './core/print/packet';
 import { readCaptureFile } from './node/captureFile';
 import { BufferedOutput } from './node/output';
+import { analyzeCaptureFile, packetHeader, visitCaptureFile } from './node/analyze';
+import { connJson, formatConnsTable, packetJson } from './core/tcp/json';
+import type { PacketResult } from './core/tcp/types';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -25,6 +28,13 @@ Commands:
       --nano             nanosecond time stamps
       -x, -xx, -X, -XX   hex dump (without/with link header, with ASCII)
       -n, -nn            accepted for compatibility (names are never resolved)
+  packets FILE --json    one JSON object per packet: addresses, and for TCP the stream, flags,
+                         relative and raw seq/ack, window, length, Wireshark's analysis flags,
+                         the handshake/teardown step and both endpoints' states after it
+  conns FILE [--json] [--zh]
+                         one line (or JSON object) per TCP connection: endpoints, packets and
+                         bytes each way, final states, Zeek's conn_state and history, problems
+                         (--zh: problems explained in Simplified Chinese)
   help                   show this text
 `;
 
@@ -92,6 +102,72 @@ async function cmdPrint(args: string[]): Promise<number> {
   return 0;
 }
 
+/** `packets FILE --json`: pass 1 runs the engine, pass 2 writes each packet with its final states. */
+async function cmdPackets(args: string[]): Promise<number> {
+  const { file, flags } = fileAndFlags(args, ['--json']);
+  if (!flags.has('--json')) throw new UsageError('packets needs --json (the text form is "capture-lens print")');
+  const first = await analyzeCaptureFile(file);
+  if (first.read.error && first.read.error.kind !== 'truncated' && first.read.error.kind !== 'corrupt') {
+    fail(first.read.error.message);
+    return 1;
+  }
+  const engine = first.engine;
+  const res: PacketResult = { stream: 0, dir: 0, relSeq: 0, relAck: 0, winScaled: 0, analysis: 0, dupAckNum: 0, dupAckOf: -1, clientState: 0, serverState: 0, inferred: false, step: '' };
+  let reading: { pause(): void; resume(): void } | undefined;
+  const out = new BufferedOutput(process.stdout, 1 << 16, () => reading?.pause(), () => reading?.resume());
+  let n = 0;
+  out.write('[');
+  const summary = await visitCaptureFile(
+    file,
+    (rec, pkt, seg) => {
+      const hasRes = seg !== null && engine.resultInto(rec.index, res);
+      const obj = packetJson({ index: rec.index, tsSec: rec.tsSec, tsNsec: rec.tsNsec, ...packetHeader(rec, pkt) }, seg, hasRes ? res : null);
+      out.write((n++ === 0 ? '\n' : ',\n') + JSON.stringify(obj));
+    },
+    (r) => (reading = r),
+  );
+  out.write(n ? '\n]\n' : ']\n');
+  await out.end();
+  if (summary.error) {
+    fail(summary.error.message);
+    return 1;
+  }
+  return 0;
+}
+
+/** `conns FILE [--json] [--zh]`. */
+async function cmdConns(args: string[]): Promise<number> {
+  const { file, flags } = fileAndFlags(args, ['--json', '--zh']);
+  const { engine, read } = await analyzeCaptureFile(file);
+  if (read.error && read.error.kind !== 'truncated' && read.error.kind !== 'corrupt') {
+    fail(read.error.message);
+    return 1;
+  }
+  const sums = engine.summaries();
+  const text = flags.has('--json') ? JSON.stringify(sums.map(connJson), null, 2) + '\n' : formatConnsTable(sums, { lang: flags.has('--zh') ? 'zh' : 'en' });
+  await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+  if (read.error) {
+    fail(read.error.message);
+    return 1;
+  }
+  return 0;
+}
+
+/** One FILE argument plus the listed flags. */
+function fileAndFlags(args: string[], allowed: string[]): { file: string; flags: Set<string> } {
+  let file: string | undefined;
+  const flags = new Set<string>();
+  for (const a of args) {
+    if (a.startsWith('-')) {
+      if (!allowed.includes(a)) throw new UsageError(`unknown option ${a}`);
+      flags.add(a);
+    } else if (file === undefined) file = a;
+    else throw new UsageError(`unexpected argument ${a}`);
+  }
+  if (file === undefined) throw new UsageError('missing capture FILE');
+  return { file, flags };
+}
+
 function fail(message: string): void {
   process.stderr.write(`capture-lens: ${message}\n`);
 }
@@ -102,6 +178,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'print':
         return await cmdPrint(rest);
+      case 'packets':
+        return await cmdPackets(rest);
+      case 'conns':
+        return await cmdConns(rest);
       case 'help':
       case '--help':
       case '-h':

@@ -80,6 +80,42 @@ describe('capture-lens CLI', function () {
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 
+  it('packets --json: one object per packet with the engine\'s fields', function () {
+    const r = run(['packets', good, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const arr = JSON.parse(r.stdout);
+    assert.equal(arr.length, 2);
+    assert.deepEqual(
+      { no: arr[0].no, time: arr[0].time, flags: arr[0].flags, seq: arr[0].seq, seqRaw: arr[0].seqRaw, stream: arr[0].stream, step: arr[0].step, states: arr[0].states },
+      { no: 1, time: '1700000000.000001000', flags: 'S', seq: 0, seqRaw: 1000, stream: 0, step: 'handshake 1/3', states: { client: 'SYN_SENT', server: 'SYN_RCVD' } },
+    );
+    assert.equal(arr[1].flags, 'S.');
+    assert.equal(arr[1].ack, 1);
+    assert.equal(arr[1].ackRaw, 1001);
+    assert.equal(arr[1].step, 'handshake 2/3');
+    for (const k of ['src', 'dst', 'sport', 'dport', 'proto', 'win', 'winScaled', 'len', 'analysis']) assert.ok(k in arr[1], k);
+  });
+
+  it('conns: JSON and a readable table', function () {
+    const j = run(['conns', good, '--json']);
+    assert.equal(j.code, 0, j.stderr);
+    const [c] = JSON.parse(j.stdout);
+    assert.equal(c.client, '10.0.0.1:40000');
+    assert.equal(c.server, '10.0.0.2:80');
+    assert.equal(c.connState, 'S1');
+    assert.equal(c.history, 'Sh');
+    const t = run(['conns', good]);
+    assert.equal(t.code, 0);
+    assert.match(t.stdout, /10\.0\.0\.1:40000\s+10\.0\.0\.2:80/);
+  });
+
+  it('packets and conns: same errors and exit codes as print', function () {
+    assert.equal(run(['packets', path.join(dir, 'nope.pcap'), '--json']).code, 1);
+    assert.equal(run(['conns', path.join(dir, 'nope.pcap')]).code, 1);
+    assert.equal(run(['packets', good]).code, 2);
+    assert.equal(run(['conns', good, '--bogus']).code, 2);
+  });
+
   it('exits 2 for bad usage', function () {
     assert.equal(run([]).code, 2);
     assert.equal(run(['print']).code, 2);
