@@ -16,11 +16,12 @@ import { conversations } from '../src/core/synth/conversations';
 import { pcapHeader, pcapRecord, pcapngEPB, pcapngIDB, pcapngSHB } from '../src/core/synth/writers';
 import { decodeRecord, DecodedPacket } from '../src/core/decode/index';
 import { readCaptureFile } from '../src/node/captureFile';
+import { segmentFromPacket } from '../src/core/tcp/fromPacket';
+import { TcpEngine } from '../src/core/tcp/engine';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIR = path.join(ROOT, ".bench");
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 2_000_000);
-const CONNECTIONS = Math.max(1, Math.round(PACKETS / 200));
 
 interface Files {
   pcap: string;
@@ -29,8 +30,9 @@ interface Files {
 }
 
 /** Write the three capture files (skipped when they exist with the same packet count). */
-function generate(): Files {
-  fs.mkdirSync(DIR, { recursive: true });
+function generate(PACKETS: number): Files {
+  const CONNECTIONS = Math.max(1, Math.round(PACKETS / 200));
+    fs.mkdirSync(DIR, { recursive: true });
   const base = path.join(DIR, `synth-${PACKETS}`);
   const files: Files = { pcap: base + '.pcap', nano: base + '-ns.pcap', pcapng: base + '.pcapng' };
   if (Object.values(files).every((f) => fs.existsSync(f))) return files;
@@ -54,7 +56,8 @@ function generate(): Files {
   put('pcapng', pcapngIDB(1, 262144, 9, 'eth0'));
   let n = 0;
   for (const p of conversations({ connections: CONNECTIONS, packets: Math.ceil(PACKETS * 1.01), concurrency: 200, seed: 7 })) {
-    if (n++ >= PACKETS) break;
+    if (n >= PACKETS) break;
+    n++;
     put('pcap', pcapRecord(p.tsSec, Math.floor(p.tsNsec / 1000), p.frame));
     put('nano', pcapRecord(p.tsSec, p.tsNsec, p.frame));
     put('pcapng', pcapngEPB(0, BigInt(p.tsSec) * 1_000_000_000n + BigInt(p.tsNsec), p.frame));
@@ -67,9 +70,10 @@ function generate(): Files {
   return files;
 }
 
-/** Child mode: read + decode one file, report packets, seconds and peak RSS as JSON. */
-async function childDecode(file: string): Promise<void> {
+/** Child mode: read + decode one file (+ the TCP engine), report packets, seconds and peak RSS as JSON. */
+async function childDecode(file: string, withEngine: boolean): Promise<void> {
   const pkt = new DecodedPacket();
+  const engine = withEngine ? new TcpEngine() : null;
   let packets = 0;
   let tcp = 0;
   const t0 = process.hrtime.bigint();
@@ -78,10 +82,17 @@ async function childDecode(file: string): Promise<void> {
       decodeRecord(pkt, rec);
       packets++;
       if (pkt.l4.proto === 6) tcp++;
+      if (engine) {
+        const seg = segmentFromPacket(pkt, rec);
+        if (seg) engine.add(seg);
+      }
     },
   }).done;
+  engine?.finish();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(JSON.stringify({ packets, tcp, secs, maxRssKiB: process.resourceUsage().maxRSS, error: summary.error?.message ?? null }));
+  process.stdout.write(
+    JSON.stringify({ packets, tcp, secs, maxRssKiB: process.resourceUsage().maxRSS, error: summary.error?.message ?? null, bytesPerPacket: engine?.bytesPerPacket() ?? 0, connections: engine?.summaries().length ?? 0 }),
+  );
 }
 
 /** Runs a command, returning wall seconds and the child's peak RSS (via python3's getrusage). */
@@ -103,9 +114,11 @@ function fmtRate(packets: number, secs: number): string {
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === '--decode') return childDecode(process.argv[3]);
-  const files = generate();
-  console.log(`\nCapture Lens benchmark — ${PACKETS.toLocaleString('en')} packets, ${CONNECTIONS.toLocaleString('en')} connections (node ${process.version}, ${require('node:os').cpus().length} cores)\n`);
+  if (process.argv[2] === '--decode') return childDecode(process.argv[3], false);
+  if (process.argv[2] === '--engine') return childDecode(process.argv[3], true);
+  const files = generate(PACKETS);
+  const small = generate(Math.round(PACKETS / 10));
+  console.log(`\nCapture Lens benchmark — ${PACKETS.toLocaleString('en')} packets, ${Math.round(PACKETS / 200).toLocaleString('en')} connections (node ${process.version}, ${require('node:os').cpus().length} cores)\n`);
   const rows: string[][] = [['what', 'path', 'time', 'rate', 'peak RSS']];
   for (const [label, file] of [
     ['pcap-parser (µs pcap)', files.pcap],
@@ -120,6 +133,20 @@ async function main(): Promise<void> {
     const j = JSON.parse(r.stdout);
     rows.push(['read + decode', label, `${j.secs.toFixed(2)} s`, fmtRate(j.packets, j.secs), `${(j.maxRssKiB / 1024).toFixed(0)} MiB`]);
   }
+  let engineNote = '';
+  for (const [label, file] of [
+    ['pcap-parser (µs pcap)', files.pcap],
+    ['pcapng reader', files.pcapng],
+  ] as const) {
+    const r = spawnSync(process.execPath, [__filename, '--engine', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.status !== 0) {
+      rows.push(['decode + TCP engine', label, 'failed', r.stderr.split('\n')[0], '']);
+      continue;
+    }
+    const j = JSON.parse(r.stdout);
+    rows.push(['decode + TCP engine', label, `${j.secs.toFixed(2)} s`, fmtRate(j.packets, j.secs), `${(j.maxRssKiB / 1024).toFixed(0)} MiB`]);
+    engineNote = `TCP engine: per-packet state in typed arrays, ${j.bytesPerPacket} bytes a packet; ${j.connections.toLocaleString('en')} connections summarised.`;
+  }
   const cli = path.join(ROOT, 'dist', 'cli.js');
   for (const [label, file] of [
     ['µs pcap', files.pcap],
@@ -132,10 +159,26 @@ async function main(): Promise<void> {
       rows.push(['tcpdump -nn -r', label, d.ok ? `${d.secs.toFixed(2)} s` : 'failed', fmtRate(PACKETS, d.secs), `${(d.maxRssKiB / 1024).toFixed(0)} MiB`]);
     }
   }
+  // memory must not grow with the file: the same paths on a file ten times smaller
+  const rss: string[] = [];
+  for (const [label, big, little] of [
+    ['µs pcap', files.pcap, small.pcap],
+    ['pcapng', files.pcapng, small.pcapng],
+  ] as const) {
+    const a = timed([process.execPath, __filename, '--decode', little]);
+    const b = timed([process.execPath, __filename, '--decode', big]);
+    rss.push(`  read + decode ${label}: peak RSS ${(a.maxRssKiB / 1024).toFixed(0)} MiB for ${(PACKETS / 10).toLocaleString('en')} packets, ${(b.maxRssKiB / 1024).toFixed(0)} MiB for ${PACKETS.toLocaleString('en')}`);
+    const c = timed([process.execPath, cli, 'print', little], { TZ: 'UTC' });
+    const d = timed([process.execPath, cli, 'print', big], { TZ: 'UTC' });
+    rss.push(`  capture-lens print ${label}: peak RSS ${(c.maxRssKiB / 1024).toFixed(0)} MiB for ${(PACKETS / 10).toLocaleString('en')} packets, ${(d.maxRssKiB / 1024).toFixed(0)} MiB for ${PACKETS.toLocaleString('en')}`);
+  }
   if (!has('tcpdump')) console.log('(tcpdump not installed: its figures are left out; apt-get install tcpdump to compare)\n');
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   for (const r of rows) console.log(r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  '));
-  console.log('\nGoals: read + decode ≥ 1.5 M packets/s; print faster than tcpdump; memory flat in file size.');
+  if (engineNote) console.log('\n' + engineNote);
+  console.log('\nMemory against file size:');
+  for (const l of rss) console.log(l);
+  console.log('\nGoals: read + decode ≥ 1.5 M packets/s; decode + engine ≥ 1 M packets/s (≤ 64 bytes a packet); print faster than tcpdump; memory flat in file size.');
 }
 
 void main();
