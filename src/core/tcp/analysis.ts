@@ -159,6 +159,11 @@ export function flowKey(src: string, sport: number, dst: string, dport: number):
  */
 export class ConversationTable {
   private readonly map = new Map<string, Conversation>();
+  /**
+   * IPv4 segments that carry numeric endpoint keys (SegmentInput.srcKey/dstKey) are found here
+   * instead, without building a string key: lower key → higher key → conversation.
+   */
+  private readonly numMap = new Map<number, Map<number, Conversation>>();
   /** Every conversation in stream order (replaced ones included). */
   readonly list: Conversation[] = [];
 
@@ -171,8 +176,9 @@ export class ConversationTable {
    * number) when the 4-tuple is new or a SYN reuses the ports.
    */
   lookup(seg: SegmentInput): { conv: Conversation; dir: 0 | 1 } {
-    const key = flowKey(seg.src, seg.sport, seg.dst, seg.dport);
-    let conv = this.map.get(key);
+    const numeric = seg.srcKey !== undefined && seg.dstKey !== undefined;
+    const key = numeric ? '' : flowKey(seg.src, seg.sport, seg.dst, seg.dport);
+    let conv = numeric ? this.numGet(seg.srcKey!, seg.dstKey!) : this.map.get(key);
     const synAck = seg.flags & (TH_SYN | TH_ACK);
     if (conv === undefined) {
       conv = this.create(key, seg);
@@ -224,12 +230,32 @@ export class ConversationTable {
     }
     const conv = newConversation(this.list.length, seg, clientIsSrc, roleBy);
     this.list.push(conv);
-    this.map.set(key, conv);
+    if (seg.srcKey !== undefined && seg.dstKey !== undefined) this.numSet(seg.srcKey, seg.dstKey, conv);
+    else this.map.set(key, conv);
     return conv;
+  }
+
+  private numGet(a: number, b: number): Conversation | undefined {
+    return a <= b ? this.numMap.get(a)?.get(b) : this.numMap.get(b)?.get(a);
+  }
+
+  private numSet(a: number, b: number, conv: Conversation): void {
+    if (a > b) {
+      const t = a;
+      a = b;
+      b = t;
+    }
+    let inner = this.numMap.get(a);
+    if (inner === undefined) {
+      inner = new Map();
+      this.numMap.set(a, inner);
+    }
+    inner.set(b, conv);
   }
 
   clear(): void {
     this.map.clear();
+    this.numMap.clear();
     this.list.length = 0;
   }
 }

@@ -2,6 +2,7 @@ import type { CaptureRecord } from '../capture/types';
 import { decodeFrame } from '../decode/index';
 import { DecodedPacket, IPPROTO_TCP, IPPROTO_UDP, NET_IPV4, NET_IPV6 } from '../decode/packet';
 import { l4CapEnd } from '../decode/tcp';
+import { u32be } from '../bytes';
 import type { SegmentInput } from './types';
 
 /**
@@ -14,7 +15,15 @@ export function segmentFromPacket(pkt: DecodedPacket, rec: Pick<CaptureRecord, '
   if (l4.proto === IPPROTO_UDP && (l4.sport === VXLAN_PORT || l4.dport === VXLAN_PORT)) return vxlanSegment(pkt, rec);
   if (l4.proto !== IPPROTO_TCP || (net.kind !== NET_IPV4 && net.kind !== NET_IPV6)) return null;
   if (l4CapEnd(pkt) - l4.off < 20) return null;
+  let srcKey: number | undefined;
+  let dstKey: number | undefined;
+  if (net.kind === NET_IPV4 && net.addrLen === 4) {
+    srcKey = u32be(pkt.data, net.srcOff) * 65536 + l4.sport;
+    dstKey = u32be(pkt.data, net.dstOff) * 65536 + l4.dport;
+  }
   return {
+    srcKey,
+    dstKey,
     index: rec.index,
     tsSec: rec.tsSec,
     tsNsec: rec.tsNsec,

@@ -39,6 +39,12 @@ export interface SegmentInput {
   tsEcr: number;
   /** SACK blocks (left, right pairs, raw numbers), when present. */
   sack?: number[];
+  /**
+   * Optional numeric endpoint keys, address × 65536 + port, for IPv4 segments read from a
+   * capture: the engine then finds the conversation without building a string key. Both or none.
+   */
+  srcKey?: number;
+  dstKey?: number;
   /** true when the segment's headers were damaged/cut (analysis should stay conservative). */
   damaged?: boolean;
 }
