@@ -1,0 +1,738 @@
+/**
+ * End-to-end harness: a real VS Code (code-server) driven by Debian's Chromium through playwright-core,
+ * on a machine without internet (recipe: /work/shared/VSCODE-E2E.md). Both tools live in .e2e/tools/,
+ * installed by scripts/e2e-setup.sh, outside the repository's node_modules; playwright-core is loaded
+ * at run time, so this file type-checks without it (only the small part of its API used here is typed).
+ *
+ * Library:   const s = await startSession({ workspace, extraFiles }); try { await s.openFile('a.tcpdump'); … }
+ *            finally { await s.close(); }      — or withSession(options, async (s) => { … })
+ * Command:   node scripts/run-ts.mjs scripts/e2e-run.ts [--folder] [--workspace DIR] [--extra FILE]… [--theme NAME] [FILE…]
+ *            opens each FILE by quick open and saves a screenshot of each into test-results/e2e/.
+ *
+ * Every session gets a scratch HOME/XDG tree, user-data and extensions directories under .e2e/runs/,
+ * a free 127.0.0.1 port and a Chromium that may only reach 127.0.0.1. close() ends Chromium, code-server
+ * and every process code-server started (recorded while it runs), also when a test failed.
+ */
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+// ---------------------------------------------------------------------------------------------
+// The part of playwright-core's API used here.
+interface PwLocator {
+  first(): PwLocator;
+  nth(index: number): PwLocator;
+  filter(options: { hasText?: string | RegExp }): PwLocator;
+  locator(selector: string): PwLocator;
+  waitFor(options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
+  fill(value: string, options?: { timeout?: number }): Promise<void>;
+  click(options?: { timeout?: number }): Promise<void>;
+  innerText(options?: { timeout?: number }): Promise<string>;
+  allInnerTexts(): Promise<string[]>;
+  count(): Promise<number>;
+  isVisible(): Promise<boolean>;
+  getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
+}
+interface PwPage {
+  goto(url: string, options?: { waitUntil?: 'load' | 'domcontentloaded'; timeout?: number }): Promise<unknown>;
+  locator(selector: string): PwLocator;
+  keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
+  mouse: { move(x: number, y: number, options?: { steps?: number }): Promise<void> };
+  evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<R>;
+  screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
+  waitForTimeout(ms: number): Promise<void>;
+  waitForFunction<A>(fn: (arg: A) => unknown, arg: A, options?: { timeout?: number; polling?: number }): Promise<unknown>;
+  setDefaultTimeout(ms: number): void;
+  on(event: 'console' | 'pageerror', listener: (x: { text?: () => string; message?: string }) => void): void;
+}
+interface PwRoute {
+  request(): { url(): string };
+  abort(): Promise<void>;
+  continue(): Promise<void>;
+}
+interface PwContext {
+  pages(): PwPage[];
+  newPage(): Promise<PwPage>;
+  route(url: string | RegExp, handler: (route: PwRoute) => unknown): Promise<void>;
+  close(): Promise<void>;
+}
+interface PlaywrightCore {
+  chromium: {
+    launchPersistentContext(
+      userDataDir: string,
+      options: { executablePath: string; headless: boolean; args: string[]; viewport?: { width: number; height: number }; env?: NodeJS.ProcessEnv },
+    ): Promise<PwContext>;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+export interface SessionOptions {
+  /** Folder to open; default samples/ (made by `npm run samples` when missing). */
+  workspace?: string;
+  /** Files copied, with the workspace's own files, into a scratch workspace that is opened instead. */
+  extraFiles?: string[];
+  /** How the extension gets in: a .vsix from `vsce package` (default) or the folder copied into the extensions dir. */
+  install?: 'vsix' | 'folder';
+  /** User settings added to (or overriding) the recipe's. */
+  settings?: Record<string, unknown>;
+  /** Browser window size; default 1400×900. */
+  viewport?: { width: number; height: number };
+  /** Progress lines; default: to stderr with a time offset. */
+  log?: (line: string) => void;
+}
+
+export interface Session {
+  readonly page: PwPage;
+  readonly port: number;
+  readonly url: string;
+  /** The folder opened in the workbench. */
+  readonly workspace: string;
+  /** This session's scratch directory (logs, profile, extensions). */
+  readonly runDir: string;
+  /** Opens a file of the workspace by quick open (Ctrl+P) and waits for its editor. */
+  openFile(name: string): Promise<void>;
+  /** Runs a command by its palette title (F1, `>title`, Enter). */
+  runCommand(title: string): Promise<void>;
+  /** Moves the mouse onto the first occurrence of `word` in the active editor; returns the hover's text. */
+  hoverWord(word: string, options?: { occurrence?: number; timeout?: number }): Promise<string>;
+  /** Texts of the CodeLenses shown in the active editor (waits up to `timeout` ms for the first; [] if none). */
+  codeLensTexts(options?: { timeout?: number }): Promise<string[]>;
+  /** The Problems view's entries (their accessible labels), after opening the view. */
+  problems(): Promise<string[]>;
+  /** The language indicator in the status bar (e.g. "tcpdump"). */
+  languageMode(): Promise<string>;
+  /** Text of the visible editor lines (Monaco renders only what is on screen). */
+  editorText(): Promise<string>;
+  /** Computed styles of the token spans of the first visible line containing `lineIncludes`. */
+  lineTokens(lineIncludes: string): Promise<Array<{ text: string; color: string; fontStyle: string; fontWeight: string }>>;
+  /** Lines shown for an output channel, picked by "Output: Show Output Channels…". */
+  outputChannel(name: string): Promise<string>;
+  /** Saves a PNG into test-results/e2e/<name>.png and returns its path. */
+  screenshot(name: string): Promise<string>;
+  /** Ends Chromium, code-server and the processes code-server started. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const CODE_SERVER_VERSION = '4.96.4';
+const CHROMIUM = '/usr/bin/chromium';
+
+export function repoRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pj, 'utf8')).name === 'capture-lens') return dir;
+      } catch {
+        /* keep looking */
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+export async function withSession<T>(options: SessionOptions, body: (s: Session) => Promise<T>): Promise<T> {
+  const s = await startSession(options);
+  try {
+    return await body(s);
+  } finally {
+    await s.close();
+  }
+}
+
+export async function startSession(options: SessionOptions = {}): Promise<Session> {
+  const t0 = Date.now();
+  const log = options.log ?? ((line: string) => process.stderr.write(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}\n`));
+  const root = repoRoot();
+  const tools = path.join(root, '.e2e', 'tools', 'node_modules');
+  const entry = path.join(tools, 'code-server', 'out', 'node', 'entry.js');
+  if (!fs.existsSync(entry) || !fs.existsSync(path.join(tools, 'playwright-core'))) {
+    throw new Error('code-server/playwright-core missing: run `bash scripts/e2e-setup.sh` first');
+  }
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: run \`bash scripts/e2e-setup.sh\` first`);
+  if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js missing: run `npm run build` first');
+
+  const runs = path.join(root, '.e2e', 'runs');
+  fs.mkdirSync(runs, { recursive: true });
+  pruneOldRuns(runs, 4);
+  const runDir = fs.mkdtempSync(path.join(runs, `${new Date().toISOString().replace(/[:.]/g, '-')}-`));
+  const dirs = {
+    home: path.join(runDir, 'home'),
+    userData: path.join(runDir, 'user-data'),
+    extensions: path.join(runDir, 'extensions'),
+    browser: path.join(runDir, 'browser-profile'),
+  };
+  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
+    XDG_DATA_HOME: path.join(dirs.home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(dirs.home, '.cache'),
+    TMPDIR: path.join(runDir, 'tmp'),
+  };
+  fs.mkdirSync(env.TMPDIR!, { recursive: true });
+  const config = path.join(runDir, 'code-server.yaml');
+  fs.writeFileSync(config, 'auth: none\ncert: false\n');
+
+  // Workspace.
+  let workspace = path.resolve(root, options.workspace ?? 'samples');
+  if (!options.workspace && !fs.existsSync(workspace)) {
+    log('samples/ missing: npm run samples');
+    const r = spawnSync('npm', ['run', '--silent', 'samples'], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('npm run samples failed');
+  }
+  if (options.extraFiles?.length) {
+    const scratch = path.join(runDir, 'workspace');
+    fs.mkdirSync(scratch, { recursive: true });
+    if (fs.existsSync(workspace)) fs.cpSync(workspace, scratch, { recursive: true });
+    for (const f of options.extraFiles) fs.copyFileSync(path.resolve(root, f), path.join(scratch, path.basename(f)));
+    workspace = scratch;
+  }
+
+  // User settings.
+  const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  fs.writeFileSync(
+    settingsFile,
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'update.mode': 'none',
+        'editor.hover.delay': 100,
+        'workbench.tips.enabled': false,
+        'security.workspace.trust.enabled': false,
+        // The scratch workspace lies inside this repository: no "open the parent repository?" toast.
+        'git.openRepositoryInParentFolders': 'never',
+        'git.autoRepositoryDetection': false,
+        ...options.settings,
+      },
+      null,
+      2,
+    ),
+  );
+
+  const csArgs = [
+    '--config', config,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir', dirs.userData,
+    '--extensions-dir', dirs.extensions,
+  ];
+  const csLog = path.join(runDir, 'code-server.log');
+
+  // Extension.
+  const install = options.install ?? (process.env.E2E_INSTALL === 'folder' ? 'folder' : 'vsix');
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  if (install === 'vsix') {
+    const vsix = path.join(runDir, `${pkg.name}-${pkg.version}.vsix`);
+    log('packaging the extension (vsce package)');
+    run(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], root, process.env, csLog);
+    log('installing the .vsix into the scratch extensions dir');
+    run(process.execPath, [entry, ...csArgs, '--install-extension', vsix], root, env, csLog);
+  } else {
+    const dest = path.join(dirs.extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+    copyExtensionFolder(root, dest);
+    log(`copied the extension folder to ${path.relative(root, dest)}`);
+  }
+
+  // code-server.
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const tracker = new ProcessTracker();
+  const out = fs.openSync(csLog, 'a');
+  const server: ChildProcess = spawn(process.execPath, [entry, ...csArgs, '--bind-addr', `127.0.0.1:${port}`, workspace], {
+    cwd: root,
+    env,
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  tracker.watch(server.pid!);
+  let context: PwContext | undefined;
+  const browserMarker = dirs.browser;
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (context) {
+      await Promise.race([context.close().catch(() => undefined), sleep(5000)]);
+    }
+    killStragglers(findByCmdline(browserMarker));
+    await tracker.stop(server);
+    log(`closed (logs in ${path.relative(root, runDir)})`);
+  };
+  const onExit = (): void => {
+    // Last resort when the process ends without close(): synchronous kills by recorded id.
+    killStragglers(findByCmdline(browserMarker));
+    tracker.killAllNow(server.pid!);
+  };
+  // Interrupted (Ctrl+C, kill): end what we started, then die as the signal asked.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    onExit();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    log(`code-server ${CODE_SERVER_VERSION} starting on ${url}`);
+    await waitForHealthz(port, server, 30_000, csLog);
+    log('code-server ready (/healthz)');
+
+    const pw = require(path.join(tools, 'playwright-core')) as PlaywrightCore;
+    context = await pw.chromium.launchPersistentContext(dirs.browser, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: options.viewport ?? { width: 1400, height: 900 },
+      env,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    // The page only talks to our server: everything else (open-vsx.org, marketplace, CDNs) is aborted.
+    await context.route(/.*/, (route) => {
+      const host = new URL(route.request().url()).hostname;
+      return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1' ? route.continue() : route.abort();
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(20_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e.message ?? e)));
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+    await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    log('workbench ready');
+
+    const session = makeSession({ page, port, url, workspace, runDir, root, log, close });
+    return session;
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+function makeSession(s: {
+  page: PwPage; port: number; url: string; workspace: string; runDir: string; root: string;
+  log: (l: string) => void; close: () => Promise<void>;
+}): Session {
+  const { page, log } = s;
+  const quickInput = page.locator('.quick-input-widget .quick-input-box input');
+  const quickRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+
+  /** Types into the open quick input, waits for a row with `rowText`, accepts it, and waits until the
+   *  input is gone or shows something else (a command may open a quick pick of its own). */
+  async function pick(prefix: string, text: string, rowText: string): Promise<void> {
+    await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+    await quickInput.fill(prefix + text);
+    await quickRows.filter({ hasText: rowText }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForTimeout(150); // the list may still be filtering
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      (typed) => {
+        const input = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
+        const widget = document.querySelector<HTMLElement>('.quick-input-widget');
+        return !input || !widget || widget.style.display === 'none' || input.offsetParent === null || input.value !== typed;
+      },
+      prefix + text,
+      { timeout: 10_000, polling: 50 },
+    );
+  }
+
+  const session: Session = {
+    page,
+    port: s.port,
+    url: s.url,
+    workspace: s.workspace,
+    runDir: s.runDir,
+
+    async openFile(name) {
+      await page.keyboard.press('Control+P');
+      await pick('', name, name);
+      await page.locator(`.tabs-container .tab.active[aria-label^="${cssString(name)}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.locator('.editor-instance .monaco-editor .view-lines .view-line').first().waitFor({ state: 'visible', timeout: 10_000 });
+      log(`opened ${name}`);
+    },
+
+    async runCommand(title) {
+      await page.keyboard.press('F1');
+      await pick('>', title, title);
+      log(`ran "${title}"`);
+    },
+
+    async hoverWord(word, options = {}) {
+      const rect = await page.evaluate(
+        ({ word, occurrence }) => {
+          const lines = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line'));
+          lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+          let seen = 0;
+          for (const line of lines) {
+            const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+            const nodes: Text[] = [];
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
+            const text = nodes.map((n) => n.data).join('').replace(/\u00a0/g, ' ');
+            let at = text.indexOf(word);
+            while (at >= 0 && seen < occurrence) {
+              seen++;
+              at = text.indexOf(word, at + 1);
+            }
+            if (at < 0) continue;
+            // Map the character range onto the text nodes (Monaco splits lines at arbitrary points).
+            const range = document.createRange();
+            let offset = 0;
+            let startSet = false;
+            for (const n of nodes) {
+              const len = n.data.length;
+              if (!startSet && at < offset + len) {
+                range.setStart(n, at - offset);
+                startSet = true;
+              }
+              if (startSet && at + word.length <= offset + len) {
+                range.setEnd(n, at + word.length - offset);
+                break;
+              }
+              offset += len;
+            }
+            const r = range.getBoundingClientRect();
+            return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+          }
+          return null;
+        },
+        { word, occurrence: options.occurrence ?? 0 },
+      );
+      if (!rect) throw new Error(`hoverWord: "${word}" is not on a visible line of the active editor`);
+      await page.mouse.move(5, 5);
+      await page.waitForTimeout(100);
+      await page.mouse.move(rect.x, rect.y, { steps: 3 });
+      const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
+      await hover.waitFor({ state: 'visible', timeout: options.timeout ?? 10_000 });
+      await page.waitForTimeout(150); // contents from slow providers arrive after the first paint
+      return (await hover.innerText()).trim();
+    },
+
+    async codeLensTexts(options = {}) {
+      const lenses = page.locator('.editor-instance .monaco-editor .codelens-decoration');
+      try {
+        await lenses.first().waitFor({ state: 'visible', timeout: options.timeout ?? 5_000 });
+      } catch {
+        return [];
+      }
+      await page.waitForTimeout(200);
+      return (await lenses.allInnerTexts()).map((t) => t.trim()).filter((t) => t.length > 0);
+    },
+
+    async problems() {
+      const panel = page.locator('.markers-panel');
+      if (!(await panel.first().isVisible())) {
+        await page.keyboard.press('Control+Shift+M'); // View: Problems (toggles)
+      }
+      await panel.first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.waitForTimeout(300);
+      const rows = panel.first().locator('.monaco-list-row');
+      const n = await rows.count();
+      const result: string[] = [];
+      for (let i = 0; i < n; i++) result.push((await rows.nth(i).getAttribute('aria-label')) ?? (await rows.nth(i).innerText()));
+      return result;
+    },
+
+    async languageMode() {
+      const item = page.locator('[id="status.editor.mode"]').first();
+      await item.waitFor({ state: 'visible', timeout: 10_000 });
+      return (await item.innerText()).trim();
+    },
+
+    async editorText() {
+      return page.evaluate(() => {
+        const lines = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line'));
+        lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        return lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n');
+      }, null);
+    },
+
+    async lineTokens(lineIncludes) {
+      return page.evaluate((needle) => {
+        const lines = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line'));
+        const line = lines.find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(needle));
+        if (!line) return [];
+        return Array.from(line.querySelectorAll('span > span')).map((span) => {
+          const cs = getComputedStyle(span);
+          return { text: (span.textContent ?? '').replace(/\u00a0/g, ' '), color: cs.color, fontStyle: cs.fontStyle, fontWeight: cs.fontWeight };
+        });
+      }, lineIncludes);
+    },
+
+    async outputChannel(name) {
+      await session.runCommand('Output: Show Output Channels...');
+      await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+      await pick('', name, name);
+      const view = page.locator('.panel .monaco-editor .view-lines').first();
+      await view.waitFor({ state: 'visible', timeout: 10_000 });
+      await page.waitForTimeout(300);
+      return (await view.innerText()).replace(/\u00a0/g, ' ');
+    },
+
+    async screenshot(name) {
+      const dir = path.join(s.root, 'test-results', 'e2e');
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+      await page.waitForTimeout(400); // animations
+      await page.screenshot({ path: file });
+      log(`screenshot ${path.relative(s.root, file)}`);
+      return file;
+    },
+
+    close: s.close,
+  };
+  return session;
+}
+
+// ---------------------------------------------------------------------------------------------
+function cssString(s: string): string {
+  return s.replace(/["\\]/g, '\\$&');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, logFile: string): void {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  fs.appendFileSync(logFile, `$ ${path.basename(cmd)} ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}\n`);
+  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args[0]} failed (${r.status ?? r.signal}):\n${(r.stdout ?? '') + (r.stderr ?? '')}`.slice(0, 4000));
+}
+
+/** What .vscodeignore lets ship, for the folder install (the .vsix route asks vsce itself). */
+function copyExtensionFolder(root: string, dest: string): void {
+  fs.mkdirSync(dest, { recursive: true });
+  for (const name of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+    if (fs.existsSync(path.join(root, name))) fs.copyFileSync(path.join(root, name), path.join(dest, name));
+  }
+  for (const name of fs.readdirSync(root)) {
+    if (/^package\.nls.*\.json$/.test(name)) fs.copyFileSync(path.join(root, name), path.join(dest, name));
+  }
+  for (const dir of ['media', 'syntaxes', 'l10n']) {
+    if (fs.existsSync(path.join(root, dir))) fs.cpSync(path.join(root, dir), path.join(dest, dir), { recursive: true });
+  }
+  fs.mkdirSync(path.join(dest, 'dist'), { recursive: true });
+  for (const name of fs.readdirSync(path.join(root, 'dist'))) {
+    if (/^(extension|worker|webview)\.js$|\.css$/.test(name)) fs.copyFileSync(path.join(root, 'dist', name), path.join(dest, 'dist', name));
+  }
+}
+
+function pruneOldRuns(dir: string, keep: number): void {
+  const runs = fs.readdirSync(dir).sort();
+  for (const old of runs.slice(0, Math.max(0, runs.length - keep))) {
+    fs.rmSync(path.join(dir, old), { recursive: true, force: true });
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealthz(port: number, server: ChildProcess, timeoutMs: number, logFile: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(`code-server exited (${server.exitCode ?? server.signalCode}); log:\n${tail(logFile)}`);
+    }
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => {
+        req.destroy();
+        resolve(false);
+      });
+    });
+    if (ok) return;
+    await sleep(200);
+  }
+  throw new Error(`code-server did not answer /healthz within ${timeoutMs} ms; log:\n${tail(logFile)}`);
+}
+
+function tail(file: string, lines = 30): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes. code-server's extension host can outlive it when killed while starting, so its
+// descendants are recorded (pid + start time, against pid reuse) while it runs and ended by id.
+interface ProcId { pid: number; start: string }
+
+function procStat(pid: number): { ppid: number; start: string } | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), start: fields[19] };
+  } catch {
+    return null;
+  }
+}
+
+function descendants(root: number): ProcId[] {
+  const children = new Map<number, number[]>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = procStat(Number(name));
+    if (!st) continue;
+    const list = children.get(st.ppid) ?? [];
+    list.push(Number(name));
+    children.set(st.ppid, list);
+  }
+  const out: ProcId[] = [];
+  const queue = [...(children.get(root) ?? [])];
+  while (queue.length) {
+    const pid = queue.shift()!;
+    const st = procStat(pid);
+    if (st) out.push({ pid, start: st.start });
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+function alive(p: ProcId): boolean {
+  const st = procStat(p.pid);
+  return st !== null && st.start === p.start;
+}
+
+function findByCmdline(marker: string): ProcId[] {
+  const out: ProcId[] = [];
+  for (const p of descendants(process.pid)) {
+    try {
+      if (fs.readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(marker)) out.push(p);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+function killStragglers(procs: ProcId[]): void {
+  for (const p of procs) {
+    if (!alive(p)) continue;
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+class ProcessTracker {
+  private readonly seen = new Map<number, ProcId>();
+  private timer: NodeJS.Timeout | undefined;
+  private root = 0;
+
+  watch(pid: number): void {
+    this.root = pid;
+    this.timer = setInterval(() => this.snapshot(), 500);
+    this.timer.unref();
+  }
+
+  private snapshot(): void {
+    for (const p of descendants(this.root)) this.seen.set(p.pid, p);
+  }
+
+  async stop(server: ChildProcess): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.snapshot();
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise<void>((r) => server.once('exit', () => r()));
+      server.kill('SIGTERM');
+      await Promise.race([exited, sleep(5000)]);
+      if (server.exitCode === null && server.signalCode === null) {
+        server.kill('SIGKILL');
+        await Promise.race([exited, sleep(2000)]);
+      }
+    }
+    for (const p of this.seen.values()) {
+      if (alive(p)) {
+        try {
+          process.kill(p.pid, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
+      }
+    }
+    await sleep(300);
+    killStragglers([...this.seen.values()]);
+  }
+
+  killAllNow(serverPid: number): void {
+    this.snapshot();
+    try {
+      process.kill(serverPid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+    killStragglers([...this.seen.values()]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line: open files and take a screenshot of each.
+async function main(argv: string[]): Promise<void> {
+  const files: string[] = [];
+  const options: SessionOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--folder') options.install = 'folder';
+    else if (argv[i] === '--workspace') options.workspace = argv[++i];
+    else if (argv[i] === '--extra') (options.extraFiles ??= []).push(argv[++i]);
+    else if (argv[i] === '--theme') options.settings = { ...options.settings, 'workbench.colorTheme': argv[++i] };
+    else files.push(argv[i]);
+  }
+  await withSession(options, async (s) => {
+    await s.screenshot('workbench');
+    for (const f of files) {
+      await s.openFile(f);
+      console.log(`${f}: language mode "${await s.languageMode()}"`);
+      await s.screenshot(`open-${f}`);
+    }
+  });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e instanceof Error ? e.stack : e);
+      process.exit(1);
+    },
+  );
+}
