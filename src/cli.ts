@@ -6,13 +6,16 @@
  * Exit status: 0 success; 1 missing, unreadable, unknown or damaged file (after printing every
  * packet before the damage); 2 bad usage. Errors are one line on stderr, never a stack trace.
  */
-import { defaultPrintOptions, PrintOptions } from './core/print/options';
+import { parsePrintArgs, UsageError } from './core/print/args';
 import { PacketPrinter } from './core/print/packet';
 import { readCaptureFile } from './node/captureFile';
 import { BufferedOutput } from './node/output';
 import { analyzeCaptureFile, packetHeader, visitCaptureFile } from './node/analyze';
 import { connJson, formatConnsTable, packetJson } from './core/tcp/json';
 import type { PacketResult } from './core/tcp/types';
+import { analyzeLog, blankResult, type LogModel } from './core/log/model';
+import { toSegmentInput } from './core/text/index';
+import * as fs from 'node:fs';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -28,7 +31,8 @@ Commands:
       --nano             nanosecond time stamps
       -x, -xx, -X, -XX   hex dump (without/with link header, with ASCII)
       -n, -nn            accepted for compatibility (names are never resolved)
-  packets FILE --json    one JSON object per packet: addresses, and for TCP the stream, flags,
+  packets FILE --json    (FILE: a capture, or tcpdump text output)
+                         one JSON object per packet: addresses, and for TCP the stream, flags,
                          relative and raw seq/ack, window, length, Wireshark's analysis flags,
                          the handshake/teardown step and both endpoints' states after it
   conns FILE [--json] [--zh]
@@ -37,51 +41,6 @@ Commands:
                          (--zh: problems explained in Simplified Chinese)
   help                   show this text
 `;
-
-class UsageError extends Error {}
-
-export interface ParsedPrintArgs {
-  file: string;
-  opts: PrintOptions;
-}
-
-/** Parse tcpdump-style options; short flags may be combined ("-nnvS", "-tttt"). */
-export function parsePrintArgs(args: string[]): ParsedPrintArgs {
-  const opts = defaultPrintOptions();
-  let file: string | undefined;
-  let t = 0;
-  let x = 0;
-  let X = 0;
-  for (const a of args) {
-    if (a === '--nano') opts.nano = true;
-    else if (a === '--number') opts.number = true;
-    else if (a === '--absolute-tcp-sequence-numbers') opts.absoluteSeq = true;
-    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
-    else if (a.startsWith('-') && a.length > 1) {
-      for (const c of a.slice(1)) {
-        switch (c) {
-          case 'S': opts.absoluteSeq = true; break;
-          case 'q': opts.quiet = true; break;
-          case 'v': opts.verbose++; break;
-          case 'e': opts.linkHeader = true; break;
-          case '#': opts.number = true; break;
-          case 't': t++; break;
-          case 'x': x++; break;
-          case 'X': X++; break;
-          case 'n': break;
-          default: throw new UsageError(`unknown option -${c}`);
-        }
-      }
-    } else if (file === undefined) file = a;
-    else throw new UsageError(`unexpected argument ${a}`);
-  }
-  if (file === undefined) throw new UsageError('missing capture FILE');
-  if (t > 5) throw new UsageError('too many -t');
-  if (opts.verbose > 3) opts.verbose = 3;
-  opts.timeFormat = t;
-  opts.hex = X > 0 ? (X > 1 ? 4 : 3) : x > 0 ? (x > 1 ? 2 : 1) : 0;
-  return { file, opts };
-}
 
 async function cmdPrint(args: string[]): Promise<number> {
   const { file, opts } = parsePrintArgs(args);
@@ -102,10 +61,52 @@ async function cmdPrint(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Capture files start with a pcap, pcapng or gzip magic number; anything else is read as tcpdump text. */
+function looksLikeCapture(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const b = Buffer.alloc(4);
+    const n = fs.readSync(fd, b, 0, 4, 0);
+    if (n < 4) return n >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+    const m = b.readUInt32BE(0);
+    return [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a].includes(m) || (b[0] === 0x1f && b[1] === 0x8b);
+  } catch {
+    return true; // let the capture reader say what is wrong with the file
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** A tcpdump text log, parsed and run through the engine; null (after an error line) when unreadable. */
+function readLog(file: string): LogModel | null {
+  try {
+    return analyzeLog(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    fail(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    return null;
+  }
+}
+
+/** `packets LOG --json` for tcpdump text: the same objects as for the capture the log came from. */
+async function packetsOfLog(file: string): Promise<number> {
+  const m = readLog(file);
+  if (!m) return 1;
+  const res = blankResult();
+  const objs = m.log.packets.map((p, i) => {
+    const seg = toSegmentInput(p, i);
+    const hasRes = seg !== null && m.engine.resultInto(i, res);
+    return JSON.stringify(packetJson({ index: i, tsSec: p.tsSec, tsNsec: p.tsNsec, src: p.srcHost, dst: p.dstHost, sport: p.sport >= 0 ? p.sport : null, dport: p.dport >= 0 ? p.dport : null, proto: p.l4 }, seg, hasRes ? res : null));
+  });
+  await new Promise<void>((resolve) => process.stdout.write(objs.length ? '[\n' + objs.join(',\n') + '\n]\n' : '[]\n', () => resolve()));
+  return 0;
+}
+
 /** `packets FILE --json`: pass 1 runs the engine, pass 2 writes each packet with its final states. */
 async function cmdPackets(args: string[]): Promise<number> {
   const { file, flags } = fileAndFlags(args, ['--json']);
   if (!flags.has('--json')) throw new UsageError('packets needs --json (the text form is "capture-lens print")');
+  if (!looksLikeCapture(file)) return packetsOfLog(file);
   const first = await analyzeCaptureFile(file);
   if (first.read.error && first.read.error.kind !== 'truncated' && first.read.error.kind !== 'corrupt') {
     fail(first.read.error.message);
@@ -138,13 +139,21 @@ async function cmdPackets(args: string[]): Promise<number> {
 /** `conns FILE [--json] [--zh]`. */
 async function cmdConns(args: string[]): Promise<number> {
   const { file, flags } = fileAndFlags(args, ['--json', '--zh']);
+  const lang = flags.has('--zh') ? 'zh' : 'en';
+  if (!looksLikeCapture(file)) {
+    const m = readLog(file);
+    if (!m) return 1;
+    const text = flags.has('--json') ? JSON.stringify(m.summaries.map(connJson), null, 2) + '\n' : formatConnsTable(m.summaries, { lang });
+    await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+    return 0;
+  }
   const { engine, read } = await analyzeCaptureFile(file);
   if (read.error && read.error.kind !== 'truncated' && read.error.kind !== 'corrupt') {
     fail(read.error.message);
     return 1;
   }
   const sums = engine.summaries();
-  const text = flags.has('--json') ? JSON.stringify(sums.map(connJson), null, 2) + '\n' : formatConnsTable(sums, { lang: flags.has('--zh') ? 'zh' : 'en' });
+  const text = flags.has('--json') ? JSON.stringify(sums.map(connJson), null, 2) + '\n' : formatConnsTable(sums, { lang });
   await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   if (read.error) {
     fail(read.error.message);
@@ -171,6 +180,8 @@ function fileAndFlags(args: string[], allowed: string[]): { file: string; flags:
 function fail(message: string): void {
   process.stderr.write(`capture-lens: ${message}\n`);
 }
+
+export { parsePrintArgs };
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;

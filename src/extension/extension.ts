@@ -1,12 +1,28 @@
 import * as vscode from 'vscode';
+import { registerCodeLens } from './tcpdump/codeLens';
+import { registerCommands } from './tcpdump/commands';
+import { registerDiagnostics } from './tcpdump/diagnostics';
+import { registerHover } from './tcpdump/hover';
+import { LogModels } from './tcpdump/models';
+import { registerOutline } from './tcpdump/outline';
 
 /**
- * Activation. Language features (tcpdump text), the capture editor and the flow graph register
- * here as later milestones land; for now the extension only announces itself in its output channel.
+ * Activation: the tcpdump-text language features (hovers, TCP-state CodeLens, diagnostics,
+ * outline and folding) share one parse + engine cache; commands paste tcpdump output and print
+ * captures as tcpdump text. Everything registered goes into context.subscriptions.
  */
 export function activate(context: vscode.ExtensionContext): void {
   const channel = vscode.window.createOutputChannel('Capture Lens');
-  context.subscriptions.push(channel);
+  const models = new LogModels();
+  context.subscriptions.push(
+    channel,
+    models,
+    registerHover(models),
+    registerCodeLens(models),
+    registerDiagnostics(models),
+    registerOutline(models),
+    registerCommands(models),
+  );
   channel.appendLine('Capture Lens activated');
 }
 

@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { connectionLensText, packetLensText } from '../../core/log/lens';
+import { LK_PACKET } from '../../core/text/model';
+import { LogModels, TCPDUMP_SELECTOR } from './models';
+
+/** Settings that shape the lenses. */
+function settings(): { perPacket: boolean; maxPacketLines: number } {
+  const c = vscode.workspace.getConfiguration('captureLens.codeLens');
+  return { perPacket: c.get<boolean>('perPacket', true), maxPacketLines: c.get<number>('maxPacketLines', 5000) };
+}
+
+/**
+ * The TCP-state CodeLens: above each packet line both endpoints' states after it (with the
+ * transition and the handshake/teardown step), and above each connection's first line its
+ * summary, whose click shows the connection's details. Ranges are found cheaply in
+ * provideCodeLenses; the words are made in resolveCodeLens, for the lenses on screen only.
+ */
+class TcpStateLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly models: LogModels) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const m = this.models.get(doc);
+    const { perPacket, maxPacketLines } = settings();
+    const lenses: vscode.CodeLens[] = [];
+    const firsts = new Set<number>();
+    for (let s = 0; s < m.firstOfStream.length; s++) {
+      const i = m.firstOfStream[s];
+      if (i < 0) continue;
+      firsts.add(i);
+      const line = m.log.packets[i].line;
+      lenses.push(new ConnLens(new vscode.Range(line, 0, line, 0), doc.uri, s));
+    }
+    if (!perPacket || m.log.packets.length > maxPacketLines) return lenses;
+    for (let i = 0; i < m.log.packets.length; i++) {
+      if (m.streamOf[i] < 0) continue;
+      const p = m.log.packets[i];
+      if (m.log.kinds[p.line] !== LK_PACKET) continue;
+      lenses.push(new PacketLens(new vscode.Range(p.line, 0, p.line, 0), doc.uri, i));
+    }
+    return lenses;
+  }
+
+  resolveCodeLens(lens: vscode.CodeLens): vscode.CodeLens {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === (lens as PacketLens | ConnLens).uri.toString());
+    if (!doc) return lens;
+    const m = this.models.get(doc);
+    if (lens instanceof ConnLens) {
+      const s = m.summaries[lens.stream];
+      lens.command = s
+        ? { title: connectionLensText(s, vscode.l10n.t), command: 'captureLens.showConnection', arguments: [doc.uri, lens.stream], tooltip: vscode.l10n.t('Show this connection') }
+        : { title: '', command: '' };
+    } else if (lens instanceof PacketLens) {
+      lens.command = { title: packetLensText(m, lens.packet, vscode.l10n.t) ?? '', command: '' };
+    }
+    return lens;
+  }
+}
+
+class PacketLens extends vscode.CodeLens {
+  constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly packet: number) {
+    super(range);
+  }
+}
+class ConnLens extends vscode.CodeLens {
+  constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly stream: number) {
+    super(range);
+  }
+}
+
+export function registerCodeLens(models: LogModels): vscode.Disposable {
+  const provider = new TcpStateLensProvider(models);
+  return vscode.Disposable.from(
+    vscode.languages.registerCodeLensProvider(TCPDUMP_SELECTOR, provider),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('captureLens.codeLens')) provider.refresh();
+    }),
+  );
+}
