@@ -8,7 +8,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { CORPUS, corpusPath, readAll, readManifest } from './helpers/corpus';
 import { parsePrintArgs } from '../src/cli';
 import { PacketPrinter } from '../src/core/print/packet';
@@ -23,7 +22,7 @@ import {
   F_ACK, F_ANNOTATION, F_ARROW, F_DST_HOST, F_DST_PORT, F_FLAG, F_FLAGS, F_IP_TTL, F_IP6_PAYLOAD_LENGTH, F_LENGTH, F_NUMBER,
   F_OPTION, F_OPTION_VALUE, F_OPTIONS, F_PROTO, F_SEQ, F_SEQ_END, F_SEQ_START, F_SRC_HOST, F_SRC_PORT, F_TIME, F_WIN,
   LK_APP, LK_BANNER, LK_BLANK, LK_CONTINUATION, LK_HEX, LK_PACKET, LK_PROMPT, LK_PROSE, LK_UNREADABLE,
-  optionsOf, packetSpans, parseTcpdumpText, printOptionsFor, spanAt, spanOf, spansOf, synthesizeFrame, toSegmentInput,
+  optionsOf, packetSpans, parseTcpdumpText, plainPacket, printOptionsFor, spanAt, spanOf, spansOf, synthesizeFrame, toSegmentInput,
 } from '../src/core/text/index';
 import type { ParsedLog, TextPacket } from '../src/core/text/index';
 
@@ -209,6 +208,12 @@ describe('tcpdump text parser: lines', function () {
     assert.equal(p.tsSec, 17 * 3600 + 38 * 60 + 17);
     assert.equal(p.tsNsec, 816221000);
     assert.equal(log.format.names, true);
+    // a plain copy holds every field (for postMessage / JSON)
+    const plain = JSON.parse(JSON.stringify(p));
+    assert.equal(plain.dstPortText, 'ddi-tcp-1');
+    assert.equal(plain.seq, 734888645);
+    assert.equal(plainPacket(p).tsVal, 1928888411);
+    assert.ok(JSON.stringify(p).length < 2000);
     const ssh = log.packets.find((x) => x.dstPortText === 'ssh');
     assert.ok(ssh);
     assert.equal(ssh.dport, 22);
@@ -798,11 +803,10 @@ describe('tcpdump text parser: damaged input', function () {
       toSegmentInput(p);
       synthesizeFrame(p);
     }
-    // a 2 MB line, and a line of 200,000 "(" / "[" characters
-    const t0 = Date.now();
+    // a 2 MB line, and a line of 200,000 "(" / "[" characters (mocha's timeout guards against a
+    // quadratic scan; speed itself is measured by npm run bench)
     parseTcpdumpText('12:00:00.000000 IP 1.2.3.4.5 > 6.7.8.9.10: Flags [S], seq 1, win 2, options [' + 'nop,'.repeat(500000) + '], length 0');
     parseTcpdumpText('12:00:00.000000 IP (' + '('.repeat(200000) + '\n' + '12:00:00.000000 IP 1.2.3.4.5 > 6.7.8.9.10: Flags [S], options [' + '['.repeat(200000));
-    assert.ok(Date.now() - t0 < 5000);
   });
 });
 
@@ -834,46 +838,5 @@ describe('tcpdump text parser: the seed tutorials (../shared/seeds)', function (
       console.log(`      ${f}: ${log.packets.length} packets (${log.packets.filter((p) => p.cutShort).length} cut short), ${log.prompts.length} prompts, ${log.banners.length} banner lines`);
     }
     assert.ok(total >= 40);
-  });
-});
-
-describe('tcpdump text parser: speed', function () {
-  this.timeout(120000);
-  it('parses ≥ 500,000 lines/s', function () {
-    // measured in a fresh Node process (this one holds the other tests' data), best of 7 runs
-    const script = `
-      const { parseTcpdumpText, toSegmentInput } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'core', 'text', 'index.js'))});
-      const { TcpEngine } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'core', 'tcp', 'engine.js'))});
-      const fs = require('fs');
-      const pkts = fs.readFileSync(${JSON.stringify(path.join(FIXTURES, 'centos-names.log'))}, 'utf8').split('\\n').filter((l) => /^\\d\\d:/.test(l));
-      const big = [];
-      for (let i = 0; big.length < 200000; i++) big.push(pkts[i % pkts.length]);
-      const text = big.join('\\n') + '\\n';
-      // wall time, or the process's CPU time when other jobs kept it waiting for a core
-      const time = (f) => {
-        const c0 = process.cpuUsage();
-        const t0 = process.hrtime.bigint();
-        f();
-        const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-        const c = process.cpuUsage(c0);
-        return Math.min(wall, (c.user + c.system) / 1e6);
-      };
-      let parse = Infinity, engine = Infinity;
-      for (let r = 0; r < 7; r++) parse = Math.min(parse, time(() => { if (parseTcpdumpText(text).packets.length !== big.length) throw new Error('count'); }));
-      for (let r = 0; r < 3; r++) engine = Math.min(engine, time(() => {
-        const log = parseTcpdumpText(text);
-        const eng = new TcpEngine();
-        for (const p of log.packets) { const seg = toSegmentInput(p, p.index); if (seg) eng.add(seg); }
-        eng.finish();
-      }));
-      const spans = time(() => parseTcpdumpText(text, { spans: true }));
-      console.log(JSON.stringify({ lines: big.length, parse, engine, spans }));
-    `;
-    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim().split('\n').pop()!);
-    const rate = (t: number): number => Math.round(out.lines / t);
-    const fmt = (t: number): string => rate(t).toLocaleString('en');
-    console.log(`      ${fmt(out.parse)} lines/s parsed; ${fmt(out.engine)} lines/s parsed and through the TCP engine; ${fmt(out.spans)} lines/s keeping every span`);
-    // the machine may be shared with other jobs: TEXT_SPEED_STRICT=1 asks for the full 500,000
-    assert.ok(rate(out.parse) >= 500000 * (process.env.TEXT_SPEED_STRICT ? 1 : 0.6), `only ${fmt(out.parse)} lines/s`);
   });
 });

@@ -1,6 +1,6 @@
 /** Tolerant tcpdump text parser: public API. */
 export * from './model';
-export { parseTcpdumpText, packetSpans } from './parser';
+export { parseTcpdumpText, packetSpans, plainPacket } from './parser';
 export { toSegmentInput } from './segment';
 export { synthesizeFrame, printOptionsFor } from './synth';
 export type { SynthFrame } from './synth';

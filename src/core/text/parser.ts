@@ -235,6 +235,16 @@ class TextPacketImpl implements TextPacket {
   get numericHosts(): boolean { return this.ep.numericHosts; }
   get flow(): string { return this.ep.flow; }
   get conv(): number { return this.ep.conv; }
+
+  /**
+   * A plain object with every field of the model (what JSON.stringify gives): use it to send a
+   * packet elsewhere (postMessage copies own fields only, and would copy the shared number store).
+   */
+  toJSON(): TextPacket {
+    const o: Record<string, unknown> = {};
+    for (const k of PACKET_KEYS) o[k] = (this as unknown as Record<string, unknown>)[k];
+    return o as unknown as TextPacket;
+  }
   get dir(): number { return this.ep.dir; }
 }
 
@@ -261,6 +271,20 @@ Object.assign(TextPacketImpl.prototype, {
   problem: '',
   spans: null,
 });
+
+const PACKET_KEYS: (keyof TextPacket)[] = [
+  'index', 'line', 'endLine', 'addrLine', 'number', 'timeKind', 'timeText', 'timeDigits', 'tsSec', 'tsNsec', 'relSec',
+  'timeInvalid', 'ifname', 'direction', 'link', 'proto', 'ipVersion', 'ip4', 'ip6', 'l4', 'srcHost', 'dstHost',
+  'srcPortText', 'dstPortText', 'sport', 'dport', 'conv', 'dir', 'numericHosts', 'flags', 'flagsText', 'cksum',
+  'cksumState', 'cksumShouldBe', 'seq', 'seqEnd', 'ack', 'win', 'urg', 'relative', 'absSeq', 'absAck', 'seqInferred',
+  'options', 'optStart', 'optEnd', 'mss', 'wscale', 'sackOk', 'tsVal', 'tsEcr', 'sack', 'absSack', 'length',
+  'quietLength', 'app', 'appLines', 'annotation', 'hex', 'truncated', 'cutShort', 'problem', 'text', 'flow', 'spans',
+];
+
+/** A plain copy of a packet (every model field as an own property), e.g. for postMessage. */
+export function plainPacket(p: TextPacket): TextPacket {
+  return p instanceof TextPacketImpl ? p.toJSON() : { ...p };
+}
 
 function newPacket(index: number, line: number): TextPacket {
   return new TextPacketImpl(index, line);

@@ -39,5 +39,34 @@ export function toSegmentInput(p: TextPacket, index: number = p.index): SegmentI
   };
   if (p.absSack !== null && p.absSack.length > 0) seg.sack = p.absSack;
   if (p.cutShort || p.truncated || p.problem !== '') seg.damaged = true;
+  // dotted IPv4 hosts: numeric endpoint keys, so the engine finds conversations without string keys
+  const a = ipv4Number(p.srcHost);
+  const b = a >= 0 ? ipv4Number(p.dstHost) : -1;
+  if (b >= 0) {
+    seg.srcKey = a * 65536 + sport;
+    seg.dstKey = b * 65536 + dport;
+  }
   return seg;
+}
+
+/** "10.0.0.1" → its 32-bit value; -1 for anything else (names, IPv6). */
+function ipv4Number(s: string): number {
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return v * 256 + part;
 }

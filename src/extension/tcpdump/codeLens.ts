@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { connectionLensText, packetLensText } from '../../core/log/lens';
+import type { LogModel } from '../../core/log/model';
 import { LK_PACKET } from '../../core/text/model';
 import { LogModels, TCPDUMP_SELECTOR } from './models';
 
@@ -35,41 +36,40 @@ class TcpStateLensProvider implements vscode.CodeLensProvider {
       if (i < 0) continue;
       firsts.add(i);
       const line = m.log.packets[i].line;
-      lenses.push(new ConnLens(new vscode.Range(line, 0, line, 0), doc.uri, s));
+      lenses.push(new ConnLens(new vscode.Range(line, 0, line, 0), doc.uri, m, s));
     }
     if (!perPacket || m.log.packets.length > maxPacketLines) return lenses;
     for (let i = 0; i < m.log.packets.length; i++) {
       if (m.streamOf[i] < 0) continue;
       const p = m.log.packets[i];
       if (m.log.kinds[p.line] !== LK_PACKET) continue;
-      lenses.push(new PacketLens(new vscode.Range(p.line, 0, p.line, 0), doc.uri, i));
+      lenses.push(new PacketLens(new vscode.Range(p.line, 0, p.line, 0), doc.uri, m, i));
     }
     return lenses;
   }
 
   resolveCodeLens(lens: vscode.CodeLens): vscode.CodeLens {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === (lens as PacketLens | ConnLens).uri.toString());
-    if (!doc) return lens;
-    const m = this.models.get(doc);
+    // Each lens carries the model its range came from: no look-up of the document by URI, which
+    // misses documents VS Code has not (or no longer) listed in workspace.textDocuments.
     if (lens instanceof ConnLens) {
-      const s = m.summaries[lens.stream];
+      const s = lens.model.summaries[lens.stream];
       lens.command = s
-        ? { title: connectionLensText(s, vscode.l10n.t), command: 'captureLens.showConnection', arguments: [doc.uri, lens.stream], tooltip: vscode.l10n.t('Show this connection') }
+        ? { title: connectionLensText(s, vscode.l10n.t), command: 'captureLens.showConnection', arguments: [lens.uri, lens.stream], tooltip: vscode.l10n.t('Show this connection') }
         : { title: '', command: '' };
     } else if (lens instanceof PacketLens) {
-      lens.command = { title: packetLensText(m, lens.packet, vscode.l10n.t) ?? '', command: '' };
+      lens.command = { title: packetLensText(lens.model, lens.packet, vscode.l10n.t) ?? '', command: '' };
     }
     return lens;
   }
 }
 
 class PacketLens extends vscode.CodeLens {
-  constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly packet: number) {
+  constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly model: LogModel, readonly packet: number) {
     super(range);
   }
 }
 class ConnLens extends vscode.CodeLens {
-  constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly stream: number) {
+  constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly model: LogModel, readonly stream: number) {
     super(range);
   }
 }
