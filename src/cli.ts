@@ -12,7 +12,7 @@ import { readCaptureFile } from './node/captureFile';
 import { BufferedOutput } from './node/output';
 import { analyzeCaptureFile, packetHeader, visitCaptureFile } from './node/analyze';
 import { connJson, formatConnsTable, packetJson } from './core/tcp/json';
-import type { PacketResult } from './core/tcp/types';
+import { emptyResult } from './core/tcp/types';
 import { analyzeLog, blankResult, type LogModel } from './core/log/model';
 import { toSegmentInput } from './core/text/index';
 import * as fs from 'node:fs';
@@ -113,7 +113,7 @@ async function cmdPackets(args: string[]): Promise<number> {
     return 1;
   }
   const engine = first.engine;
-  const res: PacketResult = { stream: 0, dir: 0, relSeq: 0, relAck: 0, winScaled: 0, analysis: 0, dupAckNum: 0, dupAckOf: -1, clientState: 0, serverState: 0, inferred: false, step: '' };
+  const res = emptyResult();
   let reading: { pause(): void; resume(): void } | undefined;
   const out = new BufferedOutput(process.stdout, 1 << 16, () => reading?.pause(), () => reading?.resume());
   let n = 0;

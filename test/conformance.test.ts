@@ -15,67 +15,9 @@ import * as path from 'node:path';
 import { CORPUS, corpusPath, readAll, readManifest } from './helpers/corpus';
 import { parsePrintArgs } from '../src/cli';
 import { PacketPrinter } from '../src/core/print/packet';
+import { comparable, splitPackets } from './helpers/tcpdumpText';
 
 const showDiffs = !!process.env.CONFORMANCE_DIFFS;
-
-interface Comparable {
-  /** Text compared for this packet, in parts; all must match. */
-  parts: string[];
-  isTcp: boolean;
-}
-
-/** Split tcpdump -# output into packets keyed by number. */
-export function splitPackets(text: string): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  let cur: string[] | undefined;
-  for (const line of text.split('\n')) {
-    const m = /^ {0,4}(\d+)  /.exec(line);
-    if (m) {
-      cur = [line];
-      out.set(Number(m[1]), cur);
-    } else if (cur && line.length > 0) {
-      cur.push(line);
-    }
-  }
-  return out;
-}
-
-/** The parts of one packet's text that the comparison looks at. */
-export function comparable(lines: string[], quiet: boolean): Comparable {
-  const parts: string[] = [];
-  let isTcp = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.startsWith('\t0x')) {
-      parts.push(line);
-      continue;
-    }
-    // application-layer lines (BGP attributes, …) are tab-indented and may hold "Flags [": not TCP
-    if (line.startsWith('\t') || isTcp) continue;
-    const flagsAt = line.indexOf(': Flags [');
-    const quietMatch = quiet ? /: tcp \d+/.exec(line) : null;
-    const truncAt = line.indexOf('[|tcp]');
-    if (flagsAt >= 0 || quietMatch || truncAt >= 0) {
-      isTcp = true;
-      let end = line.length;
-      if (flagsAt >= 0) {
-        const lm = /length \d+/g;
-        lm.lastIndex = flagsAt;
-        const m = lm.exec(line);
-        if (m) end = m.index + m[0].length;
-        else if (truncAt >= 0) end = truncAt + 6;
-      } else if (quietMatch) {
-        end = quietMatch.index + quietMatch[0].length;
-      } else {
-        end = truncAt + 6;
-      }
-      // the -v IPv4 line sits above a continuation line
-      if (i > 0 && /^\s/.test(line) && !lines[i - 1].startsWith('\t')) parts.push(lines[i - 1]);
-      parts.push(line.slice(0, end));
-    }
-  }
-  return { parts, isTcp };
-}
 
 interface TestResult {
   name: string;

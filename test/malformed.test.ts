@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { CORPUS, corpusPath, readAll, readManifest } from './helpers/corpus';
 import { PacketPrinter } from '../src/core/print/packet';
 import { defaultPrintOptions } from '../src/core/print/options';
-import { splitPackets } from './conformance.test';
+import { splitPackets } from './helpers/tcpdumpText';
 
 const rows = CORPUS ? readManifest('tcpdump/MANIFEST.tsv').filter((r) => /malformed|truncated/.test(r.notes)) : [];
 

@@ -5,6 +5,7 @@
  * own expected outputs (../shared/corpus/tcpdump). Also the tutorials in ../shared/seeds and the
  * parse speed.
  */
+import { comparable, splitPackets } from './helpers/tcpdumpText';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -43,52 +44,6 @@ function spanText(log: string, p: TextPacket, field: number): string | null {
 // ------------------------------------------------------------------------------------------------
 // round-trip machinery
 
-/** Split tcpdump -# output into packets keyed by number (as test/conformance.test.ts). */
-function splitPackets(text: string): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  let cur: string[] | undefined;
-  for (const line of text.split('\n')) {
-    const m = /^ {0,4}(\d+) {2}/.exec(line);
-    if (m) {
-      cur = [line];
-      out.set(Number(m[1]), cur);
-    } else if (cur && line.length > 0) cur.push(line);
-  }
-  return out;
-}
-
-/**
- * What is compared for a packet (test/conformance.test.ts comparable(), without the hex dump:
- * the synthesized payload is zeros): the -v IPv4 line above a continuation line, and the TCP
- * line up to and including its first "length N".
- */
-function comparable(lines: string[], quiet: boolean): { parts: string[]; isTcp: boolean } {
-  const parts: string[] = [];
-  let isTcp = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.startsWith('\t') || isTcp) continue;
-    const flagsAt = line.indexOf(': Flags [');
-    const quietMatch = quiet ? /: tcp \d+/.exec(line) : null;
-    const truncAt = line.indexOf('[|tcp]');
-    if (flagsAt >= 0 || quietMatch || truncAt >= 0) {
-      isTcp = true;
-      let end = line.length;
-      if (flagsAt >= 0) {
-        const lm = /length \d+/g;
-        lm.lastIndex = flagsAt;
-        const m = lm.exec(line);
-        if (m) end = m.index + m[0].length;
-        else if (truncAt >= 0) end = truncAt + 6;
-      } else if (quietMatch) end = quietMatch.index + quietMatch[0].length;
-      else end = truncAt + 6;
-      if (i > 0 && /^\s/.test(line) && !lines[i - 1].startsWith('\t')) parts.push(lines[i - 1]);
-      parts.push(line.slice(0, end));
-    }
-  }
-  return { parts, isTcp };
-}
-
 interface RoundTrip {
   tcp: number;
   same: number;
@@ -113,7 +68,7 @@ function roundTrip(text: string, label: string, optsOverride?: Partial<PrintOpti
   const lines = text.split('\n');
   for (const p of log.packets) {
     const orig = lines.slice(p.line, p.endLine + 1).filter((l) => !l.startsWith('\t0x'));
-    const exp = comparable(orig, opts.quiet);
+    const exp = comparable(orig, opts.quiet, false);
     const f = synthesizeFrame(p);
     const index = p.number >= 0 ? p.number - 1 : p.index;
     if (f === null) {
@@ -129,7 +84,7 @@ function roundTrip(text: string, label: string, optsOverride?: Partial<PrintOpti
     const out = printer.print(record(index, f)).split('\n').filter((l) => l.length > 0);
     if (!exp.isTcp) continue;
     res.tcp++;
-    const got = comparable(out, opts.quiet);
+    const got = comparable(out, opts.quiet, false);
     if (got.parts.length === exp.parts.length && got.parts.every((x, i) => x === exp.parts[i])) res.same++;
     else {
       const d: string[] = [`${label} line ${p.line + 1}:`];

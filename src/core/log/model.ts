@@ -6,7 +6,7 @@
 import { parseTcpdumpText, toSegmentInput } from '../text/index';
 import type { ParsedLog, ParseOptions, TextPacket } from '../text/model';
 import { TcpEngine } from '../tcp/engine';
-import { S_CLOSED, S_LISTEN, type ConnectionSummary, type PacketResult } from '../tcp/types';
+import { emptyResult as blankResult, S_CLOSED, S_LISTEN, type ConnectionSummary } from '../tcp/types';
 
 export interface LogModel {
   log: ParsedLog;
@@ -54,9 +54,7 @@ export function analyzeParsedLog(log: ParsedLog): LogModel {
   return { log, engine, summaries, streamOf, prevInStream, firstOfStream, lastOfStream };
 }
 
-export function blankResult(): PacketResult {
-  return { stream: 0, dir: 0, relSeq: 0, relAck: 0, winScaled: 0, analysis: 0, dupAckNum: 0, dupAckOf: -1, clientState: 0, serverState: 0, inferred: false, step: '' };
-}
+export { emptyResult as blankResult } from '../tcp/types';
 
 /** Both endpoints' states before packet `i` (after the previous packet of its stream). */
 export function statesBefore(m: LogModel, i: number): { client: number; server: number } {

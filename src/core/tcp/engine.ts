@@ -16,7 +16,7 @@ import { ConversationTable, analyzeSegment } from './analysis';
 import type { Conversation } from './analysis';
 import { STEP_NAMES, StateRevisions, advanceStates, connStates, finishStates } from './states';
 import { SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
-import type { ConnectionSummary, PacketResult, SegmentInput } from './types';
+import { emptyResult, type ConnectionSummary, type PacketResult, type SegmentInput } from './types';
 
 const F_DIR = 1;
 const F_INFERRED = 2;
@@ -47,20 +47,7 @@ export class TcpEngine {
   private prev: Int32Array = new Int32Array(0);
   /** Last packet of each stream so far. */
   private lastOfStream: Int32Array = new Int32Array(256).fill(-1);
-  private readonly out: PacketResult = {
-    stream: 0,
-    dir: 0,
-    relSeq: 0,
-    relAck: 0,
-    winScaled: 0,
-    analysis: 0,
-    dupAckNum: 0,
-    dupAckOf: -1,
-    clientState: 0,
-    serverState: 0,
-    inferred: false,
-    step: '',
-  };
+  private readonly out: PacketResult = emptyResult();
   private readonly revisions: StateRevisions;
   private finished = false;
   private sums: ConnectionSummary[] = [];
@@ -189,20 +176,7 @@ export class TcpEngine {
 
   /** A new object with packet `index`'s result, or undefined when it was not a TCP segment. */
   result(index: number): PacketResult | undefined {
-    const r: PacketResult = {
-      stream: 0,
-      dir: 0,
-      relSeq: 0,
-      relAck: 0,
-      winScaled: 0,
-      analysis: 0,
-      dupAckNum: 0,
-      dupAckOf: -1,
-      clientState: 0,
-      serverState: 0,
-      inferred: false,
-      step: '',
-    };
+    const r: PacketResult = emptyResult();
     return this.resultInto(index, r) ? r : undefined;
   }
 

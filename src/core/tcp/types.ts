@@ -150,6 +150,11 @@ export interface PacketResult {
   step: string;
 }
 
+/** A PacketResult to fill (engine.resultInto) or reuse. */
+export function emptyResult(): PacketResult {
+  return { stream: 0, dir: 0, relSeq: 0, relAck: 0, winScaled: 0, analysis: 0, dupAckNum: 0, dupAckOf: -1, clientState: 0, serverState: 0, inferred: false, step: '' };
+}
+
 /** A problem found on a connection: shown as a diagnostic with advice. */
 export interface Problem {
   kind:
