@@ -6,12 +6,14 @@
  *
  * Library:   const s = await startSession({ workspace, extraFiles }); try { await s.openFile('a.tcpdump'); … }
  *            finally { await s.close(); }      — or withSession(options, async (s) => { … })
+ *            startServer(options) is the code-server part alone (no browser); scripts/demo.ts uses it.
  * Command:   node scripts/run-ts.mjs scripts/e2e-run.ts [--folder] [--workspace DIR] [--extra FILE]… [--theme NAME] [FILE…]
  *            opens each FILE by quick open and saves a screenshot of each into test-results/e2e/.
  *
  * Every session gets a scratch HOME/XDG tree, user-data and extensions directories under .e2e/runs/,
  * a free 127.0.0.1 port and a Chromium that may only reach 127.0.0.1. close() ends Chromium, code-server
- * and every process code-server started (recorded while it runs), also when a test failed.
+ * and every process code-server started (recorded while it runs), also when a test failed or the
+ * process is interrupted (SIGINT/SIGTERM/SIGHUP) or exits.
  */
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -28,7 +30,8 @@ interface PwLocator {
   locator(selector: string): PwLocator;
   waitFor(options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
-  click(options?: { timeout?: number }): Promise<void>;
+  click(options?: { timeout?: number; button?: 'left' | 'right' }): Promise<void>;
+  hover(options?: { timeout?: number }): Promise<void>;
   innerText(options?: { timeout?: number }): Promise<string>;
   allInnerTexts(): Promise<string[]>;
   count(): Promise<number>;
@@ -56,6 +59,7 @@ interface PwContext {
   pages(): PwPage[];
   newPage(): Promise<PwPage>;
   route(url: string | RegExp, handler: (route: PwRoute) => unknown): Promise<void>;
+  grantPermissions(permissions: string[], options?: { origin?: string }): Promise<void>;
   close(): Promise<void>;
 }
 interface PlaywrightCore {
@@ -68,7 +72,7 @@ interface PlaywrightCore {
 }
 
 // ---------------------------------------------------------------------------------------------
-export interface SessionOptions {
+export interface ServerOptions {
   /** Folder to open; default samples/ (made by `npm run samples` when missing). */
   workspace?: string;
   /** Files copied, with the workspace's own files, into a scratch workspace that is opened instead. */
@@ -77,10 +81,40 @@ export interface SessionOptions {
   install?: 'vsix' | 'folder';
   /** User settings added to (or overriding) the recipe's. */
   settings?: Record<string, unknown>;
-  /** Browser window size; default 1400×900. */
-  viewport?: { width: number; height: number };
+  /** Port on 127.0.0.1; default a free one. */
+  port?: number;
   /** Progress lines; default: to stderr with a time offset. */
   log?: (line: string) => void;
+}
+
+export interface SessionOptions extends ServerOptions {
+  /** Browser window size; default 1400×900. */
+  viewport?: { width: number; height: number };
+}
+
+/** A running code-server with the extension installed, in its own scratch directories. */
+export interface Server {
+  readonly port: number;
+  /** http://127.0.0.1:PORT/ */
+  readonly url: string;
+  /** The URL that opens the workspace folder: http://127.0.0.1:PORT/?folder=… */
+  readonly folderUrl: string;
+  /** The folder opened in the workbench. */
+  readonly workspace: string;
+  /** This server's scratch directory (logs, profile, extensions). */
+  readonly runDir: string;
+  /** code-server's log file (in runDir). */
+  readonly logFile: string;
+  /** The environment code-server runs with (scratch HOME and XDG directories). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Resolves when code-server ends (by itself or by stop()). */
+  readonly exited: Promise<void>;
+  /** True once stop() has begun (on purpose or on a signal). */
+  readonly stopping: boolean;
+  /** Registers work done first by stop() (also on Ctrl+C or kill), e.g. closing a browser. */
+  onStop(fn: () => Promise<void> | void): void;
+  /** Ends what onStop registered, code-server and every process it started. Safe to call twice. */
+  stop(): Promise<void>;
 }
 
 export interface Session {
@@ -95,24 +129,45 @@ export interface Session {
   openFile(name: string): Promise<void>;
   /** Runs a command by its palette title (F1, `>title`, Enter). */
   runCommand(title: string): Promise<void>;
+  /** Right-clicks a file in the explorer and picks `item` from its context menu. */
+  explorerMenu(fileName: string, item: string): Promise<void>;
+  /** Waits until the active editor tab's label starts with `label` (e.g. "Untitled-1"), matches it, or passes it; returns the label. */
+  waitForActiveTab(label: string | RegExp | ((label: string) => boolean), options?: { timeout?: number }): Promise<string>;
   /** Moves the mouse onto the first occurrence of `word` in the active editor; returns the hover's text. */
   hoverWord(word: string, options?: { occurrence?: number; timeout?: number }): Promise<string>;
   /** Texts of the CodeLenses shown in the active editor (waits up to `timeout` ms for the first; [] if none). */
   codeLensTexts(options?: { timeout?: number }): Promise<string[]>;
+  /** Clicks the first CodeLens of the active editor whose text contains `text`. */
+  clickCodeLens(text: string): Promise<void>;
   /** The Problems view's entries (their accessible labels), after opening the view. */
   problems(): Promise<string[]>;
   /** The language indicator in the status bar (e.g. "tcpdump"). */
   languageMode(): Promise<string>;
-  /** Text of the visible editor lines (Monaco renders only what is on screen). */
+  /** Text of the visible lines of the active editor (Monaco renders only what is on screen). */
   editorText(): Promise<string>;
   /** Computed styles of the token spans of the first visible line containing `lineIncludes`. */
-  lineTokens(lineIncludes: string): Promise<Array<{ text: string; color: string; fontStyle: string; fontWeight: string }>>;
+  lineTokens(lineIncludes: string): Promise<Token[]>;
+  /** lineTokens once tokenizing has coloured the line (at least `minColors` colours, default 4; waits up to `timeout` ms). */
+  colouredTokens(lineIncludes: string, options?: { minColors?: number; timeout?: number }): Promise<Token[]>;
+  /** Puts text on the system clipboard (through the page; the context has clipboard permissions). */
+  setClipboard(text: string): Promise<void>;
   /** Lines shown for an output channel, picked by "Output: Show Output Channels…". */
   outputChannel(name: string): Promise<string>;
   /** Saves a PNG into test-results/e2e/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
   /** Ends Chromium, code-server and the processes code-server started. Safe to call twice. */
   close(): Promise<void>;
+}
+
+export type Token = { text: string; color: string; fontStyle: string; fontWeight: string };
+
+/** The first token with exactly `text`, looking only after the first token that contains `after`. */
+export function tokenAfter<T extends { text: string }>(toks: T[], text: string, after?: string): T {
+  let from = 0;
+  if (after) from = toks.findIndex((t) => t.text.includes(after)) + 1;
+  const t = toks.slice(from).find((x) => x.text === text);
+  if (!t) throw new Error(`no span "${text}"${after ? ` after "${after}"` : ''} in ${JSON.stringify(toks.map((x) => x.text))}`);
+  return t;
 }
 
 const CODE_SERVER_VERSION = '4.96.4';
@@ -144,27 +199,36 @@ export async function withSession<T>(options: SessionOptions, body: (s: Session)
   }
 }
 
-export async function startSession(options: SessionOptions = {}): Promise<Session> {
+function defaultLog(): (line: string) => void {
   const t0 = Date.now();
-  const log = options.log ?? ((line: string) => process.stderr.write(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}\n`));
+  return (line: string) => process.stderr.write(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
+}
+
+/**
+ * Starts code-server with the packaged (or copied) extension on 127.0.0.1, in scratch HOME/XDG,
+ * user-data and extensions directories under .e2e/runs/, and waits for /healthz. Used by
+ * startSession (tests) and scripts/demo.ts. Ctrl+C, kill or the process's exit end code-server and
+ * everything it started; stop() does it on purpose.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<Server> {
+  const log = options.log ?? defaultLog();
   const root = repoRoot();
   const tools = path.join(root, '.e2e', 'tools', 'node_modules');
   const entry = path.join(tools, 'code-server', 'out', 'node', 'entry.js');
-  if (!fs.existsSync(entry) || !fs.existsSync(path.join(tools, 'playwright-core'))) {
-    throw new Error('code-server/playwright-core missing: run `bash scripts/e2e-setup.sh` first');
-  }
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: run \`bash scripts/e2e-setup.sh\` first`);
+  if (!fs.existsSync(entry)) throw new Error('code-server missing: run `bash scripts/e2e-setup.sh` first');
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js missing: run `npm run build` first');
+  if (options.port !== undefined) await assertPortFree(options.port);
 
   const runs = path.join(root, '.e2e', 'runs');
   fs.mkdirSync(runs, { recursive: true });
   pruneOldRuns(runs, 4);
   const runDir = fs.mkdtempSync(path.join(runs, `${new Date().toISOString().replace(/[:.]/g, '-')}-`));
+  // A live run (a demo left running, a parallel test) is never pruned by another.
+  fs.writeFileSync(path.join(runDir, 'owner'), `${process.pid} ${procStat(process.pid)?.start ?? ''}\n`);
   const dirs = {
     home: path.join(runDir, 'home'),
     userData: path.join(runDir, 'user-data'),
     extensions: path.join(runDir, 'extensions'),
-    browser: path.join(runDir, 'browser-profile'),
   };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   const env: NodeJS.ProcessEnv = {
@@ -248,7 +312,7 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
   }
 
   // code-server.
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}/`;
   const tracker = new ProcessTracker();
   const out = fs.openSync(csLog, 'a');
@@ -259,43 +323,90 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
   });
   fs.closeSync(out);
   tracker.watch(server.pid!);
-  let context: PwContext | undefined;
-  const browserMarker = dirs.browser;
-  let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    process.off('exit', onExit);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    if (context) {
-      await Promise.race([context.close().catch(() => undefined), sleep(5000)]);
-    }
-    killStragglers(findByCmdline(browserMarker));
-    await tracker.stop(server);
-    log(`closed (logs in ${path.relative(root, runDir)})`);
-  };
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+
+  const beforeStop: Array<() => Promise<void> | void> = [];
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      process.off('exit', onExit);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
+      for (const fn of beforeStop.reverse()) {
+        try {
+          await fn();
+        } catch {
+          /* keep stopping */
+        }
+      }
+      await tracker.stop(server);
+      // Anything of ours still naming this run (a browser, a helper) goes too.
+      killStragglers(findByCmdline(runDir));
+      log(`stopped (logs in ${path.relative(root, runDir)})`);
+    })());
   const onExit = (): void => {
-    // Last resort when the process ends without close(): synchronous kills by recorded id.
-    killStragglers(findByCmdline(browserMarker));
+    // Last resort when the process ends without stop(): synchronous kills by recorded id.
+    killStragglers(findByCmdline(runDir));
     tracker.killAllNow(server.pid!);
   };
-  // Interrupted (Ctrl+C, kill): end what we started, then die as the signal asked.
+  // Interrupted (Ctrl+C, kill, closed terminal): end what we started, then die as the signal asked.
   const onSignal = (signal: NodeJS.Signals): void => {
-    onExit();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    const code = signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143;
+    setTimeout(() => process.exit(code), 10_000).unref(); // stop() hangs: onExit kills by id
+    void stop().finally(() => process.exit(code));
   };
   process.on('exit', onExit);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
 
   try {
     log(`code-server ${CODE_SERVER_VERSION} starting on ${url}`);
     await waitForHealthz(port, server, 30_000, csLog);
     log('code-server ready (/healthz)');
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return {
+    port,
+    url,
+    folderUrl: `${url}?folder=${encodeURIComponent(workspace).replace(/%2F/g, '/')}`,
+    workspace,
+    runDir,
+    logFile: csLog,
+    env,
+    exited,
+    get stopping() {
+      return stopping !== undefined;
+    },
+    onStop: (fn) => void beforeStop.push(fn),
+    stop,
+  };
+}
 
+export async function startSession(options: SessionOptions = {}): Promise<Session> {
+  const log = options.log ?? defaultLog();
+  const root = repoRoot();
+  const tools = path.join(root, '.e2e', 'tools', 'node_modules');
+  if (!fs.existsSync(path.join(tools, 'playwright-core'))) throw new Error('playwright-core missing: run `bash scripts/e2e-setup.sh` first');
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: run \`bash scripts/e2e-setup.sh\` first`);
+
+  const server = await startServer({ ...options, log });
+  const { port, url, workspace, runDir, env } = server;
+  const browserProfile = path.join(runDir, 'browser-profile');
+  fs.mkdirSync(browserProfile, { recursive: true });
+  let context: PwContext | undefined;
+  server.onStop(async () => {
+    if (context) await Promise.race([context.close().catch(() => undefined), sleep(5000)]);
+    killStragglers(findByCmdline(browserProfile));
+  });
+  const close = (): Promise<void> => server.stop();
+
+  try {
     const pw = require(path.join(tools, 'playwright-core')) as PlaywrightCore;
-    context = await pw.chromium.launchPersistentContext(dirs.browser, {
+    context = await pw.chromium.launchPersistentContext(browserProfile, {
       executablePath: CHROMIUM,
       headless: true,
       viewport: options.viewport ?? { width: 1400, height: 900 },
@@ -315,6 +426,8 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
       const host = new URL(route.request().url()).hostname;
       return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1' ? route.continue() : route.abort();
     });
+    // Paste/copy tests: the clipboard API without a prompt.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url.replace(/\/$/, '') });
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(20_000);
     const pageErrors: string[] = [];
@@ -338,6 +451,8 @@ function makeSession(s: {
   log: (l: string) => void; close: () => Promise<void>;
 }): Session {
   const { page, log } = s;
+  /** The active editor group's editor (a second group, e.g. a document opened beside, is left out). */
+  const EDITOR = '.part.editor .editor-group-container.active .editor-instance .monaco-editor';
   const quickInput = page.locator('.quick-input-widget .quick-input-box input');
   const quickRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
 
@@ -371,7 +486,7 @@ function makeSession(s: {
       await page.keyboard.press('Control+P');
       await pick('', name, name);
       await page.locator(`.tabs-container .tab.active[aria-label^="${cssString(name)}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
-      await page.locator('.editor-instance .monaco-editor .view-lines .view-line').first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.locator(`${EDITOR} .view-lines .view-line`).first().waitFor({ state: 'visible', timeout: 10_000 });
       log(`opened ${name}`);
     },
 
@@ -381,46 +496,40 @@ function makeSession(s: {
       log(`ran "${title}"`);
     },
 
+    async explorerMenu(fileName, item) {
+      const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(fileName)}\\s*$`) }).first();
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      await row.click({ button: 'right' });
+      const entry = page.locator('.context-view .monaco-menu .action-item .action-label').filter({ hasText: item }).first();
+      await entry.waitFor({ state: 'visible', timeout: 10_000 });
+      // A mouse click on the menu, right after it opened, is sometimes lost; focus the item and press Enter.
+      await entry.hover();
+      await page.waitForTimeout(150);
+      await page.keyboard.press('Enter');
+      await entry.waitFor({ state: 'hidden', timeout: 10_000 });
+      log(`explorer: "${item}" on ${fileName}`);
+    },
+
+    async waitForActiveTab(label, options = {}) {
+      const tab = page.locator('.part.editor .editor-group-container.active .tabs-container .tab.active').first();
+      const deadline = Date.now() + (options.timeout ?? 10_000);
+      for (;;) {
+        const text = ((await tab.getAttribute('aria-label').catch(() => null)) ?? '').trim();
+        if (typeof label === 'string' ? text.startsWith(label) : typeof label === 'function' ? label(text) : label.test(text)) return text;
+        if (Date.now() > deadline) throw new Error(`waitForActiveTab: the active tab is "${text}", not ${String(label)}`);
+        await page.waitForTimeout(100);
+      }
+    },
+
     async hoverWord(word, options = {}) {
-      const rect = await page.evaluate(
-        ({ word, occurrence }) => {
-          const lines = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line'));
-          lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
-          let seen = 0;
-          for (const line of lines) {
-            const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-            const nodes: Text[] = [];
-            for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
-            const text = nodes.map((n) => n.data).join('').replace(/\u00a0/g, ' ');
-            let at = text.indexOf(word);
-            while (at >= 0 && seen < occurrence) {
-              seen++;
-              at = text.indexOf(word, at + 1);
-            }
-            if (at < 0) continue;
-            // Map the character range onto the text nodes (Monaco splits lines at arbitrary points).
-            const range = document.createRange();
-            let offset = 0;
-            let startSet = false;
-            for (const n of nodes) {
-              const len = n.data.length;
-              if (!startSet && at < offset + len) {
-                range.setStart(n, at - offset);
-                startSet = true;
-              }
-              if (startSet && at + word.length <= offset + len) {
-                range.setEnd(n, at + word.length - offset);
-                break;
-              }
-              offset += len;
-            }
-            const r = range.getBoundingClientRect();
-            return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-          }
-          return null;
-        },
-        { word, occurrence: options.occurrence ?? 0 },
-      );
+      // Lenses and decorations arriving late move the lines: measure until the word stays put.
+      let rect = await measure();
+      for (let k = 0, still = 0; k < 30 && still < 2; k++) {
+        await page.waitForTimeout(150);
+        const again = await measure();
+        still = rect && again && Math.abs(rect.x - again.x) < 1 && Math.abs(rect.y - again.y) < 1 ? still + 1 : 0;
+        rect = again;
+      }
       if (!rect) throw new Error(`hoverWord: "${word}" is not on a visible line of the active editor`);
       await page.mouse.move(5, 5);
       await page.waitForTimeout(100);
@@ -429,17 +538,74 @@ function makeSession(s: {
       await hover.waitFor({ state: 'visible', timeout: options.timeout ?? 10_000 });
       await page.waitForTimeout(150); // contents from slow providers arrive after the first paint
       return (await hover.innerText()).trim();
+
+      function measure() {
+        return page.evaluate(
+          ({ word, occurrence, editor }) => {
+            const lines = Array.from(document.querySelectorAll(`${editor} .view-lines .view-line`));
+            lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+            let seen = 0;
+            for (const line of lines) {
+              const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+              const nodes: Text[] = [];
+              for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
+              const text = nodes.map((n) => n.data).join('').replace(/\u00a0/g, ' ');
+              let at = text.indexOf(word);
+              while (at >= 0 && seen < occurrence) {
+                seen++;
+                at = text.indexOf(word, at + 1);
+              }
+              if (at < 0) continue;
+              // Map the character range onto the text nodes (Monaco splits lines at arbitrary points).
+              const range = document.createRange();
+              let offset = 0;
+              let startSet = false;
+              for (const n of nodes) {
+                const len = n.data.length;
+                if (!startSet && at < offset + len) {
+                  range.setStart(n, at - offset);
+                  startSet = true;
+                }
+                if (startSet && at + word.length <= offset + len) {
+                  range.setEnd(n, at + word.length - offset);
+                  break;
+                }
+                offset += len;
+              }
+              const r = range.getBoundingClientRect();
+              return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+            }
+            return null;
+          },
+          { word, occurrence: options.occurrence ?? 0, editor: EDITOR },
+        );
+      }
     },
 
     async codeLensTexts(options = {}) {
-      const lenses = page.locator('.editor-instance .monaco-editor .codelens-decoration');
+      // One line's lenses share a decoration ("a | b"): each lens is a child <a> (with a command) or <span>.
+      const lenses = page.locator(`${EDITOR} .codelens-decoration > a, ${EDITOR} .codelens-decoration > span`);
       try {
-        await lenses.first().waitFor({ state: 'visible', timeout: options.timeout ?? 5_000 });
+        await page.locator(`${EDITOR} .codelens-decoration`).first().waitFor({ state: 'visible', timeout: options.timeout ?? 5_000 });
       } catch {
         return [];
       }
-      await page.waitForTimeout(200);
-      return (await lenses.allInnerTexts()).map((t) => t.trim()).filter((t) => t.length > 0);
+      // Lenses are resolved (given their words) after they are placed: wait for non-blank texts.
+      const deadline = Date.now() + (options.timeout ?? 5_000);
+      let texts: string[] = [];
+      for (;;) {
+        texts = (await lenses.allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' ').trim());
+        if (texts.every((t) => t.length > 0) || Date.now() > deadline) break;
+        await page.waitForTimeout(100);
+      }
+      return texts.filter((t) => t.length > 0 && t !== '|'); // "|": the separator between a line's lenses
+    },
+
+    async clickCodeLens(text) {
+      const lens = page.locator(`${EDITOR} .codelens-decoration > a`).filter({ hasText: text }).first();
+      await lens.waitFor({ state: 'visible', timeout: 10_000 });
+      await lens.click();
+      log(`clicked the CodeLens "${text}"`);
     },
 
     async problems() {
@@ -463,23 +629,39 @@ function makeSession(s: {
     },
 
     async editorText() {
-      return page.evaluate(() => {
-        const lines = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line'));
+      return page.evaluate((editor) => {
+        const lines = Array.from(document.querySelectorAll(`${editor} .view-lines .view-line`));
         lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
         return lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n');
-      }, null);
+      }, EDITOR);
     },
 
     async lineTokens(lineIncludes) {
-      return page.evaluate((needle) => {
-        const lines = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line'));
+      return page.evaluate(({ needle, editor }) => {
+        const lines = Array.from(document.querySelectorAll(`${editor} .view-lines .view-line`));
         const line = lines.find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(needle));
         if (!line) return [];
         return Array.from(line.querySelectorAll('span > span')).map((span) => {
           const cs = getComputedStyle(span);
           return { text: (span.textContent ?? '').replace(/\u00a0/g, ' '), color: cs.color, fontStyle: cs.fontStyle, fontWeight: cs.fontWeight };
         });
-      }, lineIncludes);
+      }, { needle: lineIncludes, editor: EDITOR });
+    },
+
+    async colouredTokens(lineIncludes, options = {}) {
+      // Tokenizing is asynchronous: wait until the line's spans carry the grammar's colours.
+      const deadline = Date.now() + (options.timeout ?? 15_000);
+      for (;;) {
+        const toks = await session.lineTokens(lineIncludes);
+        if (new Set(toks.map((t) => t.color)).size >= (options.minColors ?? 4) || Date.now() > deadline) return toks;
+        await page.waitForTimeout(250);
+      }
+    },
+
+    async setClipboard(text) {
+      await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+      const back = await page.evaluate(() => navigator.clipboard.readText(), null);
+      if (back !== text) throw new Error('setClipboard: the clipboard did not take the text');
     },
 
     async outputChannel(name) {
@@ -508,6 +690,10 @@ function makeSession(s: {
 }
 
 // ---------------------------------------------------------------------------------------------
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function cssString(s: string): string {
   return s.replace(/["\\]/g, '\\$&');
 }
@@ -540,11 +726,33 @@ function copyExtensionFolder(root: string, dest: string): void {
   }
 }
 
+/** Keeps the newest `keep` runs, and every run whose owner process is still alive. */
 function pruneOldRuns(dir: string, keep: number): void {
   const runs = fs.readdirSync(dir).sort();
   for (const old of runs.slice(0, Math.max(0, runs.length - keep))) {
+    if (ownerAlive(path.join(dir, old))) continue;
     fs.rmSync(path.join(dir, old), { recursive: true, force: true });
   }
+}
+
+function ownerAlive(runDir: string): boolean {
+  try {
+    const [pid, start] = fs.readFileSync(path.join(runDir, 'owner'), 'utf8').trim().split(' ');
+    return alive({ pid: Number(pid), start: start ?? '' });
+  } catch {
+    return false;
+  }
+}
+
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(e.code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is in use` : `port ${port}: ${e.message}`)),
+    );
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
+  });
 }
 
 function freePort(): Promise<number> {
@@ -593,7 +801,7 @@ function tail(file: string, lines = 30): string {
 // ---------------------------------------------------------------------------------------------
 // Processes. code-server's extension host can outlive it when killed while starting, so its
 // descendants are recorded (pid + start time, against pid reuse) while it runs and ended by id.
-interface ProcId { pid: number; start: string }
+export interface ProcId { pid: number; start: string }
 
 function procStat(pid: number): { ppid: number; start: string } | null {
   try {
@@ -626,9 +834,22 @@ function descendants(root: number): ProcId[] {
   return out;
 }
 
-function alive(p: ProcId): boolean {
+/** Whether that very process (same pid and start time) still runs. */
+export function alive(p: ProcId): boolean {
   const st = procStat(p.pid);
   return st !== null && st.start === p.start;
+}
+
+/** This process's ancestors (parent first), up to but without pid 1. */
+export function ancestors(): ProcId[] {
+  const out: ProcId[] = [];
+  for (let pid = process.ppid; pid > 1 && out.length < 64; ) {
+    const st = procStat(pid);
+    if (!st) break;
+    out.push({ pid, start: st.start });
+    pid = st.ppid;
+  }
+  return out;
 }
 
 function findByCmdline(marker: string): ProcId[] {
@@ -727,7 +948,8 @@ async function main(argv: string[]): Promise<void> {
   });
 }
 
-if (require.main === module) {
+// Only as the command itself: bundled into another script (scripts/demo.ts), `require.main === module` holds too.
+if (require.main === module && /(^|[\\/])e2e-run\.(ts|js)$/.test(process.argv[1] ?? '')) {
   main(process.argv.slice(2)).then(
     () => process.exit(0),
     (e) => {

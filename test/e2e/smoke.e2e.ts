@@ -4,9 +4,7 @@
  * Run by `npm run test:e2e` (not by `npm test`); harness in scripts/e2e-run.ts.
  */
 import * as assert from 'node:assert/strict';
-import { Session, startSession } from '../../scripts/e2e-run';
-
-type Tok = { text: string; color: string };
+import { Session, startSession, tokenAfter } from '../../scripts/e2e-run';
 
 describe('e2e smoke: Capture Lens in code-server', function () {
   this.timeout(60_000);
@@ -35,22 +33,8 @@ describe('e2e smoke: Capture Lens in code-server', function () {
 
   it('colours the flag letters of Flags [S.] and the seq number unlike plain text', async () => {
     const line = 'Flags [S.], seq 1884202731';
-    // Tokenizing is asynchronous: wait until the line's spans carry the grammar's colours.
-    let toks: Tok[] = [];
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      toks = await s!.lineTokens(line);
-      const colors = new Set(toks.map((t) => t.color));
-      if (colors.size >= 4 || Date.now() > deadline) break;
-      await s!.page.waitForTimeout(250);
-    }
-    const find = (text: string, after?: string): Tok => {
-      let from = 0;
-      if (after) from = toks.findIndex((t) => t.text.includes(after)) + 1;
-      const t = toks.slice(from).find((x) => x.text === text);
-      assert.ok(t, `no span "${text}" in ${JSON.stringify(toks.map((x) => x.text))}`);
-      return t;
-    };
+    const toks = await s!.colouredTokens(line);
+    const find = (text: string, after?: string) => tokenAfter(toks, text, after);
     // Plain text: the editor's default foreground, e.g. the ", " between fields.
     const plain = find(', ', ']');
     const syn = find('S', '[');

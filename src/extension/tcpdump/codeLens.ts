@@ -30,11 +30,9 @@ class TcpStateLensProvider implements vscode.CodeLensProvider {
     const m = this.models.get(doc);
     const { perPacket, maxPacketLines } = settings();
     const lenses: vscode.CodeLens[] = [];
-    const firsts = new Set<number>();
     for (let s = 0; s < m.firstOfStream.length; s++) {
       const i = m.firstOfStream[s];
       if (i < 0) continue;
-      firsts.add(i);
       const line = m.log.packets[i].line;
       lenses.push(new ConnLens(new vscode.Range(line, 0, line, 0), doc.uri, m, s));
     }
