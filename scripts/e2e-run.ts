@@ -19,6 +19,7 @@ import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 // ---------------------------------------------------------------------------------------------
@@ -231,15 +232,17 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     extensions: path.join(runDir, 'extensions'),
   };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  // Chromium keeps a socket under TMPDIR; a deep run folder (a long clone path) would pass the
+  // 108-byte limit of a socket path, so temporary files go to a short folder of their own.
+  const shortTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-e2e-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: dirs.home,
     XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
     XDG_DATA_HOME: path.join(dirs.home, '.local', 'share'),
     XDG_CACHE_HOME: path.join(dirs.home, '.cache'),
-    TMPDIR: path.join(runDir, 'tmp'),
+    TMPDIR: shortTmp,
   };
-  fs.mkdirSync(env.TMPDIR!, { recursive: true });
   const config = path.join(runDir, 'code-server.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
 
@@ -343,6 +346,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
       await tracker.stop(server);
       // Anything of ours still naming this run (a browser, a helper) goes too.
       killStragglers(findByCmdline(runDir));
+      fs.rmSync(shortTmp, { recursive: true, force: true });
       log(`stopped (logs in ${path.relative(root, runDir)})`);
     })());
   const onExit = (): void => {
@@ -722,7 +726,7 @@ function copyExtensionFolder(root: string, dest: string): void {
   }
   fs.mkdirSync(path.join(dest, 'dist'), { recursive: true });
   for (const name of fs.readdirSync(path.join(root, 'dist'))) {
-    if (/^(extension|worker|webview)\.js$|\.css$/.test(name)) fs.copyFileSync(path.join(root, 'dist', name), path.join(dest, 'dist', name));
+    if (/^(extension|worker|webview|capture)\.js$|\.css$/.test(name)) fs.copyFileSync(path.join(root, 'dist', name), path.join(dest, 'dist', name));
   }
 }
 

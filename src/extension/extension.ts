@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerCaptureEditor } from './capture/editorProvider';
 import { registerCodeLens } from './tcpdump/codeLens';
 import { registerCommands } from './tcpdump/commands';
 import { registerDiagnostics } from './tcpdump/diagnostics';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDiagnostics(models),
     registerOutline(models),
     registerCommands(models),
+    registerCaptureEditor(context),
   );
   channel.appendLine('Capture Lens activated');
 }

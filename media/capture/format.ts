@@ -1,0 +1,69 @@
+/**
+ * Text formatting of the packet list (pure, no DOM): the Time column in its three formats,
+ * counts and rates, and {n} placeholders of the host's translated strings.
+ */
+import type { TimeFormat } from '../../src/extension/capture/webviewMessages';
+import type { PacketRow } from '../../src/worker/api';
+
+/** "{0} of {1}" with the arguments filled in. */
+export function fmt(template: string, ...args: (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (m, n: string) => (Number(n) < args.length ? String(args[Number(n)]) : m));
+}
+
+/** 1234567 → "1,234,567". */
+export function group(n: number): string {
+  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Packets per second, short: "950", "12.3 k", "1.2 M". */
+export function rate(n: number): string {
+  if (!Number.isFinite(n) || n <= 0) return '0';
+  if (n < 1000) return String(Math.round(n));
+  if (n < 1e6) return (n / 1e3).toFixed(n < 1e4 ? 1 : 0) + ' k';
+  return (n / 1e6).toFixed(1) + ' M';
+}
+
+/** Seconds with 6 decimals ("0.000123"); 9 when the value needs them. */
+export function seconds(s: number): string {
+  if (!Number.isFinite(s)) return '';
+  const six = s.toFixed(6);
+  return Math.abs(Number(six) - s) > 5e-10 ? s.toFixed(9) : six;
+}
+
+/** Time of day in UTC from "sec.nnnnnnnnn": "12:34:56.123456" (9 digits when the nanoseconds need them). */
+export function timeOfDay(time: string): string {
+  const m = /^(-?\d+)(?:\.(\d+))?$/.exec(time);
+  if (!m) return time;
+  const sec = Number(m[1]);
+  let frac = (m[2] ?? '').padEnd(9, '0').slice(0, 9);
+  if (frac.endsWith('000')) frac = frac.slice(0, 6);
+  const d = new Date(sec * 1000);
+  if (Number.isNaN(d.getTime())) return time;
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${frac}`;
+}
+
+/** The Time column of a row. */
+export function timeColumn(row: PacketRow, format: TimeFormat): string {
+  switch (format) {
+    case 'absolute': return timeOfDay(row.time);
+    case 'delta': return seconds(row.delta);
+    default: return seconds(row.rel);
+  }
+}
+
+/** "a:1 → b:2" endpoints as shown in the connections table (unchanged, packet-derived). */
+export function bytesText(n: number): string {
+  if (n < 1024) return n + ' B';
+  if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KiB';
+  if (n < 1024 * 1024 * 1024) return (n / 1024 / 1024).toFixed(1) + ' MiB';
+  return (n / 1024 / 1024 / 1024).toFixed(2) + ' GiB';
+}
+
+/** Parses a packet number typed by the user ("42", " #42 "); -1 when it is not one. */
+export function parsePacketNumber(s: string): number {
+  const m = /^\s*#?\s*(\d{1,12})\s*$/.exec(s);
+  if (!m) return -1;
+  const n = Number(m[1]);
+  return n >= 1 ? n : -1;
+}

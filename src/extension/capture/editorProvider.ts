@@ -1,0 +1,363 @@
+/**
+ * The capture editor: a CustomReadonlyEditorProvider for *.pcap, *.pcapng and *.cap. One
+ * CaptureSession (a decoding worker) per document, disposed when the document closes; one webview
+ * per editor, talking the protocol of ./webviewMessages.ts (ready → init, then requests).
+ *
+ * The webview (media/capture/, bundled to dist/capture.js + dist/capture.css) gets a strict CSP
+ * with a nonce, may load only from dist/ and media/, and receives packet data as plain values that
+ * it sets as text. Explanations are computed here with vscode.l10n.t and sent as plain strings.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { IndexProgress, PacketRow } from '../../worker/api';
+import { buildDetails } from './details';
+import { CaptureSession } from './session';
+import type { FromWebview, TimeFormat, ToWebview, UiStrings } from './webviewMessages';
+
+export const CAPTURE_EDITOR_VIEW_TYPE = 'captureLens.captureEditor';
+const PROGRESS_INTERVAL_MS = 100;
+
+class CaptureDocument implements vscode.CustomDocument {
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly session: CaptureSession,
+  ) {}
+  dispose(): void {
+    this.session.dispose();
+  }
+}
+
+function timeFormat(): TimeFormat {
+  const v = vscode.workspace.getConfiguration('captureLens').get<string>('editor.timeFormat', 'relative');
+  return v === 'absolute' || v === 'delta' ? v : 'relative';
+}
+
+/** Every UI string of the webview, translated. */
+function uiStrings(): UiStrings {
+  const t = vscode.l10n.t;
+  return {
+    colNo: t('No.'),
+    colTime: t('Time'),
+    colSource: t('Source'),
+    colDestination: t('Destination'),
+    colProtocol: t('Protocol'),
+    colLength: t('Length'),
+    colInfo: t('Info'),
+    filterPlaceholder: t('Filter: host 10.0.0.1 and port 443, stream 3, flags S, problem…'),
+    filterApply: t('Apply'),
+    filterClear: t('Clear'),
+    tabDetails: t('Packet details'),
+    tabConnections: t('Connections'),
+    openAsText: t('Open as tcpdump text'),
+    copyTcpdump: t('Copy as tcpdump'),
+    goToPacket: t('Go'),
+    goToPlaceholder: t('Packet no.'),
+    flowGraph: t('Flow graph'),
+    flowGraphLater: t('The flow graph comes in a later version.'),
+    cancel: t('Cancel'),
+    indexing: t('Reading: {0} packets, {1} packets/s'),
+    indexed: t('{0} packets'),
+    cancelled: t('Reading cancelled after {0} packets.'),
+    packetsShown: t('{0} of {1} packets shown'),
+    damaged: t('This capture is damaged: {0} (at byte {1}). The packets before that point are shown.'),
+    notCapture: t('This file is not a packet capture: {0}'),
+    readFailed: t('Reading stopped: {0}. The packets read so far are shown.'),
+    reopenText: t('Reopen with the Text Editor'),
+    noSelection: t('Select a packet to see its fields and bytes.'),
+    noField: t('Select a field to see what it means and which bytes hold it.'),
+    bytesHover: t('Byte {0}: {1}'),
+    legendSyn: t('SYN'),
+    legendFin: t('FIN'),
+    legendRst: t('RST'),
+    legendWarn: t('Analysis warning'),
+    legendBad: t('Malformed or truncated'),
+    timeRelative: t('Seconds since the first packet'),
+    timeAbsolute: t('Time of day (UTC)'),
+    timeDelta: t('Seconds since the previous packet'),
+    connStream: t('Stream'),
+    connClient: t('Client'),
+    connServer: t('Server'),
+    connState: t('conn_state'),
+    connHistory: t('History'),
+    connFinal: t('Final states'),
+    connPackets: t('Packets'),
+    connBytes: t('Bytes'),
+    connDuration: t('Duration'),
+    connProblems: t('Problems'),
+    connNone: t('No TCP connections in this capture.'),
+    connHint: t('Choose a connection to filter the packet list to it.'),
+    states: t('client {0} · server {1}'),
+    copied: t('Copied {0} packets as tcpdump lines.'),
+    listLabel: t('Packet list'),
+    detailsLabel: t('Packet details'),
+    bytesLabel: t('Packet bytes'),
+  };
+}
+
+function nonce(): string {
+  return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
+}
+
+export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<CaptureDocument> {
+  /** The editor whose webview was active last (target of the palette commands). */
+  private active: CaptureEditor | undefined;
+  private readonly editors = new Set<CaptureEditor>();
+
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  openCustomDocument(uri: vscode.Uri): CaptureDocument {
+    return new CaptureDocument(uri, CaptureSession.open(uri, this.context.extensionUri));
+  }
+
+  resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
+    const editor = new CaptureEditor(document, panel, this.context.extensionUri);
+    this.editors.add(editor);
+    this.active = editor;
+    panel.onDidChangeViewState(() => {
+      if (panel.active) this.active = editor;
+    });
+    panel.onDidDispose(() => {
+      this.editors.delete(editor);
+      if (this.active === editor) this.active = undefined;
+      editor.dispose();
+    });
+  }
+
+  /** The capture editor the user looks at, if any. */
+  activeEditor(): CaptureEditor | undefined {
+    if (this.active?.visible) return this.active;
+    for (const e of this.editors) if (e.visible) return e;
+    return undefined;
+  }
+
+  settingsChanged(): void {
+    for (const e of this.editors) e.post({ type: 'settings', timeFormat: timeFormat() });
+  }
+}
+
+/** One webview on one document. */
+export class CaptureEditor implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private lastProgress = 0;
+  private progressTimer: NodeJS.Timeout | undefined;
+  /** The filtered view the webview uses (0: all packets). */
+  private view = 0;
+  private detailsSeq = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly document: CaptureDocument,
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+  ) {
+    const webview = panel.webview;
+    webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+    webview.html = this.html(webview);
+    this.disposables.push(
+      webview.onDidReceiveMessage((m: FromWebview) => void this.onMessage(m)),
+      document.session.onProgress((p) => this.onProgress(p)),
+    );
+  }
+
+  get visible(): boolean {
+    return !this.disposed && this.panel.visible;
+  }
+
+  post(msg: ToWebview): void {
+    if (!this.ready || this.disposed) return;
+    void this.panel.webview.postMessage(msg);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Progress at most every PROGRESS_INTERVAL_MS, and always the final one. */
+  private onProgress(p: IndexProgress): void {
+    if (!this.ready) return;
+    const now = Date.now();
+    if (p.done || now - this.lastProgress >= PROGRESS_INTERVAL_MS) {
+      if (this.progressTimer) clearTimeout(this.progressTimer);
+      this.progressTimer = undefined;
+      this.lastProgress = now;
+      this.sendProgress(p);
+    } else if (!this.progressTimer) {
+      this.progressTimer = setTimeout(() => {
+        this.progressTimer = undefined;
+        this.lastProgress = Date.now();
+        this.sendProgress(this.document.session.progress);
+      }, PROGRESS_INTERVAL_MS);
+    }
+  }
+
+  private sendProgress(p: IndexProgress): void {
+    const s = this.document.session;
+    const msg: ToWebview = { type: 'progress', progress: p, count: s.count() };
+    if (this.view !== 0) {
+      msg.view = this.view;
+      msg.viewCount = s.count(this.view);
+    }
+    this.post(msg);
+  }
+
+  private async onMessage(m: FromWebview): Promise<void> {
+    const s = this.document.session;
+    try {
+      switch (m.type) {
+        case 'ready': {
+          this.ready = true;
+          this.post({
+            type: 'init',
+            fileName: this.document.uri.path.split('/').pop() ?? '',
+            strings: uiStrings(),
+            timeFormat: timeFormat(),
+            progress: s.progress,
+            count: s.count(),
+          });
+          return;
+        }
+        case 'rows': {
+          let rows: PacketRow[];
+          try {
+            rows = await s.rows(m.start, m.count, m.view === 0 ? undefined : m.view);
+          } catch {
+            rows = []; // a view dropped meanwhile: the webview has moved on
+          }
+          this.post({ type: 'rows', id: m.id, view: m.view, start: m.start, rows });
+          return;
+        }
+        case 'select': {
+          const seq = ++this.detailsSeq;
+          const [d, row] = await Promise.all([s.details(m.index), this.rowOf(m.index)]);
+          if (seq !== this.detailsSeq) return; // a newer selection won
+          const tree = buildDetails(d.tree, row, vscode.l10n.t);
+          const bytes = d.bytes instanceof Uint8Array ? d.bytes : new Uint8Array(d.bytes as ArrayLike<number>);
+          this.post({ type: 'details', index: d.index, tree, bytes, tcpdump: d.tcpdump });
+          return;
+        }
+        case 'filter': {
+          const expr = m.expr.trim();
+          if (expr === '') {
+            this.dropView();
+            this.post({ type: 'filter', expr: '', result: { ok: true, view: 0, count: s.count() } });
+            return;
+          }
+          const result = await s.filter(expr);
+          if (result.ok && result.view !== this.view) {
+            this.dropView();
+            this.view = result.view;
+          }
+          this.post({ type: 'filter', expr: m.expr, result });
+          return;
+        }
+        case 'conns':
+          this.post({ type: 'conns', conns: await s.connections() });
+          return;
+        case 'cancel':
+          s.cancel();
+          return;
+        case 'copy': {
+          const indices = m.indices.filter((i) => Number.isInteger(i) && i >= 0).slice(0, 100_000);
+          if (indices.length === 0) return;
+          const lines = await s.tcpdumpLines(indices);
+          await vscode.env.clipboard.writeText(lines.join('\n') + '\n');
+          this.post({ type: 'notice', severity: 'info', text: vscode.l10n.t('Copied {0} packets as tcpdump lines.', lines.length) });
+          return;
+        }
+        case 'timeFormat':
+          await vscode.workspace.getConfiguration('captureLens').update('editor.timeFormat', m.value, vscode.ConfigurationTarget.Global);
+          return;
+        case 'command':
+          switch (m.command) {
+            case 'openAsText':
+              await vscode.commands.executeCommand('captureLens.openCaptureAsText', this.document.uri);
+              return;
+            case 'reopenText':
+              await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default');
+              return;
+            case 'flowGraph':
+              void vscode.window.showInformationMessage(vscode.l10n.t('The flow graph comes in a later version.'));
+              return;
+          }
+          return;
+      }
+    } catch (e) {
+      this.post({ type: 'notice', severity: 'error', text: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /** Forgets the current filter view in the worker (the webview asks for rows of the new one only). */
+  private dropView(): void {
+    if (this.view !== 0) this.document.session.dropView(this.view);
+    this.view = 0;
+  }
+
+  private async rowOf(index: number): Promise<PacketRow | null> {
+    try {
+      const rows = await this.document.session.rows(index, 1);
+      return rows.find((r) => r.index === index) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private html(webview: vscode.Webview): string {
+    const n = nonce();
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'capture.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'capture.css'));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource} data:`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${n}'`,
+    ].join('; ');
+    const lang = vscode.env.language.replace(/[^\w-]/g, '');
+    return `<!DOCTYPE html>
+<html lang="${lang}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Capture</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${n}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+}
+
+/**
+ * Registers the capture editor, its "Go to Packet…" and "Copy as tcpdump" commands and the
+ * settings listener. The lead adds `registerCaptureEditor(context)` to activate().
+ */
+export function registerCaptureEditor(context: vscode.ExtensionContext): vscode.Disposable {
+  const provider = new CaptureEditorProvider(context);
+  return vscode.Disposable.from(
+    vscode.window.registerCustomEditorProvider(CAPTURE_EDITOR_VIEW_TYPE, provider, {
+      supportsMultipleEditorsPerDocument: false,
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('captureLens.editor.timeFormat')) provider.settingsChanged();
+    }),
+    vscode.commands.registerCommand('captureLens.captureEditor.goToPacket', async () => {
+      const editor = provider.activeEditor();
+      if (!editor) return;
+      const v = await vscode.window.showInputBox({
+        prompt: vscode.l10n.t('Packet number'),
+        validateInput: (s) => (/^\s*\d+\s*$/.test(s) && Number(s) >= 1 ? undefined : vscode.l10n.t('A packet number from 1 up')),
+      });
+      if (v !== undefined) editor.post({ type: 'goTo', packet: Number(v.trim()) });
+    }),
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * CaptureSession: the host-side client of one document's decoding worker (dist/worker.js, a
+ * worker_threads worker, protocol in src/worker/messages.ts). The capture editor's provider owns
+ * one per document and disposes it when the document closes (the worker then closes the file
+ * and exits; it is terminated if it does not within 2 s).
+ *
+ * Files on disk (file: URIs) are read by the worker in pages, never whole. For other schemes
+ * (virtual file systems, remote providers without a local path) the host reads the whole file
+ * once with vscode.workspace.fs.readFile and transfers the bytes to the worker, which keeps them
+ * in a temporary file for positional reads (deleted on close): simple, and fine for the sizes such
+ * file systems serve, but it costs the file's size in host memory while it is being read.
+ */
+import * as vscode from 'vscode';
+import { Worker } from 'node:worker_threads';
+import type { ConnJson } from '../../core/tcp/json';
+import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from '../../worker/api';
+import { WorkerClient } from '../../worker/client';
+
+export class CaptureSession implements vscode.Disposable {
+  /** Start the worker for `uri` and begin indexing at once. */
+  static open(uri: vscode.Uri, extensionUri: vscode.Uri): CaptureSession {
+    const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath);
+    return new CaptureSession(uri, worker);
+  }
+
+  private readonly client: WorkerClient;
+  private readonly emitter = new vscode.EventEmitter<IndexProgress>();
+  private disposed = false;
+  /** Fires with every progress report (about every 100 ms while indexing, then once with `done`). */
+  readonly onProgress: vscode.Event<IndexProgress> = this.emitter.event;
+
+  private constructor(
+    readonly uri: vscode.Uri,
+    worker: Worker,
+  ) {
+    this.client = new WorkerClient(worker);
+    this.client.onProgress((p) => {
+      if (!this.disposed) this.emitter.fire(p);
+    });
+    if (uri.scheme === 'file') {
+      this.client.openPath(uri.fsPath);
+    } else {
+      const name = uri.path.split('/').pop() ?? 'capture';
+      vscode.workspace.fs.readFile(uri).then(
+        (bytes) => {
+          if (!this.disposed) this.client.openBytes(bytes, name);
+        },
+        (e: unknown) => this.client.openFailed(`cannot read ${uri.toString(true)}: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    }
+  }
+
+  /** The latest progress. */
+  get progress(): IndexProgress {
+    return this.client.progress;
+  }
+
+  /** Rows at positions start .. start+count-1 of a view (all packets when view is absent or 0). */
+  rows(start: number, count: number, view?: number): Promise<PacketRow[]> {
+    return this.client.rows(start, count, view);
+  }
+
+  /** Packets indexed so far, or in a filter view (updated with every progress report). */
+  count(view?: number): number {
+    return this.client.count(view);
+  }
+
+  /** Create a filter view (it grows while indexing continues); parse errors come back with their offset. */
+  filter(expr: string): Promise<FilterResult> {
+    return this.client.filter(expr);
+  }
+
+  /** Forget a filter view (the worker also keeps only the 16 most recent). */
+  dropView(view: number): void {
+    this.client.dropView(view);
+  }
+
+  details(index: number): Promise<PacketDetails> {
+    return this.client.details(index);
+  }
+
+  /** The TCP connections (resolves once indexing is over). */
+  connections(): Promise<ConnJson[]> {
+    return this.client.connections();
+  }
+
+  /** tcpdump lines of the given packets (0-based indices), as `capture-lens print` prints them. */
+  tcpdumpLines(indices: number[]): Promise<string[]> {
+    return this.client.lines(indices);
+  }
+
+  /** Stop indexing now; the packets indexed so far stay available. */
+  cancel(): void {
+    this.client.cancel();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    void this.client.close();
+    this.emitter.dispose();
+  }
+}

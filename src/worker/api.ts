@@ -1,0 +1,72 @@
+/**
+ * Contract between the capture editor's UI side (webview + CustomReadonlyEditorProvider) and its
+ * decoding side (a worker_threads worker per document, driven through CaptureSession in
+ * src/extension/capture/session.ts). Pure types: no vscode, no Node.
+ */
+import type { CaptureError } from '../core/capture/types';
+import type { FieldNode } from '../core/decode/fields';
+
+/** One row of the packet list (what the webview shows; all strings are packet-derived: escape them). */
+export interface PacketRow {
+  /** 0-based index in the file. */
+  index: number;
+  /** Capture time: seconds since the epoch as a decimal string with all nine digits. */
+  time: string;
+  /** Seconds since the first packet and since the previous packet (displayed per the time setting). */
+  rel: number;
+  delta: number;
+  src: string;
+  dst: string;
+  /** "TCP", "UDP", "ICMP", "ICMPv6", "ARP", "IPv4", "IPv6", "link-N", … */
+  proto: string;
+  /** Frame length on the wire. */
+  length: number;
+  /** tcpdump-like summary (the text after the addresses), with Wireshark's analysis markers such as "[TCP Retransmission]". */
+  info: string;
+  /** Row colouring keys: 'syn' | 'fin' | 'rst' | 'warn' (analysis) | 'bad' (malformed/truncated) | ''. */
+  kind: '' | 'syn' | 'fin' | 'rst' | 'warn' | 'bad';
+  /** TCP only: stream, both states after the packet, the step. */
+  stream?: number;
+  states?: { client: string; server: string };
+  step?: string;
+  /** Analysis flag names (Wireshark's tcp.analysis.*). */
+  analysis?: string[];
+}
+
+/** Progress of indexing. */
+export interface IndexProgress {
+  packets: number;
+  bytesRead: number;
+  totalBytes: number;
+  /** packets per second so far. */
+  rate: number;
+  done: boolean;
+  /** Set when the file is damaged (every packet before `offset` is indexed) or not a capture. */
+  error?: CaptureError;
+  /** Milliseconds since the open request. */
+  elapsedMs: number;
+  /** True when indexing was stopped by cancel (the packets indexed so far stay available). */
+  cancelled?: boolean;
+  /**
+   * True once indexing is over and the TCP states, analysis flags and `problem` filters are final.
+   * Rows fetched earlier may show provisional states: re-request the rows on screen when it turns true.
+   */
+  statesFinal?: boolean;
+  /** Packet counts of the live filter views (they grow while indexing continues; recomputed when done). */
+  views?: { view: number; count: number }[];
+}
+
+/** A filtered view of the packet list. */
+export type FilterResult =
+  | { ok: true; view: number; count: number }
+  | { ok: false; error: string; /** character offset of the problem in the expression */ at: number };
+
+export interface PacketDetails {
+  index: number;
+  /** Every layer and field with its byte offset and length (FieldNode from TreeSink). */
+  tree: FieldNode;
+  /** The frame's bytes. */
+  bytes: Uint8Array;
+  /** tcpdump's line for this packet (as `capture-lens print` prints it). */
+  tcpdump: string;
+}

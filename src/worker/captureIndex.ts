@@ -1,0 +1,1114 @@
+/**
+ * CaptureIndex: the decoding side of the capture editor, usable in-process (tests) and wrapped by
+ * the worker (src/worker/worker.ts), one per open document.
+ *
+ * One streaming pass (readCaptureFile: the file is read in chunks, never whole) fills per-packet
+ * columns (struct of arrays, grown by doubling, trimmed when indexing ends) and runs the TcpEngine
+ * in the same pass. Per packet (besides the engine's own 34 bytes):
+ *
+ *   gap       Uint16  distance in the file from the previous packet's record (offsets are rebuilt
+ *                     from a Float64 checkpoint every 32 packets: 0.25 byte a packet)
+ *   caplen    Uint16  captured length      } 0xFFFF = look in a sparse overflow map
+ *   origLen   Uint16  length on the wire   }
+ *   sec/nsec  Uint32 ×2  time stamp
+ *   ifc       Uint8   interface class (link type + time precision)
+ *   kind      Uint16  TCP flags | bad | frame-header kind | protocol class (src/core/filter/eval.ts)
+ *   sport/dport Uint16 ×2
+ *   src/dst   Uint16 ×2 (Uint32 once more than 65,535 addresses): ids into a small address table
+ *
+ * i.e. 25.25 bytes (29.25 with wide address ids) + the engine's 34. Rows, details and tcpdump
+ * lines are decoded on demand from positional reads (FileHandle.read at the record's offset).
+ *
+ * tcpdump's relative sequence numbers depend on earlier packets (print-tcp.c bases them on the
+ * conversation's last SYN, or its first packet): rows and lines are printed with a fresh print
+ * context seeded by that packet, so the text equals what `tcpdump -n -r` / `capture-lens print`
+ * print for the whole file.
+ *
+ * States: before indexing ends, rows show the engine's provisional states; once it ends the engine
+ * is finished, cached rows are dropped and the final progress says `statesFinal: true` (the UI
+ * re-requests the rows it shows).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import * as zlib from 'node:zlib';
+
+import type { CaptureError, CaptureInfo, CaptureRecord } from '../core/capture/types';
+import { decodeFrame, DecodedPacket, TreeSink } from '../core/decode/index';
+import {
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  NET_ARP,
+  NET_IPV4,
+  NET_IPV6,
+  TH_ACK,
+  TH_FIN,
+  TH_RST,
+  TH_SYN,
+} from '../core/decode/packet';
+import { ETHERTYPE_NAMES, LINKTYPE_ETHERNET } from '../core/decode/link';
+import { macString, u32be, ipv6String } from '../core/bytes';
+import { PrintContext } from '../core/print/context';
+import { printLink } from '../core/print/link';
+import { PacketPrinter } from '../core/print/packet';
+import { defaultPrintOptions } from '../core/print/options';
+import { TcpEngine } from '../core/tcp/engine';
+import { segmentFromPacket } from '../core/tcp/fromPacket';
+import { connJson, type ConnJson } from '../core/tcp/json';
+import { timeText } from '../core/tcp/summary';
+import {
+  A_DUPLICATE_ACK,
+  A_WINDOW_UPDATE,
+  ANALYSIS_NAMES,
+  analysisNames,
+  TCP_STATES,
+  type PacketResult,
+} from '../core/tcp/types';
+import { readCaptureFile, type CaptureReading } from '../node/captureFile';
+import {
+  compileFilter,
+  KIND_BAD,
+  KIND_FLAGS,
+  KIND_HDR_SHIFT,
+  KIND_PROTO_SHIFT,
+  PC_ARP,
+  PC_ICMP,
+  PC_ICMP6,
+  PC_IP4,
+  PC_IP6,
+  PC_OTHER,
+  PC_TCP4,
+  PC_TCP6,
+  PC_UDP4,
+  PC_UDP6,
+  type FilterColumns,
+  type Predicate,
+} from '../core/filter/eval';
+import { tryParseFilter, type Address } from '../core/filter/parse';
+import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+
+export interface CaptureIndexOptions {
+  /** Called with every progress report (about every `progressMs`, and once indexing ends). */
+  onProgress?(p: IndexProgress): void;
+  /** Milliseconds between progress reports (default 100). */
+  progressMs?: number;
+  /** Bytes read at a time by the indexing pass (default 512 KiB). */
+  chunkSize?: number;
+  /** Decoded rows kept in the LRU cache (default 4096). */
+  rowCache?: number;
+}
+
+/** Frame header kinds (bits 10..11 of the kind word): where the frame starts in its record. */
+const HDR_PCAP = 0; // 16-byte pcap record header
+const HDR_EPB = 1; // pcapng EPB / PB: 28 bytes
+const HDR_SPB = 2; // pcapng SPB: 12 bytes
+const HDR_LEN = [16, 28, 12, 0];
+
+const BIG = 0xffff;
+const CKPT_SHIFT = 5; // a Float64 offset checkpoint every 32 packets
+/** Packets indexed before the first progress report is sent (a first screenful). */
+const FIRST_ROWS = 256;
+/** Longest backward search for the SYN a tcpdump sequence base comes from. */
+const MAX_SYN_WALK = 100000;
+/** Longest stretch of indexing without serving requests (ms). */
+const YIELD_MS = 15;
+/** Filter views kept (the oldest is dropped beyond). */
+const MAX_VIEWS = 16;
+
+const PROTO_NAMES = ['', 'TCP', 'TCP', 'UDP', 'UDP', 'ICMP', 'ICMPv6', 'ARP', 'IPv4', 'IPv6'];
+
+/** Wireshark's expert-info column texts for tcp.analysis.* bits (bit order of ANALYSIS_NAMES). */
+const MARKERS: Record<(typeof ANALYSIS_NAMES)[number], string> = {
+  retransmission: '[TCP Retransmission]',
+  fast_retransmission: '[TCP Fast Retransmission]',
+  spurious_retransmission: '[TCP Spurious Retransmission]',
+  out_of_order: '[TCP Out-Of-Order]',
+  lost_segment: '[TCP Previous segment not captured]',
+  ack_lost_segment: '[TCP ACKed unseen segment]',
+  duplicate_ack: '[TCP Dup ACK]',
+  zero_window: '[TCP ZeroWindow]',
+  zero_window_probe: '[TCP ZeroWindowProbe]',
+  zero_window_probe_ack: '[TCP ZeroWindowProbeAck]',
+  keep_alive: '[TCP Keep-Alive]',
+  keep_alive_ack: '[TCP Keep-Alive ACK]',
+  window_update: '[TCP Window Update]',
+  window_full: '[TCP Window Full]',
+  reused_ports: '[TCP Port numbers reused]',
+};
+
+/** Open-addressing hash of non-negative integers below 2^32 → ids (> 0): no boxing of large keys. */
+class IntIdMap {
+  private keys = new Uint32Array(1024);
+  private vals = new Uint32Array(1024);
+  private size = 0;
+
+  get(k: number): number {
+    const mask = this.keys.length - 1;
+    let h = (Math.imul(k, 0x9e3779b1) >>> 0) & mask;
+    for (;;) {
+      const v = this.vals[h];
+      if (v === 0) return 0;
+      if (this.keys[h] === k) return v;
+      h = (h + 1) & mask;
+    }
+  }
+
+  set(k: number, id: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.rehash(this.keys.length * 2);
+    const mask = this.keys.length - 1;
+    let h = (Math.imul(k, 0x9e3779b1) >>> 0) & mask;
+    while (this.vals[h] !== 0) {
+      if (this.keys[h] === k) {
+        this.vals[h] = id;
+        return;
+      }
+      h = (h + 1) & mask;
+    }
+    this.keys[h] = k;
+    this.vals[h] = id;
+    this.size++;
+  }
+
+  private rehash(cap: number): void {
+    const ok = this.keys;
+    const ov = this.vals;
+    this.keys = new Uint32Array(cap);
+    this.vals = new Uint32Array(cap);
+    this.size = 0;
+    for (let i = 0; i < ok.length; i++) if (ov[i] !== 0) this.set(ok[i], ov[i]);
+  }
+}
+
+interface View {
+  id: number;
+  match: Predicate;
+  idx: Int32Array;
+  n: number;
+  /** Packets evaluated so far. */
+  upto: number;
+}
+
+function emptyResult(): PacketResult {
+  return {
+    stream: 0,
+    dir: 0,
+    relSeq: 0,
+    relAck: 0,
+    winScaled: 0,
+    analysis: 0,
+    dupAckNum: 0,
+    dupAckOf: -1,
+    clientState: 0,
+    serverState: 0,
+    inferred: false,
+    step: '',
+  };
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class CaptureIndex implements FilterColumns {
+  // ---- per-packet columns
+  private cap = 0;
+  private n = 0;
+  private gap = new Uint16Array(0);
+  private ckpt = new Float64Array(0);
+  private caplenA = new Uint16Array(0);
+  private origA = new Uint16Array(0);
+  private secA = new Uint32Array(0);
+  private nsecA = new Uint32Array(0);
+  private ifcA = new Uint8Array(0);
+  kind = new Uint16Array(0);
+  sport = new Uint16Array(0);
+  dport = new Uint16Array(0);
+  src: Uint16Array | Uint32Array = new Uint16Array(0);
+  dst: Uint16Array | Uint32Array = new Uint16Array(0);
+  private readonly bigGap = new Map<number, number>();
+  private readonly bigCaplen = new Map<number, number>();
+  private readonly bigOrig = new Map<number, number>();
+  private readonly bigNsec = new Map<number, number>();
+  private lastOff = 0;
+
+  // ---- small tables
+  /** Interface classes: link type and time precision. */
+  private readonly ifcs: { linkType: number; precision: 6 | 9 }[] = [];
+  private readonly ifcIds = new Map<number, number>();
+  private readonly v4Ids = new IntIdMap();
+  private readonly v6Ids = new Map<string, number>();
+  private addrCount = 0;
+  /** First packet with ACK of each TCP stream; packets with SYN+ACK (for tcpdump's sequence bases). */
+  private streamFirst = new Int32Array(256).fill(-1);
+  private syns = new Int32Array(1024);
+  private synCount = 0;
+  private streamProblem: Uint8Array | null = null;
+
+  // ---- engine and state
+  private readonly engine = new TcpEngine();
+  private readonly pkt = new DecodedPacket();
+  private readonly res = emptyResult();
+  private reading: CaptureReading | null = null;
+  private info: CaptureInfo | null = null;
+  private error: CaptureError | undefined;
+  private done = false;
+  private cancelled = false;
+  private finished = false;
+  private startTime = 0;
+  private totalBytes = 0;
+  private bytesRead = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly whenDone: Promise<void>;
+  private resolveDone!: () => void;
+  private fh: Promise<fs.promises.FileHandle> | null = null;
+  /** Path actually read (a decompressed temporary copy for gzip files). */
+  private readPath: string;
+  private readonly temps: string[] = [];
+  private readonly views = new Map<number, View>();
+  private nextView = 1;
+  private readonly rowCache = new Map<number, PacketRow>();
+  private readonly rowCacheMax: number;
+  private closed = false;
+  /** Stops decompressing a gzip capture on cancel. */
+  private readonly abort = new AbortController();
+
+  constructor(
+    readonly filePath: string,
+    private readonly opts: CaptureIndexOptions = {},
+  ) {
+    this.readPath = filePath;
+    this.rowCacheMax = opts.rowCache ?? 4096;
+    this.whenDone = new Promise((r) => (this.resolveDone = r));
+    this.grow(1024);
+  }
+
+  /** Number of packets indexed so far. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** Resolves once indexing is over (done, damaged, cancelled or failed). Never rejects. */
+  get indexed(): Promise<void> {
+    return this.whenDone;
+  }
+
+  get captureInfo(): CaptureInfo | null {
+    return this.info;
+  }
+
+  /** Start indexing; resolves when indexing is over (same as `indexed`). Never rejects. */
+  start(): Promise<void> {
+    this.startTime = performance.now();
+    this.run().catch((e: unknown) => {
+      // not expected (the reader never rejects): end with what is indexed and say why
+      this.error ??= { kind: 'io', offset: this.bytesRead, message: `indexing stopped: ${reason(e)}` };
+      this.end();
+    });
+    return this.whenDone;
+  }
+
+  /** Register a file this index owns (deleted on close): a temporary copy. */
+  ownTempFile(p: string): void {
+    this.temps.push(p);
+  }
+
+  private async run(): Promise<void> {
+    /** Why decompressing a gzip capture stopped early (what was decompressed is indexed). */
+    let gzipError: string | null = null;
+    try {
+      const st = await fs.promises.stat(this.filePath);
+      this.totalBytes = st.size;
+      if (!st.isDirectory() && (await this.isGzip())) {
+        // fileOffsets of a gzip capture are offsets in the decompressed data, which cannot be read
+        // by position: decompress it (streaming) to a temporary file once, then index that.
+        const tmp = path.join(await fs.promises.mkdtemp(path.join(os.tmpdir(), 'capture-lens-')), 'capture');
+        this.temps.push(tmp);
+        try {
+          await pipeline(fs.createReadStream(this.filePath), zlib.createGunzip(), fs.createWriteStream(tmp), { signal: this.abort.signal });
+        } catch (e) {
+          if (this.cancelled) {
+            this.end();
+            return;
+          }
+          const code = (e as { code?: string } | null)?.code ?? '';
+          gzipError = code === 'Z_BUF_ERROR' ? 'the gzip-compressed data ends early' : `the gzip-compressed data is damaged (${reason(e)})`;
+        }
+        this.readPath = tmp;
+        this.totalBytes = (await fs.promises.stat(tmp)).size;
+      }
+    } catch {
+      // a missing or unreadable file: readCaptureFile says so in its own words
+    }
+    if (this.cancelled) {
+      this.end();
+      return;
+    }
+    const progressMs = this.opts.progressMs ?? 100;
+    this.timer = setInterval(() => this.emitProgress(), progressMs);
+    this.reading = readCaptureFile(
+      this.readPath,
+      {
+        onInfo: (info) => {
+          this.info = info;
+        },
+        onRecord: (rec) => this.add(rec),
+      },
+      { chunkSize: this.opts.chunkSize ?? 512 * 1024 },
+    );
+    const summary = await this.reading.done;
+    this.reading = null;
+    if (summary.info) this.info = summary.info;
+    if (summary.error) this.error = summary.error;
+    if (gzipError && !summary.cancelled) {
+      this.error = this.error
+        ? { ...this.error, message: `${this.error.message} (${gzipError})` }
+        : { kind: 'truncated', offset: this.totalBytes, message: `${this.filePath}: ${gzipError}, after ${this.totalBytes} bytes of capture data` };
+    }
+    if (summary.cancelled) {
+      this.cancelled = true;
+      // cancel() started closing the row reader's file handle: finish that before saying "done"
+      await this.closeHandle();
+    }
+    this.end();
+  }
+
+  private async isGzip(): Promise<boolean> {
+    const fh = await fs.promises.open(this.filePath, 'r');
+    try {
+      const b = Buffer.alloc(2);
+      const { bytesRead } = await fh.read(b, 0, 2, 0);
+      return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Indexing is over: settle the engine, trim the columns, re-evaluate views, report. */
+  private end(): void {
+    if (this.done) return;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    try {
+      this.engine.finish();
+      this.finished = true;
+      const sums = this.engine.summaries();
+      const sp = new Uint8Array(sums.length);
+      for (const s of sums) if (s.problems.length > 0 && s.stream < sp.length) sp[s.stream] = 1;
+      this.streamProblem = sp;
+    } catch (e) {
+      this.error ??= { kind: 'io', offset: 0, message: `connection analysis failed: ${reason(e)}` };
+    }
+    this.trim();
+    this.rowCache.clear();
+    for (const v of this.views.values()) {
+      v.n = 0;
+      v.upto = 0;
+    }
+    this.extendViews();
+    this.done = true;
+    if (!this.error && !this.cancelled) this.bytesRead = this.totalBytes;
+    this.emitProgress();
+    this.resolveDone();
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Indexing
+
+  private grow(need: number): void {
+    let cap = this.cap === 0 ? 1024 : this.cap;
+    while (cap < need) cap *= 2;
+    this.resize(cap);
+  }
+
+  private resize(cap: number): void {
+    const g16 = (a: Uint16Array) => {
+      const b = new Uint16Array(cap);
+      b.set(a.subarray(0, Math.min(a.length, cap)));
+      return b;
+    };
+    const g32 = (a: Uint32Array) => {
+      const b = new Uint32Array(cap);
+      b.set(a.subarray(0, Math.min(a.length, cap)));
+      return b;
+    };
+    const gAddr = (a: Uint16Array | Uint32Array) => {
+      const b = a instanceof Uint32Array ? new Uint32Array(cap) : new Uint16Array(cap);
+      b.set(a.subarray(0, Math.min(a.length, cap)));
+      return b;
+    };
+    this.gap = g16(this.gap);
+    const ck = new Float64Array((cap >> CKPT_SHIFT) + 1);
+    ck.set(this.ckpt.subarray(0, Math.min(this.ckpt.length, ck.length)));
+    this.ckpt = ck;
+    this.caplenA = g16(this.caplenA);
+    this.origA = g16(this.origA);
+    this.secA = g32(this.secA);
+    this.nsecA = g32(this.nsecA);
+    const ifc = new Uint8Array(cap);
+    ifc.set(this.ifcA.subarray(0, Math.min(this.ifcA.length, cap)));
+    this.ifcA = ifc;
+    this.kind = g16(this.kind);
+    this.sport = g16(this.sport);
+    this.dport = g16(this.dport);
+    this.src = gAddr(this.src);
+    this.dst = gAddr(this.dst);
+    this.cap = cap;
+  }
+
+  /** Shrink the columns to the packets indexed (indexing is over). */
+  private trim(): void {
+    if (this.cap > this.n) this.resize(Math.max(1, this.n));
+    if (this.syns.length > this.synCount) this.syns = this.syns.slice(0, Math.max(1, this.synCount));
+  }
+
+  /** Id of an address in the table, or -1 when no packet has it (FilterColumns). */
+  addressId(a: Address): number {
+    return a.family === 4 ? this.internId(a.v4, '', false) : this.internId(0, ipv6String(a.v6, 0), false);
+  }
+
+  /** Id of an IPv4 address (v6 === '') or an IPv6 one (its text), added when `add`. */
+  private internId(v4: number, v6: string, add: boolean): number {
+    const id = v6 === '' ? this.v4Ids.get(v4) : this.v6Ids.get(v6) ?? 0;
+    if (id !== 0) return id;
+    if (!add) return -1;
+    const nid = ++this.addrCount;
+    if (v6 === '') this.v4Ids.set(v4, nid);
+    else this.v6Ids.set(v6, nid);
+    if (nid === 0x10000 && this.src instanceof Uint16Array) {
+      this.src = Uint32Array.from(this.src);
+      this.dst = Uint32Array.from(this.dst);
+    }
+    return nid;
+  }
+
+  private lastIfcKey = -1;
+  private lastIfc = 0;
+
+  private ifcId(linkType: number, precision: 6 | 9): number {
+    const key = linkType * 16 + precision;
+    if (key === this.lastIfcKey) return this.lastIfc;
+    let id = this.ifcIds.get(key);
+    if (id === undefined) {
+      id = this.ifcs.length;
+      if (id > 255) id = 255; // more than 256 (link type, precision) pairs: not seen in practice
+      else {
+        this.ifcs.push({ linkType, precision });
+        this.ifcIds.set(key, id);
+      }
+    }
+    this.lastIfcKey = key;
+    this.lastIfc = id;
+    return id;
+  }
+
+  private add(rec: CaptureRecord): void {
+    const i = this.n;
+    if (i >= this.cap) this.grow(i + 1);
+    const off = rec.fileOffset;
+    if ((i & ((1 << CKPT_SHIFT) - 1)) === 0) {
+      this.ckpt[i >> CKPT_SHIFT] = off;
+      this.gap[i] = 0;
+    } else {
+      const g = off - this.lastOff;
+      if (g >= 0 && g < BIG) this.gap[i] = g;
+      else {
+        this.gap[i] = BIG;
+        this.bigGap.set(i, g);
+      }
+    }
+    this.lastOff = off;
+    this.bytesRead = off + rec.fileLength;
+    const caplen = rec.data.length;
+    if (caplen < BIG) this.caplenA[i] = caplen;
+    else {
+      this.caplenA[i] = BIG;
+      this.bigCaplen.set(i, caplen);
+    }
+    if (rec.origLen < BIG) this.origA[i] = rec.origLen;
+    else {
+      this.origA[i] = BIG;
+      this.bigOrig.set(i, rec.origLen);
+    }
+    this.secA[i] = rec.tsSec;
+    if (rec.tsNsec >= 0 && rec.tsNsec < 0xffffffff) this.nsecA[i] = rec.tsNsec;
+    else {
+      // a damaged sub-second field (tcpdump prints "(invalid us)"): keep it exact
+      this.nsecA[i] = 0xffffffff;
+      this.bigNsec.set(i, rec.tsNsec);
+    }
+    this.ifcA[i] = this.ifcId(rec.linkType, rec.tsPrecision);
+    const hdr = rec.blockType === 'pcap' ? HDR_PCAP : rec.blockType === 'SPB' ? HDR_SPB : HDR_EPB;
+
+    const pkt = decodeFrame(this.pkt, rec.data, rec.origLen, rec.linkType);
+    const net = pkt.net;
+    const l4 = pkt.l4;
+    let pc = PC_OTHER;
+    let s = 0;
+    let d = 0;
+    let sp = 0;
+    let dp = 0;
+    if (net.kind === NET_IPV4 || net.kind === NET_IPV6) {
+      const v4 = net.kind === NET_IPV4;
+      switch (l4.proto) {
+        case IPPROTO_TCP:
+          pc = v4 ? PC_TCP4 : PC_TCP6;
+          sp = l4.sport;
+          dp = l4.dport;
+          break;
+        case IPPROTO_UDP:
+          pc = v4 ? PC_UDP4 : PC_UDP6;
+          sp = l4.sport;
+          dp = l4.dport;
+          break;
+        case IPPROTO_ICMP:
+          pc = PC_ICMP;
+          break;
+        case IPPROTO_ICMPV6:
+          pc = PC_ICMP6;
+          break;
+        default:
+          pc = v4 ? PC_IP4 : PC_IP6;
+      }
+    } else if (net.kind === NET_ARP) pc = PC_ARP;
+    if (net.addrLen === 4 && net.srcOff + 4 <= pkt.caplen && net.dstOff + 4 <= pkt.caplen) {
+      s = this.internId(u32be(pkt.data, net.srcOff), '', true);
+      d = this.internId(u32be(pkt.data, net.dstOff), '', true);
+    } else if (net.addrLen === 16) {
+      const a = net.src;
+      const b = net.dst;
+      if (a) s = this.internId(0, a, true);
+      if (b) d = this.internId(0, b, true);
+    }
+    let flags = 0;
+    let bad = pkt.truncated || pkt.malformed;
+    try {
+      flags = this.addSegment(pkt, rec, i);
+    } catch {
+      // an analysis bug must not stop indexing: the packet is shown as damaged
+      bad = true;
+      flags = l4.proto === IPPROTO_TCP ? l4.flags & KIND_FLAGS : 0;
+    }
+    this.kind[i] = flags | (bad ? KIND_BAD : 0) | (hdr << KIND_HDR_SHIFT) | (pc << KIND_PROTO_SHIFT);
+    this.sport[i] = sp;
+    this.dport[i] = dp;
+    this.src[i] = s;
+    this.dst[i] = d;
+    this.n = i + 1;
+    if (this.n === FIRST_ROWS) this.emitProgress();
+    if ((i & 255) === 0) this.maybeYield();
+  }
+
+  /** Run the TCP engine on packet i; its TCP flags (those of the inner segment for VXLAN). */
+  private addSegment(pkt: DecodedPacket, rec: CaptureRecord, i: number): number {
+    let flags = 0;
+    const seg = segmentFromPacket(pkt, rec);
+    if (seg) {
+      flags = seg.flags & KIND_FLAGS;
+      const r = this.engine.add(seg);
+      const st = r.stream;
+      if (st >= this.streamFirst.length) {
+        let len = this.streamFirst.length * 2;
+        while (len <= st) len *= 2;
+        const b = new Int32Array(len).fill(-1);
+        b.set(this.streamFirst);
+        this.streamFirst = b;
+      }
+      if (seg.flags & TH_ACK) {
+        // tcpdump bases relative numbers on a conversation's first packet with ACK, and re-bases
+        // them on every SYN+ACK (print-tcp.c: only packets with ACK take part)
+        if (this.streamFirst[st] < 0) this.streamFirst[st] = i;
+        if (seg.flags & TH_SYN) {
+          if (this.synCount === this.syns.length) {
+            const b = new Int32Array(this.syns.length * 2);
+            b.set(this.syns);
+            this.syns = b;
+          }
+          this.syns[this.synCount++] = i;
+        }
+      }
+    } else if (pkt.l4.proto === IPPROTO_TCP) {
+      flags = pkt.l4.flags & KIND_FLAGS;
+    }
+    return flags;
+  }
+
+  private lastYield = 0;
+  private yielding = false;
+
+  /**
+   * The reader delivers a whole chunk synchronously: every YIELD_MS pause it for one turn of the
+   * event loop, so that requests (first rows, details) are served while indexing continues.
+   */
+  private maybeYield(): void {
+    const now = performance.now();
+    if (this.yielding || now - this.lastYield < YIELD_MS || !this.reading) return;
+    this.lastYield = now;
+    this.yielding = true;
+    const reading = this.reading;
+    reading.pause();
+    setImmediate(() => {
+      this.yielding = false;
+      reading.resume();
+    });
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Progress
+
+  progress(): IndexProgress {
+    const elapsedMs = performance.now() - this.startTime;
+    const p: IndexProgress = {
+      packets: this.n,
+      bytesRead: this.bytesRead,
+      totalBytes: this.totalBytes,
+      rate: elapsedMs > 0 ? Math.round((this.n * 1000) / elapsedMs) : 0,
+      done: this.done,
+      elapsedMs: Math.round(elapsedMs),
+    };
+    if (this.error) p.error = this.error;
+    if (this.cancelled) p.cancelled = true;
+    if (this.done) p.statesFinal = true;
+    if (this.views.size > 0) p.views = [...this.views.values()].map((v) => ({ view: v.id, count: v.n }));
+    return p;
+  }
+
+  private emitProgress(): void {
+    if (!this.done) this.extendViews();
+    if (this.opts.onProgress) {
+      try {
+        this.opts.onProgress(this.progress());
+      } catch {
+        // a listener's problem is not the index's
+      }
+    }
+  }
+
+  /** Stop indexing at once (what is indexed stays available) and close the file. */
+  cancel(): void {
+    if (this.done) {
+      void this.closeHandle();
+      return;
+    }
+    this.cancelled = true;
+    this.abort.abort();
+    this.reading?.cancel();
+    void this.closeHandle();
+  }
+
+  /** Cancel, close the file and delete temporary copies. The index is unusable afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.cancel();
+    await this.whenDone;
+    await this.closeHandle();
+    for (const t of this.temps) {
+      await fs.promises.rm(path.dirname(t), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Columns for filters
+
+  stream(i: number): number {
+    return this.engine.resultInto(i, this.res) ? this.res.stream : -1;
+  }
+
+  problem(i: number): boolean {
+    if (!this.engine.resultInto(i, this.res)) return false;
+    if (this.res.analysis !== 0) return true;
+    const sp = this.streamProblem;
+    return sp !== null && this.res.stream < sp.length && sp[this.res.stream] === 1;
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Views
+
+  filter(expr: string): FilterResult {
+    const parsed = tryParseFilter(expr);
+    if (!parsed.ok) return parsed;
+    if (this.closed) return { ok: false, error: 'the capture is closed', at: 0 };
+    const v: View = { id: this.nextView++, match: compileFilter(parsed.node, this), idx: new Int32Array(1024), n: 0, upto: 0 };
+    this.views.set(v.id, v);
+    // keep the 16 most recent views (a UI that never drops its old filters does not pile them up)
+    while (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value as number);
+    this.extendView(v);
+    return { ok: true, view: v.id, count: v.n };
+  }
+
+  dropView(view: number): void {
+    this.views.delete(view);
+  }
+
+  /** Packets in a view (0 = all packets). */
+  viewCount(view = 0): number {
+    if (!view) return this.n;
+    const v = this.views.get(view);
+    if (!v) return 0;
+    this.extendView(v);
+    return v.n;
+  }
+
+  private extendViews(): void {
+    for (const v of this.views.values()) this.extendView(v);
+  }
+
+  private extendView(v: View): void {
+    const end = this.n;
+    let idx = v.idx;
+    let n = v.n;
+    const match = v.match;
+    for (let i = v.upto; i < end; i++) {
+      if (!match(i)) continue;
+      if (n === idx.length) {
+        const b = new Int32Array(idx.length * 2);
+        b.set(idx);
+        idx = b;
+      }
+      idx[n++] = i;
+    }
+    v.idx = idx;
+    v.n = n;
+    v.upto = end;
+  }
+
+  /** Packet indices of positions start .. start+count-1 of a view (clipped). */
+  private indicesOf(start: number, count: number, view: number): number[] {
+    const out: number[] = [];
+    start = Math.max(0, Math.floor(start));
+    count = Math.max(0, Math.floor(count));
+    if (!view) {
+      const end = Math.min(this.n, start + count);
+      for (let i = start; i < end; i++) out.push(i);
+      return out;
+    }
+    const v = this.views.get(view);
+    if (!v) throw new Error(`unknown view ${view}`);
+    this.extendView(v);
+    const end = Math.min(v.n, start + count);
+    for (let k = start; k < end; k++) out.push(v.idx[k]);
+    return out;
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Reading frames by position
+
+  private handle(): Promise<fs.promises.FileHandle> {
+    if (this.closed) return Promise.reject(new Error('the capture is closed'));
+    if (!this.fh) {
+      const p = fs.promises.open(this.readPath, 'r');
+      this.fh = p;
+      p.catch(() => {
+        if (this.fh === p) this.fh = null;
+      });
+    }
+    return this.fh;
+  }
+
+  private async closeHandle(): Promise<void> {
+    const p = this.fh;
+    this.fh = null;
+    if (p) await p.then((h) => h.close()).catch(() => undefined);
+  }
+
+  /** File offset of packet i's record. */
+  recordOffset(i: number): number {
+    const c = i >> CKPT_SHIFT;
+    let off = this.ckpt[c];
+    for (let j = (c << CKPT_SHIFT) + 1; j <= i; j++) {
+      const g = this.gap[j];
+      off += g === BIG ? this.bigGap.get(j)! : g;
+    }
+    return off;
+  }
+
+  caplen(i: number): number {
+    const v = this.caplenA[i];
+    return v === BIG ? this.bigCaplen.get(i) ?? v : v;
+  }
+
+  private nsec(i: number): number {
+    const v = this.nsecA[i];
+    return v === 0xffffffff ? this.bigNsec.get(i) ?? v : v;
+  }
+
+  origLen(i: number): number {
+    const v = this.origA[i];
+    return v === BIG ? this.bigOrig.get(i) ?? v : v;
+  }
+
+  private dataOffset(i: number): number {
+    return this.recordOffset(i) + HDR_LEN[(this.kind[i] >>> KIND_HDR_SHIFT) & 3];
+  }
+
+  /** Read the frames of the given packets (positional reads, nearby frames in one read). */
+  private async readFrames(indices: Iterable<number>): Promise<Map<number, Uint8Array>> {
+    const list = [...new Set(indices)].filter((i) => i >= 0 && i < this.n).sort((a, b) => a - b);
+    const out = new Map<number, Uint8Array>();
+    if (list.length === 0) return out;
+    const spans: { start: number; end: number; items: { i: number; off: number; len: number }[] }[] = [];
+    for (const i of list) {
+      const off = this.dataOffset(i);
+      const len = this.caplen(i);
+      const last = spans[spans.length - 1];
+      if (last && off >= last.start && off - last.end < 16384 && off + len - last.start < 4 << 20) {
+        last.end = Math.max(last.end, off + len);
+        last.items.push({ i, off, len });
+      } else spans.push({ start: off, end: off + len, items: [{ i, off, len }] });
+    }
+    const fh = await this.handle();
+    for (const sp of spans) {
+      const buf = Buffer.allocUnsafe(sp.end - sp.start);
+      let got = 0;
+      while (got < buf.length) {
+        const { bytesRead } = await fh.read(buf, got, buf.length - got, sp.start + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      for (const it of sp.items) {
+        const a = it.off - sp.start;
+        out.set(it.i, new Uint8Array(buf.buffer, buf.byteOffset + a, Math.max(0, Math.min(it.len, got - a))));
+      }
+    }
+    return out;
+  }
+
+  private record(i: number, data: Uint8Array): CaptureRecord {
+    const ifc = this.ifcs[this.ifcA[i]] ?? { linkType: 1, precision: 6 };
+    return {
+      index: i,
+      data,
+      origLen: this.origLen(i),
+      tsSec: this.secA[i],
+      tsNsec: this.nsec(i),
+      tsPrecision: ifc.precision,
+      linkType: ifc.linkType,
+      interfaceId: 0,
+      fileOffset: this.recordOffset(i),
+      fileLength: 0,
+      blockType: 'pcap',
+    };
+  }
+
+  /**
+   * The packet that sets the tcpdump sequence base packet i's relative numbers use (print-tcp.c:
+   * only packets with ACK take part; the first one of a conversation and every SYN+ACK set the
+   * base): the last SYN+ACK of its stream at or before it, else the stream's first packet with
+   * ACK; i itself when it is not a segment or has no ACK (then it is printed with raw numbers).
+   */
+  private seqBase(i: number): number {
+    if ((this.kind[i] & TH_ACK) === 0) return i;
+    if (!this.engine.resultInto(i, this.res)) return i;
+    const s = this.res.stream;
+    const first = s < this.streamFirst.length && this.streamFirst[s] >= 0 ? this.streamFirst[s] : i;
+    // last SYN index <= i
+    let lo = 0;
+    let hi = this.synCount - 1;
+    let k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.syns[mid] <= i) {
+        k = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    for (let walk = 0; k >= 0 && walk < MAX_SYN_WALK; k--, walk++) {
+      const j = this.syns[k];
+      if (j < first) break;
+      if (this.stream(j) === s) return j;
+    }
+    return first;
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Rows, details, lines, connections
+
+  /** Rows at positions start .. start+count-1 of a view (0 = all packets); fewer at the end. */
+  async rows(start: number, count: number, view = 0): Promise<PacketRow[]> {
+    const idx = this.indicesOf(start, count, view);
+    const got = new Map<number, PacketRow>();
+    const missing: number[] = [];
+    for (const i of idx) {
+      const r = this.rowCache.get(i);
+      if (r) {
+        // LRU: move to the most recent end
+        this.rowCache.delete(i);
+        this.rowCache.set(i, r);
+        got.set(i, r);
+      } else missing.push(i);
+    }
+    if (missing.length > 0) {
+      const bases = new Map<number, number>();
+      for (const i of missing) bases.set(i, this.seqBase(i));
+      const frames = await this.readFrames([...missing, ...bases.values()]);
+      // built after the read: the states are those known now (end() drops rows cached before it)
+      for (const i of missing) {
+        const row = this.buildRow(i, frames.get(i) ?? new Uint8Array(0), bases.get(i)!, frames);
+        got.set(i, row);
+        this.cacheRow(i, row);
+      }
+    }
+    return idx.map((i) => got.get(i)!);
+  }
+
+  private cacheRow(i: number, row: PacketRow): void {
+    this.rowCache.set(i, row);
+    while (this.rowCache.size > this.rowCacheMax) {
+      const k = this.rowCache.keys().next().value as number;
+      this.rowCache.delete(k);
+    }
+  }
+
+  private readonly rowPkt = new DecodedPacket();
+  private readonly basePkt = new DecodedPacket();
+
+  /** The tcpdump text of packet i after the time stamp, with a print context seeded by its base. */
+  private body(i: number, data: Uint8Array, base: number, frames: Map<number, Uint8Array>): { pkt: DecodedPacket; body: string } {
+    const ctx = new PrintContext(defaultPrintOptions());
+    const bd = base !== i ? frames.get(base) : undefined;
+    if (bd) {
+      const ifc = this.ifcs[this.ifcA[base]];
+      decodeFrame(this.basePkt, bd, this.origLen(base), ifc ? ifc.linkType : 1);
+      try {
+        printLink(this.basePkt, ctx);
+      } catch {
+        // only the base matters
+      }
+    }
+    const ifc = this.ifcs[this.ifcA[i]];
+    const pkt = decodeFrame(this.rowPkt, data, this.origLen(i), ifc ? ifc.linkType : 1);
+    let body: string;
+    try {
+      body = printLink(pkt, ctx);
+    } catch (e) {
+      body = '[printer error: ' + reason(e) + ']';
+    }
+    return { pkt, body };
+  }
+
+  private buildRow(i: number, data: Uint8Array, base: number, frames: Map<number, Uint8Array>): PacketRow {
+    const { pkt, body } = this.body(i, data, base, frames);
+    const net = pkt.net;
+    const pc = this.kind[i] >>> KIND_PROTO_SHIFT;
+    let src = '';
+    let dst = '';
+    if (net.addrLen > 0) {
+      src = net.src;
+      dst = net.dst;
+    } else if (pkt.link.linkType === LINKTYPE_ETHERNET && pkt.caplen >= 12) {
+      src = macString(pkt.data, 6);
+      dst = macString(pkt.data, 0);
+    }
+    let proto = PROTO_NAMES[pc];
+    if (!proto) {
+      const et = pkt.link.etherType;
+      proto = et >= 0 && !pkt.link.unsupported ? ETHERTYPE_NAMES.get(et) ?? '0x' + et.toString(16).padStart(4, '0') : 'link-' + pkt.link.linkType;
+    }
+    // the text after the addresses
+    let info = body;
+    if (body.startsWith('IP ') || body.startsWith('IP6 ')) {
+      const c = body.indexOf(': ');
+      if (c >= 0) info = body.slice(c + 2);
+    } else if (body.startsWith('ARP, ')) info = body.slice(5);
+    const ns = this.nsec(i);
+    const rel = this.secA[i] - this.secA[0] + (ns - this.nsec(0)) / 1e9;
+    const delta = i === 0 ? 0 : this.secA[i] - this.secA[i - 1] + (ns - this.nsec(i - 1)) / 1e9;
+    const k = this.kind[i];
+    const row: PacketRow = {
+      index: i,
+      time: timeText(this.secA[i], ns),
+      rel,
+      delta,
+      src,
+      dst,
+      proto,
+      length: this.origLen(i),
+      info,
+      kind: '',
+    };
+    let analysis = 0;
+    if (this.engine.resultInto(i, this.res)) {
+      const r = this.res;
+      analysis = r.analysis;
+      row.stream = r.stream;
+      row.states = { client: TCP_STATES[r.clientState], server: TCP_STATES[r.serverState] };
+      if (r.step) row.step = r.step;
+      if (analysis !== 0) {
+        const names = analysisNames(analysis);
+        row.analysis = names;
+        const marks: string[] = [];
+        for (const name of names) {
+          if (name === 'duplicate_ack' && analysis & A_DUPLICATE_ACK) marks.push(`[TCP Dup ACK ${r.dupAckOf + 1}#${r.dupAckNum}]`);
+          else marks.push(MARKERS[name]);
+        }
+        row.info = marks.join(' ') + ' ' + info;
+      }
+    }
+    const flags = k & KIND_FLAGS;
+    const tcp = pc === PC_TCP4 || pc === PC_TCP6;
+    if (k & KIND_BAD) row.kind = 'bad';
+    else if ((analysis & ~A_WINDOW_UPDATE) !== 0) row.kind = 'warn';
+    else if (tcp && flags & TH_RST) row.kind = 'rst';
+    else if (tcp && flags & TH_SYN) row.kind = 'syn';
+    else if (tcp && flags & TH_FIN) row.kind = 'fin';
+    return row;
+  }
+
+  /** The details of one packet: field tree, bytes, tcpdump line. */
+  async details(index: number): Promise<PacketDetails> {
+    if (!Number.isInteger(index) || index < 0 || index >= this.n) throw new Error(`no packet ${index} (${this.n} packets indexed)`);
+    const base = this.seqBase(index);
+    const frames = await this.readFrames([index, base]);
+    const data = frames.get(index)!.slice();
+    const sink = new TreeSink();
+    const ifc = this.ifcs[this.ifcA[index]];
+    const pkt = new DecodedPacket();
+    decodeFrame(pkt, data, this.origLen(index), ifc ? ifc.linkType : 1, sink);
+    const root = sink.root;
+    root.length = data.length;
+    root.label = `Frame ${index + 1}: ${this.origLen(index)} bytes on wire, ${data.length} bytes captured`;
+    if (pkt.problem) (root.notes ??= []).push({ severity: pkt.malformed ? 'error' : 'warning', message: pkt.problem, offset: 0, length: 0 });
+    const [tcpdump] = this.printLines([index], new Map([[index, data], ...(base !== index ? [[base, frames.get(base)!] as [number, Uint8Array]] : [])]), new Map([[index, base]]));
+    return { index, tree: root, bytes: data, tcpdump };
+  }
+
+  /** tcpdump lines (as `capture-lens print FILE` prints them, without the newline). */
+  async lines(indices: number[]): Promise<string[]> {
+    const ok = indices.filter((i) => Number.isInteger(i) && i >= 0 && i < this.n);
+    if (ok.length !== indices.length) throw new Error(`packet index out of range (${this.n} packets indexed)`);
+    const bases = new Map<number, number>();
+    for (const i of ok) bases.set(i, this.seqBase(i));
+    const frames = await this.readFrames([...ok, ...bases.values()]);
+    return this.printLines(ok, frames, bases);
+  }
+
+  private printLines(indices: number[], frames: Map<number, Uint8Array>, bases: Map<number, number>): string[] {
+    const out: string[] = [];
+    for (const i of indices) {
+      const printer = new PacketPrinter(defaultPrintOptions());
+      const b = bases.get(i) ?? i;
+      const bd = b !== i ? frames.get(b) : undefined;
+      if (bd) printer.print(this.record(b, bd));
+      const line = printer.print(this.record(i, frames.get(i) ?? new Uint8Array(0)));
+      out.push(line.endsWith('\n') ? line.slice(0, -1) : line);
+    }
+    return out;
+  }
+
+  /** The connections (waits for indexing to end: summaries need the whole capture). */
+  async connections(): Promise<ConnJson[]> {
+    await this.whenDone;
+    if (!this.finished) return [];
+    return this.engine.summaries().map(connJson);
+  }
+
+  /** Bytes held by the per-packet columns and the engine's arrays (approximate for the engine). */
+  memoryBytes(): { columns: number; engine: number; perPacket: number } {
+    const arrays = [this.gap, this.ckpt, this.caplenA, this.origA, this.secA, this.nsecA, this.ifcA, this.kind, this.sport, this.dport, this.src, this.dst, this.syns, this.streamFirst];
+    const columns = arrays.reduce((s, a) => s + a.byteLength, 0);
+    const engine = this.engine.bytesPerPacket() * this.engine.packetCount;
+    return { columns, engine, perPacket: this.n > 0 ? (columns + engine) / this.n : 0 };
+  }
+}

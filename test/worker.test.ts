@@ -1,0 +1,508 @@
+/**
+ * The capture editor's decoding side: CaptureIndex in-process (src/worker/captureIndex.ts), and the
+ * built worker (dist/worker.js, made by `npm run build`) driven through WorkerClient exactly as
+ * CaptureSession drives it. Corpus tests skip with a printed reason when ../shared/corpus is absent.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { Worker } from 'node:worker_threads';
+
+import type { CaptureRecord } from '../src/core/capture/types';
+import { decodeRecord, DecodedPacket, findField, IPPROTO_TCP, TH_ACK, TH_SYN } from '../src/core/decode/index';
+import { PacketPrinter } from '../src/core/print/packet';
+import { defaultPrintOptions } from '../src/core/print/options';
+import { conversations } from '../src/core/synth/conversations';
+import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
+import { segmentFromPacket } from '../src/core/tcp/fromPacket';
+import { TcpEngine } from '../src/core/tcp/engine';
+import { TCP_STATES } from '../src/core/tcp/types';
+import { CaptureIndex } from '../src/worker/captureIndex';
+import type { IndexProgress, PacketRow } from '../src/worker/api';
+import { WorkerClient } from '../src/worker/client';
+import { CORPUS, corpusPath, readAll } from './helpers/corpus';
+import { generated } from './helpers/generated';
+
+// -------------------------------------------------------------------------------------------------
+// Helpers
+
+const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-worker-test-'));
+after(() => fs.rmSync(tmpDir, { recursive: true, force: true }));
+
+function repoFile(...parts: string[]): string {
+  const candidates = [path.resolve(process.cwd(), ...parts), path.resolve(__dirname, '..', ...parts), path.resolve(__dirname, '..', '..', ...parts)];
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
+}
+
+function needCorpus(ctx: Mocha.Context): void {
+  if (!CORPUS) {
+    console.log('    (skipped: ../shared/corpus not found; set CAPTURE_LENS_CORPUS to run corpus tests)');
+    ctx.skip();
+  }
+}
+
+async function indexOf(file: string, opts: ConstructorParameters<typeof CaptureIndex>[1] = {}): Promise<{ idx: CaptureIndex; last: IndexProgress; all: IndexProgress[] }> {
+  const all: IndexProgress[] = [];
+  const idx = new CaptureIndex(file, { ...opts, onProgress: (p) => all.push(p) });
+  await idx.start();
+  return { idx, last: all[all.length - 1], all };
+}
+
+/** What `capture-lens print FILE` prints, line by line (no newline). */
+function printed(records: CaptureRecord[]): string[] {
+  const pr = new PacketPrinter(defaultPrintOptions());
+  return records.map((r) => pr.print(r).replace(/\n$/, ''));
+}
+
+/** The text after the addresses of a printed line (what PacketRow.info holds before the markers). */
+function infoOf(line: string): string {
+  const body = line.slice(line.indexOf(' ') + 1);
+  if (body.startsWith('IP ') || body.startsWith('IP6 ')) {
+    const c = body.indexOf(': ');
+    return c >= 0 ? body.slice(c + 2) : body;
+  }
+  return body.startsWith('ARP, ') ? body.slice(5) : body;
+}
+
+function stripMarkers(info: string): string {
+  return info.replace(/^(\[TCP [^\]]*\] )+/, '');
+}
+
+async function allRows(idx: CaptureIndex, view = 0): Promise<PacketRow[]> {
+  const out: PacketRow[] = [];
+  const n = idx.viewCount(view);
+  for (let s = 0; s < n; s += 500) out.push(...(await idx.rows(s, 500, view)));
+  return out;
+}
+
+function writeCapture(name: string, parts: Uint8Array[]): string {
+  const f = path.join(tmpDir, name);
+  fs.writeFileSync(f, Buffer.concat(parts));
+  return f;
+}
+
+/** A generated pcap of `packets` packets (µs or ns time stamps). */
+function synthPcap(name: string, packets: number, nano = false, connections = Math.max(1, Math.round(packets / 50))): string {
+  const parts: Uint8Array[] = [pcapHeader(1, nano)];
+  for (const p of conversations({ connections, packets, concurrency: 16, seed: 7, segmentSize: 80 })) {
+    parts.push(pcapRecord(p.tsSec, nano ? p.tsNsec : Math.floor(p.tsNsec / 1000), p.frame));
+  }
+  return writeCapture(name, parts);
+}
+
+function openFds(file: string): number {
+  let n = 0;
+  const real = fs.realpathSync(file);
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      if (fs.readlinkSync(`/proc/self/fd/${fd}`) === real) n++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
+}
+
+// -------------------------------------------------------------------------------------------------
+
+describe('capture editor: CaptureIndex', () => {
+  it('indexes a generated capture: count, progress, rows equal to what the printer prints', async () => {
+    const file = generated().pcap;
+    const { records } = await readAll(file);
+    const lines = printed(records);
+    const { idx, last, all } = await indexOf(file);
+    assert.equal(idx.count, records.length);
+    assert.equal(last.done, true);
+    assert.equal(last.statesFinal, true);
+    assert.equal(last.error, undefined);
+    assert.equal(last.packets, records.length);
+    assert.equal(last.bytesRead, fs.statSync(file).size);
+    assert.equal(last.totalBytes, fs.statSync(file).size);
+    assert.ok(all.length >= 2, 'a first progress before the end');
+    const rows = await allRows(idx);
+    assert.equal(rows.length, records.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      assert.equal(r.index, i);
+      assert.equal(stripMarkers(r.info), infoOf(lines[i]), `packet ${i + 1}`);
+      assert.equal(r.length, records[i].origLen);
+      assert.equal(r.time, records[i].tsSec + '.' + String(records[i].tsNsec).padStart(9, '0'));
+    }
+    assert.equal(rows[0].rel, 0);
+    assert.equal(rows[0].proto, 'TCP');
+    assert.equal(rows[0].kind, 'syn');
+    assert.match(rows[0].src, /^10\./);
+    // lines() = capture-lens print, for any subset in any order
+    const pick = [records.length - 1, 5, 0, 1234, 77, 78, 1500];
+    assert.deepEqual(await idx.lines(pick), pick.map((i) => lines[i]));
+    await idx.close();
+  });
+
+  it('rows carry the engine final states, stream, step and Wireshark markers', async () => {
+    const file = repoFile('samples', 'retransmissions.pcap');
+    const { records } = await readAll(file);
+    const engine = new TcpEngine();
+    const pkt = new DecodedPacket();
+    for (const r of records) {
+      const seg = segmentFromPacket(decodeRecord(pkt, r), r);
+      if (seg) engine.add(seg);
+    }
+    engine.finish();
+    const { idx } = await indexOf(file);
+    const rows = await allRows(idx);
+    for (const row of rows) {
+      const res = engine.result(row.index)!;
+      assert.equal(row.stream, res.stream);
+      assert.deepEqual(row.states, { client: TCP_STATES[res.clientState], server: TCP_STATES[res.serverState] });
+    }
+    assert.equal(rows[0].step, 'handshake 1/3');
+    const retx = rows.filter((r) => r.info.startsWith('[TCP Retransmission] '));
+    assert.ok(retx.length >= 1, 'a retransmission marker');
+    assert.ok(retx.every((r) => r.kind === 'warn' && r.analysis?.includes('retransmission')));
+    const conns = await idx.connections();
+    assert.equal(conns.length, 1);
+    assert.equal(conns[0].client, '10.23.185.135:48102');
+    await idx.close();
+  });
+
+  it('zero window marker', async () => {
+    const { idx } = await indexOf(repoFile('samples', 'zero-window.pcap'));
+    const rows = await allRows(idx);
+    assert.ok(rows.some((r) => r.info.includes('[TCP ZeroWindow]')), rows.map((r) => r.info).join('\n'));
+    await idx.close();
+  });
+
+  it('details: the field tree with tcp.flags at its offset, the bytes, the tcpdump line', async () => {
+    const file = generated().pcap;
+    const { records } = await readAll(file);
+    const lines = printed(records);
+    const { idx } = await indexOf(file);
+    for (const i of [0, 1, 2, 3, 1000]) {
+      const d = await idx.details(i);
+      assert.equal(d.index, i);
+      assert.deepEqual(Buffer.from(d.bytes), Buffer.from(records[i].data));
+      assert.equal(d.tcpdump, lines[i]);
+      const ip = findField(d.tree, 'ip')!;
+      const tcp = findField(d.tree, 'tcp')!;
+      assert.ok(ip && tcp, 'ip and tcp layers');
+      assert.equal(ip.offset, 14);
+      const ihl = (records[i].data[14] & 15) * 4;
+      assert.equal(tcp.offset, 14 + ihl);
+      const flags = findField(d.tree, 'tcp.flags')!;
+      assert.ok(flags, 'tcp.flags');
+      // the flags field covers the data-offset/flags word (12 bytes into the TCP header)
+      assert.ok(flags.offset >= tcp.offset + 12 && flags.offset <= tcp.offset + 13, `tcp.flags at ${flags.offset}`);
+      const syn = findField(flags, 'tcp.flags.syn');
+      if (syn) assert.equal(syn.value, (records[i].data[tcp.offset + 13] & TH_SYN) !== 0);
+    }
+    await assert.rejects(idx.details(5000), /no packet 5000/);
+    await idx.close();
+  });
+
+  it('filters over the index: tcp, port, host, src/dst, flags, stream, problem, errors', async () => {
+    const file = generated().pcap;
+    const { records } = await readAll(file);
+    const { idx } = await indexOf(file);
+    const pkt = new DecodedPacket();
+    const dec = records.map((r) => {
+      decodeRecord(pkt, r);
+      return { flags: pkt.l4.flags, tcp: pkt.l4.proto === IPPROTO_TCP, sport: pkt.l4.sport, dport: pkt.l4.dport, src: pkt.net.src, dst: pkt.net.dst };
+    });
+    const count = (expr: string): number => {
+      const r = idx.filter(expr);
+      assert.ok(r.ok, `${expr}: ${!r.ok ? r.error : ''}`);
+      return r.ok ? r.count : -1;
+    };
+    assert.equal(count('tcp'), dec.filter((d) => d.tcp).length);
+    assert.equal(count('udp'), 0);
+    assert.equal(count('port 8888'), dec.filter((d) => d.sport === 8888 || d.dport === 8888).length);
+    assert.equal(count('dst port 8888'), dec.filter((d) => d.dport === 8888).length);
+    assert.equal(count('tcp src port 8888'), dec.filter((d) => d.sport === 8888).length);
+    const h = dec[0].src;
+    assert.equal(count(`host ${h}`), dec.filter((d) => d.src === h || d.dst === h).length);
+    assert.equal(count(`src host ${h} && !port 9000`), dec.filter((d) => d.src === h && d.sport !== 9000 && d.dport !== 9000).length);
+    assert.equal(count(`src ${h}`), dec.filter((d) => d.src === h).length);
+    assert.equal(count('flags S'), dec.filter((d) => d.flags & TH_SYN).length);
+    assert.equal(count('flags S.'), dec.filter((d) => (d.flags & (TH_SYN | TH_ACK)) === (TH_SYN | TH_ACK)).length);
+    assert.equal(count('not tcp or (port 1 and port 2)'), 0);
+    assert.equal(count('host 1.2.3.4'), 0);
+    const conns = await idx.connections();
+    const s3 = conns.find((c) => c.stream === 3)!;
+    assert.equal(count('stream 3'), s3.packets.client + s3.packets.server);
+    assert.equal(count('problem'), 0, 'the generated conversations are clean');
+    // rows of a view are the matching packets
+    const v = idx.filter('stream 3');
+    assert.ok(v.ok);
+    if (v.ok) {
+      const rows = await idx.rows(0, 1000, v.view);
+      assert.equal(rows.length, v.count);
+      assert.ok(rows.every((r) => r.stream === 3));
+      assert.equal(rows[0].index, s3.firstPacket - 1);
+    }
+    const bad = idx.filter('port 80 and (host 10.0.0.1');
+    assert.deepEqual(bad, { ok: false, error: 'expected ")" to close the "(" at 12, found the end of the filter', at: 26 });
+    await idx.close();
+  });
+
+  it('problem filter: analysis flags and connections with problems', async () => {
+    const { idx } = await indexOf(repoFile('samples', 'retransmissions.pcap'));
+    const r = idx.filter('problem');
+    assert.ok(r.ok);
+    // the connection has a "retransmissions" problem: every packet of it matches
+    if (r.ok) assert.equal(r.count, idx.count);
+    const { idx: clean } = await indexOf(repoFile('samples', 'handshake-data-teardown.pcap'));
+    const c = clean.filter('problem');
+    assert.ok(c.ok && c.count === 0);
+    await idx.close();
+    await clean.close();
+  });
+
+  it('a truncated file: every packet before the damage, and where it is', async () => {
+    const file = generated().pcap;
+    const { records } = await readAll(file);
+    const cutAt = records[700].fileOffset + 16 + 10; // 10 bytes into packet 701's data
+    const cut = writeCapture('cut.pcap', [fs.readFileSync(file).subarray(0, cutAt)]);
+    const { idx, last } = await indexOf(cut);
+    assert.equal(idx.count, 700);
+    assert.equal(last.done, true);
+    assert.equal(last.error?.kind, 'truncated');
+    assert.equal(last.error?.offset, records[700].fileOffset);
+    assert.match(last.error!.message, /record 701/);
+    const rows = await idx.rows(690, 50);
+    assert.equal(rows.length, 10);
+    assert.equal(rows[9].index, 699);
+    await idx.close();
+  });
+
+  it('not a capture / missing file: an error in the progress, no throw', async () => {
+    const junk = writeCapture('junk.pcap', [new TextEncoder().encode('hello, not a capture at all')]);
+    const a = await indexOf(junk);
+    assert.equal(a.last.done, true);
+    assert.equal(a.last.error?.kind, 'not-a-capture');
+    assert.equal(a.idx.count, 0);
+    const b = await indexOf(path.join(tmpDir, 'nope.pcap'));
+    assert.equal(b.last.error?.kind, 'io');
+    await a.idx.close();
+    await b.idx.close();
+  });
+
+  it('cancel mid-file stops reading at once and closes the file; indexed packets stay readable', async function () {
+    this.timeout(120000);
+    const file = synthPcap('big.pcap', 200000);
+    let cancelledAt = -1;
+    const all: IndexProgress[] = [];
+    const idx: CaptureIndex = new CaptureIndex(file, {
+      chunkSize: 64 * 1024,
+      onProgress: (p) => {
+        all.push(p);
+        if (cancelledAt < 0 && !p.done) {
+          cancelledAt = p.packets;
+          idx.cancel();
+        }
+      },
+    });
+    await idx.start();
+    const last = all[all.length - 1];
+    assert.ok(cancelledAt > 0);
+    assert.equal(last.done, true);
+    assert.equal(last.cancelled, true);
+    assert.ok(idx.count < 200000, `stopped early (${idx.count})`);
+    assert.ok(idx.count - cancelledAt < 2000, `at most the rest of a slice after cancel (${idx.count - cancelledAt})`);
+    assert.equal(openFds(file), 0, 'no file descriptor left open');
+    const rows = await idx.rows(idx.count - 3, 10);
+    assert.equal(rows.length, 3);
+    await idx.close();
+    assert.equal(openFds(file), 0);
+  });
+
+  it('a nanosecond pcap keeps all nine digits', async () => {
+    const file = synthPcap('nano.pcap', 300, true);
+    const { records } = await readAll(file);
+    const lines = printed(records);
+    const { idx } = await indexOf(file);
+    const rows = await allRows(idx);
+    assert.equal(rows.length, records.length);
+    assert.ok(records.length > 200);
+    for (let i = 0; i < rows.length; i++) {
+      assert.equal(rows[i].time, records[i].tsSec + '.' + String(records[i].tsNsec).padStart(9, '0'));
+      assert.equal(stripMarkers(rows[i].info), infoOf(lines[i]));
+    }
+    assert.ok(rows.some((r) => !r.time.endsWith('000')), 'sub-microsecond digits');
+    assert.deepEqual(await idx.lines([0, records.length - 1]), [lines[0], lines[records.length - 1]]);
+    await idx.close();
+  });
+
+  it('a gzip-compressed capture', async () => {
+    const file = generated().pcap;
+    const gz = writeCapture('gen.pcap.gz', [zlib.gzipSync(fs.readFileSync(file))]);
+    const { records } = await readAll(file);
+    const { idx, last } = await indexOf(gz);
+    assert.equal(last.error, undefined);
+    assert.equal(idx.count, records.length);
+    const d = await idx.details(42);
+    assert.deepEqual(Buffer.from(d.bytes), Buffer.from(records[42].data));
+    await idx.close();
+    // cut compressed data: what could be decompressed is indexed, and the error says why it stopped
+    const whole = fs.readFileSync(gz);
+    const cutGz = writeCapture('cut.pcap.gz', [whole.subarray(0, Math.floor(whole.length / 2))]);
+    const cut = await indexOf(cutGz);
+    assert.ok(cut.idx.count > 100 && cut.idx.count < records.length, `${cut.idx.count} packets`);
+    assert.equal(cut.last.error?.kind, 'truncated');
+    assert.match(cut.last.error!.message, /gzip-compressed data ends early/);
+    await cut.idx.close();
+  });
+
+  it('a pcapng with two interfaces (samples/all-two-interfaces.pcapng)', async () => {
+    const file = repoFile('samples', 'all-two-interfaces.pcapng');
+    const { records } = await readAll(file);
+    const lines = printed(records);
+    const { idx, last } = await indexOf(file);
+    assert.equal(last.error, undefined);
+    assert.equal(idx.count, records.length);
+    const rows = await allRows(idx);
+    for (let i = 0; i < rows.length; i++) assert.equal(stripMarkers(rows[i].info), infoOf(lines[i]), `packet ${i + 1}`);
+    assert.deepEqual(await idx.lines(records.map((_, i) => i)), lines);
+    await idx.close();
+  });
+
+  it('corpus: multi-interface pcapng test006', async function () {
+    needCorpus(this);
+    const file = corpusPath('pcapng', 'output_le', 'basic', 'test006.pcapng');
+    const { records, error } = await readAll(file);
+    const lines = printed(records);
+    const { idx, last } = await indexOf(file);
+    assert.equal(idx.count, records.length);
+    assert.equal(last.error?.message, error?.message);
+    assert.deepEqual(await idx.lines(records.map((_, i) => i)), lines);
+    for (let i = 0; i < records.length; i++) {
+      const d = await idx.details(i);
+      assert.deepEqual(Buffer.from(d.bytes), Buffer.from(records[i].data), `packet ${i + 1} bytes`);
+    }
+    await idx.close();
+  });
+
+  it('corpus: tcpdump and wireshark captures index like the reader reads and print like the printer', async function () {
+    needCorpus(this);
+    this.timeout(300000);
+    const files: string[] = [];
+    for (const dir of ['tcpdump', 'wireshark']) {
+      for (const f of fs.readdirSync(corpusPath(dir)).sort()) if (/\.(pcap|pcapng|cap)$/.test(f)) files.push(corpusPath(dir, f));
+    }
+    let checked = 0;
+    let dupAcks = 0;
+    for (const file of files) {
+      if (fs.statSync(file).size > 20 << 20) continue;
+      const { records, error } = await readAll(file);
+      const { idx, last } = await indexOf(file);
+      assert.equal(idx.count, records.length, file);
+      assert.equal(last.error?.offset, error?.offset, file);
+      const lines = printed(records);
+      const got = await idx.lines(records.map((_, i) => i));
+      for (let i = 0; i < lines.length; i++) assert.equal(got[i], lines[i], `${path.basename(file)} packet ${i + 1}`);
+      const rows = await allRows(idx);
+      for (const r of rows) {
+        const m = /\[TCP Dup ACK (\d+)#(\d+)\]/.exec(r.info);
+        if (m) {
+          dupAcks++;
+          assert.ok(r.analysis?.includes('duplicate_ack'));
+          assert.ok(Number(m[1]) <= r.index, 'duplicates an earlier packet');
+        }
+      }
+      await idx.close();
+      checked++;
+    }
+    console.log(`    (${checked} corpus captures, ${dupAcks} dup-ack markers)`);
+    assert.ok(checked > 10);
+  });
+});
+
+// -------------------------------------------------------------------------------------------------
+
+describe('capture editor: the worker (dist/worker.js through WorkerClient)', () => {
+  const workerJs = repoFile('dist', 'worker.js');
+
+  const clients: WorkerClient[] = [];
+  function spawn(): WorkerClient {
+    const c = new WorkerClient(new Worker(workerJs));
+    clients.push(c);
+    return c;
+  }
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
+
+  before(function () {
+    if (!fs.existsSync(workerJs)) {
+      console.log('    (skipped: dist/worker.js not built; run npm run build)');
+      this.skip();
+    }
+  });
+
+  it('open, first rows before the end, filter, details (bytes transferred), lines, conns, close', async () => {
+    const file = generated().pcap;
+    const { records } = await readAll(file);
+    const lines = printed(records);
+    const c = spawn();
+    const first = new Promise<IndexProgress>((resolve) => c.onProgress(resolve));
+    c.openPath(file);
+    const p = await first;
+    assert.ok(p.packets > 0);
+    const rows = await c.rows(0, 50);
+    assert.equal(rows.length, Math.min(50, c.progress.packets));
+    assert.equal(stripMarkers(rows[0].info), infoOf(lines[0]));
+    const done = await c.whenDone();
+    assert.equal(done.packets, records.length);
+    assert.equal(c.count(), records.length);
+    const f = await c.filter('port 9000');
+    assert.ok(f.ok);
+    if (f.ok) {
+      assert.equal(c.count(f.view), f.count);
+      const vr = await c.rows(0, 5, f.view);
+      assert.ok(vr.every((r) => r.info.includes('') && (r.index >= 0)));
+    }
+    assert.deepEqual(await c.filter('port'), { ok: false, error: 'expected a number after "port", found the end of the filter', at: 4 });
+    const d = await c.details(7);
+    assert.ok(d.bytes instanceof Uint8Array);
+    assert.deepEqual(Buffer.from(d.bytes), Buffer.from(records[7].data));
+    assert.equal(d.tcpdump, lines[7]);
+    assert.deepEqual(await c.lines([3, 2]), [lines[3], lines[2]]);
+    assert.equal((await c.connections()).length, 40);
+    await assert.rejects(c.details(99999), /no packet 99999/);
+    await assert.rejects(c.rows(0, 5, 12345), /unknown view 12345/);
+    // the worker keeps serving after errors
+    assert.equal((await c.rows(records.length - 1, 5)).length, 1);
+    await c.close();
+  });
+
+  it('bytes of a document that is not on disk', async () => {
+    const file = generated().pcap;
+    const c = spawn();
+    const { records } = await readAll(file);
+    c.openBytes(new Uint8Array(fs.readFileSync(file)), 'virtual.pcap');
+    const done = await c.whenDone();
+    assert.equal(done.packets, records.length);
+    assert.equal((await c.rows(10, 2)).length, 2);
+    await c.close();
+  });
+
+  it('cancel through the worker', async function () {
+    this.timeout(60000);
+    const file = synthPcap('big2.pcap', 200000);
+    const c = spawn();
+    let sent = false;
+    c.onProgress((p) => {
+      if (!sent && !p.done) {
+        sent = true;
+        c.cancel();
+      }
+    });
+    c.openPath(file);
+    const done = await c.whenDone();
+    assert.equal(done.cancelled, true);
+    assert.ok(done.packets < 200000);
+    assert.equal((await c.rows(0, 3)).length, 3);
+    await c.close();
+  });
+});
