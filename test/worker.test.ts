@@ -23,7 +23,7 @@ import { CaptureIndex } from '../src/worker/captureIndex';
 import type { IndexProgress, PacketRow } from '../src/worker/api';
 import { WorkerClient } from '../src/worker/client';
 import { CORPUS, corpusPath, readAll } from './helpers/corpus';
-import { generated } from './helpers/generated';
+import { generated, samplesDir } from './helpers/generated';
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -141,7 +141,7 @@ describe('capture editor: CaptureIndex', () => {
   });
 
   it('rows carry the engine final states, stream, step and Wireshark markers', async () => {
-    const file = repoFile('samples', 'retransmissions.pcap');
+    const file = path.join(samplesDir(), 'retransmissions.pcap');
     const { records } = await readAll(file);
     const engine = new TcpEngine();
     const pkt = new DecodedPacket();
@@ -168,7 +168,7 @@ describe('capture editor: CaptureIndex', () => {
   });
 
   it('zero window marker', async () => {
-    const { idx } = await indexOf(repoFile('samples', 'zero-window.pcap'));
+    const { idx } = await indexOf(path.join(samplesDir(), 'zero-window.pcap'));
     const rows = await allRows(idx);
     assert.ok(rows.some((r) => r.info.includes('[TCP ZeroWindow]')), rows.map((r) => r.info).join('\n'));
     await idx.close();
@@ -247,12 +247,12 @@ describe('capture editor: CaptureIndex', () => {
   });
 
   it('problem filter: analysis flags and connections with problems', async () => {
-    const { idx } = await indexOf(repoFile('samples', 'retransmissions.pcap'));
+    const { idx } = await indexOf(path.join(samplesDir(), 'retransmissions.pcap'));
     const r = idx.filter('problem');
     assert.ok(r.ok);
     // the connection has a "retransmissions" problem: every packet of it matches
     if (r.ok) assert.equal(r.count, idx.count);
-    const { idx: clean } = await indexOf(repoFile('samples', 'handshake-data-teardown.pcap'));
+    const { idx: clean } = await indexOf(path.join(samplesDir(), 'handshake-data-teardown.pcap'));
     const c = clean.filter('problem');
     assert.ok(c.ok && c.count === 0);
     await idx.close();
@@ -355,7 +355,7 @@ describe('capture editor: CaptureIndex', () => {
   });
 
   it('a pcapng with two interfaces (samples/all-two-interfaces.pcapng)', async () => {
-    const file = repoFile('samples', 'all-two-interfaces.pcapng');
+    const file = path.join(samplesDir(), 'all-two-interfaces.pcapng');
     const { records } = await readAll(file);
     const lines = printed(records);
     const { idx, last } = await indexOf(file);

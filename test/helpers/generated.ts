@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { conversations } from '../../src/core/synth/conversations';
 import { pcapHeader, pcapRecord } from '../../src/core/synth/writers';
+import { writeSamples } from '../../src/node/samples';
 
 let cache: { pcap: string } | undefined;
 
@@ -20,4 +21,16 @@ export function generated(): { pcap: string } {
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   cache = { pcap };
   return cache;
+}
+
+let samplesCache: string | undefined;
+
+/** The demo samples (src/node/samples.ts), written once per test run into a temp folder. */
+export function samplesDir(): string {
+  if (samplesCache) return samplesCache;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-samples-'));
+  writeSamples(dir);
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  samplesCache = dir;
+  return dir;
 }
