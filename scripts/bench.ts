@@ -255,6 +255,9 @@ async function main(): Promise<void> {
     console.log(`  parse + engine: ${j.parseSecs.toFixed(2)} s, ${(j.lines / j.parseSecs / 1e3).toFixed(0)} k lines/s (goal ≥ 500 k), ${j.conns.toLocaleString('en')} connections`);
     console.log(`  100,000-line document: model (parse with spans + engine, once per edit) ${j.modelMs.toFixed(0)} ms; hover median ${j.hoverMedianMs.toFixed(3)} ms (goal < 20); CodeLens median ${j.lensMedianMs.toFixed(2)} ms (goal < 200)`);
   } else console.log('\ntcpdump text benchmark failed: ' + tx.stderr.split('\n').slice(0, 3).join(' '));
+  // the capture editor: the decoding worker driven the way the editor drives it (own process)
+  console.log('\nCapture editor (worker thread, as the editor drives it):');
+  spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.mjs'), 'scripts/bench-editor.ts', files.pcap], { cwd: ROOT, stdio: 'inherit' });
   console.log('\nMemory against file size:');
   for (const l of rss) console.log(l);
   console.log('\nGoals: read + decode ≥ 1.5 M packets/s; decode + engine ≥ 1 M packets/s (≤ 64 bytes a packet); print faster than tcpdump; memory flat in file size; text ≥ 500 k lines/s.');
