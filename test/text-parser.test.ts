@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { CORPUS, corpusPath, readAll, readManifest } from './helpers/corpus';
 import { parsePrintArgs } from '../src/cli';
 import { PacketPrinter } from '../src/core/print/packet';
-import type { PrintOptions } from '../src/core/print/options';
+import { defaultPrintOptions, type PrintOptions } from '../src/core/print/options';
+import { generated } from './helpers/generated';
 import type { CaptureRecord } from '../src/core/capture/types';
 import { decodeRecord } from '../src/core/decode/index';
 import { DecodedPacket, TH_ACK, TH_PUSH, TH_SYN } from '../src/core/decode/packet';
@@ -793,5 +794,29 @@ describe('tcpdump text parser: the seed tutorials (../shared/seeds)', function (
       console.log(`      ${f}: ${log.packets.length} packets (${log.packets.filter((p) => p.cutShort).length} cut short), ${log.prompts.length} prompts, ${log.banners.length} banner lines`);
     }
     assert.ok(total >= 40);
+  });
+});
+
+describe('tcpdump text parser: the fast path reads lines as the general scanner does', function () {
+  it('gives the same packets with and without spans (fast path only runs without spans)', async function () {
+    this.timeout(60000);
+    const texts: string[] = [];
+    // generated conversations printed the common way, plus the corpus logs when present
+    const { records } = await readAll(generated().pcap);
+    const printer = new PacketPrinter(defaultPrintOptions());
+    texts.push(records.map((r) => printer.print(r)).join(''));
+    texts.push(texts[0].split('\n').map((l, i) => (i % 7 === 3 ? l.slice(0, 60) : l)).join('\r\n'));
+    if (CORPUS) for (const f of fs.readdirSync(corpusPath('tcpdump')).filter((x) => x.endsWith('.out')).slice(0, 40)) texts.push(fs.readFileSync(corpusPath('tcpdump', f), 'utf8'));
+    for (const text of texts) {
+      const fast = parseTcpdumpText(text);
+      const full = parseTcpdumpText(text, { spans: true });
+      assert.equal(fast.packets.length, full.packets.length);
+      assert.deepEqual(Array.from(fast.kinds), Array.from(full.kinds));
+      for (let i = 0; i < fast.packets.length; i++) {
+        const a = { ...plainPacket(fast.packets[i]), spans: null, options: null };
+        const b = { ...plainPacket(full.packets[i]), spans: null, options: null };
+        assert.deepEqual(a, b, `packet ${i}: ${full.packets[i].text.slice(0, 100)}`);
+      }
+    }
   });
 });

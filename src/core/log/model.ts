@@ -3,7 +3,7 @@
  * to the engine, finish, and keep what the editor features need (CodeLens, diagnostics, outline,
  * folding, hovers). Pure TypeScript; one pass over the packets.
  */
-import { parseTcpdumpText, toSegmentInput } from '../text/index';
+import { parseTcpdumpText, scratchSegment, toSegmentInput } from '../text/index';
 import type { ParsedLog, ParseOptions, TextPacket } from '../text/model';
 import { TcpEngine } from '../tcp/engine';
 import { emptyResult as blankResult, S_CLOSED, S_LISTEN, type ConnectionSummary } from '../tcp/types';
@@ -31,9 +31,12 @@ export function analyzeLog(text: string, options: ParseOptions = {}): LogModel {
 export function analyzeParsedLog(log: ParsedLog): LogModel {
   const engine = new TcpEngine();
   const n = log.packets.length;
+  // one input object for every packet: the engine reads it and keeps nothing of it
+  const scratch = scratchSegment();
+  const packets = log.packets;
   for (let i = 0; i < n; i++) {
-    const seg = toSegmentInput(log.packets[i], i);
-    if (seg) engine.add(seg);
+    const seg = toSegmentInput(packets[i], i, scratch);
+    if (seg !== null) engine.add(seg);
   }
   engine.finish();
   const summaries = engine.summaries();

@@ -10,8 +10,10 @@ import { TH_ACK, TH_AE, TH_CWR, TH_ECE, TH_FIN, TH_PUSH, TH_RST, TH_SYN, TH_URG 
 import * as M from './model';
 import type { BannerLine, ParsedLog, ParseOptions, PromptLine, TextIPv4, TextIPv6, TextLink, TextOption, TextPacket, UnreadableLine } from './model';
 import { tcpFlagString } from '../decode/tcp';
-import { rebuildLog } from './rebuild';
+import { REL_INFERRED, REL_RELATIVE, newTcpColumns, rebuildLog } from './rebuild';
+import type { TcpColumnsIO } from './rebuild';
 import { servicePort } from './services';
+import type { SegmentInput } from '../tcp/types';
 
 // ------------------------------------------------------------------------------------------------
 // character helpers
@@ -100,7 +102,7 @@ class SpanBuf {
 }
 
 /** The address part of a packet line, shared by every packet of the same flow. */
-interface Endpoints {
+export interface Endpoints {
   srcHost: string;
   dstHost: string;
   srcPortText: string;
@@ -118,112 +120,391 @@ interface Endpoints {
   dir: number;
   /** "src.port > dst.port" as first printed */
   flow: string;
+  /** For the engine (segment.ts): the hosts as IPv4 numbers, -1 when not both dotted IPv4; NaN until asked (a double from the start, so the field never changes representation). */
+  srcNum: number;
+  dstNum: number;
+  /** Index in the PacketStore.eps of the parse that made it (-1 until a packet takes it). */
+  id: number;
 }
-const NO_ENDPOINTS: Endpoints = { srcHost: '', dstHost: '', srcPortText: '', dstPortText: '', sport: -1, dport: -1, numericHosts: false, ks: -1, kd: -1, srcLen: 0, conv: -1, dir: 0, flow: '' };
+const NO_ENDPOINTS: Endpoints = { srcHost: '', dstHost: '', srcPortText: '', dstPortText: '', sport: -1, dport: -1, numericHosts: false, ks: -1, kd: -1, srcLen: 0, conv: -1, dir: 0, flow: '', srcNum: NaN, dstNum: NaN, id: 0 };
+
+/** The endpoints a parsed packet shares with its flow (null for a packet not made by this parser). */
+export function endpointsOf(p: TextPacket): Endpoints | null {
+  return p instanceof TextPacketImpl ? p.ep : null;
+}
 
 /**
- * Numbers that may not fit a small integer (sequence numbers, TS values, epoch seconds) live in
- * shared Float64Array chunks, so a packet allocates no number boxes; the rest are plain fields.
- * One class (not object literals) so every packet has the same hidden class.
+ * segment.ts for a packet of this parser: fills the engine's input from the packet's row (what
+ * the getters give, without them); false when the packet is not a TCP segment with flags.
+ * `ep`: the packet's endpoints, with srcNum/dstNum known; `sport`/`dport` as the engine takes them.
  */
-const NUMS = 9; // seq, seqEnd, ack, absSeq, absAck, tsVal, tsEcr, tsSec, relSec
-const CHUNK = 4096;
-let chunk = new Float64Array(NUMS * CHUNK);
-let chunkUsed = 0;
+export function fillSegment(p: TextPacket, index: number, into: SegmentInput, ep: Endpoints, sport: number, dport: number): boolean {
+  const v = p as TextPacketImpl;
+  const st = v._st;
+  const row = v.index;
+  const D = st.d;
+  const I = st.n;
+  const B = st.b;
+  const od = row * ND;
+  const oi = row * NI;
+  const ob = row * NB;
+  if (B[ob + B_L4] !== 1) return false; // 'tcp'
+  const flags = I[oi + I_FLAGS] - 1;
+  if (flags < 0) return false;
+  let len = 0;
+  const lenCell = I[oi + I_LENGTH];
+  if (lenCell === BIG) len = v.length;
+  else if (lenCell > 0) len = lenCell - 1;
+  else {
+    const seqEnd = D[od + D_SEQ_END] - 1;
+    const seq = D[od + D_SEQ] - 1;
+    if (seqEnd >= 0 && seq >= 0) len = (seqEnd - seq) >>> 0;
+  }
+  const absSeq = D[od + D_ABS_SEQ] - 1;
+  const absAck = D[od + D_ABS_ACK] - 1;
+  const winCell = I[oi + I_WIN];
+  const win = winCell === BIG ? v.win : winCell - 1;
+  into.index = index;
+  into.tsSec = D[od + D_TS_SEC];
+  into.tsNsec = D[od + D_TS_NSEC];
+  into.src = ep.srcHost;
+  into.dst = ep.dstHost;
+  into.sport = sport;
+  into.dport = dport;
+  into.flags = flags;
+  into.seq = absSeq >= 0 ? absSeq : 0;
+  into.ack = absAck >= 0 ? absAck : 0;
+  into.win = win >= 0 ? win : 0;
+  into.len = len;
+  const mssCell = I[oi + I_MSS];
+  into.mss = mssCell === BIG ? v.mss : mssCell - 1;
+  const wsCell = I[oi + I_WSCALE];
+  into.wscale = wsCell === BIG ? v.wscale : wsCell - 1;
+  into.sackOk = (B[ob + B_BITS] & BIT_SACK_OK) !== 0;
+  into.tsVal = D[od + D_TS_VAL] - 1;
+  into.tsEcr = D[od + D_TS_ECR] - 1;
+  const absSack = v.absSack;
+  into.sack = absSack !== null && absSack.length > 0 ? absSack : undefined;
+  into.damaged = (B[ob + B_BITS] & BIT_CUT_SHORT) !== 0 || v.truncated || v.problem !== '';
+  if (ep.dstNum >= 0) {
+    into.srcKey = ep.srcNum * 65536 + sport;
+    into.dstKey = ep.dstNum * 65536 + dport;
+  } else {
+    into.srcKey = undefined;
+    into.dstKey = undefined;
+  }
+  return true;
+}
 
+/**
+ * Packet storage: struct of arrays. A log's packet fields live in three typed arrays shared by
+ * all its packets (one row a packet, sized by the line count, so they never grow); a TextPacket is
+ * a small view (its row and the store: two fields) whose fields are getters and setters on the
+ * prototype. Strings are kept as codes or offsets: `text` is sliced from the document when asked,
+ * `flagsText` is tcpdump's spelling of `flags` unless the text spelled it otherwise. Fields that
+ * most packets never set (link, ip4, options, …) are prototype defaults that become own
+ * properties of the packets that have them.
+ */
+// Float64 columns: numbers that may not fit an int32
+const D_SEQ = 0, D_SEQ_END = 1, D_ACK = 2, D_ABS_SEQ = 3, D_ABS_ACK = 4, D_TS_VAL = 5, D_TS_ECR = 6, D_TS_SEC = 7, D_REL_SEC = 8, D_TS_NSEC = 9;
+const ND = 10;
+// Int32 columns
+const I_LINE = 0, I_END_LINE = 1, I_ADDR_LINE = 2, I_NUMBER = 3, I_TIME_START = 4, I_TIME_END = 5, I_WIN = 6, I_LENGTH = 7,
+  I_MSS = 8, I_WSCALE = 9, I_OPT_START = 10, I_OPT_END = 11, I_FLAGS = 12, I_TEXT_START = 13, I_TEXT_END = 14, I_EP = 15;
+const NI = 16;
+/** Int32 cell of a number read from the text that does not fit: the value is in PacketStore.big. */
+const BIG = -0x80000000;
+// Uint8 columns
+const B_TIME_KIND = 0, B_IP_VERSION = 1, B_L4 = 2, B_BITS = 3, B_PROTO = 4, B_FLAGS_TEXT = 5, B_TIME_DIGITS = 6;
+const NB = 8;
+const BIT_RELATIVE = 1, BIT_SEQ_INFERRED = 2, BIT_SACK_OK = 4, BIT_CUT_SHORT = 8;
+/** Code of a string kept in PacketStore.strs (by row and column). */
+const OTHER = 255;
+
+const TIME_KINDS: M.TimeKind[] = ['none', 'time', 'epoch', 'delta', 'date'];
+function timeKindCode(k: M.TimeKind): number {
+  switch (k) {
+    case 'none': return 0;
+    case 'time': return 1;
+    case 'epoch': return 2;
+    case 'delta': return 3;
+    case 'date': return 4;
+    default: return 0;
+  }
+}
+const L4S = ['other', 'tcp', 'udp', 'icmp', 'icmp6', 'arp'];
+function l4Code(v: string): number {
+  switch (v) {
+    case 'other': return 0;
+    case 'tcp': return 1;
+    case 'udp': return 2;
+    case 'icmp': return 3;
+    case 'icmp6': return 4;
+    case 'arp': return 5;
+    default: return OTHER;
+  }
+}
+const PROTOS = ['', 'IP', 'IP6', 'ARP'];
+function protoCode(v: string): number {
+  switch (v) {
+    case '': return 0;
+    case 'IP': return 1;
+    case 'IP6': return 2;
+    case 'ARP': return 3;
+    default: return OTHER;
+  }
+}
+
+class PacketStore {
+  readonly d: Float64Array;
+  readonly n: Int32Array;
+  readonly b: Uint8Array;
+  /** Endpoints by id (I_EP); 0 is "none". */
+  readonly eps: Endpoints[] = [NO_ENDPOINTS];
+  /** Texts that are not one slice of the document (a line rewritten, lines joined across "\r\n"), by row. */
+  textOver: Map<number, string> | null = null;
+  /** Strings without a code (an l4/proto word, flags spelt otherwise), by row * 8 + column. */
+  strs: Map<number, string> | null = null;
+  /** Int32 cells holding BIG, by row * NI + column. */
+  big: Map<number, number> | null = null;
+  /** SACK blocks as printed, by row (few packets have them). */
+  sacks: Map<number, number[]> | null = null;
+  constructor(readonly src: string, rows: number) {
+    this.d = new Float64Array(rows * ND);
+    this.n = new Int32Array(rows * NI);
+    this.b = new Uint8Array(rows * NB);
+  }
+
+  /** Clears row i (for another attempt at the same line). */
+  reset(i: number): void {
+    this.d.fill(0, i * ND, i * ND + ND);
+    this.n.fill(0, i * NI, i * NI + NI);
+    this.b.fill(0, i * NB, i * NB + NB);
+    if (this.textOver !== null) this.textOver.delete(i);
+    if (this.sacks !== null) this.sacks.delete(i);
+    if (this.strs !== null) for (let c = 0; c < 8; c++) this.strs.delete(i * 8 + c);
+    if (this.big !== null) for (let c = 0; c < NI; c++) this.big.delete(i * NI + c);
+  }
+
+  getStr(i: number, col: number): string {
+    return this.strs!.get(i * 8 + col)!;
+  }
+  setStr(i: number, col: number, v: string): void {
+    (this.strs ??= new Map()).set(i * 8 + col, v);
+  }
+  /** An Int32 cell that may hold any number. */
+  getInt(k: number): number {
+    const v = this.n[k];
+    return v !== BIG ? v : this.big!.get(k)!;
+  }
+  setInt(k: number, v: number): void {
+    if ((v | 0) === v && v !== BIG) this.n[k] = v;
+    else {
+      this.n[k] = BIG;
+      (this.big ??= new Map()).set(k, v);
+    }
+  }
+}
+
+/*
+ * Rows start as zeros (a fresh store, or `reset`): numbers whose "not shown" value is -1 are kept
+ * as value + 1 (seq, ack, win, …), so a fresh row reads as a packet with nothing shown.
+ */
 class TextPacketImpl implements TextPacket {
+  /** The packet's row in the store (do not change it). */
   index: number;
-  line: number;
-  endLine: number;
-  addrLine: number;
-  number = -1;
-  timeKind: M.TimeKind = 'none';
-  timeStart = 0;
-  timeEnd = 0;
-  timeDigits = 0;
-  tsNsec = 0;
+  readonly _st: PacketStore;
   declare timeInvalid: TextPacket['timeInvalid'];
   declare ifname: TextPacket['ifname'];
   declare direction: TextPacket['direction'];
   declare link: TextPacket['link'];
-  proto = '';
-  ipVersion = 0;
   declare ip4: TextPacket['ip4'];
   declare ip6: TextPacket['ip6'];
-  l4 = 'other';
-  ep: Endpoints = NO_ENDPOINTS;
-  flags = -1;
-  flagsText = '';
   declare cksum: TextPacket['cksum'];
   declare cksumState: TextPacket['cksumState'];
   declare cksumShouldBe: TextPacket['cksumShouldBe'];
-  win = -1;
   declare urg: TextPacket['urg'];
-  relative = false;
-  seqInferred = false;
   declare options: TextPacket['options'];
-  optStart = -1;
-  optEnd = -1;
-  mss = -1;
-  wscale = -1;
-  sackOk = false;
-  declare sack: TextPacket['sack'];
   declare absSack: TextPacket['absSack'];
-  length = -1;
   declare quietLength: TextPacket['quietLength'];
-  app = '';
+  declare app: TextPacket['app'];
   declare appLines: TextPacket['appLines'];
   declare annotation: TextPacket['annotation'];
   declare hex: TextPacket['hex'];
   declare truncated: TextPacket['truncated'];
-  cutShort = false;
   declare problem: TextPacket['problem'];
-  text = '';
   declare spans: TextPacket['spans'];
-  private readonly _c: Float64Array;
-  private readonly _o: number;
 
-  constructor(index: number, line: number) {
+  /** A packet on row `index` of `st` (a zero row: see above). */
+  constructor(st: PacketStore, index: number, line: number) {
     this.index = index;
-    this.line = line;
-    this.endLine = line;
-    this.addrLine = line;
-    if (chunkUsed === CHUNK) {
-      chunk = new Float64Array(NUMS * CHUNK);
-      chunkUsed = 0;
-    }
-    this._c = chunk;
-    const o = chunkUsed++ * NUMS;
-    this._o = o;
-    chunk[o] = -1;
-    chunk[o + 1] = -1;
-    chunk[o + 2] = -1;
-    chunk[o + 3] = -1;
-    chunk[o + 4] = -1;
-    chunk[o + 5] = -1;
-    chunk[o + 6] = -1;
-    chunk[o + 7] = 0;
-    chunk[o + 8] = 0;
+    this._st = st;
+    const o = index * NI;
+    st.n[o] = line;
+    st.n[o + 1] = line;
+    st.n[o + 2] = line;
   }
 
-  get seq(): number { return this._c[this._o]; }
-  set seq(v: number) { this._c[this._o] = v; }
-  get seqEnd(): number { return this._c[this._o + 1]; }
-  set seqEnd(v: number) { this._c[this._o + 1] = v; }
-  get ack(): number { return this._c[this._o + 2]; }
-  set ack(v: number) { this._c[this._o + 2] = v; }
-  get absSeq(): number { return this._c[this._o + 3]; }
-  set absSeq(v: number) { this._c[this._o + 3] = v; }
-  get absAck(): number { return this._c[this._o + 4]; }
-  set absAck(v: number) { this._c[this._o + 4] = v; }
-  get tsVal(): number { return this._c[this._o + 5]; }
-  set tsVal(v: number) { this._c[this._o + 5] = v; }
-  get tsEcr(): number { return this._c[this._o + 6]; }
-  set tsEcr(v: number) { this._c[this._o + 6] = v; }
-  get tsSec(): number { return this._c[this._o + 7]; }
-  set tsSec(v: number) { this._c[this._o + 7] = v; }
-  get relSec(): number { return this._c[this._o + 8]; }
-  set relSec(v: number) { this._c[this._o + 8] = v; }
+  get seq(): number { return this._st.d[this.index * ND + D_SEQ] - 1; }
+  set seq(v: number) { this._st.d[this.index * ND + D_SEQ] = v + 1; }
+  get seqEnd(): number { return this._st.d[this.index * ND + D_SEQ_END] - 1; }
+  set seqEnd(v: number) { this._st.d[this.index * ND + D_SEQ_END] = v + 1; }
+  get ack(): number { return this._st.d[this.index * ND + D_ACK] - 1; }
+  set ack(v: number) { this._st.d[this.index * ND + D_ACK] = v + 1; }
+  get absSeq(): number { return this._st.d[this.index * ND + D_ABS_SEQ] - 1; }
+  set absSeq(v: number) { this._st.d[this.index * ND + D_ABS_SEQ] = v + 1; }
+  get absAck(): number { return this._st.d[this.index * ND + D_ABS_ACK] - 1; }
+  set absAck(v: number) { this._st.d[this.index * ND + D_ABS_ACK] = v + 1; }
+  get tsVal(): number { return this._st.d[this.index * ND + D_TS_VAL] - 1; }
+  set tsVal(v: number) { this._st.d[this.index * ND + D_TS_VAL] = v + 1; }
+  get tsEcr(): number { return this._st.d[this.index * ND + D_TS_ECR] - 1; }
+  set tsEcr(v: number) { this._st.d[this.index * ND + D_TS_ECR] = v + 1; }
+  get tsSec(): number { return this._st.d[this.index * ND + D_TS_SEC]; }
+  set tsSec(v: number) { this._st.d[this.index * ND + D_TS_SEC] = v; }
+  get relSec(): number { return this._st.d[this.index * ND + D_REL_SEC]; }
+  set relSec(v: number) { this._st.d[this.index * ND + D_REL_SEC] = v; }
+  get tsNsec(): number { return this._st.d[this.index * ND + D_TS_NSEC]; }
+  set tsNsec(v: number) { this._st.d[this.index * ND + D_TS_NSEC] = v; }
+
+  get line(): number { return this._st.n[this.index * NI + I_LINE]; }
+  set line(v: number) { this._st.n[this.index * NI + I_LINE] = v; }
+  get endLine(): number { return this._st.n[this.index * NI + I_END_LINE]; }
+  set endLine(v: number) { this._st.n[this.index * NI + I_END_LINE] = v; }
+  get addrLine(): number { return this._st.n[this.index * NI + I_ADDR_LINE]; }
+  set addrLine(v: number) { this._st.n[this.index * NI + I_ADDR_LINE] = v; }
+  get timeStart(): number { return this._st.n[this.index * NI + I_TIME_START]; }
+  set timeStart(v: number) { this._st.n[this.index * NI + I_TIME_START] = v; }
+  get timeEnd(): number { return this._st.n[this.index * NI + I_TIME_END]; }
+  set timeEnd(v: number) { this._st.n[this.index * NI + I_TIME_END] = v; }
+  get optStart(): number { return this._st.n[this.index * NI + I_OPT_START] - 1; }
+  set optStart(v: number) { this._st.n[this.index * NI + I_OPT_START] = v + 1; }
+  get optEnd(): number { return this._st.n[this.index * NI + I_OPT_END] - 1; }
+  set optEnd(v: number) { this._st.n[this.index * NI + I_OPT_END] = v + 1; }
+  get flags(): number { return this._st.n[this.index * NI + I_FLAGS] - 1; }
+  set flags(v: number) { this._st.n[this.index * NI + I_FLAGS] = v + 1; }
+  // numbers as the text says them (any size): value + 1, or BIG
+  get number(): number { return this._st.getInt(this.index * NI + I_NUMBER) - 1; }
+  set number(v: number) { this._st.setInt(this.index * NI + I_NUMBER, v + 1); }
+  get win(): number { return this._st.getInt(this.index * NI + I_WIN) - 1; }
+  set win(v: number) { this._st.setInt(this.index * NI + I_WIN, v + 1); }
+  get length(): number { return this._st.getInt(this.index * NI + I_LENGTH) - 1; }
+  set length(v: number) { this._st.setInt(this.index * NI + I_LENGTH, v + 1); }
+  get mss(): number { return this._st.getInt(this.index * NI + I_MSS) - 1; }
+  set mss(v: number) { this._st.setInt(this.index * NI + I_MSS, v + 1); }
+  get wscale(): number { return this._st.getInt(this.index * NI + I_WSCALE) - 1; }
+  set wscale(v: number) { this._st.setInt(this.index * NI + I_WSCALE, v + 1); }
+
+  get ep(): Endpoints { return this._st.eps[this._st.n[this.index * NI + I_EP]]; }
+  set ep(e: Endpoints) {
+    const st = this._st;
+    let id = e.id;
+    if (id < 0 || id >= st.eps.length || st.eps[id] !== e) {
+      id = st.eps.length;
+      st.eps.push(e);
+      e.id = id;
+    }
+    st.n[this.index * NI + I_EP] = id;
+  }
+
+  get timeKind(): M.TimeKind { return TIME_KINDS[this._st.b[this.index * NB + B_TIME_KIND]]; }
+  set timeKind(v: M.TimeKind) { this._st.b[this.index * NB + B_TIME_KIND] = timeKindCode(v); }
+  get timeDigits(): number { return this._st.b[this.index * NB + B_TIME_DIGITS]; }
+  set timeDigits(v: number) { this._st.b[this.index * NB + B_TIME_DIGITS] = v; }
+  get ipVersion(): number { return this._st.b[this.index * NB + B_IP_VERSION]; }
+  set ipVersion(v: number) { this._st.b[this.index * NB + B_IP_VERSION] = v; }
+  get l4(): string {
+    const c = this._st.b[this.index * NB + B_L4];
+    return c !== OTHER ? L4S[c] : this._st.getStr(this.index, B_L4);
+  }
+  set l4(v: string) {
+    const c = l4Code(v);
+    if (c === OTHER) this._st.setStr(this.index, B_L4, v);
+    this._st.b[this.index * NB + B_L4] = c;
+  }
+  get proto(): string {
+    const c = this._st.b[this.index * NB + B_PROTO];
+    return c !== OTHER ? PROTOS[c] : this._st.getStr(this.index, B_PROTO);
+  }
+  set proto(v: string) {
+    const c = protoCode(v);
+    if (c === OTHER) this._st.setStr(this.index, B_PROTO, v);
+    this._st.b[this.index * NB + B_PROTO] = c;
+  }
+  /** 0: '', 1: tcpFlagString(flags), OTHER: as stored. */
+  get flagsText(): string {
+    const c = this._st.b[this.index * NB + B_FLAGS_TEXT];
+    return c === 0 ? '' : c === 1 ? tcpFlagString(this.flags) : this._st.getStr(this.index, B_FLAGS_TEXT);
+  }
+  set flagsText(v: string) {
+    let c = 0;
+    if (v === '') c = 0;
+    else if (this.flags >= 0 && v === tcpFlagString(this.flags)) c = 1;
+    else {
+      c = OTHER;
+      this._st.setStr(this.index, B_FLAGS_TEXT, v);
+    }
+    this._st.b[this.index * NB + B_FLAGS_TEXT] = c;
+  }
+  /** Sets flags and flagsText = tcpFlagString(flags). */
+  setFlagsPrinted(flags: number): void {
+    this._st.n[this.index * NI + I_FLAGS] = flags + 1;
+    this._st.b[this.index * NB + B_FLAGS_TEXT] = 1;
+  }
+  private bit(m: number): boolean { return (this._st.b[this.index * NB + B_BITS] & m) !== 0; }
+  private setBit(m: number, v: boolean): void {
+    const k = this.index * NB + B_BITS;
+    const b = this._st.b;
+    b[k] = v ? b[k] | m : b[k] & ~m;
+  }
+  get sack(): number[] | null {
+    const m = this._st.sacks;
+    if (m === null) return null;
+    const v = m.get(this.index);
+    return v !== undefined ? v : null;
+  }
+  set sack(v: number[] | null) {
+    if (v !== null) (this._st.sacks ??= new Map()).set(this.index, v);
+    else if (this._st.sacks !== null) this._st.sacks.delete(this.index);
+  }
+  get relative(): boolean { return this.bit(BIT_RELATIVE); }
+  set relative(v: boolean) { this.setBit(BIT_RELATIVE, v); }
+  get seqInferred(): boolean { return this.bit(BIT_SEQ_INFERRED); }
+  set seqInferred(v: boolean) { this.setBit(BIT_SEQ_INFERRED, v); }
+  get sackOk(): boolean { return this.bit(BIT_SACK_OK); }
+  set sackOk(v: boolean) { this.setBit(BIT_SACK_OK, v); }
+  get cutShort(): boolean { return this.bit(BIT_CUT_SHORT); }
+  set cutShort(v: boolean) { this.setBit(BIT_CUT_SHORT, v); }
+
+  /** The packet's text: a slice of the document [start, end), unless set otherwise. */
+  get text(): string {
+    const st = this._st;
+    if (st.textOver !== null) {
+      const t = st.textOver.get(this.index);
+      if (t !== undefined) return t;
+    }
+    const o = this.index * NI;
+    return st.src.slice(st.n[o + I_TEXT_START], st.n[o + I_TEXT_END]);
+  }
+  set text(v: string) {
+    (this._st.textOver ??= new Map()).set(this.index, v);
+  }
+  /** The text is the document's [a, b). */
+  setTextRange(a: number, b: number): void {
+    const st = this._st;
+    const o = this.index * NI;
+    st.n[o + I_TEXT_START] = a;
+    st.n[o + I_TEXT_END] = b;
+    if (st.textOver !== null) st.textOver.delete(this.index);
+  }
+  /** Appends "\n" + line to the text; the line is the document's [a, b) when `clean`. */
+  appendLine(line: string, a: number, b: number, clean: boolean): void {
+    const st = this._st;
+    const o = this.index * NI;
+    const over = st.textOver !== null && st.textOver.has(this.index);
+    const e = st.n[o + I_TEXT_END];
+    if (!over && clean && a === e + 1 && st.src.charCodeAt(e) === 10) st.n[o + I_TEXT_END] = b;
+    else this.text = this.text + '\n' + line;
+  }
 
   get timeText(): string { return this.timeEnd > this.timeStart ? this.text.slice(this.timeStart, this.timeEnd) : ''; }
   get srcHost(): string { return this.ep.srcHost; }
@@ -235,17 +516,17 @@ class TextPacketImpl implements TextPacket {
   get numericHosts(): boolean { return this.ep.numericHosts; }
   get flow(): string { return this.ep.flow; }
   get conv(): number { return this.ep.conv; }
+  get dir(): number { return this.ep.dir; }
 
   /**
    * A plain object with every field of the model (what JSON.stringify gives): use it to send a
-   * packet elsewhere (postMessage copies own fields only, and would copy the shared number store).
+   * packet elsewhere (postMessage copies own fields only, and would copy the whole store).
    */
   toJSON(): TextPacket {
     const o: Record<string, unknown> = {};
     for (const k of PACKET_KEYS) o[k] = (this as unknown as Record<string, unknown>)[k];
     return o as unknown as TextPacket;
   }
-  get dir(): number { return this.ep.dir; }
 }
 
 // fields most packets never set: defaults on the prototype keep instances small
@@ -261,9 +542,9 @@ Object.assign(TextPacketImpl.prototype, {
   cksumShouldBe: -1,
   urg: -1,
   options: null,
-  sack: null,
   absSack: null,
   quietLength: -1,
+  app: '',
   appLines: null,
   annotation: '',
   hex: null,
@@ -286,8 +567,15 @@ export function plainPacket(p: TextPacket): TextPacket {
   return p instanceof TextPacketImpl ? p.toJSON() : { ...p };
 }
 
-function newPacket(index: number, line: number): TextPacket {
-  return new TextPacketImpl(index, line);
+/** A packet on a fresh (zero) row. */
+function newPacket(st: PacketStore, index: number, line: number): TextPacketImpl {
+  return new TextPacketImpl(st, index, line);
+}
+
+/** A packet on a row a failed attempt may have written. */
+function retryPacket(st: PacketStore, index: number, line: number): TextPacketImpl {
+  st.reset(index);
+  return new TextPacketImpl(st, index, line);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -927,7 +1215,7 @@ class Scanner {
       }
       if (e >= n) {
         if (e > i) {
-          (p as TextPacketImpl).ep = { ...NO_ENDPOINTS, srcHost: s.slice(i, e) };
+          (p as TextPacketImpl).ep = { ...NO_ENDPOINTS, srcHost: s.slice(i, e), id: -1 };
           p.cutShort = true;
           return PACKET;
         }
@@ -1030,24 +1318,7 @@ class Scanner {
     if (flow === this.lastFlow1 && portsLikely === this.lastPorts1) ep = this.lastEp1;
     else if (flow === this.lastFlow2 && portsLikely === this.lastPorts2) ep = this.lastEp2;
     else {
-      const cache = portsLikely ? this.epPorts : this.epNoPorts;
-      ep = cache.get(flow);
-      if (ep === undefined) {
-        ep = endpoints(s.slice(sa, sb), s.slice(da, db), portsLikely);
-        cache.set(flow, ep);
-        // conversation: shared with the reverse flow
-        const rev = flow.slice(sb - sa + 3) + ' > ' + flow.slice(0, sb - sa);
-        const other = this.convs.get(rev);
-        if (other !== undefined) {
-          ep.conv = other.conv;
-          ep.dir = other.dir ^ 1;
-        } else {
-          const mine = this.convs.get(flow);
-          ep.conv = mine !== undefined ? mine.conv : this.convs.size;
-          ep.dir = mine !== undefined ? mine.dir : 0;
-        }
-        if (!this.convs.has(flow)) this.convs.set(flow, { conv: ep.conv, dir: ep.dir });
-      }
+      ep = this.flowEndpoints(flow, s, sa, sb, da, db, portsLikely);
       this.lastFlow2 = this.lastFlow1;
       this.lastPorts2 = this.lastPorts1;
       this.lastEp2 = this.lastEp1;
@@ -1067,6 +1338,266 @@ class Scanner {
       this.sp.add(M.F_DST_HOST, line, da, db);
     }
     if (p.ipVersion === 0) p.ipVersion = ep.srcHost.indexOf(':') >= 0 ? 6 : 4;
+  }
+
+  /** The endpoints of flow text s[sa, db) (= `flow`; source s[sa, sb), destination s[da, db)), made once a flow. */
+  flowEndpoints(flow: string, s: string, sa: number, sb: number, da: number, db: number, portsLikely: boolean): Endpoints {
+    const cache = portsLikely ? this.epPorts : this.epNoPorts;
+    let ep = cache.get(flow);
+    if (ep === undefined) {
+      ep = endpoints(s.slice(sa, sb), s.slice(da, db), portsLikely);
+      cache.set(flow, ep);
+      // conversation: shared with the reverse flow
+      const rev = flow.slice(sb - sa + 3) + ' > ' + flow.slice(0, sb - sa);
+      const other = this.convs.get(rev);
+      if (other !== undefined) {
+        ep.conv = other.conv;
+        ep.dir = other.dir ^ 1;
+      } else {
+        const mine = this.convs.get(flow);
+        ep.conv = mine !== undefined ? mine.conv : this.convs.size;
+        ep.dir = mine !== undefined ? mine.dir : 0;
+      }
+      if (!this.convs.has(flow)) this.convs.set(flow, { conv: ep.conv, dir: ep.dir });
+    }
+    return ep;
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // fast path: the most common TCP line, read straight from the document (no line string, no
+  // flow string), when parsing without spans. Anything it does not expect makes it give up, and
+  // the line is read again by the general scanner above; what it fills is what `scan` fills.
+
+  /** Flows seen by the fast path: open addressing on a hash of the flow's characters. */
+  private fHash = new Int32Array(4096);
+  private fSlot = new Int32Array(4096); // 1 + index in fEps, 0 when empty
+  private fEps: Endpoints[] = [];
+  /** The flows' characters (digits, dots, " > "), one after another: fAt[k] is where flow k starts. */
+  private fPool = new Uint8Array(1 << 16);
+  private fPoolUsed = 0;
+  private fAt: number[] = [];
+  private fLen: number[] = [];
+
+  /**
+   * "HH:MM:SS.frac IP a.b.c.d.p > e.f.g.h.q: Flags [..], seq a:b, ack c, win w, options [..], length n"
+   * at t[a, n) (keys in any order, as scanTcp takes them). true when read into p; false (p then
+   * partly written) when the line is anything else.
+   */
+  fastLine(p: TextPacketImpl, t: string, a: number, n: number): boolean {
+    if (n - a < 40) return false;
+    // time of day HH:MM:SS.frac
+    const h = d2(t, a);
+    const m = d2(t, a + 3);
+    const sec = d2(t, a + 6);
+    if (h < 0 || m < 0 || sec < 0 || t.charCodeAt(a + 2) !== 58 || t.charCodeAt(a + 5) !== 58 || t.charCodeAt(a + 8) !== 46) return false;
+    const frac = readUint(t, a + 9);
+    const digits = numEnd - a - 9;
+    if (frac < 0 || digits > 9) return false;
+    let i = numEnd;
+    // " IP "
+    if (t.charCodeAt(i) !== 32 || t.charCodeAt(i + 1) !== 73 || t.charCodeAt(i + 2) !== 80 || t.charCodeAt(i + 3) !== 32) return false;
+    // the row is a zero row: write what differs (as the setters store it, see TextPacketImpl)
+    const st = p._st;
+    const D = st.d;
+    const I = st.n;
+    const B = st.b;
+    const row = p.index;
+    const od = row * ND;
+    const oi = row * NI;
+    const ob = row * NB;
+    B[ob + B_TIME_KIND] = 1; // 'time'
+    B[ob + B_TIME_DIGITS] = digits;
+    D[od + D_TS_SEC] = h * 3600 + m * 60 + sec;
+    D[od + D_TS_NSEC] = frac * POW10[9 - digits];
+    I[oi + I_TIME_END] = i - a;
+    B[ob + B_PROTO] = 1; // 'IP'
+    B[ob + B_IP_VERSION] = 4;
+    // addresses: digits and dots, " > ", digits and dots, ": "
+    const sa = i + 4;
+    let k = sa;
+    let hash = 0x811c9dc5;
+    let c = t.charCodeAt(k);
+    while ((c >= 48 && c <= 57) || c === 46) {
+      hash = Math.imul(hash ^ c, 0x01000193);
+      c = t.charCodeAt(++k);
+    }
+    const sb = k;
+    if (sb === sa || c !== 32 || t.charCodeAt(k + 1) !== 62 || t.charCodeAt(k + 2) !== 32) return false;
+    hash = Math.imul(hash ^ 62, 0x01000193);
+    const da = k + 3;
+    k = da;
+    c = t.charCodeAt(k);
+    while ((c >= 48 && c <= 57) || c === 46) {
+      hash = Math.imul(hash ^ c, 0x01000193);
+      c = t.charCodeAt(++k);
+    }
+    const db = k;
+    if (db === da || c !== 58 || t.charCodeAt(k + 1) !== 32) return false;
+    k += 2;
+    // "Flags ["
+    if (!isFlagsAt(t, k)) return false;
+    p.ep = this.fastEndpoints(t, sa, sb, da, db, hash);
+    B[ob + B_L4] = 1; // 'tcp'
+    // flags
+    let flags = 0;
+    let q = k + 7;
+    for (; q < n; q++) {
+      const ch = t.charCodeAt(q);
+      if (ch === 93) break;
+      const b = flagBit(ch);
+      if (b === 0) return false;
+      flags |= b;
+    }
+    if (q >= n) return false;
+    const ft = tcpFlagString(flags);
+    if (ft.length !== q - k - 7) return false;
+    for (let j = 0; j < ft.length; j++) if (ft.charCodeAt(j) !== t.charCodeAt(k + 7 + j)) return false;
+    I[oi + I_FLAGS] = flags + 1;
+    B[ob + B_FLAGS_TEXT] = 1; // tcpFlagString(flags)
+    i = q + 1;
+    for (;;) {
+      if (i >= n || t.charCodeAt(i) !== 44) return false;
+      let b = i + 1;
+      while (b < n && t.charCodeAt(b) === 32) b++;
+      if (b >= n) return false;
+      const c1 = t.charCodeAt(b);
+      if (c1 === 115 && t.charCodeAt(b + 1) === 101 && t.charCodeAt(b + 2) === 113 && t.charCodeAt(b + 3) === 32) {
+        const v = readUint(t, b + 4);
+        if (v < 0) return false;
+        D[od + D_SEQ] = v + 1;
+        if (t.charCodeAt(numEnd) === 58) {
+          const w = readUint(t, numEnd + 1);
+          if (w < 0) return false;
+          D[od + D_SEQ_END] = w + 1;
+        }
+        i = numEnd;
+      } else if (c1 === 97 && t.charCodeAt(b + 1) === 99 && t.charCodeAt(b + 2) === 107 && t.charCodeAt(b + 3) === 32) {
+        const v = readUint(t, b + 4);
+        if (v < 0) return false;
+        D[od + D_ACK] = v + 1;
+        i = numEnd;
+      } else if (c1 === 119 && t.charCodeAt(b + 1) === 105 && t.charCodeAt(b + 2) === 110 && t.charCodeAt(b + 3) === 32) {
+        const v = readUint(t, b + 4);
+        if (v < 0) return false;
+        if (v < 0x7fffffff) I[oi + I_WIN] = v + 1;
+        else p.win = v;
+        i = numEnd;
+      } else if (c1 === 108 && isLengthAt(t, b)) {
+        const v = readUint(t, b + 7);
+        // nothing after the length (else the general scanner reads the application text)
+        if (v < 0 || numEnd !== n) return false;
+        if (v < 0x7fffffff) I[oi + I_LENGTH] = v + 1;
+        else p.length = v;
+        return true;
+      } else if (c1 === 111 && isOptionsAt(t, b)) {
+        i = this.fastOptions(p, t, b + 9, n, a);
+        if (i < 0) return false;
+      } else return false;
+    }
+  }
+
+  /** Options from t[b0, …] up to the closing ']' (before n): the position after it, or -1. */
+  fastOptions(p: TextPacketImpl, t: string, b0: number, n: number, lineStart: number): number {
+    // the most common list: "nop,nop,TS val A ecr B]"
+    if (isNopNopTsAt(t, b0)) {
+      const v = readUint(t, b0 + 15);
+      if (v >= 0 && isEcrAt(t, numEnd)) {
+        const e = readUint(t, numEnd + 5);
+        if (e >= 0 && t.charCodeAt(numEnd) === 93) {
+          const st = p._st;
+          const od = p.index * ND;
+          const oi = p.index * NI;
+          st.d[od + D_TS_VAL] = v + 1;
+          st.d[od + D_TS_ECR] = e + 1;
+          st.n[oi + I_OPT_START] = b0 - lineStart + 1;
+          st.n[oi + I_OPT_END] = numEnd - lineStart + 1;
+          return numEnd + 1;
+        }
+      }
+    }
+    let depth = 0;
+    let close = -1;
+    for (let k = b0; k < n; k++) {
+      const c = t.charCodeAt(k);
+      if (c === 91) {
+        if (lit(t, k, '[bad opt]')) return -1;
+        depth++;
+      } else if (c === 123) depth++;
+      else if (c === 125) depth--;
+      else if (c === 93) {
+        if (depth === 0) {
+          close = k;
+          break;
+        }
+        depth--;
+      }
+    }
+    if (close < 0) return -1;
+    this.s = t;
+    let st = b0;
+    depth = 0;
+    for (let k = b0; k < close; k++) {
+      const c = t.charCodeAt(k);
+      if (c === 91 || c === 123) depth++;
+      else if (c === 125 || c === 93) depth--;
+      else if (c === 44 && depth === 0 && t.charCodeAt(k + 1) !== 32) {
+        this.option(p, null, st, k);
+        st = k + 1;
+      }
+    }
+    if (st < close || st === b0) this.option(p, null, st, close);
+    p.optStart = b0 - lineStart;
+    p.optEnd = close - lineStart;
+    return close + 1;
+  }
+
+  fastEndpoints(t: string, sa: number, sb: number, da: number, db: number, hash: number): Endpoints {
+    const len = db - sa;
+    let mask = this.fHash.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const e = this.fSlot[slot];
+      if (e === 0) break;
+      if (this.fHash[slot] === hash && this.fLen[e - 1] === len) {
+        const at = this.fAt[e - 1];
+        const pool = this.fPool;
+        let j = 0;
+        while (j < len && pool[at + j] === t.charCodeAt(sa + j)) j++;
+        if (j === len) return this.fEps[e - 1];
+      }
+      slot = (slot + 1) & mask;
+    }
+    const ep = this.flowEndpoints(t.slice(sa, db), t, sa, sb, da, db, true);
+    this.fEps.push(ep);
+    if (this.fPoolUsed + len > this.fPool.length) {
+      const np = new Uint8Array(Math.max(this.fPool.length * 2, this.fPoolUsed + len));
+      np.set(this.fPool);
+      this.fPool = np;
+    }
+    // (the characters are ASCII: digits, dots, " > ")
+    for (let j = 0; j < len; j++) this.fPool[this.fPoolUsed + j] = t.charCodeAt(sa + j);
+    this.fAt.push(this.fPoolUsed);
+    this.fPoolUsed += len;
+    this.fLen.push(len);
+    this.fHash[slot] = hash;
+    this.fSlot[slot] = this.fEps.length;
+    if (this.fEps.length * 2 > this.fHash.length) {
+      // grow: re-insert every flow
+      const size = this.fHash.length * 2;
+      const oh = this.fHash;
+      const os = this.fSlot;
+      this.fHash = new Int32Array(size);
+      this.fSlot = new Int32Array(size);
+      mask = size - 1;
+      for (let k = 0; k < oh.length; k++) {
+        if (os[k] === 0) continue;
+        let s2 = oh[k] & mask;
+        while (this.fSlot[s2] !== 0) s2 = (s2 + 1) & mask;
+        this.fHash[s2] = oh[k];
+        this.fSlot[s2] = os[k];
+      }
+    }
+    return ep;
   }
 
   /** "Flags [S.], cksum …, seq …, ack …, win …, urg …, options […], length N…" */
@@ -1376,6 +1907,92 @@ function looksLikeAsciiDump(s: string): boolean {
   return s.length >= 8 && dots * 4 >= s.length;
 }
 
+/** t.startsWith('Flags [', i), spelt out. */
+function isFlagsAt(t: string, i: number): boolean {
+  return (
+    t.charCodeAt(i) === 70 &&
+    t.charCodeAt(i + 1) === 108 &&
+    t.charCodeAt(i + 2) === 97 &&
+    t.charCodeAt(i + 3) === 103 &&
+    t.charCodeAt(i + 4) === 115 &&
+    t.charCodeAt(i + 5) === 32 &&
+    t.charCodeAt(i + 6) === 91
+  );
+}
+
+/** t.startsWith('length ', i), spelt out. */
+function isLengthAt(t: string, i: number): boolean {
+  return (
+    t.charCodeAt(i) === 108 &&
+    t.charCodeAt(i + 1) === 101 &&
+    t.charCodeAt(i + 2) === 110 &&
+    t.charCodeAt(i + 3) === 103 &&
+    t.charCodeAt(i + 4) === 116 &&
+    t.charCodeAt(i + 5) === 104 &&
+    t.charCodeAt(i + 6) === 32
+  );
+}
+
+/** t.startsWith('options [', i), spelt out. */
+function isOptionsAt(t: string, i: number): boolean {
+  return (
+    t.charCodeAt(i) === 111 &&
+    t.charCodeAt(i + 1) === 112 &&
+    t.charCodeAt(i + 2) === 116 &&
+    t.charCodeAt(i + 3) === 105 &&
+    t.charCodeAt(i + 4) === 111 &&
+    t.charCodeAt(i + 5) === 110 &&
+    t.charCodeAt(i + 6) === 115 &&
+    t.charCodeAt(i + 7) === 32 &&
+    t.charCodeAt(i + 8) === 91
+  );
+}
+
+/** t.startsWith('nop,nop,TS val ', i), spelt out. */
+function isNopNopTsAt(t: string, i: number): boolean {
+  return (
+    t.charCodeAt(i) === 110 &&
+    t.charCodeAt(i + 1) === 111 &&
+    t.charCodeAt(i + 2) === 112 &&
+    t.charCodeAt(i + 3) === 44 &&
+    t.charCodeAt(i + 4) === 110 &&
+    t.charCodeAt(i + 5) === 111 &&
+    t.charCodeAt(i + 6) === 112 &&
+    t.charCodeAt(i + 7) === 44 &&
+    t.charCodeAt(i + 8) === 84 &&
+    t.charCodeAt(i + 9) === 83 &&
+    t.charCodeAt(i + 10) === 32 &&
+    t.charCodeAt(i + 11) === 118 &&
+    t.charCodeAt(i + 12) === 97 &&
+    t.charCodeAt(i + 13) === 108 &&
+    t.charCodeAt(i + 14) === 32
+  );
+}
+
+/** t.startsWith(' ecr ', i), spelt out. */
+function isEcrAt(t: string, i: number): boolean {
+  return (
+    t.charCodeAt(i) === 32 &&
+    t.charCodeAt(i + 1) === 101 &&
+    t.charCodeAt(i + 2) === 99 &&
+    t.charCodeAt(i + 3) === 114 &&
+    t.charCodeAt(i + 4) === 32
+  );
+}
+
+/** t[i..] starts with l (what t.startsWith(l, i) says, as a loop the compiler inlines). */
+function lit(t: string, i: number, l: string): boolean {
+  for (let j = 0; j < l.length; j++) if (t.charCodeAt(i + j) !== l.charCodeAt(j)) return false;
+  return true;
+}
+
+/** Two digits at t[i..i+2) as a number, -1 when not. */
+function d2(t: string, i: number): number {
+  const a = t.charCodeAt(i) - 48;
+  const b = t.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 126) return false;
   return true;
@@ -1405,9 +2022,9 @@ function endpoints(src: string, dst: string, portsLikely: boolean): Endpoints {
   if (ports && ks > 0 && kd > 0) {
     const spt = src.slice(ks + 1);
     const dpt = dst.slice(kd + 1);
-    ep = { srcHost: src.slice(0, ks), dstHost: dst.slice(0, kd), srcPortText: spt, dstPortText: dpt, sport: portNumber(spt), dport: portNumber(dpt), numericHosts: false, ks, kd, srcLen: src.length, conv: -1, dir: 0, flow: src + ' > ' + dst };
+    ep = { srcHost: src.slice(0, ks), dstHost: dst.slice(0, kd), srcPortText: spt, dstPortText: dpt, sport: portNumber(spt), dport: portNumber(dpt), numericHosts: false, ks, kd, srcLen: src.length, conv: -1, dir: 0, flow: src + ' > ' + dst, srcNum: NaN, dstNum: NaN, id: -1 };
   } else {
-    ep = { srcHost: src, dstHost: dst, srcPortText: '', dstPortText: '', sport: -1, dport: -1, numericHosts: false, ks: -1, kd: -1, srcLen: src.length, conv: -1, dir: 0, flow: src + ' > ' + dst };
+    ep = { srcHost: src, dstHost: dst, srcPortText: '', dstPortText: '', sport: -1, dport: -1, numericHosts: false, ks: -1, kd: -1, srcLen: src.length, conv: -1, dir: 0, flow: src + ' > ' + dst, srcNum: NaN, dstNum: NaN, id: -1 };
   }
   ep.numericHosts = isNumericHost(ep.srcHost) && isNumericHost(ep.dstHost);
   return ep;
@@ -1520,12 +2137,13 @@ export function parseTcpdumpText(text: string, options: ParseOptions = {}): Pars
   const unreadable: UnreadableLine[] = [];
   const banners: BannerLine[] = [];
   const prompts: PromptLine[] = [];
-  let cur: TextPacket | null = null;
+  const st = new PacketStore(text, lineCount + 1);
+  let cur: TextPacketImpl | null = null;
   let curSpanStart = 0;
   let awaitCont = false;
   let prevKind = M.LK_BLANK;
   let pos = 0;
-  let probe: TextPacket = newPacket(0, 0);
+  let probe = newPacket(st, 0, 0);
   /** sp.n before the current line's scan (spans of a line are written from here). */
   let spanMark = 0;
 
@@ -1538,9 +2156,35 @@ export function parseTcpdumpText(text: string, options: ParseOptions = {}): Pars
     if (nl < 0) nl = text.length;
     let end = nl;
     if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+    if (!wantSpans && !awaitCont) {
+      // the common TCP line: read from the document without a line string
+      const f0 = text.charCodeAt(pos);
+      if (f0 >= 48 && f0 <= 57) {
+        if (sc.fastLine(probe, text, pos, end)) {
+          probe.index = packets.length;
+          probe.line = probe.endLine = probe.addrLine = ln;
+          probe.setTextRange(pos, end);
+          packets.push(probe);
+          cur = probe;
+          packetOfLine[ln] = probe.index;
+          probe = newPacket(st, packets.length, ln + 1);
+          kinds[ln] = M.LK_PACKET;
+          prevKind = M.LK_PACKET;
+          pos = nl + 1;
+          continue;
+        }
+        probe = retryPacket(st, packets.length, ln);
+      }
+    }
     let s = text.slice(pos, end);
+    const lineStart = pos;
+    /** s is still the document's [lineStart, end) */
+    let clean = true;
     // no-break spaces from a web page: at the start here, elsewhere when the line does not read
-    if (s.charCodeAt(0) === 0xa0) s = s.replace(/\u00a0/g, ' ');
+    if (s.charCodeAt(0) === 0xa0) {
+      s = s.replace(/\u00a0/g, ' ');
+      clean = false;
+    }
     pos = nl + 1;
     let kind = M.LK_PROSE;
     const c0 = s.charCodeAt(0);
@@ -1568,7 +2212,7 @@ export function parseTcpdumpText(text: string, options: ParseOptions = {}): Pars
       sc.s = s;
       sc.line = ln;
       const r = sc.scanAddresses(cur, k, true);
-      cur.text += '\n' + s;
+      cur.appendLine(s, lineStart, end, clean);
       cur.endLine = ln;
       packetOfLine[ln] = cur.index;
       kind = M.LK_CONTINUATION;
@@ -1580,11 +2224,13 @@ export function parseTcpdumpText(text: string, options: ParseOptions = {}): Pars
     } else {
       awaitCont = false;
       // packet?
+      probe.line = probe.endLine = probe.addrLine = ln;
       let r = sc.scan(probe, s, ln);
       if (r !== PACKET && s.indexOf('\u00a0') >= 0) {
         s = s.replace(/\u00a0/g, ' ');
+        clean = false;
         sp.n = spanMark;
-        probe = newPacket(packets.length, ln);
+        probe = retryPacket(st, packets.length, ln);
         r = sc.scan(probe, s, ln);
       }
       let inner = false;
@@ -1605,16 +2251,17 @@ export function parseTcpdumpText(text: string, options: ParseOptions = {}): Pars
         curSpanStart = 0;
         probe.index = packets.length;
         probe.line = probe.endLine = ln;
-        probe.text = s;
+        if (clean) probe.setTextRange(lineStart, end);
+        else probe.text = s;
         packets.push(probe);
         cur = probe;
         kind = M.LK_PACKET;
         packetOfLine[ln] = probe.index;
         awaitCont = sc.awaitCont;
-        probe = newPacket(packets.length, ln);
+        probe = newPacket(st, packets.length, ln);
       } else {
         sp.n = spanMark; // drop spans of a failed attempt
-        probe = newPacket(packets.length, ln);
+        probe = retryPacket(st, packets.length, ln);
         if (r === UNREADABLE) {
           kind = M.LK_UNREADABLE;
           unreadable.push({ line: ln, reason: sc.reason, text: s });
@@ -1652,24 +2299,78 @@ export function parseTcpdumpText(text: string, options: ParseOptions = {}): Pars
   }
   closePacket(sp.n);
   const log: ParsedLog = { lineCount, kinds, packetOfLine, packets, unreadable, banners, prompts, format: detectFormat(packets) };
-  rebuildLog(log);
+  rebuildLog(log, viaStore);
   return log;
 }
 
 
+/** rebuild.ts's TCP columns read and written straight from the store (a parse's packets share it; row = index). */
+const viaStore: TcpColumnsIO = {
+  gather(packets) {
+    const c = newTcpColumns(packets.length);
+    if (packets.length === 0) return c;
+    const st = (packets[0] as TextPacketImpl)._st;
+    const D = st.d;
+    const I = st.n;
+    const B = st.b;
+    const sacks = st.sacks;
+    let nt = 0;
+    for (let i = 0; i < packets.length; i++) {
+      if (B[i * NB + B_L4] !== 1) continue; // 'tcp'
+      const fl = I[i * NI + I_FLAGS] - 1;
+      if (fl < 0) continue;
+      const ep = st.eps[I[i * NI + I_EP]];
+      const cv = ep.conv;
+      if (cv < 0) continue;
+      c.idx[nt] = i;
+      c.conv[nt] = cv;
+      c.dir[nt] = ep.dir;
+      c.flags[nt] = fl;
+      c.seq[nt] = D[i * ND + D_SEQ] - 1;
+      c.ack[nt] = D[i * ND + D_ACK] - 1;
+      c.len[nt] = st.getInt(i * NI + I_LENGTH) - 1;
+      c.sack[nt] = sacks !== null && sacks.has(i) ? 1 : 0;
+      nt++;
+    }
+    c.n = nt;
+    return c;
+  },
+  store(packets, c) {
+    if (c.n === 0) return;
+    const st = (packets[0] as TextPacketImpl)._st;
+    const D = st.d;
+    const B = st.b;
+    for (let n = 0; n < c.n; n++) {
+      const row = c.idx[n];
+      D[row * ND + D_ABS_SEQ] = c.absSeq[n] + 1;
+      D[row * ND + D_ABS_ACK] = c.absAck[n] + 1;
+      const k = row * NB + B_BITS;
+      const r = c.bits[n];
+      B[k] = (B[k] & ~(BIT_RELATIVE | BIT_SEQ_INFERRED)) | ((r & REL_RELATIVE) !== 0 ? BIT_RELATIVE : 0) | ((r & REL_INFERRED) !== 0 ? BIT_SEQ_INFERRED : 0);
+    }
+  },
+};
+
 function detectFormat(packets: TextPacket[]): M.DetectedFormat {
   const f: M.DetectedFormat = { timeFormat: 0, nano: false, verbose: 0, linkHeader: false, number: false, absoluteSeq: false, quiet: false, hex: 0, names: false };
-  const counts: Record<string, number> = {};
+  // packets of each time kind (by TIME_KINDS index), and the kinds in the order first seen
+  const counts = [0, 0, 0, 0, 0];
+  const order: number[] = [];
   let nano = 0;
   let timed = 0;
-  for (const p of packets) {
-    counts[p.timeKind] = (counts[p.timeKind] ?? 0) + 1;
-    if (p.timeKind !== 'none') {
+  let namesSeen: Endpoints | null = null;
+  for (let i = 0; i < packets.length; i++) {
+    const p = packets[i];
+    const tk = p.timeKind;
+    const kc = timeKindCode(tk);
+    if (counts[kc]++ === 0) order.push(kc);
+    if (tk !== 'none') {
       timed++;
       if (p.timeDigits === 9) nano++;
     }
     if (p.ip4 !== null || p.ip6 !== null || p.cksumState !== '') f.verbose = Math.max(f.verbose, 1);
-    if (p.flags >= 0 && (p.flags & (TH_SYN | TH_FIN | TH_RST)) === 0 && p.length === 0 && p.seq >= 0) f.verbose = 2;
+    const fl = p.flags;
+    if (fl >= 0 && (fl & (TH_SYN | TH_FIN | TH_RST)) === 0 && p.length === 0 && p.seq >= 0) f.verbose = 2;
     if (p.link !== null && p.link.frameLength >= 0) f.linkHeader = true;
     if (p.number >= 0) f.number = true;
     if (p.quietLength >= 0) f.quiet = true;
@@ -1678,13 +2379,20 @@ function detectFormat(packets: TextPacket[]): M.DetectedFormat {
       // -x lines end after at most 8 groups of 4 hex digits (49 columns); -X adds the ASCII column
       for (const h of p.hex) if (h.replace(/^\s+/, '\t').length > 50) f.hex = 3;
     }
-    if (!f.names && ((p.srcPortText !== '' && !isDigit(p.srcPortText.charCodeAt(0))) || (p.srcHost !== '' && !p.numericHosts))) f.names = true;
+    if (!f.names) {
+      // once a flow (a packet's shared endpoints)
+      const ep = endpointsOf(p);
+      if (ep === null || ep !== namesSeen) {
+        namesSeen = ep;
+        if ((p.srcPortText !== '' && !isDigit(p.srcPortText.charCodeAt(0))) || (p.srcHost !== '' && !p.numericHosts)) f.names = true;
+      }
+    }
   }
   let best = 'time';
   let bestN = -1;
-  for (const k of Object.keys(counts)) if (k !== 'none' && counts[k] > bestN) {
-    best = k;
-    bestN = counts[k];
+  for (const kc of order) if (kc !== 0 && counts[kc] > bestN) {
+    best = TIME_KINDS[kc];
+    bestN = counts[kc];
   }
   if (timed === 0) f.timeFormat = 1;
   else if (best === 'epoch') f.timeFormat = 2;
@@ -1694,7 +2402,8 @@ function detectFormat(packets: TextPacket[]): M.DetectedFormat {
     let mono = true;
     let prev = -Infinity;
     let seen = 0;
-    for (const p of packets) {
+    for (let i = 0; i < packets.length; i++) {
+      const p = packets[i];
       if (p.timeKind !== 'delta') continue;
       seen++;
       if (p.relSec < prev) {

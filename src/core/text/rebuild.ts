@@ -37,10 +37,10 @@ function newConv(): Conv {
  * 2^32, relative ones are offsets in the stream: both seq and ack below 2^26 (or a lone ack below
  * 2^24) say "relative" with a small chance of being wrong (≈ 0.02 % / 0.4 %).
  */
-function alreadyRelative(p: TextPacket): boolean {
-  if ((p.flags & TH_SYN) !== 0 || p.ack < 0) return false;
-  if (p.seq < 0) return p.ack < 0x1000000;
-  return p.seq < 0x4000000 && p.ack < 0x4000000;
+function alreadyRelativeNums(flags: number, seq: number, ack: number): boolean {
+  if ((flags & TH_SYN) !== 0 || ack < 0) return false;
+  if (seq < 0) return ack < 0x1000000;
+  return seq < 0x4000000 && ack < 0x4000000;
 }
 
 /** a after b in sequence space. */
@@ -48,9 +48,83 @@ function seqGT(a: number, b: number): boolean {
   return ((a - b) | 0) > 0;
 }
 
-export function rebuildLog(log: ParsedLog): void {
+/**
+ * The TCP packets of a log as columns (what rebuildSeq reads: `n` rows, one a TCP packet with
+ * flags and a conversation) and what it writes back (absSeq, absAck, relative, seqInferred).
+ */
+export interface TcpColumns {
+  n: number;
+  /** packet index, conversation, direction, flags / seq / ack as printed, length (-1: none), SACK shown (0/1) */
+  idx: Int32Array;
+  conv: Int32Array;
+  dir: Uint8Array;
+  flags: Int32Array;
+  seq: Float64Array;
+  ack: Float64Array;
+  len: Float64Array;
+  sack: Uint8Array;
+  /** results (rebuildSeq writes row n after reading seq[n]/ack[n]: they may be the same arrays) */
+  absSeq: Float64Array;
+  absAck: Float64Array;
+  /** REL_* bits */
+  bits: Uint8Array;
+}
+export const REL_RELATIVE = 1;
+export const REL_INFERRED = 2;
+
+export function newTcpColumns(size: number): TcpColumns {
+  const seq = new Float64Array(size);
+  const ack = new Float64Array(size);
+  return {
+    n: 0, idx: new Int32Array(size), conv: new Int32Array(size), dir: new Uint8Array(size), flags: new Int32Array(size),
+    seq, ack, len: new Float64Array(size), sack: new Uint8Array(size), absSeq: seq, absAck: ack, bits: new Uint8Array(size),
+  };
+}
+
+/** How rebuildSeq reads and writes the packets (the parser passes faster ones for its own packets). */
+export interface TcpColumnsIO {
+  gather(packets: TextPacket[]): TcpColumns;
+  store(packets: TextPacket[], cols: TcpColumns): void;
+}
+
+const viaFields: TcpColumnsIO = {
+  gather(packets) {
+    const c = newTcpColumns(packets.length);
+    let nt = 0;
+    for (let i = 0; i < packets.length; i++) {
+      const p = packets[i];
+      if (p.l4 !== 'tcp') continue;
+      const fl = p.flags;
+      if (fl < 0) continue;
+      const cv = p.conv;
+      if (cv < 0) continue;
+      c.idx[nt] = i;
+      c.conv[nt] = cv;
+      c.dir[nt] = p.dir;
+      c.flags[nt] = fl;
+      c.seq[nt] = p.seq;
+      c.ack[nt] = p.ack;
+      c.len[nt] = p.length;
+      c.sack[nt] = p.sack !== null ? 1 : 0;
+      nt++;
+    }
+    c.n = nt;
+    return c;
+  },
+  store(packets, c) {
+    for (let n = 0; n < c.n; n++) {
+      const p = packets[c.idx[n]];
+      p.absSeq = c.absSeq[n];
+      p.absAck = c.absAck[n];
+      p.relative = (c.bits[n] & REL_RELATIVE) !== 0;
+      p.seqInferred = (c.bits[n] & REL_INFERRED) !== 0;
+    }
+  },
+};
+
+export function rebuildLog(log: ParsedLog, io: TcpColumnsIO = viaFields): void {
   rebuildTimes(log);
-  rebuildSeq(log);
+  rebuildSeq(log, io);
 }
 
 function rebuildTimes(log: ParsedLog): void {
@@ -59,7 +133,9 @@ function rebuildTimes(log: ParsedLog): void {
   let runNs = 0;
   let dayOff = 0;
   let prevTod = -1;
-  for (const p of log.packets) {
+  const packets = log.packets;
+  for (let i = 0; i < packets.length; i++) {
+    const p = packets[i];
     // a time of day pasted with a stray leading space in a log of times of day is one too
     if (p.timeKind === 'delta' && p.relSec >= 0 && (tf === 0 || tf === 4)) p.timeKind = 'time';
     if (p.timeKind === 'delta') {
@@ -92,57 +168,61 @@ function rebuildTimes(log: ParsedLog): void {
       p.tsNsec = ns;
     } else if (p.timeKind === 'time') {
       // time of day: add a day when the clock goes back by more than 12 hours (midnight)
-      if (prevTod >= 0 && p.tsSec + 43200 < prevTod) dayOff += 86400;
-      prevTod = p.tsSec;
-      p.tsSec += dayOff;
+      const tod = p.tsSec;
+      if (prevTod >= 0 && tod + 43200 < prevTod) dayOff += 86400;
+      prevTod = tod;
+      if (dayOff !== 0) p.tsSec = tod + dayOff;
     }
   }
 }
 
-function rebuildSeq(log: ParsedLog): void {
-  // conversation number and direction of every TCP packet (found by the parser)
-  const tcp: TextPacket[] = [];
-  const convOf: number[] = [];
-  const dirs: number[] = [];
+function rebuildSeq(log: ParsedLog, io: TcpColumnsIO): void {
+  // conversation number and direction of every TCP packet (found by the parser), flags, seq and
+  // ack as printed: read once
+  const packets = log.packets;
+  const cols = io.gather(packets);
+  const nt = cols.n;
+  const tcpIdx = cols.idx;
+  const convOf = cols.conv;
+  const dirs = cols.dir;
+  const fls = cols.flags;
+  const sqs = cols.seq;
+  const aks = cols.ack;
   let nConv = 0;
-  for (const p of log.packets) {
-    if (p.l4 !== 'tcp' || p.flags < 0 || p.conv < 0) continue;
-    tcp.push(p);
-    convOf.push(p.conv);
-    dirs.push(p.dir);
-    if (p.conv >= nConv) nConv = p.conv + 1;
-  }
+  for (let n = 0; n < nt; n++) if (convOf[n] >= nConv) nConv = convOf[n] + 1;
   // vote: -S or relative?
   let votesAbs = 0;
   let votesRel = 0;
   {
     const convs: Conv[] = [];
     for (let n = 0; n < nConv; n++) convs.push(newConv());
-    for (let n = 0; n < tcp.length; n++) {
-      const p = tcp[n];
+    for (let n = 0; n < nt; n++) {
       const dir = dirs[n];
       const c = convs[convOf[n]];
-      const hasAck = (p.flags & TH_ACK) !== 0;
+      const fl = fls[n];
+      const pseq = sqs[n];
+      const pack = aks[n];
+      const hasAck = (fl & TH_ACK) !== 0;
       if (!hasAck) continue;
-      if (!c.created || (p.flags & TH_SYN) !== 0) {
+      if (!c.created || (fl & TH_SYN) !== 0) {
         c.created = true;
-        if (alreadyRelative(p)) {
+        if (alreadyRelativeNums(fl, pseq, pack)) {
           c.base0 = c.base1 = 0;
           continue;
         }
         if (dir === 0) {
-          c.base0 = p.seq >= 0 ? p.seq : NaN;
-          c.base1 = p.ack >= 0 ? (p.ack - 1) >>> 0 : NaN;
+          c.base0 = pseq >= 0 ? pseq : NaN;
+          c.base1 = pack >= 0 ? (pack - 1) >>> 0 : NaN;
         } else {
-          c.base1 = p.seq >= 0 ? p.seq : NaN;
-          c.base0 = p.ack >= 0 ? (p.ack - 1) >>> 0 : NaN;
+          c.base1 = pseq >= 0 ? pseq : NaN;
+          c.base0 = pack >= 0 ? (pack - 1) >>> 0 : NaN;
         }
         continue;
       }
       const own = dir === 0 ? c.base0 : c.base1;
       const other = dir === 0 ? c.base1 : c.base0;
       for (let q = 0; q < 2; q++) {
-        const x = q === 0 ? p.ack : p.seq;
+        const x = q === 0 ? pack : pseq;
         const b = q === 0 ? other : own;
         if (x < 0 || !(b >= 0x100000)) continue;
         if (((x - b) >>> 0) < x) votesAbs++;
@@ -156,36 +236,35 @@ function rebuildSeq(log: ParsedLog): void {
   // looking ahead: the nearest later number (as printed) that tells each packet's own next
   // sequence number (its direction's next "seq", or the peer's next "ack"), for pure ACKs seen
   // before anything else of their direction
-  const ahead = new Float64Array(tcp.length).fill(NaN);
+  const ahead = new Float64Array(nt).fill(NaN);
   {
     const slot = new Float64Array(nConv * 2).fill(NaN);
-    for (let n = tcp.length - 1; n >= 0; n--) {
-      const p = tcp[n];
+    for (let n = nt - 1; n >= 0; n--) {
       const k = convOf[n] * 2;
       const d = dirs[n];
       ahead[n] = slot[k + d];
-      if (p.seq >= 0) slot[k + d] = p.seq;
-      if (p.ack >= 0 && (p.flags & TH_ACK) !== 0) slot[k + (d ^ 1)] = p.ack;
+      if (sqs[n] >= 0) slot[k + d] = sqs[n];
+      if (aks[n] >= 0 && (fls[n] & TH_ACK) !== 0) slot[k + (d ^ 1)] = aks[n];
     }
   }
 
   const convs: Conv[] = [];
   for (let n = 0; n < nConv; n++) convs.push(newConv());
-  for (let n = 0; n < tcp.length; n++) {
-    const p = tcp[n];
+  for (let n = 0; n < nt; n++) {
     const dir = dirs[n];
     const c = convs[convOf[n]];
-    const f = p.flags;
+    const f = fls[n];
+    const pseq = sqs[n];
+    const pack = aks[n];
     const hasAck = (f & TH_ACK) !== 0;
     const relative = !absolute && hasAck && c.created && (f & TH_SYN) === 0;
-    p.relative = relative;
+    let bits = relative ? REL_RELATIVE : 0;
     let ownBase = dir === 0 ? c.base0 : c.base1;
     let otherBase = dir === 0 ? c.base1 : c.base0;
     // seq
     let seq: number;
-    if (p.seq >= 0) {
-      seq = relative ? (p.seq + (ownBase >= 0 ? ownBase : 0)) >>> 0 : p.seq;
-      p.seqInferred = false;
+    if (pseq >= 0) {
+      seq = relative ? (pseq + (ownBase >= 0 ? ownBase : 0)) >>> 0 : pseq;
     } else {
       const next = dir === 0 ? c.next0 : c.next1;
       const peerAck = dir === 0 ? c.ack1 : c.ack0;
@@ -193,23 +272,22 @@ function rebuildSeq(log: ParsedLog): void {
       else if (next >= 0) seq = next;
       else if (peerAck >= 0) seq = peerAck;
       else seq = -1; // nothing known yet: from what follows, below
-      p.seqInferred = true;
+      bits |= REL_INFERRED;
     }
     let ack = -1;
-    if (p.ack >= 0) ack = relative ? (p.ack + (otherBase >= 0 ? otherBase : 0)) >>> 0 : p.ack;
-    p.absSeq = seq;
-    p.absAck = ack;
+    if (pack >= 0) ack = relative ? (pack + (otherBase >= 0 ? otherBase : 0)) >>> 0 : pack;
+    cols.absAck[n] = ack;
     // the state tcpdump keeps
     if (!absolute && hasAck && (!c.created || (f & TH_SYN) !== 0)) {
       c.created = true;
-      if (alreadyRelative(p)) {
+      if (alreadyRelativeNums(f, pseq, pack)) {
         // an excerpt: the numbers are tcpdump's relative ones already; keep them on base 0
-        p.relative = true;
+        bits |= REL_RELATIVE;
         ownBase = 0;
         otherBase = 0;
       } else {
-        ownBase = p.seq >= 0 ? p.seq : NaN;
-        otherBase = p.ack >= 0 ? (p.ack - 1) >>> 0 : NaN;
+        ownBase = pseq >= 0 ? pseq : NaN;
+        otherBase = pack >= 0 ? (pack - 1) >>> 0 : NaN;
       }
       if (dir === 0) {
         c.base0 = ownBase;
@@ -224,16 +302,20 @@ function rebuildSeq(log: ParsedLog): void {
       // bases now in force (0 when unknown, as tcpdump's own base is this very packet's seq)
       const b = ownBase >= 0 ? ownBase : 0;
       seq = ahead[n] >= 0 ? (ahead[n] + (absolute ? 0 : b)) >>> 0 : b;
-      p.absSeq = seq;
     }
+    cols.absSeq[n] = seq;
+    cols.bits[n] = bits;
     // SACK blocks: relative to the peer's base whenever ACK is set (tcpdump's st != NULL)
-    if (p.sack !== null) {
+    if (cols.sack[n] !== 0) {
+      const p = packets[tcpIdx[n]];
+      const sack = p.sack!;
       const sackRel = !absolute && hasAck;
       const b = sackRel && otherBase >= 0 ? otherBase : 0;
-      p.absSack = p.sack.map((v) => (v + b) >>> 0);
+      p.absSack = sack.map((v) => (v + b) >>> 0);
     }
     // what each side sent so far
-    const len = p.length >= 0 ? p.length : 0;
+    const plen = cols.len[n];
+    const len = plen >= 0 ? plen : 0;
     const end = (seq + len + ((f & TH_SYN) !== 0 ? 1 : 0) + ((f & TH_FIN) !== 0 ? 1 : 0)) >>> 0;
     if (dir === 0) {
       if (!(c.next0 >= 0) || seqGT(end, c.next0)) c.next0 = end;
@@ -243,4 +325,5 @@ function rebuildSeq(log: ParsedLog): void {
       if (ack >= 0 && (!(c.ack1 >= 0) || seqGT(ack, c.ack1))) c.ack1 = ack;
     }
   }
+  io.store(packets, cols);
 }

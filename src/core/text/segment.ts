@@ -6,30 +6,107 @@
 import type { SegmentInput } from '../tcp/types';
 import type { TextPacket } from './model';
 import { portStandIn } from './services';
+import { endpointsOf, fillSegment } from './parser';
 
 /**
  * The engine's view of a text packet, or null when it is not a TCP segment whose ports and flags
  * were read. Sequence numbers are the raw ones rebuilt by the parser (`absSeq`/`absAck`); a port
  * shown as an unknown service name gets a stable stand-in number (49152..65535).
+ *
+ * `into`: an object to fill instead of a new one (the engine does not keep its inputs, so one
+ * object can carry every packet); its optional fields are then set to undefined / false when the
+ * packet has none.
  */
-export function toSegmentInput(p: TextPacket, index: number = p.index): SegmentInput | null {
-  if (p.l4 !== 'tcp' || p.flags < 0 || p.srcPortText === '' || p.dstPortText === '') return null;
-  const sport = p.sport >= 0 ? p.sport : portStandIn(p.srcPortText);
-  const dport = p.dport >= 0 ? p.dport : portStandIn(p.dstPortText);
-  let len = p.length >= 0 ? p.length : 0;
-  if (p.length < 0 && p.seqEnd >= 0 && p.seq >= 0) len = (p.seqEnd - p.seq) >>> 0;
+export function toSegmentInput(p: TextPacket, index: number = p.index, into?: SegmentInput): SegmentInput | null {
+  const ep = endpointsOf(p);
+  if (into !== undefined && ep !== null) {
+    // a packet of the parser, into a given object: straight from the packet's row
+    if (ep.srcPortText === '' || ep.dstPortText === '') return null;
+    const sport = ep.sport >= 0 ? ep.sport : portStandIn(ep.srcPortText);
+    const dport = ep.dport >= 0 ? ep.dport : portStandIn(ep.dstPortText);
+    if (ep.srcNum !== ep.srcNum) {
+      ep.srcNum = ipv4Number(ep.srcHost);
+      ep.dstNum = ep.srcNum >= 0 ? ipv4Number(ep.dstHost) : -1;
+    }
+    return fillSegment(p, index, into, ep, sport, dport) ? into : null;
+  }
+  if (p.l4 !== 'tcp' || p.flags < 0) return null;
+  const srcPortText = ep !== null ? ep.srcPortText : p.srcPortText;
+  const dstPortText = ep !== null ? ep.dstPortText : p.dstPortText;
+  if (srcPortText === '' || dstPortText === '') return null;
+  const src = ep !== null ? ep.srcHost : p.srcHost;
+  const dst = ep !== null ? ep.dstHost : p.dstHost;
+  const sp = ep !== null ? ep.sport : p.sport;
+  const dp = ep !== null ? ep.dport : p.dport;
+  const sport = sp >= 0 ? sp : portStandIn(srcPortText);
+  const dport = dp >= 0 ? dp : portStandIn(dstPortText);
+  const length = p.length;
+  let len = length >= 0 ? length : 0;
+  if (length < 0) {
+    const seqEnd = p.seqEnd;
+    const seq = p.seq;
+    if (seqEnd >= 0 && seq >= 0) len = (seqEnd - seq) >>> 0;
+  }
+  // dotted IPv4 hosts: numeric endpoint keys, so the engine finds conversations without string keys
+  let a: number;
+  let b: number;
+  if (ep !== null) {
+    if (ep.srcNum !== ep.srcNum) {
+      ep.srcNum = ipv4Number(src);
+      ep.dstNum = ep.srcNum >= 0 ? ipv4Number(dst) : -1;
+    }
+    a = ep.srcNum;
+    b = ep.dstNum;
+  } else {
+    a = ipv4Number(src);
+    b = a >= 0 ? ipv4Number(dst) : -1;
+  }
+  const absSeq = p.absSeq;
+  const absAck = p.absAck;
+  const win = p.win;
+  const absSack = p.absSack;
+  const damaged = p.cutShort || p.truncated || p.problem !== '';
+  if (into !== undefined) {
+    into.index = index;
+    into.tsSec = p.tsSec;
+    into.tsNsec = p.tsNsec;
+    into.src = src;
+    into.dst = dst;
+    into.sport = sport;
+    into.dport = dport;
+    into.flags = p.flags;
+    into.seq = absSeq >= 0 ? absSeq : 0;
+    into.ack = absAck >= 0 ? absAck : 0;
+    into.win = win >= 0 ? win : 0;
+    into.len = len;
+    into.mss = p.mss;
+    into.wscale = p.wscale;
+    into.sackOk = p.sackOk;
+    into.tsVal = p.tsVal;
+    into.tsEcr = p.tsEcr;
+    into.sack = absSack !== null && absSack.length > 0 ? absSack : undefined;
+    into.damaged = damaged;
+    if (b >= 0) {
+      into.srcKey = a * 65536 + sport;
+      into.dstKey = b * 65536 + dport;
+    } else {
+      into.srcKey = undefined;
+      into.dstKey = undefined;
+    }
+    return into;
+  }
   const seg: SegmentInput = {
     index,
     tsSec: p.tsSec,
     tsNsec: p.tsNsec,
-    src: p.srcHost,
-    dst: p.dstHost,
+    src,
+    dst,
     sport,
     dport,
     flags: p.flags,
-    seq: p.absSeq >= 0 ? p.absSeq : 0,
-    ack: p.absAck >= 0 ? p.absAck : 0,
-    win: p.win >= 0 ? p.win : 0,
+    seq: absSeq >= 0 ? absSeq : 0,
+    ack: absAck >= 0 ? absAck : 0,
+    win: win >= 0 ? win : 0,
     len,
     mss: p.mss,
     wscale: p.wscale,
@@ -37,16 +114,21 @@ export function toSegmentInput(p: TextPacket, index: number = p.index): SegmentI
     tsVal: p.tsVal,
     tsEcr: p.tsEcr,
   };
-  if (p.absSack !== null && p.absSack.length > 0) seg.sack = p.absSack;
-  if (p.cutShort || p.truncated || p.problem !== '') seg.damaged = true;
-  // dotted IPv4 hosts: numeric endpoint keys, so the engine finds conversations without string keys
-  const a = ipv4Number(p.srcHost);
-  const b = a >= 0 ? ipv4Number(p.dstHost) : -1;
+  if (absSack !== null && absSack.length > 0) seg.sack = absSack;
+  if (damaged) seg.damaged = true;
   if (b >= 0) {
     seg.srcKey = a * 65536 + sport;
     seg.dstKey = b * 65536 + dport;
   }
   return seg;
+}
+
+/** A SegmentInput to pass to toSegmentInput as `into` (every field present, so its shape never changes). */
+export function scratchSegment(): SegmentInput {
+  return {
+    index: 0, tsSec: 0, tsNsec: 0, src: '', dst: '', sport: 0, dport: 0, flags: 0, seq: 0, ack: 0, win: 0, len: 0,
+    mss: -1, wscale: -1, sackOk: false, tsVal: -1, tsEcr: -1, sack: undefined, srcKey: undefined, dstKey: undefined, damaged: false,
+  };
 }
 
 /** "10.0.0.1" → its 32-bit value; -1 for anything else (names, IPv6). */
