@@ -16,7 +16,7 @@ import { conversations } from '../src/core/synth/conversations';
 import { pcapHeader, pcapRecord, pcapngEPB, pcapngIDB, pcapngSHB } from '../src/core/synth/writers';
 import { decodeRecord, DecodedPacket } from '../src/core/decode/index';
 import { readCaptureFile } from '../src/node/captureFile';
-import { segmentFromPacket } from '../src/core/tcp/fromPacket';
+import { scratchSegment, segmentFromPacket } from '../src/core/tcp/fromPacket';
 import { TcpEngine } from '../src/core/tcp/engine';
 import { PacketPrinter } from '../src/core/print/packet';
 import { defaultPrintOptions } from '../src/core/print/options';
@@ -80,6 +80,7 @@ function generate(PACKETS: number): Files {
 async function childDecode(file: string, withEngine: boolean): Promise<void> {
   const pkt = new DecodedPacket();
   const engine = withEngine ? new TcpEngine() : null;
+  const scratch = scratchSegment();
   let packets = 0;
   let tcp = 0;
   const t0 = process.hrtime.bigint();
@@ -89,7 +90,7 @@ async function childDecode(file: string, withEngine: boolean): Promise<void> {
       packets++;
       if (pkt.l4.proto === 6) tcp++;
       if (engine) {
-        const seg = segmentFromPacket(pkt, rec);
+        const seg = segmentFromPacket(pkt, rec, scratch);
         if (seg) engine.add(seg);
       }
     },

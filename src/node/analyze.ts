@@ -4,7 +4,7 @@
  */
 import type { CaptureRecord } from '../core/capture/types';
 import { decodeRecord, DecodedPacket, NET_ARP, NET_IPV4, NET_IPV6 } from '../core/decode/index';
-import { segmentFromPacket } from '../core/tcp/fromPacket';
+import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import { TcpEngine } from '../core/tcp/engine';
 import type { SegmentInput } from '../core/tcp/types';
 import { readCaptureFile, ReadSummary } from './captureFile';
@@ -14,17 +14,18 @@ export interface AnalyzedFile {
   read: ReadSummary;
 }
 
-/** Called for every packet: the record, its decoded form and its TCP segment (null when not TCP). */
+/** Called for every packet: the record, its decoded form and its TCP segment (null when not TCP; all three are reused: copy what you keep). */
 export type PacketVisitor = (rec: CaptureRecord, pkt: DecodedPacket, seg: SegmentInput | null) => void;
 
 /** One pass: every TCP segment goes through a fresh engine, which is finished at the end. */
 export async function analyzeCaptureFile(file: string, visit?: PacketVisitor): Promise<AnalyzedFile> {
   const engine = new TcpEngine();
   const pkt = new DecodedPacket();
+  const scratch = scratchSegment();
   const reading = readCaptureFile(file, {
     onRecord(rec) {
       decodeRecord(pkt, rec);
-      const seg = segmentFromPacket(pkt, rec);
+      const seg = segmentFromPacket(pkt, rec, scratch);
       if (seg) engine.add(seg);
       visit?.(rec, pkt, seg);
     },
@@ -37,10 +38,11 @@ export async function analyzeCaptureFile(file: string, visit?: PacketVisitor): P
 /** A pass that only visits (no engine): for a second pass over a file already analysed. */
 export async function visitCaptureFile(file: string, visit: PacketVisitor, onPause?: (reading: { pause(): void; resume(): void }) => void): Promise<ReadSummary> {
   const pkt = new DecodedPacket();
+  const scratch = scratchSegment();
   const reading = readCaptureFile(file, {
     onRecord(rec) {
       decodeRecord(pkt, rec);
-      visit(rec, pkt, segmentFromPacket(pkt, rec));
+      visit(rec, pkt, segmentFromPacket(pkt, rec, scratch));
     },
   });
   onPause?.(reading);

@@ -56,7 +56,7 @@ import { printLink } from '../core/print/link';
 import { PacketPrinter } from '../core/print/packet';
 import { defaultPrintOptions } from '../core/print/options';
 import { TcpEngine } from '../core/tcp/engine';
-import { segmentFromPacket } from '../core/tcp/fromPacket';
+import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import { connJson, type ConnJson } from '../core/tcp/json';
 import { timeText } from '../core/tcp/summary';
 import {
@@ -602,9 +602,12 @@ export class CaptureIndex implements FilterColumns {
   }
 
   /** Run the TCP engine on packet i; its TCP flags (those of the inner segment for VXLAN). */
+  /** One SegmentInput refilled for every packet (the engine keeps nothing of its input). */
+  private readonly scratch = scratchSegment();
+
   private addSegment(pkt: DecodedPacket, rec: CaptureRecord, i: number): number {
     let flags = 0;
-    const seg = segmentFromPacket(pkt, rec);
+    const seg = segmentFromPacket(pkt, rec, this.scratch);
     if (seg) {
       flags = seg.flags & KIND_FLAGS;
       const r = this.engine.add(seg);

@@ -9,40 +9,70 @@ import type { SegmentInput } from './types';
  * The engine's view of a decoded capture packet, or null when the packet is not a TCP segment
  * whose fixed header was captured (non-TCP, non-first fragments, TCP header cut short). A
  * header whose data offset is bogus (< 20) still counts, as it does for Wireshark.
+ *
+ * With `into`, that object is filled and returned instead of a new one (the engine keeps nothing
+ * of its input, so one scratch object can serve a whole capture: see `scratchSegment`).
  */
-export function segmentFromPacket(pkt: DecodedPacket, rec: Pick<CaptureRecord, 'index' | 'tsSec' | 'tsNsec'>): SegmentInput | null {
+export function segmentFromPacket(pkt: DecodedPacket, rec: Pick<CaptureRecord, 'index' | 'tsSec' | 'tsNsec'>, into?: SegmentInput): SegmentInput | null {
   const { net, l4 } = pkt;
-  if (l4.proto === IPPROTO_UDP && (l4.sport === VXLAN_PORT || l4.dport === VXLAN_PORT)) return vxlanSegment(pkt, rec);
+  if (l4.proto === IPPROTO_UDP && (l4.sport === VXLAN_PORT || l4.dport === VXLAN_PORT)) return vxlanSegment(pkt, rec, into);
   if (l4.proto !== IPPROTO_TCP || (net.kind !== NET_IPV4 && net.kind !== NET_IPV6)) return null;
   if (l4CapEnd(pkt) - l4.off < 20) return null;
-  let srcKey: number | undefined;
-  let dstKey: number | undefined;
+  const seg = into ?? scratchSegment();
   if (net.kind === NET_IPV4 && net.addrLen === 4) {
-    srcKey = u32be(pkt.data, net.srcOff) * 65536 + l4.sport;
-    dstKey = u32be(pkt.data, net.dstOff) * 65536 + l4.dport;
+    const a = u32be(pkt.data, net.srcOff);
+    const b = u32be(pkt.data, net.dstOff);
+    seg.srcKey = a * 65536 + l4.sport;
+    seg.dstKey = b * 65536 + l4.dport;
+    seg.src = ipv4Text(a);
+    seg.dst = ipv4Text(b);
+  } else {
+    seg.srcKey = undefined;
+    seg.dstKey = undefined;
+    seg.src = net.src;
+    seg.dst = net.dst;
   }
+  seg.index = rec.index;
+  seg.tsSec = rec.tsSec;
+  seg.tsNsec = rec.tsNsec;
+  seg.sport = l4.sport;
+  seg.dport = l4.dport;
+  seg.flags = l4.flags;
+  seg.seq = l4.seq;
+  seg.ack = l4.ack;
+  seg.win = l4.win;
+  seg.len = Math.max(0, l4.payloadLen);
+  seg.mss = l4.mss;
+  seg.wscale = l4.wscale;
+  seg.sackOk = l4.sackOk;
+  seg.tsVal = l4.tsVal;
+  seg.tsEcr = l4.tsEcr;
+  seg.sack = undefined;
+  seg.damaged = pkt.truncated || pkt.malformed;
+  return seg;
+}
+
+/** A SegmentInput with every field present (one hidden class), to be filled by segmentFromPacket. */
+export function scratchSegment(): SegmentInput {
   return {
-    srcKey,
-    dstKey,
-    index: rec.index,
-    tsSec: rec.tsSec,
-    tsNsec: rec.tsNsec,
-    src: net.src,
-    dst: net.dst,
-    sport: l4.sport,
-    dport: l4.dport,
-    flags: l4.flags,
-    seq: l4.seq,
-    ack: l4.ack,
-    win: l4.win,
-    len: Math.max(0, l4.payloadLen),
-    mss: l4.mss,
-    wscale: l4.wscale,
-    sackOk: l4.sackOk,
-    tsVal: l4.tsVal,
-    tsEcr: l4.tsEcr,
-    damaged: pkt.truncated || pkt.malformed,
+    index: 0, tsSec: 0, tsNsec: 0, src: '', dst: '', sport: 0, dport: 0, flags: 0, seq: 0, ack: 0, win: 0, len: 0,
+    mss: -1, wscale: -1, sackOk: false, tsVal: -1, tsEcr: -1, sack: undefined, srcKey: undefined, dstKey: undefined, damaged: false,
   };
+}
+
+/**
+ * IPv4 address text, remembered for the addresses seen lately: a capture's packets keep naming the
+ * same hosts, and formatting "a.b.c.d" for every packet is most of the cost of this adapter.
+ */
+const v4Text = new Map<number, string>();
+function ipv4Text(a: number): string {
+  let s = v4Text.get(a);
+  if (s === undefined) {
+    if (v4Text.size >= 65536) v4Text.clear();
+    s = (a >>> 24) + '.' + ((a >>> 16) & 255) + '.' + ((a >>> 8) & 255) + '.' + (a & 255);
+    v4Text.set(a, s);
+  }
+  return s;
 }
 
 /** UDP port of VXLAN (RFC 7348), which tcpdump and Wireshark both open without being told. */
@@ -50,7 +80,7 @@ const VXLAN_PORT = 4789;
 let innerPkt: DecodedPacket | undefined;
 
 /** The TCP segment inside a VXLAN-encapsulated Ethernet frame, as Wireshark sees it. */
-function vxlanSegment(pkt: DecodedPacket, rec: Pick<CaptureRecord, 'index' | 'tsSec' | 'tsNsec'>): SegmentInput | null {
+function vxlanSegment(pkt: DecodedPacket, rec: Pick<CaptureRecord, 'index' | 'tsSec' | 'tsNsec'>, into?: SegmentInput): SegmentInput | null {
   const start = pkt.l4.off + 8 + 8; // UDP header, VXLAN header
   const end = l4CapEnd(pkt);
   if (start + 14 > end) return null;
@@ -58,5 +88,5 @@ function vxlanSegment(pkt: DecodedPacket, rec: Pick<CaptureRecord, 'index' | 'ts
   decodeFrame(innerPkt, pkt.data.subarray(start, end), Math.max(0, pkt.l4.payloadLen - 8), 1);
   // one level only: a VXLAN frame inside VXLAN is not followed further
   if (innerPkt.l4.proto !== IPPROTO_TCP) return null;
-  return segmentFromPacket(innerPkt, rec);
+  return segmentFromPacket(innerPkt, rec, into);
 }
