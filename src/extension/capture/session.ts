@@ -19,7 +19,10 @@ import { WorkerClient } from '../../worker/client';
 export class CaptureSession implements vscode.Disposable {
   /** Start the worker for `uri` and begin indexing at once. */
   static open(uri: vscode.Uri, extensionUri: vscode.Uri): CaptureSession {
-    const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath);
+    // The worker's heap is sized from the extension host's, which some hosts keep small; the index
+    // of a capture with millions of packets needs a few hundred MB, so ask for room explicitly
+    // (V8 reserves it lazily: nothing is used until needed).
+    const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
     return new CaptureSession(uri, worker);
   }
 
