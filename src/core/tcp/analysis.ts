@@ -102,6 +102,8 @@ export interface Conversation {
   clientPort: number;
   serverAddr: string;
   serverPort: number;
+  /** The client's numeric endpoint key (SegmentInput.srcKey/dstKey), -1 when the segments carry none. */
+  clientKey: number;
   roleBy: RoleBy;
   /** 0-based index of the conversation's first packet. */
   firstPacket: number;
@@ -131,6 +133,7 @@ function newConversation(
     clientPort: clientIsSrc ? seg.sport : seg.dport,
     serverAddr: clientIsSrc ? seg.dst : seg.src,
     serverPort: clientIsSrc ? seg.dport : seg.sport,
+    clientKey: (clientIsSrc ? seg.srcKey : seg.dstKey) ?? -1,
     roleBy,
     firstPacket: seg.index,
     flows: [new FlowState(), new FlowState()],
@@ -261,6 +264,7 @@ export class ConversationTable {
 }
 
 function dirOf(conv: Conversation, seg: SegmentInput): 0 | 1 {
+  if (seg.srcKey !== undefined && conv.clientKey >= 0) return seg.srcKey === conv.clientKey ? 0 : 1;
   return seg.src === conv.clientAddr && seg.sport === conv.clientPort ? 0 : 1;
 }
 
