@@ -64,6 +64,7 @@ import {
   A_WINDOW_UPDATE,
   ANALYSIS_NAMES,
   analysisNames,
+  emptyResult,
   TCP_STATES,
   type PacketResult,
 } from '../core/tcp/types';
@@ -189,23 +190,6 @@ interface View {
   n: number;
   /** Packets evaluated so far. */
   upto: number;
-}
-
-function emptyResult(): PacketResult {
-  return {
-    stream: 0,
-    dir: 0,
-    relSeq: 0,
-    relAck: 0,
-    winScaled: 0,
-    analysis: 0,
-    dupAckNum: 0,
-    dupAckOf: -1,
-    clientState: 0,
-    serverState: 0,
-    inferred: false,
-    step: '',
-  };
 }
 
 function reason(e: unknown): string {

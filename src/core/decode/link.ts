@@ -150,14 +150,7 @@ function decodeEthernet(pkt: DecodedPacket, sink: FieldSink | null): void {
     const tci = u16be(d, off);
     const inner = u16be(d, off + 2);
     link.vlans[link.vlanCount++] = type * 65536 + tci;
-    if (sink) {
-      sink.open('vlan', '802.1Q Virtual LAN, PRI: ' + (tci >> 13) + ', DEI: ' + ((tci >> 12) & 1) + ', ID: ' + (tci & 0xfff), off, 4);
-      sink.field('vlan.priority', 'Priority', off, 2, tci >> 13, String(tci >> 13), 0xe000);
-      sink.field('vlan.dei', 'DEI', off, 2, (tci >> 12) & 1, String((tci >> 12) & 1), 0x1000);
-      sink.field('vlan.id', 'ID', off, 2, tci & 0xfff, String(tci & 0xfff), 0x0fff);
-      sink.field('vlan.etype', 'Type', off + 2, 2, inner, etherTypeLabel(inner));
-      sink.close();
-    }
+    if (sink) vlanFields(sink, off, tci, inner);
     type = inner;
     off += 4;
   }
@@ -301,14 +294,7 @@ function sllPayload(pkt: DecodedPacket, sink: FieldSink | null, hatype: number, 
     const tci = u16be(d, off);
     const inner = u16be(d, off + 2);
     link.vlans[link.vlanCount++] = type * 65536 + tci;
-    if (sink) {
-      sink.open('vlan', '802.1Q Virtual LAN, PRI: ' + (tci >> 13) + ', DEI: ' + ((tci >> 12) & 1) + ', ID: ' + (tci & 0xfff), off, 4);
-      sink.field('vlan.priority', 'Priority', off, 2, tci >> 13, String(tci >> 13), 0xe000);
-      sink.field('vlan.dei', 'DEI', off, 2, (tci >> 12) & 1, String((tci >> 12) & 1), 0x1000);
-      sink.field('vlan.id', 'ID', off, 2, tci & 0xfff, String(tci & 0xfff), 0x0fff);
-      sink.field('vlan.etype', 'Type', off + 2, 2, inner, etherTypeLabel(inner));
-      sink.close();
-    }
+    if (sink) vlanFields(sink, off, tci, inner);
     type = inner <= MAX_ETHERNET_LENGTH_VAL ? 0x0004 /* LINUX_SLL_P_802_2 */ : inner;
     off += 4;
   }
@@ -412,4 +398,14 @@ export const ETHERTYPE_NAMES: ReadonlyMap<number, string> = new Map<number, stri
 function etherTypeLabel(t: number): string {
   if (t <= MAX_ETHERNET_LENGTH_VAL) return 'Length ' + t;
   return (ETHERTYPE_NAMES.get(t) ?? 'Unknown') + ' (0x' + (t < 0x1000 ? (t < 0x100 ? '00' : '0') : '') + t.toString(16) + ')';
+}
+
+/** The fields of one 802.1Q/802.1ad tag (TCI at `off`, inner EtherType after it). */
+function vlanFields(sink: FieldSink, off: number, tci: number, inner: number): void {
+  sink.open('vlan', '802.1Q Virtual LAN, PRI: ' + (tci >> 13) + ', DEI: ' + ((tci >> 12) & 1) + ', ID: ' + (tci & 0xfff), off, 4);
+  sink.field('vlan.priority', 'Priority', off, 2, tci >> 13, String(tci >> 13), 0xe000);
+  sink.field('vlan.dei', 'DEI', off, 2, (tci >> 12) & 1, String((tci >> 12) & 1), 0x1000);
+  sink.field('vlan.id', 'ID', off, 2, tci & 0xfff, String(tci & 0xfff), 0x0fff);
+  sink.field('vlan.etype', 'Type', off + 2, 2, inner, etherTypeLabel(inner));
+  sink.close();
 }
