@@ -510,20 +510,28 @@ export class PcapngParser {
 
   /** Enhanced Packet Block: if id, ts high, ts low, caplen, origlen, data, options. */
   private epb(d: Uint8Array, dv: DataView, o: number, len: number): boolean {
+    return this.packetBlock('EPB', dv.getUint32(o + 8, this.le), d, dv, o, len, MIN_EPB);
+  }
+
+  /**
+   * The body shared by the Enhanced and the obsolete Packet Block (which differ only in how the
+   * interface id is stored): ts high, ts low, caplen, origlen at +12…+27, data, options.
+   */
+  private packetBlock(kind: 'EPB' | 'PB', ifId: number, d: Uint8Array, dv: DataView, o: number, len: number, minLen: number): boolean {
     const le = this.le;
-    const ifId = dv.getUint32(o + 8, le);
+    const name = kind === 'EPB' ? 'Enhanced Packet Block' : 'Packet Block';
     const caplen = dv.getUint32(o + 20, le);
-    const room = len - MIN_EPB;
+    const room = len - minLen;
     if (caplen > room) {
       const at = this.offset;
-      this.fail('corrupt', at, `the Enhanced Packet Block at byte ${at} claims ${caplen} captured bytes but has room for only ${room}`);
+      this.fail('corrupt', at, `the ${name} at byte ${at} claims ${caplen} captured bytes but has room for only ${room}`);
       return false;
     }
-    const iface = this.iface(ifId, 'Enhanced Packet Block');
+    const iface = this.iface(ifId, name);
     if (!iface) return false;
 
     const rec = this.rec;
-    rec.blockType = 'EPB';
+    rec.blockType = kind;
     rec.data = d.subarray(o + 28, o + 28 + caplen);
     rec.origLen = dv.getUint32(o + 24, le);
     this.setTimestamp(iface, dv.getUint32(o + 12, le), dv.getUint32(o + 16, le));
@@ -559,29 +567,7 @@ export class PcapngParser {
 
   /** Obsolete Packet Block: if id (16 bits), drops count (16 bits), then as an EPB. */
   private pb(d: Uint8Array, dv: DataView, o: number, len: number): boolean {
-    const le = this.le;
-    const ifId = dv.getUint16(o + 8, le);
-    const caplen = dv.getUint32(o + 20, le);
-    const room = len - MIN_PB;
-    if (caplen > room) {
-      const at = this.offset;
-      this.fail('corrupt', at, `the Packet Block at byte ${at} claims ${caplen} captured bytes but has room for only ${room}`);
-      return false;
-    }
-    const iface = this.iface(ifId, 'Packet Block');
-    if (!iface) return false;
-
-    const rec = this.rec;
-    rec.blockType = 'PB';
-    rec.data = d.subarray(o + 28, o + 28 + caplen);
-    rec.origLen = dv.getUint32(o + 24, le);
-    this.setTimestamp(iface, dv.getUint32(o + 12, le), dv.getUint32(o + 16, le));
-    rec.interfaceId = ifId;
-    rec.comments = undefined;
-    rec.epbFlags = undefined;
-    const optStart = o + 28 + ((caplen + 3) & ~3);
-    if (optStart + 4 <= o + len - 4) this.packetOptions(d, dv, optStart, o + len - 4);
-    return this.deliver(iface, len);
+    return this.packetBlock('PB', dv.getUint16(o + 8, this.le), d, dv, o, len, MIN_PB);
   }
 
   /** Name Resolution Block: records (IPv4/IPv6/EUI address + zero-terminated names), then options. */
