@@ -59,11 +59,18 @@ export function analyzeParsedLog(log: ParsedLog): LogModel {
 
 export { emptyResult as blankResult } from '../tcp/types';
 
-/** Both endpoints' states before packet `i` (after the previous packet of its stream). */
+/**
+ * Both endpoints' states before packet `i` (after the previous packet of its stream). Before a
+ * stream's first packet the client is CLOSED and the server LISTEN — unless the engine found that
+ * nothing listened (a refused SYN, a simultaneous open): then the server was CLOSED too.
+ */
 export function statesBefore(m: LogModel, i: number): { client: number; server: number } {
   const prev = m.prevInStream[i];
-  if (prev < 0) return { client: S_CLOSED, server: S_LISTEN };
   const r = blankResult();
+  if (prev < 0) {
+    const listened = !(m.engine.resultInto(i, r) && r.serverState === S_CLOSED);
+    return { client: S_CLOSED, server: listened ? S_LISTEN : S_CLOSED };
+  }
   m.engine.resultInto(prev, r);
   return { client: r.clientState, server: r.serverState };
 }

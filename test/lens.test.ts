@@ -1,0 +1,34 @@
+/** The words of the TCP-state CodeLens on the demo logs. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeLog } from '../src/core/log/model';
+import { connectionLensText, packetLensText } from '../src/core/log/lens';
+import { samplesDir } from './helpers/generated';
+
+function lenses(name: string): string[] {
+  const m = analyzeLog(fs.readFileSync(path.join(samplesDir(), name), 'utf8'));
+  return m.log.packets.map((_, i) => packetLensText(m, i) ?? '');
+}
+
+describe('TCP-state CodeLens texts', function () {
+  it('handshake and four-way teardown: each transition and step', function () {
+    const l = lenses('handshake-data-teardown.tcpdump');
+    assert.equal(l[0], 'client CLOSED → SYN_SENT · server LISTEN → SYN_RCVD · handshake 1/3');
+    assert.equal(l[1], 'client SYN_SENT → ESTABLISHED · server SYN_RCVD · handshake 2/3');
+    assert.equal(l[2], 'client ESTABLISHED · server SYN_RCVD → ESTABLISHED · handshake 3/3');
+    assert.equal(l[7], 'client ESTABLISHED → FIN_WAIT_1 · server ESTABLISHED → CLOSE_WAIT · teardown 1/4');
+    assert.equal(l[10], 'client TIME_WAIT · server LAST_ACK → CLOSED · teardown 4/4');
+  });
+
+  it('a refused SYN: the server never listened', function () {
+    const l = lenses('refused.tcpdump');
+    assert.match(l[0], /^client CLOSED → SYN_SENT · server CLOSED( · |$)/);
+    assert.match(l[1], /client SYN_SENT → CLOSED/);
+  });
+
+  it('the connection summary above the first line', function () {
+    const m = analyzeLog(fs.readFileSync(path.join(samplesDir(), 'handshake-data-teardown.tcpdump'), 'utf8'));
+    assert.equal(connectionLensText(m.summaries[0]), '10.23.185.135:48096 → 106.53.211.6:8888 · SF · 11 packets · 26 bytes');
+  });
+});
