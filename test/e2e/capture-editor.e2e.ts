@@ -59,26 +59,25 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
     let opened = false;
     for (let attempt = 0; attempt < 3 && !opened; attempt++) {
       if (attempt > 0) {
-        // the keys went to a webview that had just lost its document, or a closing quick input
-        // swallowed them: close whatever is open, focus the workbench and try again
+        // the keys went to a webview that had just lost its document, or a webview taking the
+        // focus back closed the quick input under us: close what is open, focus the workbench, retry
         await page.keyboard.press('Escape');
-        await page.waitForTimeout(300);
+        await page.waitForTimeout(500);
         await page.locator('.part.editor .tabs-container').first().click().catch(() => undefined);
       }
       await page.keyboard.press('Control+P');
       try {
         await input.waitFor({ state: 'visible', timeout: 4_000 });
+        await input.fill(name, { timeout: 3_000 });
+        await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 5_000 });
+        await page.waitForTimeout(200);
+        await page.keyboard.press('Enter');
         opened = true;
       } catch {
         /* next attempt */
       }
     }
-    if (opened) {
-      await input.fill(name);
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 10_000 });
-      await page.waitForTimeout(200);
-      await page.keyboard.press('Enter');
-    } else {
+    if (!opened) {
       // last resort: the explorer (a double click opens the file in a pinned editor)
       await page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: name }).first().dblclick();
     }
@@ -276,6 +275,7 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
     assert.match(text, /09:21:03\.720289 IP 192\.168\.1\.11\.33779 > 209\.87\.249\.18\.53: Flags \[S\]/, text);
     await s.screenshot('capture-dns_tcp-as-text');
     await s.runCommand('View: Revert and Close Editor'); // an untitled document: no "save changes?" later
+    await s.page.waitForTimeout(800); // the capture editor's webview comes back and takes the focus
     await openCapture('dns_tcp.pcap');
   });
 
