@@ -1,53 +1,23 @@
 import * as vscode from 'vscode';
-import { connectionLensText } from '../../core/log/lens';
-import { endpointText } from '../../core/tcp/summary';
+import { connectionSymbols, foldingRanges } from '../../core/log/outline';
 import { LogModels, TCPDUMP_SELECTOR } from './models';
 
 /** Outline: one symbol per connection, spanning its first to last packet line. */
 class ConnectionSymbols implements vscode.DocumentSymbolProvider {
   constructor(private readonly models: LogModels) {}
   provideDocumentSymbols(doc: vscode.TextDocument): vscode.DocumentSymbol[] {
-    const m = this.models.get(doc);
-    const out: vscode.DocumentSymbol[] = [];
-    for (const s of m.summaries) {
-      const a = m.firstOfStream[s.stream];
-      const b = m.lastOfStream[s.stream];
-      if (a < 0) continue;
-      const first = m.log.packets[a];
-      const last = m.log.packets[b];
-      const range = new vscode.Range(first.line, 0, last.endLine, doc.lineAt(last.endLine).text.length);
-      const name = endpointText(s.client.addr, s.client.port) + ' → ' + endpointText(s.server.addr, s.server.port);
-      const detail = connectionLensText(s, vscode.l10n.t).slice(name.length + 3);
-      out.push(new vscode.DocumentSymbol(name, detail, vscode.SymbolKind.Event, range, doc.lineAt(first.line).range));
-    }
-    return out;
+    return connectionSymbols(this.models.get(doc), vscode.l10n.t).map((c) => {
+      const range = new vscode.Range(c.startLine, 0, c.endLine, doc.lineAt(c.endLine).text.length);
+      return new vscode.DocumentSymbol(c.name, c.detail, vscode.SymbolKind.Event, range, doc.lineAt(c.startLine).range);
+    });
   }
 }
 
-/**
- * Folding: a connection's lines fold when they form one block not cut by another connection's
- * block (typical of logs of one conversation at a time); a multi-line packet (-v, hex dump)
- * always folds.
- */
+/** Folding: a connection's block of lines, and each multi-line packet (-v, hex dump). */
 class ConnectionFolding implements vscode.FoldingRangeProvider {
   constructor(private readonly models: LogModels) {}
   provideFoldingRanges(doc: vscode.TextDocument): vscode.FoldingRange[] {
-    const m = this.models.get(doc);
-    const out: vscode.FoldingRange[] = [];
-    let lastEnd = -1;
-    const order = [...m.summaries].sort((x, y) => m.firstOfStream[x.stream] - m.firstOfStream[y.stream]);
-    for (const s of order) {
-      const a = m.firstOfStream[s.stream];
-      if (a < 0) continue;
-      const start = m.log.packets[a].line;
-      const end = m.log.packets[m.lastOfStream[s.stream]].endLine;
-      if (end > start && start > lastEnd) {
-        out.push(new vscode.FoldingRange(start, end, vscode.FoldingRangeKind.Region));
-        lastEnd = end;
-      }
-    }
-    for (const p of m.log.packets) if (p.endLine > p.line) out.push(new vscode.FoldingRange(p.line, p.endLine));
-    return out;
+    return foldingRanges(this.models.get(doc)).map((r) => new vscode.FoldingRange(r.start, r.end, r.kind === 'connection' ? vscode.FoldingRangeKind.Region : undefined));
   }
 }
 
