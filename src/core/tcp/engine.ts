@@ -3,7 +3,7 @@
  *   ConversationTable.lookup → analyzeSegment → advanceStates → accumulate (summary)
  *
  * Per-packet results are kept in typed arrays (struct of arrays) indexed by packet index, grown by
- * doubling: 34 bytes a packet (see bytesPerPacket). Nothing is allocated or retained per packet;
+ * doubling: 26 bytes a packet (see bytesPerPacket). Nothing is allocated or retained per packet;
  * per-connection objects live in `conv.ext`.
  *
  * `add` returns ONE REUSED PacketResult object: read it before the next call (copy it if you keep
@@ -36,8 +36,11 @@ export class TcpEngine {
   private relSeq: Uint32Array = new Uint32Array(0);
   private relAck: Uint32Array = new Uint32Array(0);
   private win: Int32Array = new Int32Array(0);
-  private dupNum: Int32Array = new Int32Array(0);
-  private dupOf: Int32Array = new Int32Array(0);
+  /**
+   * Duplicate ACKs are the exception: their number and the packet they duplicate are kept by
+   * packet index only for them (two numbers a dup ACK instead of eight bytes for every packet).
+   */
+  private readonly dupAcks = new Map<number, number>();
   private analysis: Uint16Array = new Uint16Array(0);
   private cState: Uint8Array = new Uint8Array(0);
   private sState: Uint8Array = new Uint8Array(0);
@@ -71,7 +74,7 @@ export class TcpEngine {
   /** Bytes of typed-array storage per packet. */
   bytesPerPacket(): number {
     return (
-      Int32Array.BYTES_PER_ELEMENT * 5 + // stream, win, dupNum, dupOf, prev
+      Int32Array.BYTES_PER_ELEMENT * 3 + // stream, win, prev
       Uint32Array.BYTES_PER_ELEMENT * 2 + // relSeq, relAck
       Uint16Array.BYTES_PER_ELEMENT + // analysis
       Uint8Array.BYTES_PER_ELEMENT * 4 // states, bits, step
@@ -107,8 +110,6 @@ export class TcpEngine {
     this.relSeq = u32(this.relSeq);
     this.relAck = u32(this.relAck);
     this.win = g32(this.win);
-    this.dupNum = g32(this.dupNum);
-    this.dupOf = g32(this.dupOf);
     const an = new Uint16Array(cap);
     an.set(this.analysis);
     this.analysis = an;
@@ -135,8 +136,8 @@ export class TcpEngine {
     this.relSeq[i] = out.relSeq;
     this.relAck[i] = out.relAck;
     this.win[i] = out.winScaled;
-    this.dupNum[i] = out.dupAckNum;
-    this.dupOf[i] = out.dupAckOf;
+    // dupAckNum < 2^21 and dupAckOf ≥ -1 fit one exact double: num * 2^32 + (of + 1)
+    if (out.dupAckNum !== 0) this.dupAcks.set(i, out.dupAckNum * 4294967296 + (out.dupAckOf + 1));
     this.analysis[i] = out.analysis;
     this.cState[i] = out.clientState;
     this.sState[i] = out.serverState;
@@ -165,8 +166,14 @@ export class TcpEngine {
     out.relAck = this.relAck[index];
     out.winScaled = this.win[index];
     out.analysis = this.analysis[index];
-    out.dupAckNum = this.dupNum[index];
-    out.dupAckOf = this.dupOf[index];
+    const dup = this.dupAcks.get(index);
+    if (dup === undefined) {
+      out.dupAckNum = 0;
+      out.dupAckOf = -1;
+    } else {
+      out.dupAckNum = Math.floor(dup / 4294967296);
+      out.dupAckOf = (dup % 4294967296) - 1;
+    }
     out.clientState = this.cState[index];
     out.serverState = this.sState[index];
     out.inferred = (b & F_INFERRED) !== 0;
@@ -189,6 +196,24 @@ export class TcpEngine {
     const cache = new Map<string, ConnectionSummary['problems'][number]['message']>();
     this.sums = list.map((conv) => summarize(conv, cache));
     this.floods = detectSynFlood(this.sums, this.synFloodMin);
+    this.trim();
+  }
+
+  /** Drop the growth slack of the per-packet arrays once no packet can be added. */
+  private trim(): void {
+    const n = this.maxIndex + 1;
+    if (n >= this.cap) return;
+    this.stream = this.stream.slice(0, n);
+    this.relSeq = this.relSeq.slice(0, n);
+    this.relAck = this.relAck.slice(0, n);
+    this.win = this.win.slice(0, n);
+    this.analysis = this.analysis.slice(0, n);
+    this.cState = this.cState.slice(0, n);
+    this.sState = this.sState.slice(0, n);
+    this.bits = this.bits.slice(0, n);
+    this.stepIx = this.stepIx.slice(0, n);
+    this.prev = this.prev.slice(0, n);
+    this.cap = n;
   }
 
   /** Per-connection summaries in stream order (call finish() first). */
