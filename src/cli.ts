@@ -16,6 +16,9 @@ import { emptyResult } from './core/tcp/types';
 import { analyzeLog, blankResult, type LogModel } from './core/log/model';
 import { toSegmentInput } from './core/text/index';
 import * as fs from 'node:fs';
+import { flowOfCapture, flowOfLog } from './node/flow';
+import { flowText } from './core/flow/text';
+import { flowSvg } from './core/flow/svg';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -39,6 +42,10 @@ Commands:
                          one line (or JSON object) per TCP connection: endpoints, packets and
                          bytes each way, final states, Zeek's conn_state and history, problems
                          (--zh: problems explained in Simplified Chinese)
+  flow FILE [--stream N]... [--svg] [--absolute]
+                         the connections as a sequence diagram: one lifeline per endpoint, an
+                         arrow per packet with its flags, Seq/Ack/Win, and the states as they
+                         change (--svg: an SVG picture instead of text; FILE: capture or log)
   help                   show this text
 `;
 
@@ -162,6 +169,42 @@ async function cmdConns(args: string[]): Promise<number> {
   return 0;
 }
 
+/** `flow FILE [--stream N]... [--svg] [--absolute]`. */
+async function cmdFlow(args: string[]): Promise<number> {
+  const streams: number[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--stream') {
+      const n = Number(args[++i]);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError('--stream needs a stream number');
+      streams.push(n);
+    } else rest.push(args[i]);
+  }
+  const { file, flags } = fileAndFlags(rest, ['--svg', '--absolute']);
+  const opts = { absolute: flags.has('--absolute') };
+  let graph;
+  if (looksLikeCapture(file)) {
+    try {
+      graph = await flowOfCapture(file, streams.length ? streams : undefined, opts);
+    } catch (err) {
+      fail((err as Error).message);
+      return 1;
+    }
+  } else {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      fail(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      return 1;
+    }
+    graph = flowOfLog(text, streams.length ? streams : undefined, opts);
+  }
+  const out = flags.has('--svg') ? flowSvg(graph) : flowText(graph);
+  await new Promise<void>((resolve) => process.stdout.write(out.endsWith('\n') ? out : out + '\n', () => resolve()));
+  return 0;
+}
+
 /** One FILE argument plus the listed flags. */
 function fileAndFlags(args: string[], allowed: string[]): { file: string; flags: Set<string> } {
   let file: string | undefined;
@@ -193,6 +236,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdPackets(rest);
       case 'conns':
         return await cmdConns(rest);
+      case 'flow':
+        return await cmdFlow(rest);
       case 'help':
       case '--help':
       case '-h':

@@ -116,6 +116,21 @@ describe('capture-lens CLI', function () {
     assert.equal(run(['conns', good, '--bogus']).code, 2);
   });
 
+  it('flow: the handshake as a text diagram, or an SVG picture', function () {
+    const t = run(['flow', good]);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /10\.0\.0\.1:40000\s+10\.0\.0\.2:80/);
+    assert.match(t.stdout, /\|-+SYN-+>\|\s+Seq = 0 Win = 64240/);
+    assert.match(t.stdout, /\|<-+SYN, ACK-+\|/);
+    assert.match(t.stdout, /\[SYN_SENT\]/);
+    const svg = run(['flow', good, '--svg']);
+    assert.equal(svg.code, 0);
+    assert.match(svg.stdout, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg.stdout, /<\/svg>\s*$/);
+    assert.equal(run(['flow', good, '--stream', 'x']).code, 2);
+    assert.equal(run(['flow', path.join(dir, 'nope.pcap')]).code, 1);
+  });
+
   it('exits 2 for bad usage', function () {
     assert.equal(run([]).code, 2);
     assert.equal(run(['print']).code, 2);
