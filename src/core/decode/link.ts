@@ -154,15 +154,8 @@ function decodeEthernet(pkt: DecodedPacket, sink: FieldSink | null): void {
     type = inner;
     off += 4;
   }
-  if (type <= MAX_ETHERNET_LENGTH_VAL) {
-    // 802.3 length field: an LLC header follows; not decoded
-    link.hdrLen = off;
-    link.etherType = -1;
-    pkt.net.kind = NET_OTHER;
-    pkt.net.off = off;
-    pkt.net.wireLen = pkt.origLen - off;
-    return;
-  }
+  // 802.3 length field: an LLC header follows; not decoded
+  if (type <= MAX_ETHERNET_LENGTH_VAL) return llcPayload(pkt, off);
   dispatch(pkt, type, off, sink);
 }
 
@@ -298,14 +291,7 @@ function sllPayload(pkt: DecodedPacket, sink: FieldSink | null, hatype: number, 
     type = inner <= MAX_ETHERNET_LENGTH_VAL ? 0x0004 /* LINUX_SLL_P_802_2 */ : inner;
     off += 4;
   }
-  if (type <= MAX_ETHERNET_LENGTH_VAL) {
-    link.hdrLen = off;
-    link.etherType = -1;
-    pkt.net.kind = NET_OTHER;
-    pkt.net.off = off;
-    pkt.net.wireLen = pkt.origLen - off;
-    return;
-  }
+  if (type <= MAX_ETHERNET_LENGTH_VAL) return llcPayload(pkt, off);
   dispatch(pkt, type, off, sink);
 }
 
@@ -408,4 +394,13 @@ function vlanFields(sink: FieldSink, off: number, tci: number, inner: number): v
   sink.field('vlan.id', 'ID', off, 2, tci & 0xfff, String(tci & 0xfff), 0x0fff);
   sink.field('vlan.etype', 'Type', off + 2, 2, inner, etherTypeLabel(inner));
   sink.close();
+}
+
+/** An 802.2 LLC payload (a length, not an EtherType, after the addresses): kept undecoded. */
+function llcPayload(pkt: DecodedPacket, off: number): void {
+  pkt.link.hdrLen = off;
+  pkt.link.etherType = -1;
+  pkt.net.kind = NET_OTHER;
+  pkt.net.off = off;
+  pkt.net.wireLen = pkt.origLen - off;
 }

@@ -10,29 +10,16 @@
  * window of rows; `stateBoxesIn`, `markersIn` and `bracketsIn` give the decorations of a window.
  */
 import { TH_ACK, TH_AE, TH_CWR, TH_ECE, TH_FIN, TH_PUSH, TH_RST, TH_SYN, TH_URG } from '../decode/packet';
-import { analysisNames, S_CLOSED, S_LISTEN, TCP_STATES, type PacketResult, type TcpStateName } from '../tcp/types';
+import { analysisNames, S_CLOSED, S_LISTEN, TCP_STATES, type PacketResult, type SegmentInput, type TcpStateName } from '../tcp/types';
 
-/** One TCP packet as the flow graph needs it (the engine's final result included). */
-export interface FlowPacket {
-  /** Packet number in the capture / log (0-based). */
-  index: number;
-  tsSec: number;
-  tsNsec: number;
-  src: string;
-  dst: string;
-  sport: number;
-  dport: number;
-  /** TH_* bits. */
-  flags: number;
-  /** Relative seq/ack (as the engine computed them) and the raw ones. */
-  seq: number;
-  ack: number;
+/**
+ * One TCP packet as the flow graph needs it: the engine's input fields (addresses, ports, flags,
+ * payload length, time), with seq/ack as the engine made them relative, the raw ones beside them,
+ * the window as shown (scaled when the scale is known) and the engine's final result.
+ */
+export interface FlowPacket extends Pick<SegmentInput, 'index' | 'tsSec' | 'tsNsec' | 'src' | 'dst' | 'sport' | 'dport' | 'flags' | 'seq' | 'ack' | 'win' | 'len'> {
   seqRaw: number;
   ackRaw: number;
-  /** Window as shown (scaled when the scale is known). */
-  win: number;
-  /** Payload length. */
-  len: number;
   result: PacketResult;
 }
 
