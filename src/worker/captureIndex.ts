@@ -4,7 +4,7 @@
  *
  * One streaming pass (readCaptureFile: the file is read in chunks, never whole) fills per-packet
  * columns (struct of arrays, grown by doubling, trimmed when indexing ends) and runs the TcpEngine
- * in the same pass. Per packet (besides the engine's own 34 bytes):
+ * in the same pass. Per packet (besides the engine's own 26 bytes):
  *
  *   gap       Uint16  distance in the file from the previous packet's record (offsets are rebuilt
  *                     from a Float64 checkpoint every 32 packets: 0.25 byte a packet)
