@@ -7,32 +7,19 @@
  *
  * - The format is detected from the magic number, not the file name:
  *     pcapng (0a 0d 0d 0a)           → our own streaming `PcapngParser`;
- *     classic pcap, µs or ns, LE/BE  → the npm package `pcap-parser` (required by the product card);
+ *     classic pcap, µs or ns, LE/BE  → our own streaming `PcapParser` (src/core/capture/pcap.ts);
  *     gzip (1f 8b)                   → decompressed on the fly with node:zlib, then detected again.
  * - The file is streamed in chunks (1 MiB by default): memory does not grow with the file size.
  * - Records are delivered synchronously from the read loop. The record object (and its `data` view)
  *   is only valid during the `onRecord` call: copy what you keep.
  * - `fileOffset`s of a gzip-compressed capture are offsets in the decompressed data.
- *
- * pcap-parser and its limits, worked around here without patching it:
- * - It only knows the microsecond magic. For nanosecond files we hand it a stream whose first 4 bytes
- *   are rewritten to the microsecond magic of the same byte order and read its `timestampMicroseconds`
- *   as nanoseconds.
- * - It never reports a record cut off by the end of the file: we track record offsets ourselves and
- *   report such a record as 'truncated' after the last byte.
- * - It buffers a whole record before emitting it: a header claiming a huge captured length would make
- *   it swallow the rest of the file. We check each record header as it is parsed and stop, like
- *   libpcap, at a captured length above the maximum for the link type (262144 for most).
- * - It uses the deprecated `new Buffer()`. Node reports that (DEP0005) when the calling code does not
- *   sit in node_modules, which is the case once bundled. We silence exactly that warning, and only
- *   while pcap-parser is running.
  */
 
 import * as fs from 'node:fs';
-import { EventEmitter } from 'node:events';
 import { pipeline, type Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
+import { PcapParser, PCAP_NS_BE, PCAP_NS_LE, PCAP_US_BE, PCAP_US_LE } from '../core/capture/pcap';
 import { PcapngParser } from '../core/capture/pcapng';
 import type { CaptureError, CaptureInfo, CaptureRecord, CaptureSink } from '../core/capture/types';
 
@@ -75,10 +62,6 @@ const SLICE = 64 * 1024;
 const DEFAULT_CHUNK = 1024 * 1024;
 
 const PCAPNG_MAGIC = 0x0a0d0d0a;
-const PCAP_US_BE = 0xa1b2c3d4; // as read big-endian from the first 4 bytes
-const PCAP_US_LE = 0xd4c3b2a1;
-const PCAP_NS_BE = 0xa1b23c4d;
-const PCAP_NS_LE = 0x4d3cb2a1;
 const PCAP_KUZNETZOV_BE = 0xa1b2cd34;
 const PCAP_KUZNETZOV_LE = 0x34cdb2a1;
 
@@ -249,7 +232,7 @@ class CaptureFileReader {
       case PCAP_US_LE:
       case PCAP_NS_BE:
       case PCAP_NS_LE:
-        return new PcapFeeder(sink, first);
+        return new PcapFeeder(sink);
       case PCAP_KUZNETZOV_BE:
       case PCAP_KUZNETZOV_LE:
         return notACapture(`${this.name} uses the old "modified pcap" (Kuznetzov) format, which is not supported`);
@@ -344,274 +327,21 @@ class PcapngFeeder implements Feeder {
 }
 
 // -------------------------------------------------------------------------------------------------
-// Classic pcap, through pcap-parser
-
-/** The parts of pcap-parser 0.2.1 we use (lib/pcap-parser.js; it ships no type definitions). */
-interface PcapGlobalHeader {
-  magicNumber: number;
-  majorVersion: number;
-  minorVersion: number;
-  gmtOffset: number;
-  timestampAccuracy: number;
-  snapshotLength: number;
-  linkLayerType: number;
-}
-interface PcapPacketHeader {
-  timestampSeconds: number;
-  /** Microseconds, or nanoseconds in a nanosecond file (see the magic rewrite). */
-  timestampMicroseconds: number;
-  capturedLength: number;
-  originalLength: number;
-}
-interface PcapParserInstance extends EventEmitter {
-  on(event: 'globalHeader', cb: (h: PcapGlobalHeader) => void): this;
-  on(event: 'packetHeader', cb: (h: PcapPacketHeader) => void): this;
-  on(event: 'packetData', cb: (data: Buffer) => void): this;
-  on(event: 'error', cb: (err: Error) => void): this;
-  on(event: 'end', cb: () => void): this;
-}
-interface PcapParserModule {
-  parse(input: string | NodeJS.ReadableStream | EventEmitter): PcapParserInstance;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const pcapParser: PcapParserModule = require('pcap-parser');
-
-/**
- * The "stream" pcap-parser reads from. It only needs `on`, `pause` and `resume`; we emit 'data'
- * ourselves, synchronously, so we know exactly which bytes it has seen when `push` returns.
- */
-class FeedStream extends EventEmitter {
-  pause(): this {
-    return this;
-  }
-  resume(): this {
-    return this;
-  }
-}
-
-const LINKTYPE_DBUS = 231;
-const LINKTYPE_USBPCAP = 249;
-const LINKTYPE_EBHSCR = 279;
-/** libpcap's MAXIMUM_SNAPLEN. */
-const MAXIMUM_SNAPLEN = 262144;
-
-/** libpcap's max_snaplen_for_dlt(): the largest captured length that is not considered damage. */
-function maxSnaplenForLinkType(linkType: number): number {
-  switch (linkType) {
-    case LINKTYPE_DBUS:
-      return 128 * 1024 * 1024;
-    case LINKTYPE_EBHSCR:
-      return 8 * 1024 * 1024;
-    case LINKTYPE_USBPCAP:
-      return 1024 * 1024;
-    default:
-      return MAXIMUM_SNAPLEN;
-  }
-}
-
-const PCAP_FILE_HEADER = 24;
-const PCAP_RECORD_HEADER = 16;
+// Classic pcap
 
 class PcapFeeder implements Feeder {
-  private readonly stream = new FeedStream();
-  private readonly parser: PcapParserInstance;
-  private readonly nano: boolean;
-  private readonly le: boolean;
-  private readonly rec: CaptureRecord;
-
-  private _info: CaptureInfo | null = null;
-  private _packets = 0;
-  private error: CaptureError | null = null;
-  private stopped = false;
-  private ended = false;
-  private first = true;
-
-  /** Bytes handed to pcap-parser so far. */
-  private fed = 0;
-  /** File offset of the next record (header) not yet delivered. */
-  private next = PCAP_FILE_HEADER;
-  /** Caplen claimed by the header of the record at `next`, once pcap-parser has parsed it (else -1). */
-  private pendingCaplen = -1;
-  private pendingSec = 0;
-  private pendingSub = 0;
-  private pendingOrig = 0;
-
-  // From the file header
-  private linkType = 0;
-  /** libpcap's adjusted snapshot length: longer records are cut to it. */
-  private snapshot = MAXIMUM_SNAPLEN;
-  private maxCaplen = MAXIMUM_SNAPLEN;
-
-  constructor(
-    private readonly sink: CaptureSink,
-    first: Buffer,
-  ) {
-    const magic = first.readUInt32BE(0);
-    this.nano = magic === PCAP_NS_BE || magic === PCAP_NS_LE;
-    this.le = magic === PCAP_US_LE || magic === PCAP_NS_LE;
-    this.rec = {
-      index: 0,
-      data: new Uint8Array(0),
-      origLen: 0,
-      tsSec: 0,
-      tsNsec: 0,
-      tsPrecision: this.nano ? 9 : 6,
-      linkType: 0,
-      interfaceId: 0,
-      fileOffset: 0,
-      fileLength: 0,
-      comments: undefined,
-      epbFlags: undefined,
-      blockType: 'pcap',
-    };
-    this.parser = pcapParser.parse(this.stream);
-    this.parser.on('globalHeader', (h) => this.onGlobalHeader(h));
-    this.parser.on('packetHeader', (h) => this.onPacketHeader(h));
-    this.parser.on('packetData', (d) => this.onPacketData(d));
-    this.parser.on('error', (err) => this.fail('corrupt', 0, `not a readable pcap file: ${err.message}`));
+  private readonly parser: PcapParser;
+  constructor(sink: CaptureSink) {
+    this.parser = new PcapParser(sink);
   }
-
-  get info(): CaptureInfo | null {
-    return this._info;
-  }
-
   push(chunk: Buffer): boolean {
-    if (this.stopped || this.ended) return false;
-    if (this.first) {
-      this.first = false;
-      // Our own checks on the file header, before pcap-parser sees it (chunk has >= 4 bytes; the
-      // version is checked in onGlobalHeader once pcap-parser has 24 bytes).
-      if (this.nano) {
-        // pcap-parser only knows the µs magic: give it the µs magic of the same byte order.
-        // (We own this buffer: it was freshly read from the file.)
-        chunk.writeUInt32BE(this.le ? PCAP_US_LE : PCAP_US_BE, 0);
-      }
-    }
-    this.fed += chunk.length;
-    feedQuietly(this.stream, chunk);
-    return !this.stopped;
+    return this.parser.push(chunk);
   }
-
   end(): CaptureError | null {
-    if (this.ended) return this.error;
-    this.ended = true;
-    if (this.stopped) return this.error;
-    if (this.fed < PCAP_FILE_HEADER) {
-      this.fail('truncated', 0, `the file ends inside the 24-byte pcap file header (it has only ${this.fed} bytes)`);
-    } else if (this.fed > this.next) {
-      // pcap-parser silently keeps a record that the end of the file cut off: report it.
-      const have = this.fed - this.next;
-      const n = this._packets + 1;
-      if (this.pendingCaplen < 0 || have < PCAP_RECORD_HEADER) {
-        this.fail(
-          'truncated',
-          this.next,
-          `the file ends ${have} byte${have === 1 ? '' : 's'} into the 16-byte header of record ${n} at byte ${this.next}`,
-        );
-      } else {
-        const got = have - PCAP_RECORD_HEADER;
-        this.fail(
-          'truncated',
-          this.next,
-          `record ${n} at byte ${this.next} claims ${this.pendingCaplen} captured bytes, but the file ends after ${got} of them`,
-        );
-      }
-    }
-    return this.error;
+    return this.parser.end();
   }
-
-  private onGlobalHeader(h: PcapGlobalHeader): void {
-    if (this.stopped) return;
-    if (h.majorVersion !== 2) {
-      this.fail('corrupt', 4, `the pcap file header has version ${h.majorVersion}.${h.minorVersion}; only version 2.x is supported`);
-      return;
-    }
-    // The upper bits of the link-type field carry FCS information (LT_FCS_DATABITS): LT_LINKTYPE().
-    this.linkType = h.linkLayerType & 0x03ffffff;
-    const snaplen = h.snapshotLength >>> 0;
-    this.maxCaplen = maxSnaplenForLinkType(this.linkType);
-    // libpcap's pcap_adjust_snapshot(): 0 or absurd values mean "the maximum for the link type".
-    this.snapshot = snaplen === 0 || snaplen > this.maxCaplen ? this.maxCaplen : snaplen;
-    const tsUnitsPerSec = this.nano ? 1e9 : 1e6;
-    this._info = {
-      format: 'pcap',
-      byteOrder: this.le ? 'LE' : 'BE',
-      tsPrecision: this.nano ? 9 : 6,
-      linkType: this.linkType,
-      snaplen,
-      interfaces: [{ id: 0, section: 0, linkType: this.linkType, snaplen, tsUnitsPerSec, tsOffset: 0 }],
-      names: [],
-    };
-    this.rec.linkType = this.linkType;
-    if (this.sink.onInfo) this.sink.onInfo(this._info);
-  }
-
-  private onPacketHeader(h: PcapPacketHeader): void {
-    if (this.stopped) return;
-    const caplen = h.capturedLength;
-    if (caplen > this.maxCaplen) {
-      // Stop here: otherwise pcap-parser would buffer up to `caplen` bytes of what follows.
-      this.fail(
-        'corrupt',
-        this.next,
-        `record ${this._packets + 1} at byte ${this.next} claims ${caplen} captured bytes, more than the maximum of ${this.maxCaplen}`,
-      );
-      return;
-    }
-    this.pendingCaplen = caplen;
-    this.pendingSec = h.timestampSeconds;
-    this.pendingSub = h.timestampMicroseconds;
-    this.pendingOrig = h.originalLength;
-  }
-
-  private onPacketData(data: Buffer): void {
-    if (this.stopped) return;
-    const rec = this.rec;
-    const caplen = this.pendingCaplen;
-    rec.index = this._packets++;
-    // Like libpcap, hand on at most the snapshot length.
-    rec.data = caplen > this.snapshot ? data.subarray(0, this.snapshot) : data;
-    rec.origLen = this.pendingOrig;
-    rec.tsSec = this.pendingSec;
-    rec.tsNsec = this.nano ? this.pendingSub : this.pendingSub * 1000;
-    rec.fileOffset = this.next;
-    rec.fileLength = PCAP_RECORD_HEADER + caplen;
-    this.next += PCAP_RECORD_HEADER + caplen;
-    this.pendingCaplen = -1;
-    this.sink.onRecord(rec);
-  }
-
-  private fail(kind: CaptureError['kind'], offset: number, message: string): void {
-    this.stopped = true;
-    if (!this.error) this.error = { kind, offset, message };
-  }
-}
-
-// -------------------------------------------------------------------------------------------------
-// DEP0005
-
-type EmitWarning = typeof process.emitWarning;
-let savedEmitWarning: EmitWarning | null = null;
-
-/** process.emitWarning, minus the "Buffer() is deprecated" warning (DEP0005). */
-function emitWarningButDep0005(this: unknown, warning: string | Error, ...rest: unknown[]): void {
-  const opt = rest[0];
-  const code = typeof opt === 'object' && opt !== null ? (opt as { code?: unknown }).code : rest[1];
-  if (code === 'DEP0005') return;
-  (savedEmitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-}
-
-/** Hand a chunk to pcap-parser with DEP0005 silenced for the duration of the call. */
-function feedQuietly(stream: FeedStream, chunk: Buffer): void {
-  const original = process.emitWarning;
-  savedEmitWarning = original;
-  process.emitWarning = emitWarningButDep0005 as EmitWarning;
-  try {
-    stream.emit('data', chunk);
-  } finally {
-    process.emitWarning = original;
-    savedEmitWarning = null;
+  get info(): CaptureInfo | null {
+    return this.parser.info;
   }
 }
 

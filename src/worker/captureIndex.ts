@@ -7,17 +7,20 @@
  * in the same pass. Per packet (besides the engine's own 26 bytes):
  *
  *   gap       Uint16  distance in the file from the previous packet's record (offsets are rebuilt
- *                     from a Float64 checkpoint every 32 packets: 0.25 byte a packet)
+ *                     from a Float64 checkpoint every 32 packets, with that packet's time stamp:
+ *                     0.75 byte a packet)
  *   caplen    Uint16  captured length      } 0xFFFF = look in a sparse overflow map
- *   origLen   Uint16  length on the wire   }
- *   sec/nsec  Uint32 ×2  time stamp
+ *   origLen   Uint16  length on the wire   } (only created once a packet's differs from its caplen)
+ *   time      Uint32  time after the checkpoint's packet, in the packet's unit (µs or ns); out of
+ *                     range, backwards or damaged time stamps go to a sparse map, exact
  *   ifc       Uint8   interface class (link type + time precision)
  *   kind      Uint16  TCP flags | bad | frame-header kind | protocol class (src/core/filter/eval.ts)
  *   sport/dport Uint16 ×2
  *   src/dst   Uint16 ×2 (Uint32 once more than 65,535 addresses): ids into a small address table
  *
- * i.e. 25.25 bytes (29.25 with wide address ids) + the engine's 34. Rows, details and tcpdump
- * lines are decoded on demand from positional reads (FileHandle.read at the record's offset).
+ * i.e. 19.75 bytes (+2 when lengths on the wire differ, +4 with wide address ids) + the engine's
+ * 26. Rows, details and tcpdump lines are decoded on demand from positional reads
+ * (FileHandle.read at the record's offset).
  *
  * tcpdump's relative sequence numbers depend on earlier packets (print-tcp.c bases them on the
  * conversation's last SYN, or its first packet): rows and lines are printed with a fresh print
@@ -89,6 +92,7 @@ import {
   type Predicate,
 } from '../core/filter/eval';
 import { tryParseFilter, type Address } from '../core/filter/parse';
+import { IntIdMap } from '../core/intMaps';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 
 export interface CaptureIndexOptions {
@@ -110,6 +114,8 @@ const HDR_LEN = [16, 28, 12, 0];
 
 const BIG = 0xffff;
 const CKPT_SHIFT = 5; // a Float64 offset checkpoint every 32 packets
+/** tdA value meaning "the time is in bigTime". */
+const TIME_BIG = 0xffffffff;
 /** Packets indexed before the first progress report is sent (a first screenful). */
 const FIRST_ROWS = 256;
 /** Longest backward search for the SYN a tcpdump sequence base comes from. */
@@ -140,49 +146,6 @@ const MARKERS: Record<(typeof ANALYSIS_NAMES)[number], string> = {
   reused_ports: '[TCP Port numbers reused]',
 };
 
-/** Open-addressing hash of non-negative integers below 2^32 → ids (> 0): no boxing of large keys. */
-class IntIdMap {
-  private keys = new Uint32Array(1024);
-  private vals = new Uint32Array(1024);
-  private size = 0;
-
-  get(k: number): number {
-    const mask = this.keys.length - 1;
-    let h = (Math.imul(k, 0x9e3779b1) >>> 0) & mask;
-    for (;;) {
-      const v = this.vals[h];
-      if (v === 0) return 0;
-      if (this.keys[h] === k) return v;
-      h = (h + 1) & mask;
-    }
-  }
-
-  set(k: number, id: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.rehash(this.keys.length * 2);
-    const mask = this.keys.length - 1;
-    let h = (Math.imul(k, 0x9e3779b1) >>> 0) & mask;
-    while (this.vals[h] !== 0) {
-      if (this.keys[h] === k) {
-        this.vals[h] = id;
-        return;
-      }
-      h = (h + 1) & mask;
-    }
-    this.keys[h] = k;
-    this.vals[h] = id;
-    this.size++;
-  }
-
-  private rehash(cap: number): void {
-    const ok = this.keys;
-    const ov = this.vals;
-    this.keys = new Uint32Array(cap);
-    this.vals = new Uint32Array(cap);
-    this.size = 0;
-    for (let i = 0; i < ok.length; i++) if (ov[i] !== 0) this.set(ok[i], ov[i]);
-  }
-}
-
 interface View {
   id: number;
   match: Predicate;
@@ -203,9 +166,13 @@ export class CaptureIndex implements FilterColumns {
   private gap = new Uint16Array(0);
   private ckpt = new Float64Array(0);
   private caplenA = new Uint16Array(0);
-  private origA = new Uint16Array(0);
-  private secA = new Uint32Array(0);
-  private nsecA = new Uint32Array(0);
+  /** null while every packet's length on the wire equals its captured length (the common case). */
+  private origA: Uint16Array | null = null;
+  /** Time of each checkpoint's packet (seconds, nanoseconds). */
+  private ckSec = new Float64Array(0);
+  private ckNsec = new Float64Array(0);
+  /** Time after the checkpoint's, in the packet's own unit (µs or ns); TIME_BIG = look in bigTime. */
+  private tdA = new Uint32Array(0);
   private ifcA = new Uint8Array(0);
   kind = new Uint16Array(0);
   sport = new Uint16Array(0);
@@ -215,7 +182,7 @@ export class CaptureIndex implements FilterColumns {
   private readonly bigGap = new Map<number, number>();
   private readonly bigCaplen = new Map<number, number>();
   private readonly bigOrig = new Map<number, number>();
-  private readonly bigNsec = new Map<number, number>();
+  private readonly bigTime = new Map<number, { sec: number; nsec: number }>();
   private lastOff = 0;
 
   // ---- small tables
@@ -427,10 +394,15 @@ export class CaptureIndex implements FilterColumns {
     const ck = new Float64Array((cap >> CKPT_SHIFT) + 1);
     ck.set(this.ckpt.subarray(0, Math.min(this.ckpt.length, ck.length)));
     this.ckpt = ck;
+    const cs = new Float64Array(ck.length);
+    cs.set(this.ckSec.subarray(0, Math.min(this.ckSec.length, cs.length)));
+    this.ckSec = cs;
+    const cn = new Float64Array(ck.length);
+    cn.set(this.ckNsec.subarray(0, Math.min(this.ckNsec.length, cn.length)));
+    this.ckNsec = cn;
     this.caplenA = g16(this.caplenA);
-    this.origA = g16(this.origA);
-    this.secA = g32(this.secA);
-    this.nsecA = g32(this.nsecA);
+    if (this.origA) this.origA = g16(this.origA);
+    this.tdA = g32(this.tdA);
     const ifc = new Uint8Array(cap);
     ifc.set(this.ifcA.subarray(0, Math.min(this.ifcA.length, cap)));
     this.ifcA = ifc;
@@ -492,7 +464,8 @@ export class CaptureIndex implements FilterColumns {
     const i = this.n;
     if (i >= this.cap) this.grow(i + 1);
     const off = rec.fileOffset;
-    if ((i & ((1 << CKPT_SHIFT) - 1)) === 0) {
+    const ck = i & ((1 << CKPT_SHIFT) - 1);
+    if (ck === 0) {
       this.ckpt[i >> CKPT_SHIFT] = off;
       this.gap[i] = 0;
     } else {
@@ -511,18 +484,8 @@ export class CaptureIndex implements FilterColumns {
       this.caplenA[i] = BIG;
       this.bigCaplen.set(i, caplen);
     }
-    if (rec.origLen < BIG) this.origA[i] = rec.origLen;
-    else {
-      this.origA[i] = BIG;
-      this.bigOrig.set(i, rec.origLen);
-    }
-    this.secA[i] = rec.tsSec;
-    if (rec.tsNsec >= 0 && rec.tsNsec < 0xffffffff) this.nsecA[i] = rec.tsNsec;
-    else {
-      // a damaged sub-second field (tcpdump prints "(invalid us)"): keep it exact
-      this.nsecA[i] = 0xffffffff;
-      this.bigNsec.set(i, rec.tsNsec);
-    }
+    if (rec.origLen !== caplen || this.origA !== null) this.setOrig(i, rec.origLen);
+    this.setTime(i, ck, rec.tsSec, rec.tsNsec, rec.tsPrecision);
     this.ifcA[i] = this.ifcId(rec.linkType, rec.tsPrecision);
     const hdr = rec.blockType === 'pcap' ? HDR_PCAP : rec.blockType === 'SPB' ? HDR_SPB : HDR_EPB;
 
@@ -794,10 +757,17 @@ export class CaptureIndex implements FilterColumns {
     return this.fh;
   }
 
-  private async closeHandle(): Promise<void> {
+  /** Closes of the row reader's file handle still under way (a second caller waits for the first's). */
+  private closing: Promise<void> = Promise.resolve();
+
+  private closeHandle(): Promise<void> {
     const p = this.fh;
     this.fh = null;
-    if (p) await p.then((h) => h.close()).catch(() => undefined);
+    if (p) {
+      const prev = this.closing;
+      this.closing = Promise.all([prev, p.then((h) => h.close()).catch(() => undefined)]).then(() => undefined);
+    }
+    return this.closing;
   }
 
   /** File offset of packet i's record. */
@@ -816,14 +786,75 @@ export class CaptureIndex implements FilterColumns {
     return v === BIG ? this.bigCaplen.get(i) ?? v : v;
   }
 
+  /** Time stamp of packet i: seconds. */
+  private sec(i: number): number {
+    const d = this.tdA[i];
+    if (d === 0) return this.ckSec[i >> CKPT_SHIFT];
+    if (d === TIME_BIG) return this.bigTime.get(i)?.sec ?? 0;
+    const total = this.ckNsec[i >> CKPT_SHIFT] + d * this.nsPerUnit(i);
+    return this.ckSec[i >> CKPT_SHIFT] + Math.floor(total / 1e9);
+  }
+
+  /** Time stamp of packet i: nanoseconds (as the file says, even when 1e9 or more: tcpdump's "invalid"). */
   private nsec(i: number): number {
-    const v = this.nsecA[i];
-    return v === 0xffffffff ? this.bigNsec.get(i) ?? v : v;
+    const d = this.tdA[i];
+    if (d === 0) return this.ckNsec[i >> CKPT_SHIFT];
+    if (d === TIME_BIG) return this.bigTime.get(i)?.nsec ?? 0;
+    const total = this.ckNsec[i >> CKPT_SHIFT] + d * this.nsPerUnit(i);
+    return total - Math.floor(total / 1e9) * 1e9;
+  }
+
+  private nsPerUnit(i: number): number {
+    return this.ifcs[this.ifcA[i]]?.precision === 9 ? 1 : 1000;
+  }
+
+  /**
+   * Keep packet i's time as an offset from its checkpoint's packet (4 bytes instead of 8): in µs
+   * for µs captures (71 minutes of range), ns for ns ones (4.2 s). Times out of range, earlier than
+   * the checkpoint's, or with a damaged sub-second field go to a sparse map, exact.
+   */
+  private setTime(i: number, ck: number, sec: number, nsec: number, precision: 6 | 9): void {
+    const c = i >> CKPT_SHIFT;
+    if (ck === 0) {
+      this.ckSec[c] = sec;
+      this.ckNsec[c] = nsec;
+      this.tdA[i] = 0;
+      return;
+    }
+    const cn = this.ckNsec[c];
+    const unit = precision === 9 ? 1 : 1000;
+    const dns = (sec - this.ckSec[c]) * 1e9 + (nsec - cn);
+    const d = dns / unit;
+    if (nsec >= 0 && nsec < 1e9 && cn < 1e9 && d > 0 && d < TIME_BIG && d === Math.floor(d)) this.tdA[i] = d;
+    else if (dns === 0) this.tdA[i] = 0;
+    else {
+      this.tdA[i] = TIME_BIG;
+      this.bigTime.set(i, { sec, nsec });
+    }
   }
 
   origLen(i: number): number {
+    if (this.origA === null) return this.caplen(i);
     const v = this.origA[i];
     return v === BIG ? this.bigOrig.get(i) ?? v : v;
+  }
+
+  /** The first packet whose wire length differs from its captured length creates the column. */
+  private setOrig(i: number, orig: number): void {
+    if (this.origA === null) {
+      const a = new Uint16Array(this.cap);
+      for (let j = 0; j < i; j++) {
+        const c = this.caplen(j);
+        a[j] = c < BIG ? c : BIG;
+        if (c >= BIG) this.bigOrig.set(j, c);
+      }
+      this.origA = a;
+    }
+    if (orig < BIG) this.origA[i] = orig;
+    else {
+      this.origA[i] = BIG;
+      this.bigOrig.set(i, orig);
+    }
   }
 
   private dataOffset(i: number): number {
@@ -868,7 +899,7 @@ export class CaptureIndex implements FilterColumns {
       index: i,
       data,
       origLen: this.origLen(i),
-      tsSec: this.secA[i],
+      tsSec: this.sec(i),
       tsNsec: this.nsec(i),
       tsPrecision: ifc.precision,
       linkType: ifc.linkType,
@@ -1000,12 +1031,13 @@ export class CaptureIndex implements FilterColumns {
       if (c >= 0) info = body.slice(c + 2);
     } else if (body.startsWith('ARP, ')) info = body.slice(5);
     const ns = this.nsec(i);
-    const rel = this.secA[i] - this.secA[0] + (ns - this.nsec(0)) / 1e9;
-    const delta = i === 0 ? 0 : this.secA[i] - this.secA[i - 1] + (ns - this.nsec(i - 1)) / 1e9;
+    const sec = this.sec(i);
+    const rel = sec - this.sec(0) + (ns - this.nsec(0)) / 1e9;
+    const delta = i === 0 ? 0 : sec - this.sec(i - 1) + (ns - this.nsec(i - 1)) / 1e9;
     const k = this.kind[i];
     const row: PacketRow = {
       index: i,
-      time: timeText(this.secA[i], ns),
+      time: timeText(sec, ns),
       rel,
       delta,
       src,
@@ -1084,6 +1116,18 @@ export class CaptureIndex implements FilterColumns {
     return out;
   }
 
+  /**
+   * The records of the given packets (frames read by position, nearby ones in one read) with their
+   * engine results, in ascending index order; `result` is null for packets the engine did not take.
+   * The result object is reused between calls of `visit`: copy what you keep. For the flow graph
+   * (src/worker/flowPackets.ts).
+   */
+  async visitRecords(indices: readonly number[], visit: (rec: CaptureRecord, result: PacketResult | null) => void): Promise<void> {
+    const frames = await this.readFrames(indices);
+    const r = emptyResult();
+    for (const [i, data] of frames) visit(this.record(i, data), this.engine.resultInto(i, r) ? r : null);
+  }
+
   /** The connections (waits for indexing to end: summaries need the whole capture). */
   async connections(): Promise<ConnJson[]> {
     await this.whenDone;
@@ -1093,7 +1137,7 @@ export class CaptureIndex implements FilterColumns {
 
   /** Bytes held by the per-packet columns and the engine's arrays (approximate for the engine). */
   memoryBytes(): { columns: number; engine: number; perPacket: number } {
-    const arrays = [this.gap, this.ckpt, this.caplenA, this.origA, this.secA, this.nsecA, this.ifcA, this.kind, this.sport, this.dport, this.src, this.dst, this.syns, this.streamFirst];
+    const arrays = [this.gap, this.ckpt, this.ckSec, this.ckNsec, this.caplenA, this.origA ?? new Uint8Array(0), this.tdA, this.ifcA, this.kind, this.sport, this.dport, this.src, this.dst, this.syns, this.streamFirst];
     const columns = arrays.reduce((s, a) => s + a.byteLength, 0);
     const engine = this.engine.bytesPerPacket() * this.engine.packetCount;
     return { columns, engine, perPacket: this.n > 0 ? (columns + engine) / this.n : 0 };

@@ -13,6 +13,7 @@
  * Packet numbers are our 0-based indexes (Wireshark's frame numbers minus 1).
  */
 
+import { PairMap } from '../intMaps';
 import {
   A_ACK_LOST_SEGMENT,
   A_DUPLICATE_ACK,
@@ -164,9 +165,9 @@ export class ConversationTable {
   private readonly map = new Map<string, Conversation>();
   /**
    * IPv4 segments that carry numeric endpoint keys (SegmentInput.srcKey/dstKey) are found here
-   * instead, without building a string key: lower key → higher key → conversation.
+   * instead, without building a string key: {srcKey, dstKey} → stream number (index in `list`).
    */
-  private readonly numMap = new Map<number, Map<number, Conversation>>();
+  private readonly numMap = new PairMap();
   /** Every conversation in stream order (replaced ones included). */
   readonly list: Conversation[] = [];
 
@@ -181,7 +182,7 @@ export class ConversationTable {
   lookup(seg: SegmentInput): { conv: Conversation; dir: 0 | 1 } {
     const numeric = seg.srcKey !== undefined && seg.dstKey !== undefined;
     const key = numeric ? '' : flowKey(seg.src, seg.sport, seg.dst, seg.dport);
-    let conv = numeric ? this.numGet(seg.srcKey!, seg.dstKey!) : this.map.get(key);
+    let conv = numeric ? this.list[this.numMap.get(seg.srcKey!, seg.dstKey!)] : this.map.get(key);
     const synAck = seg.flags & (TH_SYN | TH_ACK);
     if (conv === undefined) {
       conv = this.create(key, seg);
@@ -233,27 +234,9 @@ export class ConversationTable {
     }
     const conv = newConversation(this.list.length, seg, clientIsSrc, roleBy);
     this.list.push(conv);
-    if (seg.srcKey !== undefined && seg.dstKey !== undefined) this.numSet(seg.srcKey, seg.dstKey, conv);
+    if (seg.srcKey !== undefined && seg.dstKey !== undefined) this.numMap.set(seg.srcKey, seg.dstKey, conv.stream);
     else this.map.set(key, conv);
     return conv;
-  }
-
-  private numGet(a: number, b: number): Conversation | undefined {
-    return a <= b ? this.numMap.get(a)?.get(b) : this.numMap.get(b)?.get(a);
-  }
-
-  private numSet(a: number, b: number, conv: Conversation): void {
-    if (a > b) {
-      const t = a;
-      a = b;
-      b = t;
-    }
-    let inner = this.numMap.get(a);
-    if (inner === undefined) {
-      inner = new Map();
-      this.numMap.set(a, inner);
-    }
-    inner.set(b, conv);
   }
 
   clear(): void {

@@ -3,6 +3,7 @@ import { decodeFrame } from '../decode/index';
 import { DecodedPacket, IPPROTO_TCP, IPPROTO_UDP, NET_IPV4, NET_IPV6 } from '../decode/packet';
 import { l4CapEnd } from '../decode/tcp';
 import { u32be } from '../bytes';
+import { IntIdMap } from '../intMaps';
 import type { SegmentInput } from './types';
 
 /**
@@ -64,14 +65,18 @@ export function scratchSegment(): SegmentInput {
  * IPv4 address text, remembered for the addresses seen lately: a capture's packets keep naming the
  * same hosts, and formatting "a.b.c.d" for every packet is most of the cost of this adapter.
  */
-const v4Text = new Map<number, string>();
+const v4Ids = new IntIdMap();
+let v4Texts: string[] = [''];
 function ipv4Text(a: number): string {
-  let s = v4Text.get(a);
-  if (s === undefined) {
-    if (v4Text.size >= 65536) v4Text.clear();
-    s = (a >>> 24) + '.' + ((a >>> 16) & 255) + '.' + ((a >>> 8) & 255) + '.' + (a & 255);
-    v4Text.set(a, s);
+  const id = v4Ids.get(a);
+  if (id !== 0) return v4Texts[id];
+  if (v4Texts.length > 65536) {
+    v4Ids.clear();
+    v4Texts = [''];
   }
+  const s = (a >>> 24) + '.' + ((a >>> 16) & 255) + '.' + ((a >>> 8) & 255) + '.' + (a & 255);
+  v4Ids.set(a, v4Texts.length);
+  v4Texts.push(s);
   return s;
 }
 
