@@ -23,11 +23,11 @@ const builds = [
   { ...common, entryPoints: { cli: 'src/cli.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' },
 ];
 // Webview bundles (browser), when present.
-for (const [name, entry] of [['webview', 'media/main.ts'], ['capture', 'media/capture/main.ts']]) {
+for (const [name, entry] of [['webview', 'media/main.ts'], ['capture', 'media/capture/main.ts'], ['flow', 'media/flow/main.ts']]) {
   if (existsSync(entry)) builds.push({ ...common, entryPoints: { [name]: entry }, platform: 'browser', format: 'iife', outdir: 'dist', target: 'es2022' });
 }
 // Webview style sheets (the capture editor's: dist/capture.css).
-for (const [name, entry] of [['capture', 'media/capture/capture.css']]) {
+for (const [name, entry] of [['capture', 'media/capture/capture.css'], ['flow', 'media/flow/flow.css']]) {
   if (existsSync(entry)) builds.push({ ...common, entryPoints: { [name]: entry }, outdir: 'dist', target: 'chrome120' });
 }
 

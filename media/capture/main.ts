@@ -120,11 +120,9 @@ const textBtn = el('button', 'btn secondary');
 textBtn.id = 'open-text';
 const copyBtn = el('button', 'btn secondary');
 copyBtn.id = 'copy-tcpdump';
-const flowWrap = el('span', 'flow-wrap');
 const flowBtn = el('button', 'btn secondary');
-flowBtn.disabled = true;
-flowWrap.append(flowBtn);
-toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, textBtn, copyBtn, flowWrap);
+flowBtn.id = 'flow-graph';
+toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, textBtn, copyBtn, flowBtn);
 
 const statusBar = el('div', 'status');
 const progressTrack = el('div', 'progress-track');
@@ -240,7 +238,7 @@ function applyStrings(s: UiStrings): void {
   textBtn.textContent = s.openAsText;
   copyBtn.textContent = s.copyTcpdump;
   flowBtn.textContent = s.flowGraph;
-  flowWrap.title = s.flowGraphLater;
+  flowBtn.title = s.flowGraphHint;
   cancelBtn.textContent = s.cancel;
   tabDetails.textContent = s.tabDetails;
   tabConns.textContent = s.tabConnections;
@@ -547,6 +545,26 @@ function goTo(no: number): void {
   select(Math.min(no, total) - 1, { immediate: true });
   grid.focus({ preventScroll: true });
 }
+/**
+ * The flow graph chose packet `index` (0-based): select it without taking the focus. In a filtered
+ * list it is looked for among the rows loaded; when it is not there, the filter is cleared (goTo).
+ */
+function reveal(index: number): void {
+  if (index < 0) return;
+  if (view !== 0) {
+    for (const [key, p] of cache) {
+      if (!key.startsWith(view + ':')) continue;
+      const k = p.rows.findIndex((r) => r.index === index);
+      if (k >= 0) {
+        select(Number(key.slice(key.indexOf(':') + 1)) + k, { immediate: true });
+        return;
+      }
+    }
+    goTo(index + 1);
+    return;
+  }
+  select(Math.min(index + 1, total) - 1, { immediate: true });
+}
 gotoInput.addEventListener('keydown', (e) => {
   if (e.key === 'Enter') {
     e.preventDefault();
@@ -555,6 +573,7 @@ gotoInput.addEventListener('keydown', (e) => {
 });
 gotoBtn.addEventListener('click', () => goTo(parsePacketNumber(gotoInput.value)));
 textBtn.addEventListener('click', () => post({ type: 'command', command: 'openAsText' }));
+flowBtn.addEventListener('click', () => post({ type: 'command', command: 'flowGraph' }));
 copyBtn.addEventListener('click', copySelection);
 cancelBtn.addEventListener('click', () => {
   cancelled = true;
@@ -1052,6 +1071,9 @@ window.addEventListener('message', (ev: MessageEvent) => {
       break;
     case 'goTo':
       goTo(m.packet);
+      break;
+    case 'reveal':
+      reveal(m.index);
       break;
   }
 });

@@ -1,20 +1,24 @@
 import * as vscode from 'vscode';
-import { registerCaptureEditor } from './capture/editorProvider';
+import { CaptureEditorProvider, registerCaptureEditor } from './capture/editorProvider';
+import { registerFlowGraph } from './flow/commands';
 import { registerCodeLens } from './tcpdump/codeLens';
 import { registerCommands } from './tcpdump/commands';
 import { registerDiagnostics } from './tcpdump/diagnostics';
 import { registerHover } from './tcpdump/hover';
 import { LogModels } from './tcpdump/models';
 import { registerOutline } from './tcpdump/outline';
+import { registerWalkthrough } from './walkthrough';
 
 /**
  * Activation: the tcpdump-text language features (hovers, TCP-state CodeLens, diagnostics,
  * outline and folding) share one parse + engine cache; commands paste tcpdump output and print
- * captures as tcpdump text. Everything registered goes into context.subscriptions.
+ * captures as tcpdump text; the capture editor and the flow graph (from captures and logs) share
+ * the capture editor provider. Everything registered goes into context.subscriptions.
  */
 export function activate(context: vscode.ExtensionContext): void {
   const channel = vscode.window.createOutputChannel('Capture Lens');
   const models = new LogModels();
+  const captureProvider = new CaptureEditorProvider(context);
   context.subscriptions.push(
     channel,
     models,
@@ -23,7 +27,9 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDiagnostics(models),
     registerOutline(models),
     registerCommands(models),
-    registerCaptureEditor(context),
+    registerCaptureEditor(context, captureProvider),
+    registerFlowGraph(context, models, captureProvider),
+    registerWalkthrough(context),
   );
   channel.appendLine('Capture Lens activated');
 }

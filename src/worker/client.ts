@@ -6,6 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ConnJson } from '../core/tcp/json';
 import type { CaptureInfo } from '../core/capture/types';
+import type { FlowPacket } from '../core/flow/model';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 import type { FromWorker, StatsReply, ToWorker } from './messages';
 
@@ -101,6 +102,11 @@ export class WorkerClient {
 
   async lines(indices: number[]): Promise<string[]> {
     return (await this.request<'lines'>({ type: 'lines', indices })).lines;
+  }
+
+  /** The TCP packets of some streams (all when undefined) with their final engine results (answered once indexing is over). */
+  async flowPackets(streams?: readonly number[], limit?: number): Promise<FlowPacket[]> {
+    return (await this.request<'flowPackets'>({ type: 'flowPackets', streams: streams ? [...streams] : undefined, limit })).packets;
   }
 
   /** Memory figures of the worker (answered before `open` too). */

@@ -8,6 +8,7 @@
  * pass; `dropView` forgets it. Row positions are positions in the view; rows carry packet indices.
  */
 import type { CaptureInfo } from '../core/capture/types';
+import type { FlowPacket } from '../core/flow/model';
 import type { ConnJson } from '../core/tcp/json';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 
@@ -64,6 +65,17 @@ export interface LinesRequest {
   id: number;
   indices: number[];
 }
+/**
+ * The TCP packets of some streams (all when absent) with their final engine results, for the flow
+ * graph; answered once indexing is over (src/worker/flowPackets.ts).
+ */
+export interface FlowPacketsRequest {
+  type: 'flowPackets';
+  id: number;
+  streams?: number[];
+  /** At most this many packets (the first ones). */
+  limit?: number;
+}
 /** Stop indexing at once (what is indexed stays available) and close the file. */
 export interface CancelRequest {
   type: 'cancel';
@@ -85,6 +97,7 @@ export type ToWorker =
   | DetailsRequest
   | ConnsRequest
   | LinesRequest
+  | FlowPacketsRequest
   | CancelRequest
   | StatsRequest
   | CloseRequest;
@@ -129,6 +142,11 @@ export interface LinesReply {
   id: number;
   lines: string[];
 }
+export interface FlowPacketsReply {
+  type: 'flowPackets';
+  id: number;
+  packets: FlowPacket[];
+}
 export interface StatsReply {
   type: 'stats';
   id: number;
@@ -152,4 +170,4 @@ export interface ErrorReply {
 export interface ClosedMessage {
   type: 'closed';
 }
-export type FromWorker = ProgressMessage | InfoMessage | RowsReply | FilterReply | DetailsReply | ConnsReply | LinesReply | StatsReply | ErrorReply | ClosedMessage;
+export type FromWorker = ProgressMessage | InfoMessage | RowsReply | FilterReply | DetailsReply | ConnsReply | LinesReply | FlowPacketsReply | StatsReply | ErrorReply | ClosedMessage;

@@ -11,6 +11,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { CaptureIndex } from './captureIndex';
+import { flowPackets } from './flowPackets';
 import type { FromWorker, ToWorker } from './messages';
 
 const port = parentPort;
@@ -116,6 +117,11 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'lines': {
       const idx = await need();
       post({ type: 'lines', id: msg.id, lines: await idx.lines(msg.indices) });
+      return;
+    }
+    case 'flowPackets': {
+      const idx = await need();
+      post({ type: 'flowPackets', id: msg.id, packets: await flowPackets(idx, msg.streams, msg.limit ?? Infinity) });
       return;
     }
     case 'cancel':

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { IndexProgress, PacketRow } from '../../worker/api';
+import { streamOfFilter } from '../flow/sourceData';
 import { buildDetails } from './details';
 import { CaptureSession } from './session';
 import type { FromWebview, TimeFormat, ToWebview, UiStrings } from './webviewMessages';
@@ -53,7 +54,7 @@ function uiStrings(): UiStrings {
     goToPacket: t('Go'),
     goToPlaceholder: t('Packet no.'),
     flowGraph: t('Flow graph'),
-    flowGraphLater: t('The flow graph comes in a later version.'),
+    flowGraphHint: t('Show the selected connection (or every connection) as a sequence diagram'),
     cancel: t('Cancel'),
     indexing: t('Reading: {0} packets, {1} packets/s'),
     indexed: t('{0} packets'),
@@ -98,10 +99,23 @@ function nonce(): string {
   return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
 }
 
-export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<CaptureDocument> {
+/** A packet the user selected in a capture editor (the flow graph follows it). */
+export interface CapturePacketSelection {
+  uri: vscode.Uri;
+  /** 0-based packet index. */
+  index: number;
+}
+
+export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<CaptureDocument>, vscode.Disposable {
   /** The editor whose webview was active last (target of the palette commands). */
   private active: CaptureEditor | undefined;
   private readonly editors = new Set<CaptureEditor>();
+  private readonly selected = new vscode.EventEmitter<CapturePacketSelection>();
+  private readonly closed = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires when the user selects a packet in a capture editor (not when `reveal` selected it). */
+  readonly onDidSelectPacket: vscode.Event<CapturePacketSelection> = this.selected.event;
+  /** Fires when a capture editor closes (its document, and worker, go with it). */
+  readonly onDidCloseEditor: vscode.Event<vscode.Uri> = this.closed.event;
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
@@ -110,7 +124,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 
   resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
-    const editor = new CaptureEditor(document, panel, this.context.extensionUri);
+    const editor = new CaptureEditor(document, panel, this.context.extensionUri, (index) => this.selected.fire({ uri: document.uri, index }));
     this.editors.add(editor);
     this.active = editor;
     panel.onDidChangeViewState(() => {
@@ -120,7 +134,15 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       this.editors.delete(editor);
       if (this.active === editor) this.active = undefined;
       editor.dispose();
+      this.closed.fire(document.uri);
     });
+  }
+
+  /** The open capture editor of a capture file, if any. */
+  editorFor(uri: vscode.Uri): CaptureEditor | undefined {
+    const key = uri.toString();
+    for (const e of this.editors) if (e.uri.toString() === key) return e;
+    return undefined;
   }
 
   /** The capture editor the user looks at, if any. */
@@ -133,6 +155,11 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   settingsChanged(): void {
     for (const e of this.editors) e.post({ type: 'settings', timeFormat: timeFormat() });
   }
+
+  dispose(): void {
+    this.selected.dispose();
+    this.closed.dispose();
+  }
 }
 
 /** One webview on one document. */
@@ -141,8 +168,16 @@ export class CaptureEditor implements vscode.Disposable {
   private ready = false;
   private lastProgress = 0;
   private progressTimer: NodeJS.Timeout | undefined;
-  /** The filtered view the webview uses (0: all packets). */
+  /** The filtered view the webview uses (0: all packets), and its filter expression. */
   private view = 0;
+  private filterExpr = '';
+  /** The packet selected last (-1: none). */
+  private selectedIndex = -1;
+  /** A packet `reveal` asked the webview to select: its echo is not reported as the user's selection. */
+  private echo = -1;
+  private echoUntil = 0;
+  /** A packet to reveal once the webview (re)loads (it is discarded while its editor is hidden). */
+  private pendingReveal = -1;
   private detailsSeq = 0;
   private disposed = false;
 
@@ -150,6 +185,7 @@ export class CaptureEditor implements vscode.Disposable {
     private readonly document: CaptureDocument,
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
+    private readonly onUserSelect: (index: number) => void = () => undefined,
   ) {
     const webview = panel.webview;
     webview.options = {
@@ -165,6 +201,39 @@ export class CaptureEditor implements vscode.Disposable {
 
   get visible(): boolean {
     return !this.disposed && this.panel.visible;
+  }
+
+  get uri(): vscode.Uri {
+    return this.document.uri;
+  }
+
+  get session(): CaptureSession {
+    return this.document.session;
+  }
+
+  /**
+   * The streams the user is looking at: the stream of a `stream N` filter, else the selected
+   * packet's stream; undefined (every connection) when neither says.
+   */
+  async currentStreams(): Promise<number[] | undefined> {
+    const filtered = streamOfFilter(this.filterExpr);
+    if (filtered !== undefined) return [filtered];
+    if (this.selectedIndex < 0) return undefined;
+    const row = await this.rowOf(this.selectedIndex);
+    return row?.stream !== undefined ? [row.stream] : undefined;
+  }
+
+  /** Select packet `index` in the list (the flow graph chose it); shows the editor, without taking the focus, when hidden. */
+  reveal(index: number): void {
+    if (this.disposed) return;
+    this.echo = index;
+    this.echoUntil = Date.now() + 3000;
+    if (this.panel.visible && this.ready) {
+      this.post({ type: 'reveal', index });
+      return;
+    }
+    this.pendingReveal = index;
+    this.panel.reveal(this.panel.viewColumn, true);
   }
 
   post(msg: ToWebview): void {
@@ -220,6 +289,10 @@ export class CaptureEditor implements vscode.Disposable {
             progress: s.progress,
             count: s.count(),
           });
+          if (this.pendingReveal >= 0) {
+            this.post({ type: 'reveal', index: this.pendingReveal });
+            this.pendingReveal = -1;
+          }
           return;
         }
         case 'rows': {
@@ -233,6 +306,11 @@ export class CaptureEditor implements vscode.Disposable {
           return;
         }
         case 'select': {
+          this.selectedIndex = m.index;
+          if (this.echo >= 0 && Date.now() < this.echoUntil) {
+            // a reveal is on its way: its echo, or a selection the reloading webview restored before it
+            if (m.index === this.echo) this.echo = -1;
+          } else this.onUserSelect(m.index);
           const seq = ++this.detailsSeq;
           const [d, row] = await Promise.all([s.details(m.index), this.rowOf(m.index)]);
           if (seq !== this.detailsSeq) return; // a newer selection won
@@ -245,6 +323,7 @@ export class CaptureEditor implements vscode.Disposable {
           const expr = m.expr.trim();
           if (expr === '') {
             this.dropView();
+            this.filterExpr = '';
             this.post({ type: 'filter', expr: '', result: { ok: true, view: 0, count: s.count() } });
             return;
           }
@@ -253,6 +332,7 @@ export class CaptureEditor implements vscode.Disposable {
             this.dropView();
             this.view = result.view;
           }
+          if (result.ok) this.filterExpr = expr;
           this.post({ type: 'filter', expr: m.expr, result });
           return;
         }
@@ -282,7 +362,7 @@ export class CaptureEditor implements vscode.Disposable {
               await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default');
               return;
             case 'flowGraph':
-              void vscode.window.showInformationMessage(vscode.l10n.t('The flow graph comes in a later version.'));
+              await vscode.commands.executeCommand('captureLens.flowGraph.open', this.document.uri, (await this.currentStreams()) ?? null);
               return;
           }
           return;
@@ -340,9 +420,9 @@ export class CaptureEditor implements vscode.Disposable {
  * Registers the capture editor, its "Go to Packet…" and "Copy as tcpdump" commands and the
  * settings listener. The lead adds `registerCaptureEditor(context)` to activate().
  */
-export function registerCaptureEditor(context: vscode.ExtensionContext): vscode.Disposable {
-  const provider = new CaptureEditorProvider(context);
+export function registerCaptureEditor(context: vscode.ExtensionContext, provider = new CaptureEditorProvider(context)): vscode.Disposable {
   return vscode.Disposable.from(
+    provider,
     vscode.window.registerCustomEditorProvider(CAPTURE_EDITOR_VIEW_TYPE, provider, {
       supportsMultipleEditorsPerDocument: false,
       webviewOptions: { retainContextWhenHidden: false },

@@ -12,6 +12,7 @@
  */
 import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
+import type { FlowPacket } from '../../core/flow/model';
 import type { ConnJson } from '../../core/tcp/json';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from '../../worker/api';
 import { WorkerClient } from '../../worker/client';
@@ -85,6 +86,11 @@ export class CaptureSession implements vscode.Disposable {
   /** The TCP connections (resolves once indexing is over). */
   connections(): Promise<ConnJson[]> {
     return this.client.connections();
+  }
+
+  /** The TCP packets of some streams (all when undefined) with their final engine results, for the flow graph (once indexing is over). */
+  flowPackets(streams?: readonly number[], limit?: number): Promise<FlowPacket[]> {
+    return this.client.flowPackets(streams, limit);
   }
 
   /** tcpdump lines of the given packets (0-based indices), as `capture-lens print` prints them. */

@@ -32,7 +32,7 @@ export interface UiStrings {
   goToPacket: string;
   goToPlaceholder: string;
   flowGraph: string;
-  flowGraphLater: string;
+  flowGraphHint: string;
   cancel: string;
   /** "{0} packets" etc. are formatted by the webview: placeholders {0}, {1}. */
   indexing: string;
@@ -148,6 +148,12 @@ export interface GoToMessage {
   /** 1-based packet number. */
   packet: number;
 }
+/** The flow graph chose a packet: select it (in the filtered list when it is there) without taking the focus. */
+export interface RevealMessage {
+  type: 'reveal';
+  /** 0-based packet index in the file. */
+  index: number;
+}
 export type ToWebview =
   | InitMessage
   | ProgressMessage
@@ -157,7 +163,8 @@ export type ToWebview =
   | ConnsMessage
   | SettingsMessage
   | NoticeMessage
-  | GoToMessage;
+  | GoToMessage
+  | RevealMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Webview → host

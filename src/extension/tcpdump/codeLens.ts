@@ -13,7 +13,8 @@ function settings(): { perPacket: boolean; maxPacketLines: number } {
 /**
  * The TCP-state CodeLens: above each packet line both endpoints' states after it (with the
  * transition and the handshake/teardown step), and above each connection's first line its
- * summary, whose click shows the connection's details. Ranges are found cheaply in
+ * summary, whose click shows the connection's details, with a "Flow graph" lens beside it that
+ * opens the connection's sequence diagram (src/extension/flow/commands.ts). Ranges are found cheaply in
  * provideCodeLenses; the words are made in resolveCodeLens, for the lenses on screen only.
  */
 class TcpStateLensProvider implements vscode.CodeLensProvider {
@@ -35,6 +36,7 @@ class TcpStateLensProvider implements vscode.CodeLensProvider {
       if (i < 0) continue;
       const line = m.log.packets[i].line;
       lenses.push(new ConnLens(new vscode.Range(line, 0, line, 0), doc.uri, m, s));
+      lenses.push(new FlowLens(new vscode.Range(line, 0, line, 0), doc.uri, s));
     }
     if (!perPacket || m.log.packets.length > maxPacketLines) return lenses;
     for (let i = 0; i < m.log.packets.length; i++) {
@@ -54,6 +56,13 @@ class TcpStateLensProvider implements vscode.CodeLensProvider {
       lens.command = s
         ? { title: connectionLensText(s, vscode.l10n.t), command: 'captureLens.showConnection', arguments: [lens.uri, lens.stream], tooltip: vscode.l10n.t('Show this connection') }
         : { title: '', command: '' };
+    } else if (lens instanceof FlowLens) {
+      lens.command = {
+        title: vscode.l10n.t('Flow graph'),
+        command: 'captureLens.flowGraph.open',
+        arguments: [lens.uri, [lens.stream]],
+        tooltip: vscode.l10n.t('Show this connection as a sequence diagram'),
+      };
     } else if (lens instanceof PacketLens) {
       lens.command = { title: packetLensText(lens.model, lens.packet, vscode.l10n.t) ?? '', command: '' };
     }
@@ -63,6 +72,11 @@ class TcpStateLensProvider implements vscode.CodeLensProvider {
 
 class PacketLens extends vscode.CodeLens {
   constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly model: LogModel, readonly packet: number) {
+    super(range);
+  }
+}
+class FlowLens extends vscode.CodeLens {
+  constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly stream: number) {
     super(range);
   }
 }

@@ -1,0 +1,350 @@
+/**
+ * The flow graph in a real VS Code (code-server 4.96.4 + Chromium), on samples/ (`npm run
+ * samples`): opened for a capture from the capture editor's "Flow graph" button and for a tcpdump
+ * log from the connection CodeLens and from the command palette. Checked in the panel's webview
+ * DOM: the two lifelines, the labels of the handshake's three arrows, the TIME_WAIT state box on
+ * the active closer's lifeline, clicking an arrow selects the packet in the capture editor (its
+ * row) and puts the cursor on the packet's line of the log, and the other way round (a row / a
+ * line selected there selects the flow row), and the SVG export (the command called with a target
+ * path through a keybinding's args) writes an SVG with the handshake labels. Screenshots go to
+ * test-results/e2e/ (flow-graph-capture.png is the README's). Harness in scripts/e2e-run.ts.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeLog } from '../../src/core/log/model';
+import { repoRoot, Session, startSession } from '../../scripts/e2e-run';
+
+const SAMPLES = path.join(repoRoot(), 'samples');
+const CLIENT = '10.23.185.135:48096';
+const SERVER = '106.53.211.6:8888';
+/** The keybinding (written to the profile's keybindings.json) that runs the SVG export with a target path. */
+const EXPORT_KEY = 'Control+Shift+Alt+F10';
+
+/** The part of playwright's Locator / Frame API used here (the harness types only the page's part). */
+interface Loc {
+  locator(selector: string): Loc;
+  first(): Loc;
+  last(): Loc;
+  nth(i: number): Loc;
+  filter(o: { hasText?: string | RegExp }): Loc;
+  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
+  click(o?: { timeout?: number; force?: boolean; position?: { x: number; y: number } }): Promise<void>;
+  innerText(): Promise<string>;
+  textContent(): Promise<string | null>;
+  fill(v: string): Promise<void>;
+  press(key: string): Promise<void>;
+  inputValue(): Promise<string>;
+  count(): Promise<number>;
+  getAttribute(name: string): Promise<string | null>;
+  allInnerTexts(): Promise<string[]>;
+  evaluateAll<R>(fn: (els: Element[]) => R): Promise<R>;
+}
+interface Frame {
+  locator(selector: string): Loc;
+  isDetached(): boolean;
+}
+interface PageExtra {
+  frames(): Frame[];
+  locator(selector: string): Loc;
+}
+
+describe('e2e: the flow graph in code-server (samples/)', function () {
+  this.timeout(90_000);
+  let s: Session;
+  let scratch = '';
+  let svgTarget = '';
+
+  const page = (): PageExtra => s.page as unknown as PageExtra;
+
+  /** The frame of a webview whose document has `selector` (the flow panel, the capture editor). */
+  async function frameWith(selector: string, timeout = 20_000): Promise<Frame> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      for (const f of page().frames()) {
+        if (f.isDetached()) continue;
+        try {
+          if ((await f.locator(selector).count()) > 0) return f;
+        } catch {
+          /* a frame going away */
+        }
+      }
+      if (Date.now() > deadline) throw new Error(`no webview with ${selector}`);
+      await s.page.waitForTimeout(200);
+    }
+  }
+
+  const flow = (): Promise<Frame> => frameWith('.flow-body');
+  const capture = (): Promise<Frame> => frameWith('#packet-grid');
+
+  /** Polls `get` until `ok` holds (returns the last value; throws with it after the timeout). */
+  async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeout = 15_000): Promise<T> {
+    const deadline = Date.now() + timeout;
+    let v = await get();
+    while (!ok(v)) {
+      if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
+      await s.page.waitForTimeout(150);
+      v = await get();
+    }
+    return v;
+  }
+
+  /** Lifeline headers of the flow graph: their endpoint labels and roles. */
+  async function lifelines(f: Frame): Promise<{ label: string; role: string; id: string }[]> {
+    return f.locator('.flow-lifeline-header').evaluateAll((els) =>
+      els.map((e) => ({ label: (e as HTMLElement).dataset.label ?? '', role: e.classList.contains('client') ? 'client' : e.classList.contains('server') ? 'server' : '', id: (e as HTMLElement).dataset.lifeline ?? '' })),
+    );
+  }
+
+  /** Arrow labels of the loaded flow rows, by row. */
+  async function arrowLabels(f: Frame): Promise<string[]> {
+    return f.locator('.flow-row:not(.loading)').evaluateAll((els) =>
+      els
+        .map((e) => ({ row: Number((e as HTMLElement).dataset.row), label: e.querySelector('.flow-label')?.textContent ?? '' }))
+        .sort((a, b) => a.row - b.row)
+        .map((x) => x.label),
+    );
+  }
+
+  /** The packet indices (0-based) of the flow rows marked aria-selected. */
+  async function selectedFlowPackets(f: Frame): Promise<string[]> {
+    return f.locator('.flow-row[aria-selected="true"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.index ?? ''));
+  }
+
+  /** State boxes of the flow graph: state and lifeline. */
+  async function stateBoxes(f: Frame): Promise<{ state: string; lifeline: string }[]> {
+    return f.locator('.flow-state').evaluateAll((els) => els.map((e) => ({ state: (e as HTMLElement).dataset.state ?? '', lifeline: (e as HTMLElement).dataset.lifeline ?? '' })));
+  }
+
+  /** The 1-based line number of the cursor in the (only) visible text editor, from its line-number gutter. */
+  async function cursorLine(): Promise<number> {
+    const t = await page()
+      .locator('.part.editor .editor-instance .monaco-editor .margin-view-overlays .active-line-number')
+      .first()
+      .textContent()
+      .catch(() => null);
+    return t ? Number(t.trim()) : -1;
+  }
+
+  /** Opens a capture by quick open (s.openFile waits for text lines, which a capture editor has not). */
+  async function openCapture(name: string): Promise<void> {
+    await s.page.keyboard.press('Control+P');
+    const input = page().locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await s.page.keyboard.type(name);
+    await page().locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await s.page.waitForTimeout(200);
+    await s.page.keyboard.press('Enter');
+    await page().locator(`.tabs-container .tab.active[aria-label^="${name}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
+  }
+
+  /**
+   * Clicks the arrow of packet `index` (its label). Forced: at narrow widths the panel draws the
+   * row's comment over the label (playwright would wait for the label to be uncovered); the click
+   * still lands in the arrow's row, which is what selects it.
+   */
+  async function clickArrow(f: Frame, index: number): Promise<void> {
+    await f.locator(`.flow-row[data-index="${index}"] .flow-label`).click({ force: true });
+  }
+
+  async function closeEditors(): Promise<void> {
+    await s.runCommand('View: Close All Editors');
+    await s.page.waitForTimeout(500);
+  }
+
+  before(async function () {
+    this.timeout(150_000);
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'flow-graph-e2e-'));
+    svgTarget = path.join(scratch, 'exported-flow.svg');
+    s = await startSession({ viewport: { width: 1600, height: 1000 } });
+    // The export command with a target path: a keybinding's args are the command's argument.
+    const kb = path.join(s.runDir, 'user-data', 'User', 'keybindings.json');
+    fs.mkdirSync(path.dirname(kb), { recursive: true });
+    fs.writeFileSync(kb, JSON.stringify([{ key: 'ctrl+shift+alt+f10', command: 'captureLens.flowGraph.exportSvg', args: svgTarget }], null, 2));
+    // keybindings.json is read when the window loads
+    await s.runCommand('Developer: Reload Window');
+    await page().locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page().locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await s.page.waitForTimeout(1000);
+    // room for the capture editor and the flow panel side by side
+    await page().locator('.part.editor').first().click();
+    await s.runCommand('View: Toggle Primary Side Bar Visibility');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) {
+      await s.screenshot(`failed-flow-${this.currentTest.title.slice(0, 60)}`).catch(() => undefined);
+    }
+    await s?.page.keyboard.press('Escape').catch(() => undefined);
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await s?.close();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // A capture, from the capture editor's button
+
+  it('capture: the "Flow graph" button opens the panel: two lifelines, SYN / SYN, ACK / ACK, TIME_WAIT on the active closer', async () => {
+    await openCapture('handshake-data-teardown.pcap');
+    const cap = await capture();
+    await until('capture rows', () => cap.locator('.rows .row:not(.loading):not([hidden])').count(), (n) => n === 11);
+    await cap.locator('#flow-graph').click();
+    const f = await flow();
+    const lls = await until('lifelines', () => lifelines(f), (l) => l.length === 2);
+    assert.deepEqual(lls.map((l) => l.label), [CLIENT, SERVER]);
+    const labels = await until('arrow labels', () => arrowLabels(f), (l) => l.length === 11);
+    assert.deepEqual(labels.slice(0, 3), ['SYN', 'SYN, ACK', 'ACK']);
+    const boxes = await stateBoxes(f);
+    const clientId = lls.find((l) => l.label === CLIENT)!.id;
+    assert.ok(boxes.some((b) => b.state === 'TIME_WAIT' && b.lifeline === clientId), JSON.stringify(boxes));
+    assert.ok(!boxes.some((b) => b.state === 'TIME_WAIT' && b.lifeline !== clientId), 'TIME_WAIT on the passive closer: ' + JSON.stringify(boxes));
+    assert.ok(boxes.some((b) => b.state === 'SYN_SENT' && b.lifeline === clientId), JSON.stringify(boxes));
+    await s.page.waitForTimeout(400);
+    await s.screenshot('flow-graph-capture');
+  });
+
+  it('capture: clicking an arrow selects its packet in the capture editor', async () => {
+    const f = await flow();
+    // packet 4: the client's first data segment
+    await clickArrow(f, 3);
+    assert.deepEqual(await until('flow selection', () => selectedFlowPackets(f), (v) => v.length === 1), ['3']);
+    const cap = await capture();
+    const sel = await until(
+      'capture editor selection',
+      () => cap.locator('.rows .row[aria-selected="true"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.index ?? '')),
+      (v) => v.length === 1 && v[0] === '3',
+    );
+    assert.deepEqual(sel, ['3']);
+  });
+
+  it('capture: selecting a row in the capture editor selects its arrow', async () => {
+    const cap = await capture();
+    await cap.locator('.rows .row[data-index="7"]').click(); // packet 8: the client's FIN
+    const f = await flow();
+    assert.deepEqual(await until('flow selection', () => selectedFlowPackets(f), (v) => v.length === 1 && v[0] === '7'), ['7']);
+    assert.equal(await f.locator('.flow-row[data-index="7"] .flow-label').innerText(), 'FIN, ACK');
+    await s.screenshot('flow-graph-capture-synced');
+  });
+
+  it('capture: the SVG export writes the graph to the path given to the command', async () => {
+    if (fs.existsSync(svgTarget)) fs.rmSync(svgTarget);
+    await flow();
+    // the keys go to the workbench (the flow panel stays the export's target)
+    await page().locator('.part.editor .tabs-container .tab.active').last().click();
+    await s.page.keyboard.press(EXPORT_KEY);
+    await until('the exported file', async () => fs.existsSync(svgTarget) && fs.statSync(svgTarget).size > 0, (v) => v, 15_000);
+    const svg = fs.readFileSync(svgTarget, 'utf8');
+    assert.match(svg, /^(<\?xml[^>]*>\s*)?<svg[\s>]/);
+    assert.match(svg, /<\/svg>\s*$/);
+    for (const label of ['>SYN<', '>SYN, ACK<', '>ACK<']) assert.ok(svg.includes(label), `no ${label} in the SVG`);
+    assert.ok(svg.includes(CLIENT) && svg.includes(SERVER), 'the lifelines are not named');
+    await closeEditors();
+  });
+
+  it('capture: filtered to a stream, the button draws that connection; an arrow selects its row in the filtered list', async () => {
+    await openCapture('syn-flood.pcap');
+    const cap = await capture();
+    await until('capture rows', () => cap.locator('.rows .row:not(.loading):not([hidden])').count(), (n) => n > 4);
+    await cap.locator('#filter').fill('stream 3');
+    await cap.locator('#filter').press('Enter');
+    await until('filtered rows', () => cap.locator('.rows .row:not(.loading):not([hidden])').count(), (n) => n === 4);
+    await cap.locator('#flow-graph').click();
+    const f = await flow();
+    const lls = await until('lifelines', () => lifelines(f), (l) => l.length === 2);
+    assert.deepEqual(lls.map((l) => l.label), ['198.51.100.13:40051', '106.53.211.6:80']);
+    const rows = await until(
+      'flow rows',
+      () => f.locator('.flow-row:not(.loading)').evaluateAll((els) => els.map((e) => ({ index: (e as HTMLElement).dataset.index ?? '', stream: (e as HTMLElement).dataset.stream ?? '' }))),
+      (r) => r.length === 4,
+    );
+    assert.ok(rows.every((r) => r.stream === '3'), JSON.stringify(rows));
+    // the last SYN, ACK (a retransmission): selected in the capture editor, which keeps its filter
+    const last = rows[rows.length - 1].index;
+    await clickArrow(f, Number(last));
+    const cap2 = await capture();
+    await until(
+      'capture editor selection',
+      () => cap2.locator('.rows .row[aria-selected="true"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.index ?? '')),
+      (v) => v.length === 1 && v[0] === last,
+    );
+    assert.equal(await cap2.locator('#filter').inputValue(), 'stream 3');
+    assert.equal(await cap2.locator('.rows .row:not(.loading):not([hidden])').count(), 4);
+    await s.screenshot('flow-graph-capture-stream');
+    await closeEditors();
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // A tcpdump log, from the connection CodeLens and the command palette
+
+  const logText = fs.existsSync(path.join(SAMPLES, 'handshake-data-teardown.tcpdump')) ? fs.readFileSync(path.join(SAMPLES, 'handshake-data-teardown.tcpdump'), 'utf8') : '';
+  const lineOf = (i: number): number => analyzeLog(logText).log.packets[i].line + 1;
+
+  it('log: the "Flow graph" CodeLens opens the connection\'s graph', async () => {
+    await closeEditors();
+    await s.openFile('handshake-data-teardown.tcpdump');
+    const lenses = await s.codeLensTexts({ timeout: 10_000 });
+    assert.ok(lenses.includes('Flow graph'), JSON.stringify(lenses));
+    assert.ok(lenses.includes(`${CLIENT} → ${SERVER} · SF · 11 packets · 26 bytes`), JSON.stringify(lenses));
+    await s.clickCodeLens('Flow graph');
+    const f = await flow();
+    const lls = await until('lifelines', () => lifelines(f), (l) => l.length === 2);
+    assert.deepEqual(lls.map((l) => l.label), [CLIENT, SERVER]);
+    const labels = await until('arrow labels', () => arrowLabels(f), (l) => l.length === 11);
+    assert.deepEqual(labels.slice(0, 3), ['SYN', 'SYN, ACK', 'ACK']);
+    const clientId = lls.find((l) => l.label === CLIENT)!.id;
+    assert.ok((await stateBoxes(f)).some((b) => b.state === 'TIME_WAIT' && b.lifeline === clientId));
+    await s.page.waitForTimeout(400);
+    await s.screenshot('flow-graph-log');
+  });
+
+  it('log: clicking an arrow puts the cursor on the packet\'s line', async () => {
+    const f = await flow();
+    await clickArrow(f, 5); // packet 6: the server's data
+    assert.equal(await until('cursor line', cursorLine, (l) => l === lineOf(5)), lineOf(5));
+    await clickArrow(f, 1);
+    assert.equal(await until('cursor line', cursorLine, (l) => l === lineOf(1)), lineOf(1));
+  });
+
+  it('log: putting the cursor on a packet line selects its arrow', async () => {
+    const line = page()
+      .locator('.part.editor .editor-instance .monaco-editor .view-lines .view-line')
+      .filter({ hasText: '08:00:00.096250' })
+      .first();
+    await line.click({ position: { x: 40, y: 6 } }); // the line's left end: its right part lies under the flow panel
+    const f = await flow();
+    assert.deepEqual(await until('flow selection', () => selectedFlowPackets(f), (v) => v.length === 1 && v[0] === '9'), ['9']);
+    assert.equal(await f.locator('.flow-row[data-index="9"] .flow-label').innerText(), 'FIN, ACK');
+    await s.screenshot('flow-graph-log-synced');
+    await closeEditors();
+  });
+
+  it('log: "Capture Lens: Show Flow Graph" asks which connections, "All connections" first', async () => {
+    await closeEditors();
+    await s.openFile('syn-flood.tcpdump');
+    await s.page.keyboard.press('F1');
+    const input = page().locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await s.page.keyboard.type('>Capture Lens: Show Flow Graph');
+    await page().locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Show Flow Graph' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await s.page.waitForTimeout(200);
+    await s.page.keyboard.press('Enter');
+    const first = page().locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'All connections' }).first();
+    await first.waitFor({ state: 'visible', timeout: 10_000 });
+    const rows = await page().locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
+    assert.match(rows[0], /All connections/);
+    assert.ok(rows.some((r) => r.includes('198.51.100.10:40000 → 106.53.211.6:80') && /S1/.test(r)), JSON.stringify(rows));
+    await s.screenshot('flow-graph-pick');
+    await s.page.keyboard.press('Enter'); // "All connections" is picked
+    const f = await flow();
+    // every connection: 12 clients, one server, 48 packets (lifeline headers are drawn for the columns in view only)
+    await until('status', async () => (await f.locator('.flow-status').textContent()) ?? '', (t) => /\b48\b/.test(t));
+    const lls = await until('lifelines', () => lifelines(f), (l) => l.length >= 3);
+    assert.deepEqual(lls.slice(0, 3).map((l) => l.label), ['198.51.100.10:40000', '106.53.211.6:80', '198.51.100.11:40017']);
+    assert.match((await f.locator('.flow-conns-summary').textContent()) ?? '', /12/);
+    await closeEditors();
+  });
+});

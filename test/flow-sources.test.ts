@@ -1,0 +1,221 @@
+/**
+ * The pure parts of the flow graph's sources: the worker's `flowPackets` answer (in-process
+ * CaptureIndex and the built dist/worker.js through WorkerClient) against the whole-file pass of
+ * src/node/flow.ts, the log source's packets against flowOfLog, the mapping between a log's packet
+ * numbers and its lines, and the "which connections?" QuickPick's items and answers.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+import { buildFlowGraph, type FlowPacket } from '../src/core/flow/model';
+import { analyzeLog } from '../src/core/log/model';
+import { formatEn } from '../src/core/explain/l10n';
+import type { ConnJson } from '../src/core/tcp/json';
+import { flowOfCapture, flowOfLog } from '../src/node/flow';
+import { visitCaptureFile } from '../src/node/analyze';
+import { connectionPickItems, connInfo, lineOfPacket, logConnections, logFlowPackets, packetOfLine, pickedStreams, streamOfFilter } from '../src/extension/flow/sourceData';
+import { CaptureIndex } from '../src/worker/captureIndex';
+import { WorkerClient } from '../src/worker/client';
+import { flowPackets } from '../src/worker/flowPackets';
+import { generated, samplesDir } from './helpers/generated';
+
+function repoFile(...parts: string[]): string {
+  const candidates = [path.resolve(process.cwd(), ...parts), path.resolve(__dirname, '..', ...parts), path.resolve(__dirname, '..', '..', ...parts)];
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
+}
+
+async function indexed(file: string): Promise<CaptureIndex> {
+  const idx = new CaptureIndex(file);
+  await idx.start();
+  return idx;
+}
+
+/** Packet numbers of the TCP segments of a capture (a pass of its own, no engine). */
+async function tcpIndices(file: string): Promise<number[]> {
+  const out: number[] = [];
+  await visitCaptureFile(file, (rec, _pkt, seg) => {
+    if (seg) out.push(rec.index);
+  });
+  return out;
+}
+
+describe('flow sources: the worker\'s flowPackets (CaptureIndex in-process)', () => {
+  it('draws the same graph as flowOfCapture, for every stream and for some', async () => {
+    const file = generated().pcap;
+    const idx = await indexed(file);
+    try {
+      const all = await flowPackets(idx);
+      assert.deepEqual(all.map((p) => p.index), await tcpIndices(file));
+      assert.deepEqual(buildFlowGraph(all), await flowOfCapture(file));
+      const some = await flowPackets(idx, [3, 17]);
+      assert.ok(some.length > 0);
+      assert.ok(some.every((p) => p.result.stream === 3 || p.result.stream === 17));
+      assert.deepEqual(some, all.filter((p) => p.result.stream === 3 || p.result.stream === 17));
+      assert.deepEqual(buildFlowGraph(some, { streams: [3, 17] }), await flowOfCapture(file, [3, 17]));
+      assert.deepEqual(await flowPackets(idx, [9999]), []);
+      assert.deepEqual(await flowPackets(idx, undefined, 5), all.slice(0, 5));
+    } finally {
+      await idx.close();
+    }
+  });
+
+  it('gives each packet its final states (a sample whose active closer ends in TIME_WAIT)', async () => {
+    const file = path.join(samplesDir(), 'handshake-data-teardown.pcap');
+    const idx = await indexed(file);
+    try {
+      const pk = await flowPackets(idx);
+      const g = buildFlowGraph(pk);
+      assert.deepEqual(g.arrows.slice(0, 3).map((a) => a.label), ['SYN', 'SYN, ACK', 'ACK']);
+      assert.ok(g.stateBoxes.some((b) => b.state === 'TIME_WAIT'), JSON.stringify(g.stateBoxes.map((b) => b.state)));
+      assert.deepEqual(g, await flowOfCapture(file));
+    } finally {
+      await idx.close();
+    }
+  });
+});
+
+describe('flow sources: the worker\'s flowPackets (dist/worker.js through WorkerClient)', () => {
+  const workerJs = repoFile('dist', 'worker.js');
+  let client: WorkerClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+  });
+  before(function () {
+    if (!fs.existsSync(workerJs)) {
+      console.log('    (skipped: dist/worker.js not built; run npm run build)');
+      this.skip();
+    }
+  });
+
+  it('answers once indexing is over, with the packets flowOfCapture draws', async () => {
+    const file = generated().pcap;
+    client = new WorkerClient(new Worker(workerJs));
+    client.openPath(file);
+    // asked at once: the worker waits for the end of indexing before it answers
+    const all = await client.flowPackets();
+    assert.equal(client.progress.done, true);
+    assert.deepEqual(buildFlowGraph(all), await flowOfCapture(file));
+    const one: FlowPacket[] = await client.flowPackets([5]);
+    assert.deepEqual(buildFlowGraph(one, { streams: [5] }), await flowOfCapture(file, [5]));
+    assert.deepEqual(one.map((p) => p.index), all.filter((p) => p.result.stream === 5).map((p) => p.index));
+  });
+});
+
+describe('flow sources: a tcpdump log', () => {
+  const read = (name: string): string => fs.readFileSync(path.join(samplesDir(), name), 'utf8');
+
+  it('gives the packets flowOfLog draws, for every stream and for one', () => {
+    for (const name of ['handshake-data-teardown.tcpdump', 'retransmissions.tcpdump', 'syn-flood.tcpdump', 'handshake-data-teardown-verbose.tcpdump']) {
+      const text = read(name);
+      const m = analyzeLog(text);
+      assert.deepEqual(buildFlowGraph(logFlowPackets(m)), flowOfLog(text), name);
+      assert.deepEqual(buildFlowGraph(logFlowPackets(m, [0]), { streams: [0] }), flowOfLog(text, [0]), name);
+    }
+  });
+
+  it('hands over at most `limit` packets: the first ones of the streams asked for', () => {
+    const m = analyzeLog(read('syn-flood.tcpdump'));
+    const all = logFlowPackets(m);
+    assert.ok(all.length > 10);
+    assert.deepEqual(logFlowPackets(m, undefined, 7), all.slice(0, 7));
+    const one = logFlowPackets(m, [2]);
+    assert.deepEqual(logFlowPackets(m, [2], 1), one.slice(0, 1));
+  });
+
+  it('the same graph from a capture and from its log', async () => {
+    const g = buildFlowGraph(logFlowPackets(analyzeLog(read('handshake-data-teardown.tcpdump'))));
+    const c = await flowOfCapture(path.join(samplesDir(), 'handshake-data-teardown.pcap'));
+    assert.deepEqual(g.arrows.map((a) => [a.label, a.comment, a.from, a.to]), c.arrows.map((a) => [a.label, a.comment, a.from, a.to]));
+    assert.deepEqual(g.stateBoxes, c.stateBoxes);
+  });
+
+  it('maps packet numbers to lines and back (prose, banners and -v continuation lines included)', () => {
+    const text = 'Some prose before the output.\n' + read('handshake-data-teardown-verbose.tcpdump') + '\nand after\n';
+    const m = analyzeLog(text);
+    const lines = text.split('\n');
+    assert.equal(packetOfLine(m, 0), -1, 'prose is no packet');
+    let seen = 0;
+    for (let i = 0; i < m.log.packets.length; i++) {
+      const p = m.log.packets[i];
+      const line = lineOfPacket(m, i);
+      assert.equal(line, p.line);
+      if (m.streamOf[i] < 0) continue;
+      seen++;
+      // every line of the packet (the -v header line and its continuation) leads back to it
+      for (let l = p.line; l <= p.endLine; l++) assert.equal(packetOfLine(m, l), i, `line ${l + 1}: ${lines[l]}`);
+    }
+    assert.ok(seen >= 10, `only ${seen} TCP packets`);
+    assert.ok(m.log.packets.some((p) => p.endLine > p.line), 'no two-line -v packet in the sample');
+    assert.equal(lineOfPacket(m, m.log.packets.length), -1);
+    assert.equal(lineOfPacket(m, -1), -1);
+    assert.equal(packetOfLine(m, lines.length + 5), -1);
+    assert.equal(packetOfLine(m, lines.length - 2), -1, 'the trailing prose');
+  });
+
+  it('lists the connections as the panel filter and the QuickPick show them', () => {
+    const m = analyzeLog(read('refused.tcpdump'));
+    const conns = logConnections(m);
+    assert.ok(conns.length >= 1);
+    const info = conns.map(connInfo);
+    assert.deepEqual(
+      info.map((c) => c.packets),
+      m.summaries.map((s) => s.packets.client + s.packets.server),
+    );
+    assert.ok(info.some((c) => c.problems > 0), 'the refused connection has a problem');
+  });
+});
+
+describe('flow sources: choosing connections', () => {
+  const conn = (stream: number, connState: ConnJson['connState'], client: number, server: number, problems: string[] = []): ConnJson => ({
+    stream,
+    client: `10.0.0.1:${40000 + stream}`,
+    server: '10.0.0.2:443',
+    roleBy: 'syn',
+    firstPacket: 1,
+    lastPacket: 2,
+    packets: { client, server },
+    bytes: { client: 0, server: 0 },
+    start: '0.000000000',
+    duration: 0,
+    clientState: 'TIME_WAIT',
+    serverState: 'CLOSED',
+    connState,
+    history: 'ShADadFf',
+    problems: problems.map((kind) => ({ kind, packet: 1, severity: 'warning', message: '', messageZh: '' })),
+  });
+  const conns = [conn(0, 'SF', 6, 5), conn(1, 'REJ', 1, 1, ['refused']), conn(2, 'S0', 3, 0, ['no-answer'])];
+
+  it('offers "All connections" first, then each connection with client → server, conn_state and packets', () => {
+    const items = connectionPickItems(conns, formatEn);
+    assert.deepEqual(
+      items.map((i) => [i.label, i.description, i.detail, i.stream, i.picked]),
+      [
+        ['All connections', '3 connections · 16 packets', undefined, undefined, true],
+        ['10.0.0.1:40000 → 10.0.0.2:443', 'SF · 11 packets', 'Stream 0', 0, false],
+        ['10.0.0.1:40001 → 10.0.0.2:443', 'REJ · 2 packets', 'Stream 1 · refused', 1, false],
+        ['10.0.0.1:40002 → 10.0.0.2:443', 'S0 · 3 packets', 'Stream 2 · no-answer', 2, false],
+      ],
+    );
+    const pre = connectionPickItems(conns, formatEn, [2]);
+    assert.deepEqual(pre.map((i) => i.picked), [false, false, false, true]);
+  });
+
+  it('turns what was picked into streams', () => {
+    const items = connectionPickItems(conns, formatEn);
+    assert.equal(pickedStreams([], 3), null, 'nothing picked: the user gave up');
+    assert.equal(pickedStreams([items[0], items[2]], 3), undefined, '"All connections" wins');
+    assert.deepEqual(pickedStreams([items[3], items[1]], 3), [0, 2]);
+    assert.equal(pickedStreams([items[1], items[2], items[3]], 3), undefined, 'every connection is all of them');
+  });
+
+  it('reads the stream of the capture editor\'s filter', () => {
+    assert.equal(streamOfFilter('stream 7'), 7);
+    assert.equal(streamOfFilter('  stream   12 '), 12);
+    assert.equal(streamOfFilter('stream 7 and port 80'), undefined);
+    assert.equal(streamOfFilter('port 80'), undefined);
+    assert.equal(streamOfFilter(''), undefined);
+  });
+});
