@@ -2,7 +2,7 @@
  * Small, readable TCP conversations for the demo samples, tests and the walkthrough: each one a
  * story a tutorial tells (a clean handshake-data-teardown, a refused connection, a reset, a
  * three-packet close, a simultaneous close, retransmissions, a zero window, a SYN flood, a
- * connection stuck in CLOSE_WAIT). Deterministic; frames built by tcpFrame.
+ * connection stuck in CLOSE_WAIT, a server left in FIN_WAIT_2). Deterministic; frames built by tcpFrame.
  */
 import { TH_ACK, TH_FIN, TH_PUSH, TH_RST, TH_SYN } from '../decode/packet';
 import { opt, tcpFrame, type TcpSegmentSpec } from './frames';
@@ -142,6 +142,11 @@ export function scenarios(): Scenario[] {
   const cw = conv(8).handshake().exchange(30, 300).send('C', TH_FIN | TH_ACK, { after: 2000 }).send('S', TH_ACK, { after: 30000 });
   cw.send('C', TH_ACK, { after: 5000000 });
   out.push({ name: 'stuck-close-wait', title: 'The client closed; the server acknowledged but never closed (stuck in CLOSE_WAIT)', frames: cw.frames });
+
+  // The mirror image, seen from the side that closed: a server drops an idle keep-alive connection,
+  // the client's stack acknowledges the FIN but its application never closes the socket.
+  const fw2 = conv(9).handshake().exchange(60, 600).send('S', TH_FIN | TH_ACK, { after: 15000000 }).send('C', TH_ACK, { after: 150 });
+  out.push({ name: 'fin-wait-2', title: 'The server closed an idle connection; the client acknowledged but never sent its FIN (server left in FIN_WAIT_2)', frames: fw2.frames });
   return out;
 }
 
