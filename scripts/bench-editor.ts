@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
+import { WORKER_RESOURCE_LIMITS } from '../src/worker/api';
 import { WorkerClient } from '../src/worker/client';
 
 const ROOT = [path.resolve(__dirname, '..'), process.cwd()].find((d) => fs.existsSync(path.join(d, 'dist', 'worker.js'))) ?? path.resolve(__dirname, '..');
@@ -71,7 +72,7 @@ async function runOnce(file: string, full: boolean): Promise<Run> {
   gc();
   const host0 = process.memoryUsage();
   const t0 = performance.now();
-  const client = new WorkerClient(new Worker(WORKER));
+  const client = new WorkerClient(new Worker(WORKER, { resourceLimits: WORKER_RESOURCE_LIMITS }));
   const w0 = await client.stats();
   const tOpen = performance.now();
   let firstProgressMs = -1;

@@ -4,9 +4,10 @@
  * Writes a synthetic 2,000,000-packet capture (about 10,000 TCP connections with handshakes,
  * data and teardowns) in three forms — classic pcap (µs), classic pcap (ns) and pcapng — under
  * .bench/, then measures, each in a fresh process:
- *   - read + decode through each path (pcap-parser, nanosecond pcap, pcapng),
+ *   - read + decode through each path (classic pcap µs and ns, pcapng),
  *   - `capture-lens print` to /dev/null,
- *   - `tcpdump -nn -r` on the same files, when tcpdump is installed (TZ=UTC).
+ *   - `tcpdump -nn -r` on the same files, when tcpdump is installed (TZ=UTC), and `tshark -n -r`
+ *     on the classic pcap when tshark is (it dissects far more, so it is slower: a reference point).
  * BENCH_PACKETS overrides the packet count (e.g. for a quick run).
  */
 import { spawnSync } from 'node:child_process';
@@ -199,8 +200,8 @@ async function main(): Promise<void> {
   console.log(`\nCapture Lens benchmark — ${PACKETS.toLocaleString('en')} packets, ${Math.round(PACKETS / 200).toLocaleString('en')} connections (node ${process.version}, ${require('node:os').cpus().length} cores)\n`);
   const rows: string[][] = [['what', 'path', 'time', 'rate', 'peak RSS']];
   for (const [label, file] of [
-    ['pcap-parser (µs pcap)', files.pcap],
-    ['pcap-parser (ns pcap)', files.nano],
+    ['pcap reader (µs pcap)', files.pcap],
+    ['pcap reader (ns pcap)', files.nano],
     ['pcapng reader', files.pcapng],
   ] as const) {
     const r = spawnSync(process.execPath, [__filename, '--decode', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -213,7 +214,7 @@ async function main(): Promise<void> {
   }
   let engineNote = '';
   for (const [label, file] of [
-    ['pcap-parser (µs pcap)', files.pcap],
+    ['pcap reader (µs pcap)', files.pcap],
     ['pcapng reader', files.pcapng],
   ] as const) {
     const r = spawnSync(process.execPath, [__filename, '--engine', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -236,6 +237,10 @@ async function main(): Promise<void> {
       const d = timed(['tcpdump', '-nn', '-r', file], { TZ: 'UTC' });
       rows.push(['tcpdump -nn -r', label, d.ok ? `${d.secs.toFixed(2)} s` : 'failed', fmtRate(PACKETS, d.secs), `${(d.maxRssKiB / 1024).toFixed(0)} MiB`]);
     }
+    if (has('tshark') && label === 'µs pcap') {
+      const w = timed(['tshark', '-n', '-r', file], { TZ: 'UTC' });
+      rows.push(['tshark -n -r', label, w.ok ? `${w.secs.toFixed(2)} s` : 'failed', fmtRate(PACKETS, w.secs), `${(w.maxRssKiB / 1024).toFixed(0)} MiB`]);
+    }
   }
   // memory must not grow with the file: the same paths on a file ten times smaller
   const rss: string[] = [];
@@ -251,6 +256,7 @@ async function main(): Promise<void> {
     rss.push(`  capture-lens print ${label}: peak RSS ${(c.maxRssKiB / 1024).toFixed(0)} MiB for ${(PACKETS / 10).toLocaleString('en')} packets, ${(d.maxRssKiB / 1024).toFixed(0)} MiB for ${PACKETS.toLocaleString('en')}`);
   }
   if (!has('tcpdump')) console.log('(tcpdump not installed: its figures are left out; apt-get install tcpdump to compare)\n');
+  if (!has('tshark')) console.log('(tshark not installed: its figure is left out; apt-get install tshark to compare)\n');
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   for (const r of rows) console.log(r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  '));
   if (engineNote) console.log('\n' + engineNote);

@@ -70,3 +70,11 @@ export interface PacketDetails {
   /** tcpdump's line for this packet (as `capture-lens print` prints it). */
   tcpdump: string;
 }
+
+/**
+ * resourceLimits of the decoding worker (the capture editor's session and the bench use the same).
+ * Its heap is sized from the extension host's by default, which some hosts keep small; the index of
+ * a capture with millions of packets needs a few hundred MB, so ask for room explicitly (V8
+ * reserves it lazily: nothing is used until needed).
+ */
+export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 4096 } as const;

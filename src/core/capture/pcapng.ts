@@ -139,6 +139,14 @@ function hexBytes(d: Uint8Array, o: number, n: number): string {
   return parts.join(' ');
 }
 
+/**
+ * A plain Uint8Array over `len` bytes of `d` from `o`. Not `d.subarray()`: on a Node Buffer that
+ * makes a Buffer, slower to create, and it would make the decoders see two kinds of arrays.
+ */
+function view(d: Uint8Array, o: number, len: number): Uint8Array {
+  return new Uint8Array(d.buffer, d.byteOffset + o, len);
+}
+
 export class PcapngParser {
   private readonly sink: CaptureSink;
   /** The record handed to `onRecord`, reused for every packet. */
@@ -532,7 +540,7 @@ export class PcapngParser {
 
     const rec = this.rec;
     rec.blockType = kind;
-    rec.data = d.subarray(o + 28, o + 28 + caplen);
+    rec.data = view(d, o + 28, caplen);
     rec.origLen = dv.getUint32(o + 24, le);
     this.setTimestamp(iface, dv.getUint32(o + 12, le), dv.getUint32(o + 16, le));
     rec.interfaceId = ifId;
@@ -554,7 +562,7 @@ export class PcapngParser {
 
     const rec = this.rec;
     rec.blockType = 'SPB';
-    rec.data = d.subarray(o + 12, o + 12 + caplen);
+    rec.data = view(d, o + 12, caplen);
     rec.origLen = origLen;
     rec.tsSec = 0;
     rec.tsNsec = 0;

@@ -14,16 +14,13 @@ import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import type { FlowPacket } from '../../core/flow/model';
 import type { ConnJson } from '../../core/tcp/json';
-import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from '../../worker/api';
+import { WORKER_RESOURCE_LIMITS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
 import { WorkerClient } from '../../worker/client';
 
 export class CaptureSession implements vscode.Disposable {
   /** Start the worker for `uri` and begin indexing at once. */
   static open(uri: vscode.Uri, extensionUri: vscode.Uri): CaptureSession {
-    // The worker's heap is sized from the extension host's, which some hosts keep small; the index
-    // of a capture with millions of packets needs a few hundred MB, so ask for room explicitly
-    // (V8 reserves it lazily: nothing is used until needed).
-    const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+    const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath, { resourceLimits: WORKER_RESOURCE_LIMITS });
     return new CaptureSession(uri, worker);
   }
 
