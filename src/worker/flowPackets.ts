@@ -2,12 +2,12 @@
  * The flow graph's packets of a capture, served by the decoding worker (request `flowPackets`,
  * src/worker/messages.ts). Once indexing is over (the engine's results are then final), the TCP
  * packets of the streams asked for are re-read by position from the file, in batches, decoded
- * again and turned into FlowPackets exactly as src/node/flow.ts makes them from a whole-file pass
- * (the unit tests compare both): the engine's input fields, relative seq/ack, the raw ones, the
- * window as shown and a copy of the final engine result.
+ * again and turned into FlowPackets like src/node/flow.ts's whole-file pass (src/core/flow/packets.ts;
+ * the unit tests compare both).
  */
 import { decodeRecord, DecodedPacket } from '../core/decode/index';
 import type { FlowPacket } from '../core/flow/model';
+import { flowPacket } from '../core/flow/packets';
 import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import type { CaptureIndex } from './captureIndex';
 
@@ -34,23 +34,7 @@ export async function flowPackets(idx: CaptureIndex, streams?: readonly number[]
       if (r === null || out.length >= limit) return;
       const seg = segmentFromPacket(decodeRecord(pkt, rec), rec, scratch);
       if (seg === null) return;
-      out.push({
-        index: seg.index,
-        tsSec: seg.tsSec,
-        tsNsec: seg.tsNsec,
-        src: seg.src,
-        dst: seg.dst,
-        sport: seg.sport,
-        dport: seg.dport,
-        flags: seg.flags,
-        seq: r.relSeq,
-        ack: r.relAck,
-        seqRaw: seg.seq,
-        ackRaw: seg.ack,
-        win: r.winScaled,
-        len: seg.len,
-        result: { ...r },
-      });
+      out.push(flowPacket(seg, r));
     });
   };
   for (let i = 0; i < n && out.length + batch.length < limit; i++) {

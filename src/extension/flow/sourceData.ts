@@ -4,49 +4,11 @@
  * packet numbers and its lines, the connection list of the panel's filter, and the items of the
  * "which connections?" QuickPick of captureLens.showFlowGraph.
  */
-import type { FlowPacket } from '../../core/flow/model';
 import type { LogModel } from '../../core/log/model';
-import { scratchSegment, toSegmentInput } from '../../core/text/index';
 import { connJson, type ConnJson } from '../../core/tcp/json';
-import { emptyResult } from '../../core/tcp/types';
 import type { FlowConnInfo } from './source';
 
-/**
- * The TCP packets of a log model for the streams asked for (all when undefined), in log order,
- * with their final engine results: the same packets as src/node/flow.ts's flowOfLog. A packet's
- * `index` is its 0-based number in the log (TextPacket.index).
- */
-export function logFlowPackets(m: LogModel, streams?: readonly number[], limit = Infinity): FlowPacket[] {
-  const want = streams ? new Set(streams) : null;
-  const out: FlowPacket[] = [];
-  const scratch = scratchSegment();
-  const r = emptyResult();
-  const packets = m.log.packets;
-  for (let i = 0; i < packets.length && out.length < limit; i++) {
-    const s = m.streamOf[i];
-    if (s < 0 || (want !== null && !want.has(s))) continue;
-    const seg = toSegmentInput(packets[i], i, scratch);
-    if (seg === null || !m.engine.resultInto(i, r)) continue;
-    out.push({
-      index: seg.index,
-      tsSec: seg.tsSec,
-      tsNsec: seg.tsNsec,
-      src: seg.src,
-      dst: seg.dst,
-      sport: seg.sport,
-      dport: seg.dport,
-      flags: seg.flags,
-      seq: r.relSeq,
-      ack: r.relAck,
-      seqRaw: seg.seq,
-      ackRaw: seg.ack,
-      win: r.winScaled,
-      len: seg.len,
-      result: { ...r },
-    });
-  }
-  return out;
-}
+export { logFlowPackets } from '../../core/flow/packets';
 
 /** The first line (0-based) of packet `index` of the log, -1 when there is no such packet. */
 export function lineOfPacket(m: LogModel, index: number): number {
