@@ -16,6 +16,7 @@ import type { IndexProgress, PacketRow } from '../../src/worker/api';
 import { FlatField, asciiChar, byteOwners, fieldPath, fieldRange, flatten, hex2, offsetLabel, toBytes } from './fields';
 import { bytesText, fmt, group, parsePacketNumber, rate, timeColumn } from './format';
 import { ScrollGeometry, contentHeight, pageRows, pagesFor, realTop, revealTop, scrollTopFor, spacerHeight, visibleRangeAt } from './scroll';
+import { el } from '../common/dom';
 
 interface VsCodeApi {
   postMessage(msg: FromWebview): void;
@@ -72,13 +73,6 @@ let useTick = 0;
 
 // ---------------------------------------------------------------------------------------------
 // DOM helpers
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function post(m: FromWebview): void {
   vscode.postMessage(m);

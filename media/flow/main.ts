@@ -31,6 +31,7 @@ import type {
 import type { FlowTimeMode } from '../../src/core/flow/model';
 import { contentHeight, pageRows, realTop, revealTop, scrollTopFor, spacerHeight, type ScrollGeometry } from '../capture/scroll';
 import { LANE_WIDTH, arrowBox, clampZoom, flowLayout, labelCenter, lifelineX, rowWindow, stepZoom, visibleColumns, zoomTop, type FlowLayout } from './layout';
+import { el } from '../common/dom';
 
 interface VsCodeApi {
   postMessage(msg: FlowFromWebview): void;
@@ -91,13 +92,6 @@ let useTick = 0;
 
 // ---------------------------------------------------------------------------------------------
 // DOM helpers
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function post(m: FlowFromWebview): void {
   vscode.postMessage(m);

@@ -7,7 +7,7 @@
  * with a nonce, may load only from dist/ and media/, and receives packet data as plain values that
  * it sets as text. Explanations are computed here with vscode.l10n.t and sent as plain strings.
  */
-import { randomBytes } from 'node:crypto';
+import { webviewHtml } from '../webviewHtml';
 import * as vscode from 'vscode';
 import type { IndexProgress, PacketRow } from '../../worker/api';
 import { streamOfFilter } from '../flow/sourceData';
@@ -93,10 +93,6 @@ function uiStrings(): UiStrings {
     detailsLabel: t('Packet details'),
     bytesLabel: t('Packet bytes'),
   };
-}
-
-function nonce(): string {
-  return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
 }
 
 /** A packet the user selected in a capture editor (the flow graph follows it). */
@@ -388,31 +384,7 @@ export class CaptureEditor implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const n = nonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'capture.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'capture.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${n}'`,
-    ].join('; ');
-    const lang = vscode.env.language.replace(/[^\w-]/g, '');
-    return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Capture</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${n}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return webviewHtml(webview, this.extensionUri, { script: 'capture.js', style: 'capture.css', title: 'Capture' });
   }
 }
 

@@ -22,7 +22,7 @@
  * Strict CSP (nonce script, no remote resources), localResourceRoots = dist/ only. Every UI string
  * goes through vscode.l10n.t here; packet-derived strings are set as text by the webview.
  */
-import { randomBytes } from 'node:crypto';
+import { webviewHtml } from '../webviewHtml';
 import * as vscode from 'vscode';
 import { buildFlowGraph, rowAtOrAfter, rowOfIndex, type FlowGraph, type FlowPacket } from '../../core/flow/model';
 import { flowSvg } from '../../core/flow/svg';
@@ -57,10 +57,6 @@ export const TEXT_MAX_ROWS = 20_000;
 export const PNG_MAX_ROWS = 400;
 /** A progress notification appears when reading the packets takes longer than this. */
 const PROGRESS_DELAY_MS = 400;
-
-function nonce(): string {
-  return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
-}
 
 /** Whether packets of `loaded` streams (null: all) contain every packet of `wanted` (null: all). */
 function covers(loaded: readonly number[] | null, wanted: readonly number[] | null): boolean {
@@ -486,26 +482,7 @@ export class FlowPanel implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const n = nonce();
-    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'flow.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'flow.css'));
-    const csp = ["default-src 'none'", `style-src ${webview.cspSource}`, `img-src ${webview.cspSource} data: blob:`, `font-src ${webview.cspSource}`, `script-src 'nonce-${n}'`].join('; ');
-    const lang = vscode.env.language.replace(/[^\w-]/g, '');
-    return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Flow graph</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${n}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return webviewHtml(webview, this.context.extensionUri, { script: 'flow.js', style: 'flow.css', title: 'Flow graph' });
   }
 }
 

@@ -1,0 +1,9 @@
+/** DOM helpers shared by our webviews (bundled into each). */
+
+/** A new element with an optional class name and text (textContent: never parsed as HTML). */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
