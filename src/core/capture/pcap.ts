@@ -22,7 +22,7 @@
  * cut to it; the end of the file inside a record is reported ('truncated') with every packet before
  * it already delivered.
  */
-import type { CaptureError, CaptureInfo, CaptureRecord, CaptureSink } from './types';
+import { blankRecord, type CaptureError, type CaptureInfo, type CaptureRecord, type CaptureSink } from './types';
 
 /** The first four bytes of a classic pcap file, read big-endian. */
 export const PCAP_US_BE = 0xa1b2c3d4;
@@ -87,21 +87,7 @@ export class PcapParser {
 
   constructor(sink: CaptureSink) {
     this.sink = sink;
-    this.rec = {
-      index: 0,
-      data: new Uint8Array(0),
-      origLen: 0,
-      tsSec: 0,
-      tsNsec: 0,
-      tsPrecision: 6,
-      linkType: 0,
-      interfaceId: 0,
-      fileOffset: 0,
-      fileLength: 0,
-      comments: undefined,
-      epbFlags: undefined,
-      blockType: 'pcap',
-    };
+    this.rec = blankRecord('pcap');
   }
 
   /** What the file header said (null until its 24 bytes are in). */

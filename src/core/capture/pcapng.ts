@@ -24,7 +24,7 @@
  */
 
 import { ipv4String, ipv6String, macString, utf8String } from '../bytes';
-import type { CaptureError, CaptureInfo, CaptureRecord, CaptureSink, InterfaceInfo } from './types';
+import { blankRecord, type CaptureError, type CaptureInfo, type CaptureRecord, type CaptureSink, type InterfaceInfo } from './types';
 
 // Block types
 const BT_SHB = 0x0a0d0d0a; // Section Header Block (a palindrome: same in both byte orders)
@@ -176,21 +176,7 @@ export class PcapngParser {
 
   constructor(sink: CaptureSink) {
     this.sink = sink;
-    this.rec = {
-      index: 0,
-      data: new Uint8Array(0),
-      origLen: 0,
-      tsSec: 0,
-      tsNsec: 0,
-      tsPrecision: 6,
-      linkType: 0,
-      interfaceId: 0,
-      fileOffset: 0,
-      fileLength: 0,
-      comments: undefined,
-      epbFlags: undefined,
-      blockType: 'EPB',
-    };
+    this.rec = blankRecord('EPB');
   }
 
   /** What is known about the file so far (null before the first SHB). Updated in place as blocks arrive. */

@@ -1,6 +1,6 @@
 /**
  * What every capture reader (classic pcap, pcapng) hands on: one record per packet, plus
- * what it learnt about the file and its interfaces. Pure types, no Node.
+ * what it learnt about the file and its interfaces. Pure TypeScript, no Node.
  */
 
 /** One captured packet as stored in the file. */
@@ -34,6 +34,25 @@ export interface CaptureRecord {
   epbFlags?: number;
   /** Block type that carried it (pcapng: 'EPB' | 'SPB' | 'PB'; pcap: 'pcap'). */
   blockType: 'pcap' | 'EPB' | 'SPB' | 'PB';
+}
+
+/** A blank record, for a reader to refill for every packet (one object for the whole file). */
+export function blankRecord(blockType: CaptureRecord['blockType']): CaptureRecord {
+  return {
+    index: 0,
+    data: new Uint8Array(0),
+    origLen: 0,
+    tsSec: 0,
+    tsNsec: 0,
+    tsPrecision: 6,
+    linkType: 0,
+    interfaceId: 0,
+    fileOffset: 0,
+    fileLength: 0,
+    comments: undefined,
+    epbFlags: undefined,
+    blockType,
+  };
 }
 
 export interface InterfaceInfo {
