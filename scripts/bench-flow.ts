@@ -15,7 +15,7 @@
  *   - DOM nodes in the page and rows drawn, after scrolling.
  * Skips with a reason when Chromium, playwright-core or the bundle are missing.
  *
- *   node scripts/run-ts.mjs scripts/bench-flow.ts [--packets N] [--sample FILE.pcap] [--shot FILE.png]
+ *   node scripts/run-ts.mjs scripts/bench-flow.ts [--packets N] [--sample FILE.pcap] [--shot FILE.png] [--width PX]
  * With --sample it draws that capture instead (and --shot saves a screenshot): a quick visual check;
  * --check then also drives the webview (keyboard, click, selection from the host, zoom, PNG
  * rendering, problems-only filter, saved state) and prints what it saw.
@@ -252,7 +252,7 @@ async function run(host: FakeHost, rows: number, buildMs: number): Promise<void>
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: Number(arg('--width') ?? 1400), height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e.message ?? e)));
     await page.exposeFunction('__flowHost', (s: string) => JSON.stringify(host.answer(JSON.parse(s))));
