@@ -40,7 +40,13 @@ interface PwLocator {
   isVisible(): Promise<boolean>;
   getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
 }
+/** A frame of the page (a webview's document lives in one). */
+export interface WebviewFrame {
+  locator(selector: string): PwLocator;
+  isDetached(): boolean;
+}
 interface PwPage {
+  frames(): WebviewFrame[];
   goto(url: string, options?: { waitUntil?: 'load' | 'domcontentloaded'; timeout?: number }): Promise<unknown>;
   locator(selector: string): PwLocator;
   keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
@@ -85,6 +91,12 @@ export interface ServerOptions {
   settings?: Record<string, unknown>;
   /** Port on 127.0.0.1; default a free one. */
   port?: number;
+  /**
+   * Display language (e.g. 'zh-cn'): code-server starts with --locale and a minimal language pack
+   * for it (no translations of VS Code itself, which would need the Marketplace), enough for
+   * vscode.env.language — and so our l10n bundle — to follow.
+   */
+  locale?: string;
   /** Progress lines; default: to stderr with a time offset. */
   log?: (line: string) => void;
 }
@@ -157,6 +169,8 @@ export interface Session {
   outputChannel(name: string): Promise<string>;
   /** Saves a PNG into test-results/e2e/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
+  /** The frame of the (first) webview whose document has an element matching `selector`: the capture editor, the flow graph, a walkthrough page. */
+  webviewFrame(selector: string, options?: { timeout?: number }): Promise<WebviewFrame>;
   /** Ends Chromium, code-server and the processes code-server started. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -297,6 +311,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     '--ignore-last-opened',
     '--user-data-dir', dirs.userData,
     '--extensions-dir', dirs.extensions,
+    ...(options.locale ? ['--locale', options.locale] : []),
   ];
   const csLog = path.join(runDir, 'code-server.log');
 
@@ -313,6 +328,11 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     const dest = path.join(dirs.extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
     copyExtensionFolder(root, dest);
     log(`copied the extension folder to ${path.relative(root, dest)}`);
+  }
+
+  if (options.locale) {
+    writeLanguagePack(dirs.extensions, dirs.userData, options.locale);
+    log(`wrote a minimal ${options.locale} language pack`);
   }
 
   // code-server.
@@ -689,6 +709,22 @@ function makeSession(s: {
       return file;
     },
 
+    async webviewFrame(selector, options = {}) {
+      const deadline = Date.now() + (options.timeout ?? 20_000);
+      for (;;) {
+        for (const f of page.frames()) {
+          if (f.isDetached()) continue;
+          try {
+            if ((await f.locator(selector).count()) > 0) return f;
+          } catch {
+            // a frame going away
+          }
+        }
+        if (Date.now() > deadline) throw new Error(`no webview with ${selector}`);
+        await page.waitForTimeout(200);
+      }
+    },
+
     close: s.close,
   };
   return session;
@@ -711,6 +747,31 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, l
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
   fs.appendFileSync(logFile, `$ ${path.basename(cmd)} ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}\n`);
   if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args[0]} failed (${r.status ?? r.signal}):\n${(r.stdout ?? '') + (r.stderr ?? '')}`.slice(0, 4000));
+}
+
+/**
+ * A language pack extension for `locale` with no translations, and the user-data cache that points
+ * at it (VS Code writes languagepacks.json only after it has scanned the extensions, too late for
+ * the first start): VS Code then runs in that language, its own texts staying English.
+ */
+function writeLanguagePack(extensionsDir: string, userDataDir: string, locale: string): void {
+  const id = `capture-lens-test.language-pack-${locale}`;
+  const dir = path.join(extensionsDir, `${id}-0.0.1`);
+  fs.mkdirSync(path.join(dir, 'translations'), { recursive: true });
+  const manifest = {
+    name: `language-pack-${locale}`,
+    publisher: 'capture-lens-test',
+    version: '0.0.1',
+    engines: { vscode: '*' },
+    categories: ['Language Packs'],
+    contributes: { localizations: [{ languageId: locale, languageName: locale, localizedLanguageName: locale, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
+  };
+  const translations = path.join(dir, 'translations', 'main.i18n.json');
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  fs.mkdirSync(userDataDir, { recursive: true });
+  const cache = { [locale]: { hash: 'capture-lens-test-0.0.1', extensions: [{ extensionIdentifier: { id }, version: '0.0.1' }], translations: { vscode: translations }, label: locale } };
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(cache, null, 2));
 }
 
 /** What .vscodeignore lets ship, for the folder install (the .vsix route asks vsce itself). */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent setup for the end-to-end tests (see /work/shared/VSCODE-E2E.md):
-#   - Debian packages chromium, libkrb5-dev, ripgrep (apt-get, only when missing);
+#   - Debian packages chromium, libkrb5-dev, ripgrep and a small CJK font (fonts-wqy-microhei, so
+#     screenshots of the Chinese UI show characters) (apt-get, only when missing);
 #   - code-server and playwright-core in .e2e/tools/ (its own package.json, outside the repo's
 #     node_modules), with the three offline workarounds:
 #       1. npm install --ignore-scripts first;
@@ -34,6 +35,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
 dpkg-query -W -f='${Status}' libkrb5-dev 2>/dev/null | grep -q 'install ok installed' || missing+=(libkrb5-dev)
+dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q 'install ok installed' || missing+=(fonts-wqy-microhei)
 if ((${#missing[@]})); then
   say "apt: installing ${missing[*]}"
   SUDO=""
@@ -45,7 +47,7 @@ if ((${#missing[@]})); then
       die "apt-get install ${missing[*]} failed"
   fi
 else
-  say "apt: chromium, ripgrep, libkrb5-dev present"
+  say "apt: chromium, ripgrep, libkrb5-dev, fonts-wqy-microhei present"
 fi
 
 # ---- 2. code-server + playwright-core in .e2e/tools ---------------------------------------

@@ -59,21 +59,7 @@ describe('e2e: the flow graph in code-server (samples/)', function () {
   const page = (): PageExtra => s.page as unknown as PageExtra;
 
   /** The frame of a webview whose document has `selector` (the flow panel, the capture editor). */
-  async function frameWith(selector: string, timeout = 20_000): Promise<Frame> {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      for (const f of page().frames()) {
-        if (f.isDetached()) continue;
-        try {
-          if ((await f.locator(selector).count()) > 0) return f;
-        } catch {
-          /* a frame going away */
-        }
-      }
-      if (Date.now() > deadline) throw new Error(`no webview with ${selector}`);
-      await s.page.waitForTimeout(200);
-    }
-  }
+  const frameWith = async (selector: string, timeout = 20_000): Promise<Frame> => (await s.webviewFrame(selector, { timeout })) as unknown as Frame;
 
   const flow = (): Promise<Frame> => frameWith('.flow-body');
   const capture = (): Promise<Frame> => frameWith('#packet-grid');

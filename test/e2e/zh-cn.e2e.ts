@@ -1,0 +1,75 @@
+/**
+ * Simplified Chinese in a real VS Code: code-server runs with --locale zh-cn (and a minimal
+ * language pack, see scripts/e2e-run.ts), so vscode.env.language is zh-cn and the hovers, the
+ * TCP-state CodeLens, the flow graph's and the capture editor's strings come from
+ * l10n/bundle.l10n.zh-cn.json, while
+ * packet-derived text (addresses, flags, state names) stays as tcpdump and the RFC write it.
+ * Headless Chromium here may have no CJK font: screenshots can show boxes; the DOM has the text.
+ * Run by `npm run test:e2e`; harness in scripts/e2e-run.ts.
+ */
+import * as assert from 'node:assert/strict';
+import { Session, startSession } from '../../scripts/e2e-run';
+
+describe('e2e: Simplified Chinese (code-server --locale zh-cn)', function () {
+  this.timeout(60_000);
+  let s: Session;
+
+  before(async function () {
+    this.timeout(120_000);
+    s = await startSession({ locale: 'zh-cn' });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) {
+      await s.screenshot(`failed-zh-cn-${this.currentTest.title}`).catch(() => undefined);
+    }
+    await s?.page.keyboard.press('Escape').catch(() => undefined);
+    await s?.page.mouse.move(5, 5).catch(() => undefined);
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await s?.close();
+  });
+
+  it('the CodeLens speaks Chinese: the handshake step and the flow graph lens', async () => {
+    await s.openFile('handshake-data-teardown.tcpdump');
+    const lenses = await s.codeLensTexts({ timeout: 10_000 });
+    assert.ok(lenses.some((l) => l.includes('握手 2/3') && l.includes('SYN_RCVD')), JSON.stringify(lenses));
+    assert.ok(lenses.includes('流图'), JSON.stringify(lenses));
+  });
+
+  it('the hover on [S.] explains step 2 of the handshake in Chinese', async () => {
+    const text = await s.hoverWord('[S.]');
+    assert.match(text, /三次握手第 2 步/, text);
+    assert.match(text, /SYN_RCVD/, text);
+    await s.screenshot('zh-cn-hover-syn-ack');
+  });
+  it('the "流图" lens opens the flow graph with Chinese labels around the packets', async () => {
+    await s.clickCodeLens('流图');
+    const f = await s.webviewFrame('.flow-body');
+    await f.locator('.flow-row .flow-label').first().waitFor({ timeout: 15_000 });
+    assert.equal((await f.locator('[data-action="exportSvg"]').innerText()).trim(), '导出 SVG…');
+    assert.equal((await f.locator('[data-action="copyText"]').innerText()).trim(), '复制为文本');
+    assert.deepEqual(await f.locator('.flow-bracket-label').allInnerTexts(), ['三次握手', '四次挥手']);
+    // what the packets say stays as tcpdump and the RFC write it
+    assert.deepEqual((await f.locator('.flow-row .flow-label').allInnerTexts()).slice(0, 3), ['SYN', 'SYN, ACK', 'ACK']);
+    assert.ok((await f.locator('.flow-state[data-state="TIME_WAIT"]').count()) > 0);
+    await s.screenshot('zh-cn-flow-graph');
+  });
+  it('the capture editor labels its views in Chinese', async () => {
+    // quick open (s.openFile waits for a text editor; a capture opens in the capture editor)
+    await s.page.keyboard.press('Control+P');
+    const input = s.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 5_000 });
+    await input.fill('handshake-data-teardown.pcap');
+    await s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'handshake-data-teardown.pcap' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await s.page.keyboard.press('Enter');
+    const f = await s.webviewFrame('#packet-grid');
+    await f.locator('#flow-graph').waitFor({ timeout: 15_000 });
+    assert.equal((await f.locator('#flow-graph').innerText()).trim(), '流图');
+    const tabs = await f.locator('[role="tab"]').allInnerTexts();
+    assert.ok(tabs.some((t) => t.trim() === '数据包详情'), JSON.stringify(tabs));
+    await s.screenshot('zh-cn-capture-editor');
+  });
+});
