@@ -528,9 +528,29 @@ function clearFilterError(): void {
   filterError.textContent = '';
 }
 
+/** Position of packet `index` (0-based) in the filtered list, when it is among the rows loaded; -1 otherwise. */
+function loadedPosition(index: number): number {
+  for (const [key, p] of cache) {
+    if (!key.startsWith(view + ':')) continue;
+    const k = p.rows.findIndex((r) => r.index === index);
+    if (k >= 0) return Number(key.slice(key.indexOf(':') + 1)) + k;
+  }
+  return -1;
+}
+
+/**
+ * Select packet number `no` (1-based). In a filtered list that shows it (among the rows loaded),
+ * it is selected there; otherwise the filter is cleared first.
+ */
 function goTo(no: number): void {
   if (no < 1) return;
   if (view !== 0) {
+    const pos = loadedPosition(no - 1);
+    if (pos >= 0) {
+      select(pos, { immediate: true });
+      grid.focus({ preventScroll: true });
+      return;
+    }
     pendingGoTo = no;
     filterInput.value = '';
     post({ type: 'filter', expr: '' });
@@ -546,15 +566,9 @@ function goTo(no: number): void {
 function reveal(index: number): void {
   if (index < 0) return;
   if (view !== 0) {
-    for (const [key, p] of cache) {
-      if (!key.startsWith(view + ':')) continue;
-      const k = p.rows.findIndex((r) => r.index === index);
-      if (k >= 0) {
-        select(Number(key.slice(key.indexOf(':') + 1)) + k, { immediate: true });
-        return;
-      }
-    }
-    goTo(index + 1);
+    const pos = loadedPosition(index);
+    if (pos >= 0) select(pos, { immediate: true });
+    else goTo(index + 1);
     return;
   }
   select(Math.min(index + 1, total) - 1, { immediate: true });

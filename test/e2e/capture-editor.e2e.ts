@@ -240,6 +240,19 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
     let rows = await rowTexts(v);
     assert.deepEqual(rows.map((r) => r.split(' ')[0]), ['1', '2']);
     await s.screenshot('capture-dns_tcp-filter');
+    // Going to a packet the filtered list shows keeps the filter; to one it hides clears it.
+    const gotoInput = v.locator('input.goto-input');
+    await gotoInput.fill('2');
+    await gotoInput.press('Enter');
+    await v.locator('.rows .row[aria-selected="true"] .c-no').filter({ hasText: /^2$/ }).waitFor({ state: 'visible', timeout: 10_000 });
+    await waitStatus(v, /^2 of 11 packets shown$/);
+    await gotoInput.fill('5');
+    await gotoInput.press('Enter');
+    await waitStatus(v, /^11 packets$/);
+    await v.locator('.rows .row[aria-selected="true"] .c-no').filter({ hasText: /^5$/ }).waitFor({ state: 'visible', timeout: 10_000 });
+    await filter.fill('flags S');
+    await filter.press('Enter');
+    await waitStatus(v, /^2 of 11 packets shown$/);
     await filter.fill('port');
     await filter.press('Enter');
     await v.locator('#filter-error').filter({ hasText: /number/ }).waitFor({ state: 'visible', timeout: 10_000 });
