@@ -93,3 +93,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 export function utf8String(d: Uint8Array, o: number, len: number): string {
   return utf8.decode(d.subarray(o, o + len));
 }
+
+/**
+ * `a` as a plain Uint8Array over the same memory (`a` itself when it is one). Readers call it once
+ * per chunk, so that the per-packet `subarray()` views they hand on are plain Uint8Arrays: on a
+ * Node Buffer, subarray() makes a Buffer, slower to create, and the decoders would see two kinds
+ * of arrays.
+ */
+export function plainBytes(a: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(a) === Uint8Array.prototype ? a : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}

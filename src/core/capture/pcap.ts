@@ -22,6 +22,7 @@
  * cut to it; the end of the file inside a record is reported ('truncated') with every packet before
  * it already delivered.
  */
+import { plainBytes } from '../bytes';
 import { blankRecord, type CaptureError, type CaptureInfo, type CaptureRecord, type CaptureSink } from './types';
 
 /** The first four bytes of a classic pcap file, read big-endian. */
@@ -107,8 +108,9 @@ export class PcapParser {
    * Feed the next bytes of the file. Returns false once the parser has stopped (damage found);
    * further chunks are then ignored. The chunk is only read during this call.
    */
-  push(chunk: Uint8Array): boolean {
+  push(bytes: Uint8Array): boolean {
     if (this.stopped || this.ended) return false;
+    const chunk = plainBytes(bytes);
     this.fed += chunk.length;
     const n = chunk.length;
     let p = 0;
@@ -260,8 +262,8 @@ export class PcapParser {
     rec.tsNsec = dv.getUint32(o + 4, le) * this.nsPerUnit;
     rec.origLen = dv.getUint32(o + 12, le);
     // Like libpcap, hand on at most the snapshot length.
-    const start = d.byteOffset + o + RECORD_HEADER;
-    rec.data = new Uint8Array(d.buffer, start, caplen > this.snapshot ? this.snapshot : caplen);
+    const start = o + RECORD_HEADER;
+    rec.data = d.subarray(start, start + (caplen > this.snapshot ? this.snapshot : caplen));
     rec.fileOffset = this.offset;
     rec.fileLength = RECORD_HEADER + caplen;
     this.offset += RECORD_HEADER + caplen;

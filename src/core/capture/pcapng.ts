@@ -23,7 +23,7 @@
  * Spec: https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng (block and option layout below).
  */
 
-import { ipv4String, ipv6String, macString, utf8String } from '../bytes';
+import { ipv4String, ipv6String, macString, plainBytes, utf8String } from '../bytes';
 import { blankRecord, type CaptureError, type CaptureInfo, type CaptureRecord, type CaptureSink, type InterfaceInfo } from './types';
 
 // Block types
@@ -139,14 +139,6 @@ function hexBytes(d: Uint8Array, o: number, n: number): string {
   return parts.join(' ');
 }
 
-/**
- * A plain Uint8Array over `len` bytes of `d` from `o`. Not `d.subarray()`: on a Node Buffer that
- * makes a Buffer, slower to create, and it would make the decoders see two kinds of arrays.
- */
-function view(d: Uint8Array, o: number, len: number): Uint8Array {
-  return new Uint8Array(d.buffer, d.byteOffset + o, len);
-}
-
 export class PcapngParser {
   private readonly sink: CaptureSink;
   /** The record handed to `onRecord`, reused for every packet. */
@@ -200,8 +192,9 @@ export class PcapngParser {
    * Feed the next bytes of the file. Returns false once the parser has stopped (damage found, or not
    * a pcapng file); further chunks are then ignored. The chunk is only read during this call.
    */
-  push(chunk: Uint8Array): boolean {
+  push(bytes: Uint8Array): boolean {
     if (this.stopped || this.ended) return false;
+    const chunk = plainBytes(bytes);
     const n = chunk.length;
     let p = 0;
 
@@ -526,7 +519,7 @@ export class PcapngParser {
 
     const rec = this.rec;
     rec.blockType = kind;
-    rec.data = view(d, o + 28, caplen);
+    rec.data = d.subarray(o + 28, o + 28 + caplen);
     rec.origLen = dv.getUint32(o + 24, le);
     this.setTimestamp(iface, dv.getUint32(o + 12, le), dv.getUint32(o + 16, le));
     rec.interfaceId = ifId;
@@ -548,7 +541,7 @@ export class PcapngParser {
 
     const rec = this.rec;
     rec.blockType = 'SPB';
-    rec.data = view(d, o + 12, caplen);
+    rec.data = d.subarray(o + 12, o + 12 + caplen);
     rec.origLen = origLen;
     rec.tsSec = 0;
     rec.tsNsec = 0;

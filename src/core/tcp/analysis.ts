@@ -416,7 +416,7 @@ export function analyzeSegment(conv: Conversation, dir: 0 | 1, seg: SegmentInput
   out.dir = dir;
   out.relSeq = (seq - fwd.baseSeq) >>> 0;
   out.relAck = flags & TH_ACK ? (ack - rev.baseSeq) >>> 0 : ack;
-  out.winScaled = (flags & TH_SYN) === 0 && fwd.winScale >= 0 ? window * 2 ** fwd.winScale : window;
+  out.winScaled = (flags & TH_SYN) === 0 && fwd.winScale >= 0 ? window * (1 << fwd.winScale) : window;
   out.analysis = a;
   out.dupAckNum = dupNum;
   out.dupAckOf = dupOf;
