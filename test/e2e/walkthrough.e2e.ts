@@ -54,19 +54,7 @@ async function walkthroughShown(s: Session): Promise<{ title: string; steps: str
 
 /** The webview frame of the capture editor showing #packet-grid, once it has its rows. */
 async function captureEditorFrame(s: Session, timeoutMs = 30_000): Promise<Frame> {
-  const page = s.page as unknown as PageWithFrames;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const f of page.frames()) {
-      try {
-        if ((await f.locator('#packet-grid .header-row .cell').count()) > 0) return f;
-      } catch {
-        /* a frame that went away */
-      }
-    }
-    if (Date.now() > deadline) throw new Error('no capture editor webview with a packet grid');
-    await s.page.waitForTimeout(250);
-  }
+  return (await s.webviewFrame('#packet-grid .header-row .cell', { timeout: timeoutMs })) as unknown as Frame;
 }
 
 async function statusText(s: Session, f: Frame, re: RegExp): Promise<string> {

@@ -1,10 +1,10 @@
 /**
  * Simplified Chinese in a real VS Code: code-server runs with --locale zh-cn (and a minimal
- * language pack, see scripts/e2e-run.ts), so vscode.env.language is zh-cn and the hovers, the
- * TCP-state CodeLens, the flow graph's and the capture editor's strings come from
- * l10n/bundle.l10n.zh-cn.json, while
- * packet-derived text (addresses, flags, state names) stays as tcpdump and the RFC write it.
- * Headless Chromium here may have no CJK font: screenshots can show boxes; the DOM has the text.
+ * language pack, see scripts/e2e-run.ts), so vscode.env.language is zh-cn. The hovers, the
+ * TCP-state CodeLens, the capture editor, the flow graph (l10n/bundle.l10n.zh-cn.json) and the
+ * walkthrough (package.nls.zh-cn.json) speak Chinese, while packet-derived text (addresses,
+ * flags, state names) stays as tcpdump and the RFC write it. Screenshots need a CJK font
+ * (scripts/e2e-setup.sh installs fonts-wqy-microhei); the DOM has the text either way.
  * Run by `npm run test:e2e`; harness in scripts/e2e-run.ts.
  */
 import * as assert from 'node:assert/strict';
@@ -71,5 +71,21 @@ describe('e2e: Simplified Chinese (code-server --locale zh-cn)', function () {
     const tabs = await f.locator('[role="tab"]').allInnerTexts();
     assert.ok(tabs.some((t) => t.trim() === '数据包详情'), JSON.stringify(tabs));
     await s.screenshot('zh-cn-capture-editor');
+  });
+  it('the walkthrough is in Chinese: its title, its four steps and the first step\'s page', async () => {
+    await s.runCommand('Welcome: Open Walkthrough...');
+    const input = s.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('Capture Lens');
+    await s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Capture Lens 入门' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await s.page.waitForTimeout(150);
+    await s.page.keyboard.press('Enter');
+    const details = '.gettingStartedSlideDetails';
+    await s.page.locator(`${details} h2.category-title`).filter({ hasText: 'Capture Lens 入门' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    const steps = (await s.page.locator(`${details} .getting-started-step .step-title`).allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(steps, ['打开抓包文件', '在 tcpdump 日志里悬停标志位', '看懂 TCP 状态提示', '打开流图']);
+    const button = s.page.locator(`${details} .getting-started-step.expanded .button-container .monaco-button`).first();
+    assert.equal((await button.innerText()).trim(), '打开示例抓包');
+    await s.screenshot('zh-cn-walkthrough');
   });
 });
