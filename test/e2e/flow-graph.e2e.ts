@@ -19,8 +19,9 @@ import { repoRoot, Session, startSession } from '../../scripts/e2e-run';
 const SAMPLES = path.join(repoRoot(), 'samples');
 const CLIENT = '10.23.185.135:48096';
 const SERVER = '106.53.211.6:8888';
-/** The keybinding (written to the profile's keybindings.json) that runs the SVG export with a target path. */
+/** The keybindings (written to the profile's keybindings.json) that run the SVG and PNG exports with a target path. */
 const EXPORT_KEY = 'Control+Shift+Alt+F10';
+const EXPORT_PNG_KEY = 'Control+Shift+Alt+F11';
 
 /** The part of playwright's Locator / Frame API used here (the harness types only the page's part). */
 interface Loc {
@@ -35,6 +36,7 @@ interface Loc {
   textContent(): Promise<string | null>;
   fill(v: string): Promise<void>;
   press(key: string): Promise<void>;
+  focus(): Promise<void>;
   inputValue(): Promise<string>;
   count(): Promise<number>;
   getAttribute(name: string): Promise<string | null>;
@@ -55,6 +57,7 @@ describe('e2e: the flow graph in code-server (samples/)', function () {
   let s: Session;
   let scratch = '';
   let svgTarget = '';
+  let pngTarget = '';
 
   const page = (): PageExtra => s.page as unknown as PageExtra;
 
@@ -143,11 +146,22 @@ describe('e2e: the flow graph in code-server (samples/)', function () {
     this.timeout(150_000);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'flow-graph-e2e-'));
     svgTarget = path.join(scratch, 'exported-flow.svg');
+    pngTarget = path.join(scratch, 'exported-flow.png');
     s = await startSession({ viewport: { width: 1600, height: 1000 } });
     // The export command with a target path: a keybinding's args are the command's argument.
     const kb = path.join(s.runDir, 'user-data', 'User', 'keybindings.json');
     fs.mkdirSync(path.dirname(kb), { recursive: true });
-    fs.writeFileSync(kb, JSON.stringify([{ key: 'ctrl+shift+alt+f10', command: 'captureLens.flowGraph.exportSvg', args: svgTarget }], null, 2));
+    fs.writeFileSync(
+      kb,
+      JSON.stringify(
+        [
+          { key: 'ctrl+shift+alt+f10', command: 'captureLens.flowGraph.exportSvg', args: svgTarget },
+          { key: 'ctrl+shift+alt+f11', command: 'captureLens.flowGraph.exportPng', args: pngTarget },
+        ],
+        null,
+        2,
+      ),
+    );
     // keybindings.json is read when the window loads
     await s.runCommand('Developer: Reload Window');
     await page().locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 30_000 });
@@ -228,6 +242,20 @@ describe('e2e: the flow graph in code-server (samples/)', function () {
     assert.match(svg, /<\/svg>\s*$/);
     for (const label of ['>SYN<', '>SYN, ACK<', '>ACK<']) assert.ok(svg.includes(label), `no ${label} in the SVG`);
     assert.ok(svg.includes(CLIENT) && svg.includes(SERVER), 'the lifelines are not named');
+  });
+
+  it('capture: the PNG export renders the graph into the path given to the command', async () => {
+    if (fs.existsSync(pngTarget)) fs.rmSync(pngTarget);
+    await flow();
+    await page().locator('.part.editor .tabs-container .tab.active').last().click();
+    await s.page.keyboard.press(EXPORT_PNG_KEY);
+    await until('the exported PNG', async () => fs.existsSync(pngTarget) && fs.statSync(pngTarget).size > 0, (v) => v, 20_000);
+    const png = fs.readFileSync(pngTarget);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'not a PNG');
+    // IHDR: width and height of a drawing of 11 rows and two lifelines, not an empty canvas
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    assert.ok(width >= 300 && height >= 11 * 20, `${width}×${height}`);
     await closeEditors();
   });
 
@@ -293,6 +321,17 @@ describe('e2e: the flow graph in code-server (samples/)', function () {
     assert.equal(await until('cursor line', cursorLine, (l) => l === lineOf(5)), lineOf(5));
     await clickArrow(f, 1);
     assert.equal(await until('cursor line', cursorLine, (l) => l === lineOf(1)), lineOf(1));
+  });
+
+  it('log: arrow keys move through the packets, Enter shows the packet\'s line', async () => {
+    const f = await flow();
+    assert.deepEqual(await selectedFlowPackets(f), ['1']);
+    await f.locator('.flow-body').focus();
+    await f.locator('.flow-body').press('ArrowDown');
+    await f.locator('.flow-body').press('ArrowDown');
+    assert.deepEqual(await until('flow selection', () => selectedFlowPackets(f), (v) => v[0] === '3'), ['3']);
+    await f.locator('.flow-body').press('Enter');
+    assert.equal(await until('cursor line', cursorLine, (l) => l === lineOf(3)), lineOf(3));
   });
 
   it('log: putting the cursor on a packet line selects its arrow', async () => {
