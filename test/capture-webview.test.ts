@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { MAX_SCROLL_PX, ScrollGeometry, contentHeight, pageRows, pagesFor, realTop, revealTop, scrollTopFor, spacerHeight, visibleRange, visibleRangeAt } from '../media/capture/scroll';
+import { FineScroll, MAX_SCROLL_PX, ScrollGeometry, contentHeight, pageRows, pagesFor, realTop, revealTop, scrollTopFor, spacerHeight, visibleRange, visibleRangeAt } from '../media/capture/scroll';
 import { asciiChar, byteOwners, fieldPath, fieldRange, flatten, hex2, offsetLabel, toBytes } from '../media/capture/fields';
 import { fmt, group, parsePacketNumber, rate, seconds, timeColumn, timeOfDay } from '../media/capture/format';
 import { buildDetails } from '../src/extension/capture/details';
@@ -65,6 +65,28 @@ describe('capture webview: virtual scroller', () => {
     assert.deepEqual(pagesFor(0, 25, 100, 256), [0]);
     assert.deepEqual(pagesFor(0, 0, 100, 256), []);
     assert.deepEqual(pagesFor(9990, 20, 10_000, 256), [9984, 9728]);
+  });
+
+  it('keeps the exact offset it scrolled to, until the user scrolls elsewhere', () => {
+    // the element rounds scrollTop to whole pixels, as a browser does
+    let raw = 0;
+    const el = {
+      get scrollTop(): number {
+        return raw;
+      },
+      set scrollTop(v: number) {
+        raw = Math.round(v);
+      },
+    };
+    const fine = new FineScroll(el);
+    const px = 2_500_000 * 22 + 7; // a real offset one scrollbar pixel cannot hit exactly
+    fine.set(px, big);
+    assert.notEqual(realTop(el.scrollTop, big), px, 'the rounded scrollTop alone loses the offset');
+    assert.equal(fine.top(big), px);
+    raw += 40; // the user scrolls
+    assert.equal(fine.top(big), realTop(raw, big));
+    fine.set(1e12, big); // beyond the end: clamped to the last screenful
+    assert.equal(fine.top(big), contentHeight(big) - big.viewport);
   });
 
   it('handles an empty list', () => {

@@ -15,7 +15,7 @@ import type { ConnJson } from '../../src/core/tcp/json';
 import type { IndexProgress, PacketRow } from '../../src/worker/api';
 import { FlatField, asciiChar, byteOwners, fieldPath, fieldRange, flatten, hex2, offsetLabel, toBytes } from './fields';
 import { bytesText, fmt, group, parsePacketNumber, rate, timeColumn } from './format';
-import { ScrollGeometry, contentHeight, pageRows, pagesFor, realTop, revealTop, scrollTopFor, spacerHeight, visibleRangeAt } from './scroll';
+import { FineScroll, ScrollGeometry, pageRows, pagesFor, revealTop, spacerHeight, visibleRangeAt } from './scroll';
 import { el } from '../common/dom';
 
 interface VsCodeApi {
@@ -267,19 +267,12 @@ function currentTopRow(): number {
   return topPx(geom()) / ROW_H;
 }
 
-// The exact real offset the list scrolled to itself (scrollTop is rounded: with a capped scroller
-// one bar pixel is several real pixels); dropped as soon as the user scrolls elsewhere.
-let fineTop = -1;
-let fineScroll = -1;
+const fine = new FineScroll(scroller);
 function topPx(g: ScrollGeometry): number {
-  if (fineTop >= 0 && Math.abs(scroller.scrollTop - fineScroll) < 1.5) return Math.min(fineTop, Math.max(0, contentHeight(g) - g.viewport));
-  fineTop = -1;
-  return realTop(scroller.scrollTop, g);
+  return fine.top(g);
 }
 function setTop(px: number, g: ScrollGeometry): void {
-  scroller.scrollTop = scrollTopFor(px, g);
-  fineScroll = scroller.scrollTop;
-  fineTop = Math.max(0, px);
+  fine.set(px, g);
 }
 
 function pageKey(v: number, start: number): string {

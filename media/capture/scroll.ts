@@ -96,3 +96,27 @@ export function pagesFor(first: number, count: number, total: number, pageSize: 
   if (a - 1 >= 0) out.push((a - 1) * pageSize);
   return out;
 }
+
+/**
+ * The exact real offset a capped scroller was last set to: its scrollTop is rounded, and with a
+ * capped scroller one bar pixel is several real pixels. Kept until the user scrolls elsewhere.
+ */
+export class FineScroll {
+  private fineTop = -1;
+  private fineScroll = -1;
+  constructor(private readonly el: { scrollTop: number }) {}
+
+  /** The real offset of the top of the view. */
+  top(g: ScrollGeometry): number {
+    if (this.fineTop >= 0 && Math.abs(this.el.scrollTop - this.fineScroll) < 1.5) return Math.min(this.fineTop, Math.max(0, contentHeight(g) - g.viewport));
+    this.fineTop = -1;
+    return realTop(this.el.scrollTop, g);
+  }
+
+  /** Scroll so that the real offset `px` is at the top. */
+  set(px: number, g: ScrollGeometry): void {
+    this.el.scrollTop = scrollTopFor(px, g);
+    this.fineScroll = this.el.scrollTop;
+    this.fineTop = Math.max(0, px);
+  }
+}

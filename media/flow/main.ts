@@ -29,7 +29,7 @@ import type {
   FlowUiStrings,
 } from '../../src/extension/flow/messages';
 import type { FlowTimeMode } from '../../src/core/flow/model';
-import { contentHeight, pageRows, realTop, revealTop, scrollTopFor, spacerHeight, type ScrollGeometry } from '../capture/scroll';
+import { FineScroll, contentHeight, pageRows, revealTop, spacerHeight, type ScrollGeometry } from '../capture/scroll';
 import { LANE_WIDTH, arrowBox, clampZoom, flowLayout, labelCenter, lifelineX, rowWindow, stepZoom, visibleColumns, zoomTop, type FlowLayout } from './layout';
 import { el } from '../common/dom';
 
@@ -330,19 +330,12 @@ function geom(): ScrollGeometry {
   return { count, rowHeight: L ? L.rowHeight : 40, viewport: rowsViewport() };
 }
 
-// The exact real offset the list scrolled to itself (scrollTop is rounded: with a capped scroller
-// one bar pixel is several real pixels); dropped as soon as the user scrolls elsewhere.
-let fineTop = -1;
-let fineScroll = -1;
+const fine = new FineScroll(body);
 function topPx(g: ScrollGeometry): number {
-  if (fineTop >= 0 && Math.abs(body.scrollTop - fineScroll) < 1.5) return Math.min(fineTop, Math.max(0, contentHeight(g) - g.viewport));
-  fineTop = -1;
-  return realTop(body.scrollTop, g);
+  return fine.top(g);
 }
 function setTop(px: number, g: ScrollGeometry): void {
-  body.scrollTop = scrollTopFor(px, g);
-  fineScroll = body.scrollTop;
-  fineTop = Math.max(0, px);
+  fine.set(px, g);
 }
 
 function currentTopRow(): number {
