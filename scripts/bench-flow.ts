@@ -146,7 +146,7 @@ class FakeHost {
       case 'ready': {
         const conns = [...new Set(this.graph.arrows.map((a) => a.stream))].map((s) => ({ stream: s, client: '', server: '', packets: 0, problems: 0 }));
         return [
-          { type: 'init', strings: uiStrings(t), conns, options: this.options, stateHelp: stateHelp(t), markerHelp: markerHelp(t) },
+          { type: 'init', source: { uri: 'file:///bench.pcap', kind: 'capture' }, strings: uiStrings(t), conns, options: this.options, stateHelp: stateHelp(t), markerHelp: markerHelp(t) },
           graphMessage(this.graph, this.lanes, this.version, this.options, m.selIndex, m.topIndex),
         ];
       }

@@ -24,6 +24,7 @@ import type {
   FlowRenderPngMessage,
   FlowRowData,
   FlowRowsMessage,
+  FlowSourceRef,
   FlowStateData,
   FlowToWebview,
   FlowUiStrings,
@@ -41,6 +42,8 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 interface SavedState {
+  /** What the graph is drawn from (read back by the panel serializer after a window reload). */
+  source?: FlowSourceRef;
   options: FlowOptionsState | null;
   zoom: number;
   selIndex: number;
@@ -60,6 +63,7 @@ const saved = (vscode.getState() ?? {}) as Partial<SavedState>;
 let S: FlowUiStrings | undefined;
 let conns: FlowConnItem[] = [];
 let options: FlowOptionsState = saved.options ?? { streams: null, problemsOnly: false, time: 'relative', absolute: false };
+let source: FlowSourceRef | undefined = saved.source;
 let zoom = clampZoom(typeof saved.zoom === 'number' ? saved.zoom : 1);
 let stateHelp: Record<string, string> = {};
 let markerHelp: Record<string, [string, string]> = {};
@@ -107,7 +111,7 @@ function saveState(): void {
   if (saveTimer !== undefined) return;
   saveTimer = window.setTimeout(() => {
     saveTimer = undefined;
-    const st: SavedState = { options, zoom, selIndex, topIndex: count > 0 ? currentTopIndex() : topIndex, scrollLeft: body.scrollLeft };
+    const st: SavedState = { source, options, zoom, selIndex, topIndex: count > 0 ? currentTopIndex() : topIndex, scrollLeft: body.scrollLeft };
     vscode.setState(st);
   }, 150);
 }
@@ -896,6 +900,8 @@ window.addEventListener('message', (ev: MessageEvent<FlowToWebview>) => {
   const m = ev.data;
   switch (m.type) {
     case 'init':
+      source = m.source;
+      saveState();
       S = m.strings;
       conns = m.conns;
       stateHelp = m.stateHelp;

@@ -372,4 +372,33 @@ describe('e2e: the flow graph in code-server (samples/)', function () {
     assert.match((await f.locator('.flow-conns-summary').textContent()) ?? '', /12/);
     await closeEditors();
   });
+
+  it('after a window reload the flow panels come back, drawn again from their capture and their log', async () => {
+    await openCapture('handshake-data-teardown.pcap');
+    await (await capture()).locator('#flow-graph').click();
+    await until('capture graph', async () => arrowLabels(await flow()), (l) => l.length === 11);
+    await s.openFile('syn-flood.tcpdump');
+    await s.clickCodeLens('Flow graph');
+    await until('log graph tab', () => page().locator('.tab').filter({ hasText: 'Flow: syn-flood.tcpdump' }).count(), (n) => n === 1);
+    await frameWith('.flow-lifeline-header[data-label="198.51.100.10:40000"]');
+    await s.page.waitForTimeout(500); // the webview saves its state (what it draws from) a moment after drawing
+    // "Reload Window" (not a page reload: the workbench saves its editors on the way out); the keys
+    // must go to the workbench, not to a webview: click into the log's text first
+    await page().locator('.part.editor .editor-instance .monaco-editor .view-lines .view-line').first().click({ position: { x: 40, y: 6 } });
+    await s.runCommand('Developer: Reload Window');
+    await page().locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 30_000 });
+    // both panels are tabs again, each drawn again from its source when shown
+    await until('restored tabs', () => page().locator('.tab').filter({ hasText: /^Flow: / }).allInnerTexts(), (t) => t.length === 2, 30_000);
+    for (const [tab, first] of [
+      ['Flow: syn-flood.tcpdump', '198.51.100.10:40000'],
+      ['Flow: handshake-data-teardown.pcap', CLIENT],
+    ]) {
+      await page().locator('.tab').filter({ hasText: tab }).first().click();
+      const f = await frameWith(`.flow-lifeline-header[data-label="${first}"]`, 30_000);
+      const labels = await until(`${tab}: arrows`, () => arrowLabels(f), (l) => l.length > 0, 30_000);
+      assert.deepEqual(labels.slice(0, 2), ['SYN', 'SYN, ACK'], tab);
+    }
+    await s.screenshot('flow-graph-restored');
+    await closeEditors();
+  });
 });

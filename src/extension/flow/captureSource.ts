@@ -85,11 +85,15 @@ export class CaptureFlowSource implements FlowSource, vscode.Disposable {
     this.provider.editorFor(this.uri)?.reveal(index);
   }
 
-  dispose(): void {
+  /**
+   * Ends the source. `quiet` (the extension shutting down, e.g. for a window reload): its panels
+   * are not told, so they stay open for VS Code to restore.
+   */
+  dispose(quiet = false): void {
     if (this.gone) return;
     this.gone = true;
     for (const s of this.subs) s.dispose();
-    this.disposed.fire();
+    if (!quiet) this.disposed.fire();
     this.selected.dispose();
     this.disposed.dispose();
   }

@@ -7,7 +7,10 @@
  * - `captureLens.flowGraph.open` (uri, streams | null), internal: opens the panel at once — the
  *   capture editor's "Flow graph" button (the connection it is filtered to or the selected packet's)
  *   and the "Flow graph" CodeLens beside each connection's summary in a tcpdump document;
- * - the panel's own commands (export SVG/PNG, copy as text: registerFlowPanelCommands).
+ * - the panel's own commands (export SVG/PNG, copy as text: registerFlowPanelCommands);
+ * - a panel serializer: after a window reload VS Code hands back the flow panels it showed, with
+ *   their webviews' saved state (source, options), and they are drawn again — the capture reopened
+ *   in the capture editor if its tab was not restored with it.
  *
  * One source per capture / document is kept while it is open, so panels opened for it share it.
  */
@@ -16,7 +19,8 @@ import { CAPTURE_EDITOR_VIEW_TYPE, type CaptureEditorProvider } from '../capture
 import type { LogModels } from '../tcpdump/models';
 import { CaptureFlowSource } from './captureSource';
 import { LogFlowSource } from './logSource';
-import { registerFlowPanelCommands, showFlowGraph } from './panel';
+import { parseOptions } from './messages';
+import { FLOW_PANEL_VIEW_TYPE, registerFlowPanelCommands, restoreFlowGraph, showFlowGraph } from './panel';
 import { connectionPickItems, pickedStreams, type ConnPickItem } from './sourceData';
 
 type Source = CaptureFlowSource | LogFlowSource;
@@ -133,6 +137,23 @@ export function registerFlowGraph(context: vscode.ExtensionContext, models: LogM
     await open(src, Array.isArray(streams) ? streams.filter((s) => Number.isInteger(s) && s >= 0) : undefined);
   }
 
+  /** A panel VS Code restored after a reload: draw its source again, or close it when that is gone. */
+  async function restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const saved = (typeof state === 'object' && state !== null ? state : {}) as { source?: { uri?: unknown }; options?: unknown };
+    const uri = typeof saved.source?.uri === 'string' ? vscode.Uri.parse(saved.source.uri) : undefined;
+    let src: Source | undefined;
+    try {
+      src = uri ? await sourceFor(uri) : undefined;
+    } catch {
+      src = undefined;
+    }
+    if (!src) {
+      panel.dispose();
+      return;
+    }
+    restoreFlowGraph(context, src, panel, parseOptions(saved.options));
+  }
+
   const report = (e: unknown): void => {
     if (e instanceof vscode.CancellationError) return;
     void vscode.window.showErrorMessage(vscode.l10n.t('The flow graph could not be opened: {0}', e instanceof Error ? e.message : String(e)));
@@ -142,9 +163,11 @@ export function registerFlowGraph(context: vscode.ExtensionContext, models: LogM
     vscode.commands.registerCommand('captureLens.showFlowGraph', (uri?: vscode.Uri) => showWithPick(uri).catch(report)),
     vscode.commands.registerCommand('captureLens.flowGraph.open', (uri?: vscode.Uri, streams?: readonly number[] | null) => openDirect(uri, streams).catch(report)),
     registerFlowPanelCommands(context),
+    vscode.window.registerWebviewPanelSerializer(FLOW_PANEL_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => restore(panel, state) }),
     {
       dispose: () => {
-        for (const s of [...sources.values()]) s.dispose();
+        // the extension is shutting down (window reload, exit): keep the panels for VS Code to restore
+        for (const s of [...sources.values()]) s.dispose(true);
         sources.clear();
       },
     },

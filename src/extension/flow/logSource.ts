@@ -145,13 +145,17 @@ export class LogFlowSource implements FlowSource, vscode.Disposable {
     }, SELECT_DEBOUNCE_MS);
   }
 
-  dispose(): void {
+  /**
+   * Ends the source. `quiet` (the extension shutting down, e.g. for a window reload): its panels
+   * are not told, so they stay open for VS Code to restore.
+   */
+  dispose(quiet = false): void {
     if (this.gone) return;
     this.gone = true;
     if (this.selectTimer) clearTimeout(this.selectTimer);
     if (this.changeTimer) clearTimeout(this.changeTimer);
     for (const s of this.subs) s.dispose();
-    this.disposed.fire();
+    if (!quiet) this.disposed.fire();
     this.selected.dispose();
     this.changed.dispose();
     this.disposed.dispose();

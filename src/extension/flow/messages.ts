@@ -142,6 +142,8 @@ export interface FlowBracketData {
 
 export interface FlowInitMessage {
   type: 'init';
+  /** What the graph is drawn from: the webview keeps it in its state, so a reloaded window can draw it again. */
+  source: FlowSourceRef;
   strings: FlowUiStrings;
   conns: FlowConnItem[];
   options: FlowOptionsState;
@@ -149,6 +151,12 @@ export interface FlowInitMessage {
   stateHelp: Record<string, string>;
   /** Marker kind → [short name, plain-text explanation], translated. */
   markerHelp: Record<string, [string, string]>;
+}
+
+/** A flow graph's source as saved with the webview's state. */
+export interface FlowSourceRef {
+  uri: string;
+  kind: 'capture' | 'log';
 }
 
 export interface FlowGraphMessage {

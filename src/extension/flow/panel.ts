@@ -18,7 +18,9 @@
  *   window of rows starting at the first row in view.
  *
  * No retainContextWhenHidden: the webview saves its scroll position, selection, zoom and options
- * with setState and restores them on `ready`; the host keeps the graph meanwhile.
+ * with setState and restores them on `ready`; the host keeps the graph meanwhile. The saved state
+ * also names the source, so after a window reload the serializer (./commands.ts) can draw a
+ * restored panel again (`restoreFlowGraph`).
  * Strict CSP (nonce script, no remote resources), localResourceRoots = dist/ only. Every UI string
  * goes through vscode.l10n.t here; packet-derived strings are set as text by the webview.
  */
@@ -102,7 +104,20 @@ export function showFlowGraph(context: vscode.ExtensionContext, source: FlowSour
     existing.reveal(streams);
     return existing;
   }
-  const p = new FlowPanel(context, source, streams);
+  return track(key, new FlowPanel(context, source, streams));
+}
+
+/**
+ * Draws `source` again in a panel VS Code restored after a window reload (the panel serializer in
+ * ./commands.ts found its source from the webview's saved state).
+ */
+export function restoreFlowGraph(context: vscode.ExtensionContext, source: FlowSource, panel: vscode.WebviewPanel, options: FlowOptionsState | null): FlowPanel {
+  const key = source.uri.toString();
+  panels.get(key)?.panel.dispose();
+  return track(key, new FlowPanel(context, source, options?.streams ?? undefined, panel, options ?? undefined));
+}
+
+function track(key: string, p: FlowPanel): FlowPanel {
   panels.set(key, p);
   p.onDidDispose(() => {
     if (panels.get(key) === p) panels.delete(key);
@@ -142,14 +157,18 @@ export class FlowPanel implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     readonly source: FlowSource,
     streams?: readonly number[],
+    restored?: vscode.WebviewPanel,
+    restoredOptions?: FlowOptionsState,
   ) {
-    this.options = { streams: streams ? [...new Set(streams)].sort((a, b) => a - b) : null, problemsOnly: false, time: 'relative', absolute: false };
-    this.panel = vscode.window.createWebviewPanel(
-      FLOW_PANEL_VIEW_TYPE,
-      vscode.l10n.t('Flow: {0}', source.title),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')], retainContextWhenHidden: false },
-    );
+    this.options = restoredOptions ?? { streams: streams ? [...new Set(streams)].sort((a, b) => a - b) : null, problemsOnly: false, time: 'relative', absolute: false };
+    const options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')], retainContextWhenHidden: false };
+    if (restored) {
+      this.panel = restored;
+      this.panel.title = vscode.l10n.t('Flow: {0}', source.title);
+      this.panel.webview.options = options;
+    } else {
+      this.panel = vscode.window.createWebviewPanel(FLOW_PANEL_VIEW_TYPE, vscode.l10n.t('Flow: {0}', source.title), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, options);
+    }
     this.panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     this.panel.webview.html = this.html(this.panel.webview);
     this.disposables.push(
@@ -299,7 +318,7 @@ export class FlowPanel implements vscode.Disposable {
 
   private sendInit(): void {
     const t = vscode.l10n.t;
-    this.post({ type: 'init', strings: uiStrings(t), conns: this.conns, options: this.options, stateHelp: stateHelp(t), markerHelp: markerHelp(t) });
+    this.post({ type: 'init', source: { uri: this.source.uri.toString(), kind: this.source.kind }, strings: uiStrings(t), conns: this.conns, options: this.options, stateHelp: stateHelp(t), markerHelp: markerHelp(t) });
   }
 
   private sendGraph(): void {
