@@ -237,33 +237,18 @@ function printMptcp(d: Uint8Array, o: number, len: number, flags: number, out: O
       let p = o + 4;
       let left = len - 4;
       if (f & 0x10) out.s += ' fin';
-      if (f & 0x01) {
-        out.s += ' ack ';
-        if (f & 0x02) {
-          if (left < 8) return false;
-          out.s += dec64(d, p);
-          p += 8;
-          left -= 8;
-        } else {
-          if (left < 4) return false;
-          out.s += u32be(d, p);
-          p += 4;
-          left -= 4;
-        }
-      }
+      // the data ACK and the data sequence number: 8 bytes when their flag says so, else 4
+      const number = (name: string, wide: boolean): boolean => {
+        const n = wide ? 8 : 4;
+        if (left < n) return false;
+        out.s += name + (wide ? dec64(d, p) : u32be(d, p));
+        p += n;
+        left -= n;
+        return true;
+      };
+      if (f & 0x01 && !number(' ack ', (f & 0x02) !== 0)) return false;
       if (f & 0x04) {
-        out.s += ' seq ';
-        if (f & 0x08) {
-          if (left < 8) return false;
-          out.s += dec64(d, p);
-          p += 8;
-          left -= 8;
-        } else {
-          if (left < 4) return false;
-          out.s += u32be(d, p);
-          p += 4;
-          left -= 4;
-        }
+        if (!number(' seq ', (f & 0x08) !== 0)) return false;
         if (left < 4) return false;
         out.s += ' subseq ' + u32be(d, p);
         p += 4;
