@@ -23,8 +23,8 @@
  * (FileHandle.read at the record's offset).
  *
  * tcpdump's relative sequence numbers depend on earlier packets (print-tcp.c bases them on the
- * conversation's last SYN, or its first packet): rows and lines are printed with a fresh print
- * context seeded by that packet, so the text equals what `tcpdump -n -r` / `capture-lens print`
+ * conversation's last SYN+ACK, or its first packet with ACK; src/worker/seqBases.ts finds it):
+ * rows and lines are printed with a fresh print context seeded by that packet, so the text equals what `tcpdump -n -r` / `capture-lens print`
  * print for the whole file.
  *
  * States: before indexing ends, rows show the engine's provisional states; once it ends the engine
@@ -93,6 +93,7 @@ import {
 } from '../core/filter/eval';
 import { tryParseFilter, type Address } from '../core/filter/parse';
 import { IntIdMap } from '../core/intMaps';
+import { SeqBases } from './seqBases';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 
 export interface CaptureIndexOptions {
@@ -118,8 +119,6 @@ const CKPT_SHIFT = 5; // a Float64 offset checkpoint every 32 packets
 const TIME_BIG = 0xffffffff;
 /** Packets indexed before the first progress report is sent (a first screenful). */
 const FIRST_ROWS = 256;
-/** Longest backward search for the SYN a tcpdump sequence base comes from. */
-const MAX_SYN_WALK = 100000;
 /** Longest stretch of indexing without serving requests (ms). */
 const YIELD_MS = 15;
 /** Filter views kept (the oldest is dropped beyond). */
@@ -192,10 +191,8 @@ export class CaptureIndex implements FilterColumns {
   private readonly v4Ids = new IntIdMap();
   private readonly v6Ids = new Map<string, number>();
   private addrCount = 0;
-  /** First packet with ACK of each TCP stream; packets with SYN+ACK (for tcpdump's sequence bases). */
-  private streamFirst = new Int32Array(256).fill(-1);
-  private syns = new Int32Array(1024);
-  private synCount = 0;
+  /** Which packet sets each packet's relative sequence numbers (tcpdump's conversation table). */
+  private readonly seqBases = new SeqBases();
   private streamProblem: Uint8Array | null = null;
 
   // ---- engine and state
@@ -417,7 +414,7 @@ export class CaptureIndex implements FilterColumns {
   /** Shrink the columns to the packets indexed (indexing is over). */
   private trim(): void {
     if (this.cap > this.n) this.resize(Math.max(1, this.n));
-    if (this.syns.length > this.synCount) this.syns = this.syns.slice(0, Math.max(1, this.synCount));
+    this.seqBases.seal();
   }
 
   /** Id of an address in the table, or -1 when no packet has it (FilterColumns). */
@@ -558,27 +555,11 @@ export class CaptureIndex implements FilterColumns {
     if (seg) {
       flags = seg.flags & KIND_FLAGS;
       const r = this.engine.add(seg);
-      const st = r.stream;
-      if (st >= this.streamFirst.length) {
-        let len = this.streamFirst.length * 2;
-        while (len <= st) len *= 2;
-        const b = new Int32Array(len).fill(-1);
-        b.set(this.streamFirst);
-        this.streamFirst = b;
-      }
-      if (seg.flags & TH_ACK) {
-        // tcpdump bases relative numbers on a conversation's first packet with ACK, and re-bases
-        // them on every SYN+ACK (print-tcp.c: only packets with ACK take part)
-        if (this.streamFirst[st] < 0) this.streamFirst[st] = i;
-        if (seg.flags & TH_SYN) {
-          if (this.synCount === this.syns.length) {
-            const b = new Int32Array(this.syns.length * 2);
-            b.set(this.syns);
-            this.syns = b;
-          }
-          this.syns[this.synCount++] = i;
-        }
-      }
+      // printTcp takes relative numbers only from packets with ACK whose header length is ≥ 20
+      // (it stops at "[bad hdr length …]" before); VXLAN's inner header is not looked at here
+      const l4 = pkt.l4;
+      const shortHdr = l4.proto === IPPROTO_TCP && l4.off + 12 < pkt.caplen && pkt.data[l4.off + 12] >> 4 < 5;
+      this.seqBases.note(i, r.stream, seg, (seg.flags & TH_ACK) !== 0 && !shortHdr);
     } else if (pkt.l4.proto === IPPROTO_TCP) {
       flags = pkt.l4.flags & KIND_FLAGS;
     }
@@ -911,33 +892,14 @@ export class CaptureIndex implements FilterColumns {
   }
 
   /**
-   * The packet that sets the tcpdump sequence base packet i's relative numbers use (print-tcp.c:
-   * only packets with ACK take part; the first one of a conversation and every SYN+ACK set the
-   * base): the last SYN+ACK of its stream at or before it, else the stream's first packet with
-   * ACK; i itself when it is not a segment or has no ACK (then it is printed with raw numbers).
+   * The packet that sets the relative numbers packet i is printed with (src/worker/seqBases.ts:
+   * the last packet of its tcpdump conversation — not its Wireshark stream — that re-based them);
+   * i itself when it is not a segment or has no ACK (then it is printed with raw numbers).
    */
   private seqBase(i: number): number {
     if ((this.kind[i] & TH_ACK) === 0) return i;
     if (!this.engine.resultInto(i, this.res)) return i;
-    const s = this.res.stream;
-    const first = s < this.streamFirst.length && this.streamFirst[s] >= 0 ? this.streamFirst[s] : i;
-    // last SYN index <= i
-    let lo = 0;
-    let hi = this.synCount - 1;
-    let k = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.syns[mid] <= i) {
-        k = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    for (let walk = 0; k >= 0 && walk < MAX_SYN_WALK; k--, walk++) {
-      const j = this.syns[k];
-      if (j < first) break;
-      if (this.stream(j) === s) return j;
-    }
-    return first;
+    return this.seqBases.base(i, this.res.stream);
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -1137,8 +1099,8 @@ export class CaptureIndex implements FilterColumns {
 
   /** Bytes held by the per-packet columns and the engine's arrays (approximate for the engine). */
   memoryBytes(): { columns: number; engine: number; perPacket: number } {
-    const arrays = [this.gap, this.ckpt, this.ckSec, this.ckNsec, this.caplenA, this.origA ?? new Uint8Array(0), this.tdA, this.ifcA, this.kind, this.sport, this.dport, this.src, this.dst, this.syns, this.streamFirst];
-    const columns = arrays.reduce((s, a) => s + a.byteLength, 0);
+    const arrays = [this.gap, this.ckpt, this.ckSec, this.ckNsec, this.caplenA, this.origA ?? new Uint8Array(0), this.tdA, this.ifcA, this.kind, this.sport, this.dport, this.src, this.dst];
+    const columns = arrays.reduce((s, a) => s + a.byteLength, 0) + this.seqBases.bytes();
     const engine = this.engine.bytesPerPacket() * this.engine.packetCount;
     return { columns, engine, perPacket: this.n > 0 ? (columns + engine) / this.n : 0 };
   }
