@@ -21,8 +21,10 @@ import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { segmentFromPacket } from '../src/core/tcp/fromPacket';
 import { TcpEngine } from '../src/core/tcp/engine';
 import { TCP_STATES } from '../src/core/tcp/types';
-import { CaptureIndex } from '../src/worker/captureIndex';
-import type { IndexProgress, PacketRow } from '../src/worker/api';
+import { CaptureIndex, INDEX_MAX_BYTES } from '../src/worker/captureIndex';
+import { readCaptureFile } from '../src/node/captureFile';
+import { GZIP_LIMITS, gzipAllowance } from '../src/node/gzipLimits';
+import { WORKER_RESOURCE_LIMITS, type IndexProgress, type PacketRow } from '../src/worker/api';
 import { WorkerClient } from '../src/worker/client';
 import { CORPUS, corpusPath, readAll } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
@@ -454,6 +456,98 @@ describe('capture editor: CaptureIndex', () => {
     }
     console.log(`    (${checked} corpus captures, ${dupAcks} dup-ack markers)`);
     assert.ok(checked > 10);
+  });
+});
+
+// -------------------------------------------------------------------------------------------------
+// Issue 11: decompression bombs and the index's memory ceiling
+
+/** A gzip "bomb": a valid pcap header, a few real packets, then `zeros` bytes of zeros (empty 16-byte records). */
+function gzipBomb(name: string, zeros: number): { file: string; realPackets: number } {
+  const real = [...conversations({ connections: 2, packets: 20, concurrency: 2, seed: 3, segmentSize: 40 })].map((p) => pcapRecord(p.tsSec, Math.floor(p.tsNsec / 1000), p.frame));
+  const plain = Buffer.concat([pcapHeader(1), ...real, Buffer.alloc(zeros)]);
+  return { file: writeCapture(name, [zlib.gzipSync(plain, { level: 9 })]), realPackets: real.length };
+}
+
+describe('capture editor: decompression and index limits (issue 11)', () => {
+  it('states its production limits: 64 MiB or 100× the compressed size, 4 GiB at most; a 1 GiB index', () => {
+    assert.deepEqual({ ...GZIP_LIMITS }, { floorBytes: 64 << 20, maxRatio: 100, maxBytes: 4 * 1024 ** 3 });
+    // the issue's bomb: 255 KB that inflate to 256 MB
+    assert.equal(gzipAllowance(255 * 1024), 64 << 20);
+    // a real 50 MB capture compressed 8×: all of it
+    assert.ok(gzipAllowance(50e6 / 8) >= 50e6);
+    assert.equal(gzipAllowance(100 * 1024 ** 3), 4 * 1024 ** 3);
+    assert.equal(INDEX_MAX_BYTES, 1024 ** 3);
+    assert.deepEqual(WORKER_RESOURCE_LIMITS, { maxOldGenerationSizeMb: 2048 });
+  });
+
+  it('a gzip bomb stops at the decompression limit with a clear message; the packets before it are readable', async () => {
+    const zeros = 4 << 20;
+    const { file, realPackets } = gzipBomb('bomb.pcap', zeros);
+    const compressed = fs.statSync(file).size;
+    assert.ok(compressed < 16 << 10, `${compressed} bytes compressed`);
+    const limits = { floorBytes: 64 << 10, maxRatio: 100 };
+    const allowance = gzipAllowance(compressed, { ...GZIP_LIMITS, ...limits });
+    assert.ok(allowance < zeros / 4, 'the test limit is far below the inflated size');
+    const { idx, last } = await indexOf(file, { gzipLimits: limits });
+    assert.equal(last.done, true);
+    assert.equal(last.cancelled, undefined);
+    assert.equal(last.error?.kind, 'limit');
+    assert.equal(last.error!.offset, allowance);
+    assert.match(last.error!.message, /decompression stopped after .*100 times its compressed size/);
+    assert.match(last.error!.message, /decompression bomb/);
+    // the records inside the allowance are indexed (24-byte header, 16-byte empty records), no more
+    assert.ok(idx.count > realPackets && idx.count <= Math.ceil((allowance - 24) / 16), `${idx.count} packets`);
+    assert.ok(last.totalBytes <= allowance, `${last.totalBytes} bytes decompressed`);
+    const plain = writeCapture('bomb-head.pcap', [zlib.gunzipSync(fs.readFileSync(file)).subarray(0, 24 + 2000)]);
+    const want = printed((await readAll(plain)).records).slice(0, realPackets);
+    assert.deepEqual(await idx.lines(want.map((_, i) => i)), want, 'the real packets before the zeros');
+    await idx.close();
+    // the CLI's reader: the same limit, the same message, every record before it delivered
+    let delivered = 0;
+    const summary = await readCaptureFile(file, { onRecord: () => void delivered++ }, { gzipLimits: limits }).done;
+    assert.equal(summary.error?.kind, 'limit');
+    assert.equal(summary.error!.offset, allowance);
+    assert.equal(delivered, idx.count);
+    // with the production limits this small bomb (4 MiB inflated) is read whole: the floor is 64 MiB
+    const whole = await indexOf(file);
+    assert.equal(whole.last.error, undefined);
+    assert.equal(whole.idx.count, realPackets + zeros / 16);
+    await whole.idx.close();
+  });
+
+  it('a capture beyond the index ceiling stops with a clear message; the first packets stay readable', async () => {
+    const file = synthPcap('ceiling.pcap', 12000, false, 80);
+    const { records } = await readAll(file);
+    const maxIndexBytes = 512 << 10;
+    const { idx, last } = await indexOf(file, { maxIndexBytes });
+    const n = idx.count;
+    assert.ok(n > 1000 && n < records.length, `${n} of ${records.length} packets`);
+    assert.equal(last.done, true);
+    assert.equal(last.cancelled, undefined);
+    assert.equal(last.error?.kind, 'limit');
+    assert.equal(last.error!.offset, records[n].fileOffset, 'where the editor stopped');
+    assert.match(last.error!.message, new RegExp(`more than ${n} packets.*shows the first ${n}.*capture-lens print`));
+    // the accounted memory (typed arrays at capacity, maps and connections) stayed under the ceiling
+    const mem = idx.memoryBytes();
+    assert.ok(mem.columns + mem.engine <= maxIndexBytes, `${mem.columns + mem.engine} bytes`);
+    const want = printed(records.slice(0, n));
+    const rows = await allRows(idx);
+    assert.equal(rows.length, n);
+    assert.equal(stripMarkers(rows[n - 1].info), infoOf(want[n - 1]));
+    assert.deepEqual(await idx.lines([0, n - 1]), [want[0], want[n - 1]]);
+    await assert.rejects(idx.lines([n]), /out of range/);
+    await idx.close();
+  });
+
+  it('an empty-record flood (the issue\'s 4 GB sparse pcap, small) stops at the ceiling instead of growing', async () => {
+    const file = writeCapture('empty-records.pcap', [pcapHeader(1), Buffer.alloc(16 * 200000)]);
+    const { idx, last } = await indexOf(file, { maxIndexBytes: 4 << 20 });
+    assert.equal(last.error?.kind, 'limit');
+    assert.ok(idx.count < 200000 && idx.count >= 4096, `${idx.count} packets`);
+    const mem = idx.memoryBytes();
+    assert.ok(mem.columns + mem.engine <= 4 << 20, `${mem.columns + mem.engine} bytes`);
+    await idx.close();
   });
 });
 

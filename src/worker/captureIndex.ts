@@ -34,7 +34,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../core/capture/types';
@@ -72,6 +71,7 @@ import {
   type PacketResult,
 } from '../core/tcp/types';
 import { readCaptureFile, type CaptureReading } from '../node/captureFile';
+import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
 import {
   compileFilter,
   KIND_BAD,
@@ -105,7 +105,28 @@ export interface CaptureIndexOptions {
   chunkSize?: number;
   /** Decoded rows kept in the LRU cache (default 4096). */
   rowCache?: number;
+  /** How far a gzip-compressed capture is decompressed (default GZIP_LIMITS; tests lower them). */
+  gzipLimits?: Partial<GzipLimits>;
+  /** Most bytes the index may hold (default INDEX_MAX_BYTES; tests lower it). */
+  maxIndexBytes?: number;
 }
+
+/**
+ * Memory ceiling of one capture's index: 1 GiB, accounted by `accountedBytes()` — the typed arrays
+ * exactly at their allocated capacity (they live outside the V8 heap, so the worker's
+ * resourceLimits do not bound them), the Maps and the engine's connections estimated. At about
+ * 67 bytes a packet that is ~15 M packets; with the worker's 2 GiB heap limit (WORKER_RESOURCE_LIMITS)
+ * a worker stays under about 3 GiB. A capture that would need more stops at the ceiling with a
+ * 'limit' error: the packets before it stay available, nothing is dropped silently.
+ */
+export const INDEX_MAX_BYTES = 1024 * 1024 * 1024;
+/**
+ * V8 heap an engine connection costs (measured: 1,777 bytes for a SYN / RST-ACK pair, Node 20,
+ * after gc); a port scan has one per packet pair, so they count against the ceiling.
+ */
+const CONNECTION_BYTES = 1800;
+/** Packets between two checks of the ceiling (the columns and the engine grow by doubling from 1024: a check covers the next growth). */
+const BUDGET_STEP = 4096;
 
 /** Frame header kinds (bits 10..11 of the kind word): where the frame starts in its record. */
 const HDR_PCAP = 0; // 16-byte pcap record header
@@ -123,6 +144,12 @@ const FIRST_ROWS = 256;
 const YIELD_MS = 15;
 /** Filter views kept (the oldest is dropped beyond). */
 const MAX_VIEWS = 16;
+/**
+ * Bytes the filter views' index arrays may hold together (4 bytes a matching packet): beyond it the
+ * oldest views are dropped, the newest is always kept (the editor uses one view at a time). With
+ * the 1 GiB index ceiling that is at most ~1.3 GiB of typed arrays for one capture.
+ */
+const VIEWS_MAX_BYTES = 256 * 1024 * 1024;
 
 const PROTO_NAMES = ['', 'TCP', 'TCP', 'UDP', 'UDP', 'ICMP', 'ICMPv6', 'ARP', 'IPv4', 'IPv6'];
 
@@ -222,6 +249,9 @@ export class CaptureIndex implements FilterColumns {
   private closed = false;
   /** Stops decompressing a gzip capture on cancel. */
   private readonly abort = new AbortController();
+  /** Set when the index ceiling stopped indexing: the error to report. */
+  private limited: CaptureError | null = null;
+  private readonly maxBytes: number;
 
   constructor(
     readonly filePath: string,
@@ -229,6 +259,7 @@ export class CaptureIndex implements FilterColumns {
   ) {
     this.readPath = filePath;
     this.rowCacheMax = opts.rowCache ?? 4096;
+    this.maxBytes = opts.maxIndexBytes ?? INDEX_MAX_BYTES;
     this.whenDone = new Promise((r) => (this.resolveDone = r));
     this.grow(1024);
   }
@@ -266,6 +297,8 @@ export class CaptureIndex implements FilterColumns {
   private async run(): Promise<void> {
     /** Why decompressing a gzip capture stopped early (what was decompressed is indexed). */
     let gzipError: string | null = null;
+    /** Decompression stopped at its limit (src/node/gzipLimits.ts). */
+    let gzipLimit: CaptureError | null = null;
     try {
       const st = await fs.promises.stat(this.filePath);
       this.totalBytes = st.size;
@@ -275,7 +308,8 @@ export class CaptureIndex implements FilterColumns {
         const tmp = path.join(await fs.promises.mkdtemp(path.join(os.tmpdir(), 'capture-lens-')), 'capture');
         this.temps.push(tmp);
         try {
-          await pipeline(fs.createReadStream(this.filePath), zlib.createGunzip(), fs.createWriteStream(tmp), { signal: this.abort.signal });
+          const limit = await this.gunzip(tmp, st.size);
+          if (limit) gzipLimit = limit;
         } catch (e) {
           if (this.cancelled) {
             this.end();
@@ -283,6 +317,10 @@ export class CaptureIndex implements FilterColumns {
           }
           const code = (e as { code?: string } | null)?.code ?? '';
           gzipError = code === 'Z_BUF_ERROR' ? 'the gzip-compressed data ends early' : `the gzip-compressed data is damaged (${reason(e)})`;
+        }
+        if (this.cancelled) {
+          this.end();
+          return;
         }
         this.readPath = tmp;
         this.totalBytes = (await fs.promises.stat(tmp)).size;
@@ -310,17 +348,55 @@ export class CaptureIndex implements FilterColumns {
     this.reading = null;
     if (summary.info) this.info = summary.info;
     if (summary.error) this.error = summary.error;
-    if (gzipError && !summary.cancelled) {
+    if (this.limited) {
+      // the index ceiling stopped the reading (see add): not a cancel
+      summary.cancelled = false;
+      this.error = this.limited;
+    } else if (gzipLimit && !summary.cancelled && (!this.error || this.error.kind === 'truncated')) {
+      // the record cut by the decompression limit is not damage in the file
+      this.error = gzipLimit;
+    }
+    if (gzipError && !summary.cancelled && !this.limited) {
       this.error = this.error
         ? { ...this.error, message: `${this.error.message} (${gzipError})` }
         : { kind: 'truncated', offset: this.totalBytes, message: `${this.filePath}: ${gzipError}, after ${this.totalBytes} bytes of capture data` };
     }
-    if (summary.cancelled) {
+    if (summary.cancelled && !this.limited) {
       this.cancelled = true;
       // cancel() started closing the row reader's file handle: finish that before saying "done"
       await this.closeHandle();
     }
     this.end();
+  }
+
+  /**
+   * Decompress the capture into `tmp`, at most the allowance of src/node/gzipLimits.ts; the 'limit'
+   * error when it stopped there (what came before is in `tmp`), null when the data ended first.
+   * Throws zlib's error for damaged data (what was decompressed before it is in `tmp`).
+   */
+  private async gunzip(tmp: string, compressed: number): Promise<CaptureError | null> {
+    const limits = gzipLimits(this.opts.gzipLimits);
+    const allowance = gzipAllowance(compressed, limits);
+    const src = fs.createReadStream(this.filePath, { signal: this.abort.signal });
+    const gz = src.pipe(zlib.createGunzip());
+    src.on('error', (e) => gz.destroy(e));
+    const out = await fs.promises.open(tmp, 'w');
+    let total = 0;
+    try {
+      for await (const piece of gz as AsyncIterable<Buffer>) {
+        if (this.cancelled) return null;
+        const room = allowance - total;
+        const part = piece.length > room ? piece.subarray(0, room) : piece;
+        for (let off = 0; off < part.length; ) off += (await out.write(part, off, part.length - off)).bytesWritten;
+        total += part.length;
+        if (piece.length > room) return { kind: 'limit', offset: allowance, message: gzipLimitMessage(this.filePath, compressed, allowance, limits) };
+      }
+      return null;
+    } finally {
+      gz.destroy();
+      src.destroy();
+      await out.close();
+    }
   }
 
   private async isGzip(): Promise<boolean> {
@@ -459,6 +535,11 @@ export class CaptureIndex implements FilterColumns {
 
   private add(rec: CaptureRecord): void {
     const i = this.n;
+    if (this.limited) return;
+    if (i % BUDGET_STEP === 0 && this.accountedBytes(i + BUDGET_STEP) > this.maxBytes) {
+      this.stopAtCeiling(rec);
+      return;
+    }
     if (i >= this.cap) this.grow(i + 1);
     const off = rec.fileOffset;
     const ck = i & ((1 << CKPT_SHIFT) - 1);
@@ -543,6 +624,47 @@ export class CaptureIndex implements FilterColumns {
     this.n = i + 1;
     if (this.n === FIRST_ROWS) this.emitProgress();
     if ((i & 255) === 0) this.maybeYield();
+  }
+
+  /**
+   * Bytes the index will hold with `packets` packets: every typed array at the capacity it will have
+   * then (columns and engine grow by doubling from 1024), the Maps and the engine's connections as
+   * now (estimated; they grow by at most BUDGET_STEP entries between two checks). Views are bounded
+   * on their own (VIEWS_MAX_BYTES).
+   */
+  private accountedBytes(packets: number): number {
+    let cap = 1024;
+    while (cap < packets) cap *= 2;
+    const perPacket = 2 + 2 + (this.origA ? 2 : 0) + 4 + 1 + 2 + 2 + 2 + 2 * this.src.BYTES_PER_ELEMENT + this.engine.bytesPerPacket();
+    const checkpoints = 3 * 8 * ((cap >> CKPT_SHIFT) + 1);
+    return cap * perPacket + checkpoints + this.seqBases.bytes() + this.heapEstimate();
+  }
+
+  /** V8 heap the index's Maps and the engine's connections hold (estimates: ~48 bytes a Map entry, objects ~100 more). */
+  private heapEstimate(): number {
+    return (
+      (this.bigGap.size + this.bigCaplen.size + this.bigOrig.size) * 48 +
+      this.bigTime.size * 100 +
+      this.addrCount * 32 +
+      this.v6Ids.size * 120 +
+      this.engine.connectionCount * CONNECTION_BYTES
+    );
+  }
+
+  /** The index ceiling is reached at record `rec`: stop reading; the packets before it stay indexed. */
+  private stopAtCeiling(rec: CaptureRecord): void {
+    const n = this.n;
+    const mib = Math.round(this.maxBytes / (1024 * 1024));
+    const per = n > 0 ? Math.round(this.accountedBytes(n) / n) : 0;
+    this.limited = {
+      kind: 'limit',
+      offset: rec.fileOffset,
+      message:
+        `${this.filePath}: this capture has more than ${n} packets, more than the editor's index holds (${mib} MiB, ` +
+        `about ${per} bytes a packet here). The editor shows the first ${n} (up to byte ${rec.fileOffset}); ` +
+        'use `capture-lens print` or `tcpdump -r` for the rest',
+    };
+    this.reading?.cancel();
   }
 
   /** Run the TCP engine on packet i; its TCP flags (those of the inner segment for VXLAN). */
@@ -666,6 +788,7 @@ export class CaptureIndex implements FilterColumns {
     // keep the 16 most recent views (a UI that never drops its old filters does not pile them up)
     while (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value as number);
     this.extendView(v);
+    this.boundViews();
     return { ok: true, view: v.id, count: v.n };
   }
 
@@ -684,6 +807,18 @@ export class CaptureIndex implements FilterColumns {
 
   private extendViews(): void {
     for (const v of this.views.values()) this.extendView(v);
+    this.boundViews();
+  }
+
+  /** Drop the oldest views while the views hold more than VIEWS_MAX_BYTES (the newest stays). */
+  private boundViews(): void {
+    let bytes = 0;
+    for (const v of this.views.values()) bytes += v.idx.byteLength;
+    while (bytes > VIEWS_MAX_BYTES && this.views.size > 1) {
+      const oldest = this.views.values().next().value as View;
+      bytes -= oldest.idx.byteLength;
+      this.views.delete(oldest.id);
+    }
   }
 
   private extendView(v: View): void {
@@ -694,7 +829,8 @@ export class CaptureIndex implements FilterColumns {
     for (let i = v.upto; i < end; i++) {
       if (!match(i)) continue;
       if (n === idx.length) {
-        const b = new Int32Array(idx.length * 2);
+        // never beyond the packets there can be (a view of every packet holds 4 bytes a packet, no more)
+        const b = new Int32Array(Math.max(n + 1, Math.min(idx.length * 2, this.cap)));
         b.set(idx);
         idx = b;
       }
@@ -1097,10 +1233,12 @@ export class CaptureIndex implements FilterColumns {
     return this.engine.summaries().map(connJson);
   }
 
-  /** Bytes held by the per-packet columns and the engine's arrays (approximate for the engine). */
+  /** Bytes held by the typed arrays: columns (with the sequence bases and filter views) and the engine (its arrays). */
   memoryBytes(): { columns: number; engine: number; perPacket: number } {
     const arrays = [this.gap, this.ckpt, this.ckSec, this.ckNsec, this.caplenA, this.origA ?? new Uint8Array(0), this.tdA, this.ifcA, this.kind, this.sport, this.dport, this.src, this.dst];
-    const columns = arrays.reduce((s, a) => s + a.byteLength, 0) + this.seqBases.bytes();
+    let views = 0;
+    for (const v of this.views.values()) views += v.idx.byteLength;
+    const columns = arrays.reduce((s, a) => s + a.byteLength, 0) + this.seqBases.bytes() + views;
     const engine = this.engine.bytesPerPacket() * this.engine.packetCount;
     return { columns, engine, perPacket: this.n > 0 ? (columns + engine) / this.n : 0 };
   }
