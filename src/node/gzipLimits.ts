@@ -6,8 +6,9 @@
  *
  * Real gzip-compressed captures shrink 3–10× (headers vary, payloads are often compressed or
  * encrypted already); captures of one packet repeated reach a few tens. So:
- * - up to `floorBytes` (64 MiB) of output is always allowed, whatever the ratio: small files of
- *   very repetitive traffic open, and 64 MiB is harmless;
+ * - up to `floorBytes` (16 MiB) of output is always allowed, whatever the ratio: small files of
+ *   very repetitive traffic open, and 16 MiB is harmless (at most 1 M empty records, ~50 MB of index;
+ *   the issue's 255 KB bomb gave 16.7 M of them at 470 MB);
  * - beyond it, at most `maxRatio` (100×) the compressed size: ten times the most a real capture
  *   needs, a tenth of what a bomb does;
  * - and never more than `maxBytes` (4 GiB): the editor's index holds about 15 M packets (1 GiB at
@@ -22,7 +23,7 @@ export interface GzipLimits {
 }
 
 export const GZIP_LIMITS: Readonly<GzipLimits> = Object.freeze({
-  floorBytes: 64 * 1024 * 1024,
+  floorBytes: 16 * 1024 * 1024,
   maxRatio: 100,
   maxBytes: 4 * 1024 * 1024 * 1024,
 });

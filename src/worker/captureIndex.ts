@@ -142,6 +142,10 @@ const TIME_BIG = 0xffffffff;
 const FIRST_ROWS = 256;
 /** Longest stretch of indexing without serving requests (ms). */
 const YIELD_MS = 15;
+/** Most rows one `rows` call returns (the editor asks for pages of 256; its host clamps to 1024). */
+const MAX_ROWS = 4096;
+/** Packets whose frames `lines` reads at a time. */
+const LINES_BATCH = 512;
 /** Filter views kept (the oldest is dropped beyond). */
 const MAX_VIEWS = 16;
 /**
@@ -1043,7 +1047,7 @@ export class CaptureIndex implements FilterColumns {
 
   /** Rows at positions start .. start+count-1 of a view (0 = all packets); fewer at the end. */
   async rows(start: number, count: number, view = 0): Promise<PacketRow[]> {
-    const idx = this.indicesOf(start, count, view);
+    const idx = this.indicesOf(start, Math.min(count, MAX_ROWS), view);
     const got = new Map<number, PacketRow>();
     const missing: number[] = [];
     for (const i of idx) {
@@ -1195,10 +1199,17 @@ export class CaptureIndex implements FilterColumns {
   async lines(indices: number[]): Promise<string[]> {
     const ok = indices.filter((i) => Number.isInteger(i) && i >= 0 && i < this.n);
     if (ok.length !== indices.length) throw new Error(`packet index out of range (${this.n} packets indexed)`);
-    const bases = new Map<number, number>();
-    for (const i of ok) bases.set(i, this.seqBase(i));
-    const frames = await this.readFrames([...ok, ...bases.values()]);
-    return this.printLines(ok, frames, bases);
+    // in batches: "Copy as tcpdump" of 100,000 packets must not hold all their frames at once
+    // (100,000 × 64 KiB TSO frames would be 6 GiB); 512 frames of at most 256 KiB are 128 MiB
+    const out: string[] = [];
+    for (let b = 0; b < ok.length; b += LINES_BATCH) {
+      const batch = ok.slice(b, b + LINES_BATCH);
+      const bases = new Map<number, number>();
+      for (const i of batch) bases.set(i, this.seqBase(i));
+      const frames = await this.readFrames([...batch, ...bases.values()]);
+      for (const line of this.printLines(batch, frames, bases)) out.push(line);
+    }
+    return out;
   }
 
   private printLines(indices: number[], frames: Map<number, Uint8Array>, bases: Map<number, number>): string[] {
