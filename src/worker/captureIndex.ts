@@ -114,10 +114,13 @@ export interface CaptureIndexOptions {
 /**
  * Memory ceiling of one capture's index: 1 GiB, accounted by `accountedBytes()` — the typed arrays
  * exactly at their allocated capacity (they live outside the V8 heap, so the worker's
- * resourceLimits do not bound them), the Maps and the engine's connections estimated. At about
- * 67 bytes a packet that is ~15 M packets; with the worker's 2 GiB heap limit (WORKER_RESOURCE_LIMITS)
- * a worker stays under about 3 GiB. A capture that would need more stops at the ceiling with a
- * 'limit' error: the packets before it stay available, nothing is dropped silently.
+ * resourceLimits do not bound them), the Maps and the engine's connections estimated. The arrays
+ * take ~47 bytes a packet and double at powers of two, so indexing stops at 16.7 M packets (2^24:
+ * the next doubling, to 1.5 GiB, does not fit), or at 8.4 M when the capture also has more than
+ * ~130,000 connections (1.8 KB each). With the worker's 2 GiB heap limit (WORKER_RESOURCE_LIMITS)
+ * and the views' 256 MiB a worker stays under about 3.3 GiB. A capture that would need more stops
+ * at the ceiling with a 'limit' error: the packets before it stay available, nothing is dropped
+ * silently.
  */
 export const INDEX_MAX_BYTES = 1024 * 1024 * 1024;
 /**
