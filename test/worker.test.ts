@@ -590,7 +590,7 @@ async function editorText(file: string): Promise<{ lines: string[]; infos: strin
   }
 }
 
-async function assertPrintsLikeTcpdump(ctx: Mocha.Context, file: string): Promise<void> {
+async function assertPrintsLikeTcpdump(file: string): Promise<void> {
   const { records } = await readAll(file);
   const want = printed(records);
   const got = await editorText(file);
@@ -610,7 +610,6 @@ async function assertPrintsLikeTcpdump(ctx: Mocha.Context, file: string): Promis
   const nums = (l: string) => /, (seq \d+(?::\d+)?, )?ack \d+/.exec(afterTime(l))?.[0] ?? /seq \d+(?::\d+)?/.exec(afterTime(l))?.[0] ?? '';
   assert.deepEqual(got.lines.map((l, i) => (nums(l) === nums(td[i]) ? '' : `packet ${i + 1}: ${l}\n   tcpdump: ${td[i]}`)).filter(Boolean), [], 'editor = tcpdump -n -r');
   assert.ok(got.lines.filter((l) => nums(l) !== '').length > 3, 'lines with sequence numbers compared');
-  void ctx;
 }
 
 describe('capture editor: relative sequence numbers as tcpdump prints them (issue 11)', () => {
@@ -634,7 +633,7 @@ describe('capture editor: relative sequence numbers as tcpdump prints them (issu
     // the printer: `ack 9` on packet 7 (the base is still the first handshake's)
     const want = printed((await readAll(file)).records);
     assert.match(want[6], /ack 9,/);
-    await assertPrintsLikeTcpdump(this, file);
+    await assertPrintsLikeTcpdump(file);
   });
 
   it('many SYN+ACKs on one 4-tuple: every line uses the last one before it (generated)', async function () {
@@ -648,7 +647,7 @@ describe('capture editor: relative sequence numbers as tcpdump prints them (issu
       if (k % 3 === 0) frames.push(tcpFrame({ ...c, src: '10.1.1.1', dst: '10.1.1.2', seq: k, ack: 77, flags: TH_ACK }));
     }
     const file = writeCapture('many-synacks.pcap', [pcapHeader(1), ...frames.map((f, i) => pcapRecord(1700000000 + i, 0, f))]);
-    await assertPrintsLikeTcpdump(this, file);
+    await assertPrintsLikeTcpdump(file);
   });
 
   it('corpus: reordered tcp-badsegments prints like capture-lens print and tcpdump', async function () {
@@ -666,7 +665,7 @@ describe('capture editor: relative sequence numbers as tcpdump prints them (issu
         const j = Math.floor(rnd() * (i + 1));
         [order[i], order[j]] = [order[j], order[i]];
       }
-      await assertPrintsLikeTcpdump(this, write(`reordered-tcp-badsegments-${seed}.pcap`, order));
+      await assertPrintsLikeTcpdump(write(`reordered-tcp-badsegments-${seed}.pcap`, order));
     }
   });
 });
