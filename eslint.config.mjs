@@ -10,7 +10,8 @@ const nodeBuiltins = [...new Set(builtinModules.flatMap((m) => (m.startsWith('no
 
 const noVscode = { name: 'vscode', message: 'Only src/extension/ runs in the extension host, where `vscode` exists.' };
 // As `paths` (exact names): a pattern 'net' would also match our own './net'.
-const noNode = (where) => nodeBuiltins.map((name) => ({ name, message: `${where} runs where Node is not: no Node built-ins.` }));
+const noNode = (where) =>
+  nodeBuiltins.map((name) => ({ name, message: `${where} runs where Node is not: no Node built-ins.` }));
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', '.e2e/', '.cache/', '.bench/', 'samples/', 'test-results/'] },
@@ -28,14 +29,23 @@ export default tseslint.config(
       // `catch {}` is a deliberate "keep going" spot, each with a comment.
       'no-empty': ['error', { allowEmptyCatch: true }],
       // `(_x) => …` placeholders and destructured-away fields.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
     },
   },
   {
     // Plain JavaScript run by Node (build scripts, the bin launcher, this file).
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'readonly', __dirname: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'readonly',
+        __dirname: 'readonly',
+      },
     },
   },
   {
@@ -53,7 +63,10 @@ export default tseslint.config(
         {
           paths: [noVscode, ...noNode('src/core/ (also in the webviews)')],
           patterns: [
-            { group: ['**/extension/**', '**/worker/**', '**/node/**', '**/cli'], message: 'src/core/ imports only src/core/.' },
+            {
+              group: ['**/extension/**', '**/worker/**', '**/node/**', '**/cli'],
+              message: 'src/core/ imports only src/core/.',
+            },
           ],
         },
       ],
@@ -65,7 +78,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noVscode], patterns: [{ group: ['**/extension/**'], message: 'src/extension/ is the extension host only.' }] },
+        {
+          paths: [noVscode],
+          patterns: [{ group: ['**/extension/**'], message: 'src/extension/ is the extension host only.' }],
+        },
       ],
     },
   },

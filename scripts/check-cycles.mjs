@@ -24,7 +24,8 @@ function tsFiles(dir, out = []) {
 function resolve(from, spec) {
   if (!spec.startsWith('.')) return undefined; // a package or a Node built-in
   const base = path.resolve(path.dirname(from), spec);
-  for (const f of [base, `${base}.ts`, path.join(base, 'index.ts')]) if (existsSync(f) && statSync(f).isFile()) return f;
+  for (const f of [base, `${base}.ts`, path.join(base, 'index.ts')])
+    if (existsSync(f) && statSync(f).isFile()) return f;
   return undefined;
 }
 
@@ -37,11 +38,18 @@ function runtimeImports(file) {
       const c = st.importClause;
       if (c?.isTypeOnly) continue;
       const named = c?.namedBindings;
-      const allTypes = c && !c.name && named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+      const allTypes =
+        c &&
+        !c.name &&
+        named &&
+        ts.isNamedImports(named) &&
+        named.elements.length > 0 &&
+        named.elements.every((e) => e.isTypeOnly);
       if (!allTypes) specs.push(st.moduleSpecifier.text);
     } else if (ts.isExportDeclaration(st) && st.moduleSpecifier && !st.isTypeOnly) {
       const named = st.exportClause;
-      const allTypes = named && ts.isNamedExports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+      const allTypes =
+        named && ts.isNamedExports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
       if (!allTypes) specs.push(st.moduleSpecifier.text);
     }
   }
@@ -127,6 +135,7 @@ for (const scc of sccs) {
     console.error(`check-cycles: import cycle: ${cyclePath(scc)}`);
   }
 }
-for (const k of known) if (!k.seen) console.log(`check-cycles: no longer a cycle, delete it from scripts/known-cycles.txt: ${k.key}`);
+for (const k of known)
+  if (!k.seen) console.log(`check-cycles: no longer a cycle, delete it from scripts/known-cycles.txt: ${k.key}`);
 console.log(`check-cycles: ${files.length} files, ${sccs.length} cycle(s), ${bad} not allowed`);
 process.exit(bad ? 1 : 0);

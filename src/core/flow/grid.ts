@@ -5,7 +5,15 @@
  */
 
 /** Layout (px), exported so a webview can place its own overlays on the same grid. */
-export const FLOW_SVG_LAYOUT = { timeWidth: 110, bracketWidth: 28, headerHeight: 44, rowHeight: 40, minColumn: 170, commentWidth: 360, charWidth: 7 } as const;
+export const FLOW_SVG_LAYOUT = {
+  timeWidth: 110,
+  bracketWidth: 28,
+  headerHeight: 44,
+  rowHeight: 40,
+  minColumn: 170,
+  commentWidth: 360,
+  charWidth: 7,
+} as const;
 
 /** Bracket lanes the gutter has at most (brackets beyond them are not drawn; their arrows still name the step). */
 export const FLOW_MAX_LANES = 4;
