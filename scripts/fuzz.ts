@@ -22,7 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
-import { hashString, inputStream, mutate, runInput, signatureOf, type Failure, type FailureKind, type Target } from './fuzz/engine';
+import { failureOf, hashString, inputStream, mutate, runInput, signatureOf, type Failure, type FailureKind, type Target } from './fuzz/engine';
 import { setTempDir, targetByName, TARGETS } from './fuzz/targets';
 
 const CRASH_DIR = path.join('.fuzz', 'crashes');
@@ -85,98 +85,129 @@ function parseArgs(argv: string[]): Options {
 // Worker side: runs the inputs of a batch one by one, saying in shared memory which one runs since when.
 
 interface BatchMessage {
+  batch: number;
   target: string;
   inputs: Uint8Array[];
   from: number;
 }
 
-type FromWorker = { type: 'failure'; i: number; failure: Failure } | { type: 'done' };
+type FromWorker = { type: 'failure'; batch: number; i: number; failure: Failure } | { type: 'done'; batch: number };
 
 function workerMain(): void {
   const now = new Float64Array(workerData.shared as SharedArrayBuffer);
   setTempDir(workerData.tmp as string);
+  let batch = -1;
+  let target: Target | undefined;
+  // an exception thrown later by what an input started (a timer, a promise nobody awaits) belongs to
+  // the input that started last: report it, and keep the worker
+  const late = (err: unknown): void => {
+    const f = failureOf(target?.name ?? '?', err);
+    const failure: Failure = { ...f, kind: 'crash', message: 'Uncaught (after the target returned): ' + f.message, signature: signatureOf(f.target, 'crash', 'Uncaught: ' + f.message, f.stack) };
+    parentPort!.postMessage({ type: 'failure', batch, i: now[0], failure } satisfies FromWorker);
+  };
+  process.on('uncaughtException', late);
+  process.on('unhandledRejection', late);
   parentPort!.on('message', async (m: BatchMessage) => {
-    const target = targetByName(m.target)!;
+    batch = m.batch;
+    target = targetByName(m.target)!;
     for (let i = m.from; i < m.inputs.length; i++) {
       now[0] = i;
       now[1] = Date.now();
       const f = await runInput(target, m.inputs[i]);
       now[1] = 0;
-      if (f) parentPort!.postMessage({ type: 'failure', i, failure: f } satisfies FromWorker);
+      if (f) parentPort!.postMessage({ type: 'failure', batch: m.batch, i, failure: f } satisfies FromWorker);
     }
-    parentPort!.postMessage({ type: 'done' } satisfies FromWorker);
+    parentPort!.postMessage({ type: 'done', batch: m.batch } satisfies FromWorker);
   });
 }
 
 // -------------------------------------------------------------------------------------------------
 // Main side: a watched worker
 
+type Found = (i: number, f: Failure) => void;
+type Stop = { i: number; kind: FailureKind; message: string; stack?: string };
+
+/**
+ * One worker at a time, with a heap limit, watched every 25 ms: an input running longer than
+ * --input-ms, or the process's resident memory beyond --rss-mb, stops it; so does its death (out of
+ * heap). The input it was on is reported and the batch goes on in a fresh worker after it.
+ */
 class Watched {
   private worker: Worker | null = null;
   private readonly shared = new SharedArrayBuffer(16);
   private readonly now = new Float64Array(this.shared);
   /** The workers' temporary files (the index target's captures): removed by close(), even after a hang. */
   private readonly tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-fuzz-'));
+  private batchId = 0;
+  /** Reporters of the current and the previous batch (a late failure may arrive after its batch's end). */
+  private readonly reporters = new Map<number, Found>();
+  /** Settles the batch running now. */
+  private settle: ((stop: Stop | null) => void) | null = null;
 
   constructor(private readonly o: Options) {}
 
   private spawn(): Worker {
+    this.now[0] = 0;
     this.now[1] = 0;
     const w = new Worker(__filename, { workerData: { shared: this.shared, tmp: this.tmp }, resourceLimits: { maxOldGenerationSizeMb: this.o.heapMb } });
     w.unref();
+    // listeners for the worker's whole life: an error with no listener would end the fuzzer
+    w.on('message', (m: FromWorker) => {
+      if (w !== this.worker) return;
+      if (m.type === 'failure') this.reporters.get(m.batch)?.(m.i, m.failure);
+      else if (m.batch === this.batchId) this.settle?.(null);
+    });
+    w.on('error', (err: Error & { code?: string }) => {
+      if (w !== this.worker) return;
+      const oom = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      const i = this.now[0];
+      this.settle?.({ i, kind: oom ? 'memory' : 'crash', message: oom ? `Memory: the worker ran out of its ${this.o.heapMb} MB heap` : `Crash: ${String(err.message).split('\n')[0]}`, stack: err.stack });
+      this.worker = null;
+    });
+    w.on('exit', (code) => {
+      if (w !== this.worker) return;
+      this.settle?.({ i: this.now[0], kind: 'crash', message: `Crash: the worker exited (code ${code})` });
+      this.worker = null;
+    });
     return w;
   }
 
-  /** Run a batch; calls `found` for each failing input (a hang, a memory blow-up or a crash included), restarting the worker as needed. */
-  async run(target: Target, inputs: Uint8Array[], found: (i: number, f: Failure) => void): Promise<void> {
+  /** Run a batch; calls `found` for each failing input (a hang, a memory blow-up or a crash included). */
+  async run(target: Target, inputs: Uint8Array[], found: Found): Promise<void> {
     let from = 0;
     while (from < inputs.length) {
-      this.worker ??= this.spawn();
-      const w = this.worker;
-      const outcome = await new Promise<{ stopped: false } | { stopped: true; i: number; kind: FailureKind; message: string; stack?: string }>((resolve) => {
-        let settled = false;
-        const finish = (v: Parameters<typeof resolve>[0]): void => {
-          if (settled) return;
-          settled = true;
-          clearInterval(timer);
-          // only our listeners: a Worker keeps internal ones (removeAllListeners stops its messages)
-          w.off('message', onMessage).off('error', onError).off('exit', onExit);
-          resolve(v);
-        };
-        const current = (): number => Math.max(from, this.now[0]);
+      const w = (this.worker ??= this.spawn());
+      const id = ++this.batchId;
+      this.reporters.set(id, found);
+      this.reporters.delete(id - 2);
+      const stop = await new Promise<Stop | null>((resolve) => {
         const timer = setInterval(() => {
           const started = this.now[1];
           const rss = process.memoryUsage.rss() / 1048576;
-          if (started > 0 && Date.now() - started > this.o.inputMs) {
-            finish({ stopped: true, i: current(), kind: 'hang', message: `Hang: still running after ${this.o.inputMs} ms` });
-          } else if (rss > this.o.rssMb) {
-            finish({ stopped: true, i: current(), kind: 'memory', message: `Memory: the process reached ${Math.round(rss)} MB (ceiling ${this.o.rssMb} MB)` });
-          }
+          const i = Math.max(from, this.now[0]);
+          if (started > 0 && Date.now() - started > this.o.inputMs) this.settle?.({ i, kind: 'hang', message: `Hang: still running after ${this.o.inputMs} ms` });
+          else if (rss > this.o.rssMb) this.settle?.({ i, kind: 'memory', message: `Memory: the process reached ${Math.round(rss)} MB (ceiling ${this.o.rssMb} MB)` });
         }, 25);
-        const onMessage = (m: FromWorker): void => {
-          if (m.type === 'failure') found(m.i, m.failure);
-          else finish({ stopped: false });
+        this.settle = (v) => {
+          this.settle = null;
+          clearInterval(timer);
+          resolve(v);
         };
-        const onError = (err: Error & { code?: string }): void => {
-          const oom = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
-          finish({ stopped: true, i: current(), kind: oom ? 'memory' : 'crash', message: oom ? `Memory: the worker ran out of its ${this.o.heapMb} MB heap` : `Crash: ${String(err.message).split('\n')[0]}`, stack: err.stack });
-        };
-        const onExit = (code: number): void => finish({ stopped: true, i: current(), kind: 'crash', message: `Crash: the worker exited (code ${code})` });
-        w.on('message', onMessage).on('error', onError).on('exit', onExit);
-        w.postMessage({ target: target.name, inputs, from } satisfies BatchMessage);
+        w.postMessage({ batch: id, target: target.name, inputs, from } satisfies BatchMessage);
       });
-      if (!outcome.stopped) return;
+      if (stop === null) return;
       // the worker is stuck or dead: drop it, report the input it was on, go on after it
-      this.worker = null;
+      if (this.worker === w) this.worker = null;
       await w.terminate().catch(() => undefined);
-      found(outcome.i, { target: target.name, kind: outcome.kind, message: outcome.message, stack: outcome.stack, signature: signatureOf(target.name, outcome.kind, outcome.message, outcome.stack) });
-      from = outcome.i + 1;
+      found(stop.i, { target: target.name, kind: stop.kind, message: stop.message, stack: stop.stack, signature: signatureOf(target.name, stop.kind, stop.message, stop.stack) });
+      from = stop.i + 1;
     }
   }
 
   async close(): Promise<void> {
-    if (this.worker) await this.worker.terminate().catch(() => undefined);
+    const w = this.worker;
     this.worker = null;
+    if (w) await w.terminate().catch(() => undefined);
     fs.rmSync(this.tmp, { recursive: true, force: true });
   }
 }
@@ -209,6 +240,8 @@ async function replay(o: Options): Promise<number> {
   const found: Failure[] = [];
   const t0 = Date.now();
   await w.run(target, [input], (_i, f) => found.push(f));
+  // what the input left behind (a timer, a promise) may still throw
+  await new Promise((r) => setTimeout(r, 200));
   await w.close();
   console.log(`replayed ${o.replay} (${input.length} bytes) through ${target.name} in ${Date.now() - t0} ms`);
   if (found.length === 0) {
