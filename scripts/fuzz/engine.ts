@@ -153,7 +153,7 @@ export function signatureOf(target: string, kind: FailureKind, message: string, 
   const msg = message
     .replace(/"[^"]*"/g, '"…"')
     .replace(/0x[0-9a-f]+/gi, 'N')
-    .replace(/\d+/g, 'N')
+    .replace(/\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, 'N')
     .slice(0, 120);
   let frame = '';
   for (const line of (stack ?? '').split('\n').slice(1)) {
