@@ -22,7 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
-import { failureOf, hashString, inputStream, mutate, runInput, signatureOf, type Failure, type FailureKind, type Target } from './fuzz/engine';
+import { failureOf, hashString, inputStream, mutate, poolOf, runInput, signatureOf, type Failure, type FailureKind, type Target } from './fuzz/engine';
 import { setTempDir, targetByName, TARGETS } from './fuzz/targets';
 
 const CRASH_DIR = path.join('.fuzz', 'crashes');
@@ -218,6 +218,8 @@ class Watched {
 function save(f: Failure, input: Uint8Array, o: Options): string {
   fs.mkdirSync(CRASH_DIR, { recursive: true });
   const base = path.join(CRASH_DIR, `${f.target}-${f.kind}-${hashString(f.signature).toString(16).padStart(8, '0')}`);
+  // a defect found again keeps the input saved first (a replay command written down stays valid)
+  if (fs.existsSync(base + '.bin')) return base + '.bin';
   fs.writeFileSync(base + '.bin', input);
   const about = [
     `target:    ${f.target}`,
@@ -271,7 +273,7 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   const w = new Watched(o);
   for (const target of o.targets) {
-    const pool = target.input === 'text' ? seeds.text : seeds.capture;
+    const pool = poolOf(seeds, target);
     const rng = inputStream(o.seed, target.name);
     const row: Row = { target, inputs: 0, ms: 0, found: new Map() };
     rows.push(row);

@@ -54,6 +54,8 @@ export interface Target {
   name: string;
   /** What it mutates: capture bytes, or tcpdump text. */
   input: 'capture' | 'text';
+  /** Also gzip-compressed captures (for what reads files: the capture editor unpacks them). */
+  gzip?: boolean;
   /** One line for --list and the summary. */
   what: string;
   /** Runs one input; throws (an Error, or an OracleError from the Checker) when something is wrong. */
@@ -539,6 +541,13 @@ const TEXT_WEIGHTS: [string, number][] = [
 export interface Seeds {
   capture: Uint8Array[];
   text: Uint8Array[];
+  /** gzip-compressed captures, as they are in the corpus (and two of ours). */
+  gzip: Uint8Array[];
+}
+
+/** The seeds a target mutates. */
+export function poolOf(seeds: Seeds, t: Pick<Target, 'input' | 'gzip'>): Uint8Array[] {
+  return t.input === 'text' ? seeds.text : t.gzip ? [...seeds.capture, ...seeds.gzip] : seeds.capture;
 }
 
 const utf8 = new TextDecoder('utf-8');

@@ -1,7 +1,7 @@
 /**
  * The fuzzer's seeds. Captures: every .pcap/.pcapng/.cap(.gz) of the shared corpus (found by the
  * tests' locator, test/helpers/corpus.ts, which honours CAPTURE_LENS_CORPUS; gzip files are
- * unpacked) plus captures from our own generators, so a fresh clone without the corpus still
+ * unpacked, and kept as they are for the index target, which reads files as the editor does) plus captures from our own generators, so a fresh clone without the corpus still
  * fuzzes. Text: the corpus's expected tcpdump outputs (*.out) plus logs our printer writes for the
  * generated captures with several option sets.
  */
@@ -84,19 +84,21 @@ export function generatedSeeds(): Seeds {
     const frames = log.packets.map(synthesizeFrame).filter((f): f is NonNullable<typeof f> => f !== null);
     if (frames.length) capture.push(pcapOf(frames));
   }
-  return { capture, text };
+  return { capture, text, gzip: [capture[1], capture[2]].map((b) => new Uint8Array(zlib.gzipSync(b))) };
 }
 
 /** The corpus's captures and expected outputs (empty when there is no corpus). */
 export function corpusSeeds(root: string): Seeds {
   const capture: Uint8Array[] = [];
   const text: Uint8Array[] = [];
+  const gzip: Uint8Array[] = [];
   for (const f of walk(root).sort()) {
     const st = fs.statSync(f);
     if (st.size === 0 || st.size > MAX_SEED) continue;
     if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(f) || f.endsWith('.gz')) {
       let b = new Uint8Array(fs.readFileSync(f));
       if (b[0] === 0x1f && b[1] === 0x8b) {
+        gzip.push(b);
         try {
           b = new Uint8Array(zlib.gunzipSync(b, { maxOutputLength: MAX_SEED }));
         } catch {
@@ -106,7 +108,7 @@ export function corpusSeeds(root: string): Seeds {
       capture.push(b);
     } else if (f.endsWith('.out')) text.push(new Uint8Array(fs.readFileSync(f)));
   }
-  return { capture, text };
+  return { capture, text, gzip };
 }
 
 export function loadSeeds(): SeedSet {
@@ -116,6 +118,7 @@ export function loadSeeds(): SeedSet {
   return {
     capture: [...c.capture, ...gen.capture],
     text: [...c.text, ...gen.text],
-    origin: `corpus ${path.relative(process.cwd(), CORPUS) || CORPUS} (${c.capture.length} captures, ${c.text.length} tcpdump outputs) + generated (${gen.capture.length} captures, ${gen.text.length} logs)`,
+    gzip: [...c.gzip, ...gen.gzip],
+    origin: `corpus ${path.relative(process.cwd(), CORPUS) || CORPUS} (${c.capture.length} captures of which ${c.gzip.length} gzipped, ${c.text.length} tcpdump outputs) + generated (${gen.capture.length} captures, ${gen.text.length} logs)`,
   };
 }

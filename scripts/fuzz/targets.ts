@@ -7,7 +7,7 @@
  *   print    PacketPrinter (what `capture-lens print` uses) with several tcpdump option sets
  *   engine   TcpEngine: every segment, finish, results, summaries, JSON and the conns table (en, zh)
  *   flow     the flow graph of the engine's results, as text and SVG, its views
- *   index    the capture editor's CaptureIndex (src/worker/captureIndex.ts) on a temporary file
+ *   index    the capture editor's CaptureIndex (src/worker/captureIndex.ts) on a temporary file (gzip ones too)
  *   text     parseTcpdumpText, spans, the frames synthesised back from the text and printed
  *   log      the log model (analyzeLog): CodeLens, hovers, outline, folding, flow graph, conns
  */
@@ -363,6 +363,7 @@ export const TARGETS: Target[] = [
   {
     name: 'index',
     input: 'capture',
+    gzip: true,
     what: "the capture editor's CaptureIndex on a file: rows, details, lines, filters, connections",
     run: runIndex,
   },
