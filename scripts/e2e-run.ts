@@ -1,6 +1,6 @@
 /**
  * End-to-end harness: a real VS Code (code-server) driven by Debian's Chromium through playwright-core,
- * on a machine without internet (recipe: /work/shared/VSCODE-E2E.md). Both tools live in .e2e/tools/,
+ * on a machine without internet (the workarounds are in scripts/e2e-setup.sh). Both tools live in .e2e/tools/,
  * installed by scripts/e2e-setup.sh, outside the repository's node_modules; playwright-core is loaded
  * at run time, so this file type-checks without it (only the small part of its API used here is typed).
  *
