@@ -41,7 +41,7 @@ export const mochaHooks = {
     const lines = ['', `  Skipped: ${total} test${total === 1 ? '' : 's'}, each needing something this machine lacks`];
     for (const [reason, list] of byReason) {
       const n = list.reduce((k, s) => k + s.tests, 0);
-      lines.push(`    ${reason} (${n} test${n === 1 ? '' : 's'}):`);
+      lines.push(`    ${n} test${n === 1 ? '' : 's'}: ${reason}`);
       for (const s of list) lines.push(`      - ${s.where}${s.tests > 1 ? ` (${s.tests} tests)` : ''}`);
     }
     console.log(lines.join('\n'));
