@@ -1,9 +1,12 @@
 // Bundles every runtime entry point into dist/ with esbuild.
 //   node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const common = {
   bundle: true,
@@ -19,7 +22,8 @@ const builds = [
   // Decoding worker (worker_threads in the extension host).
   { ...common, entryPoints: { worker: 'src/worker/worker.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' },
   // Command-line interface; main() runs when it is the entry module (bin/capture-lens.js requires it).
-  { ...common, entryPoints: { cli: 'src/cli.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' },
+  // `capture-lens --version` prints package.json's version, fixed here so the CLI reads no file for it.
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', define: { CAPTURE_LENS_VERSION: JSON.stringify(version) } },
 ];
 // Webview bundles (browser). They may bundle media/ and the pure core, never host code (src/extension, src/worker,
 // src/node): a type import from there vanishes, a value import would ship host code into the page — checked below.

@@ -1,6 +1,6 @@
 /**
  * End-to-end harness: a real VS Code (code-server) driven by Debian's Chromium through playwright-core,
- * on a machine without internet (recipe: /work/shared/VSCODE-E2E.md). Both tools live in .e2e/tools/,
+ * on a machine without internet (the workarounds are in scripts/e2e-setup.sh). Both tools live in .e2e/tools/,
  * installed by scripts/e2e-setup.sh, outside the repository's node_modules; playwright-core is loaded
  * at run time, so this file type-checks without it (only the small part of its API used here is typed).
  *
@@ -97,8 +97,15 @@ export interface ServerOptions {
   install?: 'vsix' | 'folder';
   /** User settings added to (or overriding) the recipe's. */
   settings?: Record<string, unknown>;
-  /** Port on 127.0.0.1; default a free one. */
+  /** Port; default a free one. */
   port?: number;
+  /**
+   * Address code-server listens on; default 127.0.0.1 (this machine only). The demo takes another
+   * (e.g. 0.0.0.0) to be opened from other machines; the tests' browser only reaches loopback.
+   */
+  host?: string;
+  /** When set, code-server asks for this password (auth: password) instead of letting anyone in. */
+  password?: string;
   /**
    * Display language (e.g. 'zh-cn'): code-server starts with --locale and a minimal language pack
    * for it (no translations of VS Code itself, which would need the Marketplace), enough for
@@ -117,7 +124,9 @@ export interface SessionOptions extends ServerOptions {
 /** A running code-server with the extension installed, in its own scratch directories. */
 export interface Server {
   readonly port: number;
-  /** http://127.0.0.1:PORT/ */
+  /** The address code-server listens on (options.host). */
+  readonly host: string;
+  /** http://127.0.0.1:PORT/ (or the listening address, when it is one address other than loopback) */
   readonly url: string;
   /** The URL that opens the workspace folder: http://127.0.0.1:PORT/?folder=… */
   readonly folderUrl: string;
@@ -229,7 +238,7 @@ function defaultLog(): (line: string) => void {
 }
 
 /**
- * Starts code-server with the packaged (or copied) extension on 127.0.0.1, in scratch HOME/XDG,
+ * Starts code-server with the packaged (or copied) extension on 127.0.0.1 (or options.host), in scratch HOME/XDG,
  * user-data and extensions directories under .e2e/runs/, and waits for /healthz. Used by
  * startSession (tests) and scripts/demo.ts. Ctrl+C, kill or the process's exit end code-server and
  * everything it started; stop() does it on purpose.
@@ -241,7 +250,10 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const entry = path.join(tools, 'code-server', 'out', 'node', 'entry.js');
   if (!fs.existsSync(entry)) throw new Error('code-server missing: run `bash scripts/e2e-setup.sh` first');
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js missing: run `npm run build` first');
-  if (options.port !== undefined) await assertPortFree(options.port);
+  const host = options.host ?? '127.0.0.1';
+  // Where this process reaches the server: any address (0.0.0.0, ::) includes loopback.
+  const probe = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  if (options.port !== undefined) await assertPortFree(options.port, host);
 
   const runs = path.join(root, '.e2e', 'runs');
   fs.mkdirSync(runs, { recursive: true });
@@ -267,7 +279,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     TMPDIR: shortTmp,
   };
   const config = path.join(runDir, 'code-server.yaml');
-  fs.writeFileSync(config, 'auth: none\ncert: false\n');
+  fs.writeFileSync(config, options.password ? `auth: password\npassword: ${JSON.stringify(options.password)}\ncert: false\n` : 'auth: none\ncert: false\n');
 
   // Workspace.
   let workspace = path.resolve(root, options.workspace ?? 'samples');
@@ -311,7 +323,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
 
   const csArgs = [
     '--config', config,
-    '--auth', 'none',
+    '--auth', options.password ? 'password' : 'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -344,11 +356,11 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   }
 
   // code-server.
-  const port = options.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}/`;
+  const port = options.port ?? (await freePort(host));
+  const url = `http://${hostInUrl(probe)}:${port}/`;
   const tracker = new ProcessTracker();
   const out = fs.openSync(csLog, 'a');
-  const server: ChildProcess = spawn(process.execPath, [entry, ...csArgs, '--bind-addr', `127.0.0.1:${port}`, workspace], {
+  const server: ChildProcess = spawn(process.execPath, [entry, ...csArgs, '--bind-addr', `${hostInUrl(host)}:${port}`, workspace], {
     cwd: root,
     env,
     stdio: ['ignore', out, out],
@@ -396,7 +408,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
 
   try {
     log(`code-server ${CODE_SERVER_VERSION} starting on ${url}`);
-    await waitForHealthz(port, server, 30_000, csLog);
+    await waitForHealthz(probe, port, server, 30_000, csLog);
     log('code-server ready (/healthz)');
   } catch (e) {
     await stop();
@@ -404,6 +416,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   }
   return {
     port,
+    host,
     url,
     folderUrl: `${url}?folder=${encodeURIComponent(workspace).replace(/%2F/g, '/')}`,
     workspace,
@@ -545,37 +558,42 @@ function ownerAlive(runDir: string): boolean {
   }
 }
 
-function assertPortFree(port: number): Promise<void> {
+/** An address as it goes into a URL or --bind-addr: IPv6 in brackets. */
+export function hostInUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function assertPortFree(port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', (e: NodeJS.ErrnoException) =>
-      reject(new Error(e.code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is in use` : `port ${port}: ${e.message}`)),
+      reject(new Error(e.code === 'EADDRINUSE' ? `port ${port} on ${host} is in use` : `port ${port} on ${host}: ${e.message}`)),
     );
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
+    srv.listen(port, host, () => srv.close(() => resolve()));
   });
 }
 
-function freePort(): Promise<number> {
+function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, host, () => {
       const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
     });
   });
 }
 
-async function waitForHealthz(port: number, server: ChildProcess, timeoutMs: number, logFile: string): Promise<void> {
+async function waitForHealthz(host: string, port: number, server: ChildProcess, timeoutMs: number, logFile: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.exitCode !== null || server.signalCode !== null) {
       throw new Error(`code-server exited (${server.exitCode ?? server.signalCode}); log:\n${tail(logFile)}`);
     }
     const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (res) => {
+      const req = http.get({ host, port, path: '/healthz', timeout: 1000 }, (res) => {
         res.resume();
         resolve(res.statusCode === 200);
       });
