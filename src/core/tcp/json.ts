@@ -202,7 +202,10 @@ export function formatConnsTable(sums: ConnectionSummary[], opts: ConnsTableOpti
       kinds.length === 0 ? '-' : kinds.join(','),
     ]);
   }
-  const widths = head.map((_, c) => Math.max(...rows.map((r) => width(r[c]))));
+  // loops, not Math.max(...column) / push(...lines): a spread passes every row as an argument on
+  // the stack, which overflows at ~70,000 connections (a SYN scan)
+  const widths = head.map(() => 0);
+  for (const r of rows) for (let c = 0; c < head.length; c++) widths[c] = Math.max(widths[c], width(r[c]));
   const lines = rows.map((r) =>
     r
       .map((cell, c) => (c === r.length - 1 ? cell : pad(cell, widths[c], right[c])))
@@ -221,7 +224,10 @@ export function formatConnsTable(sums: ConnectionSummary[], opts: ConnsTableOpti
         );
       }
     }
-    if (probLines.length > 0) lines.push('', zh ? '问题：' : 'Problems:', ...probLines.map((l) => '  ' + l));
+    if (probLines.length > 0) {
+      lines.push('', zh ? '问题：' : 'Problems:');
+      for (const l of probLines) lines.push('  ' + l);
+    }
   }
   return lines.join('\n') + '\n';
 }
