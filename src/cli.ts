@@ -246,7 +246,7 @@ async function cmdFlow(args: string[]): Promise<number> {
     note =
       `${plan.streams.length} of ${total} connections drawn: a diagram shows at most ${FLOW_MAX_LIFELINES} endpoints at once. ` +
       `Draw others with --stream N (their numbers: capture-lens conns ${file}).`;
-    // the SVG keeps the note in a comment, which no viewer shows: say it on stderr too
+    // the SVG keeps the note in its <desc>, which no viewer shows: say it on stderr too
     if (flags.has('--svg')) process.stderr.write(`capture-lens: note: ${note}\n`);
   }
   await writeFlow(source, plan, process.stdout, { svg: flags.has('--svg'), absolute: flags.has('--absolute'), note });

@@ -171,7 +171,7 @@ export function logFlowSource(m: LogModel): FlowSource {
 export interface WriteFlowOptions {
   svg?: boolean;
   absolute?: boolean;
-  /** Said at the top of the output (text: a "Note:" line; SVG: an XML comment). */
+  /** Said at the top of the output (text: a "Note:" line; SVG: its <desc>). */
   note?: string;
   /** Output chunk size (default 64 KiB). */
   chunk?: number;

@@ -87,14 +87,13 @@ export class FlowSvgWriter {
     return this.rowTop(r) + 16;
   }
 
-  /** The svg element, its style, background and the lifelines with their headers. `comment` (if any) goes in an XML comment. */
-  head(comment?: string): string {
+  /** The svg element, its style, background and the lifelines with their headers; `note` (if any) as its description. */
+  head(note?: string): string {
     const L = FLOW_SVG_LAYOUT;
     const { width, height, col } = this;
     const out: string[] = [];
     out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
-    // "--" may not appear inside an XML comment
-    if (comment) out.push(`<!-- ${comment.replace(/-(?=-)/g, '- ')} -->`);
+    if (note) out.push(`<desc>${xmlEscape(note)}</desc>`);
     out.push(`<style>${STYLE}</style>`);
     out.push(`<rect class="bg" x="0" y="0" width="${width}" height="${height}"/>`);
     out.push(`<text class="hdt" x="6" y="${L.headerHeight / 2 + 4}">Time</text>`);
