@@ -11,8 +11,8 @@ import { PacketPrinter } from './core/print/packet';
 import { readCaptureFile } from './node/captureFile';
 import { BufferedOutput } from './node/output';
 import { analyzeCaptureFile, packetHeader, visitCaptureFile } from './node/analyze';
-import { connJson, formatConnsTable, packetJson } from './core/tcp/json';
-import { emptyResult } from './core/tcp/types';
+import { connJson, connsTableLines, packetJson } from './core/tcp/json';
+import { emptyResult, type ConnectionSummary } from './core/tcp/types';
 import { analyzeLog, blankResult, type LogModel } from './core/log/model';
 import { toSegmentInput } from './core/text/index';
 import * as fs from 'node:fs';
@@ -134,12 +134,19 @@ async function openInput(file: string): Promise<Input | null> {
 /** `packets LOG --json` for tcpdump text: the same objects as for the capture the log came from. */
 async function packetsOfLog(m: LogModel): Promise<number> {
   const res = blankResult();
-  const objs = m.log.packets.map((p, i) => {
+  const out = new BufferedOutput(process.stdout);
+  const packets = m.log.packets;
+  out.write(packets.length ? '[' : '[]\n');
+  for (let i = 0; i < packets.length; i++) {
+    const p = packets[i];
     const seg = toSegmentInput(p, i);
     const hasRes = seg !== null && m.engine.resultInto(i, res);
-    return JSON.stringify(packetJson({ index: i, tsSec: p.tsSec, tsNsec: p.tsNsec, src: p.srcHost, dst: p.dstHost, sport: p.sport >= 0 ? p.sport : null, dport: p.dport >= 0 ? p.dport : null, proto: p.l4 }, seg, hasRes ? res : null));
-  });
-  await new Promise<void>((resolve) => process.stdout.write(objs.length ? '[\n' + objs.join(',\n') + '\n]\n' : '[]\n', () => resolve()));
+    const obj = packetJson({ index: i, tsSec: p.tsSec, tsNsec: p.tsNsec, src: p.srcHost, dst: p.dstHost, sport: p.sport >= 0 ? p.sport : null, dport: p.dport >= 0 ? p.dport : null, proto: p.l4 }, seg, hasRes ? res : null);
+    out.write((i === 0 ? '\n' : ',\n') + JSON.stringify(obj));
+    if (out.blocked) await out.room();
+  }
+  if (packets.length) out.write('\n]\n');
+  await out.end();
   return 0;
 }
 
@@ -179,6 +186,30 @@ async function cmdPackets(args: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * The connections as JSON (the text of JSON.stringify(list, null, 2)) or as the table, a line at a
+ * time: one string of 100,000 connections would be ~100 MB, and a few million pass V8's limit.
+ */
+async function writeConns(sums: readonly ConnectionSummary[], json: boolean, lang: 'en' | 'zh'): Promise<void> {
+  const out = new BufferedOutput(process.stdout);
+  if (json) {
+    if (sums.length === 0) out.write('[]\n');
+    else {
+      for (let i = 0; i < sums.length; i++) {
+        out.write((i === 0 ? '[\n  ' : ',\n  ') + JSON.stringify(connJson(sums[i]), null, 2).replace(/\n/g, '\n  '));
+        if (out.blocked) await out.room();
+      }
+      out.write('\n]\n');
+    }
+  } else {
+    for (const line of connsTableLines(sums, { lang })) {
+      out.write(line + '\n');
+      if (out.blocked) await out.room();
+    }
+  }
+  await out.end();
+}
+
 /** `conns FILE [--json] [--zh]`. */
 async function cmdConns(args: string[]): Promise<number> {
   const { file, flags } = fileAndFlags(args, ['--json', '--zh']);
@@ -187,8 +218,7 @@ async function cmdConns(args: string[]): Promise<number> {
   if (!input) return 1;
   if (input.kind === 'log') {
     const m = input.model;
-    const text = flags.has('--json') ? JSON.stringify(m.summaries.map(connJson), null, 2) + '\n' : formatConnsTable(m.summaries, { lang });
-    await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+    await writeConns(m.summaries, flags.has('--json'), lang);
     return 0;
   }
   const { engine, read } = await analyzeCaptureFile(file);
@@ -196,9 +226,7 @@ async function cmdConns(args: string[]): Promise<number> {
     fail(read.error.message);
     return 1;
   }
-  const sums = engine.summaries();
-  const text = flags.has('--json') ? JSON.stringify(sums.map(connJson), null, 2) + '\n' : formatConnsTable(sums, { lang });
-  await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+  await writeConns(engine.summaries(), flags.has('--json'), lang);
   if (read.error) {
     fail(read.error.message);
     return 1;

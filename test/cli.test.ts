@@ -10,6 +10,8 @@ import { tcpFrame } from '../src/core/synth/frames';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { FLOW_MAX_LIFELINES } from '../src/core/flow/model';
 import { generated } from './helpers/generated';
+import { analyzeCaptureFile } from '../src/node/analyze';
+import { connJson, formatConnsTable } from '../src/core/tcp/json';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -109,6 +111,30 @@ describe('capture-lens CLI', function () {
     const t = run(['conns', good]);
     assert.equal(t.code, 0);
     assert.match(t.stdout, /10\.0\.0\.1:40000\s+10\.0\.0\.2:80/);
+  });
+
+  it('conns (and packets of a log) write line by line the same JSON and table as in one piece', async function () {
+    const f = generated().pcap;
+    const { engine } = await analyzeCaptureFile(f);
+    const sums = engine.summaries();
+    assert.equal(sums.length, 40);
+    const j = run(['conns', f, '--json']);
+    assert.equal(j.code, 0, j.stderr);
+    assert.equal(j.stdout, JSON.stringify(sums.map(connJson), null, 2) + '\n');
+    for (const lang of ['en', 'zh'] as const) {
+      const t = run(lang === 'zh' ? ['conns', f, '--zh'] : ['conns', f]);
+      assert.equal(t.code, 0, t.stderr);
+      assert.equal(t.stdout, formatConnsTable(sums, { lang }));
+    }
+    // and a log's packets as one JSON array
+    const log = path.join(dir, 'gen.tcpdump');
+    const printed = run(['print', f]).stdout;
+    fs.writeFileSync(log, printed);
+    const p = run(['packets', log, '--json']);
+    assert.equal(p.code, 0, p.stderr);
+    const arr: unknown[] = JSON.parse(p.stdout);
+    assert.equal(arr.length, printed.trimEnd().split('\n').length);
+    assert.equal(p.stdout, '[\n' + arr.map((o) => JSON.stringify(o)).join(',\n') + '\n]\n'); // one object a line
   });
 
   it('packets and conns: same errors and exit codes as print', function () {
