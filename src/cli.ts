@@ -33,7 +33,7 @@ Commands:
       --nano             nanosecond time stamps
       -x, -xx, -X, -XX   hex dump (without/with link header, with ASCII)
       -n, -nn            accepted for compatibility (names are never resolved)
-  packets FILE --json    (FILE: a capture, or tcpdump text output)
+  packets FILE --json    (FILE: a capture, or tcpdump text output; anything else is an error)
                          one JSON object per packet: addresses, and for TCP the stream, flags,
                          relative and raw seq/ack, window, length, Wireshark's analysis flags,
                          the handshake/teardown step and both endpoints' states after it
@@ -44,7 +44,9 @@ Commands:
   flow FILE [--stream N]... [--svg] [--absolute]
                          the connections as a sequence diagram: one lifeline per endpoint, an
                          arrow per packet with its flags, Seq/Ack/Win, and the states as they
-                         change (--svg: an SVG picture instead of text; FILE: capture or log)
+                         change (--svg: an SVG picture instead of text; FILE: capture or log);
+                         at most ${FLOW_MAX_LIFELINES} endpoints at once: a note says which connections are left
+                         out, draw them with --stream N
   help                   show this text
 `;
 

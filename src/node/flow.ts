@@ -1,7 +1,9 @@
 /**
  * Flow graphs of a capture file or a tcpdump text log (Node side: file access). A capture is read
  * twice, like `capture-lens packets`: the engine's pass first, then each TCP packet with its
- * final (settled) result.
+ * final (settled) result. flowOfCapture / flowOfLog build the whole graph (tests, exports of a
+ * window); writeFlow (the CLI's `flow`) writes it row by row instead, so that its memory is the
+ * engine's and one output chunk, whatever the number of rows.
  */
 import type { Writable } from 'node:stream';
 import {
