@@ -2,7 +2,7 @@
  * Demo: a real VS Code (code-server 4.96.4) in your browser with Capture Lens installed and
  * samples/ open. Builds nothing: `npm run demo` runs the e2e setup, the build and the sample
  * generator first; this script makes samples/ only if it is missing, packages the extension and
- * starts code-server exactly as the e2e harness does (startServer in scripts/e2e-run.ts), without
+ * starts code-server exactly as the e2e harness does (startServer in test/e2e/harness/index.ts), without
  * a browser, and runs until Ctrl+C (or SIGTERM/SIGHUP), which ends code-server and every process
  * it started.
  *
@@ -14,7 +14,7 @@
  *
  *   node scripts/run-ts.mjs scripts/demo.ts          port from $PORT, else a free one
  */
-import { alive, ancestors, startServer } from './e2e-run';
+import { alive, ancestors, startServer } from '../test/e2e/harness';
 
 async function main(): Promise<void> {
   const t0 = Date.now();

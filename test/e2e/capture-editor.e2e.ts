@@ -6,13 +6,13 @@
  * hovered byte, a filter (good and bad), the connections table and choosing a connection, the
  * nanosecond time column, a multi-interface pcapng, a capture cut short (damage banner) and a
  * file that is not a capture ("Reopen with the Text Editor"). Screenshots: test-results/e2e/capture-*.png.
- * Run by `npm run test:e2e`; harness in scripts/e2e-run.ts.
+ * Run by `npm run test:e2e`; harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, Session, startSession } from '../../scripts/e2e-run';
+import { repoRoot, Session, startSession } from './harness';
 
 const CORPUS = path.resolve(repoRoot(), '..', 'shared', 'corpus');
 
