@@ -8,11 +8,15 @@ import { parsePrintArgs } from '../src/cli';
 import { TH_ACK, TH_SYN } from '../src/core/decode/packet';
 import { tcpFrame } from '../src/core/synth/frames';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
+import { FLOW_MAX_LIFELINES } from '../src/core/flow/model';
+import { generated } from './helpers/generated';
+import { analyzeCaptureFile } from '../src/node/analyze';
+import { connJson, formatConnsTable } from '../src/core/tcp/json';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 
-function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+function run(args: string[], nodeArgs: string[] = []): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [...nodeArgs, CLI, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -109,6 +113,30 @@ describe('capture-lens CLI', function () {
     assert.match(t.stdout, /10\.0\.0\.1:40000\s+10\.0\.0\.2:80/);
   });
 
+  it('conns (and packets of a log) write line by line the same JSON and table as in one piece', async function () {
+    const f = generated().pcap;
+    const { engine } = await analyzeCaptureFile(f);
+    const sums = engine.summaries();
+    assert.equal(sums.length, 40);
+    const j = run(['conns', f, '--json']);
+    assert.equal(j.code, 0, j.stderr);
+    assert.equal(j.stdout, JSON.stringify(sums.map(connJson), null, 2) + '\n');
+    for (const lang of ['en', 'zh'] as const) {
+      const t = run(lang === 'zh' ? ['conns', f, '--zh'] : ['conns', f]);
+      assert.equal(t.code, 0, t.stderr);
+      assert.equal(t.stdout, formatConnsTable(sums, { lang }));
+    }
+    // and a log's packets as one JSON array
+    const log = path.join(dir, 'gen.tcpdump');
+    const printed = run(['print', f]).stdout;
+    fs.writeFileSync(log, printed);
+    const p = run(['packets', log, '--json']);
+    assert.equal(p.code, 0, p.stderr);
+    const arr: unknown[] = JSON.parse(p.stdout);
+    assert.equal(arr.length, printed.trimEnd().split('\n').length);
+    assert.equal(p.stdout, '[\n' + arr.map((o) => JSON.stringify(o)).join(',\n') + '\n]\n'); // one object a line
+  });
+
   it('packets and conns: same errors and exit codes as print', function () {
     assert.equal(run(['packets', path.join(dir, 'nope.pcap'), '--json']).code, 1);
     assert.equal(run(['conns', path.join(dir, 'nope.pcap')]).code, 1);
@@ -151,6 +179,108 @@ describe('capture-lens CLI', function () {
     assert.equal(missing.status, 1);
     assert.equal(missing.stderr.trim().split('\n').length, 1, missing.stderr);
     assert.match(missing.stderr, /npm run build/);
+  });
+
+  it('packets --json, conns and flow refuse a file that is not a capture (text, PNG, zip, empty) with print\'s reason', function () {
+    const files: [string, Buffer][] = [
+      ['notes.txt', Buffer.from('hello, this is not a capture\nnor a tcpdump log\n')],
+      ['image.png', Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex')],
+      ['archive.zip', Buffer.from('504b0304140000000800' + '00'.repeat(20), 'hex')],
+      ['empty.pcap', Buffer.alloc(0)],
+    ];
+    for (const [name, bytes] of files) {
+      const f = path.join(dir, name);
+      fs.writeFileSync(f, bytes);
+      const p = run(['print', f]);
+      assert.equal(p.code, 1, name);
+      assert.equal(p.stderr.split('\n').length, 2, name); // one line
+      for (const cmd of [['packets', f, '--json'], ['conns', f], ['conns', f, '--json'], ['flow', f], ['flow', f, '--svg']]) {
+        const r = run(cmd);
+        assert.equal(r.code, 1, cmd.join(' '));
+        assert.equal(r.stdout, '', cmd.join(' '));
+        assert.equal(r.stderr, p.stderr, cmd.join(' '));
+      }
+    }
+  });
+
+  it('packets, conns and flow still read tcpdump text', function () {
+    const f = path.join(dir, 'hs.tcpdump');
+    fs.writeFileSync(f, run(['print', good]).stdout);
+    const c = run(['conns', f]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(c.stdout, /10\.0\.0\.1:40000\s+10\.0\.0\.2:80/);
+    assert.equal(JSON.parse(run(['packets', f, '--json']).stdout).length, 2);
+    assert.match(run(['flow', f]).stdout, /\|-+SYN-+>\|/);
+  });
+
+  it('flow on a cut-short capture draws the rows before the damage, then exits 1 with the byte offset (as print and conns)', function () {
+    const f = path.join(dir, 'cut-flow.pcap');
+    const whole = fs.readFileSync(good);
+    fs.writeFileSync(f, whole.subarray(0, whole.length - 10));
+    const p = run(['print', f]);
+    assert.match(p.stderr, /at byte \d+/);
+    for (const args of [['flow', f], ['flow', f, '--svg'], ['conns', f]]) {
+      const r = run(args);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.equal(r.stderr, p.stderr, args.join(' '));
+    }
+    const t = run(['flow', f]);
+    assert.match(t.stdout, /\|-+SYN-+>\|/);
+    assert.doesNotMatch(t.stdout, /SYN, ACK/);
+  });
+
+  it('flow --stream N for a stream that does not exist says so and exits 1', function () {
+    const r = run(['flow', good, '--stream', '7']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.split('\n').length, 2);
+    assert.match(r.stderr, /no TCP stream 7 \(its only TCP stream is 0\)/);
+    assert.equal(run(['flow', good, '--stream', '0', '--stream', '3', '--svg']).code, 1);
+    assert.equal(run(['flow', good, '--stream', '0']).code, 0);
+  });
+
+  it('conns prints the table of a 100,000-connection SYN scan (no argument spread of the rows)', function () {
+    // 100,000 SYNs to 100,000 (address, port) pairs: one connection and one problem line each.
+    // The CLI runs with a 500 KB stack (default ~1 MB) so that the old Math.max(...widths) /
+    // push(...lines) overflow here as they did at ~70,000 connections on a deeper stack.
+    const f = path.join(dir, 'syn-scan.pcap');
+    const n = 100_000;
+    const parts: Uint8Array[] = [pcapHeader()];
+    for (let i = 0; i < n; i++) {
+      const syn = tcpFrame({ src: '10.0.0.1', dst: `10.1.${(i >> 8) & 255}.${i & 255}`, sport: 40000, dport: 1 + (i % 1024), seq: i, flags: TH_SYN, win: 1024 });
+      parts.push(pcapRecord(1700000000 + Math.floor(i / 1000), (i % 1000) * 1000, syn));
+    }
+    fs.writeFileSync(f, Buffer.concat(parts));
+    const r = run(['conns', f], ['--stack-size=500']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0], /^STREAM\s+CLIENT/);
+    assert.match(lines[n], /^\s*99999\s+10\.0\.0\.1:40000\s+10\.1\.134\.159:672\s/);
+    assert.ok(lines.filter((l) => l.startsWith('  stream ')).length >= n, 'a problem line per connection');
+  });
+
+  it(`flow draws at most ${FLOW_MAX_LIFELINES} lifelines at once, says so and suggests --stream`, function () {
+    // 40 interleaved connections: 80 endpoints, which the old flow drew side by side
+    const f = generated().pcap;
+    const t = run(['flow', f]);
+    assert.equal(t.code, 0, t.stderr);
+    const lines = t.stdout.split('\n');
+    assert.match(lines[0], /^Note: \d+ of 40 connections drawn: .*at most 32 endpoints.*--stream N/);
+    const header = lines.find((l) => l.startsWith('Conv  Time'))!;
+    const lifelines = header.trim().split(/\s+/).length - 2;
+    assert.ok(lifelines > 2 && lifelines <= FLOW_MAX_LIFELINES, `${lifelines} lifelines`);
+    const widest = Math.max(0, ...lines.slice(0, 50).map((l) => l.length)); // 50 lines: a fixed-size spread
+    for (const l of lines) assert.ok(l.length <= widest + 200, `a line of ${l.length} characters`);
+    assert.ok(widest < (FLOW_MAX_LIFELINES + 2) * 40, `${widest} columns`);
+    const svg = run(['flow', f, '--svg']);
+    assert.equal(svg.code, 0);
+    assert.match(svg.stderr, /^capture-lens: note: \d+ of 40 connections drawn.*--stream N/);
+    assert.match(svg.stdout, /<desc>\d+ of 40 connections drawn/);
+    // one stream asked for: drawn whole, no note
+    const one = run(['flow', f, '--stream', '39']);
+    assert.equal(one.code, 0);
+    assert.match(one.stdout, /^Time /);
   });
 
   it('exits 2 for bad usage', function () {

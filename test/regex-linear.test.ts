@@ -338,12 +338,6 @@ const NOT_PACKET_TEXT: Record<string, string> = {
   '/<svg[^>]*\\swidth="([\\d.]+)"[^>]*\\sheight="([\\d.]+)"/': 'src/extension/flow/panel.ts: the root tag of our SVG',
 };
 
-// TODO(merge of h2 and h4): delete this entry. /\s+$/ in src/core/flow/text.ts is quadratic on the blank
-// columns a long host name makes (10 s for 64 K characters, "Copy as text"); branch h2 replaces it.
-const FIXED_ON_ANOTHER_BRANCH: Record<string, string> = {
-  '/\\s+$/': 'src/core/flow/text.ts, fixed on branch h2',
-};
-
 const runLiteral = (re: RegExp) => (s: string) => {
   if (re.global) s.replace(re, '');
   else re.exec(s);
@@ -358,7 +352,7 @@ describe('linear time: every regular expression literal in src/, and package.jso
   });
   for (const lit of literals) {
     const key = lit.where.slice(lit.where.indexOf(' ') + 1);
-    const skip = NOT_PACKET_TEXT[key] ?? FIXED_ON_ANOTHER_BRANCH[key];
+    const skip = NOT_PACKET_TEXT[key];
     (skip ? it.skip : it)(`${lit.where}${skip ? ` (${skip})` : ''}`, function () {
       if (!repeatsWithoutBound(lit.re.source)) return;
       const run = runLiteral(lit.re);
@@ -432,7 +426,7 @@ describe('linear time: parser, hovers, frames and flow exports on pathological l
 
   // TODO(merge of h2 and h4): remove the .skip. The flow text export trims with /\s+$/ (src/core/flow/text.ts:51),
   // quadratic on the blank columns a long host name makes (10 s for 64 K characters); branch h2 fixes it.
-  it.skip('long host name: flow graph text ("Copy as text"), fixed on branch h2', function () {
+  it('long host name: flow graph text ("Copy as text")', function () {
     assertLinear('flow text', LINES['long host name'], (s) => {
       flowText(buildFlowGraph(logFlowPackets(analyzeLog(s))));
     });

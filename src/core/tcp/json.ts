@@ -177,51 +177,67 @@ function pad(s: string, w: number, right = false): string {
   return right ? ' '.repeat(n) + s : s + ' '.repeat(n);
 }
 
+const TABLE_HEAD = ['STREAM', 'CLIENT', 'SERVER', 'PKTS C/S', 'BYTES C/S', 'DURATION', 'CLIENT STATE', 'SERVER STATE', 'CONN', 'HISTORY', 'PROBLEMS'];
+const TABLE_RIGHT = [true, false, false, true, true, true, false, false, false, false, false];
+
+function tableCells(s: ConnectionSummary): string[] {
+  const kinds: string[] = [];
+  for (const p of s.problems) if (!kinds.includes(p.kind)) kinds.push(p.kind);
+  return [
+    String(s.stream),
+    endpointText(s.client.addr, s.client.port),
+    endpointText(s.server.addr, s.server.port),
+    s.packets.client + '/' + s.packets.server,
+    s.bytes.client + '/' + s.bytes.server,
+    fmtDuration(s.duration),
+    s.clientState,
+    s.serverState,
+    s.connState,
+    s.history === '' ? '-' : s.history,
+    kinds.length === 0 ? '-' : kinds.join(','),
+  ];
+}
+
 /**
- * The readable table of `capture-lens conns FILE`: one line per connection, then (unless
- * opts.problems is false) one line per problem: "stream N, packet P, severity kind: message".
+ * The lines (without "\n") of `capture-lens conns FILE`'s table, one at a time so that a caller can
+ * write them out as they come: one line per connection, then (unless opts.problems is false) one
+ * line per problem: "stream N, packet P, severity kind: message".
  */
-export function formatConnsTable(sums: ConnectionSummary[], opts: ConnsTableOptions = {}): string {
-  const head = ['STREAM', 'CLIENT', 'SERVER', 'PKTS C/S', 'BYTES C/S', 'DURATION', 'CLIENT STATE', 'SERVER STATE', 'CONN', 'HISTORY', 'PROBLEMS'];
-  const right = [true, false, false, true, true, true, false, false, false, false, false];
-  const rows: string[][] = [head];
+export function* connsTableLines(sums: readonly ConnectionSummary[], opts: ConnsTableOptions = {}): Generator<string> {
+  // column widths in a first pass, with loops: Math.max(...column) / push(...lines) passed every
+  // row as an argument on the stack, which overflowed at ~70,000 connections (a SYN scan)
+  const widths = TABLE_HEAD.map(width);
   for (const s of sums) {
-    const kinds: string[] = [];
-    for (const p of s.problems) if (!kinds.includes(p.kind)) kinds.push(p.kind);
-    rows.push([
-      String(s.stream),
-      endpointText(s.client.addr, s.client.port),
-      endpointText(s.server.addr, s.server.port),
-      s.packets.client + '/' + s.packets.server,
-      s.bytes.client + '/' + s.bytes.server,
-      fmtDuration(s.duration),
-      s.clientState,
-      s.serverState,
-      s.connState,
-      s.history === '' ? '-' : s.history,
-      kinds.length === 0 ? '-' : kinds.join(','),
-    ]);
+    const cells = tableCells(s);
+    for (let c = 0; c < cells.length; c++) widths[c] = Math.max(widths[c], width(cells[c]));
   }
-  const widths = head.map((_, c) => Math.max(...rows.map((r) => width(r[c]))));
-  const lines = rows.map((r) =>
+  const line = (r: string[]): string =>
     r
-      .map((cell, c) => (c === r.length - 1 ? cell : pad(cell, widths[c], right[c])))
+      .map((cell, c) => (c === r.length - 1 ? cell : pad(cell, widths[c], TABLE_RIGHT[c])))
       .join('  ')
-      .trimEnd(),
-  );
-  if (opts.problems !== false) {
-    const zh = opts.lang === 'zh';
-    const probLines: string[] = [];
-    for (const s of sums) {
-      for (const p of s.problems) {
-        probLines.push(
-          zh
-            ? `流 ${s.stream}，第 ${p.packet + 1} 个包，${p.severity} ${p.kind}：${p.message.zh}`
-            : `stream ${s.stream}, packet ${p.packet + 1}, ${p.severity} ${p.kind}: ${p.message.en}`,
-        );
+      .trimEnd();
+  yield line(TABLE_HEAD);
+  for (const s of sums) yield line(tableCells(s));
+  if (opts.problems === false) return;
+  const zh = opts.lang === 'zh';
+  let first = true;
+  for (const s of sums) {
+    for (const p of s.problems) {
+      if (first) {
+        yield '';
+        yield zh ? '问题：' : 'Problems:';
+        first = false;
       }
+      yield zh
+        ? `  流 ${s.stream}，第 ${p.packet + 1} 个包，${p.severity} ${p.kind}：${p.message.zh}`
+        : `  stream ${s.stream}, packet ${p.packet + 1}, ${p.severity} ${p.kind}: ${p.message.en}`;
     }
-    if (probLines.length > 0) lines.push('', zh ? '问题：' : 'Problems:', ...probLines.map((l) => '  ' + l));
   }
+}
+
+/** The whole table of connsTableLines as one string (each line ending "\n"). */
+export function formatConnsTable(sums: ConnectionSummary[], opts: ConnsTableOptions = {}): string {
+  const lines: string[] = [];
+  for (const l of connsTableLines(sums, opts)) lines.push(l);
   return lines.join('\n') + '\n';
 }
