@@ -424,8 +424,6 @@ describe('linear time: parser, hovers, frames and flow exports on pathological l
     });
   }
 
-  // TODO(merge of h2 and h4): remove the .skip. The flow text export trims with /\s+$/ (src/core/flow/text.ts:51),
-  // quadratic on the blank columns a long host name makes (10 s for 64 K characters); branch h2 fixes it.
   it('long host name: flow graph text ("Copy as text")', function () {
     assertLinear('flow text', LINES['long host name'], (s) => {
       flowText(buildFlowGraph(logFlowPackets(analyzeLog(s))));
