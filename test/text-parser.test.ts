@@ -27,6 +27,10 @@ import {
   optionsOf, packetSpans, parseTcpdumpText, plainPacket, printOptionsFor, spanAt, spanOf, spansOf, synthesizeFrame, toSegmentInput,
 } from '../src/core/text/index';
 import type { ParsedLog, TextPacket } from '../src/core/text/index';
+import { fastLine } from '../src/core/text/fast';
+import { SpanBuf } from '../src/core/text/lexer';
+import { Scanner } from '../src/core/text/scanner';
+import { PacketStore, retryPacket } from '../src/core/text/store';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures', 'text');
 const SEEDS = path.resolve(process.cwd(), '..', 'shared', 'seeds');
@@ -818,5 +822,22 @@ describe('tcpdump text parser: the fast path reads lines as the general scanner 
         assert.deepEqual(a, b, `packet ${i}: ${full.packets[i].text.slice(0, 100)}`);
       }
     }
+  });
+
+  it('the fast path does read the common lines (so the comparison above compares two paths)', async function () {
+    this.timeout(60000);
+    const { records } = await readAll(generated().pcap);
+    const printer = new PacketPrinter(defaultPrintOptions());
+    const text = records.map((r) => printer.print(r)).join('');
+    const lines = text.split('\n');
+    const st = new PacketStore(text, lines.length + 1);
+    const sc = new Scanner(new SpanBuf());
+    let fast = 0;
+    let pos = 0;
+    for (let ln = 0; ln < lines.length; ln++) {
+      if (fastLine(sc, retryPacket(st, 0, ln), text, pos, pos + lines[ln].length)) fast++;
+      pos += lines[ln].length + 1;
+    }
+    assert.ok(records.length > 1000 && fast >= records.length * 0.9, `${fast} of ${records.length} lines read by the fast path`);
   });
 });
