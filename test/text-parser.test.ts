@@ -28,7 +28,7 @@ import {
 } from '../src/core/text/index';
 import type { ParsedLog, TextPacket } from '../src/core/text/index';
 import { fastLine } from '../src/core/text/fast';
-import { SpanBuf } from '../src/core/text/lexer';
+import { Lexer, SpanBuf } from '../src/core/text/lexer';
 import { Scanner } from '../src/core/text/scanner';
 import { PacketStore, retryPacket } from '../src/core/text/store';
 
@@ -798,6 +798,20 @@ describe('tcpdump text parser: the seed tutorials (../shared/seeds)', function (
       console.log(`      ${f}: ${log.packets.length} packets (${log.packets.filter((p) => p.cutShort).length} cut short), ${log.prompts.length} prompts, ${log.banners.length} banner lines`);
     }
     assert.ok(total >= 40);
+  });
+});
+
+describe('tcpdump text parser: the lexer', function () {
+  it('readers return the value and leave where they stopped in their own lexer (no state shared between parses)', function () {
+    const a = new Lexer(new SpanBuf());
+    const b = new Lexer(new SpanBuf());
+    assert.equal(a.uint('4294967295 x', 0), 4294967295);
+    assert.equal(b.hex('(0x86dd)', 3), 0x86dd);
+    assert.equal(a.end, 10);
+    assert.equal(b.end, 7);
+    assert.equal(a.uint('seq x', 4), -1);
+    assert.equal(a.end, 4);
+    assert.equal(b.end, 7);
   });
 });
 
