@@ -28,6 +28,10 @@ import {
   optionsOf, packetSpans, parseTcpdumpText, plainPacket, printOptionsFor, spanAt, spanOf, spansOf, synthesizeFrame, toSegmentInput,
 } from '../src/core/text/index';
 import type { TextPacket } from '../src/core/text/index';
+import { fastLine } from '../src/core/text/fast';
+import { Lexer, SpanBuf } from '../src/core/text/lexer';
+import { Scanner } from '../src/core/text/scanner';
+import { PacketStore, retryPacket } from '../src/core/text/store';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures', 'text');
 const SEEDS = path.resolve(__dirname, '..', '..', '..', 'shared', 'seeds');
@@ -795,6 +799,20 @@ describe('tcpdump text parser: the seed tutorials (../shared/seeds)', function (
   });
 });
 
+describe('tcpdump text parser: the lexer', function () {
+  it('readers return the value and leave where they stopped in their own lexer (no state shared between parses)', function () {
+    const a = new Lexer(new SpanBuf());
+    const b = new Lexer(new SpanBuf());
+    assert.equal(a.uint('4294967295 x', 0), 4294967295);
+    assert.equal(b.hex('(0x86dd)', 3), 0x86dd);
+    assert.equal(a.end, 10);
+    assert.equal(b.end, 7);
+    assert.equal(a.uint('seq x', 4), -1);
+    assert.equal(a.end, 4);
+    assert.equal(b.end, 7);
+  });
+});
+
 describe('tcpdump text parser: the fast path reads lines as the general scanner does', function () {
   it('gives the same packets with and without spans (fast path only runs without spans)', async function () {
     this.timeout(60000);
@@ -816,5 +834,22 @@ describe('tcpdump text parser: the fast path reads lines as the general scanner 
         assert.deepEqual(a, b, `packet ${i}: ${full.packets[i].text.slice(0, 100)}`);
       }
     }
+  });
+
+  it('the fast path does read the common lines (so the comparison above compares two paths)', async function () {
+    this.timeout(60000);
+    const { records } = await readAll(generated().pcap);
+    const printer = new PacketPrinter(defaultPrintOptions());
+    const text = records.map((r) => printer.print(r)).join('');
+    const lines = text.split('\n');
+    const st = new PacketStore(text, lines.length + 1);
+    const sc = new Scanner(new SpanBuf());
+    let fast = 0;
+    let pos = 0;
+    for (let ln = 0; ln < lines.length; ln++) {
+      if (fastLine(sc, retryPacket(st, 0, ln), text, pos, pos + lines[ln].length)) fast++;
+      pos += lines[ln].length + 1;
+    }
+    assert.ok(records.length > 1000 && fast >= records.length * 0.9, `${fast} of ${records.length} lines read by the fast path`);
   });
 });
