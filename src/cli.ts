@@ -9,6 +9,7 @@
 import { parsePrintArgs, UsageError } from './core/print/args';
 import { PacketPrinter } from './core/print/packet';
 import { readCaptureFile } from './node/captureFile';
+import { partialRead } from './core/capture/types';
 import { BufferedOutput } from './node/output';
 import { analyzeCaptureFile, packetHeader, visitCaptureFile } from './node/analyze';
 import { connJson, connsTableLines, packetJson } from './core/tcp/json';
@@ -169,7 +170,7 @@ async function cmdPackets(args: string[]): Promise<number> {
   if (!input) return 1;
   if (input.kind === 'log') return packetsOfLog(input.model);
   const first = await analyzeCaptureFile(file);
-  if (first.read.error && first.read.error.kind !== 'truncated' && first.read.error.kind !== 'corrupt') {
+  if (first.read.error && !partialRead(first.read.error)) {
     fail(first.read.error.message);
     return 1;
   }
@@ -233,7 +234,7 @@ async function cmdConns(args: string[]): Promise<number> {
     return 0;
   }
   const { engine, read } = await analyzeCaptureFile(file);
-  if (read.error && read.error.kind !== 'truncated' && read.error.kind !== 'corrupt') {
+  if (read.error && !partialRead(read.error)) {
     fail(read.error.message);
     return 1;
   }
@@ -264,7 +265,7 @@ async function cmdFlow(args: string[]): Promise<number> {
   if (input.kind === 'capture') {
     const first = await captureFlowSource(file);
     const err = first.read.error;
-    if (err && err.kind !== 'truncated' && err.kind !== 'corrupt') {
+    if (err && !partialRead(err)) {
       fail(err.message);
       return 1;
     }

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { parsePrintArgs } from '../src/cli';
 import { TH_ACK, TH_SYN } from '../src/core/decode/packet';
 import { tcpFrame } from '../src/core/synth/frames';
@@ -227,6 +228,27 @@ describe('capture-lens CLI', function () {
     const t = run(['flow', f]);
     assert.match(t.stdout, /\|-+SYN-+>\|/);
     assert.doesNotMatch(t.stdout, /SYN, ACK/);
+  });
+
+  it('a gzip bomb: packets, conns and flow show what was unpacked before the limit, then exit 1 with print\'s reason', function () {
+    // the two-packet handshake, then 24 MiB of zeros (empty records): ~25 KB of gzip that would inflate 1000-fold;
+    // reading stops at the 16 MiB floor of src/node/gzipLimits.ts
+    const f = path.join(dir, 'bomb.pcap.gz');
+    fs.writeFileSync(f, zlib.gzipSync(Buffer.concat([fs.readFileSync(good), Buffer.alloc(24 << 20)]), { level: 9 }));
+    const p = run(['print', f]);
+    assert.equal(p.code, 1);
+    assert.match(p.stderr, /decompression bomb/);
+    const conns = run(['conns', f]);
+    assert.equal(conns.code, 1, conns.stderr);
+    assert.equal(conns.stderr, p.stderr);
+    assert.match(conns.stdout, /10\.0\.0\.1/);
+    const json = run(['packets', '--json', f]);
+    assert.equal(json.code, 1, json.stderr);
+    assert.equal(json.stderr, p.stderr);
+    assert.equal((JSON.parse(json.stdout) as { src: string }[])[0].src, '10.0.0.1');
+    const flow = run(['flow', f]);
+    assert.equal(flow.code, 1, flow.stderr);
+    assert.match(flow.stdout, /SYN, ACK/);
   });
 
   it('flow --stream N for a stream that does not exist says so and exits 1', function () {

@@ -32,11 +32,12 @@ import { flowPacket, logFlowPackets } from '../core/flow/packets';
 import { analyzeCaptureFile, visitCaptureFile } from './analyze';
 import { readCaptureFile, type ReadSummary } from './captureFile';
 import { BufferedOutput } from './output';
+import { partialRead } from '../core/capture/types';
 
 /** The flow graph of a capture file (all streams, or those given). Read errors after the first packets are tolerated (a cut capture still draws). */
 export async function flowOfCapture(file: string, streams?: number[], opts: Omit<FlowOptions, 'streams'> = {}): Promise<FlowGraph> {
   const { engine, read } = await analyzeCaptureFile(file);
-  if (read.error && read.error.kind !== 'truncated' && read.error.kind !== 'corrupt') throw new Error(read.error.message);
+  if (read.error && !partialRead(read.error)) throw new Error(read.error.message);
   const want = streams ? new Set(streams) : null;
   const packets: FlowPacket[] = [];
   const r = emptyResult();
