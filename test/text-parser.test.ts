@@ -853,3 +853,28 @@ describe('tcpdump text parser: the fast path reads lines as the general scanner 
     assert.ok(records.length > 1000 && fast >= records.length * 0.9, `${fast} of ${records.length} lines read by the fast path`);
   });
 });
+
+describe('tcpdump text parser: numbers tcpdump never prints (found by npm run fuzz)', function () {
+  const base = '12:00:00.000001 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1:11, ack 1, win 502, length 10';
+
+  it('a window or length of hundreds of digits is not a number (no Infinity in the packet)', function () {
+    for (const line of [base.replace('win 502', 'win ' + '9'.repeat(380)), base.replace('length 10', 'length ' + '9'.repeat(400))]) {
+      const log = parseTcpdumpText(line + '\n');
+      for (const p of log.packets) {
+        assert.ok(Number.isFinite(p.win), `win ${p.win}`);
+        assert.ok(Number.isFinite(p.length), `length ${p.length}`);
+      }
+    }
+  });
+
+  it('a length beyond 32 bits is not read (it lost precision above 2^53)', function () {
+    const log = parseTcpdumpText(base.replace('length 10', 'length 111111111111111111') + '\n');
+    for (const p of log.packets) assert.notEqual(p.length, 111111111111111120);
+  });
+
+  it('a frame longer than tcpdump can capture is not rebuilt (no 4 GB allocation, no RangeError)', function () {
+    const log = parseTcpdumpText(base.replace('seq 1:11', 'seq 1:4294967200').replace('length 10', 'length 4294967199') + '\n');
+    assert.equal(log.packets.length, 1);
+    assert.equal(synthesizeFrame(log.packets[0]), null);
+  });
+});

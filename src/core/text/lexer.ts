@@ -118,7 +118,10 @@ export class Lexer {
       j++;
     }
     this.end = j;
-    return j === i ? -1 : v;
+    // tcpdump prints no number above 2^32 - 1 (seq, ack, win, length, options, epoch seconds are all 32-bit
+    // %u): a longer run of digits is not tcpdump's (hundreds of digits made Infinity, a window of
+    // Infinity, a frame length of 1e17 to allocate), so it reads as no number at all
+    return j === i || v > 0xffffffff ? -1 : v;
   }
 
   /** Hex digits at s[i..] as a number; `end` after them. -1 when none. */
