@@ -82,10 +82,12 @@ export function readCaptureFile(filePath: string, sink: CaptureSink, opts: ReadO
   };
 }
 
-/** What both parsers look like to the read loop. */
+/**
+ * What the read loop needs of a parser: PcapParser and PcapngParser both are one (no wrapper).
+ */
 interface Feeder {
   /** Feed the next bytes; false once the parser has stopped. */
-  push(chunk: Buffer): boolean;
+  push(chunk: Uint8Array): boolean;
   /** End of input: the error that stopped reading, or null. */
   end(): CaptureError | null;
   readonly info: CaptureInfo | null;
@@ -243,12 +245,12 @@ class CaptureFileReader {
     const sink = this.sink;
     switch (magic) {
       case PCAPNG_MAGIC:
-        return new PcapngFeeder(sink);
+        return new PcapngParser(sink);
       case PCAP_US_BE:
       case PCAP_US_LE:
       case PCAP_NS_BE:
       case PCAP_NS_LE:
-        return new PcapFeeder(sink);
+        return new PcapParser(sink);
       case PCAP_KUZNETZOV_BE:
       case PCAP_KUZNETZOV_LE:
         return notACapture(`${this.name} uses the old "modified pcap" (Kuznetzov) format, which is not supported`);
@@ -320,44 +322,6 @@ class SinkGuard implements CaptureSink {
     } catch (e) {
       throw new SinkError(e);
     }
-  }
-}
-
-// -------------------------------------------------------------------------------------------------
-// pcapng
-
-class PcapngFeeder implements Feeder {
-  private readonly parser: PcapngParser;
-  constructor(sink: CaptureSink) {
-    this.parser = new PcapngParser(sink);
-  }
-  push(chunk: Buffer): boolean {
-    return this.parser.push(chunk);
-  }
-  end(): CaptureError | null {
-    return this.parser.end();
-  }
-  get info(): CaptureInfo | null {
-    return this.parser.info;
-  }
-}
-
-// -------------------------------------------------------------------------------------------------
-// Classic pcap
-
-class PcapFeeder implements Feeder {
-  private readonly parser: PcapParser;
-  constructor(sink: CaptureSink) {
-    this.parser = new PcapParser(sink);
-  }
-  push(chunk: Buffer): boolean {
-    return this.parser.push(chunk);
-  }
-  end(): CaptureError | null {
-    return this.parser.end();
-  }
-  get info(): CaptureInfo | null {
-    return this.parser.info;
   }
 }
 
