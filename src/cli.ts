@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import { flowOfCapture, flowOfLog } from './node/flow';
 import { flowText } from './core/flow/text';
 import { flowSvg } from './core/flow/svg';
+import { errorMessage } from './core/errors';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -90,7 +91,7 @@ function readLog(file: string): LogModel | null {
   try {
     return analyzeLog(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    fail(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    fail(`cannot read ${file}: ${errorMessage(err)}`);
     return null;
   }
 }
@@ -187,7 +188,7 @@ async function cmdFlow(args: string[]): Promise<number> {
     try {
       graph = await flowOfCapture(file, streams.length ? streams : undefined, opts);
     } catch (err) {
-      fail((err as Error).message);
+      fail(errorMessage(err));
       return 1;
     }
   } else {
@@ -195,7 +196,7 @@ async function cmdFlow(args: string[]): Promise<number> {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      fail(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      fail(`cannot read ${file}: ${errorMessage(err)}`);
       return 1;
     }
     graph = flowOfLog(text, streams.length ? streams : undefined, opts);
@@ -254,7 +255,7 @@ export async function main(argv: string[]): Promise<number> {
       fail(`${err.message} (try "capture-lens help")`);
       return 2;
     }
-    fail(err instanceof Error ? err.message : String(err));
+    fail(errorMessage(err));
     return 1;
   }
 }
@@ -270,7 +271,7 @@ export function run(argv: string[] = process.argv.slice(2)): void {
       process.exitCode = code;
     },
     (err) => {
-      fail(err instanceof Error ? err.message : String(err));
+      fail(errorMessage(err));
       process.exitCode = 1;
     },
   );
