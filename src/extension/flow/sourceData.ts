@@ -4,6 +4,7 @@
  * packet numbers and its lines, the connection list of the panel's filter, and the items of the
  * "which connections?" QuickPick of captureLens.showFlowGraph.
  */
+import type { Translate } from '../../core/explain/l10n';
 import type { LogModel } from '../../core/log/model';
 import { connJson, type ConnJson } from '../../core/tcp/json';
 import type { FlowConnInfo } from './source';
@@ -35,9 +36,6 @@ export function logConnections(m: LogModel): ConnJson[] {
 export function connInfo(c: ConnJson): FlowConnInfo {
   return { stream: c.stream, client: c.client, server: c.server, packets: c.packets.client + c.packets.server, problems: c.problems.length };
 }
-
-/** Translator: vscode.l10n.t, or English formatting in tests. */
-export type Translate = (message: string, ...args: (string | number)[]) => string;
 
 export interface ConnPickItem {
   label: string;
