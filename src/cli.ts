@@ -20,6 +20,8 @@ import { flowOfCapture, flowOfLog } from './node/flow';
 import { flowText } from './core/flow/text';
 import { flowSvg } from './core/flow/svg';
 import { errorMessage } from './core/errors';
+import { formatEn } from './core/explain/l10n';
+import { zhCn } from './node/l10n';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -42,7 +44,7 @@ Commands:
   conns FILE [--json] [--zh]
                          one line (or JSON object) per TCP connection: endpoints, packets and
                          bytes each way, final states, Zeek's conn_state and history, problems
-                         (--zh: problems explained in Simplified Chinese)
+                         (--zh: the table and its problems in Simplified Chinese)
   flow FILE [--stream N]... [--svg] [--absolute]
                          the connections as a sequence diagram: one lifeline per endpoint, an
                          arrow per packet with its flags, Seq/Ack/Win, and the states as they
@@ -147,11 +149,11 @@ async function cmdPackets(args: string[]): Promise<number> {
 /** `conns FILE [--json] [--zh]`. */
 async function cmdConns(args: string[]): Promise<number> {
   const { file, flags } = fileAndFlags(args, ['--json', '--zh']);
-  const lang = flags.has('--zh') ? 'zh' : 'en';
+  const t = flags.has('--zh') ? zhCn() : formatEn;
   if (!looksLikeCapture(file)) {
     const m = readLog(file);
     if (!m) return 1;
-    const text = flags.has('--json') ? JSON.stringify(m.summaries.map(connJson), null, 2) + '\n' : formatConnsTable(m.summaries, { lang });
+    const text = flags.has('--json') ? JSON.stringify(m.summaries.map((s) => connJson(s, zhCn())), null, 2) + '\n' : formatConnsTable(m.summaries, { t });
     await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
     return 0;
   }
@@ -161,7 +163,7 @@ async function cmdConns(args: string[]): Promise<number> {
     return 1;
   }
   const sums = engine.summaries();
-  const text = flags.has('--json') ? JSON.stringify(sums.map(connJson), null, 2) + '\n' : formatConnsTable(sums, { lang });
+  const text = flags.has('--json') ? JSON.stringify(sums.map((s) => connJson(s, zhCn())), null, 2) + '\n' : formatConnsTable(sums, { t });
   await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   if (read.error) {
     fail(read.error.message);

@@ -71,6 +71,7 @@ import {
   type PacketResult,
 } from '../core/tcp/types';
 import { readCaptureFile, type CaptureReading } from '../node/captureFile';
+import { zhCn } from '../node/l10n';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
 import {
   compileFilter,
@@ -1241,7 +1242,7 @@ export class CaptureIndex implements FilterColumns {
   async connections(): Promise<ConnJson[]> {
     await this.whenDone;
     if (!this.finished) return [];
-    return this.engine.summaries().map(connJson);
+    return this.engine.summaries().map((s) => connJson(s, zhCn()));
   }
 
   /** Bytes held by the typed arrays: columns (with the sequence bases and filter views) and the engine (its arrays). */

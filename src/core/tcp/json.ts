@@ -18,6 +18,8 @@
 import { tcpFlagString } from '../decode/tcp';
 import { ConnectionSummary, PacketResult, SegmentInput, TCP_STATES, TcpStateName, analysisNames } from './types';
 import { endpointText, timeText } from './summary';
+import { formatEn, type Translate } from '../explain/l10n';
+import { problemText, severityText } from '../explain/problems';
 
 const TH_ACK = 0x10;
 
@@ -126,8 +128,12 @@ export interface ConnJson {
   problems: { kind: string; packet: number; severity: string; message: string; messageZh: string }[];
 }
 
-/** The JSON object of one connection. */
-export function connJson(s: ConnectionSummary): ConnJson {
+/**
+ * The JSON object of one connection. Its problems' `message` is English and `messageZh` is
+ * Simplified Chinese by `zh`: the zh-cn bundle's translator (src/node/l10n.ts `zhCn()`, or
+ * bundleTranslator over l10n/bundle.l10n.zh-cn.json).
+ */
+export function connJson(s: ConnectionSummary, zh: Translate): ConnJson {
   return {
     stream: s.stream,
     client: endpointText(s.client.addr, s.client.port),
@@ -147,15 +153,15 @@ export function connJson(s: ConnectionSummary): ConnJson {
       kind: p.kind,
       packet: p.packet + 1,
       severity: p.severity,
-      message: p.message.en,
-      messageZh: p.message.zh,
+      message: problemText(p, formatEn),
+      messageZh: problemText(p, zh),
     })),
   };
 }
 
 export interface ConnsTableOptions {
-  /** Language of the problem lines (default 'en'). */
-  lang?: 'en' | 'zh';
+  /** Language of the headings and problem lines (default English: formatEn). */
+  t?: Translate;
   /** List each problem under the table (default true). */
   problems?: boolean;
 }
@@ -182,7 +188,20 @@ function pad(s: string, w: number, right = false): string {
  * opts.problems is false) one line per problem: "stream N, packet P, severity kind: message".
  */
 export function formatConnsTable(sums: ConnectionSummary[], opts: ConnsTableOptions = {}): string {
-  const head = ['STREAM', 'CLIENT', 'SERVER', 'PKTS C/S', 'BYTES C/S', 'DURATION', 'CLIENT STATE', 'SERVER STATE', 'CONN', 'HISTORY', 'PROBLEMS'];
+  const t = opts.t ?? formatEn;
+  const head = [
+    t('STREAM'),
+    t('CLIENT'),
+    t('SERVER'),
+    t('PKTS C/S'),
+    t('BYTES C/S'),
+    t('DURATION'),
+    t('CLIENT STATE'),
+    t('SERVER STATE'),
+    t('CONN'),
+    t('HISTORY'),
+    t('PROBLEMS'),
+  ];
   const right = [true, false, false, true, true, true, false, false, false, false, false];
   const rows: string[][] = [head];
   for (const s of sums) {
@@ -210,18 +229,13 @@ export function formatConnsTable(sums: ConnectionSummary[], opts: ConnsTableOpti
       .trimEnd(),
   );
   if (opts.problems !== false) {
-    const zh = opts.lang === 'zh';
     const probLines: string[] = [];
     for (const s of sums) {
       for (const p of s.problems) {
-        probLines.push(
-          zh
-            ? `流 ${s.stream}，第 ${p.packet + 1} 个包，${p.severity} ${p.kind}：${p.message.zh}`
-            : `stream ${s.stream}, packet ${p.packet + 1}, ${p.severity} ${p.kind}: ${p.message.en}`,
-        );
+        probLines.push(t('stream {0}, packet {1}, {2} {3}: {4}', s.stream, p.packet + 1, severityText(p.severity, t), p.kind, problemText(p, t)));
       }
     }
-    if (probLines.length > 0) lines.push('', zh ? '问题：' : 'Problems:', ...probLines.map((l) => '  ' + l));
+    if (probLines.length > 0) lines.push('', t('Problems:'), ...probLines.map((l) => '  ' + l));
   }
   return lines.join('\n') + '\n';
 }

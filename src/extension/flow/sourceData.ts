@@ -27,9 +27,12 @@ export function packetOfLine(m: LogModel, line: number): number {
   return i >= 0 && m.streamOf[i] >= 0 ? i : -1;
 }
 
-/** The connections of a log model as JSON objects (the same as `capture-lens conns --json`). */
-export function logConnections(m: LogModel): ConnJson[] {
-  return m.summaries.map(connJson);
+/**
+ * The connections of a log model as JSON objects (the same as `capture-lens conns --json`); `zh`
+ * renders their problems' messageZh (src/node/l10n.ts zhCn()).
+ */
+export function logConnections(m: LogModel, zh: Translate): ConnJson[] {
+  return m.summaries.map((s) => connJson(s, zh));
 }
 
 /** A connection as the panel's connection filter lists it. */
