@@ -14,11 +14,17 @@ describe('errorMessage (the one error-reason helper)', () => {
       thrown = e;
     }
     assert.equal(errorMessage(thrown), 'no such file');
-    assert.equal(errorMessage(Object.assign(new Error('EACCES: permission denied, open x'), { code: 'EACCES' })), 'permission denied');
+    assert.equal(
+      errorMessage(Object.assign(new Error('EACCES: permission denied, open x'), { code: 'EACCES' })),
+      'permission denied',
+    );
   });
 
   it('keeps the first line of any other error, and String() of what is not one', () => {
-    assert.equal(errorMessage(new RangeError('Offset is outside the bounds of the DataView')), 'Offset is outside the bounds of the DataView');
+    assert.equal(
+      errorMessage(new RangeError('Offset is outside the bounds of the DataView')),
+      'Offset is outside the bounds of the DataView',
+    );
     assert.equal(errorMessage(new Error('first line\n    at somewhere (x.js:1:1)')), 'first line');
     assert.equal(errorMessage({ message: 'from a worker message' }), 'from a worker message');
     assert.equal(errorMessage('a thrown string'), 'a thrown string');
