@@ -16,7 +16,7 @@
  */
 
 import { tcpFlagString } from '../decode/tcp';
-import { ConnectionSummary, PacketResult, SegmentInput, TCP_STATES, TcpStateName, analysisNames } from './types';
+import { ConnectionSummary, PacketResult, Problem, SegmentInput, TCP_STATES, TcpStateName, analysisNames } from './types';
 import { endpointText, timeText } from './summary';
 import { formatEn, type Translate } from '../explain/l10n';
 import { problemText, severityText } from '../explain/problems';
@@ -129,6 +129,20 @@ export interface ConnJson {
 }
 
 /**
+ * Sentences of problems whose parameters are shared (summary.ts ParamsCache, detectSynFlood): a
+ * SYN flood of 100 000 connections renders its ~500 bytes of text once, not 100 000 times.
+ */
+const rendered = new WeakMap<object, { kind: Problem['kind']; zh: Translate; message: string; messageZh: string }>();
+
+function messages(p: Problem, zh: Translate): { message: string; messageZh: string } {
+  const r = rendered.get(p.params);
+  if (r !== undefined && r.kind === p.kind && r.zh === zh) return { message: r.message, messageZh: r.messageZh };
+  const m = { kind: p.kind, zh, message: problemText(p, formatEn), messageZh: problemText(p, zh) };
+  rendered.set(p.params, m);
+  return { message: m.message, messageZh: m.messageZh };
+}
+
+/**
  * The JSON object of one connection. Its problems' `message` is English and `messageZh` is
  * Simplified Chinese by `zh`: the zh-cn bundle's translator (src/node/l10n.ts `zhCn()`, or
  * bundleTranslator over l10n/bundle.l10n.zh-cn.json).
@@ -153,8 +167,7 @@ export function connJson(s: ConnectionSummary, zh: Translate): ConnJson {
       kind: p.kind,
       packet: p.packet + 1,
       severity: p.severity,
-      message: problemText(p, formatEn),
-      messageZh: problemText(p, zh),
+      ...messages(p, zh),
     })),
   };
 }
