@@ -19,6 +19,9 @@ import { toSegmentInput } from './core/text/index';
 import * as fs from 'node:fs';
 import { captureFlowSource, logFlowSource, writeFlow, type FlowSource } from './node/flow';
 import { FLOW_MAX_LIFELINES, planFlowStreams } from './core/flow/model';
+import { errorMessage } from './core/errors';
+import { formatEn, type Translate } from './core/explain/l10n';
+import { zhCn } from './node/l10n';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -41,7 +44,7 @@ Commands:
   conns FILE [--json] [--zh]
                          one line (or JSON object) per TCP connection: endpoints, packets and
                          bytes each way, final states, Zeek's conn_state and history, problems
-                         (--zh: problems explained in Simplified Chinese)
+                         (--zh: the table and its problems in Simplified Chinese)
   flow FILE [--stream N]... [--svg] [--absolute]
                          the connections as a sequence diagram: one lifeline per endpoint, an
                          arrow per packet with its flags, Seq/Ack/Win, and the states as they
@@ -118,7 +121,7 @@ function readLog(file: string): LogModel | null {
   try {
     return analyzeLog(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    fail(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    fail(`cannot read ${file}: ${errorMessage(err)}`);
     return null;
   }
 }
@@ -202,19 +205,20 @@ async function cmdPackets(args: string[]): Promise<number> {
  * The connections as JSON (the text of JSON.stringify(list, null, 2)) or as the table, a line at a
  * time: one string of 100,000 connections would be ~100 MB, and a few million pass V8's limit.
  */
-async function writeConns(sums: readonly ConnectionSummary[], json: boolean, lang: 'en' | 'zh'): Promise<void> {
+async function writeConns(sums: readonly ConnectionSummary[], json: boolean, t: Translate): Promise<void> {
   const out = new BufferedOutput(process.stdout);
   if (json) {
+    const zh = zhCn();
     if (sums.length === 0) out.write('[]\n');
     else {
       for (let i = 0; i < sums.length; i++) {
-        out.write((i === 0 ? '[\n  ' : ',\n  ') + JSON.stringify(connJson(sums[i]), null, 2).replace(/\n/g, '\n  '));
+        out.write((i === 0 ? '[\n  ' : ',\n  ') + JSON.stringify(connJson(sums[i], zh), null, 2).replace(/\n/g, '\n  '));
         if (out.blocked) await out.room();
       }
       out.write('\n]\n');
     }
   } else {
-    for (const line of connsTableLines(sums, { lang })) {
+    for (const line of connsTableLines(sums, { t })) {
       out.write(line + '\n');
       if (out.blocked) await out.room();
     }
@@ -225,12 +229,12 @@ async function writeConns(sums: readonly ConnectionSummary[], json: boolean, lan
 /** `conns FILE [--json] [--zh]`. */
 async function cmdConns(args: string[]): Promise<number> {
   const { file, flags } = fileAndFlags(args, ['--json', '--zh']);
-  const lang = flags.has('--zh') ? 'zh' : 'en';
+  const t = flags.has('--zh') ? zhCn() : formatEn;
   const input = await openInput(file);
   if (!input) return 1;
   if (input.kind === 'log') {
     const m = input.model;
-    await writeConns(m.summaries, flags.has('--json'), lang);
+    await writeConns(m.summaries, flags.has('--json'), t);
     return 0;
   }
   const { engine, read } = await analyzeCaptureFile(file);
@@ -238,7 +242,7 @@ async function cmdConns(args: string[]): Promise<number> {
     fail(read.error.message);
     return 1;
   }
-  await writeConns(engine.summaries(), flags.has('--json'), lang);
+  await writeConns(engine.summaries(), flags.has('--json'), t);
   if (read.error) {
     fail(read.error.message);
     return 1;
@@ -349,7 +353,7 @@ export async function main(argv: string[]): Promise<number> {
       fail(`${err.message} (try "capture-lens help")`);
       return 2;
     }
-    fail(err instanceof Error ? err.message : String(err));
+    fail(errorMessage(err));
     return 1;
   }
 }
@@ -365,7 +369,7 @@ export function run(argv: string[] = process.argv.slice(2)): void {
       process.exitCode = code;
     },
     (err) => {
-      fail(err instanceof Error ? err.message : String(err));
+      fail(errorMessage(err));
       process.exitCode = 1;
     },
   );

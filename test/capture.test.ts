@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
+import { CarryBuffer } from '../src/core/capture/carry';
 import { PcapngParser, PCAPNG_MAX_BLOCK_SIZE } from '../src/core/capture/pcapng';
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../src/core/capture/types';
 import { readCaptureFile, type ReadSummary } from '../src/node/captureFile';
@@ -685,6 +686,29 @@ describe('capture: classic pcap (PcapParser)', function () {
 
 // -------------------------------------------------------------------------------------------------
 // Synthetic pcapng: every block type and timestamp resolution
+
+describe('capture: the carry buffer both readers keep between chunks', function () {
+  it('keeps every byte in order across growth, reads through its view, and is reused after clear()', function () {
+    const src = Uint8Array.from({ length: 10000 }, (_, i) => (i * 7 + 3) & 0xff);
+    const c = new CarryBuffer();
+    // pieces of 1, 2, 4 … bytes, so appends cross the 4 KiB first capacity and a doubling
+    for (let at = 0, n = 1; at < src.length; n *= 2) {
+      const k = Math.min(n, src.length - at);
+      c.append(src, at, k);
+      at += k;
+    }
+    assert.equal(c.length, src.length);
+    assert.ok(c.bytes.length >= src.length && c.bytes.length <= 16384, String(c.bytes.length));
+    assert.deepEqual(c.bytes.subarray(0, c.length), src);
+    assert.equal(c.view.getUint32(9996, false), new DataView(src.buffer).getUint32(9996, false));
+    const buffer = c.bytes;
+    c.clear();
+    assert.equal(c.length, 0);
+    c.append(src, 100, 16);
+    assert.equal(c.bytes, buffer, 'no new allocation for a smaller piece');
+    assert.deepEqual(c.bytes.subarray(0, 16), src.subarray(100, 116));
+  });
+});
 
 describe('capture: PcapngParser on synthetic files', function () {
   it('converts timestamps exactly for every resolution, with if_tsoffset', function () {

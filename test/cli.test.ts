@@ -6,13 +6,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { parsePrintArgs } from '../src/cli';
-import { TH_ACK, TH_SYN } from '../src/core/decode/packet';
+import { TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../src/core/decode/packet';
 import { tcpFrame } from '../src/core/synth/frames';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { FLOW_MAX_LIFELINES } from '../src/core/flow/model';
 import { generated } from './helpers/generated';
 import { analyzeCaptureFile } from '../src/node/analyze';
 import { connJson, formatConnsTable } from '../src/core/tcp/json';
+import { formatEn } from '../src/core/explain/l10n';
+import { zhCn } from '../src/node/l10n';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -121,11 +123,11 @@ describe('capture-lens CLI', function () {
     assert.equal(sums.length, 40);
     const j = run(['conns', f, '--json']);
     assert.equal(j.code, 0, j.stderr);
-    assert.equal(j.stdout, JSON.stringify(sums.map(connJson), null, 2) + '\n');
+    assert.equal(j.stdout, JSON.stringify(sums.map((s) => connJson(s, zhCn())), null, 2) + '\n');
     for (const lang of ['en', 'zh'] as const) {
       const t = run(lang === 'zh' ? ['conns', f, '--zh'] : ['conns', f]);
       assert.equal(t.code, 0, t.stderr);
-      assert.equal(t.stdout, formatConnsTable(sums, { lang }));
+      assert.equal(t.stdout, formatConnsTable(sums, { t: lang === 'zh' ? zhCn() : formatEn }));
     }
     // and a log's packets as one JSON array
     const log = path.join(dir, 'gen.tcpdump');
@@ -136,6 +138,47 @@ describe('capture-lens CLI', function () {
     const arr: unknown[] = JSON.parse(p.stdout);
     assert.equal(arr.length, printed.trimEnd().split('\n').length);
     assert.equal(p.stdout, '[\n' + arr.map((o) => JSON.stringify(o)).join(',\n') + '\n]\n'); // one object a line
+  });
+
+  it('conns --zh: the table, the severities and the problems in Chinese, no English severity word', function () {
+    // an error (refused), a warning (no answer) and an info (reset after both FINs)
+    const c = '10.0.0.1';
+    const s = '10.0.0.2';
+    const seg = (from: 'c' | 's', port: number, seq: number, ack: number, flags: number) =>
+      from === 'c'
+        ? tcpFrame({ src: c, dst: s, sport: port, dport: 80, seq, ack, flags, win: 64240 })
+        : tcpFrame({ src: s, dst: c, sport: 80, dport: port, seq, ack, flags, win: 65160 });
+    const frames = [
+      seg('c', 40001, 1000, 0, TH_SYN),
+      seg('s', 40001, 0, 1001, TH_RST | TH_ACK),
+      seg('c', 40002, 3000, 0, TH_SYN),
+      seg('c', 40003, 2000, 0, TH_SYN),
+      seg('s', 40003, 6000, 2001, TH_SYN | TH_ACK),
+      seg('c', 40003, 2001, 6001, TH_ACK),
+      seg('c', 40003, 2001, 6001, TH_FIN | TH_ACK),
+      seg('s', 40003, 6001, 2002, TH_FIN | TH_ACK),
+      seg('c', 40003, 2002, 0, TH_RST),
+    ];
+    const file = path.join(dir, 'problems.pcap');
+    fs.writeFileSync(file, Buffer.concat([pcapHeader(), ...frames.map((f, i) => pcapRecord(1700000000, i + 1, f))]));
+
+    const english = run(['conns', file]);
+    assert.equal(english.code, 0, english.stderr);
+    for (const w of ['error refused', 'warning no-answer', 'info reset']) assert.match(english.stdout, new RegExp(w));
+
+    const zh = run(['conns', file, '--zh']);
+    assert.equal(zh.code, 0, zh.stderr);
+    assert.doesNotMatch(zh.stdout, /\b(?:error|warning|info)\b/i);
+    assert.match(zh.stdout, /^流\s+客户端\s+服务器/);
+    assert.match(zh.stdout, /问题：/);
+    assert.match(zh.stdout, /流 0，第 2 个包，错误 refused：连接被拒绝：10\.0\.0\.2:80 对 SYN 直接回了 RST。/);
+    assert.match(zh.stdout, /流 1，第 3 个包，警告 no-answer：没有应答：客户端向 10\.0\.0\.2:80 发送了 1 个 SYN/);
+    assert.match(zh.stdout, /流 2，第 9 个包，信息 reset：连接在双方都已发送 FIN 之后被客户端（10\.0\.0\.1:40003）重置/);
+
+    // the JSON has both languages whatever the flag
+    const [refused] = JSON.parse(run(['conns', file, '--json']).stdout);
+    assert.match(refused.problems[0].message, /^Connection refused: 10\.0\.0\.2:80 answered the SYN with a reset\./);
+    assert.match(refused.problems[0].messageZh, /^连接被拒绝：10\.0\.0\.2:80 对 SYN 直接回了 RST。/);
   });
 
   it('packets and conns: same errors and exit codes as print', function () {

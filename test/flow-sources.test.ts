@@ -21,6 +21,7 @@ import { WorkerClient } from '../src/worker/client';
 import { flowPackets } from '../src/worker/flowPackets';
 import { generated, samplesDir } from './helpers/generated';
 import { skipBecause } from './helpers/skip';
+import { zhCn } from '../src/node/l10n';
 
 function repoFile(...parts: string[]): string {
   const candidates = [path.resolve(process.cwd(), ...parts), path.resolve(__dirname, '..', ...parts), path.resolve(__dirname, '..', '..', ...parts)];
@@ -157,7 +158,7 @@ describe('flow sources: a tcpdump log', () => {
 
   it('lists the connections as the panel filter and the QuickPick show them', () => {
     const m = analyzeLog(read('refused.tcpdump'));
-    const conns = logConnections(m);
+    const conns = logConnections(m, zhCn());
     assert.ok(conns.length >= 1);
     const info = conns.map(connInfo);
     assert.deepEqual(

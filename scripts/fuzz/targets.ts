@@ -38,6 +38,7 @@ import { emptyResult } from '../../src/core/tcp/types';
 import { packetSpans, parseTcpdumpText, printOptionsFor, synthesizeFrame, toSegmentInput } from '../../src/core/text/index';
 import { CaptureIndex } from '../../src/worker/captureIndex';
 import { Checker, hashBytes, Rng, type Target } from './engine';
+import { zhCn } from '../../src/node/l10n';
 
 /** Records handed on to the later stages of one input (more only slow a run down: the engine's paths show early). */
 const MAX_RECORDS = 3000;
@@ -185,9 +186,9 @@ function runEngine(c: Checker, recs: CaptureRecord[]): Analysed {
     if (jsonLeft-- > 0) c.value('packetJson', packetJson({ index: seg.index, tsSec: seg.tsSec, tsNsec: seg.tsNsec, src: seg.src, dst: seg.dst, sport: seg.sport, dport: seg.dport, proto: 6 }, seg, res));
   }
   const sums = engine.summaries();
-  c.value('connJson', sums.slice(0, 200).map(connJson));
-  c.text('conns table', formatConnsTable(sums, { lang: 'en' }));
-  c.text('conns table (zh)', formatConnsTable(sums, { lang: 'zh' }));
+  c.value('connJson', sums.slice(0, 200).map((s) => connJson(s, zhCn())));
+  c.text('conns table', formatConnsTable(sums));
+  c.text('conns table (zh)', formatConnsTable(sums, { t: zhCn() }));
   c.value('synFloods', engine.synFloods());
   return { engine, flow };
 }
@@ -294,8 +295,8 @@ function runLog(input: Uint8Array, c: Checker): void {
   for (const s of m.summaries.slice(0, 200)) c.text('connection lens', connectionLensText(s));
   c.value('outline', connectionSymbols(m).slice(0, 200));
   c.value('folding', foldingRanges(m).slice(0, 500));
-  c.text('conns table', formatConnsTable(m.summaries, { lang: 'en' }));
-  c.value('conns json', m.summaries.slice(0, 200).map(connJson));
+  c.text('conns table', formatConnsTable(m.summaries));
+  c.value('conns json', m.summaries.slice(0, 200).map((s) => connJson(s, zhCn())));
   checkFlow(c, buildFlowGraph(logFlowPackets(m, undefined, 3000)));
 }
 

@@ -71,6 +71,7 @@ import {
   type PacketResult,
 } from '../core/tcp/types';
 import { readCaptureFile, type CaptureReading } from '../node/captureFile';
+import { zhCn } from '../node/l10n';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
 import {
   compileFilter,
@@ -95,6 +96,7 @@ import { tryParseFilter, type Address } from '../core/filter/parse';
 import { IntIdMap } from '../core/intMaps';
 import { SeqBases } from './seqBases';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import { errorMessage } from '../core/errors';
 
 export interface CaptureIndexOptions {
   /** Called with every progress report (about every `progressMs`, and once indexing ends). */
@@ -186,10 +188,6 @@ interface View {
   n: number;
   /** Packets evaluated so far. */
   upto: number;
-}
-
-function reason(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 export class CaptureIndex implements FilterColumns {
@@ -290,7 +288,7 @@ export class CaptureIndex implements FilterColumns {
     this.startTime = performance.now();
     this.run().catch((e: unknown) => {
       // not expected (the reader never rejects): end with what is indexed and say why
-      this.error ??= { kind: 'io', offset: this.bytesRead, message: `indexing stopped: ${reason(e)}` };
+      this.error ??= { kind: 'io', offset: this.bytesRead, message: `indexing stopped: ${errorMessage(e)}` };
       this.end();
     });
     return this.whenDone;
@@ -323,7 +321,7 @@ export class CaptureIndex implements FilterColumns {
             return;
           }
           const code = (e as { code?: string } | null)?.code ?? '';
-          gzipError = code === 'Z_BUF_ERROR' ? 'the gzip-compressed data ends early' : `the gzip-compressed data is damaged (${reason(e)})`;
+          gzipError = code === 'Z_BUF_ERROR' ? 'the gzip-compressed data ends early' : `the gzip-compressed data is damaged (${errorMessage(e)})`;
         }
         if (this.cancelled) {
           this.end();
@@ -430,7 +428,7 @@ export class CaptureIndex implements FilterColumns {
       for (const s of sums) if (s.problems.length > 0 && s.stream < sp.length) sp[s.stream] = 1;
       this.streamProblem = sp;
     } catch (e) {
-      this.error ??= { kind: 'io', offset: 0, message: `connection analysis failed: ${reason(e)}` };
+      this.error ??= { kind: 'io', offset: 0, message: `connection analysis failed: ${errorMessage(e)}` };
     }
     this.trim();
     this.rowCache.clear();
@@ -1106,7 +1104,7 @@ export class CaptureIndex implements FilterColumns {
     try {
       body = printLink(pkt, ctx);
     } catch (e) {
-      body = '[printer error: ' + reason(e) + ']';
+      body = '[printer error: ' + errorMessage(e) + ']';
     }
     return { pkt, body };
   }
@@ -1244,7 +1242,7 @@ export class CaptureIndex implements FilterColumns {
   async connections(): Promise<ConnJson[]> {
     await this.whenDone;
     if (!this.finished) return [];
-    return this.engine.summaries().map(connJson);
+    return this.engine.summaries().map((s) => connJson(s, zhCn()));
   }
 
   /** Bytes held by the typed arrays: columns (with the sequence bases and filter views) and the engine (its arrays). */

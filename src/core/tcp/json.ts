@@ -16,8 +16,10 @@
  */
 
 import { tcpFlagString } from '../decode/tcp';
-import { ConnectionSummary, PacketResult, SegmentInput, TCP_STATES, TcpStateName, analysisNames } from './types';
+import { ConnectionSummary, PacketResult, Problem, SegmentInput, TCP_STATES, TcpStateName, analysisNames } from './types';
 import { endpointText, timeText } from './summary';
+import { formatEn, type Translate } from '../explain/l10n';
+import { problemText, severityText } from '../explain/problems';
 
 const TH_ACK = 0x10;
 
@@ -126,8 +128,26 @@ export interface ConnJson {
   problems: { kind: string; packet: number; severity: string; message: string; messageZh: string }[];
 }
 
-/** The JSON object of one connection. */
-export function connJson(s: ConnectionSummary): ConnJson {
+/**
+ * Sentences of problems whose parameters are shared (summary.ts ParamsCache, detectSynFlood): a
+ * SYN flood of 100 000 connections renders its ~500 bytes of text once, not 100 000 times.
+ */
+const rendered = new WeakMap<object, { kind: Problem['kind']; zh: Translate; message: string; messageZh: string }>();
+
+function messages(p: Problem, zh: Translate): { message: string; messageZh: string } {
+  const r = rendered.get(p.params);
+  if (r !== undefined && r.kind === p.kind && r.zh === zh) return { message: r.message, messageZh: r.messageZh };
+  const m = { kind: p.kind, zh, message: problemText(p, formatEn), messageZh: problemText(p, zh) };
+  rendered.set(p.params, m);
+  return { message: m.message, messageZh: m.messageZh };
+}
+
+/**
+ * The JSON object of one connection. Its problems' `message` is English and `messageZh` is
+ * Simplified Chinese by `zh`: the zh-cn bundle's translator (src/node/l10n.ts `zhCn()`, or
+ * bundleTranslator over l10n/bundle.l10n.zh-cn.json).
+ */
+export function connJson(s: ConnectionSummary, zh: Translate): ConnJson {
   return {
     stream: s.stream,
     client: endpointText(s.client.addr, s.client.port),
@@ -147,15 +167,14 @@ export function connJson(s: ConnectionSummary): ConnJson {
       kind: p.kind,
       packet: p.packet + 1,
       severity: p.severity,
-      message: p.message.en,
-      messageZh: p.message.zh,
+      ...messages(p, zh),
     })),
   };
 }
 
 export interface ConnsTableOptions {
-  /** Language of the problem lines (default 'en'). */
-  lang?: 'en' | 'zh';
+  /** Language of the headings and problem lines (default English: formatEn). */
+  t?: Translate;
   /** List each problem under the table (default true). */
   problems?: boolean;
 }
@@ -177,7 +196,22 @@ function pad(s: string, w: number, right = false): string {
   return right ? ' '.repeat(n) + s : s + ' '.repeat(n);
 }
 
-const TABLE_HEAD = ['STREAM', 'CLIENT', 'SERVER', 'PKTS C/S', 'BYTES C/S', 'DURATION', 'CLIENT STATE', 'SERVER STATE', 'CONN', 'HISTORY', 'PROBLEMS'];
+/** The headings in the reader's language (literal t() calls: the bundle test finds its keys in the source). */
+function tableHead(t: Translate): string[] {
+  return [
+    t('STREAM'),
+    t('CLIENT'),
+    t('SERVER'),
+    t('PKTS C/S'),
+    t('BYTES C/S'),
+    t('DURATION'),
+    t('CLIENT STATE'),
+    t('SERVER STATE'),
+    t('CONN'),
+    t('HISTORY'),
+    t('PROBLEMS'),
+  ];
+}
 const TABLE_RIGHT = [true, false, false, true, true, true, false, false, false, false, false];
 
 function tableCells(s: ConnectionSummary): string[] {
@@ -204,9 +238,11 @@ function tableCells(s: ConnectionSummary): string[] {
  * line per problem: "stream N, packet P, severity kind: message".
  */
 export function* connsTableLines(sums: readonly ConnectionSummary[], opts: ConnsTableOptions = {}): Generator<string> {
+  const t = opts.t ?? formatEn;
+  const head = tableHead(t);
   // column widths in a first pass, with loops: Math.max(...column) / push(...lines) passed every
   // row as an argument on the stack, which overflowed at ~70,000 connections (a SYN scan)
-  const widths = TABLE_HEAD.map(width);
+  const widths = head.map(width);
   for (const s of sums) {
     const cells = tableCells(s);
     for (let c = 0; c < cells.length; c++) widths[c] = Math.max(widths[c], width(cells[c]));
@@ -216,21 +252,18 @@ export function* connsTableLines(sums: readonly ConnectionSummary[], opts: Conns
       .map((cell, c) => (c === r.length - 1 ? cell : pad(cell, widths[c], TABLE_RIGHT[c])))
       .join('  ')
       .trimEnd();
-  yield line(TABLE_HEAD);
+  yield line(head);
   for (const s of sums) yield line(tableCells(s));
   if (opts.problems === false) return;
-  const zh = opts.lang === 'zh';
   let first = true;
   for (const s of sums) {
     for (const p of s.problems) {
       if (first) {
         yield '';
-        yield zh ? '问题：' : 'Problems:';
+        yield t('Problems:');
         first = false;
       }
-      yield zh
-        ? `  流 ${s.stream}，第 ${p.packet + 1} 个包，${p.severity} ${p.kind}：${p.message.zh}`
-        : `  stream ${s.stream}, packet ${p.packet + 1}, ${p.severity} ${p.kind}: ${p.message.en}`;
+      yield '  ' + t('stream {0}, packet {1}, {2} {3}: {4}', s.stream, p.packet + 1, severityText(p.severity, t), p.kind, problemText(p, t));
     }
   }
 }
