@@ -63,7 +63,14 @@ export function decodeMpls(pkt: DecodedPacket, off: number, length: number, sink
   const label = entry >>> 12;
   const explicit = label === 0 || label === 2 || label === 3;
   // labels 0, 2, 3 say what follows; otherwise its first byte has to be there to guess
-  if (!explicit && (length < 1 || p >= pkt.caplen)) return;
+  if (!explicit && (length < 1 || p >= pkt.caplen)) {
+    if (length >= 1) {
+      pkt.link.trunc = 'mpls';
+      pkt.markTruncated('MPLS payload not captured');
+      if (sink) sink.note('error', pkt.problem, p, 0);
+    }
+    return;
+  }
   const t = mplsPayloadType(label, explicit ? 0 : d[p]);
   if (t >= 0) pkt.link.next = t;
 }

@@ -127,7 +127,12 @@ const ETHERTYPE_LABELS: ReadonlyMap<number, string> = new Map<number, string>([
 export function decodeVxlan(pkt: DecodedPacket, off: number, len: number, sink: FieldSink | null): void {
   const d = pkt.data;
   const end = l4CapEnd(pkt);
-  if (len < VXLAN_HDR_LEN || off + VXLAN_HDR_LEN > end) return;
+  if (len < VXLAN_HDR_LEN || off + VXLAN_HDR_LEN > end) {
+    if (len < VXLAN_HDR_LEN) pkt.markMalformed('VXLAN payload of ' + len + ' bytes is shorter than its 8-byte header');
+    else pkt.markTruncated('VXLAN header cut short: ' + Math.max(0, end - off) + ' of 8 bytes captured');
+    if (sink) sink.note('error', pkt.problem, off, Math.max(0, end - off));
+    return;
+  }
   if (sink) {
     const vni = (d[off + 4] << 16) | (d[off + 5] << 8) | d[off + 6];
     sink.open('vxlan', 'Virtual eXtensible Local Area Network', off, VXLAN_HDR_LEN);
