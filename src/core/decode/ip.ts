@@ -2,6 +2,7 @@ import { hexPad, ipv6String, u16be, u32be } from '../bytes';
 import { FieldSink } from './fields';
 import { DecodedPacket, IPPROTO_TCP, IPPROTO_UDP, NET_IPV4, NET_IPV6 } from './packet';
 import { decodeTransport } from './transport';
+import { cksumShouldBe, ipv4HeaderCksum } from './l4cksum';
 
 /**
  * IPv4 and IPv6 (RFC 791, RFC 8200), checked the way tcpdump's ip_print / ip6_print check them,
@@ -118,30 +119,6 @@ function ipFail(pkt: DecodedPacket, sink: FieldSink | null, err: number, a: numb
     sink.note(trunc ? 'error' : 'error', why, net.off, avail > 0 ? avail : 0);
     sink.close();
   }
-}
-
-/** One's-complement sum of 16-bit big-endian words over d[off, off+len) (not complemented, folded). */
-export function onesSum(d: Uint8Array, off: number, len: number, init: number): number {
-  let sum = init;
-  const end = off + len;
-  let i = off;
-  for (; i + 1 < end; i += 2) sum += (d[i] << 8) | d[i + 1];
-  if (i < end) sum += d[i] << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return sum;
-}
-
-/** tcpdump's in_cksum over the header: 0 when the checksum is right. */
-export function ipv4HeaderCksum(d: Uint8Array, off: number, hlen: number): number {
-  return ~onesSum(d, off, hlen, 0) & 0xffff;
-}
-
-/** tcpdump's in_cksum_shouldbe: the checksum field value that would make the sum right. */
-export function cksumShouldBe(field: number, computed: number): number {
-  let s = field + computed;
-  s = (s & 0xffff) + (s >>> 16);
-  s = (s & 0xffff) + (s >>> 16);
-  return s & 0xffff;
 }
 
 function ipv4Fields(pkt: DecodedPacket, sink: FieldSink, off: number, hlen: number, len: number): void {

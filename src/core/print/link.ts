@@ -5,9 +5,8 @@ import {
   LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_MPLS, LINKTYPE_NULL, LINKTYPE_RAW,
   MAX_ETHERNET_LENGTH_VAL, nullFamily, sllPktTypeName,
 } from '../decode/link';
-import {
-  cksumShouldBe, IP_OPTION_NAMES, ipProtoName, ipv4HeaderCksum, IPPROTO_DCCP, IPPROTO_SCTP, walkIPv6, W_UPPER,
-} from '../decode/ip';
+import { IP_OPTION_NAMES, ipProtoName, IPPROTO_DCCP, IPPROTO_SCTP, walkIPv6, W_UPPER } from '../decode/ip';
+import { cksumShouldBe, ipv4HeaderCksum } from '../decode/l4cksum';
 import { arpOpName } from '../decode/arp';
 import { PrintContext } from './context';
 import { hexDump } from './hexdump';

@@ -15,11 +15,10 @@
  *  - Endpoints as "ip:port", IPv6 as "[addr]:port".
  */
 
+import { TH_ACK } from '../decode/packet';
 import { tcpFlagString } from '../decode/tcp';
 import { ConnectionSummary, PacketResult, SegmentInput, TCP_STATES, TcpStateName, analysisNames } from './types';
 import { endpointText, timeText } from './summary';
-
-const TH_ACK = 0x10;
 
 export interface PacketJsonInput {
   /** 0-based packet index and time stamp. */
