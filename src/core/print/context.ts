@@ -1,4 +1,4 @@
-import { Ip6Walk } from '../decode/ip';
+import { Ip6PrintWalk } from './ip6';
 import { PrintOptions } from './options';
 import type { TcpPrintState } from './tcp';
 
@@ -16,7 +16,7 @@ export class PrintContext {
   /** The TCP printer's tables and scratch objects (print/tcp.ts makes it on first use). */
   tcp: TcpPrintState | null = null;
   /** The IPv6 printer's extension-header walk, reused from packet to packet. */
-  readonly ip6Walk = new Ip6Walk();
+  readonly ip6Walk = new Ip6PrintWalk();
   /**
    * Set by a printer that has printed an encapsulation header (IP-in-IP, GRE, VXLAN) and wants the
    * packet it carries (pkt.inner) printed next; printLink reads and clears it.

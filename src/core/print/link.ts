@@ -5,7 +5,8 @@ import {
   LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_MPLS, LINKTYPE_NULL, LINKTYPE_RAW,
   MAX_ETHERNET_LENGTH_VAL, nullFamily, sllPktTypeName,
 } from '../decode/link';
-import { IP_OPTION_NAMES, ipProtoName, IPPROTO_DCCP, IPPROTO_SCTP, walkIPv6, W_UPPER } from '../decode/ip';
+import { IP_OPTION_NAMES, ipProtoName, IPPROTO_DCCP, IPPROTO_SCTP, W_UPPER } from '../decode/ip';
+import { printIp6Ext } from './ip6';
 import { cksumShouldBe, ipv4HeaderCksum } from '../decode/l4cksum';
 import { arpOpName } from '../decode/arp';
 import { PrintContext } from './context';
@@ -549,7 +550,7 @@ export function printIPv6(pkt: DecodedPacket, ctx: PrintContext): string {
     s += 'hlim ' + d[off + 7] + ', next-header ' + ipProtoName(nh) + ' (' + nh + '), payload length ' + plen + ') ';
   }
   if (avail < 40) return s + ' [|ip6]';
-  const w = walkIPv6(d, off, length, pkt.caplen, true, v, ctx.ip6Walk);
+  const w = printIp6Ext(d, off, length, pkt.caplen, v, ctx.ip6Walk);
   s += w.out;
   if (w.status !== W_UPPER) return s;
   return s + printTransport(pkt, ctx);
