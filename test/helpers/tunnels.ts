@@ -14,6 +14,7 @@ export const TUNNELS: Record<string, Encapsulation> = {
   gre: { kind: 'gre', src: '192.0.2.1', dst: '192.0.2.2' },
   'gre-key-seq': { kind: 'gre', src: '192.0.2.1', dst: '192.0.2.2', key: 42, seq: 7 },
   'gre-ethernet': { kind: 'gre', src: '192.0.2.1', dst: '192.0.2.2', ethernet: true },
+  'gre-mpls': { kind: 'gre', src: '192.0.2.1', dst: '192.0.2.2', mpls: [100] },
   // source port 12345: tcpdump 4.99 reads UDP port 49152 (our writer's default) as BCM-LI first
   vxlan: { kind: 'vxlan', src: '192.0.2.1', dst: '192.0.2.2', vni: 5001, sport: 12345 },
 };

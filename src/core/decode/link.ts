@@ -87,7 +87,13 @@ export function decodeLink(pkt: DecodedPacket, sink: FieldSink | null): void {
       decodeSll2(pkt, sink);
       return;
     case LINKTYPE_MPLS:
-      dispatch(pkt, ETHERTYPE_MPLS, 0, sink);
+      // only as what GRE carries: tcpdump 4.99 does not read files of this link type
+      if (pkt.depth > 0) {
+        dispatch(pkt, ETHERTYPE_MPLS, 0, sink);
+        return;
+      }
+      pkt.link.unsupported = true;
+      pkt.net.kind = NET_OTHER;
       return;
     default:
       pkt.link.unsupported = true;

@@ -63,7 +63,9 @@ function printFrame(pkt: DecodedPacket, ctx: PrintContext): string {
     case LINKTYPE_LINUX_SLL2:
       return printSll2(pkt, ctx);
     case LINKTYPE_MPLS:
-      return printAfterType(pkt, ctx, ETHERTYPE_MPLS, 0) ?? '';
+      // only as what GRE carries (decodeLink): files of this link type are unsupported, as in tcpdump
+      if (pkt.depth > 0) return printAfterType(pkt, ctx, ETHERTYPE_MPLS, 0) ?? '';
+      return 'unsupported link type ' + pkt.link.linkType + ', length ' + pkt.origLen;
     default:
       return 'unsupported link type ' + pkt.link.linkType + ', length ' + pkt.origLen;
   }

@@ -155,7 +155,7 @@ export type Encapsulation =
   | { kind: 'pppoe'; session?: number }
   | { kind: 'mpls'; labels: number[]; ttl?: number }
   | { kind: 'ipip' | '6in4'; src: string; dst: string }
-  | { kind: 'gre'; src: string; dst: string; key?: number; seq?: number; ethernet?: boolean }
+  | { kind: 'gre'; src: string; dst: string; key?: number; seq?: number; ethernet?: boolean; mpls?: number[] }
   | { kind: 'vxlan'; src: string; dst: string; vni: number; sport?: number };
 
 const ETH_HDR = (type: number): number[] => [0x02, 0, 0, 0, 0, 0x12, 0x02, 0, 0, 0, 0, 0x11, type >> 8, type & 255];
@@ -192,6 +192,16 @@ function concat(parts: (Uint8Array | number[])[]): Uint8Array {
   return out;
 }
 
+/** MPLS label stack entries (RFC 3032): label, tc 0, bottom-of-stack on the last, `ttl`. */
+function labelStack(labels: number[], ttl: number): number[] {
+  const stack: number[] = [];
+  labels.forEach((label, i) => {
+    const bos = i === labels.length - 1 ? 1 : 0;
+    stack.push((label >>> 12) & 255, (label >>> 4) & 255, ((label & 15) << 4) | bos, ttl);
+  });
+  return stack;
+}
+
 /** An Ethernet frame carrying the TCP segment `s` inside the encapsulation `e`. */
 export function tunnelFrame(s: TcpSegmentSpec, e: Encapsulation): Uint8Array {
   const innerFrame = tcpFrame(s);
@@ -204,22 +214,15 @@ export function tunnelFrame(s: TcpSegmentSpec, e: Encapsulation): Uint8Array {
       // PPPoE session header (RFC 2516: ver 1, type 1, code 0), then the PPP protocol number
       return concat([ETH_HDR(0x8864), [0x11, 0, sid >> 8, sid & 255, len >> 8, len & 255, 0, v6 ? 0x57 : 0x21], ip]);
     }
-    case 'mpls': {
-      const ttl = e.ttl ?? 64;
-      const stack: number[] = [];
-      e.labels.forEach((label, i) => {
-        const bos = i === e.labels.length - 1 ? 1 : 0;
-        stack.push((label >>> 12) & 255, (label >>> 4) & 255, ((label & 15) << 4) | bos, ttl);
-      });
-      return concat([ETH_HDR(0x8847), stack, ip]);
-    }
+    case 'mpls':
+      return concat([ETH_HDR(0x8847), labelStack(e.labels, e.ttl ?? 64), ip]);
     case 'ipip':
     case '6in4':
       return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, e.kind === 'ipip' ? 4 : 41, ip.length), ip]);
     case 'gre': {
-      const payload = e.ethernet ? innerFrame : ip;
+      const payload = e.ethernet ? innerFrame : e.mpls ? concat([labelStack(e.mpls, 64), ip]) : ip;
       const flags = (e.key !== undefined ? 0x2000 : 0) | (e.seq !== undefined ? 0x1000 : 0);
-      const proto = e.ethernet ? 0x6558 : v6 ? 0x86dd : 0x0800;
+      const proto = e.ethernet ? 0x6558 : e.mpls ? 0x8847 : v6 ? 0x86dd : 0x0800;
       const gre: number[] = [flags >> 8, flags & 255, proto >> 8, proto & 255];
       if (e.key !== undefined) gre.push(...u32(e.key >>> 0));
       if (e.seq !== undefined) gre.push(...u32(e.seq >>> 0));
