@@ -47,7 +47,16 @@ Commands:
                          arrow per packet with its flags, Seq/Ack/Win, and the states as they
                          change (--svg: an SVG picture instead of text; FILE: capture or log)
   help                   show this text
+  --version              print the version
 `;
+
+// package.json's version, put in by scripts/build.mjs (esbuild `define`) when it bundles dist/cli.js.
+declare const CAPTURE_LENS_VERSION: string | undefined;
+
+/** The version, or 'unknown' when this module was compiled without the bundler (tsc for the unit tests). */
+export function version(): string {
+  return typeof CAPTURE_LENS_VERSION === 'string' ? CAPTURE_LENS_VERSION : 'unknown';
+}
 
 async function cmdPrint(args: string[]): Promise<number> {
   const { file, opts } = parsePrintArgs(args);
@@ -242,6 +251,9 @@ export async function main(argv: string[]): Promise<number> {
       case '--help':
       case '-h':
         process.stdout.write(USAGE);
+        return 0;
+      case '--version':
+        process.stdout.write(`${version()}\n`);
         return 0;
       case undefined:
         process.stderr.write(USAGE);

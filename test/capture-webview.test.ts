@@ -12,7 +12,7 @@ import { FineScroll, MAX_SCROLL_PX, ScrollGeometry, contentHeight, pageRows, pag
 import { asciiChar, byteOwners, fieldPath, fieldRange, flatten, hex2, offsetLabel, toBytes } from '../media/capture/fields';
 import { fmt, group, parsePacketNumber, rate, seconds, timeColumn, timeOfDay } from '../media/capture/format';
 import { buildDetails } from '../src/extension/capture/details';
-import type { DetailNode } from '../src/extension/capture/webviewMessages';
+import { MAX_COPY_PACKETS, MAX_ROWS_PER_REQUEST, parseFromWebview, type DetailNode } from '../src/extension/capture/webviewMessages';
 import { TreeSink, decodeFrame, DecodedPacket } from '../src/core/decode/index';
 import { bundleTranslator, formatEn } from '../src/core/explain/l10n';
 import type { PacketRow } from '../src/worker/api';
@@ -245,5 +245,54 @@ describe('capture editor: details tree with explanations', () => {
     decodeFrame(new DecodedPacket(), data.subarray(0, 40), 74, 1, s2);
     const t = buildDetails(s2.root, null, formatEn);
     assert.ok(flatten(t).length > 3);
+  });
+});
+
+describe('capture editor: messages from the webview are checked (issue 11)', () => {
+  it('passes well-formed messages and clamps rows.count to a page bound', () => {
+    assert.deepEqual(parseFromWebview({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseFromWebview({ type: 'rows', id: 4, view: 0, start: 512, count: 256 }), { type: 'rows', id: 4, view: 0, start: 512, count: 256 });
+    // the editor used to pass any count to the worker: 1e9 rows asked for at once
+    assert.deepEqual(parseFromWebview({ type: 'rows', id: 5, view: 2, start: 0, count: 1e9 }), { type: 'rows', id: 5, view: 2, start: 0, count: MAX_ROWS_PER_REQUEST });
+    assert.deepEqual(parseFromWebview({ type: 'select', index: 7 }), { type: 'select', index: 7 });
+    assert.deepEqual(parseFromWebview({ type: 'filter', expr: 'tcp port 80' }), { type: 'filter', expr: 'tcp port 80' });
+    assert.deepEqual(parseFromWebview({ type: 'copy', indices: [3, 1] }), { type: 'copy', indices: [3, 1] });
+    assert.deepEqual(parseFromWebview({ type: 'command', command: 'flowGraph' }), { type: 'command', command: 'flowGraph' });
+    for (const value of ['relative', 'absolute', 'delta']) assert.deepEqual(parseFromWebview({ type: 'timeFormat', value }), { type: 'timeFormat', value });
+    const many = parseFromWebview({ type: 'copy', indices: Array.from({ length: MAX_COPY_PACKETS + 5 }, (_, i) => i) });
+    assert.equal(many?.type === 'copy' && many.indices.length, MAX_COPY_PACKETS);
+  });
+
+  it('rejects unknown types, wrong field types, non-finite or negative numbers and unknown settings values', () => {
+    const bad: unknown[] = [
+      null,
+      42,
+      'ready',
+      [],
+      {},
+      { type: 'nope' },
+      { type: 7 },
+      { type: 'rows', id: 1, view: 0, start: 0 },
+      { type: 'rows', id: 1, view: 0, start: 0, count: '256' },
+      { type: 'rows', id: 1, view: 0, start: -1, count: 10 },
+      { type: 'rows', id: 1, view: 0, start: 0, count: Infinity },
+      { type: 'rows', id: 1, view: 0, start: NaN, count: 10 },
+      { type: 'rows', id: 1.5, view: 0, start: 0, count: 10 },
+      { type: 'rows', id: 1, view: -2, start: 0, count: 10 },
+      { type: 'select', index: -1 },
+      { type: 'select', index: 2 ** 60 },
+      { type: 'select' },
+      { type: 'filter', expr: 3 },
+      { type: 'filter', expr: 'x'.repeat(100_000) },
+      { type: 'copy', indices: 'all' },
+      { type: 'copy', indices: [] },
+      { type: 'copy', indices: [1, -2] },
+      { type: 'copy', indices: [1, 0.5] },
+      { type: 'command', command: 'workbench.action.quit' },
+      { type: 'timeFormat', value: 'weekly' },
+      { type: 'timeFormat', value: { toString: () => 'relative' } },
+      { type: 'timeFormat' },
+    ];
+    for (const m of bad) assert.equal(parseFromWebview(m), null, JSON.stringify(m) ?? String(m));
   });
 });

@@ -17,30 +17,10 @@ import * as zlib from 'node:zlib';
 import { PcapngParser, PCAPNG_MAX_BLOCK_SIZE } from '../src/core/capture/pcapng';
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../src/core/capture/types';
 import { readCaptureFile, type ReadSummary } from '../src/node/captureFile';
+import { CORPUS, needCorpus } from './helpers/corpus';
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
-
-function findCorpus(): string | null {
-  const candidates = [
-    process.env.CAPTURE_LENS_CORPUS,
-    path.resolve(process.cwd(), '..', 'shared', 'corpus'),
-    path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus'),
-    path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus'),
-  ];
-  for (const c of candidates) if (c && fs.existsSync(path.join(c, 'README.md'))) return c;
-  return null;
-}
-const CORPUS = findCorpus();
-
-/** Skip the current suite when the corpus is missing, saying why. */
-function needCorpus(ctx: Mocha.Context): string {
-  if (!CORPUS) {
-    console.log('    (skipped: ../shared/corpus not found; set CAPTURE_LENS_CORPUS to run corpus tests)');
-    ctx.skip();
-  }
-  return CORPUS as string;
-}
 
 function corpus(...parts: string[]): string {
   return path.join(CORPUS as string, ...parts);
@@ -997,7 +977,7 @@ describe('capture: damaged input', function () {
   });
 
   it('pcap with flipped length fields never throws and keeps the records before the damage', async function () {
-    if (!CORPUS) this.skip();
+    needCorpus(this);
     const bytes = fs.readFileSync(corpus('tcpdump/dns_tcp.pcap'));
     const full = await readFile(corpus('tcpdump/dns_tcp.pcap'));
     for (const r of full.records) {
@@ -1014,7 +994,7 @@ describe('capture: damaged input', function () {
   });
 
   it('a truncated gzip file reports the cut and keeps what came before', async function () {
-    if (!CORPUS) this.skip();
+    needCorpus(this);
     const gz = fs.readFileSync(corpus('wireshark/communityid.pcap.gz'));
     const full = await readFile(corpus('wireshark/communityid.pcap.gz'));
     for (const cut of [Math.floor(gz.length / 3), Math.floor(gz.length / 2), gz.length - 9]) {

@@ -131,6 +131,28 @@ describe('capture-lens CLI', function () {
     assert.equal(run(['flow', path.join(dir, 'nope.pcap')]).code, 1);
   });
 
+  it('--version prints package.json\'s version', function () {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const r = run(['--version']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${pkg.version}\n`);
+    assert.match(run(['help']).stdout, /--version/);
+  });
+
+  it('bin/capture-lens.js runs the built CLI, and says how to build it when dist/ is missing', function () {
+    const bin = path.resolve(__dirname, '..', '..', 'bin', 'capture-lens.js');
+    const ok = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^\d+\.\d+\.\d+/);
+    // the same launcher in a folder with no dist/ beside it: one line naming the fix, no stack trace
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.copyFileSync(bin, path.join(dir, 'bin', 'capture-lens.js'));
+    const missing = spawnSync(process.execPath, [path.join(dir, 'bin', 'capture-lens.js'), '--help'], { encoding: 'utf8' });
+    assert.equal(missing.status, 1);
+    assert.equal(missing.stderr.trim().split('\n').length, 1, missing.stderr);
+    assert.match(missing.stderr, /npm run build/);
+  });
+
   it('exits 2 for bad usage', function () {
     assert.equal(run([]).code, 2);
     assert.equal(run(['print']).code, 2);

@@ -20,6 +20,7 @@ import { CaptureIndex } from '../src/worker/captureIndex';
 import { WorkerClient } from '../src/worker/client';
 import { flowPackets } from '../src/worker/flowPackets';
 import { generated, samplesDir } from './helpers/generated';
+import { skipBecause } from './helpers/skip';
 
 function repoFile(...parts: string[]): string {
   const candidates = [path.resolve(process.cwd(), ...parts), path.resolve(__dirname, '..', ...parts), path.resolve(__dirname, '..', '..', ...parts)];
@@ -85,8 +86,7 @@ describe('flow sources: the worker\'s flowPackets (dist/worker.js through Worker
   });
   before(function () {
     if (!fs.existsSync(workerJs)) {
-      console.log('    (skipped: dist/worker.js not built; run npm run build)');
-      this.skip();
+      skipBecause(this, 'dist/worker.js not built; run npm run build');
     }
   });
 

@@ -13,7 +13,8 @@ import { flowSvg, xmlEscape } from '../src/core/flow/svg';
 import { flowOfCapture, flowOfLog } from '../src/node/flow';
 import { emptyResult, S_CLOSED, S_ESTABLISHED, S_SYN_RCVD, S_SYN_SENT } from '../src/core/tcp/types';
 import { generated, samplesDir } from './helpers/generated';
-import { CORPUS, corpusPath } from './helpers/corpus';
+import { CORPUS, corpusPath, needCorpus } from './helpers/corpus';
+import { skipBecause } from './helpers/skip';
 
 function sample(name: string): string {
   return path.join(samplesDir(), name);
@@ -324,15 +325,11 @@ describe('flow graph', () => {
   });
 
   it('corpus capture: labels and comments as tshark computes them', async function () {
-    if (!CORPUS) {
-      console.log('      (skipped: corpus not found)');
-      this.skip();
-    }
+    needCorpus(this);
     const file = corpusPath('other', 'simple_http.pcap');
     const tsv = corpusPath('other', 'simple_http.pcap.tshark-analysis.tsv');
     if (!fs.existsSync(file) || !fs.existsSync(tsv)) {
-      console.log('      (skipped: simple_http.pcap not in the corpus)');
-      this.skip();
+      skipBecause(this, 'other/simple_http.pcap and its tshark analysis are not in this corpus');
     }
     const g = await flowOfCapture(file);
     const rows = fs.readFileSync(tsv, 'utf8').split('\n').filter((l) => l.length > 0);

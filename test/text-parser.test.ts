@@ -9,7 +9,8 @@ import { comparable, splitPackets } from './helpers/tcpdumpText';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CORPUS, corpusPath, readAll, readManifest } from './helpers/corpus';
+import { CORPUS, corpusPath, needCorpus, readAll, readManifest } from './helpers/corpus';
+import { skipBecause } from './helpers/skip';
 import { parsePrintArgs } from '../src/cli';
 import { PacketPrinter } from '../src/core/print/packet';
 import { defaultPrintOptions, type PrintOptions } from '../src/core/print/options';
@@ -26,10 +27,10 @@ import {
   LK_APP, LK_BANNER, LK_BLANK, LK_CONTINUATION, LK_HEX, LK_PACKET, LK_PROMPT, LK_PROSE, LK_UNREADABLE,
   optionsOf, packetSpans, parseTcpdumpText, plainPacket, printOptionsFor, spanAt, spanOf, spansOf, synthesizeFrame, toSegmentInput,
 } from '../src/core/text/index';
-import type { ParsedLog, TextPacket } from '../src/core/text/index';
+import type { TextPacket } from '../src/core/text/index';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures', 'text');
-const SEEDS = path.resolve(process.cwd(), '..', 'shared', 'seeds');
+const SEEDS = path.resolve(__dirname, '..', '..', '..', 'shared', 'seeds');
 const showDiffs = !!process.env.TEXT_DIFFS;
 
 function fixture(name: string): string {
@@ -428,7 +429,7 @@ describe('tcpdump text parser: lines', function () {
 
 describe('tcpdump text parser: engine input', function () {
   it('toSegmentInput gives what segmentFromPacket gives for the capture (-nn text of corpus captures)', async function () {
-    if (!CORPUS) this.skip();
+    needCorpus(this);
     process.env.TZ = 'GMT0';
     const files = ['tcpdump/print-flags.pcap', 'tcpdump/ssh.pcap', 'tcpdump/dns_tcp.pcap', 'tcpdump/whois.pcap', 'tcpdump/mptcp-v1.pcap', 'tcpdump/tfo-5c1fa7f9ae91.pcap', 'wireshark/communityid.pcap'];
     let total = 0;
@@ -504,7 +505,7 @@ describe('tcpdump text parser: engine input', function () {
   });
 
   it('the TCP engine gives the same streams, relative numbers, analysis, states and summaries for the text as for the capture', async function () {
-    if (!CORPUS) this.skip();
+    needCorpus(this);
     process.env.TZ = 'GMT0';
     const files = ['tcpdump/print-flags.pcap', 'tcpdump/ssh.pcap', 'tcpdump/dns_tcp.pcap', 'tcpdump/whois.pcap', 'tcpdump/mptcp-v1.pcap', 'tcpdump/tfo-5c1fa7f9ae91.pcap', 'tcpdump/of13_ericsson.pcapng', 'tcpdump/tcp_rst_data.pcap', 'wireshark/communityid.pcap', 'wireshark/packet-h2-14_headers.pcapng'];
     let compared = 0;
@@ -552,7 +553,7 @@ describe('tcpdump text parser: engine input', function () {
   });
 
   it('an excerpt (text that starts mid-conversation, numbers already relative) gives the engine the same results as the same packets of the capture', async function () {
-    if (!CORPUS) this.skip();
+    needCorpus(this);
     process.env.TZ = 'GMT0';
     let compared = 0;
     for (const rel of ['tcpdump/ssh.pcap', 'tcpdump/print-flags.pcap', 'tcpdump/dns_tcp.pcap', 'tcpdump/whois.pcap', 'wireshark/communityid.pcap']) {
@@ -612,10 +613,7 @@ describe('tcpdump text parser: engine input', function () {
 describe('tcpdump text parser: round trip text → frame → PacketPrinter', function () {
   this.timeout(120000);
   before(function () {
-    if (!CORPUS) {
-      console.log('    (skipped: ../shared/corpus not found)');
-      this.skip();
-    }
+    needCorpus(this);
     process.env.TZ = 'GMT0';
   });
 
@@ -769,8 +767,7 @@ describe('tcpdump text parser: damaged input', function () {
 describe('tcpdump text parser: the seed tutorials (../shared/seeds)', function () {
   it('reads every packet line and takes no prose for a packet', function () {
     if (!fs.existsSync(SEEDS)) {
-      console.log(`    (skipped: ${SEEDS} not found)`);
-      this.skip();
+      skipBecause(this, 'the seed tutorials were not found at ../shared/seeds beside the repository');
     }
     let total = 0;
     for (const f of fs.readdirSync(SEEDS).filter((x) => x.endsWith('.txt')).sort()) {
@@ -787,6 +784,7 @@ describe('tcpdump text parser: the seed tutorials (../shared/seeds)', function (
           assert.ok(looks, `${f}:${i + 1} taken for a packet: ${t.slice(0, 80)}`);
           // no Chinese in what was read as packet fields
           const p = log.packets[log.packetOfLine[i]];
+          // eslint-disable-next-line no-control-regex -- \x00-\x7f is ASCII, on purpose
           assert.ok(!/[^\x00-\x7f①-⑳]/.test(p.srcHost + p.dstHost + p.app + p.annotation), `${f}:${i + 1}`);
         }
       });

@@ -923,6 +923,11 @@ function updateStatus(): void {
       banner.className = 'banner error';
       bannerText.textContent = fmt(S.readFailed, err.message);
       bannerBtn.hidden = true;
+    } else if (err.kind === 'limit') {
+      // a safety limit (gzip bomb, index ceiling): the file is not damaged, the message says what to do
+      banner.className = 'banner warning';
+      bannerText.textContent = fmt(S.readFailed, err.message);
+      bannerBtn.hidden = true;
     } else {
       banner.className = 'banner warning';
       bannerText.textContent = fmt(S.damaged, err.message, group(err.offset));

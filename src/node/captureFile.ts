@@ -8,7 +8,8 @@
  * - The format is detected from the magic number, not the file name:
  *     pcapng (0a 0d 0d 0a)           → our own streaming `PcapngParser`;
  *     classic pcap, µs or ns, LE/BE  → our own streaming `PcapParser` (src/core/capture/pcap.ts);
- *     gzip (1f 8b)                   → decompressed on the fly with node:zlib, then detected again.
+ *     gzip (1f 8b)                   → decompressed on the fly with node:zlib, then detected again;
+ *                                      bounded by size and ratio (src/node/gzipLimits.ts): 'limit' error.
  * - The file is streamed in chunks (1 MiB by default): memory does not grow with the file size.
  * - Records are delivered synchronously from the read loop. The record object (and its `data` view)
  *   is only valid during the `onRecord` call: copy what you keep.
@@ -22,10 +23,13 @@ import * as zlib from 'node:zlib';
 import { PcapParser, PCAP_NS_BE, PCAP_NS_LE, PCAP_US_BE, PCAP_US_LE } from '../core/capture/pcap';
 import { PcapngParser } from '../core/capture/pcapng';
 import type { CaptureError, CaptureInfo, CaptureRecord, CaptureSink } from '../core/capture/types';
+import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from './gzipLimits';
 
 export interface ReadOptions {
   /** Bytes read from the file at a time (default 1 MiB). */
   chunkSize?: number;
+  /** How far a gzip-compressed file is decompressed (default GZIP_LIMITS, src/node/gzipLimits.ts; tests lower them). */
+  gzipLimits?: Partial<GzipLimits>;
 }
 
 export interface ReadSummary {
@@ -94,12 +98,14 @@ class CaptureFileReader {
   private readonly name: string;
   private readonly chunkSize: number;
   private readonly sink: SinkGuard;
+  private readonly gzipLimits: GzipLimits;
 
   constructor(
     private readonly filePath: string,
     sink: CaptureSink,
     opts: ReadOptions,
   ) {
+    this.gzipLimits = gzipLimits(opts.gzipLimits);
     this.name = filePath;
     this.sink = new SinkGuard(sink);
     this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
@@ -162,9 +168,17 @@ class CaptureFileReader {
       let pending: Buffer | null = null; // first bytes, until we have enough to recognise the format
       let total = 0; // bytes (decompressed) seen so far
       let streamError: unknown = null;
+      // a gzip file is decompressed up to this many bytes (a bomb must not run on, issue 11)
+      const allowance = gzip ? gzipAllowance(st.size, this.gzipLimits) : Infinity;
+      let limited: CaptureError | null = null;
 
       try {
-        outer: for await (const piece of stream as AsyncIterable<Buffer>) {
+        outer: for await (const whole of stream as AsyncIterable<Buffer>) {
+          let piece = whole;
+          if (total + piece.length > allowance) {
+            piece = piece.subarray(0, allowance - total);
+            limited = { kind: 'limit', offset: allowance, message: gzipLimitMessage(this.name, st.size, allowance, this.gzipLimits) };
+          }
           total += piece.length;
           let chunk: Buffer = piece;
           if (!feeder) {
@@ -185,6 +199,7 @@ class CaptureFileReader {
             const end = Math.min(off + SLICE, chunk.length);
             if (!feeder.push(off === 0 && end === chunk.length ? chunk : chunk.subarray(off, end))) break outer;
           }
+          if (limited) break;
         }
       } catch (e) {
         if (e instanceof SinkError) throw e;
@@ -202,7 +217,8 @@ class CaptureFileReader {
           else summary.error = notACapture(`${this.name} is not a pcap or pcapng capture file (it is only ${got} byte${got === 1 ? '' : 's'} long)`);
         } else {
           const parseError = feeder.end();
-          summary.error = streamError ? this.streamFailure(streamError, gzip, total, parseError) : parseError;
+          // at the limit, a record cut by it is not damage: say why reading stopped
+          summary.error = limited && (!parseError || parseError.kind === 'truncated') ? limited : streamError ? this.streamFailure(streamError, gzip, total, parseError) : parseError;
         }
       }
     } catch (e) {

@@ -73,8 +73,12 @@ export interface PacketDetails {
 
 /**
  * resourceLimits of the decoding worker (the capture editor's session and the bench use the same).
- * Its heap is sized from the extension host's by default, which some hosts keep small; the index of
- * a capture with millions of packets needs a few hundred MB, so ask for room explicitly (V8
- * reserves it lazily: nothing is used until needed).
+ * Its heap is sized from the extension host's by default, which some hosts keep small, so ask for
+ * room explicitly (V8 reserves it lazily: nothing is used until needed). These limits do not cover
+ * typed arrays (ArrayBuffers live outside the V8 heap): the index accounts for those itself and
+ * stops at INDEX_MAX_BYTES (1 GiB, src/worker/captureIndex.ts), its Maps and the engine's
+ * connections included; its filter views hold at most 256 MiB more. 2 GiB of heap leaves the rows,
+ * details and garbage collection at least 1 GiB beside the index's heap share, so one worker stays
+ * under about 3.3 GiB in all.
  */
-export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 4096 } as const;
+export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 2048 } as const;

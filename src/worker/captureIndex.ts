@@ -23,8 +23,8 @@
  * (FileHandle.read at the record's offset).
  *
  * tcpdump's relative sequence numbers depend on earlier packets (print-tcp.c bases them on the
- * conversation's last SYN, or its first packet): rows and lines are printed with a fresh print
- * context seeded by that packet, so the text equals what `tcpdump -n -r` / `capture-lens print`
+ * conversation's last SYN+ACK, or its first packet with ACK; src/worker/seqBases.ts finds it):
+ * rows and lines are printed with a fresh print context seeded by that packet, so the text equals what `tcpdump -n -r` / `capture-lens print`
  * print for the whole file.
  *
  * States: before indexing ends, rows show the engine's provisional states; once it ends the engine
@@ -34,7 +34,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../core/capture/types';
@@ -72,6 +71,7 @@ import {
   type PacketResult,
 } from '../core/tcp/types';
 import { readCaptureFile, type CaptureReading } from '../node/captureFile';
+import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
 import {
   compileFilter,
   KIND_BAD,
@@ -93,6 +93,7 @@ import {
 } from '../core/filter/eval';
 import { tryParseFilter, type Address } from '../core/filter/parse';
 import { IntIdMap } from '../core/intMaps';
+import { SeqBases } from './seqBases';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 
 export interface CaptureIndexOptions {
@@ -104,7 +105,31 @@ export interface CaptureIndexOptions {
   chunkSize?: number;
   /** Decoded rows kept in the LRU cache (default 4096). */
   rowCache?: number;
+  /** How far a gzip-compressed capture is decompressed (default GZIP_LIMITS; tests lower them). */
+  gzipLimits?: Partial<GzipLimits>;
+  /** Most bytes the index may hold (default INDEX_MAX_BYTES; tests lower it). */
+  maxIndexBytes?: number;
 }
+
+/**
+ * Memory ceiling of one capture's index: 1 GiB, accounted by `accountedBytes()` — the typed arrays
+ * exactly at their allocated capacity (they live outside the V8 heap, so the worker's
+ * resourceLimits do not bound them), the Maps and the engine's connections estimated. The arrays
+ * take ~47 bytes a packet and double at powers of two, so indexing stops at 16.7 M packets (2^24:
+ * the next doubling, to 1.5 GiB, does not fit), or at 8.4 M when the capture also has more than
+ * ~130,000 connections (1.8 KB each). With the worker's 2 GiB heap limit (WORKER_RESOURCE_LIMITS)
+ * and the views' 256 MiB a worker stays under about 3.3 GiB. A capture that would need more stops
+ * at the ceiling with a 'limit' error: the packets before it stay available, nothing is dropped
+ * silently.
+ */
+export const INDEX_MAX_BYTES = 1024 * 1024 * 1024;
+/**
+ * V8 heap an engine connection costs (measured: 1,777 bytes for a SYN / RST-ACK pair, Node 20,
+ * after gc); a port scan has one per packet pair, so they count against the ceiling.
+ */
+const CONNECTION_BYTES = 1800;
+/** Packets between two checks of the ceiling (the columns and the engine grow by doubling from 1024: a check covers the next growth). */
+const BUDGET_STEP = 4096;
 
 /** Frame header kinds (bits 10..11 of the kind word): where the frame starts in its record. */
 const HDR_PCAP = 0; // 16-byte pcap record header
@@ -118,12 +143,20 @@ const CKPT_SHIFT = 5; // a Float64 offset checkpoint every 32 packets
 const TIME_BIG = 0xffffffff;
 /** Packets indexed before the first progress report is sent (a first screenful). */
 const FIRST_ROWS = 256;
-/** Longest backward search for the SYN a tcpdump sequence base comes from. */
-const MAX_SYN_WALK = 100000;
 /** Longest stretch of indexing without serving requests (ms). */
 const YIELD_MS = 15;
+/** Most rows one `rows` call returns (the editor asks for pages of 256; its host clamps to 1024). */
+const MAX_ROWS = 4096;
+/** Packets whose frames `lines` reads at a time. */
+const LINES_BATCH = 512;
 /** Filter views kept (the oldest is dropped beyond). */
 const MAX_VIEWS = 16;
+/**
+ * Bytes the filter views' index arrays may hold together (4 bytes a matching packet): beyond it the
+ * oldest views are dropped, the newest is always kept (the editor uses one view at a time). With
+ * the 1 GiB index ceiling that is at most ~1.3 GiB of typed arrays for one capture.
+ */
+const VIEWS_MAX_BYTES = 256 * 1024 * 1024;
 
 const PROTO_NAMES = ['', 'TCP', 'TCP', 'UDP', 'UDP', 'ICMP', 'ICMPv6', 'ARP', 'IPv4', 'IPv6'];
 
@@ -192,10 +225,8 @@ export class CaptureIndex implements FilterColumns {
   private readonly v4Ids = new IntIdMap();
   private readonly v6Ids = new Map<string, number>();
   private addrCount = 0;
-  /** First packet with ACK of each TCP stream; packets with SYN+ACK (for tcpdump's sequence bases). */
-  private streamFirst = new Int32Array(256).fill(-1);
-  private syns = new Int32Array(1024);
-  private synCount = 0;
+  /** Which packet sets each packet's relative sequence numbers (tcpdump's conversation table). */
+  private readonly seqBases = new SeqBases();
   private streamProblem: Uint8Array | null = null;
 
   // ---- engine and state
@@ -225,6 +256,9 @@ export class CaptureIndex implements FilterColumns {
   private closed = false;
   /** Stops decompressing a gzip capture on cancel. */
   private readonly abort = new AbortController();
+  /** Set when the index ceiling stopped indexing: the error to report. */
+  private limited: CaptureError | null = null;
+  private readonly maxBytes: number;
 
   constructor(
     readonly filePath: string,
@@ -232,6 +266,7 @@ export class CaptureIndex implements FilterColumns {
   ) {
     this.readPath = filePath;
     this.rowCacheMax = opts.rowCache ?? 4096;
+    this.maxBytes = opts.maxIndexBytes ?? INDEX_MAX_BYTES;
     this.whenDone = new Promise((r) => (this.resolveDone = r));
     this.grow(1024);
   }
@@ -269,6 +304,8 @@ export class CaptureIndex implements FilterColumns {
   private async run(): Promise<void> {
     /** Why decompressing a gzip capture stopped early (what was decompressed is indexed). */
     let gzipError: string | null = null;
+    /** Decompression stopped at its limit (src/node/gzipLimits.ts). */
+    let gzipLimit: CaptureError | null = null;
     try {
       const st = await fs.promises.stat(this.filePath);
       this.totalBytes = st.size;
@@ -278,7 +315,8 @@ export class CaptureIndex implements FilterColumns {
         const tmp = path.join(await fs.promises.mkdtemp(path.join(os.tmpdir(), 'capture-lens-')), 'capture');
         this.temps.push(tmp);
         try {
-          await pipeline(fs.createReadStream(this.filePath), zlib.createGunzip(), fs.createWriteStream(tmp), { signal: this.abort.signal });
+          const limit = await this.gunzip(tmp, st.size);
+          if (limit) gzipLimit = limit;
         } catch (e) {
           if (this.cancelled) {
             this.end();
@@ -286,6 +324,10 @@ export class CaptureIndex implements FilterColumns {
           }
           const code = (e as { code?: string } | null)?.code ?? '';
           gzipError = code === 'Z_BUF_ERROR' ? 'the gzip-compressed data ends early' : `the gzip-compressed data is damaged (${reason(e)})`;
+        }
+        if (this.cancelled) {
+          this.end();
+          return;
         }
         this.readPath = tmp;
         this.totalBytes = (await fs.promises.stat(tmp)).size;
@@ -313,17 +355,55 @@ export class CaptureIndex implements FilterColumns {
     this.reading = null;
     if (summary.info) this.info = summary.info;
     if (summary.error) this.error = summary.error;
-    if (gzipError && !summary.cancelled) {
+    if (this.limited) {
+      // the index ceiling stopped the reading (see add): not a cancel
+      summary.cancelled = false;
+      this.error = this.limited;
+    } else if (gzipLimit && !summary.cancelled && (!this.error || this.error.kind === 'truncated')) {
+      // the record cut by the decompression limit is not damage in the file
+      this.error = gzipLimit;
+    }
+    if (gzipError && !summary.cancelled && !this.limited) {
       this.error = this.error
         ? { ...this.error, message: `${this.error.message} (${gzipError})` }
         : { kind: 'truncated', offset: this.totalBytes, message: `${this.filePath}: ${gzipError}, after ${this.totalBytes} bytes of capture data` };
     }
-    if (summary.cancelled) {
+    if (summary.cancelled && !this.limited) {
       this.cancelled = true;
       // cancel() started closing the row reader's file handle: finish that before saying "done"
       await this.closeHandle();
     }
     this.end();
+  }
+
+  /**
+   * Decompress the capture into `tmp`, at most the allowance of src/node/gzipLimits.ts; the 'limit'
+   * error when it stopped there (what came before is in `tmp`), null when the data ended first.
+   * Throws zlib's error for damaged data (what was decompressed before it is in `tmp`).
+   */
+  private async gunzip(tmp: string, compressed: number): Promise<CaptureError | null> {
+    const limits = gzipLimits(this.opts.gzipLimits);
+    const allowance = gzipAllowance(compressed, limits);
+    const src = fs.createReadStream(this.filePath, { signal: this.abort.signal });
+    const gz = src.pipe(zlib.createGunzip());
+    src.on('error', (e) => gz.destroy(e));
+    const out = await fs.promises.open(tmp, 'w');
+    let total = 0;
+    try {
+      for await (const piece of gz as AsyncIterable<Buffer>) {
+        if (this.cancelled) return null;
+        const room = allowance - total;
+        const part = piece.length > room ? piece.subarray(0, room) : piece;
+        for (let off = 0; off < part.length; ) off += (await out.write(part, off, part.length - off)).bytesWritten;
+        total += part.length;
+        if (piece.length > room) return { kind: 'limit', offset: allowance, message: gzipLimitMessage(this.filePath, compressed, allowance, limits) };
+      }
+      return null;
+    } finally {
+      gz.destroy();
+      src.destroy();
+      await out.close();
+    }
   }
 
   private async isGzip(): Promise<boolean> {
@@ -417,7 +497,7 @@ export class CaptureIndex implements FilterColumns {
   /** Shrink the columns to the packets indexed (indexing is over). */
   private trim(): void {
     if (this.cap > this.n) this.resize(Math.max(1, this.n));
-    if (this.syns.length > this.synCount) this.syns = this.syns.slice(0, Math.max(1, this.synCount));
+    this.seqBases.seal();
   }
 
   /** Id of an address in the table, or -1 when no packet has it (FilterColumns). */
@@ -462,6 +542,11 @@ export class CaptureIndex implements FilterColumns {
 
   private add(rec: CaptureRecord): void {
     const i = this.n;
+    if (this.limited) return;
+    if (i % BUDGET_STEP === 0 && this.accountedBytes(i + BUDGET_STEP) > this.maxBytes) {
+      this.stopAtCeiling(rec);
+      return;
+    }
     if (i >= this.cap) this.grow(i + 1);
     const off = rec.fileOffset;
     const ck = i & ((1 << CKPT_SHIFT) - 1);
@@ -548,6 +633,47 @@ export class CaptureIndex implements FilterColumns {
     if ((i & 255) === 0) this.maybeYield();
   }
 
+  /**
+   * Bytes the index will hold with `packets` packets: every typed array at the capacity it will have
+   * then (columns and engine grow by doubling from 1024), the Maps and the engine's connections as
+   * now (estimated; they grow by at most BUDGET_STEP entries between two checks). Views are bounded
+   * on their own (VIEWS_MAX_BYTES).
+   */
+  private accountedBytes(packets: number): number {
+    let cap = 1024;
+    while (cap < packets) cap *= 2;
+    const perPacket = 2 + 2 + (this.origA ? 2 : 0) + 4 + 1 + 2 + 2 + 2 + 2 * this.src.BYTES_PER_ELEMENT + this.engine.bytesPerPacket();
+    const checkpoints = 3 * 8 * ((cap >> CKPT_SHIFT) + 1);
+    return cap * perPacket + checkpoints + this.seqBases.bytes() + this.heapEstimate();
+  }
+
+  /** V8 heap the index's Maps and the engine's connections hold (estimates: ~48 bytes a Map entry, objects ~100 more). */
+  private heapEstimate(): number {
+    return (
+      (this.bigGap.size + this.bigCaplen.size + this.bigOrig.size) * 48 +
+      this.bigTime.size * 100 +
+      this.addrCount * 32 +
+      this.v6Ids.size * 120 +
+      this.engine.connectionCount * CONNECTION_BYTES
+    );
+  }
+
+  /** The index ceiling is reached at record `rec`: stop reading; the packets before it stay indexed. */
+  private stopAtCeiling(rec: CaptureRecord): void {
+    const n = this.n;
+    const mib = Math.round(this.maxBytes / (1024 * 1024));
+    const per = n > 0 ? Math.round(this.accountedBytes(n) / n) : 0;
+    this.limited = {
+      kind: 'limit',
+      offset: rec.fileOffset,
+      message:
+        `${this.filePath}: this capture has more than ${n} packets, more than the editor's index holds (${mib} MiB, ` +
+        `about ${per} bytes a packet here). The editor shows the first ${n} (up to byte ${rec.fileOffset}); ` +
+        'use `capture-lens print` or `tcpdump -r` for the rest',
+    };
+    this.reading?.cancel();
+  }
+
   /** Run the TCP engine on packet i; its TCP flags (those of the inner segment for VXLAN). */
   /** One SegmentInput refilled for every packet (the engine keeps nothing of its input). */
   private readonly scratch = scratchSegment();
@@ -558,27 +684,11 @@ export class CaptureIndex implements FilterColumns {
     if (seg) {
       flags = seg.flags & KIND_FLAGS;
       const r = this.engine.add(seg);
-      const st = r.stream;
-      if (st >= this.streamFirst.length) {
-        let len = this.streamFirst.length * 2;
-        while (len <= st) len *= 2;
-        const b = new Int32Array(len).fill(-1);
-        b.set(this.streamFirst);
-        this.streamFirst = b;
-      }
-      if (seg.flags & TH_ACK) {
-        // tcpdump bases relative numbers on a conversation's first packet with ACK, and re-bases
-        // them on every SYN+ACK (print-tcp.c: only packets with ACK take part)
-        if (this.streamFirst[st] < 0) this.streamFirst[st] = i;
-        if (seg.flags & TH_SYN) {
-          if (this.synCount === this.syns.length) {
-            const b = new Int32Array(this.syns.length * 2);
-            b.set(this.syns);
-            this.syns = b;
-          }
-          this.syns[this.synCount++] = i;
-        }
-      }
+      // printTcp takes relative numbers only from packets with ACK whose header length is ≥ 20
+      // (it stops at "[bad hdr length …]" before); VXLAN's inner header is not looked at here
+      const l4 = pkt.l4;
+      const shortHdr = l4.proto === IPPROTO_TCP && l4.off + 12 < pkt.caplen && pkt.data[l4.off + 12] >> 4 < 5;
+      this.seqBases.note(i, r.stream, seg, (seg.flags & TH_ACK) !== 0 && !shortHdr);
     } else if (pkt.l4.proto === IPPROTO_TCP) {
       flags = pkt.l4.flags & KIND_FLAGS;
     }
@@ -685,6 +795,7 @@ export class CaptureIndex implements FilterColumns {
     // keep the 16 most recent views (a UI that never drops its old filters does not pile them up)
     while (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value as number);
     this.extendView(v);
+    this.boundViews();
     return { ok: true, view: v.id, count: v.n };
   }
 
@@ -703,6 +814,18 @@ export class CaptureIndex implements FilterColumns {
 
   private extendViews(): void {
     for (const v of this.views.values()) this.extendView(v);
+    this.boundViews();
+  }
+
+  /** Drop the oldest views while the views hold more than VIEWS_MAX_BYTES (the newest stays). */
+  private boundViews(): void {
+    let bytes = 0;
+    for (const v of this.views.values()) bytes += v.idx.byteLength;
+    while (bytes > VIEWS_MAX_BYTES && this.views.size > 1) {
+      const oldest = this.views.values().next().value as View;
+      bytes -= oldest.idx.byteLength;
+      this.views.delete(oldest.id);
+    }
   }
 
   private extendView(v: View): void {
@@ -713,7 +836,8 @@ export class CaptureIndex implements FilterColumns {
     for (let i = v.upto; i < end; i++) {
       if (!match(i)) continue;
       if (n === idx.length) {
-        const b = new Int32Array(idx.length * 2);
+        // never beyond the packets there can be (a view of every packet holds 4 bytes a packet, no more)
+        const b = new Int32Array(Math.max(n + 1, Math.min(idx.length * 2, this.cap)));
         b.set(idx);
         idx = b;
       }
@@ -911,33 +1035,14 @@ export class CaptureIndex implements FilterColumns {
   }
 
   /**
-   * The packet that sets the tcpdump sequence base packet i's relative numbers use (print-tcp.c:
-   * only packets with ACK take part; the first one of a conversation and every SYN+ACK set the
-   * base): the last SYN+ACK of its stream at or before it, else the stream's first packet with
-   * ACK; i itself when it is not a segment or has no ACK (then it is printed with raw numbers).
+   * The packet that sets the relative numbers packet i is printed with (src/worker/seqBases.ts:
+   * the last packet of its tcpdump conversation — not its Wireshark stream — that re-based them);
+   * i itself when it is not a segment or has no ACK (then it is printed with raw numbers).
    */
   private seqBase(i: number): number {
     if ((this.kind[i] & TH_ACK) === 0) return i;
     if (!this.engine.resultInto(i, this.res)) return i;
-    const s = this.res.stream;
-    const first = s < this.streamFirst.length && this.streamFirst[s] >= 0 ? this.streamFirst[s] : i;
-    // last SYN index <= i
-    let lo = 0;
-    let hi = this.synCount - 1;
-    let k = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.syns[mid] <= i) {
-        k = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    for (let walk = 0; k >= 0 && walk < MAX_SYN_WALK; k--, walk++) {
-      const j = this.syns[k];
-      if (j < first) break;
-      if (this.stream(j) === s) return j;
-    }
-    return first;
+    return this.seqBases.base(i, this.res.stream);
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -945,7 +1050,7 @@ export class CaptureIndex implements FilterColumns {
 
   /** Rows at positions start .. start+count-1 of a view (0 = all packets); fewer at the end. */
   async rows(start: number, count: number, view = 0): Promise<PacketRow[]> {
-    const idx = this.indicesOf(start, count, view);
+    const idx = this.indicesOf(start, Math.min(count, MAX_ROWS), view);
     const got = new Map<number, PacketRow>();
     const missing: number[] = [];
     for (const i of idx) {
@@ -1097,10 +1202,17 @@ export class CaptureIndex implements FilterColumns {
   async lines(indices: number[]): Promise<string[]> {
     const ok = indices.filter((i) => Number.isInteger(i) && i >= 0 && i < this.n);
     if (ok.length !== indices.length) throw new Error(`packet index out of range (${this.n} packets indexed)`);
-    const bases = new Map<number, number>();
-    for (const i of ok) bases.set(i, this.seqBase(i));
-    const frames = await this.readFrames([...ok, ...bases.values()]);
-    return this.printLines(ok, frames, bases);
+    // in batches: "Copy as tcpdump" of 100,000 packets must not hold all their frames at once
+    // (100,000 × 64 KiB TSO frames would be 6 GiB); 512 frames of at most 256 KiB are 128 MiB
+    const out: string[] = [];
+    for (let b = 0; b < ok.length; b += LINES_BATCH) {
+      const batch = ok.slice(b, b + LINES_BATCH);
+      const bases = new Map<number, number>();
+      for (const i of batch) bases.set(i, this.seqBase(i));
+      const frames = await this.readFrames([...batch, ...bases.values()]);
+      for (const line of this.printLines(batch, frames, bases)) out.push(line);
+    }
+    return out;
   }
 
   private printLines(indices: number[], frames: Map<number, Uint8Array>, bases: Map<number, number>): string[] {
@@ -1135,10 +1247,12 @@ export class CaptureIndex implements FilterColumns {
     return this.engine.summaries().map(connJson);
   }
 
-  /** Bytes held by the per-packet columns and the engine's arrays (approximate for the engine). */
+  /** Bytes held by the typed arrays: columns (with the sequence bases and filter views) and the engine (its arrays). */
   memoryBytes(): { columns: number; engine: number; perPacket: number } {
-    const arrays = [this.gap, this.ckpt, this.ckSec, this.ckNsec, this.caplenA, this.origA ?? new Uint8Array(0), this.tdA, this.ifcA, this.kind, this.sport, this.dport, this.src, this.dst, this.syns, this.streamFirst];
-    const columns = arrays.reduce((s, a) => s + a.byteLength, 0);
+    const arrays = [this.gap, this.ckpt, this.ckSec, this.ckNsec, this.caplenA, this.origA ?? new Uint8Array(0), this.tdA, this.ifcA, this.kind, this.sport, this.dport, this.src, this.dst];
+    let views = 0;
+    for (const v of this.views.values()) views += v.idx.byteLength;
+    const columns = arrays.reduce((s, a) => s + a.byteLength, 0) + this.seqBases.bytes() + views;
     const engine = this.engine.bytesPerPacket() * this.engine.packetCount;
     return { columns, engine, perPacket: this.n > 0 ? (columns + engine) / this.n : 0 };
   }

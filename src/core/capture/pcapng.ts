@@ -86,6 +86,7 @@ interface IfState {
   unitsBig: bigint;
   /** if_tsoffset, seconds. */
   tsOffset: number;
+  tsOffsetBig: bigint;
   tsPrecision: 6 | 9;
 }
 
@@ -444,6 +445,7 @@ export class PcapngParser {
     let unitsPerSec = 1e6;
     let unitsBig = 1000000n;
     let tsOffset = 0;
+    let tsOffsetBig = 0n;
 
     const end = o + len - 4;
     for (let p = o + 16; p + 4 <= end; ) {
@@ -465,7 +467,8 @@ export class PcapngParser {
           unitsPerSec = 10 ** exp;
         }
       } else if (code === IF_TSOFFSET && olen >= 8) {
-        tsOffset = Number(dv.getBigInt64(v, le));
+        tsOffsetBig = dv.getBigInt64(v, le);
+        tsOffset = Number(tsOffsetBig);
       }
       p = v + ((olen + 3) & ~3);
     }
@@ -473,7 +476,7 @@ export class PcapngParser {
     // Exact fast path when one unit is a whole number of nanoseconds (1 s, 1 ms, 1 µs, 1 ns, ...).
     const nsPerUnit = unitsPerSec <= 1e9 && Number.isInteger(1e9 / unitsPerSec) ? 1e9 / unitsPerSec : 0;
     const tsPrecision: 6 | 9 = unitsPerSec > 1e6 ? 9 : 6;
-    this.ifaces.push({ linkType, snaplen, unitsPerSec, nsPerUnit, unitsBig, tsOffset, tsPrecision });
+    this.ifaces.push({ linkType, snaplen, unitsPerSec, nsPerUnit, unitsBig, tsOffset, tsOffsetBig, tsPrecision });
 
     const info = this._info!; // an SHB always precedes (checked by blockLength)
     const iface: InterfaceInfo = {
@@ -686,7 +689,15 @@ export class PcapngParser {
       sec = Number(units / D);
       nsec = Number(((units % D) * 1000000000n) / D);
     }
-    rec.tsSec = sec + iface.tsOffset;
+    let total = sec + iface.tsOffset;
+    if (!(Math.abs(total) <= Number.MAX_SAFE_INTEGER)) {
+      // Beyond 2^53 s (only resolutions coarser than 1 µs get there): as libpcap computes it, in
+      // 64-bit integers with the seconds wrapping to a signed time_t (2^64 - 1 s is -1), then the
+      // nearest double.
+      const units = (BigInt(high) << 32n) | BigInt(low >>> 0);
+      total = Number(BigInt.asIntN(64, units / iface.unitsBig + iface.tsOffsetBig));
+    }
+    rec.tsSec = total;
     rec.tsNsec = nsec;
   }
 

@@ -90,8 +90,12 @@ export interface CaptureError {
   message: string;
   /** Byte offset in the file where the damage starts. */
   offset: number;
-  /** 'truncated' when the file just ends too early; 'corrupt' when a header makes no sense; 'not-a-capture' when the file is not one. */
-  kind: 'truncated' | 'corrupt' | 'not-a-capture' | 'io';
+  /**
+   * 'truncated' when the file just ends too early; 'corrupt' when a header makes no sense; 'not-a-capture' when the file is
+   * not one; 'limit' when a safety limit stopped reading (a gzip "bomb", a capture bigger than the editor's index holds):
+   * the file may be fine, everything before `offset` was delivered.
+   */
+  kind: 'truncated' | 'corrupt' | 'not-a-capture' | 'io' | 'limit';
 }
 
 /** Callbacks a push-based reader drives. */

@@ -55,7 +55,7 @@ interface Token {
   at: number;
 }
 
-const WORD_CHAR = /[A-Za-z0-9_.:\-]/;
+const WORD_CHAR = /[A-Za-z0-9_.:-]/;
 
 function tokenize(s: string): Token[] {
   const out: Token[] = [];

@@ -7,6 +7,7 @@
  * XML-escaped. Pure.
  */
 import { bracketsIn, markersIn, stateBoxesIn, timeText, type FlowGraph, type FlowMarkerKind, type FlowTimeMode } from './model';
+import { FLOW_SVG_LAYOUT } from './grid';
 
 export interface FlowSvgOptions {
   time?: FlowTimeMode;
@@ -15,8 +16,8 @@ export interface FlowSvgOptions {
   last?: number;
 }
 
-/** Layout (px), exported so a webview can place its own overlays on the same grid. */
-export const FLOW_SVG_LAYOUT = { timeWidth: 110, bracketWidth: 28, headerHeight: 44, rowHeight: 40, minColumn: 170, commentWidth: 360, charWidth: 7 } as const;
+// Defined with the grid (grid.ts, which the webview imports alone); still exported here for the SVG's importers.
+export { FLOW_SVG_LAYOUT };
 
 export function xmlEscape(s: string): string {
   return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));

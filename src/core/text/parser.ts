@@ -902,11 +902,13 @@ class Scanner {
       sec = a;
       kind = 'epoch';
     } else return false;
-    if (s.charCodeAt(j) !== 46) return false;
+    // a time no tcpdump prints (hundreds of digits read as Infinity, a 2^53 s epoch) is no time: JSON and SVG
+    // would show Infinity/NaN; a raw "(invalid)" fraction has at most 10 digits (%u), else rebuild's loop never ends
+    if (!(sec <= Number.MAX_SAFE_INTEGER) || s.charCodeAt(j) !== 46) return false;
     const fs = j + 1;
     const frac = readUint(s, fs);
     const digits = numEnd - fs;
-    if (frac < 0 || digits < 1 || (digits > 9 && !s.startsWith(' (invalid', numEnd))) return false;
+    if (frac < 0 || digits < 1 || digits > 10 || (digits > 9 && !s.startsWith(' (invalid', numEnd))) return false;
     const after = s.charCodeAt(numEnd);
     if (numEnd < s.length && after !== 32) return false;
     p.timeKind = kind;

@@ -13,7 +13,7 @@ import type { IndexProgress, PacketRow } from '../../worker/api';
 import { streamOfFilter } from '../flow/sourceData';
 import { buildDetails } from './details';
 import { CaptureSession } from './session';
-import type { FromWebview, TimeFormat, ToWebview, UiStrings } from './webviewMessages';
+import { parseFromWebview, type FromWebview, type TimeFormat, type ToWebview, type UiStrings } from './webviewMessages';
 
 export const CAPTURE_EDITOR_VIEW_TYPE = 'captureLens.captureEditor';
 const PROGRESS_INTERVAL_MS = 100;
@@ -190,7 +190,11 @@ export class CaptureEditor implements vscode.Disposable {
     };
     webview.html = this.html(webview);
     this.disposables.push(
-      webview.onDidReceiveMessage((m: FromWebview) => void this.onMessage(m)),
+      webview.onDidReceiveMessage((raw: unknown) => {
+        // checked at runtime: a malformed message is ignored (parseFromWebview)
+        const m = parseFromWebview(raw);
+        if (m) void this.onMessage(m);
+      }),
       document.session.onProgress((p) => this.onProgress(p)),
     );
   }
@@ -339,9 +343,7 @@ export class CaptureEditor implements vscode.Disposable {
           s.cancel();
           return;
         case 'copy': {
-          const indices = m.indices.filter((i) => Number.isInteger(i) && i >= 0).slice(0, 100_000);
-          if (indices.length === 0) return;
-          const lines = await s.tcpdumpLines(indices);
+          const lines = await s.tcpdumpLines(m.indices);
           await vscode.env.clipboard.writeText(lines.join('\n') + '\n');
           this.post({ type: 'notice', severity: 'info', text: vscode.l10n.t('Copied {0} packets as tcpdump lines.', lines.length) });
           return;

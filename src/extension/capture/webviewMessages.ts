@@ -210,3 +210,60 @@ export interface SetTimeFormat {
   value: TimeFormat;
 }
 export type FromWebview = ReadyMessage | RowsRequest | SelectMessage | FilterRequest | ConnsRequest | CancelMessage | CopyRequest | CommandRequest | SetTimeFormat;
+
+// ---------------------------------------------------------------------------------------------
+// Runtime validation of what the webview sends (the flow panel's pattern, src/extension/flow/messages.ts):
+// the webview is ours, but its messages are data until checked — a wrong type or an unbounded
+// number must not reach the worker or the user's settings.
+
+/** Most rows one `rows` request gets (the webview asks for pages of 256; 4× leaves room). */
+export const MAX_ROWS_PER_REQUEST = 1024;
+/** Most packets one `copy` request takes (the webview stops at 100,000 too: about 10 MB of text). */
+export const MAX_COPY_PACKETS = 100_000;
+/** Longest filter expression accepted (a filter is typed by hand; 64 KiB is far beyond any). */
+export const MAX_FILTER_CHARS = 65_536;
+
+export const TIME_FORMATS: readonly TimeFormat[] = ['relative', 'absolute', 'delta'];
+const COMMANDS: readonly string[] = ['openAsText', 'reopenText', 'flowGraph'];
+
+function isObj(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+/** A safe integer ≥ min (finite, not NaN, no fraction). */
+function isInt(x: unknown, min = 0): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= min;
+}
+
+/** The message as a FromWebview when it is well formed (counts clamped), otherwise null (ignored). */
+export function parseFromWebview(m: unknown): FromWebview | null {
+  if (!isObj(m) || typeof m.type !== 'string') return null;
+  switch (m.type) {
+    case 'ready':
+    case 'conns':
+    case 'cancel':
+      return { type: m.type };
+    case 'rows':
+      if (!isInt(m.id) || !isInt(m.view) || !isInt(m.start) || !isInt(m.count)) return null;
+      return { type: 'rows', id: m.id, view: m.view, start: m.start, count: Math.min(m.count, MAX_ROWS_PER_REQUEST) };
+    case 'select':
+      return isInt(m.index) ? { type: 'select', index: m.index } : null;
+    case 'filter':
+      return typeof m.expr === 'string' && m.expr.length <= MAX_FILTER_CHARS ? { type: 'filter', expr: m.expr } : null;
+    case 'copy': {
+      if (!Array.isArray(m.indices)) return null;
+      const indices: number[] = [];
+      for (const i of m.indices) {
+        if (indices.length === MAX_COPY_PACKETS) break;
+        if (!isInt(i)) return null;
+        indices.push(i);
+      }
+      return indices.length > 0 ? { type: 'copy', indices } : null;
+    }
+    case 'command':
+      return typeof m.command === 'string' && COMMANDS.includes(m.command) ? { type: 'command', command: m.command as CommandRequest['command'] } : null;
+    case 'timeFormat':
+      return typeof m.value === 'string' && (TIME_FORMATS as readonly string[]).includes(m.value) ? { type: 'timeFormat', value: m.value as TimeFormat } : null;
+    default:
+      return null;
+  }
+}
