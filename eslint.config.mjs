@@ -45,6 +45,7 @@ export default tseslint.config(
         require: 'readonly',
         module: 'readonly',
         __dirname: 'readonly',
+        URL: 'readonly',
       },
     },
   },

@@ -13,7 +13,7 @@ import { flowSvg, xmlEscape } from '../src/core/flow/svg';
 import { flowOfCapture, flowOfLog } from '../src/node/flow';
 import { emptyResult, S_CLOSED, S_ESTABLISHED, S_SYN_RCVD, S_SYN_SENT } from '../src/core/tcp/types';
 import { generated, samplesDir } from './helpers/generated';
-import { CORPUS, corpusPath, needCorpus } from './helpers/corpus';
+import { corpusPath, needCorpus } from './helpers/corpus';
 import { skipBecause } from './helpers/skip';
 
 function sample(name: string): string {

@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readAll } from './helpers/corpus';
+import { skipBecause } from './helpers/skip';
+import { needTool } from './helpers/tools';
 import { parsePrintArgs } from '../src/cli';
 import { TH_SYN } from '../src/core/decode/packet';
 import { tcpFrame } from '../src/core/synth/frames';
@@ -17,7 +19,6 @@ import { PacketPrinter } from '../src/core/print/packet';
 import { civilFromDays, daysFromCivil } from '../src/core/print/time';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
-const hasTcpdump = spawnSync('sh', ['-c', 'command -v tcpdump']).status === 0;
 const ERR = '[Error converting time]';
 
 const frame = tcpFrame({ src: '10.0.0.1', dst: '10.0.0.2', sport: 1000, dport: 80, seq: 1, flags: TH_SYN });
@@ -142,14 +143,8 @@ describe('times out of range', function () {
   for (const tz of ['UTC', 'America/New_York']) {
     for (const name of Object.keys(FILES)) {
       it(`${name}.pcapng, every time form, TZ=${tz}: same text as tcpdump`, async function () {
-        if (!hasTcpdump) {
-          console.log('    (skipped: tcpdump is not installed)');
-          this.skip();
-        }
-        if (tz !== 'UTC' && !fs.existsSync(path.join('/usr/share/zoneinfo', tz))) {
-          console.log(`    (skipped: tcpdump's C library has no zone ${tz})`);
-          this.skip();
-        }
+        needTool(this, 'tcpdump');
+        if (tz !== 'UTC' && !fs.existsSync(path.join('/usr/share/zoneinfo', tz))) skipBecause(this, `tcpdump's C library has no zone ${tz}`);
         for (const opt of ['', '-tt', '-ttt', '-tttt', '-ttttt', '--nano']) {
           const args = opt ? [opt] : [];
           const t = spawnSync('tcpdump', ['-n', '-r', path.join(dir, name + '.pcapng'), ...args], { encoding: 'utf8', env: { ...process.env, TZ: tz } });

@@ -26,7 +26,7 @@ import { readCaptureFile } from '../src/node/captureFile';
 import { GZIP_LIMITS, gzipAllowance } from '../src/node/gzipLimits';
 import { WORKER_RESOURCE_LIMITS, type IndexProgress, type PacketRow } from '../src/worker/api';
 import { WorkerClient } from '../src/worker/client';
-import { CORPUS, corpusPath, needCorpus, readAll } from './helpers/corpus';
+import { corpusPath, needCorpus, readAll } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
 import { skipBecause } from './helpers/skip';
 
