@@ -7,8 +7,8 @@
  *   - engine: stream numbers as tshark 4.0.17 gave them (0,1,0,1,2,1,2,0,2: the tunnelled
  *     conversation is stream 1), and (when installed) the live tshark;
  *   - details tree: the inner layers appear, at their offsets in the frame;
- *   - bounds: nested tunnels stop at MAX_ENCAP_DEPTH; cut-short frames never throw;
- *   - no import cycle anywhere under src/.
+ *   - bounds: nested tunnels stop at MAX_ENCAP_DEPTH; cut-short frames never throw.
+ * (No import cycle: scripts/check-cycles.mjs, run by `npm run lint`.)
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -24,9 +24,9 @@ import { parsePrintArgs } from '../src/core/print/args';
 import { scratchSegment, segmentFromPacket } from '../src/core/tcp/fromPacket';
 import { TcpEngine } from '../src/core/tcp/engine';
 import { tcpFrame, tunnelFrame } from '../src/core/synth/frames';
+import { needTool } from './helpers/tools';
 import { TUNNELS, tunnelFrames, tunnelPcap } from './helpers/tunnels';
 
-const has = (cmd: string): boolean => spawnSync('sh', ['-c', 'command -v ' + cmd]).status === 0;
 
 /** The tunnelled packets (frames 2, 4, 6) as tcpdump 4.99.3 printed them (-n; -n -e -v), time stamps cut. */
 const TCPDUMP_4_99_3: Record<string, Record<string, string[]>> = {
@@ -287,10 +287,7 @@ describe('encapsulations: TCP inside PPPoE, MPLS, IP-in-IP, 6in4, GRE, VXLAN', f
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it('tcpdump prints the same text on every option set (IPv6 -v header in the later format)', function () {
-      if (!has('tcpdump')) {
-        console.log('      (skipped: tcpdump is not installed)');
-        this.skip();
-      }
+      needTool(this, 'tcpdump');
       const bad: string[] = [];
       for (const name of Object.keys(TUNNELS)) {
         const file = path.join(dir, name + '.pcap');
@@ -305,10 +302,7 @@ describe('encapsulations: TCP inside PPPoE, MPLS, IP-in-IP, 6in4, GRE, VXLAN', f
     });
 
     it('tshark gives the same tcp.stream numbers', function () {
-      if (!has('tshark')) {
-        console.log('      (skipped: tshark is not installed)');
-        this.skip();
-      }
+      needTool(this, 'tshark');
       for (const name of Object.keys(TUNNELS)) {
         const file = path.join(dir, name + '-s.pcap');
         fs.writeFileSync(file, tunnelPcap(name));
@@ -317,46 +311,5 @@ describe('encapsulations: TCP inside PPPoE, MPLS, IP-in-IP, 6in4, GRE, VXLAN', f
         assert.deepEqual(streams(tunnelFrames(name)), theirs, name);
       }
     });
-  });
-});
-
-describe('architecture: no import cycle under src/', () => {
-  it('the value imports (not `import type`) of src/**/*.ts form no cycle', () => {
-    const root = path.join(__dirname, '..', '..', 'src');
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (p.endsWith('.ts')) files.push(p);
-      }
-    };
-    walk(root);
-    const graph = new Map<string, string[]>();
-    for (const f of files) {
-      const deps: string[] = [];
-      // linear: a lazy run up to the first quote or semicolon after import/export
-      for (const m of fs.readFileSync(f, 'utf8').matchAll(/^(?:import|export)\s+(?!type\b)[^'";]*?from\s+'(\.[^']+)'/gm)) {
-        const t = path.resolve(path.dirname(f), m[1]);
-        if (fs.existsSync(t + '.ts')) deps.push(t + '.ts');
-        else if (fs.existsSync(path.join(t, 'index.ts'))) deps.push(path.join(t, 'index.ts'));
-      }
-      graph.set(f, deps);
-    }
-    const state = new Map<string, number>();
-    const stack: string[] = [];
-    const cycles: string[] = [];
-    const visit = (n: string): void => {
-      state.set(n, 1);
-      stack.push(n);
-      for (const m of graph.get(n) ?? []) {
-        if (state.get(m) === 1) cycles.push([...stack.slice(stack.indexOf(m)), m].map((x) => path.relative(root, x)).join(' → '));
-        else if (!state.get(m)) visit(m);
-      }
-      stack.pop();
-      state.set(n, 2);
-    };
-    for (const f of files) if (!state.get(f)) visit(f);
-    assert.deepEqual(cycles, []);
   });
 });
