@@ -1,6 +1,6 @@
 /**
- * Encapsulations: PPPoE session, MPLS, IP-in-IP, IPv6-in-IPv4, GRE (IP, MPLS, Ethernet payloads) and
- * VXLAN, each carrying TCP. Captures are built with our own writers (test/helpers/tunnels.ts):
+ * Encapsulations: PPPoE session, MPLS, IP-in-IP, IPv6-in-IPv4, GRE (IP, MPLS, Ethernet payloads),
+ * PPTP (GRE version 1 with PPP) and VXLAN, each carrying TCP. Captures are built with our own writers (test/helpers/tunnels.ts):
  * a plain conversation, one inside the tunnel, then another plain one.
  *   - printer: the text tcpdump 4.99.3 printed for them, kept below, and (when installed) the
  *     live tcpdump on every option set;
@@ -126,6 +126,18 @@ const TCPDUMP_4_99_3: Record<string, Record<string, string[]>> = {
       '02:00:00:00:00:11 > 02:00:00:00:00:12, ethertype IPv4 (0x0800), length 92: (tos 0x0, ttl 64, id 4660, offset 0, flags [DF], proto GRE (47), length 78)\n    192.0.2.1 > 192.0.2.2: GREv0, Flags [none], proto MPLS unicast (0x8847), length 58\n\tMPLS (label 100, tc 0, [S], ttl 64)\n\t(tos 0x0, ttl 64, id 0, offset 0, flags [DF], proto TCP (6), length 50)\n    10.1.0.1.40002 > 10.1.0.2.50080: Flags [P.], cksum 0x2969 (correct), seq 1:11, ack 1, win 65535, length 10',
     ],
   },
+  'pptp': {
+    '': [
+      'IP 192.0.2.1 > 192.0.2.2: GREv1, call 5, seq 1, length 60: IP 10.1.0.1.40002 > 10.1.0.2.50080: Flags [S], seq 1000, win 65535, options [mss 1460], length 0',
+      'IP 192.0.2.1 > 192.0.2.2: GREv1, call 5, seq 1, length 56: IP 10.1.0.2.50080 > 10.1.0.1.40002: Flags [S.], seq 5000, ack 1001, win 65535, length 0',
+      'IP 192.0.2.1 > 192.0.2.2: GREv1, call 5, seq 1, length 66: IP 10.1.0.1.40002 > 10.1.0.2.50080: Flags [P.], seq 1:11, ack 1, win 65535, length 10',
+    ],
+    '-e -v': [
+      '02:00:00:00:00:11 > 02:00:00:00:00:12, ethertype IPv4 (0x0800), length 94: (tos 0x0, ttl 64, id 4660, offset 0, flags [DF], proto GRE (47), length 80)\n    192.0.2.1 > 192.0.2.2: GREv1, Flags [key present, sequence# present], call 5, seq 1, proto PPP (0x880b), length 60\n\tIP (0x0021), length 48: (tos 0x0, ttl 64, id 0, offset 0, flags [DF], proto TCP (6), length 44)\n    10.1.0.1.40002 > 10.1.0.2.50080: Flags [S], cksum 0x2057 (correct), seq 1000, win 65535, options [mss 1460], length 0',
+      '02:00:00:00:00:11 > 02:00:00:00:00:12, ethertype IPv4 (0x0800), length 90: (tos 0x0, ttl 64, id 4660, offset 0, flags [DF], proto GRE (47), length 76)\n    192.0.2.1 > 192.0.2.2: GREv1, Flags [key present, sequence# present], call 5, seq 1, proto PPP (0x880b), length 56\n\tIP (0x0021), length 44: (tos 0x0, ttl 64, id 0, offset 0, flags [DF], proto TCP (6), length 40)\n    10.1.0.2.50080 > 10.1.0.1.40002: Flags [S.], cksum 0x247a (correct), seq 5000, ack 1001, win 65535, length 0',
+      '02:00:00:00:00:11 > 02:00:00:00:00:12, ethertype IPv4 (0x0800), length 100: (tos 0x0, ttl 64, id 4660, offset 0, flags [DF], proto GRE (47), length 86)\n    192.0.2.1 > 192.0.2.2: GREv1, Flags [key present, sequence# present], call 5, seq 1, proto PPP (0x880b), length 66\n\tIP (0x0021), length 54: (tos 0x0, ttl 64, id 0, offset 0, flags [DF], proto TCP (6), length 50)\n    10.1.0.1.40002 > 10.1.0.2.50080: Flags [P.], cksum 0x2969 (correct), seq 1:11, ack 1, win 65535, length 10',
+    ],
+  },
   'vxlan': {
     '': [
       'IP 192.0.2.1.12345 > 192.0.2.2.4789: VXLAN, flags [I] (0x08), vni 5001\nIP 10.1.0.1.40002 > 10.1.0.2.50080: Flags [S], seq 1000, win 65535, options [mss 1460], length 0',
@@ -181,7 +193,7 @@ function names(node: FieldNode, out: string[] = []): string[] {
   return out;
 }
 
-describe('encapsulations: TCP inside PPPoE, MPLS, IP-in-IP, 6in4, GRE, VXLAN', function () {
+describe('encapsulations: TCP inside PPPoE, MPLS, IP-in-IP, 6in4, GRE, PPTP, VXLAN', function () {
   this.timeout(60000);
   let savedTz: string | undefined;
   before(() => {
@@ -227,6 +239,7 @@ describe('encapsulations: TCP inside PPPoE, MPLS, IP-in-IP, 6in4, GRE, VXLAN', f
         'gre-key-seq': ['eth', 'ip', 'gre', 'ip', 'tcp'],
         'gre-ethernet': ['eth', 'ip', 'gre', 'eth', 'ip', 'tcp'],
         'gre-mpls': ['eth', 'ip', 'gre', 'mpls', 'ip', 'tcp'],
+        pptp: ['eth', 'ip', 'gre', 'ppp', 'ip', 'tcp'],
         vxlan: ['eth', 'ip', 'udp', 'vxlan', 'eth', 'ip', 'tcp'],
       };
       assert.deepEqual(layers.filter((n) => !n.includes('.')), expected[name]);

@@ -15,6 +15,7 @@ export const TUNNELS: Record<string, Encapsulation> = {
   'gre-key-seq': { kind: 'gre', src: '192.0.2.1', dst: '192.0.2.2', key: 42, seq: 7 },
   'gre-ethernet': { kind: 'gre', src: '192.0.2.1', dst: '192.0.2.2', ethernet: true },
   'gre-mpls': { kind: 'gre', src: '192.0.2.1', dst: '192.0.2.2', mpls: [100] },
+  pptp: { kind: 'pptp', src: '192.0.2.1', dst: '192.0.2.2', call: 5 },
   // source port 12345: tcpdump 4.99 reads UDP port 49152 (our writer's default) as BCM-LI first
   vxlan: { kind: 'vxlan', src: '192.0.2.1', dst: '192.0.2.2', vni: 5001, sport: 12345 },
 };

@@ -3,13 +3,13 @@ import { FieldSink } from './fields';
 import { DecodedPacket, NET_OTHER } from './packet';
 import { decodeIPv4, decodeIPv6 } from './ip';
 import { decodeArp } from './arp';
-import { decodePppoeSession } from './pppoe';
+import { decodePppFrame, decodePppoeSession } from './pppoe';
 import { decodeMpls } from './mpls';
 import {
   DLT_RAW_12, DLT_RAW_14, ETHER_HDRLEN, ETHERTYPE_8021Q, ETHERTYPE_8021Q9100, ETHERTYPE_8021Q9200, ETHERTYPE_8021QINQ, ETHERTYPE_ARP,
   ETHERTYPE_IP, ETHERTYPE_IPV6, ETHERTYPE_MPLS, ETHERTYPE_MPLS_MULTI, ETHERTYPE_PPPOES, ETHERTYPE_REVARP, LINKTYPE_ETHERNET,
-  LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_MPLS, LINKTYPE_NULL, LINKTYPE_RAW,
-  MAX_ETHERNET_LENGTH_VAL, NULL_HDRLEN, SLL_HDRLEN, SLL2_HDRLEN,
+  LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_MPLS, LINKTYPE_NULL, LINKTYPE_PPP,
+  LINKTYPE_RAW, MAX_ETHERNET_LENGTH_VAL, NULL_HDRLEN, SLL_HDRLEN, SLL2_HDRLEN,
 } from './numbers';
 
 /**
@@ -90,6 +90,16 @@ export function decodeLink(pkt: DecodedPacket, sink: FieldSink | null): void {
       // only as what GRE carries: tcpdump 4.99 does not read files of this link type
       if (pkt.depth > 0) {
         dispatch(pkt, ETHERTYPE_MPLS, 0, sink);
+        return;
+      }
+      pkt.link.unsupported = true;
+      pkt.net.kind = NET_OTHER;
+      return;
+    case LINKTYPE_PPP:
+      // only as what GRE version 1 carries (files of this link type are not decoded yet)
+      if (pkt.depth > 0) {
+        const t = decodePppFrame(pkt, sink);
+        if (t >= 0) dispatch(pkt, t, pkt.net.off, sink);
         return;
       }
       pkt.link.unsupported = true;

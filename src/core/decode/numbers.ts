@@ -6,6 +6,8 @@
 
 export const LINKTYPE_NULL = 0;
 export const LINKTYPE_ETHERNET = 1;
+/** A PPP frame (address/control optional): what PPTP's GRE version 1 carries. */
+export const LINKTYPE_PPP = 9;
 /** DLT_RAW as some systems number it; libpcap maps both to LINKTYPE_RAW. */
 export const DLT_RAW_12 = 12;
 export const DLT_RAW_14 = 14;
@@ -27,6 +29,8 @@ export const ETHERTYPE_MPLS = 0x8847;
 export const ETHERTYPE_MPLS_MULTI = 0x8848;
 /** Transparent Ethernet Bridging: an Ethernet frame inside GRE. */
 export const ETHERTYPE_TEB = 0x6558;
+/** PPP, as GRE version 1 (PPTP, RFC 2637) names its payload. */
+export const ETHERTYPE_PPP = 0x880b;
 export const ETHERTYPE_8021Q = 0x8100;
 export const ETHERTYPE_8021QINQ = 0x88a8;
 export const ETHERTYPE_8021Q9100 = 0x9100;

@@ -46,6 +46,36 @@ export function readPpp(d: Uint8Array, off: number, length: number, cap: number,
 
 const ppp = new PppHeader();
 
+/** Report the PPP header at `p` (payload at ppp.payloadOff). */
+function pppFields(sink: FieldSink, p: number): void {
+  const n = ppp.payloadOff - p;
+  sink.open('ppp', 'Point-to-Point Protocol', p, n);
+  sink.field('ppp.protocol', 'Protocol', ppp.payloadOff - (n === 1 ? 1 : 2), n === 1 ? 1 : 2, ppp.proto,
+    (ppp.proto === PPP_IP ? 'Internet Protocol version 4' : ppp.proto === PPP_IPV6 ? 'Internet Protocol version 6' : 'Unknown') + ' (0x' + hexPad(ppp.proto, 4) + ')');
+  sink.close();
+}
+
+/**
+ * A bare PPP frame (what GRE version 1 carries, opened as LINKTYPE_PPP): the PPP header, then IP
+ * through the EtherType table. Returns the EtherType to hand on to, or -1.
+ */
+export function decodePppFrame(pkt: DecodedPacket, sink: FieldSink | null): number {
+  const net = pkt.net;
+  net.kind = NET_OTHER;
+  net.off = 0;
+  net.wireLen = pkt.origLen;
+  if (!readPpp(pkt.data, 0, pkt.origLen, pkt.caplen, ppp)) {
+    pkt.link.trunc = 'ppp';
+    pkt.markTruncated('PPP header cut short');
+    if (sink) sink.note('error', pkt.problem, 0, pkt.caplen);
+    return -1;
+  }
+  if (sink) pppFields(sink, 0);
+  net.off = ppp.payloadOff;
+  net.wireLen = pkt.origLen - ppp.payloadOff;
+  return ppp.proto === PPP_IP ? ETHERTYPE_IP : ppp.proto === PPP_IPV6 ? ETHERTYPE_IPV6 : -1;
+}
+
 /** EtherType 0x8864: `off` is the PPPoE header, `length` the wire bytes from there. */
 export function decodePppoeSession(pkt: DecodedPacket, off: number, length: number, sink: FieldSink | null): void {
   const d = pkt.data;
@@ -87,12 +117,7 @@ export function decodePppoeSession(pkt: DecodedPacket, off: number, length: numb
     if (sink) sink.note('error', pkt.problem, p, Math.max(0, pkt.caplen - p));
     return;
   }
-  if (sink) {
-    sink.open('ppp', 'Point-to-Point Protocol', p, ppp.payloadOff - p);
-    sink.field('ppp.protocol', 'Protocol', ppp.payloadOff - (ppp.payloadOff - p === 1 ? 1 : 2), ppp.payloadOff - p === 1 ? 1 : 2, ppp.proto,
-      (ppp.proto === PPP_IP ? 'Internet Protocol version 4' : ppp.proto === PPP_IPV6 ? 'Internet Protocol version 6' : 'Unknown') + ' (0x' + hexPad(ppp.proto, 4) + ')');
-    sink.close();
-  }
+  if (sink) pppFields(sink, p);
   net.off = ppp.payloadOff;
   net.wireLen = plen - (ppp.payloadOff - p);
   if (ppp.proto === PPP_IP) link.next = ETHERTYPE_IP;

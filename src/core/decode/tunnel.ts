@@ -2,7 +2,8 @@ import { hexPad, u16be, u32be } from '../bytes';
 import { FieldSink } from './fields';
 import { DecodedPacket } from './packet';
 import {
-  ETHERTYPE_IP, ETHERTYPE_IPV6, ETHERTYPE_MPLS, ETHERTYPE_TEB, LINKTYPE_ETHERNET, LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_MPLS,
+  ETHERTYPE_IP, ETHERTYPE_IPV6, ETHERTYPE_MPLS, ETHERTYPE_PPP, ETHERTYPE_TEB, LINKTYPE_ETHERNET, LINKTYPE_IPV4, LINKTYPE_IPV6,
+  LINKTYPE_MPLS, LINKTYPE_PPP,
 } from './numbers';
 import { l4CapEnd, l4Length } from './tcp';
 
@@ -20,6 +21,8 @@ export const GRE_CP = 0x8000;
 export const GRE_RP = 0x4000;
 export const GRE_KP = 0x2000;
 export const GRE_SP = 0x1000;
+/** Version 1 (PPTP, RFC 2637): an acknowledgment number follows the sequence number. */
+export const GRE_AP = 0x0080;
 export const GRE_VERS_MASK = 0x0007;
 /** UDP port of VXLAN (RFC 7348), which tcpdump and Wireshark both open without being told. */
 export const VXLAN_PORT = 4789;
@@ -36,6 +39,11 @@ export function decodeIpInIp(pkt: DecodedPacket, sink: FieldSink | null): void {
 export function greHeaderLen(flags: number): number {
   if ((flags & GRE_RP) !== 0) return -1;
   return 4 + ((flags & GRE_CP) !== 0 ? 4 : 0) + ((flags & GRE_KP) !== 0 ? 4 : 0) + ((flags & GRE_SP) !== 0 ? 4 : 0);
+}
+
+/** Header length of PPTP's enhanced GRE (version 1): key (payload length + call id), sequence, ack words. */
+export function greV1HeaderLen(flags: number): number {
+  return 4 + ((flags & GRE_KP) !== 0 ? 4 : 0) + ((flags & GRE_SP) !== 0 ? 4 : 0) + ((flags & GRE_AP) !== 0 ? 4 : 0);
 }
 
 /** The link type of what a GRE protocol number carries, -1 when we do not decode it. */
@@ -67,8 +75,8 @@ export function decodeGre(pkt: DecodedPacket, sink: FieldSink | null): void {
   const flags = u16be(d, off);
   const proto = u16be(d, off + 2);
   const version = flags & GRE_VERS_MASK;
-  // version 1 is PPTP's enhanced GRE (PPP inside): not followed
-  const hlen = version === 0 ? greHeaderLen(flags) : -1;
+  // version 1 is PPTP's enhanced GRE: PPP inside, and only when a sequence number says there is a payload
+  const hlen = version === 0 ? greHeaderLen(flags) : version === 1 ? greV1HeaderLen(flags) : -1;
   const shown = hlen > 0 && hlen <= avail ? hlen : 4;
   if (sink) {
     sink.open('gre', 'Generic Routing Encapsulation (' + (ETHERTYPE_LABELS.get(proto) ?? '0x' + hexPad(proto, 4)) + ')', off, shown);
@@ -109,7 +117,7 @@ export function decodeGre(pkt: DecodedPacket, sink: FieldSink | null): void {
     if ((flags & GRE_SP) !== 0) sink.field('gre.sequence_number', 'Sequence Number', p, 4, u32be(d, p), String(u32be(d, p)));
     sink.close();
   }
-  const lt = greInnerLinkType(proto);
+  const lt = version === 0 ? greInnerLinkType(proto) : proto === ETHERTYPE_PPP && (flags & GRE_SP) !== 0 ? LINKTYPE_PPP : -1;
   if (lt >= 0) pkt.openInner(off + hlen, end, length - hlen, lt);
 }
 
@@ -118,6 +126,7 @@ const ETHERTYPE_LABELS: ReadonlyMap<number, string> = new Map<number, string>([
   [ETHERTYPE_IPV6, 'IPv6'],
   [ETHERTYPE_TEB, 'Transparent Ethernet bridging'],
   [ETHERTYPE_MPLS, 'MPLS label switched packet'],
+  [ETHERTYPE_PPP, 'PPP'],
 ]);
 
 /**

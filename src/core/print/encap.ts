@@ -12,7 +12,8 @@ import { DecodedPacket, NET_IPV6 } from '../decode/packet';
 import { ETHERTYPE_NAMES } from '../decode/link';
 import { PppHeader, PPP_IP, PPP_IPV6, readPpp } from '../decode/pppoe';
 import { mplsPayloadType } from '../decode/mpls';
-import { GRE_CP, GRE_KP, GRE_RP, GRE_SP, GRE_VERS_MASK, greInnerLinkType, VXLAN_HDR_LEN } from '../decode/tunnel';
+import { GRE_AP, GRE_CP, GRE_KP, GRE_RP, GRE_SP, GRE_VERS_MASK, greInnerLinkType, VXLAN_HDR_LEN } from '../decode/tunnel';
+import { ETHERTYPE_PPP } from '../decode/numbers';
 import { l4CapEnd, l4Length } from '../decode/tcp';
 import { PrintContext } from './context';
 import { hexDump } from './hexdump';
@@ -58,17 +59,27 @@ export function printPppoe(pkt: DecodedPacket, ctx: PrintContext, off: number, l
   if (sid) s += ' [ses 0x' + sid.toString(16) + ']';
   // discovery tags are not printed (no TCP there)
   if (code !== 0) return s;
-  s += ' ';
-  const p = off + 6;
-  if (!readPpp(d, p, plen, pkt.caplen, ppp)) return s + ' [|ppp]';
+  return s + ' ' + printPpp(pkt, ctx, off + 6, plen);
+}
+
+/**
+ * ppp_print up to the payload for a PPP header at `p` (`plen` bytes from there): with -e
+ * "IP (0x0021), length 46: ". IPv4/IPv6 follow (printed from pkt.net by the caller); other
+ * protocols (LCP, IPCP, …) print as unknown with their bytes, which is tcpdump's text only for
+ * the protocols it does not decode either.
+ */
+export function printPpp(pkt: DecodedPacket, ctx: PrintContext, p: number, plen: number): string {
+  const d = pkt.data;
+  if (!readPpp(d, p, plen, pkt.caplen, ppp)) return ' [|ppp]';
   const proto = ppp.proto;
   const name = proto === PPP_IP ? 'IP' : proto === PPP_IPV6 ? 'IPV6' : '';
+  let s = '';
   if (ctx.opts.linkHeader) {
     s += (name || 'unknown') + ' (0x' + hexPad(proto, 4) + '), length ' + plen;
     if (!name) return s;
     s += ': ';
   }
-  if (!name) return s + 'unknown PPP protocol (0x' + hexPad(proto, 4) + ')' + (ctx.opts.hex !== 0 ? '' : hexDump(d, ppp.payloadOff, Math.min(pkt.caplen, p + plen), false));
+  if (!name) return s + 'unknown PPP protocol (0x' + hexPad(proto, 4) + ') ' + (ctx.opts.hex !== 0 ? '' : hexDump(d, ppp.payloadOff, Math.min(pkt.caplen, p + plen), false));
   return s;
 }
 
@@ -128,7 +139,7 @@ function greFlags(flags: number): string {
   if (flags & GRE_KP) names.push('key present');
   if (flags & GRE_SP) names.push('sequence# present');
   if (flags & 0x0800) names.push('strict source route');
-  if (flags & 0x0080) names.push('ack present');
+  if (flags & GRE_AP) names.push('ack present');
   return names.length ? names.join(', ') : 'none';
 }
 
@@ -144,7 +155,8 @@ export function printGre(pkt: DecodedPacket, ctx: PrintContext): string {
   const flags = u16be(d, p);
   const vers = flags & GRE_VERS_MASK;
   s += 'GREv' + vers;
-  if (vers !== 0) return s + (vers === 1 ? ' [|gre]' : ' ERROR: unknown-version');
+  if (vers === 1) return s + printGreV1(pkt, ctx, p, length, capEnd, flags);
+  if (vers !== 0) return s + ' ERROR: unknown-version';
   if (o.verbose) s += ', Flags [' + greFlags(flags) + ']';
   let len = length - 2;
   p += 2;
@@ -179,6 +191,46 @@ export function printGre(pkt: DecodedPacket, ctx: PrintContext): string {
   if (o.linkHeader) s += ', proto ' + (ETHERTYPE_NAMES.get(proto) ?? 'unknown') + ' (0x' + hexPad(proto, 4) + ')';
   s += ', length ' + length + (o.verbose < 1 ? ': ' : '\n\t');
   if (greInnerLinkType(proto) < 0) return s + 'gre-proto-0x' + proto.toString(16);
+  if (pkt.inner !== null) ctx.innerFollows = true;
+  return s;
+}
+
+/** PPTP's enhanced GRE after "GREv1" (gre_print_1): ", call 5, seq 1, length 52: " then the PPP frame. */
+function printGreV1(pkt: DecodedPacket, ctx: PrintContext, p: number, length: number, capEnd: number, flags: number): string {
+  const d = pkt.data;
+  const o = ctx.opts;
+  let s = '';
+  let len = length - 2;
+  p += 2;
+  if (o.verbose) s += ', Flags [' + greFlags(flags) + ']';
+  if (len < 2 || p + 2 > capEnd) return s + ' [|gre]';
+  const proto = u16be(d, p);
+  len -= 2;
+  p += 2;
+  if (flags & GRE_KP) {
+    if (len < 4 || p + 4 > capEnd) return s + ' [|gre]';
+    s += ', call ' + (u32be(d, p) & 0xffff);
+    len -= 4;
+    p += 4;
+  }
+  if (flags & GRE_SP) {
+    if (len < 4 || p + 4 > capEnd) return s + ' [|gre]';
+    s += ', seq ' + u32be(d, p);
+    len -= 4;
+    p += 4;
+  }
+  if (flags & GRE_AP) {
+    if (len < 4 || p + 4 > capEnd) return s + ' [|gre]';
+    s += ', ack ' + u32be(d, p);
+    len -= 4;
+    p += 4;
+  }
+  if ((flags & GRE_SP) === 0) s += ', no-payload';
+  if (o.linkHeader) s += ', proto ' + (ETHERTYPE_NAMES.get(proto) ?? 'unknown') + ' (0x' + hexPad(proto, 4) + ')';
+  s += ', length ' + length;
+  if ((flags & GRE_SP) === 0) return s;
+  s += o.verbose < 1 ? ': ' : '\n\t';
+  if (proto !== ETHERTYPE_PPP) return s + 'gre-proto-0x' + proto.toString(16);
   if (pkt.inner !== null) ctx.innerFollows = true;
   return s;
 }

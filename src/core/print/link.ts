@@ -2,8 +2,8 @@ import { hexPad, ipv4String, macString, u16be, u32be } from '../bytes';
 import { DecodedPacket, NET_ARP, NET_IPV4, NET_IPV6 } from '../decode/packet';
 import {
   bsdAfName, DLT_RAW_12, DLT_RAW_14, ETHERTYPE_MPLS, ETHERTYPE_MPLS_MULTI, ETHERTYPE_NAMES, ETHERTYPE_PPPOES, LINKTYPE_ETHERNET,
-  LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_MPLS, LINKTYPE_NULL, LINKTYPE_RAW,
-  MAX_ETHERNET_LENGTH_VAL, nullFamily, sllPktTypeName,
+  LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_MPLS, LINKTYPE_NULL, LINKTYPE_PPP,
+  LINKTYPE_RAW, MAX_ETHERNET_LENGTH_VAL, nullFamily, sllPktTypeName,
 } from '../decode/link';
 import { IP_OPTION_NAMES, ipProtoName, IPPROTO_DCCP, IPPROTO_SCTP, W_UPPER } from '../decode/ip';
 import { printIp6Ext } from './ip6';
@@ -12,7 +12,7 @@ import { arpOpName } from '../decode/arp';
 import { PrintContext } from './context';
 import { hexDump } from './hexdump';
 import { printTransport } from './transport';
-import { EtherTypePrinter, printMpls, printPppoe } from './encap';
+import { EtherTypePrinter, printMpls, printPpp, printPppoe } from './encap';
 
 /**
  * EtherType → printer for the link-level layers between the link header and the network layer
@@ -66,6 +66,13 @@ function printFrame(pkt: DecodedPacket, ctx: PrintContext): string {
       // only as what GRE carries (decodeLink): files of this link type are unsupported, as in tcpdump
       if (pkt.depth > 0) return printAfterType(pkt, ctx, ETHERTYPE_MPLS, 0) ?? '';
       return 'unsupported link type ' + pkt.link.linkType + ', length ' + pkt.origLen;
+    case LINKTYPE_PPP: {
+      // only as what GRE version 1 carries (decodeLink)
+      if (pkt.depth === 0) return 'unsupported link type ' + pkt.link.linkType + ', length ' + pkt.origLen;
+      const s = printPpp(pkt, ctx, 0, pkt.origLen);
+      const k = pkt.net.kind;
+      return k === NET_IPV4 || k === NET_IPV6 ? s + printNet(pkt, ctx) : s;
+    }
     default:
       return 'unsupported link type ' + pkt.link.linkType + ', length ' + pkt.origLen;
   }

@@ -149,14 +149,15 @@ export function tcpFrame(s: TcpSegmentSpec): Uint8Array {
 /**
  * How `tunnelFrame` carries the segment: each is one of the encapsulations tcpdump and Wireshark
  * open without being told (PPPoE session, MPLS label stack, IP-in-IP, IPv6-in-IPv4, GRE with an
- * IP or Ethernet payload, VXLAN). Outer addresses are IPv4.
+ * IP, MPLS or Ethernet payload, PPTP's GRE version 1 with PPP, VXLAN). Outer addresses are IPv4.
  */
 export type Encapsulation =
   | { kind: 'pppoe'; session?: number }
   | { kind: 'mpls'; labels: number[]; ttl?: number }
   | { kind: 'ipip' | '6in4'; src: string; dst: string }
   | { kind: 'gre'; src: string; dst: string; key?: number; seq?: number; ethernet?: boolean; mpls?: number[] }
-  | { kind: 'vxlan'; src: string; dst: string; vni: number; sport?: number };
+  | { kind: 'vxlan'; src: string; dst: string; vni: number; sport?: number }
+  | { kind: 'pptp'; src: string; dst: string; call: number; seq?: number };
 
 const ETH_HDR = (type: number): number[] => [0x02, 0, 0, 0, 0, 0x12, 0x02, 0, 0, 0, 0, 0x11, type >> 8, type & 255];
 
@@ -227,6 +228,13 @@ export function tunnelFrame(s: TcpSegmentSpec, e: Encapsulation): Uint8Array {
       if (e.key !== undefined) gre.push(...u32(e.key >>> 0));
       if (e.seq !== undefined) gre.push(...u32(e.seq >>> 0));
       return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + payload.length), gre, payload]);
+    }
+    case 'pptp': {
+      // GRE version 1 (RFC 2637): key present (payload length, call id), sequence present; PPP FF 03 then the protocol
+      const ppp = concat([[0xff, 0x03, 0, v6 ? 0x57 : 0x21], ip]);
+      const seq = e.seq ?? 1;
+      const gre = [0x30, 0x01, 0x88, 0x0b, ppp.length >> 8, ppp.length & 255, (e.call >> 8) & 255, e.call & 255, ...u32(seq >>> 0)];
+      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + ppp.length), gre, ppp]);
     }
     case 'vxlan': {
       const ulen = 8 + 8 + innerFrame.length;
