@@ -1,7 +1,8 @@
-import { hexPad, ipv6String, u16be, u32be } from '../bytes';
+import { hexPad, u16be, u32be } from '../bytes';
 import { FieldSink } from './fields';
 import { DecodedPacket, IPPROTO_TCP, IPPROTO_UDP, NET_IPV4, NET_IPV6 } from './packet';
 import { decodeTransport } from './transport';
+import { cksumShouldBe, ipv4HeaderCksum } from './l4cksum';
 
 /**
  * IPv4 and IPv6 (RFC 791, RFC 8200), checked the way tcpdump's ip_print / ip6_print check them,
@@ -118,30 +119,6 @@ function ipFail(pkt: DecodedPacket, sink: FieldSink | null, err: number, a: numb
     sink.note(trunc ? 'error' : 'error', why, net.off, avail > 0 ? avail : 0);
     sink.close();
   }
-}
-
-/** One's-complement sum of 16-bit big-endian words over d[off, off+len) (not complemented, folded). */
-export function onesSum(d: Uint8Array, off: number, len: number, init: number): number {
-  let sum = init;
-  const end = off + len;
-  let i = off;
-  for (; i + 1 < end; i += 2) sum += (d[i] << 8) | d[i + 1];
-  if (i < end) sum += d[i] << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return sum;
-}
-
-/** tcpdump's in_cksum over the header: 0 when the checksum is right. */
-export function ipv4HeaderCksum(d: Uint8Array, off: number, hlen: number): number {
-  return ~onesSum(d, off, hlen, 0) & 0xffff;
-}
-
-/** tcpdump's in_cksum_shouldbe: the checksum field value that would make the sum right. */
-export function cksumShouldBe(field: number, computed: number): number {
-  let s = field + computed;
-  s = (s & 0xffff) + (s >>> 16);
-  s = (s & 0xffff) + (s >>> 16);
-  return s & 0xffff;
 }
 
 function ipv4Fields(pkt: DecodedPacket, sink: FieldSink, off: number, hlen: number, len: number): void {
@@ -279,21 +256,21 @@ export class Ip6Walk {
   jumbo = -1;
   /** For problems: a short reason. */
   why = '';
-  /** Output text when printing (walkIPv6 with print = true). */
-  out = '';
+  /** Scratch of the options check: a valid Jumbo Payload option was found, and its value. */
+  foundJumbo = false;
+  jumboVal = 0;
   /** Protocol name for " [|name]" on W_TRUNC. */
   truncProto = '';
 }
 
-const opt = { foundJumbo: false, jumbo: 0 };
 
 /**
  * Walk IPv6 extension headers as tcpdump's ip6_print does (hop-by-hop with the Jumbo Payload
  * option, destination options, routing, fragment). `off`: IPv6 header (40 bytes captured);
- * `length`: wire length from `off`; `cap`: captured end of the frame. With `print`, appends the
- * text tcpdump prints between the IPv6 header and the upper layer to w.out (v = -v count).
+ * `length`: wire length from `off`; `cap`: captured end of the frame. Text-free: the printer's
+ * twin (print/ip6.ts printIp6Ext) walks the same way and prints what tcpdump prints.
  */
-export function walkIPv6(d: Uint8Array, off: number, length: number, cap: number, print: boolean, v: number, w: Ip6Walk): Ip6Walk {
+export function walkIPv6(d: Uint8Array, off: number, length: number, cap: number, w: Ip6Walk): Ip6Walk {
   const plen = u16be(d, off + 4);
   let len = plen !== 0 ? plen + IP6_HDRLEN : length + IP6_HDRLEN;
   let capEnd = off + (length < len ? length : len);
@@ -313,43 +290,34 @@ export function walkIPv6(d: Uint8Array, off: number, length: number, cap: number
   w.presumed = 0;
   w.jumbo = -1;
   w.why = '';
-  w.out = '';
   w.truncProto = '';
   for (;;) {
     if (len < advance) return walkEnd(w, W_TRUNC, 'ip6', 'IPv6 extension headers longer than the payload');
     cp += advance;
     len -= advance;
     total += advance;
-    if (print && cp === off + IP6_HDRLEN && isWalkedExt(nh)) {
-      w.out += ipv6String(d, off + 8) + ' > ' + ipv6String(d, off + 24) + ': ';
-    }
     switch (nh) {
       case IPPROTO_HOPOPTS:
       case IPPROTO_DSTOPTS: {
         const hbh = nh === IPPROTO_HOPOPTS;
         const pname = hbh ? 'hbhopt' : 'dstopt';
         if (hbh) {
-          if (foundHbh) return walkInvalid(w, print, '[The Hop-by-Hop Options header was already found]');
-          if (ph !== 255) return walkInvalid(w, print, "[The Hop-by-Hop Options header don't follow the IPv6 header]");
+          if (foundHbh) return walkInvalid(w, '[The Hop-by-Hop Options header was already found]');
+          if (ph !== 255) return walkInvalid(w, "[The Hop-by-Hop Options header don't follow the IPv6 header]");
         }
         if (cp + 2 > capEnd) return walkEnd(w, W_TRUNC, pname, (hbh ? 'hop-by-hop' : 'destination') + ' options header cut short');
         const hl = (d[cp + 1] + 1) << 3;
         if (cp + hl > capEnd) return walkEnd(w, W_TRUNC, pname, (hbh ? 'hop-by-hop' : 'destination') + ' options header cut short');
-        if (print) w.out += hbh ? 'HBH ' : 'DSTOPT ';
-        opt.foundJumbo = false;
-        opt.jumbo = 0;
-        const r = ip6Options(d, cp + 2, hl - 2, print, v, w, hbh ? payloadLen : -1);
-        if (hbh && opt.foundJumbo) {
+        w.foundJumbo = false;
+        w.jumboVal = 0;
+        const r = ip6Options(d, cp + 2, hl - 2, w, hbh ? payloadLen : -1);
+        if (hbh && w.foundJumbo) {
           foundJumbo = true;
-          payloadLen = opt.jumbo;
-          w.jumbo = opt.jumbo;
+          payloadLen = w.jumboVal;
+          w.jumbo = w.jumboVal;
         }
-        if (r < 0) {
-          walkEnd(w, W_TRUNC, pname, 'bad option in ' + (hbh ? 'hop-by-hop' : 'destination') + ' options header');
-          if (hbh && payloadLen === 0 && !foundJumbo && print) w.out += '[No valid Jumbo Payload Hop-by-Hop option found] (invalid)';
-          return w;
-        }
-        if (hbh && payloadLen === 0 && !foundJumbo) return walkInvalid(w, print, '[No valid Jumbo Payload Hop-by-Hop option found]');
+        if (r < 0) return walkEnd(w, W_TRUNC, pname, 'bad option in ' + (hbh ? 'hop-by-hop' : 'destination') + ' options header');
+        if (hbh && payloadLen === 0 && !foundJumbo) return walkInvalid(w, '[No valid Jumbo Payload Hop-by-Hop option found]');
         foundExt = true;
         if (hbh) foundHbh = true;
         nh = d[cp];
@@ -357,18 +325,13 @@ export function walkIPv6(d: Uint8Array, off: number, length: number, cap: number
         break;
       }
       case IPPROTO_FRAGMENT: {
-        if (cp + (print && v ? 8 : 4) > capEnd) return walkEnd(w, W_TRUNC, 'frag6', 'fragment header cut short');
+        if (cp + 4 > capEnd) return walkEnd(w, W_TRUNC, 'frag6', 'fragment header cut short');
         const fo = u16be(d, cp + 2) & 0xfff8;
-        if (print) {
-          const rest = (IP6_HDRLEN + plen - (cp - off) - 8) >>> 0;
-          w.out += v ? 'frag (0x' + hexPad(u32be(d, cp + 4), 8) + ':' + fo + '|' + rest + ')' : 'frag (' + fo + '|' + rest + ')';
-        }
         w.fragmented = true;
         w.fragOffset = fo;
         if (cp + 1 <= capEnd) w.nh = d[cp];
         w.cp = cp + 8;
         if (fo !== 0) return walkEnd(w, W_STOP, '', '');
-        if (print) w.out += ' ';
         advance = 8;
         if (capEnd <= cp + advance) return walkEnd(w, W_STOP, '', '');
         foundExt = true;
@@ -381,7 +344,7 @@ export function walkIPv6(d: Uint8Array, off: number, length: number, cap: number
         return walkEnd(w, W_STOP, '', 'mobility header not decoded');
       case IPPROTO_ROUTING: {
         if (cp + 1 > capEnd) return walkEnd(w, W_TRUNC, 'ip6', 'routing header cut short');
-        const a = routingHeader(d, cp, capEnd, print, v, w);
+        const a = routingHeader(d, cp, capEnd);
         if (a < 0) return walkEnd(w, W_TRUNC, 'rt6', 'routing header cut short or of an unknown type');
         foundExt = true;
         nh = d[cp];
@@ -392,17 +355,13 @@ export function walkIPv6(d: Uint8Array, off: number, length: number, cap: number
         if (foundJumbo) {
           len = payloadLen + IP6_HDRLEN;
           if (len < total) return walkEnd(w, W_TRUNC, 'ip6', 'jumbo payload length shorter than the headers');
-          if (len > length) {
-            if (print) w.out += ' [header+payload length ' + len + ' > length ' + length + ']';
-            return walkInvalid(w, print, '');
-          }
+          if (len > length) return walkInvalid(w, '');
           capEnd = off + len < cap ? off + len : cap;
           len -= total;
         } else if (plen === 0) {
-          if (foundExt) return walkInvalid(w, print, '');
+          if (foundExt) return walkInvalid(w, '');
           if ((nh === IPPROTO_TCP || nh === IPPROTO_UDP) && length > 65535) {
             // BIG TCP without the hop-by-hop jumbo option: the frame has the real length
-            if (print) w.out += '[real length ' + length + ', presumed BIG TCP] ';
             w.presumed = 2;
             len = length - IP6_HDRLEN;
             capEnd = off + length < cap ? off + length : cap;
@@ -423,151 +382,78 @@ export function walkIPv6(d: Uint8Array, off: number, length: number, cap: number
   }
 }
 
-function isWalkedExt(nh: number): boolean {
-  return nh === IPPROTO_HOPOPTS || nh === IPPROTO_DSTOPTS || nh === IPPROTO_FRAGMENT || nh === IPPROTO_ROUTING || nh === IPPROTO_MOBILITY || nh === IPPROTO_MOBILITY_OLD;
-}
-
 function walkEnd(w: Ip6Walk, status: number, proto: string, why: string): Ip6Walk {
   w.status = status;
   w.truncProto = proto;
   w.why = why;
-  if (status === W_TRUNC) w.out += ' [|' + proto + ']';
   return w;
 }
 
-function walkInvalid(w: Ip6Walk, print: boolean, msg: string): Ip6Walk {
+function walkInvalid(w: Ip6Walk, msg: string): Ip6Walk {
   w.status = W_INVALID;
   w.why = msg ? msg.slice(1, -1) : 'invalid IPv6 extension headers';
-  if (print) w.out += msg + ' (invalid)';
   return w;
 }
 
 /**
- * Options of a hop-by-hop / destination options header (tcpdump's ip6_opt_process).
- * `payloadLen`: the IPv6 payload length for hop-by-hop (jumbo checks), -1 for destination options.
- * Sets opt.foundJumbo/opt.jumbo for a valid Jumbo Payload option. Returns -1 when cut short.
+ * Checks the options of a hop-by-hop / destination options header as tcpdump's ip6_opt_process
+ * does. `payloadLen`: the IPv6 payload length for hop-by-hop (jumbo checks), -1 for destination
+ * options. Sets w.foundJumbo/w.jumboVal for a valid Jumbo Payload option (the first one, with a
+ * payload length of 0 and a value of at least 65536). Returns -1 when an option is cut short or bad.
  */
-function ip6Options(d: Uint8Array, p: number, len: number, print: boolean, v: number, w: Ip6Walk, payloadLen: number): number {
-  if (len === 0) return 0;
+function ip6Options(d: Uint8Array, p: number, len: number, w: Ip6Walk, payloadLen: number): number {
   let seen = false;
   let optlen = 0;
   for (let i = 0; i < len; i += optlen) {
     const type = d[p + i];
     if (type === 0) optlen = 1;
     else if (i + 1 < len) optlen = d[p + i + 1] + 2;
-    else return optTrunc(print, v, w);
-    if (i + optlen > len) return optTrunc(print, v, w);
+    else return -1;
+    if (i + optlen > len) return -1;
     switch (type) {
       case 0x00:
-        if (print && v) w.out += '(pad1)';
         break;
       case 0x01:
-        if (len - i < 2) {
-          if (print) w.out += '(padn: trunc)';
-          return optTrunc(print, v, w);
-        }
-        if (print && v) w.out += '(padn)';
+        if (len - i < 2) return -1;
         break;
       case 0x05:
-        if (len - i < 4) {
-          if (print) w.out += '(rtalert: trunc)';
-          return optTrunc(print, v, w);
-        }
-        if (d[p + i + 1] !== 2) {
-          if (print) w.out += '(rtalert: invalid len ' + d[p + i + 1] + ')';
-          return optTrunc(print, v, w);
-        }
-        if (print && v) w.out += '(rtalert: 0x' + hexPad(u16be(d, p + i + 2), 4) + ') ';
+        if (len - i < 4 || d[p + i + 1] !== 2) return -1;
         break;
-      case 0xc2: {
-        if (len - i < 6) {
-          if (print) w.out += '(jumbo: trunc)';
-          return optTrunc(print, v, w);
-        }
-        if (d[p + i + 1] !== 4) {
-          if (print) w.out += '(jumbo: invalid len ' + d[p + i + 1] + ')';
-          return optTrunc(print, v, w);
-        }
-        const val = u32be(d, p + i + 2);
-        let note = '';
-        if (seen) note = ' - already seen';
-        else {
+      case 0xc2:
+        if (len - i < 6 || d[p + i + 1] !== 4) return -1;
+        if (!seen) {
           seen = true;
-          if (payloadLen < 0) note = ' - not a hop-by-hop option';
-          else if (payloadLen !== 0) note = ' - payload len != 0';
-          else if (val < 65536) note = ' - < 65536';
-          else {
-            opt.foundJumbo = true;
-            opt.jumbo = val;
+          const val = u32be(d, p + i + 2);
+          if (payloadLen === 0 && val >= 65536) {
+            w.foundJumbo = true;
+            w.jumboVal = val;
           }
         }
-        if (print && v) w.out += '(jumbo: ' + val + note + ') ';
         break;
-      }
       case 0xc9:
-        if (len - i < 18) {
-          if (print) w.out += '(homeaddr: trunc)';
-          return optTrunc(print, v, w);
-        }
-        if (d[p + i + 1] < 16) {
-          if (print) w.out += '(homeaddr: invalid len ' + d[p + i + 1] + ')';
-          return optTrunc(print, v, w);
-        }
-        if (print && v) w.out += '(homeaddr: ' + ipv6String(d, p + i + 2) + ')';
+        if (len - i < 18 || d[p + i + 1] < 16) return -1;
         break;
       default:
-        if (len - i < 2) {
-          if (print) w.out += '(type ' + type + ': trunc)';
-          return optTrunc(print, v, w);
-        }
-        if (print && v) w.out += '(opt_type 0x' + hexPad(type, 2) + ': len=' + d[p + i + 1] + ')';
+        if (len - i < 2) return -1;
     }
   }
-  if (print && v) w.out += ' ';
   return 0;
 }
 
-function optTrunc(print: boolean, v: number, w: Ip6Walk): number {
-  if (print && v) w.out += '[trunc] ';
-  return -1;
-}
-
-/** Routing header (tcpdump's rt6_print). Returns the header length, or -1 when cut short / unknown. */
-function routingHeader(d: Uint8Array, cp: number, capEnd: number, print: boolean, v: number, w: Ip6Walk): number {
+/** Length of the routing header at `cp` (types 0, 2 and 4, as tcpdump's rt6_print), or -1 when cut short / unknown. */
+function routingHeader(d: Uint8Array, cp: number, capEnd: number): number {
   if (cp + 4 > capEnd) return -1;
   const hl = d[cp + 1];
   const type = d[cp + 2];
-  if (print) w.out += 'srcrt (len=' + hl + ', type=' + type + ', segleft=' + d[cp + 3];
   if (type === 0 || type === 2) {
-    if (cp + 8 > capEnd) return -1;
-    const rsv = u32be(d, cp + 4);
-    if (print && (rsv !== 0 || v)) w.out += ', rsv=0x' + rsv.toString(16);
-    if (hl % 2 === 1) return -1;
-    const n = hl >> 1;
-    let a = cp + 8;
-    for (let i = 0; i < n; i++, a += 16) {
-      if (a + 16 > capEnd) return -1;
-      if (print) w.out += ', [' + i + ']' + ipv6String(d, a);
-    }
-    if (print) w.out += ') ';
-    return (hl + 1) << 3;
+    if (cp + 8 > capEnd || hl % 2 === 1) return -1;
+    // hl / 2 addresses of 16 bytes, all captured
+    return cp + 8 + (hl >> 1) * 16 > capEnd ? -1 : (hl + 1) << 3;
   }
   if (type === 4) {
     if (cp + 8 > capEnd) return -1;
-    const last = d[cp + 4];
-    const flags = d[cp + 5];
-    if (print) {
-      w.out += ', last-entry=' + last;
-      if (flags !== 0 || v) w.out += ', flags=0x' + flags.toString(16);
-      w.out += ', tag=' + u16be(d, cp + 6).toString(16);
-    }
-    let a = cp + 8;
-    for (let i = 0; i <= last; i++, a += 16) {
-      if (a + 16 > capEnd) return -1;
-      if (print) w.out += ', [' + i + ']' + ipv6String(d, a);
-    }
-    if (print) w.out += ') ';
-    return (hl + 1) << 3;
+    // segments 0 .. last-entry, 16 bytes each
+    return cp + 8 + (d[cp + 4] + 1) * 16 > capEnd ? -1 : (hl + 1) << 3;
   }
   return -1;
 }
@@ -596,7 +482,7 @@ export function decodeIPv6(pkt: DecodedPacket, off: number, length: number, sink
   net.totalLen = plen + IP6_HDRLEN;
   net.setAddresses(d, off + 8, off + 24, 16);
   if (sink) ipv6Fields(pkt, sink, off);
-  const w = walkIPv6(d, off, length, pkt.caplen, false, 0, walk6);
+  const w = walkIPv6(d, off, length, pkt.caplen, walk6);
   net.isFragment = w.fragmented;
   net.fragOffset = w.fragOffset;
   net.jumbo = w.jumbo;

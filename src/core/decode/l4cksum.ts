@@ -1,7 +1,7 @@
 /**
- * Internet checksum of an upper-layer segment over the IPv4/IPv6 pseudo-header (RFC 793/768/8200),
- * computed the way tcpdump's nextproto4_cksum/nextproto6_cksum do. The caller checks that
- * `len` bytes from `off` were captured.
+ * The Internet checksum (RFC 1071), one definition for every layer: the IPv4 header's, and an
+ * upper-layer segment's over the IPv4/IPv6 pseudo-header (RFC 793/768/8200) computed the way
+ * tcpdump's nextproto4_cksum/nextproto6_cksum do. The caller checks that the bytes were captured.
  */
 
 import { DecodedPacket, NET_IPV4, NET_IPV6 } from './packet';
@@ -49,10 +49,15 @@ export function verifyL4Checksum(pkt: DecodedPacket, off: number, len: number, p
   return ~fold(sum) & 0xffff;
 }
 
-/** tcpdump's in_cksum_shouldbe: the checksum value that would have been right. */
+/** tcpdump's in_cksum over an IPv4 header of `hlen` bytes at `off`: 0 when its checksum is right. */
+export function ipv4HeaderCksum(d: Uint8Array, off: number, hlen: number): number {
+  return ~fold(onesSum(d, off, hlen, 0)) & 0xffff;
+}
+
+/** tcpdump's in_cksum_shouldbe: the checksum field value that would make the sum right. */
 export function cksumShouldBe(fieldValue: number, computed: number): number {
   let s = fieldValue + computed;
   s = (s & 0xffff) + (s >>> 16);
   s = (s & 0xffff) + (s >>> 16);
-  return s;
+  return s & 0xffff;
 }

@@ -3,6 +3,14 @@ import { FieldSink } from './fields';
 import { DecodedPacket, NET_OTHER } from './packet';
 import { decodeIPv4, decodeIPv6 } from './ip';
 import { decodeArp } from './arp';
+import { decodePppFrame, decodePppoeSession } from './pppoe';
+import { decodeMpls } from './mpls';
+import {
+  DLT_RAW_12, DLT_RAW_14, ETHER_HDRLEN, ETHERTYPE_8021Q, ETHERTYPE_8021Q9100, ETHERTYPE_8021Q9200, ETHERTYPE_8021QINQ, ETHERTYPE_ARP,
+  ETHERTYPE_IP, ETHERTYPE_IPV6, ETHERTYPE_MPLS, ETHERTYPE_MPLS_MULTI, ETHERTYPE_PPPOES, ETHERTYPE_REVARP, LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_MPLS, LINKTYPE_NULL, LINKTYPE_PPP,
+  LINKTYPE_RAW, MAX_ETHERNET_LENGTH_VAL, NULL_HDRLEN, SLL_HDRLEN, SLL2_HDRLEN,
+} from './numbers';
 
 /**
  * Link layers: Ethernet (with 802.1Q/802.1ad tag stacks), BSD NULL/LOOP, raw IP, Linux cooked
@@ -11,33 +19,7 @@ import { decodeArp } from './arp';
  * recorded on the packet (markTruncated / markMalformed, link.trunc), never thrown.
  */
 
-export const LINKTYPE_NULL = 0;
-export const LINKTYPE_ETHERNET = 1;
-/** DLT_RAW as some systems number it; libpcap maps both to LINKTYPE_RAW. */
-export const DLT_RAW_12 = 12;
-export const DLT_RAW_14 = 14;
-export const LINKTYPE_RAW = 101;
-export const LINKTYPE_LOOP = 108;
-export const LINKTYPE_LINUX_SLL = 113;
-export const LINKTYPE_IPV4 = 228;
-export const LINKTYPE_IPV6 = 229;
-export const LINKTYPE_LINUX_SLL2 = 276;
-
-export const ETHERTYPE_IP = 0x0800;
-export const ETHERTYPE_ARP = 0x0806;
-export const ETHERTYPE_REVARP = 0x8035;
-export const ETHERTYPE_IPV6 = 0x86dd;
-export const ETHERTYPE_8021Q = 0x8100;
-export const ETHERTYPE_8021QINQ = 0x88a8;
-export const ETHERTYPE_8021Q9100 = 0x9100;
-export const ETHERTYPE_8021Q9200 = 0x9200;
-/** Type/length values up to this are 802.3 lengths, not EtherTypes. */
-export const MAX_ETHERNET_LENGTH_VAL = 1500;
-
-export const ETHER_HDRLEN = 14;
-export const NULL_HDRLEN = 4;
-export const SLL_HDRLEN = 16;
-export const SLL2_HDRLEN = 20;
+export * from './numbers';
 
 /** BSD address families in NULL/LOOP headers (tcpdump's bsd_af_values). */
 export const BSD_AF_INET = 2;
@@ -48,12 +30,20 @@ export const BSD_AF_INET6_DARWIN = 30;
 /** Network-layer decoder: header at `off`, `length` = tcpdump's length for that layer (wire bytes from `off`). */
 export type NetDecoder = (pkt: DecodedPacket, off: number, length: number, sink: FieldSink | null) => void;
 
-/** Dispatch by EtherType. Add a protocol by adding an entry. */
+/**
+ * Dispatch by EtherType. Add a protocol by adding an entry. A network layer fills pkt.net; a
+ * link-level layer (PPPoE, MPLS) names the next EtherType in link.next instead, with its payload's
+ * offset in net.off and wire length in net.wireLen, and dispatch goes on. link.hdrLen stays the
+ * link header's (Ethernet + tags): tcpdump's -x dump starts there, PPPoE and MPLS included.
+ */
 export const ETHERTYPE_DECODERS: ReadonlyMap<number, NetDecoder> = new Map<number, NetDecoder>([
   [ETHERTYPE_IP, decodeIPv4],
   [ETHERTYPE_IPV6, decodeIPv6],
   [ETHERTYPE_ARP, decodeArp],
   [ETHERTYPE_REVARP, decodeArp],
+  [ETHERTYPE_PPPOES, decodePppoeSession],
+  [ETHERTYPE_MPLS, decodeMpls],
+  [ETHERTYPE_MPLS_MULTI, decodeMpls],
 ]);
 
 /** Is this EtherType a VLAN tag that Ethernet unwraps (tcpdump's list)? */
@@ -96,6 +86,25 @@ export function decodeLink(pkt: DecodedPacket, sink: FieldSink | null): void {
     case LINKTYPE_LINUX_SLL2:
       decodeSll2(pkt, sink);
       return;
+    case LINKTYPE_MPLS:
+      // only as what GRE carries: tcpdump 4.99 does not read files of this link type
+      if (pkt.depth > 0) {
+        dispatch(pkt, ETHERTYPE_MPLS, 0, sink);
+        return;
+      }
+      pkt.link.unsupported = true;
+      pkt.net.kind = NET_OTHER;
+      return;
+    case LINKTYPE_PPP:
+      // only as what GRE version 1 carries (files of this link type are not decoded yet)
+      if (pkt.depth > 0) {
+        const t = decodePppFrame(pkt, sink);
+        if (t >= 0) dispatch(pkt, t, pkt.net.off, sink);
+        return;
+      }
+      pkt.link.unsupported = true;
+      pkt.net.kind = NET_OTHER;
+      return;
     default:
       pkt.link.unsupported = true;
       pkt.net.kind = NET_OTHER;
@@ -104,16 +113,27 @@ export function decodeLink(pkt: DecodedPacket, sink: FieldSink | null): void {
 
 /** Hand the payload at `off` to the decoder for `etherType`, or mark it as not decoded. */
 function dispatch(pkt: DecodedPacket, etherType: number, off: number, sink: FieldSink | null): void {
-  pkt.link.etherType = etherType;
-  pkt.link.hdrLen = off;
-  const dec = ETHERTYPE_DECODERS.get(etherType);
-  if (dec === undefined) {
-    pkt.net.kind = NET_OTHER;
-    pkt.net.off = off;
-    pkt.net.wireLen = pkt.origLen - off;
-    return;
+  const link = pkt.link;
+  let type = etherType;
+  let length = pkt.origLen - off;
+  link.hdrLen = off;
+  // Bounded: only PPPoE and MPLS set link.next, and only to IPv4/IPv6, which never do.
+  for (;;) {
+    link.etherType = type;
+    const dec = ETHERTYPE_DECODERS.get(type);
+    if (dec === undefined) {
+      pkt.net.kind = NET_OTHER;
+      pkt.net.off = off;
+      pkt.net.wireLen = length;
+      return;
+    }
+    link.next = -1;
+    dec(pkt, off, length, sink);
+    if (link.next < 0) return;
+    type = link.next;
+    off = pkt.net.off;
+    length = pkt.net.wireLen;
   }
-  dec(pkt, off, pkt.origLen - off, sink);
 }
 
 function linkTrunc(pkt: DecodedPacket, proto: string, what: string, need: number, have: number): void {

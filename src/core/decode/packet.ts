@@ -5,7 +5,9 @@
  *
  * Ownership: `link` — link-layer decoders (src/core/decode/link.ts);
  * `net` — ARP/IPv4/IPv6 (src/core/decode/ip.ts, arp.ts);
- * `l4` — TCP/UDP/ICMP/ICMPv6 (src/core/decode/tcp.ts, udp.ts, icmp.ts).
+ * `l4` — TCP/UDP/ICMP/ICMPv6 (src/core/decode/tcp.ts, udp.ts, icmp.ts);
+ * `inner` — the packet an encapsulation carries (IP-in-IP, 6in4, GRE, VXLAN: src/core/decode/tunnel.ts),
+ * opened by the encapsulating decoder and decoded by decodeFrame (src/core/decode/index.ts).
  */
 
 import { ipv4String, ipv6String } from '../bytes';
@@ -20,9 +22,19 @@ export const NET_OTHER = -1;
 
 /** IP protocol numbers we decode (`l4.proto`, `net.proto`). */
 export const IPPROTO_ICMP = 1;
+export const IPPROTO_IPIP = 4;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
+export const IPPROTO_IPV6 = 41;
+export const IPPROTO_GRE = 47;
 export const IPPROTO_ICMPV6 = 58;
+
+/**
+ * How deep encapsulations are followed (outer frame = depth 0). Each level costs at least 20 bytes,
+ * so a 64 KiB frame could nest ~3,000 levels; real captures carry 1 (a tunnel) or 2 (VXLAN over a
+ * GRE underlay). Past this depth the payload is left undecoded, as a bounded loop should.
+ */
+export const MAX_ENCAP_DEPTH = 4;
 
 /** TCP flag bits as in the header's 12 low bits of the flags word (NS/AE = 0x100). */
 export const TH_FIN = 0x01;
@@ -52,7 +64,13 @@ export class LinkInfo {
    * ('ether', 'vlan', 'null', 'sll', 'sll2', 'raw'); '' when the link header is complete.
    */
   trunc = '';
+  /**
+   * Set by a link-level layer that names the next one (PPPoE session, MPLS): the EtherType found
+   * at `net.off`; the EtherType dispatch (decode/link.ts) continues with it. -1 when none.
+   */
+  next = -1;
   reset(): void {
+    this.next = -1;
     this.linkType = 0;
     this.hdrLen = 0;
     this.etherType = -1;
@@ -239,6 +257,18 @@ export class DecodedPacket {
   malformed = false;
   /** First reason for `truncated`/`malformed`, in plain words ("TCP header cut short: 12 of 20 bytes"). */
   problem = '';
+  /**
+   * The packet this one's payload carries (tunnels: IP-in-IP, 6in4, GRE, VXLAN), or null. Its
+   * `data` is a view of this frame's bytes starting at `base`; its layers are decoded after this
+   * packet's (decodeFrame), printed after its text (printLink) and read by the engine (innermost).
+   */
+  inner: DecodedPacket | null = null;
+  /** Offset of `data` in the outermost frame: 0 for the frame itself (field offsets add it). */
+  base = 0;
+  /** Encapsulation level: 0 for the frame itself. */
+  depth = 0;
+  /** The reused inner packet: one per level, allocated the first time a tunnel is seen. */
+  private innerSlot: DecodedPacket | null = null;
 
   reset(data: Uint8Array, origLen: number, linkType: number): void {
     this.data = data;
@@ -251,6 +281,24 @@ export class DecodedPacket {
     this.truncated = false;
     this.malformed = false;
     this.problem = '';
+    this.inner = null;
+    this.base = 0;
+    this.depth = 0;
+  }
+
+  /**
+   * Open the packet carried at [off, end) of this frame (`wireLen` bytes on the wire, of link type
+   * `linkType`): resets the reused inner packet and sets `inner`; decodeFrame decodes it next.
+   * Null past MAX_ENCAP_DEPTH. The only allocation is the view over the bytes, and only for tunnels.
+   */
+  openInner(off: number, end: number, wireLen: number, linkType: number): DecodedPacket | null {
+    if (this.depth >= MAX_ENCAP_DEPTH || off > end) return null;
+    const p = (this.innerSlot ??= new DecodedPacket());
+    p.reset(this.data.subarray(off, end), wireLen, linkType);
+    p.base = this.base + off;
+    p.depth = this.depth + 1;
+    this.inner = p;
+    return p;
   }
 
   markTruncated(reason: string): void {
@@ -261,4 +309,11 @@ export class DecodedPacket {
     this.malformed = true;
     if (!this.problem) this.problem = reason;
   }
+}
+
+/** The innermost packet of a chain of encapsulations (`pkt` itself when it carries none). */
+export function innermost(pkt: DecodedPacket): DecodedPacket {
+  let p = pkt;
+  while (p.inner !== null) p = p.inner;
+  return p;
 }

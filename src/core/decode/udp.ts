@@ -6,8 +6,20 @@ import { u16be, hexPad } from '../bytes';
 import { FieldSink } from './fields';
 import { DecodedPacket, IPPROTO_UDP } from './packet';
 import { l4CapEnd, l4Length } from './tcp';
+import { decodeVxlan, VXLAN_PORT } from './tunnel';
 
 export const UDP_HDR_LEN = 8;
+
+/** What a UDP payload decoder gets: the payload's offset and length (as the UDP header bounds it). */
+export type UdpPayloadDecoder = (pkt: DecodedPacket, off: number, len: number, sink: FieldSink | null) => void;
+
+/**
+ * Well-known port → application decoder (either port matches, destination first). Add a protocol
+ * by adding an entry. Only what carries TCP or names the next layer belongs here.
+ */
+export const UDP_PORT_DECODERS: ReadonlyMap<number, UdpPayloadDecoder> = new Map<number, UdpPayloadDecoder>([
+  [VXLAN_PORT, decodeVxlan],
+]);
 
 export function decodeUdp(pkt: DecodedPacket, sink: FieldSink | null): void {
   const l4 = pkt.l4;
@@ -69,4 +81,7 @@ export function decodeUdp(pkt: DecodedPacket, sink: FieldSink | null): void {
     }
     sink.close();
   }
+  if (pkt.net.isFragment) return;
+  const app = UDP_PORT_DECODERS.get(l4.dport) ?? UDP_PORT_DECODERS.get(l4.sport);
+  if (app !== undefined) app(pkt, l4.payloadOff, l4.payloadLen, sink);
 }

@@ -1,4 +1,6 @@
+import { Ip6PrintWalk } from './ip6';
 import { PrintOptions } from './options';
+import type { TcpPrintState } from './tcp';
 
 /**
  * State that lives across packets while printing one capture, like tcpdump's globals.
@@ -11,5 +13,14 @@ export class PrintContext {
    * Owned by the TCP printer.
    */
   readonly tcpSeq = new Map<string, { seq: number; ack: number }>();
+  /** The TCP printer's tables and scratch objects (print/tcp.ts makes it on first use). */
+  tcp: TcpPrintState | null = null;
+  /** The IPv6 printer's extension-header walk, reused from packet to packet. */
+  readonly ip6Walk = new Ip6PrintWalk();
+  /**
+   * Set by a printer that has printed an encapsulation header (IP-in-IP, GRE, VXLAN) and wants the
+   * packet it carries (pkt.inner) printed next; printLink reads and clears it.
+   */
+  innerFollows = false;
   constructor(readonly opts: PrintOptions) {}
 }

@@ -1,16 +1,28 @@
 import { hexPad, ipv4String, macString, u16be, u32be } from '../bytes';
 import { DecodedPacket, NET_ARP, NET_IPV4, NET_IPV6 } from '../decode/packet';
 import {
-  bsdAfName, DLT_RAW_12, DLT_RAW_14, ETHERTYPE_NAMES, LINKTYPE_ETHERNET, LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL,
-  LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_NULL, LINKTYPE_RAW, MAX_ETHERNET_LENGTH_VAL, nullFamily, sllPktTypeName,
+  bsdAfName, DLT_RAW_12, DLT_RAW_14, ETHERTYPE_MPLS, ETHERTYPE_MPLS_MULTI, ETHERTYPE_NAMES, ETHERTYPE_PPPOES, LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_MPLS, LINKTYPE_NULL, LINKTYPE_PPP,
+  LINKTYPE_RAW, MAX_ETHERNET_LENGTH_VAL, nullFamily, sllPktTypeName,
 } from '../decode/link';
-import {
-  cksumShouldBe, IP_OPTION_NAMES, ipProtoName, ipv4HeaderCksum, Ip6Walk, IPPROTO_DCCP, IPPROTO_SCTP, walkIPv6, W_UPPER,
-} from '../decode/ip';
+import { IP_OPTION_NAMES, ipProtoName, IPPROTO_DCCP, IPPROTO_SCTP, W_UPPER } from '../decode/ip';
+import { printIp6Ext } from './ip6';
+import { cksumShouldBe, ipv4HeaderCksum } from '../decode/l4cksum';
 import { arpOpName } from '../decode/arp';
 import { PrintContext } from './context';
 import { hexDump } from './hexdump';
 import { printTransport } from './transport';
+import { EtherTypePrinter, printMpls, printPpp, printPppoe } from './encap';
+
+/**
+ * EtherType → printer for the link-level layers between the link header and the network layer
+ * (the decoders' ETHERTYPE_DECODERS entries that set link.next). Add one entry per such protocol.
+ */
+export const ETHERTYPE_PRINTERS: ReadonlyMap<number, EtherTypePrinter> = new Map<number, EtherTypePrinter>([
+  [ETHERTYPE_PPPOES, printPppoe],
+  [ETHERTYPE_MPLS, printMpls],
+  [ETHERTYPE_MPLS_MULTI, printMpls],
+]);
 
 /**
  * Everything tcpdump prints for a packet after the time stamp: the -e link header, then the
@@ -20,6 +32,19 @@ import { printTransport } from './transport';
  * print-ip6.c, print-ip6opts.c, print-frag6.c, print-rt6.c and print-arp.c.
  */
 export function printLink(pkt: DecodedPacket, ctx: PrintContext): string {
+  ctx.innerFollows = false;
+  let s = printFrame(pkt, ctx);
+  // a tunnel printer asked for the packet it carries: print it right after, as tcpdump does
+  for (let p = pkt.inner; p !== null && ctx.innerFollows; p = p.inner) {
+    ctx.innerFollows = false;
+    s += printFrame(p, ctx);
+  }
+  ctx.innerFollows = false;
+  return s;
+}
+
+/** One packet's own layers (not the packet a tunnel in it carries). */
+function printFrame(pkt: DecodedPacket, ctx: PrintContext): string {
   switch (pkt.link.linkType) {
     case LINKTYPE_ETHERNET:
       return printEthernet(pkt, ctx);
@@ -37,6 +62,17 @@ export function printLink(pkt: DecodedPacket, ctx: PrintContext): string {
       return printSll(pkt, ctx);
     case LINKTYPE_LINUX_SLL2:
       return printSll2(pkt, ctx);
+    case LINKTYPE_MPLS:
+      // only as what GRE carries (decodeLink): files of this link type are unsupported, as in tcpdump
+      if (pkt.depth > 0) return printAfterType(pkt, ctx, ETHERTYPE_MPLS, 0) ?? '';
+      return 'unsupported link type ' + pkt.link.linkType + ', length ' + pkt.origLen;
+    case LINKTYPE_PPP: {
+      // only as what GRE version 1 carries (decodeLink)
+      if (pkt.depth === 0) return 'unsupported link type ' + pkt.link.linkType + ', length ' + pkt.origLen;
+      const s = printPpp(pkt, ctx, 0, pkt.origLen);
+      const k = pkt.net.kind;
+      return k === NET_IPV4 || k === NET_IPV6 ? s + printNet(pkt, ctx) : s;
+    }
     default:
       return 'unsupported link type ' + pkt.link.linkType + ', length ' + pkt.origLen;
   }
@@ -168,6 +204,8 @@ function printEthernet(pkt: DecodedPacket, ctx: PrintContext): string {
     return s + printLlc(pkt, ctx, off, n, end, macString(d, 6), macString(d, 0));
   }
   if (e) s += etherTypeText(type, q) + (printedLength ? ', ' : ', length ' + length + ': ');
+  const layered = printAfterType(pkt, ctx, type, off);
+  if (layered !== null) return s + layered;
   const k = pkt.net.kind;
   if (k === NET_IPV4 || k === NET_IPV6 || k === NET_ARP) return s + printNet(pkt, ctx);
   if (!e) s += macs + etherTypeText(type, q) + ', length ' + length + ': ';
@@ -235,6 +273,8 @@ function sllRest(pkt: DecodedPacket, ctx: PrintContext, hdrLen: number, typeOff:
     off += 4;
   }
   if (link.trunc === 'vlan') return s + ' [|vlan]';
+  const layered = type > MAX_ETHERNET_LENGTH_VAL ? printAfterType(pkt, ctx, type, off) : null;
+  if (layered !== null) return s + layered;
   const k = pkt.net.kind;
   if (type > MAX_ETHERNET_LENGTH_VAL && (k === NET_IPV4 || k === NET_IPV6 || k === NET_ARP)) return s + printNet(pkt, ctx);
   if (type > MAX_ETHERNET_LENGTH_VAL && !e) s += header(pkt.origLen - (off - hdrLen));
@@ -269,6 +309,18 @@ function printSll2(pkt: DecodedPacket, ctx: PrintContext): string {
   };
   if (ctx.opts.linkHeader) s += header(pkt.origLen);
   return s + sllRest(pkt, ctx, 20, 0, header);
+}
+
+/**
+ * A link-level layer from ETHERTYPE_PRINTERS at `off` (PPPoE, MPLS), then the network layer when
+ * its decoder handed on to one; null when `type` has no such printer.
+ */
+function printAfterType(pkt: DecodedPacket, ctx: PrintContext, type: number, off: number): string | null {
+  const pr = ETHERTYPE_PRINTERS.get(type);
+  if (pr === undefined) return null;
+  const s = pr(pkt, ctx, off, pkt.origLen - off);
+  const k = pkt.net.kind;
+  return k === NET_IPV4 || k === NET_IPV6 ? s + printNet(pkt, ctx) : s;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -481,8 +533,6 @@ function ipTimestamp(d: Uint8Array, cp: number, length: number, capEnd: number):
   return { text: t, status: OPT_OK };
 }
 
-const printWalk = new Ip6Walk();
-
 export function printIPv6(pkt: DecodedPacket, ctx: PrintContext): string {
   const d = pkt.data;
   const net = pkt.net;
@@ -509,7 +559,7 @@ export function printIPv6(pkt: DecodedPacket, ctx: PrintContext): string {
     s += 'hlim ' + d[off + 7] + ', next-header ' + ipProtoName(nh) + ' (' + nh + '), payload length ' + plen + ') ';
   }
   if (avail < 40) return s + ' [|ip6]';
-  const w = walkIPv6(d, off, length, pkt.caplen, true, v, printWalk);
+  const w = printIp6Ext(d, off, length, pkt.caplen, v, ctx.ip6Walk);
   s += w.out;
   if (w.status !== W_UPPER) return s;
   return s + printTransport(pkt, ctx);

@@ -34,7 +34,6 @@ class SeqState {
   seq = 0;
   ack = 0;
 }
-const seqState = new SeqState();
 
 function compareAddrs(d: Uint8Array, a: number, b: number, n: number): number {
   for (let i = 0; i < n; i++) {
@@ -55,10 +54,27 @@ interface SeqBase {
  * so the lookup allocates nothing. IPv6 ones use ctx.tcpSeq with a text key. One table per
  * PrintContext, like tcpdump's per-process tcp_seq_hash4 / tcp_seq_hash6.
  */
-const v4Tables = new WeakMap<PrintContext, Map<number, Map<number, SeqBase>>>();
+
+/**
+ * The TCP printer's state for one printing run (one per PrintContext, made on first use): the
+ * IPv4 relative-sequence tables and the scratch objects reused from packet to packet. Kept on the
+ * run's context, not at module level, so two runs (or an inner packet printed inside an outer
+ * one) never share them.
+ */
+export class TcpPrintState {
+  readonly v4 = new Map<number, Map<number, SeqBase>>();
+  readonly seq = new SeqState();
+  readonly opt = new OptOut();
+  readonly cursor = new TcpOptCursor();
+}
+
+function stateOf(ctx: PrintContext): TcpPrintState {
+  return (ctx.tcp ??= new TcpPrintState());
+}
 
 function relativeSeq(pkt: DecodedPacket, ctx: PrintContext, sport: number, dport: number, flags: number, seq: number, ack: number): SeqState {
-  const st = seqState;
+  const state = stateOf(ctx);
+  const st = state.seq;
   const net = pkt.net;
   const d = pkt.data;
   let rev = false;
@@ -69,11 +85,7 @@ function relativeSeq(pkt: DecodedPacket, ctx: PrintContext, sport: number, dport
   let k2 = 0;
   let key = '';
   if (net.addrLen === 4) {
-    let tables = v4Tables.get(ctx);
-    if (tables === undefined) {
-      tables = new Map();
-      v4Tables.set(ctx, tables);
-    }
+    const tables = state.v4;
     const a = u32be(d, rev ? net.dstOff : net.srcOff);
     const b = u32be(d, rev ? net.srcOff : net.dstOff);
     const k1 = a * 65536 + (rev ? dport : sport);
@@ -173,8 +185,6 @@ class OptOut {
   /** separator state (tcpdump's `ch`): '' before the first option, ',' after */
   ch = '';
 }
-const optOut = new OptOut();
-const optCursor = new TcpOptCursor();
 
 const CAPABLE_FLAGS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 const TCPRST_FLAGS = ['U', 'V', 'W', 'T'];
@@ -324,7 +334,7 @@ function printFastOpen(d: Uint8Array, p: number, datalen: number, exp: boolean, 
  * The ", options [...]" part, stepping through the header the way tcpdump does (including its
  * "[len N]" and "[bad opt]" reports and its habit of advancing by the data it printed).
  */
-function printOptions(pkt: DecodedPacket, optOff: number, optLen: number, capEnd: number, flags: number, st: SeqState | null, segEnd: number, out: OptOut): number {
+function printOptions(pkt: DecodedPacket, optOff: number, optLen: number, capEnd: number, flags: number, st: SeqState | null, segEnd: number, out: OptOut, c: TcpOptCursor): number {
   const d = pkt.data;
   const end = optOff + optLen;
   // fast path for the most common option block: nop,nop,TS
@@ -333,7 +343,6 @@ function printOptions(pkt: DecodedPacket, optOff: number, optLen: number, capEnd
     out.s = ', options [nop,nop,TS val ' + u32be(d, optOff + 4) + ' ecr ' + u32be(d, optOff + 8) + ']';
     return OPT_RES_OK;
   }
-  const c = optCursor;
   let pos = optOff;
   out.ch = '';
   out.s = ', options [';
@@ -538,8 +547,9 @@ export function printTcp(pkt: DecodedPacket, ctx: PrintContext): string {
   s += ', win ' + win;
   if (flags & TH_URG) s += ', urg ' + urp;
   if (hlen > 20) {
-    const out = optOut;
-    const r = printOptions(pkt, off + 20, hlen - 20, capEnd, flags, st, off + hlen + length, out);
+    const state = stateOf(ctx);
+    const out = state.opt;
+    const r = printOptions(pkt, off + 20, hlen - 20, capEnd, flags, st, off + hlen + length, out, state.cursor);
     s += out.s;
     if (r === OPT_RES_BAD) {
       s += '[bad opt]';

@@ -9,31 +9,19 @@ import { DecodedPacket, NET_IPV4, NET_IPV6 } from '../decode/packet';
 import { cksumShouldBe, verifyL4Checksum } from '../decode/l4cksum';
 import { l4CapEnd, l4Length } from '../decode/tcp';
 import { PrintContext } from './context';
-import { decodeFrame } from '../decode/index';
-import { DecodedPacket as InnerPacket } from '../decode/packet';
-import { printLink } from './link';
+import { VXLAN_PORT } from '../decode/tunnel';
+import { printVxlan } from './encap';
 
-/** UDP port tcpdump decodes as VXLAN (RFC 7348) without being told. */
-const VXLAN_PORT = 4789;
-const VXLAN_HDR_LEN = 8;
+/** Prints a UDP payload at `off` (`len` bytes as the UDP header says). */
+export type UdpPayloadPrinter = (pkt: DecodedPacket, ctx: PrintContext, off: number, len: number) => string;
 
 /**
- * VXLAN header and the Ethernet frame it carries (print-vxlan.c): "VXLAN, flags [I] (0x08),
- * vni 5001" then, on the next line, the inner frame as tcpdump prints any Ethernet frame.
+ * Well-known port → printer, the printing side of decode/udp.ts's UDP_PORT_DECODERS (either port;
+ * only under neither -q nor a fragment, as tcpdump's udp_print). Add a protocol by adding an entry.
  */
-function printVxlan(pkt: DecodedPacket, ctx: PrintContext, off: number, len: number, capEnd: number): string {
-  const d = pkt.data;
-  let s = 'VXLAN';
-  if (len < VXLAN_HDR_LEN || off + VXLAN_HDR_LEN > capEnd) return s + ' [|vxlan]';
-  const flags = d[off];
-  const vni = (d[off + 4] << 16) | (d[off + 5] << 8) | d[off + 6];
-  s += ', flags [' + (flags & 0x08 ? 'I' : '.') + '] (0x' + hex2(flags) + '), vni ' + vni + '\n';
-  // a fresh packet: the inner frame may itself carry VXLAN (rare enough not to pool)
-  const inner = new InnerPacket();
-  const frame = d.subarray(off + VXLAN_HDR_LEN, capEnd);
-  decodeFrame(inner, frame, len - VXLAN_HDR_LEN, 1);
-  return s + printLink(inner, ctx);
-}
+export const UDP_PORT_PRINTERS: ReadonlyMap<number, UdpPayloadPrinter> = new Map<number, UdpPayloadPrinter>([
+  [VXLAN_PORT, printVxlan],
+]);
 
 const TRUNC = ' [|udp]';
 
@@ -86,6 +74,9 @@ export function printUdp(pkt: DecodedPacket, ctx: PrintContext): string {
     }
   }
   if (ulen > length && !net.isFragment) return s + 'UDP, bad length ' + ulen + ' > ' + length;
-  if (!ctx.opts.quiet && !net.isFragment && (sport === VXLAN_PORT || dport === VXLAN_PORT)) return s + printVxlan(pkt, ctx, off + 8, ulen, capEnd);
+  if (!ctx.opts.quiet && !net.isFragment) {
+    const app = UDP_PORT_PRINTERS.get(dport) ?? UDP_PORT_PRINTERS.get(sport);
+    if (app !== undefined) return s + app(pkt, ctx, off + 8, ulen);
+  }
   return s + 'UDP, length ' + ulen;
 }

@@ -145,3 +145,103 @@ export function tcpFrame(s: TcpSegmentSpec): Uint8Array {
   frame[t + 17] = c & 255;
   return frame;
 }
+
+/**
+ * How `tunnelFrame` carries the segment: each is one of the encapsulations tcpdump and Wireshark
+ * open without being told (PPPoE session, MPLS label stack, IP-in-IP, IPv6-in-IPv4, GRE with an
+ * IP, MPLS or Ethernet payload, PPTP's GRE version 1 with PPP, VXLAN). Outer addresses are IPv4.
+ */
+export type Encapsulation =
+  | { kind: 'pppoe'; session?: number }
+  | { kind: 'mpls'; labels: number[]; ttl?: number }
+  | { kind: 'ipip' | '6in4'; src: string; dst: string }
+  | { kind: 'gre'; src: string; dst: string; key?: number; seq?: number; ethernet?: boolean; mpls?: number[] }
+  | { kind: 'vxlan'; src: string; dst: string; vni: number; sport?: number }
+  | { kind: 'pptp'; src: string; dst: string; call: number; seq?: number };
+
+const ETH_HDR = (type: number): number[] => [0x02, 0, 0, 0, 0, 0x12, 0x02, 0, 0, 0, 0, 0x11, type >> 8, type & 255];
+
+/** A 20-byte IPv4 header (DF, ttl 64, correct checksum) for `payloadLen` bytes of protocol `proto`. */
+function ipv4Header(src: string, dst: string, proto: number, payloadLen: number, id = 0x1234): Uint8Array {
+  const h = new Uint8Array(20);
+  const total = 20 + payloadLen;
+  h[0] = 0x45;
+  h[2] = total >> 8;
+  h[3] = total & 255;
+  h[4] = id >> 8;
+  h[5] = id & 255;
+  h[6] = 0x40;
+  h[8] = 64;
+  h[9] = proto;
+  h.set(parseIPv4(src), 12);
+  h.set(parseIPv4(dst), 16);
+  const c = fold(sum16(h, 0, 20));
+  h[10] = c >> 8;
+  h[11] = c & 255;
+  return h;
+}
+
+function concat(parts: (Uint8Array | number[])[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** MPLS label stack entries (RFC 3032): label, tc 0, bottom-of-stack on the last, `ttl`. */
+function labelStack(labels: number[], ttl: number): number[] {
+  const stack: number[] = [];
+  labels.forEach((label, i) => {
+    const bos = i === labels.length - 1 ? 1 : 0;
+    stack.push((label >>> 12) & 255, (label >>> 4) & 255, ((label & 15) << 4) | bos, ttl);
+  });
+  return stack;
+}
+
+/** An Ethernet frame carrying the TCP segment `s` inside the encapsulation `e`. */
+export function tunnelFrame(s: TcpSegmentSpec, e: Encapsulation): Uint8Array {
+  const innerFrame = tcpFrame(s);
+  const ip = innerFrame.subarray(14);
+  const v6 = s.src.includes(':');
+  switch (e.kind) {
+    case 'pppoe': {
+      const sid = e.session ?? 1;
+      const len = ip.length + 2;
+      // PPPoE session header (RFC 2516: ver 1, type 1, code 0), then the PPP protocol number
+      return concat([ETH_HDR(0x8864), [0x11, 0, sid >> 8, sid & 255, len >> 8, len & 255, 0, v6 ? 0x57 : 0x21], ip]);
+    }
+    case 'mpls':
+      return concat([ETH_HDR(0x8847), labelStack(e.labels, e.ttl ?? 64), ip]);
+    case 'ipip':
+    case '6in4':
+      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, e.kind === 'ipip' ? 4 : 41, ip.length), ip]);
+    case 'gre': {
+      const payload = e.ethernet ? innerFrame : e.mpls ? concat([labelStack(e.mpls, 64), ip]) : ip;
+      const flags = (e.key !== undefined ? 0x2000 : 0) | (e.seq !== undefined ? 0x1000 : 0);
+      const proto = e.ethernet ? 0x6558 : e.mpls ? 0x8847 : v6 ? 0x86dd : 0x0800;
+      const gre: number[] = [flags >> 8, flags & 255, proto >> 8, proto & 255];
+      if (e.key !== undefined) gre.push(...u32(e.key >>> 0));
+      if (e.seq !== undefined) gre.push(...u32(e.seq >>> 0));
+      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + payload.length), gre, payload]);
+    }
+    case 'pptp': {
+      // GRE version 1 (RFC 2637): key present (payload length, call id), sequence present; PPP FF 03 then the protocol
+      const ppp = concat([[0xff, 0x03, 0, v6 ? 0x57 : 0x21], ip]);
+      const seq = e.seq ?? 1;
+      const gre = [0x30, 0x01, 0x88, 0x0b, ppp.length >> 8, ppp.length & 255, (e.call >> 8) & 255, e.call & 255, ...u32(seq >>> 0)];
+      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + ppp.length), gre, ppp]);
+    }
+    case 'vxlan': {
+      const ulen = 8 + 8 + innerFrame.length;
+      const sport = e.sport ?? 49152;
+      const udp = [sport >> 8, sport & 255, 0x12, 0xb5, ulen >> 8, ulen & 255, 0, 0];
+      const vx = [0x08, 0, 0, 0, (e.vni >>> 16) & 255, (e.vni >>> 8) & 255, e.vni & 255, 0];
+      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 17, ulen), udp, vx, innerFrame]);
+    }
+  }
+}

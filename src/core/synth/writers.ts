@@ -3,7 +3,8 @@
  * generator and the demo samples. Pure: each call returns the bytes to append.
  */
 
-export const LINKTYPE_ETHERNET = 1;
+import { LINKTYPE_ETHERNET } from '../decode/numbers';
+export { LINKTYPE_ETHERNET };
 
 export function pcapHeader(linkType = LINKTYPE_ETHERNET, nano = false, snaplen = 262144): Uint8Array {
   const b = new Uint8Array(24);

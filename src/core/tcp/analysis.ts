@@ -13,6 +13,7 @@
  * Packet numbers are our 0-based indexes (Wireshark's frame numbers minus 1).
  */
 
+import { TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../decode/packet';
 import { PairMap } from '../intMaps';
 import {
   A_ACK_LOST_SEGMENT,
@@ -33,11 +34,6 @@ import {
   PacketResult,
   SegmentInput,
 } from './types';
-
-const TH_FIN = 0x01;
-const TH_SYN = 0x02;
-const TH_RST = 0x04;
-const TH_ACK = 0x10;
 
 /** Wireshark's fast-retransmission window after the last duplicate ACK: 20 ms. */
 const FAST_RT_NS = 20_000_000;

@@ -1,6 +1,5 @@
 import type { CaptureRecord } from '../capture/types';
-import { decodeFrame } from '../decode/index';
-import { DecodedPacket, IPPROTO_TCP, IPPROTO_UDP, NET_IPV4, NET_IPV6 } from '../decode/packet';
+import { DecodedPacket, innermost, IPPROTO_TCP, NET_IPV4, NET_IPV6 } from '../decode/packet';
 import { l4CapEnd } from '../decode/tcp';
 import { u32be } from '../bytes';
 import { IntIdMap } from '../intMaps';
@@ -9,14 +8,15 @@ import type { SegmentInput } from './types';
 /**
  * The engine's view of a decoded capture packet, or null when the packet is not a TCP segment
  * whose fixed header was captured (non-TCP, non-first fragments, TCP header cut short). A
- * header whose data offset is bogus (< 20) still counts, as it does for Wireshark.
+ * header whose data offset is bogus (< 20) still counts, as it does for Wireshark. In a tunnel
+ * (IP-in-IP, 6in4, GRE, VXLAN) the segment is the innermost packet's, as for Wireshark's tcp.stream.
  *
  * With `into`, that object is filled and returned instead of a new one (the engine keeps nothing
  * of its input, so one scratch object can serve a whole capture: see `scratchSegment`).
  */
 export function segmentFromPacket(pkt: DecodedPacket, rec: Pick<CaptureRecord, 'index' | 'tsSec' | 'tsNsec'>, into?: SegmentInput): SegmentInput | null {
+  if (pkt.inner !== null) pkt = innermost(pkt);
   const { net, l4 } = pkt;
-  if (l4.proto === IPPROTO_UDP && (l4.sport === VXLAN_PORT || l4.dport === VXLAN_PORT)) return vxlanSegment(pkt, rec, into);
   if (l4.proto !== IPPROTO_TCP || (net.kind !== NET_IPV4 && net.kind !== NET_IPV6)) return null;
   if (l4CapEnd(pkt) - l4.off < 20) return null;
   const seg = into ?? scratchSegment();
@@ -78,20 +78,4 @@ function ipv4Text(a: number): string {
   v4Ids.set(a, v4Texts.length);
   v4Texts.push(s);
   return s;
-}
-
-/** UDP port of VXLAN (RFC 7348), which tcpdump and Wireshark both open without being told. */
-const VXLAN_PORT = 4789;
-let innerPkt: DecodedPacket | undefined;
-
-/** The TCP segment inside a VXLAN-encapsulated Ethernet frame, as Wireshark sees it. */
-function vxlanSegment(pkt: DecodedPacket, rec: Pick<CaptureRecord, 'index' | 'tsSec' | 'tsNsec'>, into?: SegmentInput): SegmentInput | null {
-  const start = pkt.l4.off + 8 + 8; // UDP header, VXLAN header
-  const end = l4CapEnd(pkt);
-  if (start + 14 > end) return null;
-  innerPkt ??= new DecodedPacket();
-  decodeFrame(innerPkt, pkt.data.subarray(start, end), Math.max(0, pkt.l4.payloadLen - 8), 1);
-  // one level only: a VXLAN frame inside VXLAN is not followed further
-  if (innerPkt.l4.proto !== IPPROTO_TCP) return null;
-  return segmentFromPacket(innerPkt, rec, into);
 }

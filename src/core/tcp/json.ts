@@ -15,13 +15,12 @@
  *  - Endpoints as "ip:port", IPv6 as "[addr]:port".
  */
 
+import { TH_ACK } from '../decode/packet';
 import { tcpFlagString } from '../decode/tcp';
 import { ConnectionSummary, PacketResult, Problem, SegmentInput, TCP_STATES, TcpStateName, analysisNames } from './types';
 import { endpointText, timeText } from './summary';
 import { formatEn, type Translate } from '../explain/l10n';
 import { problemText, severityText } from '../explain/problems';
-
-const TH_ACK = 0x10;
 
 export interface PacketJsonInput {
   /** 0-based packet index and time stamp. */

@@ -51,6 +51,7 @@
  *    simultaneous close (re-labelled "simultaneous close 1/4"); same for a simultaneous open.
  */
 
+import { TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../decode/packet';
 import {
   PacketResult,
   S_CLOSED,
@@ -67,11 +68,6 @@ import {
   SegmentInput,
 } from './types';
 import type { Conversation } from './analysis';
-
-const TH_FIN = 0x01;
-const TH_SYN = 0x02;
-const TH_RST = 0x04;
-const TH_ACK = 0x10;
 
 /** Step strings; the engine stores the index (a byte a packet). */
 export const STEP_NAMES = [

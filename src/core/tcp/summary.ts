@@ -36,6 +36,7 @@
  *  - lost-at-start (info): lost_segment / ack_lost_segment within a connection's first 4 packets.
  */
 
+import { TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../decode/packet';
 import {
   A_ACK_LOST_SEGMENT,
   A_LOST_SEGMENT,
@@ -56,11 +57,6 @@ import {
 } from './types';
 import type { Conversation } from './analysis';
 import { ConnStates } from './states';
-
-const TH_FIN = 0x01;
-const TH_SYN = 0x02;
-const TH_RST = 0x04;
-const TH_ACK = 0x10;
 
 /** Zeek's TCP endpoint states (analyzer::tcp::EndpointState). */
 export const Z_INACTIVE = 0;

@@ -13,9 +13,8 @@ import type { PrintOptions } from '../print/options';
 import { optionsOf } from './model';
 import type { ParsedLog, TextPacket } from './model';
 
-export const LINKTYPE_ETHERNET = 1;
-export const LINKTYPE_LINUX_SLL = 113;
-export const LINKTYPE_LINUX_SLL2 = 276;
+import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2 } from '../decode/numbers';
+export { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2 } from '../decode/numbers';
 
 /** tcpdump's MAXIMUM_SNAPLEN: the longest frame it captures, so the longest a log can show. */
 const MAX_FRAME = 262144;
