@@ -34,17 +34,8 @@ import { emptyResult, type SegmentInput } from '../src/core/tcp/types';
 import { formatEn } from '../src/core/explain/l10n';
 import { analyzeCaptureFile, visitCaptureFile } from '../src/node/analyze';
 import type { CaptureRecord } from '../src/core/capture/types';
-import {
-  FLOW_MAX_LANES,
-  graphMessage,
-  markerHelp,
-  parseFromWebview,
-  rowsWindow,
-  stateHelp,
-  uiStrings,
-  type FlowOptionsState,
-  type FlowToWebview,
-} from '../src/extension/flow/messages';
+import { FLOW_MAX_LANES, parseFromWebview, type FlowOptionsState, type FlowToWebview } from '../src/extension/flow/messages';
+import { graphMessage, markerHelp, rowsWindow, stateHelp, uiStrings } from '../src/extension/flow/graphMessages';
 
 const ROOT = [path.resolve(__dirname, '..'), process.cwd()].find((d) => fs.existsSync(path.join(d, 'package.json')) && fs.existsSync(path.join(d, 'scripts'))) ?? process.cwd();
 const CHROMIUM = '/usr/bin/chromium';

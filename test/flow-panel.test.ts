@@ -15,7 +15,8 @@ import { buildFlowGraph, type FlowGraph, type FlowPacket } from '../src/core/flo
 import { FLOW_SVG_LAYOUT } from '../src/core/flow/svg';
 import { bracketLanes, exportRange, isProblemRow, markerTone, pngSize, problemsOnly, rowKind, subGraph } from '../src/core/flow/view';
 import { bundleTranslator, formatEn } from '../src/core/explain/l10n';
-import { MAX_ROWS_PER_REQUEST, graphMessage, markerHelp, parseFromWebview, parseOptions, rowsWindow, stateHelp, uiStrings } from '../src/extension/flow/messages';
+import { MAX_ROWS_PER_REQUEST, parseFromWebview, parseOptions } from '../src/extension/flow/messages';
+import { graphMessage, markerHelp, rowsWindow, stateHelp, uiStrings } from '../src/extension/flow/graphMessages';
 import { flowOfCapture } from '../src/node/flow';
 import { A_DUPLICATE_ACK, A_RETRANSMISSION, A_WINDOW_UPDATE, emptyResult, S_CLOSED, S_ESTABLISHED, S_SYN_RCVD, S_SYN_SENT } from '../src/core/tcp/types';
 import { samplesDir } from './helpers/generated';
