@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { LANE_WIDTH, MAX_LANES, ROW_MARGIN, arrowBox, clampZoom, flowLayout, labelCenter, lifelineX, rowWindow, stepZoom, visibleColumns, zoomTop } from '../media/flow/layout';
-import { MAX_SCROLL_PX } from '../media/capture/scroll';
+import { MAX_SCROLL_PX } from '../media/common/scroll';
 import { buildFlowGraph, type FlowGraph, type FlowPacket } from '../src/core/flow/model';
 import { FLOW_SVG_LAYOUT } from '../src/core/flow/svg';
 import { bracketLanes, exportRange, isProblemRow, markerTone, pngSize, problemsOnly, rowKind, subGraph } from '../src/core/flow/view';

@@ -30,7 +30,7 @@ import type {
   FlowUiStrings,
 } from '../../src/extension/flow/messages';
 import type { FlowTimeMode } from '../../src/core/flow/model';
-import { FineScroll, contentHeight, pageRows, revealTop, spacerHeight, type ScrollGeometry } from '../capture/scroll';
+import { FineScroll, contentHeight, pageRows, revealTop, spacerHeight, type ScrollGeometry } from '../common/scroll';
 import { LANE_WIDTH, arrowBox, clampZoom, flowLayout, labelCenter, lifelineX, rowWindow, stepZoom, visibleColumns, zoomTop, type FlowLayout } from './layout';
 import { el } from '../common/dom';
 
