@@ -181,6 +181,17 @@ describe('message toolkit (src/core/messaging.ts)', () => {
     await assert.rejects(a.request('get', { n: 2 }), /the capture was closed/);
   });
 
+  it('rejects a request that could not be sent, and forgets it', async () => {
+    const a = new MessageHandler<AToB, BToA, Replies>({
+      post: () => {
+        throw new Error('could not be cloned');
+      },
+      replies: REPLIES,
+    });
+    await assert.rejects(a.request('get', { n: 1 }), /could not be cloned/);
+    assert.equal(a.pendingCount, 0);
+  });
+
   it('round-trips through structured clone with handlers on both ends', async () => {
     const { a, b } = pair({ auto: true });
     b.on('get', async (m) => ({ value: m.n + 1 }));

@@ -148,8 +148,15 @@ export class MessageHandler<Out extends Message, In extends Message, R extends R
         }, ms);
       }
       this.pending.set(id, p);
-      // the body's own `type`/`id`, if a caller passed a whole message, give way to ours
-      this.options.post({ ...(body as object), type, id } as unknown as Out);
+      try {
+        // the body's own `type`/`id`, if a caller passed a whole message, give way to ours
+        this.options.post({ ...(body as object), type, id } as unknown as Out);
+      } catch (e) {
+        // not sent (e.g. a value postMessage cannot clone): nothing will answer it
+        if (this.pending.get(id) === p) this.pending.delete(id);
+        p.stopTimer?.();
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
     });
   }
 
