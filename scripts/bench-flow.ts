@@ -6,7 +6,7 @@
  * dist/flow.css) in headless Debian Chromium through playwright-core (installed by
  * scripts/e2e-setup.sh into .e2e/tools/) in a plain HTML page whose fake `acquireVsCodeApi`
  * answers the webview's messages from the real graph in this process, with the same builders as
- * the panel (src/extension/flow/messages.ts). Prints:
+ * the panel (src/extension/flow/graphMessages.ts). Prints:
  *   - the graph build time (Node),
  *   - time to first draw: page start → first arrow label in the DOM, and `ready` → first draw,
  *   - frames per second while scrolling programmatically through the whole list (one scrollTop

@@ -2,8 +2,9 @@
  * Pure parts of the flow-graph panel and its webview: the webview's geometry (media/flow/layout.ts:
  * columns, zoom, visible rows and columns, label placement), the graph views (src/core/flow/view.ts:
  * problems-only sub-graph, bracket lanes, row and marker colours, export ranges, PNG size), the
- * message protocol's validation and the host-side builders (src/extension/flow/messages.ts:
- * windows of rows, the graph message, localized strings in English and Chinese).
+ * message protocol's validation (src/extension/flow/messages.ts) and the host-side builders
+ * (src/extension/flow/graphMessages.ts: windows of rows, the graph message, localized strings in
+ * English and Chinese).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';

@@ -1,7 +1,8 @@
 /**
  * The capture editor's host ↔ webview protocol: one interface per message, readable string `type`
- * fields, one union per direction. Pure types (no vscode, no DOM): imported by the provider
- * (src/extension/capture/editorProvider.ts) and by the webview bundle (media/capture/main.ts).
+ * fields, one union per direction, the request → reply map and the validation of what the webview
+ * sends. Types, constants and validation only (no vscode, no DOM): imported by the provider
+ * (src/extension/capture/editorProvider.ts) and, as types, by the webview bundle (media/capture/).
  *
  * Handshake: the webview posts `ready` once it listens; the host answers once with `init`
  * (settings, localized strings, the packet count so far), then streams `progress`.
