@@ -6,7 +6,7 @@
  * dist/flow.css) in headless Debian Chromium through playwright-core (installed by
  * scripts/e2e-setup.sh into .e2e/tools/) in a plain HTML page whose fake `acquireVsCodeApi`
  * answers the webview's messages from the real graph in this process, with the same builders as
- * the panel (src/extension/flow/messages.ts). Prints:
+ * the panel (src/extension/flow/graphMessages.ts). Prints:
  *   - the graph build time (Node),
  *   - time to first draw: page start → first arrow label in the DOM, and `ready` → first draw,
  *   - frames per second while scrolling programmatically through the whole list (one scrollTop
@@ -34,17 +34,8 @@ import { emptyResult, type SegmentInput } from '../src/core/tcp/types';
 import { formatEn } from '../src/core/explain/l10n';
 import { analyzeCaptureFile, visitCaptureFile } from '../src/node/analyze';
 import type { CaptureRecord } from '../src/core/capture/types';
-import {
-  FLOW_MAX_LANES,
-  graphMessage,
-  markerHelp,
-  parseFromWebview,
-  rowsWindow,
-  stateHelp,
-  uiStrings,
-  type FlowOptionsState,
-  type FlowToWebview,
-} from '../src/extension/flow/messages';
+import { FLOW_MAX_LANES, parseFromWebview, type FlowOptionsState, type FlowToWebview } from '../src/extension/flow/messages';
+import { graphMessage, markerHelp, rowsWindow, stateHelp, uiStrings } from '../src/extension/flow/graphMessages';
 
 const ROOT = [path.resolve(__dirname, '..'), process.cwd()].find((d) => fs.existsSync(path.join(d, 'package.json')) && fs.existsSync(path.join(d, 'scripts'))) ?? process.cwd();
 const CHROMIUM = '/usr/bin/chromium';

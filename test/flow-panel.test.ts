@@ -2,20 +2,22 @@
  * Pure parts of the flow-graph panel and its webview: the webview's geometry (media/flow/layout.ts:
  * columns, zoom, visible rows and columns, label placement), the graph views (src/core/flow/view.ts:
  * problems-only sub-graph, bracket lanes, row and marker colours, export ranges, PNG size), the
- * message protocol's validation and the host-side builders (src/extension/flow/messages.ts:
- * windows of rows, the graph message, localized strings in English and Chinese).
+ * message protocol's validation (src/extension/flow/messages.ts) and the host-side builders
+ * (src/extension/flow/graphMessages.ts: windows of rows, the graph message, localized strings in
+ * English and Chinese).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { LANE_WIDTH, MAX_LANES, ROW_MARGIN, arrowBox, clampZoom, flowLayout, labelCenter, lifelineX, rowWindow, stepZoom, visibleColumns, zoomTop } from '../media/flow/layout';
-import { MAX_SCROLL_PX } from '../media/capture/scroll';
+import { MAX_SCROLL_PX } from '../media/common/scroll';
 import { buildFlowGraph, type FlowGraph, type FlowPacket } from '../src/core/flow/model';
 import { FLOW_SVG_LAYOUT } from '../src/core/flow/svg';
 import { bracketLanes, exportRange, isProblemRow, markerTone, pngSize, problemsOnly, rowKind, subGraph } from '../src/core/flow/view';
 import { bundleTranslator, formatEn } from '../src/core/explain/l10n';
-import { MAX_ROWS_PER_REQUEST, graphMessage, markerHelp, parseFromWebview, parseOptions, rowsWindow, stateHelp, uiStrings } from '../src/extension/flow/messages';
+import { MAX_ROWS_PER_REQUEST, parseFromWebview, parseOptions } from '../src/extension/flow/messages';
+import { graphMessage, markerHelp, rowsWindow, stateHelp, uiStrings } from '../src/extension/flow/graphMessages';
 import { flowOfCapture } from '../src/node/flow';
 import { A_DUPLICATE_ACK, A_RETRANSMISSION, A_WINDOW_UPDATE, emptyResult, S_CLOSED, S_ESTABLISHED, S_SYN_RCVD, S_SYN_SENT } from '../src/core/tcp/types';
 import { samplesDir } from './helpers/generated';

@@ -5,10 +5,7 @@
 import type { TimeFormat } from '../../src/extension/capture/webviewMessages';
 import type { PacketRow } from '../../src/worker/api';
 
-/** "{0} of {1}" with the arguments filled in. */
-export function fmt(template: string, ...args: (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (m, n: string) => (Number(n) < args.length ? String(args[Number(n)]) : m));
-}
+export { fmt } from '../common/text';
 
 /** 1234567 → "1,234,567". */
 export function group(n: number): string {

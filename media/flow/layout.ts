@@ -2,11 +2,11 @@
  * Geometry of the flow-graph webview (pure, no DOM): where the time column, the bracket gutter,
  * each lifeline and the comment column sit for a zoom level; which lifelines are in view for a
  * horizontal scroll offset; where an arrow and its label go; which rows to draw for a vertical
- * scroll offset (the vertical maths of the capture editor's packet list, media/capture/scroll.ts,
+ * scroll offset (the vertical maths of the capture editor's packet list, media/common/scroll.ts,
  * capped for millions of rows); zoom steps. The same grid as the SVG export (FLOW_SVG_LAYOUT).
  */
 import { FLOW_MAX_LANES, FLOW_SVG_LAYOUT } from '../../src/core/flow/grid';
-import { type ScrollGeometry, visibleRangeAt } from '../capture/scroll';
+import { type ScrollGeometry, visibleRangeAt } from '../common/scroll';
 
 /** Zoom levels (1 = the SVG export's size). */
 export const ZOOM_STEPS = [0.5, 0.67, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2] as const;

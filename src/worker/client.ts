@@ -1,20 +1,18 @@
 /**
- * The host side of the worker protocol without vscode: request ids, pending answers, progress and
- * view counts. CaptureSession (src/extension/capture/session.ts) wraps it for the editor; tests
+ * The host side of the worker protocol without vscode: requests and their replies (through
+ * src/core/messaging.ts), progress and view counts. CaptureSession (src/extension/capture/session.ts) wraps it for the editor; tests
  * and the benchmark drive dist/worker.js through it exactly as the editor does.
  */
 import type { Worker } from 'node:worker_threads';
 import type { ConnJson } from '../core/tcp/json';
 import type { CaptureInfo } from '../core/capture/types';
 import type { FlowPacket } from '../core/flow/model';
+import { MessageHandler, type BodyOf, type MessageOf, type RequestType } from '../core/messaging';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
-import type { FromWorker, StatsReply, ToWorker } from './messages';
+import { WORKER_REPLIES, type FromWorker, type StatsReply, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
 
-type Pending = { resolve(v: FromWorker): void; reject(e: Error): void; type: string };
-
-/** Distributive Omit over the request union. */
-type RequestBody<T> = T extends { id: number } ? Omit<T, 'id'> : never;
+type WorkerRequest = RequestType<ToWorker, FromWorker, WorkerReplies>;
 
 export function initialProgress(): IndexProgress {
   return { packets: 0, bytesRead: 0, totalBytes: 0, rate: 0, done: false, elapsedMs: 0 };
@@ -23,8 +21,7 @@ export function initialProgress(): IndexProgress {
 export class WorkerClient {
   progress: IndexProgress = initialProgress();
   info: CaptureInfo | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly channel: MessageHandler<ToWorker, FromWorker, WorkerReplies>;
   private readonly viewCounts = new Map<number, number>();
   private readonly listeners = new Set<(p: IndexProgress) => void>();
   private ready: Promise<void>;
@@ -36,7 +33,16 @@ export class WorkerClient {
   constructor(private readonly worker: Worker) {
     this.ready = new Promise((r) => (this.markReady = r));
     this.closed = new Promise((r) => (this.closedResolve = r));
-    worker.on('message', (m: FromWorker) => this.onMessage(m));
+    this.channel = new MessageHandler<ToWorker, FromWorker, WorkerReplies>({
+      post: (msg) => this.post(msg),
+      replies: WORKER_REPLIES,
+      errorType: 'error',
+    })
+      .on('progress', (m) => this.setProgress(m.progress))
+      .on('info', (m) => {
+        this.info = m.info;
+      });
+    worker.on('message', (m: FromWorker) => void this.channel.receive(m));
     worker.on('error', (e) => this.fail(`the decoding worker failed: ${errorMessage(e)}`));
     worker.on('exit', (code) => {
       this.closedResolve?.();
@@ -46,7 +52,7 @@ export class WorkerClient {
 
   /** Index a file on disk. */
   openPath(path: string, progressMs?: number): void {
-    this.post({ type: 'open', id: this.nextId++, path, progressMs });
+    this.post({ type: 'open', id: this.channel.newId(), path, progressMs });
     this.markReady();
   }
 
@@ -56,7 +62,7 @@ export class WorkerClient {
       bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
         ? bytes.buffer
         : bytes.slice().buffer;
-    this.post({ type: 'open', id: this.nextId++, bytes: buf, name }, [buf]);
+    this.post({ type: 'open', id: this.channel.newId(), bytes: buf, name }, [buf]);
     this.markReady();
   }
 
@@ -77,13 +83,13 @@ export class WorkerClient {
   }
 
   async rows(start: number, count: number, view?: number): Promise<PacketRow[]> {
-    const r = await this.request<'rows'>({ type: 'rows', start, count, view: view ?? 0 });
+    const r = await this.request('rows', { start, count, view: view ?? 0 });
     if (view) this.viewCounts.set(view, r.total);
     return r.rows;
   }
 
   async filter(expr: string): Promise<FilterResult> {
-    const r = await this.request<'filter'>({ type: 'filter', expr });
+    const r = await this.request('filter', { expr });
     if (r.result.ok) this.viewCounts.set(r.result.view, r.result.count);
     return r.result;
   }
@@ -94,25 +100,25 @@ export class WorkerClient {
   }
 
   async details(index: number): Promise<PacketDetails> {
-    return (await this.request<'details'>({ type: 'details', index })).details;
+    return (await this.request('details', { index })).details;
   }
 
   async connections(): Promise<ConnJson[]> {
-    return (await this.request<'conns'>({ type: 'conns' })).conns;
+    return (await this.request('conns', {})).conns;
   }
 
   async lines(indices: number[]): Promise<string[]> {
-    return (await this.request<'lines'>({ type: 'lines', indices })).lines;
+    return (await this.request('lines', { indices })).lines;
   }
 
   /** The TCP packets of some streams (all when undefined) with their final engine results (answered once indexing is over). */
   async flowPackets(streams?: readonly number[], limit?: number): Promise<FlowPacket[]> {
-    return (await this.request<'flowPackets'>({ type: 'flowPackets', streams: streams ? [...streams] : undefined, limit })).packets;
+    return (await this.request('flowPackets', { streams: streams ? [...streams] : undefined, limit })).packets;
   }
 
   /** Memory figures of the worker (answered before `open` too). */
   async stats(): Promise<StatsReply> {
-    return this.request<'stats'>({ type: 'stats' }, false);
+    return this.request('stats', {}, false);
   }
 
   cancel(): void {
@@ -124,8 +130,7 @@ export class WorkerClient {
     if (this.stopped) return;
     this.stopped = 'the capture was closed';
     this.post({ type: 'close' });
-    for (const p of this.pending.values()) p.reject(new Error(this.stopped));
-    this.pending.clear();
+    this.channel.close(this.stopped);
     const timer = setTimeout(() => void this.worker.terminate(), graceMs);
     await this.closed;
     clearTimeout(timer);
@@ -144,14 +149,10 @@ export class WorkerClient {
     });
   }
 
-  private async request<T extends FromWorker['type']>(body: RequestBody<ToWorker>, afterOpen = true): Promise<Extract<FromWorker, { type: T }>> {
+  private async request<K extends WorkerRequest>(type: K, body: BodyOf<MessageOf<ToWorker, K>>, afterOpen = true): Promise<MessageOf<FromWorker, WorkerReplies[K]>> {
     if (afterOpen) await this.ready;
     if (this.stopped) throw new Error(this.stopped);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: FromWorker) => void, reject, type: body.type });
-      this.post({ ...body, id } as ToWorker);
-    });
+    return this.channel.request(type, body);
   }
 
   private post(msg: ToWorker, transfer?: ArrayBuffer[]): void {
@@ -159,33 +160,6 @@ export class WorkerClient {
       this.worker.postMessage(msg, transfer);
     } catch (e) {
       this.fail(`cannot reach the decoding worker: ${errorMessage(e)}`);
-    }
-  }
-
-  private onMessage(m: FromWorker): void {
-    switch (m.type) {
-      case 'progress':
-        this.setProgress(m.progress);
-        return;
-      case 'info':
-        this.info = m.info;
-        return;
-      case 'closed':
-        return;
-      case 'error': {
-        if (m.id === undefined) return;
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        p.reject(new Error(m.message));
-        return;
-      }
-      default: {
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        p.resolve(m);
-      }
     }
   }
 
@@ -204,8 +178,7 @@ export class WorkerClient {
   private fail(message: string): void {
     if (this.stopped) return;
     this.stopped = message;
-    for (const p of this.pending.values()) p.reject(new Error(message));
-    this.pending.clear();
+    this.channel.close(message);
     if (!this.progress.done) this.setProgress({ ...this.progress, done: true, error: this.progress.error ?? { kind: 'io', offset: 0, message } });
   }
 }

@@ -4,6 +4,8 @@
  * the answer repeats. Every request with an `id` gets exactly one answer: its own type, or
  * `error` with the same id. Bytes travel as Uint8Array / ArrayBuffer in the transfer list.
  *
+ * Requests and replies are matched by src/core/messaging.ts (MessageHandler) with WORKER_REPLIES.
+ *
  * Views: view 0 (or no view) is every packet; `filter` creates a view whose id later requests
  * pass; `dropView` forgets it. Row positions are positions in the view; rows carry packet indices.
  */
@@ -171,3 +173,15 @@ export interface ClosedMessage {
   type: 'closed';
 }
 export type FromWorker = ProgressMessage | InfoMessage | RowsReply | FilterReply | DetailsReply | ConnsReply | LinesReply | FlowPacketsReply | StatsReply | ErrorReply | ClosedMessage;
+
+/** Request → reply types (src/core/messaging.ts); a failed request is answered by `error` instead. */
+export const WORKER_REPLIES = {
+  rows: 'rows',
+  filter: 'filter',
+  details: 'details',
+  conns: 'conns',
+  lines: 'lines',
+  flowPackets: 'flowPackets',
+  stats: 'stats',
+} as const satisfies { [K in ToWorker['type']]?: FromWorker['type'] };
+export type WorkerReplies = typeof WORKER_REPLIES;

@@ -1,8 +1,8 @@
 /**
  * Decoding worker of the capture editor (a worker_threads worker of the extension host, one per
  * open document). It wraps a CaptureIndex (src/worker/captureIndex.ts) and speaks the protocol of
- * src/worker/messages.ts. The message handler never throws: a failed request is answered with
- * an `error` message carrying its id.
+ * src/worker/messages.ts through src/core/messaging.ts: one handler per request type, whose result
+ * is posted as the reply. A failed request is answered with an `error` message carrying its id.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,8 +11,9 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { CaptureIndex } from './captureIndex';
+import { MessageHandler } from '../core/messaging';
 import { flowPackets } from './flowPackets';
-import type { FromWorker, ToWorker } from './messages';
+import { WORKER_REPLIES, type FromWorker, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
 
 const port = parentPort;
@@ -20,13 +21,16 @@ let index: CaptureIndex | undefined;
 let opening: Promise<CaptureIndex> | undefined;
 let closing = false;
 
-function post(msg: FromWorker, transfer?: TransferListItem[]): void {
+/** Posts to the host; the frame bytes of a `details` reply are transferred, not copied. */
+function post(msg: FromWorker): void {
+  const transfer: TransferListItem[] | undefined = msg.type === 'details' ? [msg.details.bytes.buffer as ArrayBuffer] : undefined;
   try {
     port?.postMessage(msg, transfer);
   } catch {
     // the host is gone
   }
 }
+
 
 async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<CaptureIndex> {
   let file = msg.path;
@@ -78,92 +82,61 @@ async function need(): Promise<CaptureIndex> {
   throw new Error('no capture is open');
 }
 
-async function handle(msg: ToWorker): Promise<void> {
-  switch (msg.type) {
-    case 'open': {
-      if (opening) throw new Error('a capture is already open in this worker');
-      opening = open(msg);
-      await opening;
-      return;
-    }
-    case 'rows': {
-      const idx = await need();
-      const rows = await idx.rows(msg.start, msg.count, msg.view ?? 0);
-      post({ type: 'rows', id: msg.id, rows, total: idx.viewCount(msg.view ?? 0) });
-      return;
-    }
-    case 'filter': {
-      const idx = await need();
-      post({ type: 'filter', id: msg.id, result: idx.filter(msg.expr) });
-      return;
-    }
-    case 'dropView':
-      index?.dropView(msg.view);
-      return;
-    case 'details': {
-      const idx = await need();
-      const details = await idx.details(msg.index);
-      post({ type: 'details', id: msg.id, details }, [details.bytes.buffer as ArrayBuffer]);
-      return;
-    }
-    case 'conns': {
-      const idx = await need();
-      post({ type: 'conns', id: msg.id, conns: await idx.connections() });
-      return;
-    }
-    case 'lines': {
-      const idx = await need();
-      post({ type: 'lines', id: msg.id, lines: await idx.lines(msg.indices) });
-      return;
-    }
-    case 'flowPackets': {
-      const idx = await need();
-      post({ type: 'flowPackets', id: msg.id, packets: await flowPackets(idx, msg.streams, msg.limit ?? Infinity) });
-      return;
-    }
-    case 'cancel':
-      if (index) index.cancel();
-      else if (opening) (await opening).cancel();
-      return;
-    case 'stats': {
-      collectGarbage();
-      const mem = index?.memoryBytes() ?? { columns: 0, engine: 0, perPacket: 0 };
-      const pu = process.memoryUsage();
-      post({
-        type: 'stats',
-        id: msg.id,
-        heapUsed: v8.getHeapStatistics().used_heap_size,
-        arrayBuffers: pu.arrayBuffers,
-        rss: pu.rss,
-        indexBytes: mem.columns + mem.engine,
-        perPacket: mem.perPacket,
-        packets: index?.count ?? 0,
-      });
-      return;
-    }
-    case 'close': {
-      if (closing) return;
-      closing = true;
-      const idx = index ?? (opening ? await opening.catch(() => undefined) : undefined);
-      if (idx) await idx.close();
-      post({ type: 'closed' });
-      port?.close();
-      return;
-    }
-    default:
-      throw new Error(`unknown request type ${(msg as { type?: unknown }).type}`);
-  }
+function idOf(msg: ToWorker): number | undefined {
+  return 'id' in msg && typeof msg.id === 'number' ? msg.id : undefined;
 }
 
-port?.on('message', (msg: ToWorker) => {
-  let p: Promise<void>;
-  try {
-    p = handle(msg);
-  } catch (e) {
-    p = Promise.reject(e);
-  }
-  p.catch((e: unknown) => {
-    const id = msg && typeof msg === 'object' && 'id' in msg && typeof msg.id === 'number' ? msg.id : undefined;
-    post({ type: 'error', id, message: errorMessage(e) });
-  });
+const channel = new MessageHandler<FromWorker, ToWorker, WorkerReplies>({
+  post,
+  replies: WORKER_REPLIES,
+  // a failed request is answered with `error` and its id; the worker keeps serving
+  onError: (e, msg) => post({ type: 'error', id: idOf(msg), message: errorMessage(e) }),
+  onUnhandled: (msg) => post({ type: 'error', id: idOf(msg), message: `unknown request type ${String(msg.type)}` }),
 });
+
+channel
+  .on('open', async (msg) => {
+    if (opening) throw new Error('a capture is already open in this worker');
+    opening = open(msg);
+    await opening;
+  })
+  .on('rows', async (msg) => {
+    const idx = await need();
+    const rows = await idx.rows(msg.start, msg.count, msg.view ?? 0);
+    return { rows, total: idx.viewCount(msg.view ?? 0) };
+  })
+  .on('filter', async (msg) => ({ result: (await need()).filter(msg.expr) }))
+  .on('dropView', (msg) => {
+    index?.dropView(msg.view);
+  })
+  .on('details', async (msg) => ({ details: await (await need()).details(msg.index) }))
+  .on('conns', async () => ({ conns: await (await need()).connections() }))
+  .on('lines', async (msg) => ({ lines: await (await need()).lines(msg.indices) }))
+  .on('flowPackets', async (msg) => ({ packets: await flowPackets(await need(), msg.streams, msg.limit ?? Infinity) }))
+  .on('cancel', async () => {
+    if (index) index.cancel();
+    else if (opening) (await opening).cancel();
+  })
+  .on('stats', () => {
+    collectGarbage();
+    const mem = index?.memoryBytes() ?? { columns: 0, engine: 0, perPacket: 0 };
+    const pu = process.memoryUsage();
+    return {
+      heapUsed: v8.getHeapStatistics().used_heap_size,
+      arrayBuffers: pu.arrayBuffers,
+      rss: pu.rss,
+      indexBytes: mem.columns + mem.engine,
+      perPacket: mem.perPacket,
+      packets: index?.count ?? 0,
+    };
+  })
+  .on('close', async () => {
+    if (closing) return;
+    closing = true;
+    const idx = index ?? (opening ? await opening.catch(() => undefined) : undefined);
+    if (idx) await idx.close();
+    post({ type: 'closed' });
+    port?.close();
+  });
+
+port?.on('message', (msg: unknown) => void channel.receive(msg));

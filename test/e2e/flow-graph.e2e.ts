@@ -67,14 +67,28 @@ describe('e2e: the flow graph in code-server (samples/)', function () {
   const flow = (): Promise<Frame> => frameWith('.flow-body');
   const capture = (): Promise<Frame> => frameWith('#packet-grid');
 
-  /** Polls `get` until `ok` holds (returns the last value; throws with it after the timeout). */
+  /**
+   * Polls `get` until `ok` holds (returns the last value; throws with it after the timeout). A poll
+   * that lands in a navigation (right after "Reload Window" the old workbench is still visible, then
+   * its page goes away under the query) is polled again.
+   */
   async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeout = 15_000): Promise<T> {
     const deadline = Date.now() + timeout;
-    let v = await get();
+    const poll = async (): Promise<T> => {
+      for (;;) {
+        try {
+          return await get();
+        } catch (e) {
+          if (!/Execution context was destroyed|navigat/i.test(String(e)) || Date.now() > deadline) throw e;
+          await s.page.waitForTimeout(150);
+        }
+      }
+    };
+    let v = await poll();
     while (!ok(v)) {
       if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
       await s.page.waitForTimeout(150);
-      v = await get();
+      v = await poll();
     }
     return v;
   }

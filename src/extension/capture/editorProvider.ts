@@ -1,7 +1,8 @@
 /**
  * The capture editor: a CustomReadonlyEditorProvider for *.pcap, *.pcapng and *.cap. One
  * CaptureSession (a decoding worker) per document, disposed when the document closes; one webview
- * per editor, talking the protocol of ./webviewMessages.ts (ready → init, then requests).
+ * per editor, talking the protocol of ./webviewMessages.ts (ready → init, then requests) through
+ * src/core/messaging.ts.
  *
  * The webview (media/capture/, bundled to dist/capture.js + dist/capture.css) gets a strict CSP
  * with a nonce, may load only from dist/ and media/, and receives packet data as plain values that
@@ -13,7 +14,8 @@ import type { IndexProgress, PacketRow } from '../../worker/api';
 import { streamOfFilter } from '../flow/sourceData';
 import { buildDetails } from './details';
 import { CaptureSession } from './session';
-import { parseFromWebview, type FromWebview, type TimeFormat, type ToWebview, type UiStrings } from './webviewMessages';
+import { MessageHandler } from '../../core/messaging';
+import { CAPTURE_REPLIES, parseFromWebview, type CaptureReplies, type FromWebview, type TimeFormat, type ToWebview, type UiStrings } from './webviewMessages';
 import { errorMessage } from '../../core/errors';
 
 export const CAPTURE_EDITOR_VIEW_TYPE = 'captureLens.captureEditor';
@@ -177,6 +179,13 @@ export class CaptureEditor implements vscode.Disposable {
   private pendingReveal = -1;
   private detailsSeq = 0;
   private disposed = false;
+  /** Every message from the webview is checked (parseFromWebview) before its handler sees it. */
+  private readonly channel = new MessageHandler<ToWebview, FromWebview, CaptureReplies>({
+    post: (msg) => this.post(msg),
+    replies: CAPTURE_REPLIES,
+    validate: parseFromWebview,
+    onError: (e) => this.post({ type: 'notice', severity: 'error', text: errorMessage(e) }),
+  });
 
   constructor(
     private readonly document: CaptureDocument,
@@ -191,13 +200,10 @@ export class CaptureEditor implements vscode.Disposable {
     };
     webview.html = this.html(webview);
     this.disposables.push(
-      webview.onDidReceiveMessage((raw: unknown) => {
-        // checked at runtime: a malformed message is ignored (parseFromWebview)
-        const m = parseFromWebview(raw);
-        if (m) void this.onMessage(m);
-      }),
+      webview.onDidReceiveMessage((raw: unknown) => void this.channel.receive(raw)),
       document.session.onProgress((p) => this.onProgress(p)),
     );
+    this.handleMessages();
   }
 
   get visible(): boolean {
@@ -276,99 +282,86 @@ export class CaptureEditor implements vscode.Disposable {
     this.post(msg);
   }
 
-  private async onMessage(m: FromWebview): Promise<void> {
+  /** One handler per message of the webview (the `rows` handler's result is the reply). */
+  private handleMessages(): void {
     const s = this.document.session;
-    try {
-      switch (m.type) {
-        case 'ready': {
-          this.ready = true;
-          this.post({
-            type: 'init',
-            fileName: this.document.uri.path.split('/').pop() ?? '',
-            strings: uiStrings(),
-            timeFormat: timeFormat(),
-            progress: s.progress,
-            count: s.count(),
-          });
-          if (this.pendingReveal >= 0) {
-            this.post({ type: 'reveal', index: this.pendingReveal });
-            this.pendingReveal = -1;
-          }
+    this.channel
+      .on('ready', () => {
+        this.ready = true;
+        this.post({
+          type: 'init',
+          fileName: this.document.uri.path.split('/').pop() ?? '',
+          strings: uiStrings(),
+          timeFormat: timeFormat(),
+          progress: s.progress,
+          count: s.count(),
+        });
+        if (this.pendingReveal >= 0) {
+          this.post({ type: 'reveal', index: this.pendingReveal });
+          this.pendingReveal = -1;
+        }
+      })
+      .on('rows', async (m) => {
+        let rows: PacketRow[];
+        try {
+          rows = await s.rows(m.start, m.count, m.view === 0 ? undefined : m.view);
+        } catch {
+          rows = []; // a view dropped meanwhile: the webview has moved on
+        }
+        return { view: m.view, start: m.start, rows };
+      })
+      .on('select', async (m) => {
+        this.selectedIndex = m.index;
+        if (this.echo >= 0 && Date.now() < this.echoUntil) {
+          // a reveal is on its way: its echo, or a selection the reloading webview restored before it
+          if (m.index === this.echo) this.echo = -1;
+        } else this.onUserSelect(m.index);
+        const seq = ++this.detailsSeq;
+        const [d, row] = await Promise.all([s.details(m.index), this.rowOf(m.index)]);
+        if (seq !== this.detailsSeq) return; // a newer selection won
+        const tree = buildDetails(d.tree, row, vscode.l10n.t);
+        const bytes = d.bytes instanceof Uint8Array ? d.bytes : new Uint8Array(d.bytes as ArrayLike<number>);
+        this.post({ type: 'details', index: d.index, tree, bytes, tcpdump: d.tcpdump });
+      })
+      .on('filter', async (m) => {
+        const expr = m.expr.trim();
+        if (expr === '') {
+          this.dropView();
+          this.filterExpr = '';
+          this.post({ type: 'filter', expr: '', result: { ok: true, view: 0, count: s.count() } });
           return;
         }
-        case 'rows': {
-          let rows: PacketRow[];
-          try {
-            rows = await s.rows(m.start, m.count, m.view === 0 ? undefined : m.view);
-          } catch {
-            rows = []; // a view dropped meanwhile: the webview has moved on
-          }
-          this.post({ type: 'rows', id: m.id, view: m.view, start: m.start, rows });
-          return;
+        const result = await s.filter(expr);
+        if (result.ok && result.view !== this.view) {
+          this.dropView();
+          this.view = result.view;
         }
-        case 'select': {
-          this.selectedIndex = m.index;
-          if (this.echo >= 0 && Date.now() < this.echoUntil) {
-            // a reveal is on its way: its echo, or a selection the reloading webview restored before it
-            if (m.index === this.echo) this.echo = -1;
-          } else this.onUserSelect(m.index);
-          const seq = ++this.detailsSeq;
-          const [d, row] = await Promise.all([s.details(m.index), this.rowOf(m.index)]);
-          if (seq !== this.detailsSeq) return; // a newer selection won
-          const tree = buildDetails(d.tree, row, vscode.l10n.t);
-          const bytes = d.bytes instanceof Uint8Array ? d.bytes : new Uint8Array(d.bytes as ArrayLike<number>);
-          this.post({ type: 'details', index: d.index, tree, bytes, tcpdump: d.tcpdump });
-          return;
-        }
-        case 'filter': {
-          const expr = m.expr.trim();
-          if (expr === '') {
-            this.dropView();
-            this.filterExpr = '';
-            this.post({ type: 'filter', expr: '', result: { ok: true, view: 0, count: s.count() } });
+        if (result.ok) this.filterExpr = expr;
+        this.post({ type: 'filter', expr: m.expr, result });
+      })
+      .on('conns', async () => this.post({ type: 'conns', conns: await s.connections() }))
+      .on('cancel', () => s.cancel())
+      .on('copy', async (m) => {
+        const lines = await s.tcpdumpLines(m.indices);
+        await vscode.env.clipboard.writeText(lines.join('\n') + '\n');
+        this.post({ type: 'notice', severity: 'info', text: vscode.l10n.t('Copied {0} packets as tcpdump lines.', lines.length) });
+      })
+      .on('timeFormat', async (m) => {
+        await vscode.workspace.getConfiguration('captureLens').update('editor.timeFormat', m.value, vscode.ConfigurationTarget.Global);
+      })
+      .on('command', async (m) => {
+        switch (m.command) {
+          case 'openAsText':
+            await vscode.commands.executeCommand('captureLens.openCaptureAsText', this.document.uri);
             return;
-          }
-          const result = await s.filter(expr);
-          if (result.ok && result.view !== this.view) {
-            this.dropView();
-            this.view = result.view;
-          }
-          if (result.ok) this.filterExpr = expr;
-          this.post({ type: 'filter', expr: m.expr, result });
-          return;
+          case 'reopenText':
+            await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default');
+            return;
+          case 'flowGraph':
+            await vscode.commands.executeCommand('captureLens.flowGraph.open', this.document.uri, (await this.currentStreams()) ?? null);
+            return;
         }
-        case 'conns':
-          this.post({ type: 'conns', conns: await s.connections() });
-          return;
-        case 'cancel':
-          s.cancel();
-          return;
-        case 'copy': {
-          const lines = await s.tcpdumpLines(m.indices);
-          await vscode.env.clipboard.writeText(lines.join('\n') + '\n');
-          this.post({ type: 'notice', severity: 'info', text: vscode.l10n.t('Copied {0} packets as tcpdump lines.', lines.length) });
-          return;
-        }
-        case 'timeFormat':
-          await vscode.workspace.getConfiguration('captureLens').update('editor.timeFormat', m.value, vscode.ConfigurationTarget.Global);
-          return;
-        case 'command':
-          switch (m.command) {
-            case 'openAsText':
-              await vscode.commands.executeCommand('captureLens.openCaptureAsText', this.document.uri);
-              return;
-            case 'reopenText':
-              await vscode.commands.executeCommand('vscode.openWith', this.document.uri, 'default');
-              return;
-            case 'flowGraph':
-              await vscode.commands.executeCommand('captureLens.flowGraph.open', this.document.uri, (await this.currentStreams()) ?? null);
-              return;
-          }
-          return;
-      }
-    } catch (e) {
-      this.post({ type: 'notice', severity: 'error', text: errorMessage(e) });
-    }
+      });
   }
 
   /** Forgets the current filter view in the worker (the webview asks for rows of the new one only). */

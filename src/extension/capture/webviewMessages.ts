@@ -1,12 +1,14 @@
 /**
  * The capture editor's host ↔ webview protocol: one interface per message, readable string `type`
- * fields, one union per direction. Pure types (no vscode, no DOM): imported by the provider
- * (src/extension/capture/editorProvider.ts) and by the webview bundle (media/capture/main.ts).
+ * fields, one union per direction, the request → reply map and the validation of what the webview
+ * sends. Types, constants and validation only (no vscode, no DOM): imported by the provider
+ * (src/extension/capture/editorProvider.ts) and, as types, by the webview bundle (media/capture/).
  *
  * Handshake: the webview posts `ready` once it listens; the host answers once with `init`
  * (settings, localized strings, the packet count so far), then streams `progress`.
- * Requests that expect an answer carry an `id` the answer repeats (rows); others are answered by
- * the latest message of their type (details, filter, conns).
+ * Requests that expect an answer carry an `id` the answer repeats (rows, CAPTURE_REPLIES: matched by
+ * src/core/messaging.ts at both ends); others are answered by the latest message of their type
+ * (details, filter, conns).
  */
 import type { FilterResult, IndexProgress, PacketRow } from '../../worker/api';
 import type { ConnJson } from '../../core/tcp/json';
@@ -210,6 +212,10 @@ export interface SetTimeFormat {
   value: TimeFormat;
 }
 export type FromWebview = ReadyMessage | RowsRequest | SelectMessage | FilterRequest | ConnsRequest | CancelMessage | CopyRequest | CommandRequest | SetTimeFormat;
+
+/** Request → reply types (src/core/messaging.ts). The webview spells it out again (it may import only types from here), checked against this type. */
+export const CAPTURE_REPLIES = { rows: 'rows' } as const satisfies { [K in FromWebview['type']]?: ToWebview['type'] };
+export type CaptureReplies = typeof CAPTURE_REPLIES;
 
 // ---------------------------------------------------------------------------------------------
 // Runtime validation of what the webview sends (the flow panel's pattern, src/extension/flow/messages.ts):

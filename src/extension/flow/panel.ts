@@ -30,17 +30,16 @@ import { buildFlowGraph, rowAtOrAfter, rowOfIndex, type FlowGraph, type FlowPack
 import { flowSvg } from '../../core/flow/svg';
 import { flowText } from '../../core/flow/text';
 import { bracketLanes, exportRange, pngSize, problemsOnly } from '../../core/flow/view';
+import { MessageHandler, RequestTimeout } from '../../core/messaging';
+import { graphMessage, markerHelp, rowsWindow, stateHelp, uiStrings } from './graphMessages';
 import {
   FLOW_MAX_LANES,
-  graphMessage,
-  markerHelp,
+  FLOW_REPLIES,
   parseFromWebview,
-  rowsWindow,
-  stateHelp,
-  uiStrings,
   type FlowConnItem,
   type FlowFromWebview,
   type FlowOptionsState,
+  type FlowReplies,
   type FlowToWebview,
 } from './messages';
 import { FLOW_PACKET_LIMIT, type FlowSource } from './source';
@@ -149,8 +148,17 @@ export class FlowPanel implements vscode.Disposable {
   private selIndex = -1;
   private topIndex = -1;
   private viewFirst = 0;
-  private pngSeq = 0;
-  private readonly pngWaiters = new Map<number, (r: { base64?: string; error?: string }) => void>();
+  /** Every message from the webview is checked (parseFromWebview) before its handler sees it; `renderPng` waits for its `png`. */
+  private readonly channel = new MessageHandler<FlowToWebview, FlowFromWebview, FlowReplies>({
+    post: (msg) => this.post(msg),
+    replies: FLOW_REPLIES,
+    validate: parseFromWebview,
+    onError: (e) => this.post({ type: 'notice', severity: 'error', text: errorMessage(e) }),
+    setTimer: (fn, ms) => {
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    },
+  });
   /** Serializes graph builds (a later filter waits for the current read). */
   private building: Promise<void> = Promise.resolve();
 
@@ -173,7 +181,7 @@ export class FlowPanel implements vscode.Disposable {
     this.panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     this.panel.webview.html = this.html(this.panel.webview);
     this.disposables.push(
-      this.panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
+      this.panel.webview.onDidReceiveMessage((m: unknown) => void this.channel.receive(m)),
       this.panel.onDidChangeViewState(() => {
         if (this.panel.active) setActive(this);
         if (!this.panel.visible) this.webviewReady = false; // hidden: the webview is gone until shown again
@@ -192,6 +200,7 @@ export class FlowPanel implements vscode.Disposable {
         }),
       );
     }
+    this.handleMessages();
     setActive(this);
     void this.loadConnections();
     this.rebuild();
@@ -221,8 +230,7 @@ export class FlowPanel implements vscode.Disposable {
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
-    for (const w of this.pngWaiters.values()) w({ error: 'closed' });
-    this.pngWaiters.clear();
+    this.channel.close('closed');
     for (const d of this.disposables) d.dispose();
     this.disposed.fire();
     this.disposed.dispose();
@@ -332,19 +340,10 @@ export class FlowPanel implements vscode.Disposable {
   // -------------------------------------------------------------------------------------------
   // Messages
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const m = parseFromWebview(raw);
-    if (!m) return;
-    try {
-      await this.handle(m);
-    } catch (e) {
-      this.post({ type: 'notice', severity: 'error', text: errorMessage(e) });
-    }
-  }
-
-  private async handle(m: FlowFromWebview): Promise<void> {
-    switch (m.type) {
-      case 'ready': {
+  /** One handler per message of the webview (the `rows` handler's result is the reply). */
+  private handleMessages(): void {
+    this.channel
+      .on('ready', (m) => {
         this.webviewReady = true;
         if (m.selIndex >= 0) this.selIndex = m.selIndex;
         if (m.topIndex >= 0) this.topIndex = m.topIndex;
@@ -353,19 +352,20 @@ export class FlowPanel implements vscode.Disposable {
         const waiters = this.readyWaiters;
         this.readyWaiters = [];
         for (const w of waiters) w();
-        return;
-      }
-      case 'rows':
-        this.sendRows(m.id, m.version, m.start, m.count);
-        return;
-      case 'reveal':
+      })
+      .on('rows', (m) => {
+        const g = this.graph;
+        if (!g || m.version !== this.version) return undefined; // an old graph: the webview asks again
+        return { version: m.version, ...rowsWindow(g, this.lanes, m.start, m.count, this.options.time, vscode.l10n.t) };
+      })
+      .on('reveal', (m) => {
         this.selIndex = m.index;
         this.source.reveal(m.index);
-        return;
-      case 'selected':
+      })
+      .on('selected', (m) => {
         this.selIndex = m.index;
-        return;
-      case 'options': {
+      })
+      .on('options', (m) => {
         this.selIndex = m.selIndex;
         this.topIndex = m.topIndex;
         const o = this.options;
@@ -378,29 +378,15 @@ export class FlowPanel implements vscode.Disposable {
           this.version++;
           this.sendGraph();
         }
-        return;
-      }
-      case 'viewport':
+      })
+      .on('viewport', (m) => {
         this.viewFirst = m.first;
-        return;
-      case 'export':
+      })
+      .on('export', async (m) => {
         if (m.format === 'svg') await this.exportSvg();
         else if (m.format === 'png') await this.exportPng();
         else await this.copyText();
-        return;
-      case 'png': {
-        const w = this.pngWaiters.get(m.id);
-        this.pngWaiters.delete(m.id);
-        w?.(m);
-        return;
-      }
-    }
-  }
-
-  private sendRows(id: number, version: number, start: number, count: number): void {
-    const g = this.graph;
-    if (!g || version !== this.version) return; // an old graph: the webview asks again
-    this.post({ type: 'rows', id, version, ...rowsWindow(g, this.lanes, start, count, this.options.time, vscode.l10n.t) });
+      });
   }
 
   private sourceSelected(index: number): void {
@@ -456,18 +442,12 @@ export class FlowPanel implements vscode.Disposable {
     const px = pngSize(size.width, size.height);
     if (px.width === 0) throw new Error(vscode.l10n.t('Nothing to export.'));
     await this.whenReady();
-    const id = ++this.pngSeq;
-    const answer = await new Promise<{ base64?: string; error?: string }>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pngWaiters.delete(id);
-        resolve({ error: 'timeout' });
-      }, 30_000);
-      this.pngWaiters.set(id, (x) => {
-        clearTimeout(timer);
-        resolve(x);
-      });
-      this.post({ type: 'renderPng', id, svg, width: px.width, height: px.height });
-    });
+    let answer: { base64?: string; error?: string };
+    try {
+      answer = await this.channel.request('renderPng', { svg, width: px.width, height: px.height }, { timeoutMs: 30_000 });
+    } catch (e) {
+      answer = { error: e instanceof RequestTimeout ? 'timeout' : errorMessage(e) };
+    }
     if (!answer.base64) throw new Error(vscode.l10n.t('The PNG could not be rendered: {0}', answer.error ?? ''));
     await vscode.workspace.fs.writeFile(uri, Buffer.from(answer.base64, 'base64'));
     if (r.clipped) this.rangeNotice(g.arrows.length, r.first, r.last);

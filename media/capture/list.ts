@@ -1,0 +1,370 @@
+/**
+ * The packet list: a virtualized grid (own scroller, media/common/scroll.ts: millions of rows) whose
+ * rows come from the host a page at a time, the selection (a Shift range, the keyboard), copy as
+ * tcpdump, "go to packet" and the flow graph's `reveal`, and the state saved with setState.
+ */
+import type { UiStrings } from '../../src/extension/capture/webviewMessages';
+import type { PacketRow } from '../../src/worker/api';
+import { el } from '../common/dom';
+import { FineScroll, pageRows, pagesFor, revealTop, spacerHeight, visibleRangeAt, type ScrollGeometry } from '../common/scroll';
+import { vscodeApi } from '../common/vscode';
+import { filterInput } from './filter';
+import { fmt, timeColumn } from './format';
+import { PAGE, ROW_H, channel, post, rows, savedViewReady, state, type SavedState } from './state';
+
+export const grid = el('div', 'grid');
+grid.id = 'packet-grid';
+grid.setAttribute('role', 'grid');
+grid.tabIndex = 0;
+const header = el('div', 'grid-header');
+header.setAttribute('role', 'rowgroup');
+const headerRow = el('div', 'row header-row');
+headerRow.setAttribute('role', 'row');
+headerRow.setAttribute('aria-rowindex', '1');
+header.append(headerRow);
+const scroller = el('div', 'scroller');
+scroller.setAttribute('role', 'rowgroup');
+const spacer = el('div', 'spacer');
+spacer.setAttribute('role', 'presentation');
+const win = el('div', 'window');
+win.setAttribute('role', 'presentation');
+const rowsLayer = el('div', 'rows');
+rowsLayer.setAttribute('role', 'presentation');
+win.append(rowsLayer);
+spacer.append(win);
+scroller.append(spacer);
+grid.append(header, scroller);
+
+const COLS: (keyof UiStrings)[] = ['colNo', 'colTime', 'colSource', 'colDestination', 'colProtocol', 'colLength', 'colInfo'];
+const COL_CLASS = ['c-no', 'c-time', 'c-src', 'c-dst', 'c-proto', 'c-len', 'c-info'];
+
+export function applyListStrings(s: UiStrings): void {
+  headerRow.textContent = '';
+  COLS.forEach((k, i) => {
+    const c = el('div', 'cell ' + COL_CLASS[i], s[k]);
+    c.setAttribute('role', 'columnheader');
+    headerRow.append(c);
+  });
+  grid.setAttribute('aria-label', s.listLabel);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saved state
+
+let saveTimer: number | undefined;
+export function saveState(): void {
+  if (saveTimer !== undefined) return;
+  saveTimer = window.setTimeout(() => {
+    saveTimer = undefined;
+    const st: SavedState = { filter: state.appliedFilter, selPos: state.selPos, selIndex: state.selIndex, topRow: currentTopRow(), tab: state.tab };
+    vscodeApi.setState(st);
+  }, 150);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Geometry, rows, rendering
+
+function geom(): ScrollGeometry {
+  return { count: state.viewCount, rowHeight: ROW_H, viewport: Math.max(ROW_H, scroller.clientHeight) };
+}
+
+function currentTopRow(): number {
+  return topPx(geom()) / ROW_H;
+}
+
+const fine = new FineScroll(scroller);
+function topPx(g: ScrollGeometry): number {
+  return fine.top(g);
+}
+export function scrollToTop(): void {
+  fine.set(0, geom());
+}
+function setTop(px: number, g: ScrollGeometry): void {
+  fine.set(px, g);
+}
+
+export function rowAt(pos: number): PacketRow | undefined {
+  return rows.row(pos);
+}
+
+function request(start: number): void {
+  const view = state.view;
+  rows.fetch(
+    start,
+    async () => {
+      const m = await channel.request('rows', { view, start, count: Math.min(PAGE, Math.max(0, state.viewCount - start)) });
+      return m.view === state.view ? { rows: m.rows } : undefined;
+    },
+    () => {
+      rows.evict();
+      if (state.selPos >= 0 && state.selIndex < 0) {
+        const row = rowAt(state.selPos);
+        if (row) {
+          state.selIndex = row.index;
+          requestDetails(true);
+        }
+      }
+      scheduleRender();
+    },
+  );
+}
+
+/** Forgets every row (a new view, or final states): the rows in view are asked for again. */
+export function clearRows(): void {
+  rows.clear();
+  channel.cancelAll('rows of an older view');
+}
+
+const rowPool: HTMLDivElement[] = [];
+
+function makeRow(): HTMLDivElement {
+  const r = el('div', 'row');
+  r.setAttribute('role', 'row');
+  for (let i = 0; i < COL_CLASS.length; i++) {
+    const c = el('div', 'cell ' + COL_CLASS[i]);
+    c.setAttribute('role', 'gridcell');
+    if (i === 6) c.append(el('span', 'info-text'), el('span', 'info-states'));
+    r.append(c);
+  }
+  return r;
+}
+
+let renderQueued = false;
+export function scheduleRender(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    render();
+  });
+}
+
+export function render(): void {
+  const g = geom();
+  spacer.style.height = Math.max(spacerHeight(g), g.viewport) + 'px';
+  win.style.height = g.viewport + 'px';
+  grid.setAttribute('aria-rowcount', String(state.viewCount + 1));
+  if (state.pendingTopRow >= 0 && state.viewCount > 0 && savedViewReady()) {
+    const want = state.pendingTopRow;
+    if (want < state.viewCount || state.progress?.done) {
+      state.pendingTopRow = -1;
+      setTop(Math.min(want, state.viewCount - 1) * ROW_H, g);
+    }
+  }
+  const vr = visibleRangeAt(topPx(g), g);
+  rowsLayer.style.transform = `translateY(${vr.offset}px)`;
+  while (rowPool.length < vr.count) {
+    const r = makeRow();
+    rowPool.push(r);
+    rowsLayer.append(r);
+  }
+  const [selA, selB] = selRange();
+  for (let i = 0; i < rowPool.length; i++) {
+    const r = rowPool[i];
+    if (i >= vr.count) {
+      r.hidden = true;
+      r.removeAttribute('id');
+      continue;
+    }
+    r.hidden = false;
+    const pos = vr.first + i;
+    const row = rowAt(pos);
+    fillRow(r, pos, row, pos >= selA && pos <= selB);
+  }
+  const missing = pagesFor(vr.first, vr.count, state.viewCount, PAGE);
+  for (const start of missing) request(start);
+  if (state.selPos >= 0 && state.selPos >= vr.first && state.selPos < vr.first + vr.count) grid.setAttribute('aria-activedescendant', 'row-' + state.selPos);
+  else grid.removeAttribute('aria-activedescendant');
+}
+
+function fillRow(r: HTMLDivElement, pos: number, row: PacketRow | undefined, selected: boolean): void {
+  r.id = 'row-' + pos;
+  r.setAttribute('aria-rowindex', String(pos + 2));
+  r.setAttribute('aria-selected', selected ? 'true' : 'false');
+  r.dataset.pos = String(pos);
+  const cells = r.children;
+  if (!row) {
+    r.className = 'row loading';
+    r.dataset.index = '';
+    cells[0].textContent = String(state.view === 0 ? pos + 1 : '');
+    for (let i = 1; i < 6; i++) cells[i].textContent = '';
+    (cells[6] as HTMLElement).title = '';
+    (cells[6].firstChild as HTMLElement).textContent = '…';
+    (cells[6].lastChild as HTMLElement).textContent = '';
+    return;
+  }
+  r.className = 'row' + (row.kind ? ' k-' + row.kind : '') + (selected ? ' selected' : '');
+  r.dataset.index = String(row.index);
+  cells[0].textContent = String(row.index + 1);
+  cells[1].textContent = timeColumn(row, state.timeFormat);
+  cells[2].textContent = row.src;
+  cells[3].textContent = row.dst;
+  cells[4].textContent = row.proto;
+  cells[5].textContent = String(row.length);
+  const S = state.S;
+  const states = row.states && S ? fmt(S.states, row.states.client, row.states.server) : '';
+  (cells[6].firstChild as HTMLElement).textContent = row.info;
+  (cells[6].lastChild as HTMLElement).textContent = states;
+  (cells[6] as HTMLElement).title = states ? row.info + '\n' + states : row.info;
+}
+
+function selRange(): [number, number] {
+  if (state.selPos < 0) return [-1, -2];
+  if (state.anchorPos < 0) return [state.selPos, state.selPos];
+  return [Math.min(state.anchorPos, state.selPos), Math.max(state.anchorPos, state.selPos)];
+}
+
+/** New counts (file, and the view when filtered): restores a saved selection once its row exists. */
+export function setCounts(all: number, vCount: number | undefined): void {
+  const before = state.viewCount;
+  state.total = all;
+  state.viewCount = state.view === 0 ? all : vCount ?? state.viewCount;
+  if (state.viewCount !== before) {
+    rows.dropWhere((p) => p.rows.length < PAGE); // pages cut short by the end of the (growing) list
+    if (state.pendingSelPos >= 0 && state.pendingSelPos < state.viewCount && savedViewReady()) {
+      const p = state.pendingSelPos;
+      state.pendingSelPos = -1;
+      select(p, { reveal: false, immediate: true });
+    }
+    scheduleRender();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selection and keyboard
+
+let selectTimer: number | undefined;
+export function select(pos: number, opts: { extend?: boolean; reveal?: boolean; immediate?: boolean } = {}): void {
+  if (state.viewCount <= 0) return;
+  pos = Math.max(0, Math.min(state.viewCount - 1, pos));
+  if (opts.extend) {
+    if (state.anchorPos < 0) state.anchorPos = state.selPos >= 0 ? state.selPos : pos;
+  } else state.anchorPos = -1;
+  state.selPos = pos;
+  const row = rowAt(pos);
+  state.selIndex = row ? row.index : state.view === 0 ? pos : -1;
+  if (opts.reveal !== false) {
+    const g = geom();
+    const top = topPx(g);
+    const next = revealTop(pos, top, g);
+    if (next !== top) setTop(next, g);
+  }
+  render();
+  saveState();
+  requestDetails(opts.immediate === true);
+}
+
+/** Asks for the details of the selected packet (after 60 ms, so that holding an arrow key asks once). */
+export function requestDetails(immediate: boolean): void {
+  if (selectTimer !== undefined) window.clearTimeout(selectTimer);
+  const send = (): void => {
+    selectTimer = undefined;
+    if (state.selIndex < 0) {
+      const row = rowAt(state.selPos);
+      if (row) state.selIndex = row.index;
+    }
+    if (state.selIndex >= 0) post({ type: 'select', index: state.selIndex });
+  };
+  if (immediate) send();
+  else selectTimer = window.setTimeout(send, 60);
+}
+
+grid.addEventListener('keydown', (e) => {
+  const g = geom();
+  const selPos = state.selPos;
+  let target = -1;
+  switch (e.key) {
+    case 'ArrowDown': target = selPos < 0 ? Math.floor(currentTopRow()) : selPos + 1; break;
+    case 'ArrowUp': target = selPos < 0 ? Math.floor(currentTopRow()) : selPos - 1; break;
+    case 'PageDown': target = Math.max(0, selPos) + pageRows(g); break;
+    case 'PageUp': target = Math.max(0, selPos) - pageRows(g); break;
+    case 'Home': target = 0; break;
+    case 'End': target = state.viewCount - 1; break;
+    case 'c':
+      if (e.ctrlKey || e.metaKey) {
+        copySelection();
+        e.preventDefault();
+      }
+      return;
+    default:
+      return;
+  }
+  e.preventDefault();
+  select(target, { extend: e.shiftKey });
+});
+
+rowsLayer.addEventListener('mousedown', (e) => {
+  const r = (e.target as HTMLElement).closest('.row') as HTMLElement | null;
+  if (!r || r.dataset.pos === undefined) return;
+  select(Number(r.dataset.pos), { extend: e.shiftKey, reveal: true, immediate: true });
+  grid.focus({ preventScroll: true });
+  e.preventDefault();
+});
+
+scroller.addEventListener('scroll', () => {
+  scheduleRender();
+  saveState();
+});
+new ResizeObserver(() => scheduleRender()).observe(scroller);
+
+/** Copy the selected packets (at most 100,000) as tcpdump lines. */
+export function copySelection(): void {
+  const [a, b] = selRange();
+  if (a < 0) return;
+  const indices: number[] = [];
+  for (let p = a; p <= b && indices.length < 100_000; p++) {
+    const row = rowAt(p);
+    if (row) indices.push(row.index);
+    else if (state.view === 0) indices.push(p);
+  }
+  if (indices.length > 0) post({ type: 'copy', indices });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Go to a packet
+
+/** Position of packet `index` (0-based) in the filtered list, when it is among the rows loaded; -1 otherwise. */
+function loadedPosition(index: number): number {
+  for (const [start, p] of rows.entries()) {
+    const k = p.rows.findIndex((r) => r.index === index);
+    if (k >= 0) return start + k;
+  }
+  return -1;
+}
+
+/**
+ * Select packet number `no` (1-based). In a filtered list that shows it (among the rows loaded),
+ * it is selected there; otherwise the filter is cleared first.
+ */
+export function goTo(no: number): void {
+  if (no < 1) return;
+  if (state.view !== 0) {
+    const pos = loadedPosition(no - 1);
+    if (pos >= 0) {
+      select(pos, { immediate: true });
+      grid.focus({ preventScroll: true });
+      return;
+    }
+    state.pendingGoTo = no;
+    filterInput.value = '';
+    post({ type: 'filter', expr: '' });
+    return;
+  }
+  select(Math.min(no, state.total) - 1, { immediate: true });
+  grid.focus({ preventScroll: true });
+}
+
+/**
+ * The flow graph chose packet `index` (0-based): select it without taking the focus. In a filtered
+ * list it is looked for among the rows loaded; when it is not there, the filter is cleared (goTo).
+ */
+export function reveal(index: number): void {
+  if (index < 0) return;
+  if (state.view !== 0) {
+    const pos = loadedPosition(index);
+    if (pos >= 0) select(pos, { immediate: true });
+    else goTo(index + 1);
+    return;
+  }
+  select(Math.min(index + 1, state.total) - 1, { immediate: true });
+}
