@@ -21,6 +21,10 @@
  * receives it at each new interface, and from `end()` if the file had none.
  *
  * Spec: https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng (block and option layout below).
+ *
+ * Longer than our 600-line guide (about 700 lines) on purpose: the block reader, the per-section byte
+ * order and the per-interface time conversion share one state machine and one hot loop (about 1 M
+ * blocks/s); split, every block would cross a module boundary and the state would be passed around.
  */
 
 import { ipv4String, ipv6String, macString, plainBytes, utf8String } from '../bytes';
