@@ -61,7 +61,8 @@ const MAX_ROWS = 4096;
 
 export class CaptureIndex implements FilterColumns {
   private readonly cols = new PacketColumns();
-  private readonly engine = new TcpEngine();
+  /** Without per-packet relSeq / relAck / winScaled: only the flow graph shows them, and it re-derives them (flowPackets). */
+  private readonly engine = new TcpEngine({ keepSeqAck: false });
   private readonly seqBases = new SeqBases();
   private readonly run: IndexRun;
   private readonly views: FilterViews;
@@ -229,8 +230,9 @@ export class CaptureIndex implements FilterColumns {
   /**
    * The records of the given packets (frames read by position, nearby ones in one read) with their
    * engine results, in ascending index order; `result` is null for packets the engine did not take.
-   * The result object is reused between calls of `visit`: copy what you keep. For the flow graph
-   * (src/worker/flowPackets.ts).
+   * The result object is reused between calls of `visit`: copy what you keep. Its relSeq, relAck
+   * and winScaled are 0: the index's engine does not keep them (12 bytes a packet), the flow graph
+   * (src/worker/flowPackets.ts, the only caller) replays its streams to get them.
    */
   visitRecords(indices: readonly number[], visit: (rec: CaptureRecord, result: PacketResult | null) => void): Promise<void> {
     return this.presenter.visitRecords(indices, visit);

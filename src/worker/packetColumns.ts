@@ -13,12 +13,14 @@
  *   origLen   Uint16  length on the wire   } (only created once a packet's differs from its caplen)
  *   time      Uint32  time after the checkpoint's packet, in the packet's unit (µs or ns); out of
  *                     range, backwards or damaged time stamps go to a sparse map, exact
- *   ifc       Uint8   interface class (link type + time precision)
+ *   ifc       Uint8   interface class (link type + time precision); only created once a packet's
+ *                     differs from the first packet's
  *   kind      Uint16  TCP flags | bad | frame-header kind | protocol class (src/core/filter/eval.ts)
  *   sport/dport Uint16 ×2
  *   src/dst   Uint16 ×2 (Uint32 once more than 65,535 addresses): ids into a small address table
  *
- * i.e. 19.75 bytes (+2 when lengths on the wire differ, +4 with wide address ids).
+ * i.e. 18.75 bytes (+2 when lengths on the wire differ, +1 with several interface classes, +4 with
+ * wide address ids).
  */
 import type { CaptureRecord } from '../core/capture/types';
 import { KIND_HDR_SHIFT } from '../core/filter/eval';
@@ -58,7 +60,8 @@ export class PacketColumns {
   private ckNsec = new Float64Array(0);
   /** Time after the checkpoint's, in the packet's own unit (µs or ns); TIME_BIG = look in bigTime. */
   private tdA = new Uint32Array(0);
-  private ifcA = new Uint8Array(0);
+  /** null while every packet has interface class 0 (one link type and precision: nearly every capture). */
+  private ifcA: Uint8Array | null = null;
   kind = new Uint16Array(0);
   sport = new Uint16Array(0);
   dport = new Uint16Array(0);
@@ -122,9 +125,11 @@ export class PacketColumns {
     this.caplenA = g16(this.caplenA);
     if (this.origA) this.origA = g16(this.origA);
     this.tdA = g32(this.tdA);
-    const ifc = new Uint8Array(cap);
-    ifc.set(this.ifcA.subarray(0, Math.min(this.ifcA.length, cap)));
-    this.ifcA = ifc;
+    if (this.ifcA) {
+      const ifc = new Uint8Array(cap);
+      ifc.set(this.ifcA.subarray(0, Math.min(this.ifcA.length, cap)));
+      this.ifcA = ifc;
+    }
     this.kind = g16(this.kind);
     this.sport = g16(this.sport);
     this.dport = g16(this.dport);
@@ -169,7 +174,9 @@ export class PacketColumns {
     }
     if (rec.origLen !== caplen || this.origA !== null) this.setOrig(i, rec.origLen);
     this.setTime(i, ck, rec.tsSec, rec.tsNsec, rec.tsPrecision);
-    this.ifcA[i] = this.ifcId(rec.linkType, rec.tsPrecision);
+    const ifc = this.ifcId(rec.linkType, rec.tsPrecision);
+    if (ifc !== 0 && this.ifcA === null) this.ifcA = new Uint8Array(this.cap); // the packets before are all class 0
+    if (this.ifcA !== null) this.ifcA[i] = ifc;
   }
 
   /** The filter columns of packet i (after addRecord); packet i is then stored. */
@@ -311,12 +318,12 @@ export class PacketColumns {
   }
 
   private nsPerUnit(i: number): number {
-    return this.ifcs[this.ifcA[i]]?.precision === 9 ? 1 : 1000;
+    return this.ifcs[this.ifcA === null ? 0 : this.ifcA[i]]?.precision === 9 ? 1 : 1000;
   }
 
   /** Interface class of packet i (undefined only past the 256th class). */
   ifc(i: number): Ifc | undefined {
-    return this.ifcs[this.ifcA[i]];
+    return this.ifcs[this.ifcA === null ? 0 : this.ifcA[i]];
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -324,7 +331,7 @@ export class PacketColumns {
 
   /** Typed-array bytes a packet at capacity (the overflow maps are in heapBytes). */
   bytesPerPacket(): number {
-    return 2 + 2 + (this.origA ? 2 : 0) + 4 + 1 + 2 + 2 + 2 + 2 * this.src.BYTES_PER_ELEMENT;
+    return 2 + 2 + (this.origA ? 2 : 0) + 4 + (this.ifcA ? 1 : 0) + 2 + 2 + 2 + 2 * this.src.BYTES_PER_ELEMENT;
   }
 
   /** Bytes of the checkpoint arrays for a capacity of `cap` packets. */
@@ -334,7 +341,7 @@ export class PacketColumns {
 
   /** Bytes the typed arrays hold now. */
   arrayBytes(): number {
-    const arrays = [this.gap, this.ckpt, this.ckSec, this.ckNsec, this.caplenA, this.origA ?? new Uint8Array(0), this.tdA, this.ifcA, this.kind, this.sport, this.dport, this.src, this.dst];
+    const arrays = [this.gap, this.ckpt, this.ckSec, this.ckNsec, this.caplenA, this.origA ?? new Uint8Array(0), this.tdA, this.ifcA ?? new Uint8Array(0), this.kind, this.sport, this.dport, this.src, this.dst];
     return arrays.reduce((s, a) => s + a.byteLength, 0);
   }
 
