@@ -8,7 +8,10 @@
  *
  *   gap       Uint16  distance in the file from the previous packet's record (offsets are rebuilt
  *                     from a Float64 checkpoint every 32 packets, with that packet's time stamp:
- *                     0.75 byte a packet)
+ *                     0.75 byte a packet). Only created when many records are not where the
+ *                     previous one's header and length put them (pcapng blocks with options, other
+ *                     blocks between packets, cut records): until then the few that are not go to
+ *                     a sparse map, and the others cost nothing
  *   caplen    Uint16  captured length      } 0xFFFF = look in a sparse overflow map
  *   origLen   Uint16  length on the wire   } (only created once a packet's differs from its caplen)
  *   time      Uint32  time after the checkpoint's packet, in the packet's unit (µs or ns); out of
@@ -19,8 +22,8 @@
  *   sport/dport Uint16 ×2
  *   src/dst   Uint16 ×2 (Uint32 once more than 65,535 addresses): ids into a small address table
  *
- * i.e. 18.75 bytes (+2 when lengths on the wire differ, +1 with several interface classes, +4 with
- * wide address ids).
+ * i.e. 16.75 bytes (+2 with the gap column, +2 when lengths on the wire differ, +1 with several
+ * interface classes, +4 with wide address ids).
  */
 import type { CaptureRecord } from '../core/capture/types';
 import { KIND_HDR_SHIFT } from '../core/filter/eval';
@@ -35,6 +38,8 @@ export const HDR_SPB = 2; // pcapng SPB: 12 bytes
 const HDR_LEN = [16, 28, 12, 0];
 
 const BIG = 0xffff;
+/** Records out of place (see `gapX`) tolerated before the gap column is created: 4096 + 1 in 64 packets. */
+const GAP_EXCEPTIONS = 4096;
 export const CKPT_SHIFT = 5; // a Float64 offset checkpoint every 32 packets
 /** tdA value meaning "the time is in bigTime". */
 const TIME_BIG = 0xffffffff;
@@ -50,7 +55,10 @@ export class PacketColumns {
   cap = 0;
   /** Packets stored (indices 0 .. n-1). */
   n = 0;
-  private gap = new Uint16Array(0);
+  /** null while records follow each other as their headers say (gapX holds the exceptions). */
+  private gap: Uint16Array | null = null;
+  /** Without the gap column: gaps that differ from the previous record's plain length (plainLength). */
+  private gapX = new Map<number, number>();
   private ckpt = new Float64Array(0);
   private caplenA = new Uint16Array(0);
   /** null while every packet's length on the wire equals its captured length (the common case). */
@@ -112,7 +120,7 @@ export class PacketColumns {
       b.set(a.subarray(0, Math.min(a.length, cap)));
       return b;
     };
-    this.gap = g16(this.gap);
+    if (this.gap) this.gap = g16(this.gap);
     const ck = new Float64Array((cap >> CKPT_SHIFT) + 1);
     ck.set(this.ckpt.subarray(0, Math.min(this.ckpt.length, ck.length)));
     this.ckpt = ck;
@@ -154,16 +162,13 @@ export class PacketColumns {
     if (i >= this.cap) this.grow(i + 1);
     const off = rec.fileOffset;
     const ck = i & ((1 << CKPT_SHIFT) - 1);
-    if (ck === 0) {
-      this.ckpt[i >> CKPT_SHIFT] = off;
-      this.gap[i] = 0;
-    } else {
+    if (ck === 0) this.ckpt[i >> CKPT_SHIFT] = off;
+    else {
       const g = off - this.lastOff;
-      if (g >= 0 && g < BIG) this.gap[i] = g;
-      else {
-        this.gap[i] = BIG;
-        this.bigGap.set(i, g);
-      }
+      if (this.gap === null && g !== this.plainLength(i - 1)) {
+        this.gapX.set(i, g);
+        if (this.gapX.size > GAP_EXCEPTIONS + (i >> 6)) this.makeGapColumn(i);
+      } else if (this.gap !== null) this.setGap(i, g);
     }
     this.lastOff = off;
     const caplen = rec.data.length;
@@ -177,6 +182,49 @@ export class PacketColumns {
     const ifc = this.ifcId(rec.linkType, rec.tsPrecision);
     if (ifc !== 0 && this.ifcA === null) this.ifcA = new Uint8Array(this.cap); // the packets before are all class 0
     if (this.ifcA !== null) this.ifcA[i] = ifc;
+  }
+
+  /**
+   * Length of packet j's record when nothing else lies between it and the next one: its header, its
+   * frame (pcapng: padded to 4 bytes), pcapng's trailing length, no options.
+   */
+  private plainLength(j: number): number {
+    const hdr = (this.kind[j] >>> KIND_HDR_SHIFT) & 3;
+    const c = this.caplen(j);
+    return hdr === HDR_PCAP ? 16 + c : hdr === HDR_EPB ? 32 + ((c + 3) & ~3) : hdr === HDR_SPB ? 16 + ((c + 3) & ~3) : -1;
+  }
+
+  private setGap(i: number, g: number): void {
+    if (g >= 0 && g < BIG) this.gap![i] = g;
+    else {
+      this.gap![i] = BIG;
+      this.bigGap.set(i, g);
+    }
+  }
+
+  /** Too many records out of place: keep every gap (packets before i included) in a column. */
+  private makeGapColumn(i: number): void {
+    const col = new Uint16Array(this.cap);
+    for (let j = 1; j <= i; j++) {
+      if ((j & ((1 << CKPT_SHIFT) - 1)) === 0) continue;
+      const g = this.gapOf(j); // read while there is no column yet
+      if (g >= 0 && g < BIG) col[j] = g;
+      else {
+        col[j] = BIG;
+        this.bigGap.set(j, g);
+      }
+    }
+    this.gap = col;
+    this.gapX.clear();
+  }
+
+  /** Distance from packet j-1's record to packet j's (j not a checkpoint's packet). */
+  private gapOf(j: number): number {
+    if (this.gap !== null) {
+      const g = this.gap[j];
+      return g === BIG ? this.bigGap.get(j)! : g;
+    }
+    return this.gapX.get(j) ?? this.plainLength(j - 1);
   }
 
   /** The filter columns of packet i (after addRecord); packet i is then stored. */
@@ -276,10 +324,7 @@ export class PacketColumns {
   recordOffset(i: number): number {
     const c = i >> CKPT_SHIFT;
     let off = this.ckpt[c];
-    for (let j = (c << CKPT_SHIFT) + 1; j <= i; j++) {
-      const g = this.gap[j];
-      off += g === BIG ? this.bigGap.get(j)! : g;
-    }
+    for (let j = (c << CKPT_SHIFT) + 1; j <= i; j++) off += this.gapOf(j);
     return off;
   }
 
@@ -329,9 +374,13 @@ export class PacketColumns {
   // -----------------------------------------------------------------------------------------------
   // Memory
 
-  /** Typed-array bytes a packet at capacity (the overflow maps are in heapBytes). */
+  /**
+   * Typed-array bytes a packet at capacity (the overflow maps are in heapBytes). The gap column is
+   * counted from 1024 exceptions on: it cannot be created before the next check of the ceiling
+   * (4096 packets later, src/worker/indexRun.ts) otherwise.
+   */
   bytesPerPacket(): number {
-    return 2 + 2 + (this.origA ? 2 : 0) + 4 + (this.ifcA ? 1 : 0) + 2 + 2 + 2 + 2 * this.src.BYTES_PER_ELEMENT;
+    return (this.gap !== null || this.gapX.size > 1024 ? 2 : 0) + 2 + (this.origA ? 2 : 0) + 4 + (this.ifcA ? 1 : 0) + 2 + 2 + 2 + 2 * this.src.BYTES_PER_ELEMENT;
   }
 
   /** Bytes of the checkpoint arrays for a capacity of `cap` packets. */
@@ -341,12 +390,12 @@ export class PacketColumns {
 
   /** Bytes the typed arrays hold now. */
   arrayBytes(): number {
-    const arrays = [this.gap, this.ckpt, this.ckSec, this.ckNsec, this.caplenA, this.origA ?? new Uint8Array(0), this.tdA, this.ifcA ?? new Uint8Array(0), this.kind, this.sport, this.dport, this.src, this.dst];
+    const arrays = [this.gap ?? new Uint8Array(0), this.ckpt, this.ckSec, this.ckNsec, this.caplenA, this.origA ?? new Uint8Array(0), this.tdA, this.ifcA ?? new Uint8Array(0), this.kind, this.sport, this.dport, this.src, this.dst];
     return arrays.reduce((s, a) => s + a.byteLength, 0);
   }
 
   /** V8 heap the overflow maps and the address table hold (estimates: ~48 bytes a Map entry, objects ~100 more). */
   heapBytes(): number {
-    return (this.bigGap.size + this.bigCaplen.size + this.bigOrig.size) * 48 + this.bigTime.size * 100 + this.addrCount * 32 + this.v6Ids.size * 120;
+    return (this.gapX.size + this.bigGap.size + this.bigCaplen.size + this.bigOrig.size) * 48 + this.bigTime.size * 100 + this.addrCount * 32 + this.v6Ids.size * 120;
   }
 }
