@@ -818,6 +818,9 @@ describe('TCP engine: pipeline, storage and CLI contract', () => {
     }
     assert.ok(seqs > 3 && segs.some((seg) => full.result(seg.index)!.analysis !== 0), 'the scenario has relative numbers and analysis');
     assert.deepEqual(lean.summaries(), full.summaries());
+    // finish() let the conversations go (the summaries are built): the count stays
+    assert.equal(full.connectionCount, 1);
+    assert.equal(full.summaries().length, 1);
   });
 
   it('survives random segments (fuzz): every row and summary stays well-formed', () => {

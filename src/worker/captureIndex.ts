@@ -11,6 +11,31 @@
  * One streaming pass (readCaptureFile: the file is read in chunks, never whole) fills the columns
  * and runs the TcpEngine in the same pass; rows, details and tcpdump lines are decoded on demand
  * from positional reads of the file. Relative sequence numbers: src/worker/seqBases.ts.
+ *
+ * Memory, bytes a packet once indexed (`npm run bench`'s capture: 200 packets a connection; the
+ * figure is the worker's and the host's heap growth plus the ArrayBuffers, after a full GC):
+ *
+ *                                   before (issue 12)   now
+ *   columns (packetColumns.ts)        19.75              16.75  kind 2, ports 4, address ids 4,
+ *                                                               caplen 2, time 4, checkpoints 0.75;
+ *                                                               no gap column (offsets follow from
+ *                                                               the lengths), no interface column
+ *   TCP engine (core/tcp/engine.ts)   26                 10     stream 4, analysis 2, states 2,
+ *                                                               flags 1, step 1; not kept: relSeq,
+ *                                                               relAck, window (12: the flow graph
+ *                                                               replays its streams), prev (4:
+ *                                                               dropped at finish)
+ *   sequence bases (seqBases.ts)       0.2                0.2   16 bytes a base event (~ a connection)
+ *   V8 heap                           ~14                ~4     before: the engine's conversations
+ *                                                               (~1.8 KB a connection, kept after
+ *                                                               finish) and their summaries (~0.8 KB);
+ *                                                               now the summaries alone, and the row
+ *                                                               cache
+ *   total, measured                    60–61              ~32
+ *
+ * While indexing, the engine also holds prev (4) and the arrays have their doubling slack (up to
+ * 2×); the host keeps nothing per packet (src/extension/capture/session.ts: progress and the rows
+ * asked for).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -47,10 +72,11 @@ export interface CaptureIndexOptions {
 /**
  * Memory ceiling of one capture's index: 1 GiB, accounted by IndexRun.accountedBytes — the typed
  * arrays exactly at their allocated capacity (they live outside the V8 heap, so the worker's
- * resourceLimits do not bound them), the Maps and the engine's connections estimated. The arrays
- * take ~47 bytes a packet and double at powers of two, so indexing stops at 16.7 M packets (2^24:
- * the next doubling, to 1.5 GiB, does not fit), or at 8.4 M when the capture also has more than
- * ~130,000 connections (1.8 KB each). With the worker's 2 GiB heap limit (WORKER_RESOURCE_LIMITS)
+ * resourceLimits do not bound them), the Maps and the engine's connections estimated. While
+ * indexing the arrays take ~30.75 bytes a packet (columns 16.75, engine 14) and double at powers
+ * of two, so indexing stops at 33.5 M packets (2^25: 1.03 GB of arrays) when the capture has fewer
+ * than ~20,000 connections (~2 KB each: the engine's 1.8 KB and the sequence bases' keys), else at
+ * 16.7 M (2^24), or at 8.4 M with more than ~260,000 connections. With the worker's 2 GiB heap limit (WORKER_RESOURCE_LIMITS)
  * and the views' 256 MiB a worker stays under about 3.3 GiB. A capture that would need more stops
  * at the ceiling with a 'limit' error: the packets before it stay available, nothing is dropped
  * silently.
