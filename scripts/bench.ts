@@ -124,10 +124,11 @@ async function childDecode(file: string, withEngine: boolean): Promise<void> {
       }
     },
   }).done;
+  const bytesWhileReading = engine?.bytesPerPacket() ?? 0;
   engine?.finish();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   process.stdout.write(
-    JSON.stringify({ packets, tcp, secs, maxRssKiB: process.resourceUsage().maxRSS, error: summary.error?.message ?? null, bytesPerPacket: engine?.bytesPerPacket() ?? 0, connections: engine?.summaries().length ?? 0 }),
+    JSON.stringify({ packets, tcp, secs, maxRssKiB: process.resourceUsage().maxRSS, error: summary.error?.message ?? null, bytesPerPacket: engine?.bytesPerPacket() ?? 0, bytesWhileReading, connections: engine?.summaries().length ?? 0 }),
   );
 }
 
@@ -257,7 +258,7 @@ async function main(): Promise<void> {
     }
     const j = JSON.parse(r.stdout);
     rows.push(['decode + TCP engine', label, `${j.secs.toFixed(2)} s`, fmtRate(j.packets, j.secs), `${(j.maxRssKiB / 1024).toFixed(0)} MiB`]);
-    engineNote = `TCP engine: per-packet state in typed arrays, ${j.bytesPerPacket} bytes a packet; ${j.connections.toLocaleString('en')} connections summarised.`;
+    engineNote = `TCP engine: per-packet state in typed arrays, ${j.bytesWhileReading} bytes a packet while reading, ${j.bytesPerPacket} once finished; ${j.connections.toLocaleString('en')} connections summarised.`;
   }
   const cli = path.join(ROOT, 'dist', 'cli.js');
   for (const [label, file] of [
