@@ -1,10 +1,12 @@
 // Bundles every runtime entry point into dist/ with esbuild.
 //   node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const common = {
   bundle: true,
@@ -20,20 +22,32 @@ const builds = [
   // Decoding worker (worker_threads in the extension host).
   { ...common, entryPoints: { worker: 'src/worker/worker.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' },
   // Command-line interface; main() runs when it is the entry module (bin/capture-lens.js requires it).
-  { ...common, entryPoints: { cli: 'src/cli.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' },
+  // `capture-lens --version` prints package.json's version, fixed here so the CLI reads no file for it.
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', define: { CAPTURE_LENS_VERSION: JSON.stringify(version) } },
 ];
-// Webview bundles (browser), when present.
-for (const [name, entry] of [['webview', 'media/main.ts'], ['capture', 'media/capture/main.ts'], ['flow', 'media/flow/main.ts']]) {
-  if (existsSync(entry)) builds.push({ ...common, entryPoints: { [name]: entry }, platform: 'browser', format: 'iife', outdir: 'dist', target: 'es2022' });
+// Webview bundles (browser). They may bundle media/ and the pure core, never host code (src/extension, src/worker,
+// src/node): a type import from there vanishes, a value import would ship host code into the page — checked below.
+for (const [name, entry] of [['capture', 'media/capture/main.ts'], ['flow', 'media/flow/main.ts']]) {
+  builds.push({ ...common, entryPoints: { [name]: entry }, platform: 'browser', format: 'iife', outdir: 'dist', target: 'es2022', metafile: true });
 }
-// Webview style sheets (the capture editor's: dist/capture.css).
+// Webview style sheets (dist/capture.css, dist/flow.css).
 for (const [name, entry] of [['capture', 'media/capture/capture.css'], ['flow', 'media/flow/flow.css']]) {
-  if (existsSync(entry)) builds.push({ ...common, entryPoints: { [name]: entry }, outdir: 'dist', target: 'chrome120' });
+  builds.push({ ...common, entryPoints: { [name]: entry }, outdir: 'dist', target: 'chrome120' });
+}
+
+/** The inputs of a webview bundle that are neither media/ nor src/core/ (esbuild's metafile). */
+function hostInputs(metafile) {
+  return Object.keys(metafile.inputs).filter((f) => !f.startsWith('media/') && !f.startsWith('src/core/'));
 }
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
   console.log('esbuild: watching');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  const bad = results.flatMap((r, i) => (r.metafile ? hostInputs(r.metafile).map((f) => `${Object.keys(builds[i].entryPoints)[0]}: ${f}`) : []));
+  if (bad.length) {
+    console.error(`build: a webview bundle takes code that is not media/ or src/core/ (import it as \`import type\`, or move it to src/core/):\n  ${bad.join('\n  ')}`);
+    process.exit(1);
+  }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent setup for the end-to-end tests (see /work/shared/VSCODE-E2E.md):
+# Idempotent setup for the end-to-end tests (and the demo); also works without internet access to GitHub:
 #   - Debian packages chromium, libkrb5-dev, ripgrep and a small CJK font (fonts-wqy-microhei, so
 #     screenshots of the Chinese UI show characters) (apt-get, only when missing);
 #   - code-server and playwright-core in .e2e/tools/ (its own package.json, outside the repo's

@@ -9,16 +9,19 @@
 import { parsePrintArgs, UsageError } from './core/print/args';
 import { PacketPrinter } from './core/print/packet';
 import { readCaptureFile } from './node/captureFile';
+import { partialRead } from './core/capture/types';
 import { BufferedOutput } from './node/output';
 import { analyzeCaptureFile, packetHeader, visitCaptureFile } from './node/analyze';
-import { connJson, formatConnsTable, packetJson } from './core/tcp/json';
-import { emptyResult } from './core/tcp/types';
+import { connJson, connsTableLines, packetJson } from './core/tcp/json';
+import { emptyResult, type ConnectionSummary } from './core/tcp/types';
 import { analyzeLog, blankResult, type LogModel } from './core/log/model';
 import { toSegmentInput } from './core/text/index';
 import * as fs from 'node:fs';
-import { flowOfCapture, flowOfLog } from './node/flow';
-import { flowText } from './core/flow/text';
-import { flowSvg } from './core/flow/svg';
+import { captureFlowSource, logFlowSource, writeFlow, type FlowSource } from './node/flow';
+import { FLOW_MAX_LIFELINES, planFlowStreams } from './core/flow/model';
+import { errorMessage } from './core/errors';
+import { formatEn, type Translate } from './core/explain/l10n';
+import { zhCn } from './node/l10n';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -34,20 +37,31 @@ Commands:
       --nano             nanosecond time stamps
       -x, -xx, -X, -XX   hex dump (without/with link header, with ASCII)
       -n, -nn            accepted for compatibility (names are never resolved)
-  packets FILE --json    (FILE: a capture, or tcpdump text output)
+  packets FILE --json    (FILE: a capture, or tcpdump text output; anything else is an error)
                          one JSON object per packet: addresses, and for TCP the stream, flags,
                          relative and raw seq/ack, window, length, Wireshark's analysis flags,
                          the handshake/teardown step and both endpoints' states after it
   conns FILE [--json] [--zh]
                          one line (or JSON object) per TCP connection: endpoints, packets and
                          bytes each way, final states, Zeek's conn_state and history, problems
-                         (--zh: problems explained in Simplified Chinese)
+                         (--zh: the table and its problems in Simplified Chinese)
   flow FILE [--stream N]... [--svg] [--absolute]
                          the connections as a sequence diagram: one lifeline per endpoint, an
                          arrow per packet with its flags, Seq/Ack/Win, and the states as they
-                         change (--svg: an SVG picture instead of text; FILE: capture or log)
+                         change (--svg: an SVG picture instead of text; FILE: capture or log);
+                         at most ${FLOW_MAX_LIFELINES} endpoints at once: a note says which connections are left
+                         out, draw them with --stream N
   help                   show this text
+  --version              print the version
 `;
+
+// package.json's version, put in by scripts/build.mjs (esbuild `define`) when it bundles dist/cli.js.
+declare const CAPTURE_LENS_VERSION: string | undefined;
+
+/** The version, or 'unknown' when this module was compiled without the bundler (tsc for the unit tests). */
+export function version(): string {
+  return typeof CAPTURE_LENS_VERSION === 'string' ? CAPTURE_LENS_VERSION : 'unknown';
+}
 
 async function cmdPrint(args: string[]): Promise<number> {
   const { file, opts } = parsePrintArgs(args);
@@ -68,21 +82,38 @@ async function cmdPrint(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Capture files start with a pcap, pcapng or gzip magic number; anything else is read as tcpdump text. */
-function looksLikeCapture(file: string): boolean {
+/** Magic numbers of the formats the capture reader takes (pcap µs/ns both byte orders, pcapng); gzip is sniffed apart. */
+const CAPTURE_MAGICS = [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a];
+/** Bytes looked at to tell text from binary: tcpdump text never holds a NUL; PNG, zip and most binaries do early. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * 'capture' for a pcap, pcapng or gzip magic number (and for a file we cannot open: the capture
+ * reader then says why), 'binary' when the first 64 KiB hold a NUL byte, else 'text'.
+ */
+function sniff(file: string): 'capture' | 'binary' | 'text' {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
-    const b = Buffer.alloc(4);
-    const n = fs.readSync(fd, b, 0, 4, 0);
-    if (n < 4) return n >= 2 && b[0] === 0x1f && b[1] === 0x8b;
-    const m = b.readUInt32BE(0);
-    return [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a].includes(m) || (b[0] === 0x1f && b[1] === 0x8b);
+    const b = Buffer.alloc(SNIFF_BYTES);
+    const n = fs.readSync(fd, b, 0, SNIFF_BYTES, 0);
+    if (n >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'capture';
+    if (n >= 4 && CAPTURE_MAGICS.includes(b.readUInt32BE(0))) return 'capture';
+    return b.subarray(0, n).includes(0) ? 'binary' : 'text';
   } catch {
-    return true; // let the capture reader say what is wrong with the file
+    return 'capture'; // let the capture reader say what is wrong with the file
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/**
+ * Why FILE is not a capture, in the words `print` uses: the capture reader's own error (one
+ * function for every command). It stops at the first bytes of a file that is not a capture.
+ */
+async function notACaptureReason(file: string): Promise<string> {
+  const { error } = await readCaptureFile(file, { onRecord() {} }).done;
+  return error ? error.message : `${file} is not a pcap or pcapng capture file`;
 }
 
 /** A tcpdump text log, parsed and run through the engine; null (after an error line) when unreadable. */
@@ -90,22 +121,47 @@ function readLog(file: string): LogModel | null {
   try {
     return analyzeLog(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    fail(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    fail(`cannot read ${file}: ${errorMessage(err)}`);
     return null;
   }
 }
 
+type Input = { kind: 'capture' } | { kind: 'log'; model: LogModel };
+
+/**
+ * What `packets`, `conns` and `flow` read: a capture (or a file the capture reader will explain),
+ * or tcpdump text output. Anything else — empty, binary (PNG, zip), text without one tcpdump line —
+ * fails here (one line on stderr, null) with the reason `print` gives, instead of an empty result.
+ */
+async function openInput(file: string): Promise<Input | null> {
+  const kind = sniff(file);
+  if (kind === 'capture') return { kind: 'capture' };
+  if (kind === 'text') {
+    const model = readLog(file);
+    if (!model) return null;
+    const log = model.log;
+    if (log.packets.length || log.banners.length || log.prompts.length || log.unreadable.length) return { kind: 'log', model };
+  }
+  fail(await notACaptureReason(file));
+  return null;
+}
+
 /** `packets LOG --json` for tcpdump text: the same objects as for the capture the log came from. */
-async function packetsOfLog(file: string): Promise<number> {
-  const m = readLog(file);
-  if (!m) return 1;
+async function packetsOfLog(m: LogModel): Promise<number> {
   const res = blankResult();
-  const objs = m.log.packets.map((p, i) => {
+  const out = new BufferedOutput(process.stdout);
+  const packets = m.log.packets;
+  out.write(packets.length ? '[' : '[]\n');
+  for (let i = 0; i < packets.length; i++) {
+    const p = packets[i];
     const seg = toSegmentInput(p, i);
     const hasRes = seg !== null && m.engine.resultInto(i, res);
-    return JSON.stringify(packetJson({ index: i, tsSec: p.tsSec, tsNsec: p.tsNsec, src: p.srcHost, dst: p.dstHost, sport: p.sport >= 0 ? p.sport : null, dport: p.dport >= 0 ? p.dport : null, proto: p.l4 }, seg, hasRes ? res : null));
-  });
-  await new Promise<void>((resolve) => process.stdout.write(objs.length ? '[\n' + objs.join(',\n') + '\n]\n' : '[]\n', () => resolve()));
+    const obj = packetJson({ index: i, tsSec: p.tsSec, tsNsec: p.tsNsec, src: p.srcHost, dst: p.dstHost, sport: p.sport >= 0 ? p.sport : null, dport: p.dport >= 0 ? p.dport : null, proto: p.l4 }, seg, hasRes ? res : null);
+    out.write((i === 0 ? '\n' : ',\n') + JSON.stringify(obj));
+    if (out.blocked) await out.room();
+  }
+  if (packets.length) out.write('\n]\n');
+  await out.end();
   return 0;
 }
 
@@ -113,9 +169,11 @@ async function packetsOfLog(file: string): Promise<number> {
 async function cmdPackets(args: string[]): Promise<number> {
   const { file, flags } = fileAndFlags(args, ['--json']);
   if (!flags.has('--json')) throw new UsageError('packets needs --json (the text form is "capture-lens print")');
-  if (!looksLikeCapture(file)) return packetsOfLog(file);
+  const input = await openInput(file);
+  if (!input) return 1;
+  if (input.kind === 'log') return packetsOfLog(input.model);
   const first = await analyzeCaptureFile(file);
-  if (first.read.error && first.read.error.kind !== 'truncated' && first.read.error.kind !== 'corrupt') {
+  if (first.read.error && !partialRead(first.read.error)) {
     fail(first.read.error.message);
     return 1;
   }
@@ -143,25 +201,48 @@ async function cmdPackets(args: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * The connections as JSON (the text of JSON.stringify(list, null, 2)) or as the table, a line at a
+ * time: one string of 100,000 connections would be ~100 MB, and a few million pass V8's limit.
+ */
+async function writeConns(sums: readonly ConnectionSummary[], json: boolean, t: Translate): Promise<void> {
+  const out = new BufferedOutput(process.stdout);
+  if (json) {
+    const zh = zhCn();
+    if (sums.length === 0) out.write('[]\n');
+    else {
+      for (let i = 0; i < sums.length; i++) {
+        out.write((i === 0 ? '[\n  ' : ',\n  ') + JSON.stringify(connJson(sums[i], zh), null, 2).replace(/\n/g, '\n  '));
+        if (out.blocked) await out.room();
+      }
+      out.write('\n]\n');
+    }
+  } else {
+    for (const line of connsTableLines(sums, { t })) {
+      out.write(line + '\n');
+      if (out.blocked) await out.room();
+    }
+  }
+  await out.end();
+}
+
 /** `conns FILE [--json] [--zh]`. */
 async function cmdConns(args: string[]): Promise<number> {
   const { file, flags } = fileAndFlags(args, ['--json', '--zh']);
-  const lang = flags.has('--zh') ? 'zh' : 'en';
-  if (!looksLikeCapture(file)) {
-    const m = readLog(file);
-    if (!m) return 1;
-    const text = flags.has('--json') ? JSON.stringify(m.summaries.map(connJson), null, 2) + '\n' : formatConnsTable(m.summaries, { lang });
-    await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+  const t = flags.has('--zh') ? zhCn() : formatEn;
+  const input = await openInput(file);
+  if (!input) return 1;
+  if (input.kind === 'log') {
+    const m = input.model;
+    await writeConns(m.summaries, flags.has('--json'), t);
     return 0;
   }
   const { engine, read } = await analyzeCaptureFile(file);
-  if (read.error && read.error.kind !== 'truncated' && read.error.kind !== 'corrupt') {
+  if (read.error && !partialRead(read.error)) {
     fail(read.error.message);
     return 1;
   }
-  const sums = engine.summaries();
-  const text = flags.has('--json') ? JSON.stringify(sums.map(connJson), null, 2) + '\n' : formatConnsTable(sums, { lang });
-  await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+  await writeConns(engine.summaries(), flags.has('--json'), t);
   if (read.error) {
     fail(read.error.message);
     return 1;
@@ -181,27 +262,42 @@ async function cmdFlow(args: string[]): Promise<number> {
     } else rest.push(args[i]);
   }
   const { file, flags } = fileAndFlags(rest, ['--svg', '--absolute']);
-  const opts = { absolute: flags.has('--absolute') };
-  let graph;
-  if (looksLikeCapture(file)) {
-    try {
-      graph = await flowOfCapture(file, streams.length ? streams : undefined, opts);
-    } catch (err) {
-      fail((err as Error).message);
+  const input = await openInput(file);
+  if (!input) return 1;
+  let source: FlowSource;
+  let damage: string | null = null;
+  if (input.kind === 'capture') {
+    const first = await captureFlowSource(file);
+    const err = first.read.error;
+    if (err && !partialRead(err)) {
+      fail(err.message);
       return 1;
     }
-  } else {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      fail(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-      return 1;
-    }
-    graph = flowOfLog(text, streams.length ? streams : undefined, opts);
+    // a cut-short or damaged capture still draws what comes before the damage, then exits 1 (as print and conns)
+    if (err) damage = err.message;
+    source = first.source;
+  } else source = logFlowSource(input.model);
+  const plan = planFlowStreams(source.conns, streams.length ? streams : undefined);
+  if (plan.missing.length) {
+    const n = source.conns.length;
+    const has = n === 0 ? 'it has no TCP stream' : n === 1 ? 'its only TCP stream is 0' : `its TCP streams are 0 to ${n - 1}`;
+    fail(`${file}: no TCP stream ${plan.missing.join(', ')} (${has})`);
+    return 1;
   }
-  const out = flags.has('--svg') ? flowSvg(graph) : flowText(graph);
-  await new Promise<void>((resolve) => process.stdout.write(out.endsWith('\n') ? out : out + '\n', () => resolve()));
+  let note: string | undefined;
+  if (plan.omitted) {
+    const total = plan.streams.length + plan.omitted;
+    note =
+      `${plan.streams.length} of ${total} connections drawn: a diagram shows at most ${FLOW_MAX_LIFELINES} endpoints at once. ` +
+      `Draw others with --stream N (their numbers: capture-lens conns ${file}).`;
+    // the SVG keeps the note in its <desc>, which no viewer shows: say it on stderr too
+    if (flags.has('--svg')) process.stderr.write(`capture-lens: note: ${note}\n`);
+  }
+  await writeFlow(source, plan, process.stdout, { svg: flags.has('--svg'), absolute: flags.has('--absolute'), note });
+  if (damage) {
+    fail(damage);
+    return 1;
+  }
   return 0;
 }
 
@@ -243,6 +339,9 @@ export async function main(argv: string[]): Promise<number> {
       case '-h':
         process.stdout.write(USAGE);
         return 0;
+      case '--version':
+        process.stdout.write(`${version()}\n`);
+        return 0;
       case undefined:
         process.stderr.write(USAGE);
         return 2;
@@ -254,7 +353,7 @@ export async function main(argv: string[]): Promise<number> {
       fail(`${err.message} (try "capture-lens help")`);
       return 2;
     }
-    fail(err instanceof Error ? err.message : String(err));
+    fail(errorMessage(err));
     return 1;
   }
 }
@@ -270,7 +369,7 @@ export function run(argv: string[] = process.argv.slice(2)): void {
       process.exitCode = code;
     },
     (err) => {
-      fail(err instanceof Error ? err.message : String(err));
+      fail(errorMessage(err));
       process.exitCode = 1;
     },
   );

@@ -18,6 +18,9 @@ import * as path from 'node:path';
 
 import { analyzeSegment, ConversationTable, flowKey } from '../src/core/tcp/analysis';
 import { ANALYSIS_NAMES, analysisNames, PacketResult, SegmentInput } from '../src/core/tcp/types';
+import { CORPUS, needCorpus } from './helpers/corpus';
+import { skipBecause } from './helpers/skip';
+import { needTool } from './helpers/tools';
 
 // ------------------------------------------------------------------------------------------------
 // Helpers
@@ -425,7 +428,7 @@ describe('TCP analysis: hand-built scenarios (answers from tshark 4.0.17)', () =
 // (b) the tshark comparison over the corpus
 // ------------------------------------------------------------------------------------------------
 
-const CORPUS_DIR = path.resolve(process.cwd(), '..', 'shared', 'corpus');
+const CORPUS_DIR = CORPUS ?? '';
 const DIFF_FILE_SRC = [
   path.resolve(process.cwd(), 'test', 'tshark-differences.tsv'),
   path.resolve(__dirname, '..', '..', 'test', 'tshark-differences.tsv'),
@@ -473,10 +476,7 @@ describe('TCP analysis: agreement with tshark 4.0.17 over the corpus', function 
   this.timeout(120_000);
 
   it('matches tshark field by field; every difference is listed in test/tshark-differences.tsv', async function () {
-    if (!fs.existsSync(path.join(CORPUS_DIR, 'README.md'))) {
-      console.log(`      (skipped: corpus not found at ${CORPUS_DIR})`);
-      this.skip();
-    }
+    needCorpus(this);
     let readAll: typeof import('./helpers/corpus').readAll;
     let decodeRecord: typeof import('../src/core/decode/index').decodeRecord;
     let DecodedPacket: typeof import('../src/core/decode/index').DecodedPacket;
@@ -486,8 +486,7 @@ describe('TCP analysis: agreement with tshark 4.0.17 over the corpus', function 
       ({ decodeRecord, DecodedPacket } = await import('../src/core/decode/index'));
       ({ segmentFromPacket } = await import('../src/core/tcp/fromPacket'));
     } catch (err) {
-      console.log(`      (skipped: capture reader or decoders not available: ${(err as Error).message})`);
-      this.skip();
+      skipBecause(this, `capture reader or decoders not available: ${(err as Error).message}`);
     }
 
     const damaged = damagedCaptures();
@@ -728,12 +727,7 @@ function writePcap(file: string, segs: SegmentInput[]): void {
 describe('TCP analysis: random conversations against a local tshark (optional)', function () {
   this.timeout(60_000);
   it('agrees with tshark (one pass) on every field of every packet', function () {
-    try {
-      cp.execFileSync('tshark', ['-v'], { stdio: 'ignore', timeout: 10_000 });
-    } catch {
-      console.log('      (skipped: no tshark on this machine)');
-      this.skip();
-    }
+    needTool(this, 'tshark');
     const segs: SegmentInput[] = [];
     for (let k = 0; k < 150; k++) {
       const sc: Scenario = { name: 'random', segs: randomScenario(1000 + k, 20000 + k, k * 100_000), flags: {} };

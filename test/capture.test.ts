@@ -14,33 +14,14 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
+import { CarryBuffer } from '../src/core/capture/carry';
 import { PcapngParser, PCAPNG_MAX_BLOCK_SIZE } from '../src/core/capture/pcapng';
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../src/core/capture/types';
 import { readCaptureFile, type ReadSummary } from '../src/node/captureFile';
+import { CORPUS, needCorpus } from './helpers/corpus';
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
-
-function findCorpus(): string | null {
-  const candidates = [
-    process.env.CAPTURE_LENS_CORPUS,
-    path.resolve(process.cwd(), '..', 'shared', 'corpus'),
-    path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus'),
-    path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus'),
-  ];
-  for (const c of candidates) if (c && fs.existsSync(path.join(c, 'README.md'))) return c;
-  return null;
-}
-const CORPUS = findCorpus();
-
-/** Skip the current suite when the corpus is missing, saying why. */
-function needCorpus(ctx: Mocha.Context): string {
-  if (!CORPUS) {
-    console.log('    (skipped: ../shared/corpus not found; set CAPTURE_LENS_CORPUS to run corpus tests)');
-    ctx.skip();
-  }
-  return CORPUS as string;
-}
 
 function corpus(...parts: string[]): string {
   return path.join(CORPUS as string, ...parts);
@@ -706,6 +687,29 @@ describe('capture: classic pcap (PcapParser)', function () {
 // -------------------------------------------------------------------------------------------------
 // Synthetic pcapng: every block type and timestamp resolution
 
+describe('capture: the carry buffer both readers keep between chunks', function () {
+  it('keeps every byte in order across growth, reads through its view, and is reused after clear()', function () {
+    const src = Uint8Array.from({ length: 10000 }, (_, i) => (i * 7 + 3) & 0xff);
+    const c = new CarryBuffer();
+    // pieces of 1, 2, 4 … bytes, so appends cross the 4 KiB first capacity and a doubling
+    for (let at = 0, n = 1; at < src.length; n *= 2) {
+      const k = Math.min(n, src.length - at);
+      c.append(src, at, k);
+      at += k;
+    }
+    assert.equal(c.length, src.length);
+    assert.ok(c.bytes.length >= src.length && c.bytes.length <= 16384, String(c.bytes.length));
+    assert.deepEqual(c.bytes.subarray(0, c.length), src);
+    assert.equal(c.view.getUint32(9996, false), new DataView(src.buffer).getUint32(9996, false));
+    const buffer = c.bytes;
+    c.clear();
+    assert.equal(c.length, 0);
+    c.append(src, 100, 16);
+    assert.equal(c.bytes, buffer, 'no new allocation for a smaller piece');
+    assert.deepEqual(c.bytes.subarray(0, 16), src.subarray(100, 116));
+  });
+});
+
 describe('capture: PcapngParser on synthetic files', function () {
   it('converts timestamps exactly for every resolution, with if_tsoffset', function () {
     for (const le of [true, false]) {
@@ -997,7 +1001,7 @@ describe('capture: damaged input', function () {
   });
 
   it('pcap with flipped length fields never throws and keeps the records before the damage', async function () {
-    if (!CORPUS) this.skip();
+    needCorpus(this);
     const bytes = fs.readFileSync(corpus('tcpdump/dns_tcp.pcap'));
     const full = await readFile(corpus('tcpdump/dns_tcp.pcap'));
     for (const r of full.records) {
@@ -1014,7 +1018,7 @@ describe('capture: damaged input', function () {
   });
 
   it('a truncated gzip file reports the cut and keeps what came before', async function () {
-    if (!CORPUS) this.skip();
+    needCorpus(this);
     const gz = fs.readFileSync(corpus('wireshark/communityid.pcap.gz'));
     const full = await readFile(corpus('wireshark/communityid.pcap.gz'));
     for (const cut of [Math.floor(gz.length / 3), Math.floor(gz.length / 2), gz.length - 9]) {

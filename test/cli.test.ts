@@ -4,15 +4,22 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { parsePrintArgs } from '../src/cli';
-import { TH_ACK, TH_SYN } from '../src/core/decode/packet';
+import { TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../src/core/decode/packet';
 import { tcpFrame } from '../src/core/synth/frames';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
+import { FLOW_MAX_LIFELINES } from '../src/core/flow/model';
+import { generated } from './helpers/generated';
+import { analyzeCaptureFile } from '../src/node/analyze';
+import { connJson, formatConnsTable } from '../src/core/tcp/json';
+import { formatEn } from '../src/core/explain/l10n';
+import { zhCn } from '../src/node/l10n';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 
-function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+function run(args: string[], nodeArgs: string[] = []): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [...nodeArgs, CLI, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -109,6 +116,71 @@ describe('capture-lens CLI', function () {
     assert.match(t.stdout, /10\.0\.0\.1:40000\s+10\.0\.0\.2:80/);
   });
 
+  it('conns (and packets of a log) write line by line the same JSON and table as in one piece', async function () {
+    const f = generated().pcap;
+    const { engine } = await analyzeCaptureFile(f);
+    const sums = engine.summaries();
+    assert.equal(sums.length, 40);
+    const j = run(['conns', f, '--json']);
+    assert.equal(j.code, 0, j.stderr);
+    assert.equal(j.stdout, JSON.stringify(sums.map((s) => connJson(s, zhCn())), null, 2) + '\n');
+    for (const lang of ['en', 'zh'] as const) {
+      const t = run(lang === 'zh' ? ['conns', f, '--zh'] : ['conns', f]);
+      assert.equal(t.code, 0, t.stderr);
+      assert.equal(t.stdout, formatConnsTable(sums, { t: lang === 'zh' ? zhCn() : formatEn }));
+    }
+    // and a log's packets as one JSON array
+    const log = path.join(dir, 'gen.tcpdump');
+    const printed = run(['print', f]).stdout;
+    fs.writeFileSync(log, printed);
+    const p = run(['packets', log, '--json']);
+    assert.equal(p.code, 0, p.stderr);
+    const arr: unknown[] = JSON.parse(p.stdout);
+    assert.equal(arr.length, printed.trimEnd().split('\n').length);
+    assert.equal(p.stdout, '[\n' + arr.map((o) => JSON.stringify(o)).join(',\n') + '\n]\n'); // one object a line
+  });
+
+  it('conns --zh: the table, the severities and the problems in Chinese, no English severity word', function () {
+    // an error (refused), a warning (no answer) and an info (reset after both FINs)
+    const c = '10.0.0.1';
+    const s = '10.0.0.2';
+    const seg = (from: 'c' | 's', port: number, seq: number, ack: number, flags: number) =>
+      from === 'c'
+        ? tcpFrame({ src: c, dst: s, sport: port, dport: 80, seq, ack, flags, win: 64240 })
+        : tcpFrame({ src: s, dst: c, sport: 80, dport: port, seq, ack, flags, win: 65160 });
+    const frames = [
+      seg('c', 40001, 1000, 0, TH_SYN),
+      seg('s', 40001, 0, 1001, TH_RST | TH_ACK),
+      seg('c', 40002, 3000, 0, TH_SYN),
+      seg('c', 40003, 2000, 0, TH_SYN),
+      seg('s', 40003, 6000, 2001, TH_SYN | TH_ACK),
+      seg('c', 40003, 2001, 6001, TH_ACK),
+      seg('c', 40003, 2001, 6001, TH_FIN | TH_ACK),
+      seg('s', 40003, 6001, 2002, TH_FIN | TH_ACK),
+      seg('c', 40003, 2002, 0, TH_RST),
+    ];
+    const file = path.join(dir, 'problems.pcap');
+    fs.writeFileSync(file, Buffer.concat([pcapHeader(), ...frames.map((f, i) => pcapRecord(1700000000, i + 1, f))]));
+
+    const english = run(['conns', file]);
+    assert.equal(english.code, 0, english.stderr);
+    for (const w of ['error refused', 'warning no-answer', 'info reset']) assert.match(english.stdout, new RegExp(w));
+
+    const zh = run(['conns', file, '--zh']);
+    assert.equal(zh.code, 0, zh.stderr);
+    assert.doesNotMatch(zh.stdout, /\b(?:error|warning|info)\b/i);
+    assert.match(zh.stdout, /^流\s+客户端\s+服务器/);
+    assert.match(zh.stdout, /问题：/);
+    assert.match(zh.stdout, /流 0，第 2 个包，错误 refused：连接被拒绝：10\.0\.0\.2:80 对 SYN 直接回了 RST。/);
+    assert.match(zh.stdout, /流 1，第 3 个包，警告 no-answer：没有应答：客户端向 10\.0\.0\.2:80 发送了 1 个 SYN/);
+    assert.match(zh.stdout, /流 2，第 9 个包，信息 reset：连接在双方都已发送 FIN 之后被客户端（10\.0\.0\.1:40003）重置/);
+
+    // the JSON has both languages whatever the flag
+    const [refused] = JSON.parse(run(['conns', file, '--json']).stdout);
+    assert.match(refused.problems[0].message, /^Connection refused: 10\.0\.0\.2:80 answered the SYN with a reset\./);
+    assert.match(refused.problems[0].messageZh, /^连接被拒绝：10\.0\.0\.2:80 对 SYN 直接回了 RST。/);
+  });
+
   it('packets and conns: same errors and exit codes as print', function () {
     assert.equal(run(['packets', path.join(dir, 'nope.pcap'), '--json']).code, 1);
     assert.equal(run(['conns', path.join(dir, 'nope.pcap')]).code, 1);
@@ -129,6 +201,151 @@ describe('capture-lens CLI', function () {
     assert.match(svg.stdout, /<\/svg>\s*$/);
     assert.equal(run(['flow', good, '--stream', 'x']).code, 2);
     assert.equal(run(['flow', path.join(dir, 'nope.pcap')]).code, 1);
+  });
+
+  it('--version prints package.json\'s version', function () {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const r = run(['--version']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${pkg.version}\n`);
+    assert.match(run(['help']).stdout, /--version/);
+  });
+
+  it('bin/capture-lens.js runs the built CLI, and says how to build it when dist/ is missing', function () {
+    const bin = path.resolve(__dirname, '..', '..', 'bin', 'capture-lens.js');
+    const ok = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^\d+\.\d+\.\d+/);
+    // the same launcher in a folder with no dist/ beside it: one line naming the fix, no stack trace
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.copyFileSync(bin, path.join(dir, 'bin', 'capture-lens.js'));
+    const missing = spawnSync(process.execPath, [path.join(dir, 'bin', 'capture-lens.js'), '--help'], { encoding: 'utf8' });
+    assert.equal(missing.status, 1);
+    assert.equal(missing.stderr.trim().split('\n').length, 1, missing.stderr);
+    assert.match(missing.stderr, /npm run build/);
+  });
+
+  it('packets --json, conns and flow refuse a file that is not a capture (text, PNG, zip, empty) with print\'s reason', function () {
+    const files: [string, Buffer][] = [
+      ['notes.txt', Buffer.from('hello, this is not a capture\nnor a tcpdump log\n')],
+      ['image.png', Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex')],
+      ['archive.zip', Buffer.from('504b0304140000000800' + '00'.repeat(20), 'hex')],
+      ['empty.pcap', Buffer.alloc(0)],
+    ];
+    for (const [name, bytes] of files) {
+      const f = path.join(dir, name);
+      fs.writeFileSync(f, bytes);
+      const p = run(['print', f]);
+      assert.equal(p.code, 1, name);
+      assert.equal(p.stderr.split('\n').length, 2, name); // one line
+      for (const cmd of [['packets', f, '--json'], ['conns', f], ['conns', f, '--json'], ['flow', f], ['flow', f, '--svg']]) {
+        const r = run(cmd);
+        assert.equal(r.code, 1, cmd.join(' '));
+        assert.equal(r.stdout, '', cmd.join(' '));
+        assert.equal(r.stderr, p.stderr, cmd.join(' '));
+      }
+    }
+  });
+
+  it('packets, conns and flow still read tcpdump text', function () {
+    const f = path.join(dir, 'hs.tcpdump');
+    fs.writeFileSync(f, run(['print', good]).stdout);
+    const c = run(['conns', f]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(c.stdout, /10\.0\.0\.1:40000\s+10\.0\.0\.2:80/);
+    assert.equal(JSON.parse(run(['packets', f, '--json']).stdout).length, 2);
+    assert.match(run(['flow', f]).stdout, /\|-+SYN-+>\|/);
+  });
+
+  it('flow on a cut-short capture draws the rows before the damage, then exits 1 with the byte offset (as print and conns)', function () {
+    const f = path.join(dir, 'cut-flow.pcap');
+    const whole = fs.readFileSync(good);
+    fs.writeFileSync(f, whole.subarray(0, whole.length - 10));
+    const p = run(['print', f]);
+    assert.match(p.stderr, /at byte \d+/);
+    for (const args of [['flow', f], ['flow', f, '--svg'], ['conns', f]]) {
+      const r = run(args);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.equal(r.stderr, p.stderr, args.join(' '));
+    }
+    const t = run(['flow', f]);
+    assert.match(t.stdout, /\|-+SYN-+>\|/);
+    assert.doesNotMatch(t.stdout, /SYN, ACK/);
+  });
+
+  it('a gzip bomb: packets, conns and flow show what was unpacked before the limit, then exit 1 with print\'s reason', function () {
+    // the two-packet handshake, then 24 MiB of zeros (empty records): ~25 KB of gzip that would inflate 1000-fold;
+    // reading stops at the 16 MiB floor of src/node/gzipLimits.ts
+    const f = path.join(dir, 'bomb.pcap.gz');
+    fs.writeFileSync(f, zlib.gzipSync(Buffer.concat([fs.readFileSync(good), Buffer.alloc(24 << 20)]), { level: 9 }));
+    const p = run(['print', f]);
+    assert.equal(p.code, 1);
+    assert.match(p.stderr, /decompression bomb/);
+    const conns = run(['conns', f]);
+    assert.equal(conns.code, 1, conns.stderr);
+    assert.equal(conns.stderr, p.stderr);
+    assert.match(conns.stdout, /10\.0\.0\.1/);
+    const json = run(['packets', '--json', f]);
+    assert.equal(json.code, 1, json.stderr);
+    assert.equal(json.stderr, p.stderr);
+    assert.equal((JSON.parse(json.stdout) as { src: string }[])[0].src, '10.0.0.1');
+    const flow = run(['flow', f]);
+    assert.equal(flow.code, 1, flow.stderr);
+    assert.match(flow.stdout, /SYN, ACK/);
+  });
+
+  it('flow --stream N for a stream that does not exist says so and exits 1', function () {
+    const r = run(['flow', good, '--stream', '7']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.split('\n').length, 2);
+    assert.match(r.stderr, /no TCP stream 7 \(its only TCP stream is 0\)/);
+    assert.equal(run(['flow', good, '--stream', '0', '--stream', '3', '--svg']).code, 1);
+    assert.equal(run(['flow', good, '--stream', '0']).code, 0);
+  });
+
+  it('conns prints the table of a 100,000-connection SYN scan (no argument spread of the rows)', function () {
+    // 100,000 SYNs to 100,000 (address, port) pairs: one connection and one problem line each.
+    // The CLI runs with a 500 KB stack (default ~1 MB) so that the old Math.max(...widths) /
+    // push(...lines) overflow here as they did at ~70,000 connections on a deeper stack.
+    const f = path.join(dir, 'syn-scan.pcap');
+    const n = 100_000;
+    const parts: Uint8Array[] = [pcapHeader()];
+    for (let i = 0; i < n; i++) {
+      const syn = tcpFrame({ src: '10.0.0.1', dst: `10.1.${(i >> 8) & 255}.${i & 255}`, sport: 40000, dport: 1 + (i % 1024), seq: i, flags: TH_SYN, win: 1024 });
+      parts.push(pcapRecord(1700000000 + Math.floor(i / 1000), (i % 1000) * 1000, syn));
+    }
+    fs.writeFileSync(f, Buffer.concat(parts));
+    const r = run(['conns', f], ['--stack-size=500']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0], /^STREAM\s+CLIENT/);
+    assert.match(lines[n], /^\s*99999\s+10\.0\.0\.1:40000\s+10\.1\.134\.159:672\s/);
+    assert.ok(lines.filter((l) => l.startsWith('  stream ')).length >= n, 'a problem line per connection');
+  });
+
+  it(`flow draws at most ${FLOW_MAX_LIFELINES} lifelines at once, says so and suggests --stream`, function () {
+    // 40 interleaved connections: 80 endpoints, which the old flow drew side by side
+    const f = generated().pcap;
+    const t = run(['flow', f]);
+    assert.equal(t.code, 0, t.stderr);
+    const lines = t.stdout.split('\n');
+    assert.match(lines[0], /^Note: \d+ of 40 connections drawn: .*at most 32 endpoints.*--stream N/);
+    const header = lines.find((l) => l.startsWith('Conv  Time'))!;
+    const lifelines = header.trim().split(/\s+/).length - 2;
+    assert.ok(lifelines > 2 && lifelines <= FLOW_MAX_LIFELINES, `${lifelines} lifelines`);
+    const widest = Math.max(0, ...lines.slice(0, 50).map((l) => l.length)); // 50 lines: a fixed-size spread
+    for (const l of lines) assert.ok(l.length <= widest + 200, `a line of ${l.length} characters`);
+    assert.ok(widest < (FLOW_MAX_LIFELINES + 2) * 40, `${widest} columns`);
+    const svg = run(['flow', f, '--svg']);
+    assert.equal(svg.code, 0);
+    assert.match(svg.stderr, /^capture-lens: note: \d+ of 40 connections drawn.*--stream N/);
+    assert.match(svg.stdout, /<desc>\d+ of 40 connections drawn/);
+    // one stream asked for: drawn whole, no note
+    const one = run(['flow', f, '--stream', '39']);
+    assert.equal(one.code, 0);
+    assert.match(one.stdout, /^Time /);
   });
 
   it('exits 2 for bad usage', function () {

@@ -12,7 +12,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CORPUS, corpusPath, readAll, readManifest } from './helpers/corpus';
+import { CORPUS, corpusPath, needCorpus, readAll, readManifest } from './helpers/corpus';
 import { parsePrintArgs } from '../src/cli';
 import { PacketPrinter } from '../src/core/print/packet';
 import { comparable, splitPackets } from './helpers/tcpdumpText';
@@ -55,10 +55,7 @@ describe('tcpdump conformance (../shared/corpus/tcpdump)', function () {
   const skippedHere = new Map<string, string>();
 
   before(function () {
-    if (!CORPUS) {
-      console.log('    (skipped: ../shared/corpus not found)');
-      this.skip();
-    }
+    needCorpus(this);
     process.env.TZ = 'GMT0';
   });
 

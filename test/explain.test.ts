@@ -2,7 +2,7 @@
  * The explanations catalogue (src/core/explain): bundle completeness (every English literal passed
  * to t() has a zh-cn entry with the same placeholders, no stale entries), Markdown escaping, the
  * "here" text for handshake / teardown / reset contexts, both languages for every flag letter,
- * option and IP field, generic text for unknown input, and speed.
+ * option and IP field, every problem kind and severity, generic text for unknown input, and speed.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -26,6 +26,10 @@ import {
   S_SYN_RCVD,
   S_SYN_SENT,
   TCP_STATES,
+  PROBLEM_KINDS,
+  type Problem,
+  type ProblemKind,
+  type ProblemParams,
 } from '../src/core/tcp/types';
 import { STEP_NAMES } from '../src/core/tcp/states';
 import { TH_ACK, TH_CWR, TH_ECE, TH_FIN, TH_PUSH, TH_RST, TH_SYN } from '../src/core/decode/packet';
@@ -56,6 +60,8 @@ import {
   formatDuration,
   formatEn,
   packetContext,
+  problemText,
+  severityText,
   toMarkdown,
   toPlainText,
 } from '../src/core/explain/catalog';
@@ -465,6 +471,72 @@ describe('explain: every flag letter, option, IP field, state, analysis flag in 
 // ------------------------------------------------------------------------------------------------
 // Unknown input, text model fields, speed
 // ------------------------------------------------------------------------------------------------
+
+describe('explain: problem sentences', () => {
+  const v4 = '10.0.0.2:80';
+  const v6 = '[2001:db8::1]:51000';
+  /** Parameters for every variant of every kind's sentence (a mapped type: a new kind must be added here). */
+  const SAMPLES: { [K in ProblemKind]: ProblemParams[K][] } = {
+    refused: [{ server: v4 }],
+    'no-answer': [
+      { server: v4, syns: 1 },
+      { server: v6, syns: 3 },
+    ],
+    reset: [0, 1].flatMap((side) => [false, true].map((afterFin) => ({ side: side as 0 | 1, endpoint: v6, state: 'FIN_WAIT_1' as const, afterFin }))),
+    'half-open': [{ server: v4 }],
+    'syn-flood': [{ server: v4, halfOpen: 12 }],
+    'close-wait': [0, 1].map((side) => ({ side: side as 0 | 1, endpoint: v4 })),
+    'fin-wait-2': [0, 1].map((side) => ({ side: side as 0 | 1, endpoint: v4 })),
+    retransmissions: [
+      { retransmitted: 3, segments: 40 },
+      { retransmitted: 7, segments: 21 },
+    ],
+    'zero-window': [0, 1].map((side) => ({ side: side as 0 | 1, endpoint: v6 })),
+    'lost-at-start': [{}],
+  };
+  const problemOf = (kind: ProblemKind, params: object): Problem => ({ kind, packet: 0, severity: 'warning', params }) as Problem;
+
+  it('has an English and a Chinese sentence for every kind, each with all its parameters', () => {
+    assert.equal(PROBLEM_KINDS.length, 10);
+    for (const kind of PROBLEM_KINDS) {
+      const variants = SAMPLES[kind] as object[];
+      const seen = { en: new Set<string>(), zh: new Set<string>() };
+      for (const params of variants) {
+        const p = problemOf(kind, params);
+        const e = problemText(p, en);
+        const c = problemText(p, zh);
+        const what = kind + ' ' + JSON.stringify(params);
+        assert.ok(e.length > 40 && !CJK.test(e) && !/\{\d+\}/.test(e), what + ': ' + e);
+        assert.ok(CJK.test(c) && !/\{\d+\}/.test(c), what + ': ' + c);
+        for (const [k, v] of Object.entries(params)) {
+          if (k === 'side' || typeof v === 'boolean') continue;
+          assert.ok(e.includes(String(v)), `${what}: ${k} missing from "${e}"`);
+          assert.ok(c.includes(String(v)), `${what}: ${k} missing from "${c}"`);
+        }
+        seen.en.add(e);
+        seen.zh.add(c);
+      }
+      // every variant (client or server, one SYN or several, after FIN or not) reads differently
+      assert.equal(seen.en.size, variants.length, kind);
+      assert.equal(seen.zh.size, variants.length, kind);
+    }
+  });
+
+  it('names the side in both languages and gives the retransmission rate', () => {
+    const zw = (side: 0 | 1) => problemOf('zero-window', { side, endpoint: v4 });
+    assert.match(problemText(zw(0), en), /^The client \(10\.0\.0\.2:80\) advertised a zero window/);
+    assert.match(problemText(zw(1), zh), /^服务器（10\.0\.0\.2:80）通告了零窗口/);
+    assert.match(problemText(problemOf('retransmissions', { retransmitted: 3, segments: 40 }), en), /^3 of 40 data segments were retransmitted \(7\.5%\)/);
+    assert.match(problemText(problemOf('retransmissions', { retransmitted: 7, segments: 21 }), zh), /^21 个数据段中有 7 个被重传（33%）/);
+  });
+
+  it('has the severities in both languages', () => {
+    for (const s of ['error', 'warning', 'info'] as const) {
+      assert.equal(severityText(s, en), s);
+      assert.ok(CJK.test(severityText(s, zh)), s);
+    }
+  });
+});
 
 describe('explain: robustness', () => {
   it('unknown inputs give generic text, never throw', () => {

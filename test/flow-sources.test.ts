@@ -27,6 +27,8 @@ import { WorkerClient } from '../src/worker/client';
 import { flowPackets } from '../src/worker/flowPackets';
 import { CORPUS, corpusPath } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
+import { skipBecause } from './helpers/skip';
+import { zhCn } from '../src/node/l10n';
 
 function repoFile(...parts: string[]): string {
   const candidates = [path.resolve(process.cwd(), ...parts), path.resolve(__dirname, '..', ...parts), path.resolve(__dirname, '..', '..', ...parts)];
@@ -165,8 +167,7 @@ describe('flow sources: the worker\'s flowPackets (dist/worker.js through Worker
   });
   before(function () {
     if (!fs.existsSync(workerJs)) {
-      console.log('    (skipped: dist/worker.js not built; run npm run build)');
-      this.skip();
+      skipBecause(this, 'dist/worker.js not built; run npm run build');
     }
   });
 
@@ -237,7 +238,7 @@ describe('flow sources: a tcpdump log', () => {
 
   it('lists the connections as the panel filter and the QuickPick show them', () => {
     const m = analyzeLog(read('refused.tcpdump'));
-    const conns = logConnections(m);
+    const conns = logConnections(m, zhCn());
     assert.ok(conns.length >= 1);
     const info = conns.map(connInfo);
     assert.deepEqual(

@@ -7,13 +7,19 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { arrowLabel, buildFlowGraph, flagsText, rowAtOrAfter, rowOfIndex, stateBoxesIn, timeText, type FlowGraph, type FlowPacket } from '../src/core/flow/model';
-import { flowText } from '../src/core/flow/text';
+import { Writable } from 'node:stream';
+import { arrowLabel, buildFlowGraph, flagsText, planFlowStreams, rowAtOrAfter, rowOfIndex, stateBoxesIn, timeText, FLOW_MAX_LIFELINES, type FlowGraph, type FlowPacket } from '../src/core/flow/model';
+import { flowText, trimEndSpaces } from '../src/core/flow/text';
 import { flowSvg, xmlEscape } from '../src/core/flow/svg';
-import { flowOfCapture, flowOfLog } from '../src/node/flow';
+import { captureFlowSource, flowOfCapture, flowOfLog, logFlowSource, writeFlow, type FlowSource } from '../src/node/flow';
+import { analyzeLog } from '../src/core/log/model';
+import { PacketPrinter } from '../src/core/print/packet';
+import { defaultPrintOptions } from '../src/core/print/options';
+import { readCaptureFile } from '../src/node/captureFile';
 import { emptyResult, S_CLOSED, S_ESTABLISHED, S_SYN_RCVD, S_SYN_SENT } from '../src/core/tcp/types';
 import { generated, samplesDir } from './helpers/generated';
-import { CORPUS, corpusPath } from './helpers/corpus';
+import { corpusPath, needCorpus } from './helpers/corpus';
+import { skipBecause } from './helpers/skip';
 
 function sample(name: string): string {
   return path.join(samplesDir(), name);
@@ -324,15 +330,11 @@ describe('flow graph', () => {
   });
 
   it('corpus capture: labels and comments as tshark computes them', async function () {
-    if (!CORPUS) {
-      console.log('      (skipped: corpus not found)');
-      this.skip();
-    }
+    needCorpus(this);
     const file = corpusPath('other', 'simple_http.pcap');
     const tsv = corpusPath('other', 'simple_http.pcap.tshark-analysis.tsv');
     if (!fs.existsSync(file) || !fs.existsSync(tsv)) {
-      console.log('      (skipped: simple_http.pcap not in the corpus)');
-      this.skip();
+      skipBecause(this, 'other/simple_http.pcap and its tshark analysis are not in this corpus');
     }
     const g = await flowOfCapture(file);
     const rows = fs.readFileSync(tsv, 'utf8').split('\n').filter((l) => l.length > 0);
@@ -359,4 +361,116 @@ describe('flow graph', () => {
     assert.equal(g.brackets[0].kind, 'handshake');
     assertWellFormed(flowSvg(g));
   });
+
+  it('streamed (the CLI): the same text and SVG as flowText / flowSvg of the whole graph, for captures and logs', async () => {
+    const sources: [string, FlowSource, FlowGraph, number[] | undefined][] = [];
+    for (const f of fs.readdirSync(samplesDir())) {
+      if (f.endsWith('.pcap') || f.endsWith('.pcapng')) sources.push([f, (await captureFlowSource(sample(f))).source, await flowOfCapture(sample(f)), undefined]);
+      else if (f.endsWith('.tcpdump')) {
+        const text = fs.readFileSync(sample(f), 'utf8');
+        sources.push([f, logFlowSource(analyzeLog(text)), flowOfLog(text), undefined]);
+      }
+    }
+    const pcapng = sample('all-two-interfaces.pcapng');
+    sources.push(['pcapng, streams 5 and 0', (await captureFlowSource(pcapng)).source, await flowOfCapture(pcapng, [0, 5]), [5, 0]]);
+    sources.push(['40 connections', (await captureFlowSource(generated().pcap)).source, await flowOfCapture(generated().pcap), undefined]);
+    assert.ok(sources.length > 20);
+    for (const [name, source, g, want] of sources) {
+      const plan = planFlowStreams(source.conns, want, Infinity);
+      assert.deepEqual(plan.streams, g.streams, name);
+      for (const svg of [false, true]) {
+        const sink = new Sink();
+        await writeFlow(source, plan, sink, { svg });
+        assert.equal(sink.text(), svg ? flowSvg(g) : flowText(g), `${name}${svg ? ' (svg)' : ''}`);
+      }
+    }
+  });
+
+  it(`streamed: at most ${FLOW_MAX_LIFELINES} lifelines, written in bounded chunks, waiting while the reader is slow`, async function () {
+    this.timeout(60000);
+    // 40 interleaved connections (80 endpoints), as a capture and as its tcpdump text
+    const printer = new PacketPrinter(defaultPrintOptions());
+    let log = '';
+    await readCaptureFile(generated().pcap, { onRecord: (rec) => (log += printer.print(rec)) }).done;
+    const sources: [string, FlowSource][] = [
+      ['capture', (await captureFlowSource(generated().pcap)).source],
+      ['log', logFlowSource(analyzeLog(log))],
+    ];
+    for (const [name, source] of sources) {
+      const plan = planFlowStreams(source.conns, undefined);
+      assert.equal(plan.streams.length + plan.omitted, 40, name);
+      assert.ok(plan.omitted > 0, name);
+      const sink = new Sink(true);
+      const chunk = 16384;
+      await writeFlow(source, plan, sink, { note: 'a note', chunk });
+      const text = sink.text();
+      assert.ok(text.startsWith('Note: a note\n\nConv  Time'), name);
+      const lines = text.split('\n');
+      assert.ok(lines[2].trim().split(/\s+/).length - 2 <= FLOW_MAX_LIFELINES, name);
+      // short endpoint names: 28 columns a lifeline, plus the time, stream and comment columns
+      for (const l of lines) assert.ok(l.length <= FLOW_MAX_LIFELINES * 28 + 200, `${name}: a line of ${l.length}`);
+      assert.ok(text.length > 20 * chunk, name);
+      assert.ok(sink.chunks.length >= text.length / (chunk + 4096), `${name}: ${sink.chunks.length} chunks`);
+      for (const c of sink.chunks) assert.ok(c.length <= chunk + 4096, `${name}: a chunk of ${c.length}`);
+      // the log is drawn from memory: it waits for room after every row it writes, so at most the
+      // stream's buffer and one chunk are queued; a capture stops within a 64 KiB slice of input
+      if (name === 'log') assert.ok(sink.maxQueued <= 16384 + chunk + 4096, `${name}: ${sink.maxQueued} queued`);
+      else assert.ok(sink.maxQueued < text.length, `${name}: ${sink.maxQueued} queued`);
+    }
+  });
+
+  it('the text diagram grows linearly with a long host name (its lines are trimmed without a regex)', () => {
+    // "Copy as text" runs in the extension host; /\s+$/ on a line with a 64 K-column lifeline took 10 s
+    const graphOf = (len: number): FlowGraph => {
+      const host = 'h'.repeat(len);
+      const packets: FlowPacket[] = [];
+      for (let i = 0; i < 4; i++) {
+        const result = { ...emptyResult(), stream: 0, dir: (i % 2) as 0 | 1, clientState: i % 2 ? S_ESTABLISHED : S_SYN_SENT, serverState: i % 2 ? S_SYN_RCVD : S_ESTABLISHED };
+        const base = { index: i, tsSec: 1, tsNsec: i * 1000, seq: 0, ack: 0, seqRaw: 0, ackRaw: 0, win: 1, len: 0, result };
+        packets.push(i % 2 ? { ...base, src: '10.0.0.2', sport: 80, dst: host, dport: 1, flags: 0x12 } : { ...base, src: host, sport: 1, dst: '10.0.0.2', dport: 80, flags: 0x02 });
+      }
+      return buildFlowGraph(packets);
+    };
+    const best = (f: () => void, runs: number): number => {
+      let b = Infinity;
+      for (let k = 0; k < runs; k++) {
+        const t = process.hrtime.bigint();
+        f();
+        b = Math.min(b, Number(process.hrtime.bigint() - t));
+      }
+      return b;
+    };
+    // a lifeline line: a name, then a run of spaces as wide as a 16 K-character name's column, then "|"
+    const line = 'x' + ' '.repeat(16384) + '|';
+    assert.equal(trimEndSpaces(line + '   '), line);
+    assert.equal(trimEndSpaces('   '), '');
+    const scan = best(() => line.indexOf('|'), 9); // one linear pass over the line
+    const trim = best(() => trimEndSpaces(line + ' '), 9);
+    assert.ok(trim < 20 * scan + 20000, `trimming took ${trim} ns, a scan of the line ${scan} ns`);
+    // the whole export: 32 times the name (the lines' width) costs ~32-80 times as much, not ~1,000 times
+    const small = graphOf(512);
+    const big = graphOf(16384);
+    best(() => flowText(small), 3); // warm up
+    const ratio = best(() => flowText(big), 5) / best(() => flowText(small), 5);
+    assert.ok(ratio < 400, `32x the host name took ${ratio.toFixed(0)}x the time`);
+  });
 });
+
+/** A Writable that keeps what it is given; `slow`: takes each chunk on a later turn, so writes queue up. */
+class Sink extends Writable {
+  chunks: string[] = [];
+  maxQueued = 0;
+  constructor(private readonly slow = false) {
+    super({ highWaterMark: 16384, decodeStrings: false });
+  }
+  override _write(chunk: unknown, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.chunks.push(String(chunk));
+    this.maxQueued = Math.max(this.maxQueued, this.writableLength);
+    if (this.slow) setImmediate(cb);
+    else cb();
+  }
+  text(): string {
+    return this.chunks.join('');
+  }
+}
+

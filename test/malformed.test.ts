@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { CORPUS, corpusPath, readAll, readManifest } from './helpers/corpus';
+import { CORPUS, corpusPath, needCorpus, readAll, readManifest } from './helpers/corpus';
 import { PacketPrinter } from '../src/core/print/packet';
 import { defaultPrintOptions } from '../src/core/print/options';
 import { splitPackets } from './helpers/tcpdumpText';
@@ -14,10 +14,7 @@ const rows = CORPUS ? readManifest('tcpdump/MANIFEST.tsv').filter((r) => /malfor
 
 describe('malformed and truncated captures', function () {
   before(function () {
-    if (!CORPUS) {
-      console.log('    (skipped: ../shared/corpus not found)');
-      this.skip();
-    }
+    needCorpus(this);
   });
 
   it('the corpus has the 20 damaged cases the issue names', function () {

@@ -13,6 +13,7 @@ import { IPERR_FRAGMENT, IPERR_HDR_CAPLEN, IPERR_LENGTH, IPERR_PLEN, IPERR_TOTLE
 import { printLink } from '../src/core/print/link';
 import { PrintContext } from '../src/core/print/context';
 import { defaultPrintOptions, PrintOptions } from '../src/core/print/options';
+import { CORPUS, needCorpus } from './helpers/corpus';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -140,12 +141,6 @@ function readPcap(file: string): { linkType: number; recs: Rec[] } | null {
   return { linkType, recs };
 }
 
-function findCorpus(): string | undefined {
-  const c = [process.env.CAPTURE_LENS_CORPUS, path.resolve(process.cwd(), '..', 'shared', 'corpus'), '/work/shared/corpus'];
-  for (const p of c) if (p && fs.existsSync(path.join(p, 'tcpdump', 'MANIFEST.tsv'))) return p;
-  return undefined;
-}
-const CORPUS = findCorpus();
 
 /** Rows of tcpdump/MANIFEST.tsv. */
 function manifest(): Record<string, string>[] {
@@ -546,7 +541,7 @@ describe('network layer against tcpdump (corpus)', function () {
   const rows = manifest().filter((r) => r.capture_file.endsWith('.pcap'));
 
   before(function () {
-    if (!CORPUS) this.skip();
+    needCorpus(this);
   });
 
   it('prints the IP / IP6 / ARP part of every first line like tcpdump, up to the transport text', function () {

@@ -11,7 +11,10 @@ import * as assert from 'node:assert/strict';
 
 import { TcpEngine } from '../src/core/tcp/engine';
 import { connJson, formatConnsTable, packetJson } from '../src/core/tcp/json';
-import { ConnectionSummary, PacketResult, SegmentInput, TCP_STATES } from '../src/core/tcp/types';
+import { ConnectionSummary, PacketResult, Problem, SegmentInput, TCP_STATES } from '../src/core/tcp/types';
+import { formatEn } from '../src/core/explain/l10n';
+import { problemText } from '../src/core/explain/problems';
+import { zhCn } from '../src/node/l10n';
 import { segmentFromPacket } from '../src/core/tcp/fromPacket';
 import { tcpFrame, opt } from '../src/core/synth/frames';
 import { DecodedPacket, decodeFrame } from '../src/core/decode';
@@ -19,6 +22,10 @@ import { DecodedPacket, decodeFrame } from '../src/core/decode';
 // ------------------------------------------------------------------------------------------------
 // A tiny capture builder: keeps each side's next sequence number and what it has seen of the peer.
 // ------------------------------------------------------------------------------------------------
+
+/** A problem's sentence in English and in Simplified Chinese (the zh-cn bundle). */
+const english = (p: Problem): string => problemText(p, formatEn);
+const chinese = (p: Problem): string => problemText(p, zhCn());
 
 const FL: Record<string, number> = { F: 0x01, S: 0x02, R: 0x04, P: 0x08, A: 0x10 };
 function flagBits(s: string): number {
@@ -404,8 +411,8 @@ describe('TCP states: resets', () => {
     const p = r.sums[0].problems[0];
     assert.equal(p.packet, 1);
     assert.equal(p.severity, 'error');
-    assert.match(p.message.en, /refused/);
-    assert.match(p.message.zh, /拒绝/);
+    assert.match(english(p), /refused/);
+    assert.match(chinese(p), /拒绝/);
   });
 
   it('client gives up in SYN_SENT (RST after an unanswered SYN)', () => {
@@ -437,7 +444,7 @@ describe('TCP states: resets', () => {
     const r = run(cap.segs);
     checkRows(r, ['handshake 1/3 | SYN_SENT SYN_RCVD', 'handshake 2/3 | ESTABLISHED SYN_RCVD', 'reset by client | CLOSED CLOSED']);
     checkSummary(r.sums[0], { client: 'CLOSED', server: 'CLOSED', connState: 'RSTO', history: 'ShR', problems: ['reset'] });
-    assert.match(r.sums[0].problems[0].message.en, /client .* in ESTABLISHED/);
+    assert.match(english(r.sums[0].problems[0]), /client .* in ESTABLISHED/);
   });
 
   it('server resets in ESTABLISHED', () => {
@@ -451,7 +458,7 @@ describe('TCP states: resets', () => {
       'reset by server | CLOSED CLOSED',
     ]);
     checkSummary(r.sums[0], { client: 'CLOSED', server: 'CLOSED', connState: 'RSTR', history: 'ShADr', problems: ['reset'] });
-    assert.match(r.sums[0].problems[0].message.en, /server .* in ESTABLISHED/);
+    assert.match(english(r.sums[0].problems[0]), /server .* in ESTABLISHED/);
     assert.equal(r.sums[0].problems[0].severity, 'warning');
   });
 
@@ -466,7 +473,7 @@ describe('TCP states: resets', () => {
       'reset by server | CLOSED CLOSED',
     ]);
     checkSummary(r.sums[0], { client: 'CLOSED', server: 'CLOSED', connState: 'RSTR', history: 'ShAFr', problems: ['reset'] });
-    assert.match(r.sums[0].problems[0].message.en, /server .* in CLOSE_WAIT/);
+    assert.match(english(r.sums[0].problems[0]), /server .* in CLOSE_WAIT/);
   });
 
   it('client in FIN_WAIT_2 resets', () => {
@@ -483,7 +490,7 @@ describe('TCP states: resets', () => {
     // Zeek: the originator is CLOSED by its FIN; its RST then moves it to RESET because the
     // responder is not CLOSED (UpdateClosedState): RSTO.
     checkSummary(r.sums[0], { client: 'CLOSED', server: 'CLOSED', connState: 'RSTO', history: 'ShAFaR', problems: ['reset'] });
-    assert.match(r.sums[0].problems[0].message.en, /client .* in FIN_WAIT_2/);
+    assert.match(english(r.sums[0].problems[0]), /client .* in FIN_WAIT_2/);
   });
 
   it('server in CLOSE_WAIT resets', () => {
@@ -500,7 +507,7 @@ describe('TCP states: resets', () => {
       'reset by server | CLOSED CLOSED',
     ]);
     checkSummary(r.sums[0], { client: 'CLOSED', server: 'CLOSED', connState: 'RSTR', history: 'ShAFadr', problems: ['reset'] });
-    assert.match(r.sums[0].problems[0].message.en, /server .* in CLOSE_WAIT/);
+    assert.match(english(r.sums[0].problems[0]), /server .* in CLOSE_WAIT/);
   });
 
   it('RST after both FINs (client in TIME_WAIT, server in LAST_ACK) is only informational', () => {
@@ -518,7 +525,7 @@ describe('TCP states: resets', () => {
     // Zeek: both CLOSED by their FINs; a RST then changes nothing.
     checkSummary(r.sums[0], { client: 'CLOSED', server: 'CLOSED', connState: 'SF', history: 'ShAFafR', problems: ['reset'] });
     assert.equal(r.sums[0].problems[0].severity, 'info');
-    assert.match(r.sums[0].problems[0].message.en, /client .* in TIME_WAIT/);
+    assert.match(english(r.sums[0].problems[0]), /client .* in TIME_WAIT/);
   });
 });
 
@@ -528,7 +535,7 @@ describe('TCP states: problems left at the end of the capture', () => {
     const r = run(cap.segs);
     checkRows(r, ['handshake 1/3 | SYN_SENT LISTEN', 'handshake 1/3 | SYN_SENT LISTEN', 'handshake 1/3 | SYN_SENT LISTEN']);
     checkSummary(r.sums[0], { client: 'SYN_SENT', server: 'LISTEN', connState: 'S0', history: 'S', problems: ['no-answer'] });
-    assert.match(r.sums[0].problems[0].message.en, /3 SYNs/);
+    assert.match(english(r.sums[0].problems[0]), /3 SYNs/);
   });
 
   it('stuck in CLOSE_WAIT (and the peer left in FIN_WAIT_2)', () => {
@@ -546,8 +553,8 @@ describe('TCP states: problems left at the end of the capture', () => {
     checkSummary(r.sums[0], { client: 'FIN_WAIT_2', server: 'CLOSE_WAIT', connState: 'S2', history: 'ShADdFa', problems: ['close-wait', 'fin-wait-2'] });
     const [cw, fw] = r.sums[0].problems;
     assert.deepEqual([cw.packet, cw.severity, fw.packet, fw.severity], [5, 'warning', 6, 'info']);
-    assert.match(cw.message.en, /server \(10\.0\.0\.2:80\) never closed/);
-    assert.match(cw.message.zh, /CLOSE_WAIT/);
+    assert.match(english(cw), /server \(10\.0\.0\.2:80\) never closed/);
+    assert.match(chinese(cw), /CLOSE_WAIT/);
   });
 
   it('FIN_WAIT_2 left hanging on the server side', () => {
@@ -582,7 +589,7 @@ describe('TCP states: problems left at the end of the capture', () => {
     const r = run(cap.segs);
     checkSummary(r.sums[0], { client: 'ESTABLISHED', server: 'ESTABLISHED', connState: 'S1', history: 'ShAdWa', problems: ['zero-window'] });
     assert.equal(r.sums[0].problems[0].packet, 4);
-    assert.match(r.sums[0].problems[0].message.en, /client .* zero window/);
+    assert.match(english(r.sums[0].problems[0]), /client .* zero window/);
   });
 
   it('segments lost at the capture start', () => {
@@ -626,8 +633,8 @@ describe('TCP states: problems left at the end of the capture', () => {
       checkSummary(r.sums[i], { client: 'SYN_SENT', server: 'SYN_RCVD', connState: 'S1', history: 'Sh', problems: ['syn-flood', 'half-open'] });
       const flood = r.sums[i].problems.find((p) => p.kind === 'syn-flood')!;
       assert.equal(flood.severity, 'error');
-      assert.match(flood.message.en, /12 connections to 10\.0\.0\.2:80/);
-      assert.match(flood.message.zh, /SYN 洪泛/);
+      assert.match(english(flood), /12 connections to 10\.0\.0\.2:80/);
+      assert.match(chinese(flood), /SYN 洪泛/);
     }
     assert.deepEqual(
       r.engine.synFloods().map((f) => [f.server.addr, f.server.port, f.halfOpen]),
@@ -740,7 +747,7 @@ describe('TCP engine: pipeline, storage and CLI contract', () => {
     assert.deepEqual(udp, { no: 10, time: '1591780863.720289000', src: '10.0.0.1', dst: '10.0.0.2', sport: 53, dport: 5353, proto: 'udp' });
 
     // conns --json
-    const cj = connJson(sum);
+    const cj = connJson(sum, zhCn());
     assert.equal(cj.client, '[2001:db8::1]:51000');
     assert.equal(cj.server, '[2001:db8::2]:443');
     assert.equal(cj.firstPacket, 1);
@@ -756,7 +763,7 @@ describe('TCP engine: pipeline, storage and CLI contract', () => {
 
   it('conns JSON problems carry both languages; the table is readable', () => {
     const r = run(new Cap().C('S').S('RA', { seq: 0 }).segs);
-    const cj = connJson(r.sums[0]);
+    const cj = connJson(r.sums[0], zhCn());
     assert.equal(cj.problems.length, 1);
     assert.equal(cj.problems[0].kind, 'refused');
     assert.equal(cj.problems[0].packet, 2);
@@ -767,7 +774,7 @@ describe('TCP engine: pipeline, storage and CLI contract', () => {
     assert.match(lines[0], /^STREAM\s+CLIENT\s+SERVER\s+PKTS C\/S\s+BYTES C\/S\s+DURATION\s+CLIENT STATE\s+SERVER STATE\s+CONN\s+HISTORY\s+PROBLEMS$/);
     assert.match(lines[1], /^\s+0\s+10\.0\.0\.1:40000\s+10\.0\.0\.2:80\s+1\/1\s+0\/0\s+0\.000001\s+CLOSED\s+CLOSED\s+REJ\s+Sr\s+refused$/);
     assert.match(table, /stream 0, packet 2, error refused: Connection refused/);
-    assert.match(formatConnsTable(r.sums, { lang: 'zh' }), /流 0，第 2 个包，error refused：连接被拒绝/);
+    assert.match(formatConnsTable(r.sums, { t: zhCn() }), /流 0，第 2 个包，错误 refused：连接被拒绝/);
   });
 
   it('stores at most 64 bytes a packet; add() returns a reused object; unknown indexes are undefined', () => {
@@ -854,8 +861,8 @@ describe('TCP engine: pipeline, storage and CLI contract', () => {
     for (const s of r.sums) {
       assert.ok(['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'].includes(s.connState));
       assert.match(s.history, /^\^?[sShHaAdDfFrRtTwWgGiIqQ]*$/);
-      for (const p of s.problems) assert.ok(p.packet >= 0 && p.packet < segs.length && p.message.en.length > 0 && p.message.zh.length > 0);
-      assert.doesNotThrow(() => JSON.stringify(connJson(s)));
+      for (const p of s.problems) assert.ok(p.packet >= 0 && p.packet < segs.length && english(p).length > 0 && chinese(p).length > 0);
+      assert.doesNotThrow(() => JSON.stringify(connJson(s, zhCn())));
     }
     assert.ok(formatConnsTable(r.sums).length > 0);
   });

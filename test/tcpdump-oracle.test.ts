@@ -11,12 +11,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readAll } from './helpers/corpus';
+import { needTool } from './helpers/tools';
 import { parsePrintArgs } from '../src/cli';
 import { PacketPrinter } from '../src/core/print/packet';
 import { conversations } from '../src/core/synth/conversations';
 import { pcapHeader, pcapngEPB, pcapngIDB, pcapngSHB, pcapRecord } from '../src/core/synth/writers';
-
-const hasTcpdump = spawnSync('sh', ['-c', 'command -v tcpdump']).status === 0;
 
 describe('same text as the installed tcpdump', function () {
   this.timeout(60000);
@@ -25,10 +24,7 @@ describe('same text as the installed tcpdump', function () {
   let savedTz: string | undefined;
 
   before(function () {
-    if (!hasTcpdump) {
-      console.log('    (skipped: tcpdump is not installed; apt-get install tcpdump to run these)');
-      this.skip();
-    }
+    needTool(this, 'tcpdump');
     savedTz = process.env.TZ;
     process.env.TZ = 'GMT0';
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-oracle-'));

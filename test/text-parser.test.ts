@@ -9,7 +9,8 @@ import { comparable, splitPackets } from './helpers/tcpdumpText';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CORPUS, corpusPath, readAll, readManifest } from './helpers/corpus';
+import { CORPUS, corpusPath, needCorpus, readAll, readManifest } from './helpers/corpus';
+import { skipBecause } from './helpers/skip';
 import { parsePrintArgs } from '../src/cli';
 import { PacketPrinter } from '../src/core/print/packet';
 import { defaultPrintOptions, type PrintOptions } from '../src/core/print/options';
@@ -26,10 +27,14 @@ import {
   LK_APP, LK_BANNER, LK_BLANK, LK_CONTINUATION, LK_HEX, LK_PACKET, LK_PROMPT, LK_PROSE, LK_UNREADABLE,
   optionsOf, packetSpans, parseTcpdumpText, plainPacket, printOptionsFor, spanAt, spanOf, spansOf, synthesizeFrame, toSegmentInput,
 } from '../src/core/text/index';
-import type { ParsedLog, TextPacket } from '../src/core/text/index';
+import type { TextPacket } from '../src/core/text/index';
+import { fastLine } from '../src/core/text/fast';
+import { Lexer, SpanBuf } from '../src/core/text/lexer';
+import { Scanner } from '../src/core/text/scanner';
+import { PacketStore, retryPacket } from '../src/core/text/store';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures', 'text');
-const SEEDS = path.resolve(process.cwd(), '..', 'shared', 'seeds');
+const SEEDS = path.resolve(__dirname, '..', '..', '..', 'shared', 'seeds');
 const showDiffs = !!process.env.TEXT_DIFFS;
 
 function fixture(name: string): string {
@@ -428,7 +433,7 @@ describe('tcpdump text parser: lines', function () {
 
 describe('tcpdump text parser: engine input', function () {
   it('toSegmentInput gives what segmentFromPacket gives for the capture (-nn text of corpus captures)', async function () {
-    if (!CORPUS) this.skip();
+    needCorpus(this);
     process.env.TZ = 'GMT0';
     const files = ['tcpdump/print-flags.pcap', 'tcpdump/ssh.pcap', 'tcpdump/dns_tcp.pcap', 'tcpdump/whois.pcap', 'tcpdump/mptcp-v1.pcap', 'tcpdump/tfo-5c1fa7f9ae91.pcap', 'wireshark/communityid.pcap'];
     let total = 0;
@@ -504,7 +509,7 @@ describe('tcpdump text parser: engine input', function () {
   });
 
   it('the TCP engine gives the same streams, relative numbers, analysis, states and summaries for the text as for the capture', async function () {
-    if (!CORPUS) this.skip();
+    needCorpus(this);
     process.env.TZ = 'GMT0';
     const files = ['tcpdump/print-flags.pcap', 'tcpdump/ssh.pcap', 'tcpdump/dns_tcp.pcap', 'tcpdump/whois.pcap', 'tcpdump/mptcp-v1.pcap', 'tcpdump/tfo-5c1fa7f9ae91.pcap', 'tcpdump/of13_ericsson.pcapng', 'tcpdump/tcp_rst_data.pcap', 'wireshark/communityid.pcap', 'wireshark/packet-h2-14_headers.pcapng'];
     let compared = 0;
@@ -552,7 +557,7 @@ describe('tcpdump text parser: engine input', function () {
   });
 
   it('an excerpt (text that starts mid-conversation, numbers already relative) gives the engine the same results as the same packets of the capture', async function () {
-    if (!CORPUS) this.skip();
+    needCorpus(this);
     process.env.TZ = 'GMT0';
     let compared = 0;
     for (const rel of ['tcpdump/ssh.pcap', 'tcpdump/print-flags.pcap', 'tcpdump/dns_tcp.pcap', 'tcpdump/whois.pcap', 'wireshark/communityid.pcap']) {
@@ -612,10 +617,7 @@ describe('tcpdump text parser: engine input', function () {
 describe('tcpdump text parser: round trip text → frame → PacketPrinter', function () {
   this.timeout(120000);
   before(function () {
-    if (!CORPUS) {
-      console.log('    (skipped: ../shared/corpus not found)');
-      this.skip();
-    }
+    needCorpus(this);
     process.env.TZ = 'GMT0';
   });
 
@@ -769,8 +771,7 @@ describe('tcpdump text parser: damaged input', function () {
 describe('tcpdump text parser: the seed tutorials (../shared/seeds)', function () {
   it('reads every packet line and takes no prose for a packet', function () {
     if (!fs.existsSync(SEEDS)) {
-      console.log(`    (skipped: ${SEEDS} not found)`);
-      this.skip();
+      skipBecause(this, 'the seed tutorials were not found at ../shared/seeds beside the repository');
     }
     let total = 0;
     for (const f of fs.readdirSync(SEEDS).filter((x) => x.endsWith('.txt')).sort()) {
@@ -787,6 +788,7 @@ describe('tcpdump text parser: the seed tutorials (../shared/seeds)', function (
           assert.ok(looks, `${f}:${i + 1} taken for a packet: ${t.slice(0, 80)}`);
           // no Chinese in what was read as packet fields
           const p = log.packets[log.packetOfLine[i]];
+          // eslint-disable-next-line no-control-regex -- \x00-\x7f is ASCII, on purpose
           assert.ok(!/[^\x00-\x7f①-⑳]/.test(p.srcHost + p.dstHost + p.app + p.annotation), `${f}:${i + 1}`);
         }
       });
@@ -794,6 +796,20 @@ describe('tcpdump text parser: the seed tutorials (../shared/seeds)', function (
       console.log(`      ${f}: ${log.packets.length} packets (${log.packets.filter((p) => p.cutShort).length} cut short), ${log.prompts.length} prompts, ${log.banners.length} banner lines`);
     }
     assert.ok(total >= 40);
+  });
+});
+
+describe('tcpdump text parser: the lexer', function () {
+  it('readers return the value and leave where they stopped in their own lexer (no state shared between parses)', function () {
+    const a = new Lexer(new SpanBuf());
+    const b = new Lexer(new SpanBuf());
+    assert.equal(a.uint('4294967295 x', 0), 4294967295);
+    assert.equal(b.hex('(0x86dd)', 3), 0x86dd);
+    assert.equal(a.end, 10);
+    assert.equal(b.end, 7);
+    assert.equal(a.uint('seq x', 4), -1);
+    assert.equal(a.end, 4);
+    assert.equal(b.end, 7);
   });
 });
 
@@ -818,5 +834,47 @@ describe('tcpdump text parser: the fast path reads lines as the general scanner 
         assert.deepEqual(a, b, `packet ${i}: ${full.packets[i].text.slice(0, 100)}`);
       }
     }
+  });
+
+  it('the fast path does read the common lines (so the comparison above compares two paths)', async function () {
+    this.timeout(60000);
+    const { records } = await readAll(generated().pcap);
+    const printer = new PacketPrinter(defaultPrintOptions());
+    const text = records.map((r) => printer.print(r)).join('');
+    const lines = text.split('\n');
+    const st = new PacketStore(text, lines.length + 1);
+    const sc = new Scanner(new SpanBuf());
+    let fast = 0;
+    let pos = 0;
+    for (let ln = 0; ln < lines.length; ln++) {
+      if (fastLine(sc, retryPacket(st, 0, ln), text, pos, pos + lines[ln].length)) fast++;
+      pos += lines[ln].length + 1;
+    }
+    assert.ok(records.length > 1000 && fast >= records.length * 0.9, `${fast} of ${records.length} lines read by the fast path`);
+  });
+});
+
+describe('tcpdump text parser: numbers tcpdump never prints (found by npm run fuzz)', function () {
+  const base = '12:00:00.000001 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1:11, ack 1, win 502, length 10';
+
+  it('a window or length of hundreds of digits is not a number (no Infinity in the packet)', function () {
+    for (const line of [base.replace('win 502', 'win ' + '9'.repeat(380)), base.replace('length 10', 'length ' + '9'.repeat(400))]) {
+      const log = parseTcpdumpText(line + '\n');
+      for (const p of log.packets) {
+        assert.ok(Number.isFinite(p.win), `win ${p.win}`);
+        assert.ok(Number.isFinite(p.length), `length ${p.length}`);
+      }
+    }
+  });
+
+  it('a length beyond 32 bits is not read (it lost precision above 2^53)', function () {
+    const log = parseTcpdumpText(base.replace('length 10', 'length 111111111111111111') + '\n');
+    for (const p of log.packets) assert.notEqual(p.length, 111111111111111120);
+  });
+
+  it('a frame longer than tcpdump can capture is not rebuilt (no 4 GB allocation, no RangeError)', function () {
+    const log = parseTcpdumpText(base.replace('seq 1:11', 'seq 1:4294967200').replace('length 10', 'length 4294967199') + '\n');
+    assert.equal(log.packets.length, 1);
+    assert.equal(synthesizeFrame(log.packets[0]), null);
   });
 });

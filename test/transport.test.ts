@@ -16,6 +16,7 @@ import { scanTcpOptions, nextTcpOption, TcpOptCursor, OPT_OK, OPT_BAD_LEN, OPT_T
 import { printTransport } from '../src/core/print/transport';
 import { PrintContext } from '../src/core/print/context';
 import { defaultPrintOptions, PrintOptions } from '../src/core/print/options';
+import { needCorpus } from './helpers/corpus';
 
 // ---------------------------------------------------------------- frame building
 
@@ -303,12 +304,6 @@ function readCapture(file: string): Rec[] {
   return out;
 }
 
-function findCorpus(): string | undefined {
-  for (const c of [process.env.CAPTURE_LENS_CORPUS, path.resolve(process.cwd(), '..', 'shared', 'corpus'), '/work/shared/corpus']) {
-    if (c && fs.existsSync(path.join(c, 'README.md'))) return c;
-  }
-  return undefined;
-}
 
 // ================================================================== tests
 
@@ -701,10 +696,8 @@ describe('transport: checksums', () => {
 
 describe('transport: corpus (tcpdump .out files, TCP lines)', function () {
   this.timeout(120000);
-  const corpus = findCorpus();
   it('TCP lines match tcpdump up to the first "length N"', function () {
-    if (!corpus) this.skip();
-    const dir = path.join(corpus!, 'tcpdump');
+    const dir = path.join(needCorpus(this), 'tcpdump');
     const rows = fs.readFileSync(path.join(dir, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
     const hdr = rows[0].split('\t');
     let total = 0;

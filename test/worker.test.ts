@@ -26,8 +26,9 @@ import { readCaptureFile } from '../src/node/captureFile';
 import { GZIP_LIMITS, gzipAllowance } from '../src/node/gzipLimits';
 import { WORKER_RESOURCE_LIMITS, type IndexProgress, type PacketRow } from '../src/worker/api';
 import { WorkerClient } from '../src/worker/client';
-import { CORPUS, corpusPath, readAll } from './helpers/corpus';
+import { corpusPath, needCorpus, readAll } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
+import { skipBecause } from './helpers/skip';
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -38,13 +39,6 @@ after(() => fs.rmSync(tmpDir, { recursive: true, force: true }));
 function repoFile(...parts: string[]): string {
   const candidates = [path.resolve(process.cwd(), ...parts), path.resolve(__dirname, '..', ...parts), path.resolve(__dirname, '..', '..', ...parts)];
   return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
-}
-
-function needCorpus(ctx: Mocha.Context): void {
-  if (!CORPUS) {
-    console.log('    (skipped: ../shared/corpus not found; set CAPTURE_LENS_CORPUS to run corpus tests)');
-    ctx.skip();
-  }
 }
 
 async function indexOf(file: string, opts: ConstructorParameters<typeof CaptureIndex>[1] = {}): Promise<{ idx: CaptureIndex; last: IndexProgress; all: IndexProgress[] }> {
@@ -741,8 +735,7 @@ describe('capture editor: the worker (dist/worker.js through WorkerClient)', () 
 
   before(function () {
     if (!fs.existsSync(workerJs)) {
-      console.log('    (skipped: dist/worker.js not built; run npm run build)');
-      this.skip();
+      skipBecause(this, 'dist/worker.js not built; run npm run build');
     }
   });
 

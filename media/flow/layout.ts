@@ -5,8 +5,7 @@
  * scroll offset (the vertical maths of the capture editor's packet list, media/capture/scroll.ts,
  * capped for millions of rows); zoom steps. The same grid as the SVG export (FLOW_SVG_LAYOUT).
  */
-import { FLOW_SVG_LAYOUT } from '../../src/core/flow/svg';
-import { FLOW_MAX_LANES } from '../../src/extension/flow/messages';
+import { FLOW_MAX_LANES, FLOW_SVG_LAYOUT } from '../../src/core/flow/grid';
 import { type ScrollGeometry, visibleRangeAt } from '../capture/scroll';
 
 /** Zoom levels (1 = the SVG export's size). */

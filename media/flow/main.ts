@@ -33,6 +33,7 @@ import type { FlowTimeMode } from '../../src/core/flow/model';
 import { FineScroll, contentHeight, pageRows, revealTop, spacerHeight, type ScrollGeometry } from '../capture/scroll';
 import { LANE_WIDTH, arrowBox, clampZoom, flowLayout, labelCenter, lifelineX, rowWindow, stepZoom, visibleColumns, zoomTop, type FlowLayout } from './layout';
 import { el } from '../common/dom';
+import { errorMessage } from '../../src/core/errors';
 
 interface VsCodeApi {
   postMessage(msg: FlowFromWebview): void;
@@ -858,7 +859,7 @@ async function renderPng(m: FlowRenderPngMessage): Promise<void> {
     }
     post({ type: 'png', id: m.id, base64 });
   } catch (e) {
-    post({ type: 'png', id: m.id, error: e instanceof Error ? e.message : String(e) });
+    post({ type: 'png', id: m.id, error: errorMessage(e) });
   } finally {
     URL.revokeObjectURL(url);
   }

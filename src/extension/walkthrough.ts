@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeSamples } from '../node/samples';
+import { errorMessage } from '../core/errors';
 
 export const WALKTHROUGH_ID = 'captureLens.gettingStarted';
 export const OPEN_SAMPLE_COMMAND = 'captureLens.openSample';
@@ -69,7 +70,7 @@ export async function openSample(context: vscode.ExtensionContext, nameArg?: unk
     try {
       uri = inStorage(context, name);
     } catch (e) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The samples could not be written: {0}', e instanceof Error ? e.message : String(e)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('The samples could not be written: {0}', errorMessage(e)));
       return undefined;
     }
   }

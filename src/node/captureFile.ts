@@ -24,6 +24,7 @@ import { PcapParser, PCAP_NS_BE, PCAP_NS_LE, PCAP_US_BE, PCAP_US_LE } from '../c
 import { PcapngParser } from '../core/capture/pcapng';
 import type { CaptureError, CaptureInfo, CaptureRecord, CaptureSink } from '../core/capture/types';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from './gzipLimits';
+import { errorMessage } from '../core/errors';
 
 export interface ReadOptions {
   /** Bytes read from the file at a time (default 1 MiB). */
@@ -82,10 +83,12 @@ export function readCaptureFile(filePath: string, sink: CaptureSink, opts: ReadO
   };
 }
 
-/** What both parsers look like to the read loop. */
+/**
+ * What the read loop needs of a parser: PcapParser and PcapngParser both are one (no wrapper).
+ */
 interface Feeder {
   /** Feed the next bytes; false once the parser has stopped. */
-  push(chunk: Buffer): boolean;
+  push(chunk: Uint8Array): boolean;
   /** End of input: the error that stopped reading, or null. */
   end(): CaptureError | null;
   readonly info: CaptureInfo | null;
@@ -144,7 +147,7 @@ class CaptureFileReader {
     try {
       fh = await fs.promises.open(this.filePath, 'r');
     } catch (e) {
-      summary.error = ioError(`cannot open ${this.name}: ${reason(e)}`);
+      summary.error = ioError(`cannot open ${this.name}: ${errorMessage(e)}`);
       return summary;
     }
 
@@ -223,10 +226,10 @@ class CaptureFileReader {
       }
     } catch (e) {
       if (e instanceof SinkError) {
-        summary.error = ioError(`reading ${this.name} stopped: the record handler threw: ${reason(e.thrown)}`);
+        summary.error = ioError(`reading ${this.name} stopped: the record handler threw: ${errorMessage(e.thrown)}`);
         summary.thrown = e.thrown;
       } else {
-        summary.error = ioError(`cannot read ${this.name}: ${reason(e)}`);
+        summary.error = ioError(`cannot read ${this.name}: ${errorMessage(e)}`);
       }
     } finally {
       if (stream) stream.destroy();
@@ -243,12 +246,12 @@ class CaptureFileReader {
     const sink = this.sink;
     switch (magic) {
       case PCAPNG_MAGIC:
-        return new PcapngFeeder(sink);
+        return new PcapngParser(sink);
       case PCAP_US_BE:
       case PCAP_US_LE:
       case PCAP_NS_BE:
       case PCAP_NS_LE:
-        return new PcapFeeder(sink);
+        return new PcapParser(sink);
       case PCAP_KUZNETZOV_BE:
       case PCAP_KUZNETZOV_LE:
         return notACapture(`${this.name} uses the old "modified pcap" (Kuznetzov) format, which is not supported`);
@@ -268,7 +271,7 @@ class CaptureFileReader {
     const code = (e as { code?: string } | null)?.code ?? '';
     if (gzip && code.startsWith('Z_')) {
       const truncated = code === 'Z_BUF_ERROR';
-      const what = truncated ? 'the gzip-compressed data ends early' : `the gzip-compressed data is damaged (${reason(e)})`;
+      const what = truncated ? 'the gzip-compressed data ends early' : `the gzip-compressed data is damaged (${errorMessage(e)})`;
       if (parseError) {
         // The parser's verdict says which record is cut off; add why.
         return { ...parseError, message: `${parseError.message} (${what})` };
@@ -279,7 +282,7 @@ class CaptureFileReader {
         message: `${this.name}: ${what}, after ${total} bytes of capture data`,
       };
     }
-    return ioError(`cannot read ${this.name}: ${reason(e)}`);
+    return ioError(`cannot read ${this.name}: ${errorMessage(e)}`);
   }
 }
 
@@ -324,44 +327,6 @@ class SinkGuard implements CaptureSink {
 }
 
 // -------------------------------------------------------------------------------------------------
-// pcapng
-
-class PcapngFeeder implements Feeder {
-  private readonly parser: PcapngParser;
-  constructor(sink: CaptureSink) {
-    this.parser = new PcapngParser(sink);
-  }
-  push(chunk: Buffer): boolean {
-    return this.parser.push(chunk);
-  }
-  end(): CaptureError | null {
-    return this.parser.end();
-  }
-  get info(): CaptureInfo | null {
-    return this.parser.info;
-  }
-}
-
-// -------------------------------------------------------------------------------------------------
-// Classic pcap
-
-class PcapFeeder implements Feeder {
-  private readonly parser: PcapParser;
-  constructor(sink: CaptureSink) {
-    this.parser = new PcapParser(sink);
-  }
-  push(chunk: Buffer): boolean {
-    return this.parser.push(chunk);
-  }
-  end(): CaptureError | null {
-    return this.parser.end();
-  }
-  get info(): CaptureInfo | null {
-    return this.parser.info;
-  }
-}
-
-// -------------------------------------------------------------------------------------------------
 // Errors
 
 function ioError(message: string): CaptureError {
@@ -370,29 +335,4 @@ function ioError(message: string): CaptureError {
 
 function notACapture(message: string): CaptureError {
   return { kind: 'not-a-capture', offset: 0, message };
-}
-
-/** A short, lower-case reason for a Node error ("no such file", "permission denied", ...). */
-function reason(e: unknown): string {
-  const err = e as { code?: string; message?: string } | null;
-  switch (err?.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'ELOOP':
-      return 'too many symbolic links';
-    case 'EMFILE':
-    case 'ENFILE':
-      return 'too many open files';
-    case 'EIO':
-      return 'input/output error';
-    default:
-      return err?.message ? String(err.message).split('\n')[0] : String(e);
-  }
 }

@@ -6,17 +6,27 @@ import { Writable } from 'node:stream';
  */
 export class BufferedOutput {
   private buf = '';
-  private blocked = false;
+  private isBlocked = false;
   private waiters: (() => void)[] = [];
 
   constructor(private readonly stream: Writable, private readonly chunk = 1 << 16, private readonly onPause?: () => void, private readonly onResume?: () => void) {
     stream.on('drain', () => {
-      this.blocked = false;
+      this.isBlocked = false;
       this.onResume?.();
       const w = this.waiters;
       this.waiters = [];
       for (const f of w) f();
     });
+  }
+
+  /** True while the stream is full (after a write it refused): a producer that is not paused should wait for room(). */
+  get blocked(): boolean {
+    return this.isBlocked;
+  }
+
+  /** Resolves at once when the stream takes more, else once it has drained. */
+  async room(): Promise<void> {
+    if (this.isBlocked) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   write(text: string): void {
@@ -28,8 +38,8 @@ export class BufferedOutput {
     if (!this.buf) return;
     const ok = this.stream.write(this.buf);
     this.buf = '';
-    if (!ok && !this.blocked) {
-      this.blocked = true;
+    if (!ok && !this.isBlocked) {
+      this.isBlocked = true;
       this.onPause?.();
     }
   }
@@ -37,6 +47,6 @@ export class BufferedOutput {
   /** Flush what is left and wait until the stream has taken it. */
   async end(): Promise<void> {
     this.flush();
-    if (this.blocked) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    if (this.isBlocked) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 }

@@ -47,6 +47,7 @@ import { TcpEngine } from '../core/tcp/engine';
 import { connJson, type ConnJson } from '../core/tcp/json';
 import { emptyResult, type PacketResult } from '../core/tcp/types';
 import type { GzipLimits } from '../node/gzipLimits';
+import { zhCn } from '../node/l10n';
 import { FilterViews } from './filterViews';
 import { IndexRun } from './indexRun';
 import { PacketColumns } from './packetColumns';
@@ -268,7 +269,7 @@ export class CaptureIndex implements FilterColumns {
   async connections(): Promise<ConnJson[]> {
     await this.run.whenDone;
     if (!this.run.finished) return [];
-    return this.engine.summaries().map(connJson);
+    return this.engine.summaries().map((s) => connJson(s, zhCn()));
   }
 
   /** Bytes held by the typed arrays: columns (with the sequence bases and filter views) and the engine (its arrays). */

@@ -9,6 +9,7 @@ import type { CaptureInfo } from '../core/capture/types';
 import type { FlowPacket } from '../core/flow/model';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 import type { FromWorker, StatsReply, ToWorker } from './messages';
+import { errorMessage } from '../core/errors';
 
 type Pending = { resolve(v: FromWorker): void; reject(e: Error): void; type: string };
 
@@ -36,7 +37,7 @@ export class WorkerClient {
     this.ready = new Promise((r) => (this.markReady = r));
     this.closed = new Promise((r) => (this.closedResolve = r));
     worker.on('message', (m: FromWorker) => this.onMessage(m));
-    worker.on('error', (e) => this.fail(`the decoding worker failed: ${e instanceof Error ? e.message : String(e)}`));
+    worker.on('error', (e) => this.fail(`the decoding worker failed: ${errorMessage(e)}`));
     worker.on('exit', (code) => {
       this.closedResolve?.();
       if (!this.stopped) this.fail(`the decoding worker stopped (exit code ${code})`);
@@ -157,7 +158,7 @@ export class WorkerClient {
     try {
       this.worker.postMessage(msg, transfer);
     } catch (e) {
-      this.fail(`cannot reach the decoding worker: ${e instanceof Error ? e.message : String(e)}`);
+      this.fail(`cannot reach the decoding worker: ${errorMessage(e)}`);
     }
   }
 

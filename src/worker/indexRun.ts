@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../core/capture/types';
+import { errorMessage } from '../core/errors';
 import { decodeFrame, DecodedPacket } from '../core/decode/index';
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, NET_ARP, NET_IPV4, NET_IPV6, TH_ACK } from '../core/decode/packet';
 import { u32be } from '../core/bytes';
@@ -51,10 +52,6 @@ const BUDGET_STEP = 4096;
 const FIRST_ROWS = 256;
 /** Longest stretch of indexing without serving requests (ms). */
 const YIELD_MS = 15;
-
-function reason(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export interface IndexRunOptions {
   /** Called with every progress report (about every `progressMs`, and once indexing ends). */
@@ -127,7 +124,7 @@ export class IndexRun {
     this.startTime = performance.now();
     this.run().catch((e: unknown) => {
       // not expected (the reader never rejects): end with what is indexed and say why
-      this.error ??= { kind: 'io', offset: this.bytesRead, message: `indexing stopped: ${reason(e)}` };
+      this.error ??= { kind: 'io', offset: this.bytesRead, message: `indexing stopped: ${errorMessage(e)}` };
       this.end();
     });
     return this.whenDone;
@@ -155,7 +152,7 @@ export class IndexRun {
             return;
           }
           const code = (e as { code?: string } | null)?.code ?? '';
-          gzipError = code === 'Z_BUF_ERROR' ? 'the gzip-compressed data ends early' : `the gzip-compressed data is damaged (${reason(e)})`;
+          gzipError = code === 'Z_BUF_ERROR' ? 'the gzip-compressed data ends early' : `the gzip-compressed data is damaged (${errorMessage(e)})`;
         }
         if (this.cancelled) {
           this.end();
@@ -262,7 +259,7 @@ export class IndexRun {
       for (const s of sums) if (s.problems.length > 0 && s.stream < sp.length) sp[s.stream] = 1;
       this.streamProblem = sp;
     } catch (e) {
-      this.error ??= { kind: 'io', offset: 0, message: `connection analysis failed: ${reason(e)}` };
+      this.error ??= { kind: 'io', offset: 0, message: `connection analysis failed: ${errorMessage(e)}` };
     }
     this.t.cols.trim();
     this.t.seqBases.seal();

@@ -16,6 +16,7 @@ import { decodeFrame, DecodedPacket, TreeSink } from '../core/decode/index';
 import { TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../core/decode/packet';
 import { ETHERTYPE_NAMES, LINKTYPE_ETHERNET } from '../core/decode/link';
 import { macString } from '../core/bytes';
+import { errorMessage } from '../core/errors';
 import { KIND_BAD, KIND_FLAGS, KIND_PROTO_SHIFT, PC_TCP4, PC_TCP6 } from '../core/filter/eval';
 import { PrintContext } from '../core/print/context';
 import { printLink } from '../core/print/link';
@@ -51,10 +52,6 @@ const MARKERS: Record<(typeof ANALYSIS_NAMES)[number], string> = {
   window_full: '[TCP Window Full]',
   reused_ports: '[TCP Port numbers reused]',
 };
-
-function reason(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** What the presenter reads: the index's columns, engine and sequence bases, and the file. */
 export interface PresenterSource {
@@ -231,7 +228,7 @@ export class RowPresenter {
     try {
       body = printLink(pkt, ctx);
     } catch (e) {
-      body = '[printer error: ' + reason(e) + ']';
+      body = '[printer error: ' + errorMessage(e) + ']';
     }
     return { pkt, body };
   }

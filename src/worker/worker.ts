@@ -13,6 +13,7 @@ import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { CaptureIndex } from './captureIndex';
 import { flowPackets } from './flowPackets';
 import type { FromWorker, ToWorker } from './messages';
+import { errorMessage } from '../core/errors';
 
 const port = parentPort;
 let index: CaptureIndex | undefined;
@@ -25,10 +26,6 @@ function post(msg: FromWorker, transfer?: TransferListItem[]): void {
   } catch {
     // the host is gone
   }
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<CaptureIndex> {
@@ -167,6 +164,6 @@ port?.on('message', (msg: ToWorker) => {
   }
   p.catch((e: unknown) => {
     const id = msg && typeof msg === 'object' && 'id' in msg && typeof msg.id === 'number' ? msg.id : undefined;
-    post({ type: 'error', id, message: message(e) });
+    post({ type: 'error', id, message: errorMessage(e) });
   });
 });

@@ -6,15 +6,14 @@
  * hovered byte, a filter (good and bad), the connections table and choosing a connection, the
  * nanosecond time column, a multi-interface pcapng, a capture cut short (damage banner) and a
  * file that is not a capture ("Reopen with the Text Editor"). Screenshots: test-results/e2e/capture-*.png.
- * Run by `npm run test:e2e`; harness in scripts/e2e-run.ts.
+ * Run by `npm run test:e2e`; harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, Session, startSession } from '../../scripts/e2e-run';
-
-const CORPUS = path.resolve(repoRoot(), '..', 'shared', 'corpus');
+import { repoRoot, Session, startSession } from './harness';
+import { corpusPath, needCorpus } from '../helpers/corpus';
 
 /** The part of playwright's FrameLocator / Locator API used here (the harness types only the page's part). */
 interface Loc {
@@ -117,16 +116,18 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
 
   before(async function () {
     this.timeout(150_000);
+    // The captures come from the shared corpus; without it the whole suite skips, saying why.
+    needCorpus(this);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-editor-e2e-'));
     // A capture cut short in the middle of record 6, and a file that is not a capture.
-    const dns = fs.readFileSync(path.join(CORPUS, 'tcpdump', 'dns_tcp.pcap'));
+    const dns = fs.readFileSync(corpusPath('tcpdump', 'dns_tcp.pcap'));
     fs.writeFileSync(path.join(scratch, 'cut-short.pcap'), dns.subarray(0, 700));
     fs.writeFileSync(path.join(scratch, 'notes-not-a-capture.pcap'), 'These are my notes, not a packet capture.\n');
     s = await startSession({
       extraFiles: [
-        path.join(CORPUS, 'tcpdump', 'dns_tcp.pcap'),
-        path.join(CORPUS, 'tcpdump', 'tcp-handshake-nano.pcap'),
-        path.join(CORPUS, 'pcapng', 'output_le', 'basic', 'test006.pcapng'),
+        corpusPath('tcpdump', 'dns_tcp.pcap'),
+        corpusPath('tcpdump', 'tcp-handshake-nano.pcap'),
+        corpusPath('pcapng', 'output_le', 'basic', 'test006.pcapng'),
         path.join(scratch, 'cut-short.pcap'),
         path.join(scratch, 'notes-not-a-capture.pcap'),
       ],

@@ -7,14 +7,14 @@
  * row) and puts the cursor on the packet's line of the log, and the other way round (a row / a
  * line selected there selects the flow row), and the SVG export (the command called with a target
  * path through a keybinding's args) writes an SVG with the handshake labels. Screenshots go to
- * test-results/e2e/ (flow-graph-capture.png is the README's). Harness in scripts/e2e-run.ts.
+ * test-results/e2e/ (flow-graph-capture.png is the README's). Harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeLog } from '../../src/core/log/model';
-import { repoRoot, Session, startSession } from '../../scripts/e2e-run';
+import { repoRoot, Session, startSession } from './harness';
 
 const SAMPLES = path.join(repoRoot(), 'samples');
 const CLIENT = '10.23.185.135:48096';

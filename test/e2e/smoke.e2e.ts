@@ -1,10 +1,10 @@
 /**
  * Smoke test in a real VS Code (code-server 4.96.4 + Chromium): the packaged extension activates,
  * .tcpdump files get the tcpdump language, and the grammar's scopes reach the screen as colours.
- * Run by `npm run test:e2e` (not by `npm test`); harness in scripts/e2e-run.ts.
+ * Run by `npm run test:e2e` (not by `npm test`); harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
-import { Session, startSession, tokenAfter } from '../../scripts/e2e-run';
+import { Session, startSession, tokenAfter } from './harness';
 
 describe('e2e smoke: Capture Lens in code-server', function () {
   this.timeout(60_000);

@@ -4,12 +4,12 @@
  * TCP-state CodeLens and its connection details, diagnostics in the Problems view, and the
  * "Paste tcpdump Output" and "Open Capture as tcpdump Text" commands. Every check reads the
  * workbench's DOM; screenshots go to test-results/e2e/. One code-server session for the file.
- * Run by `npm run test:e2e`; harness in scripts/e2e-run.ts.
+ * Run by `npm run test:e2e`; harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot, Session, startSession, tokenAfter } from '../../scripts/e2e-run';
+import { repoRoot, Session, startSession, tokenAfter } from './harness';
 
 const SAMPLES = path.join(repoRoot(), 'samples');
 const sample = (name: string): string => fs.readFileSync(path.join(SAMPLES, name), 'utf8');

@@ -7,14 +7,14 @@
  *   .vsix — and ticks the step; the last step's button opens a flow graph;
  * - as `npm run demo` runs it (samples/ and CAPTURE_LENS_OPEN_WALKTHROUGH=1): the URL the demo
  *   prints opens on the walkthrough, over the sample log it opened.
- * Screenshots: test-results/e2e/walkthrough-*.png. Run by `npm run test:e2e`; harness in scripts/e2e-run.ts.
+ * Screenshots: test-results/e2e/walkthrough-*.png. Run by `npm run test:e2e`; harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { walkthroughUrl } from '../../scripts/demo';
-import { Session, startSession } from '../../scripts/e2e-run';
+import { Session, startSession } from './harness';
 
 const TITLE = 'Get Started with Capture Lens';
 const STEPS = ['Open a capture', 'Hover a flag in a tcpdump log', 'Read the TCP-state lens', 'Open the flow graph'];

@@ -1,14 +1,14 @@
 /**
  * Simplified Chinese in a real VS Code: code-server runs with --locale zh-cn (and a minimal
- * language pack, see scripts/e2e-run.ts), so vscode.env.language is zh-cn. The hovers, the
+ * language pack, see test/e2e/harness/index.ts), so vscode.env.language is zh-cn. The hovers, the
  * TCP-state CodeLens, the capture editor, the flow graph (l10n/bundle.l10n.zh-cn.json) and the
  * walkthrough (package.nls.zh-cn.json) speak Chinese, while packet-derived text (addresses,
  * flags, state names) stays as tcpdump and the RFC write it. Screenshots need a CJK font
  * (scripts/e2e-setup.sh installs fonts-wqy-microhei); the DOM has the text either way.
- * Run by `npm run test:e2e`; harness in scripts/e2e-run.ts.
+ * Run by `npm run test:e2e`; harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
-import { Session, startSession } from '../../scripts/e2e-run';
+import { Session, startSession } from './harness';
 
 describe('e2e: Simplified Chinese (code-server --locale zh-cn)', function () {
   this.timeout(60_000);

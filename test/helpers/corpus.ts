@@ -1,23 +1,47 @@
 /**
- * Access to the shared corpus (../shared/corpus next to the repository), read in place.
- * Tests that need it skip with a printed reason when it is absent.
+ * The one locator of the shared corpus for every test (unit and e2e), read in place, never copied:
+ * $CAPTURE_LENS_CORPUS when set, else ../shared/corpus beside the repository. Tests that need it
+ * call needCorpus(this), which skips them with a printed reason when it is absent.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../../src/core/capture/types';
 import { readCaptureFile } from '../../src/node/captureFile';
+import { skipBecause } from './skip';
 
-function findCorpus(): string | undefined {
-  const candidates = [
-    process.env.CAPTURE_LENS_CORPUS,
-    path.resolve(process.cwd(), '..', 'shared', 'corpus'),
-    path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus'),
-  ];
-  for (const c of candidates) if (c && fs.existsSync(path.join(c, 'README.md'))) return c;
-  return undefined;
+/** The repository's root: this file runs as out/test/helpers/corpus.js. */
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const BESIDE = path.resolve(REPO, '..', 'shared', 'corpus');
+
+/** A folder is the corpus when it holds the corpus's README.md. */
+function isCorpus(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'README.md'));
 }
 
-export const CORPUS = findCorpus();
+function findCorpus(): { dir?: string; missing: string } {
+  const env = process.env.CAPTURE_LENS_CORPUS;
+  if (env) {
+    return isCorpus(env)
+      ? { dir: path.resolve(env), missing: '' }
+      : { missing: `CAPTURE_LENS_CORPUS=${env} is not the shared corpus (no README.md there)` };
+  }
+  if (isCorpus(BESIDE)) return { dir: BESIDE, missing: '' };
+  return { missing: 'shared corpus not found at ../shared/corpus beside the repository (set CAPTURE_LENS_CORPUS=DIR to use another place)' };
+}
+
+const found = findCorpus();
+
+/** The corpus folder, or undefined when absent. */
+export const CORPUS = found.dir;
+
+/** Why the corpus is absent ('' when present). */
+export const CORPUS_MISSING = found.missing;
+
+/** Skips the test (or, in a hook, the suite) with a printed reason when the corpus is absent. */
+export function needCorpus(ctx: Mocha.Context): string {
+  if (!CORPUS) skipBecause(ctx, CORPUS_MISSING);
+  return CORPUS;
+}
 
 export function corpusPath(...parts: string[]): string {
   if (!CORPUS) throw new Error('corpus not found');

@@ -24,6 +24,7 @@
  */
 import { plainBytes } from '../bytes';
 import { blankRecord, type CaptureError, type CaptureInfo, type CaptureRecord, type CaptureSink } from './types';
+import { CarryBuffer } from './carry';
 
 /** The first four bytes of a classic pcap file, read big-endian. */
 export const PCAP_US_BE = 0xa1b2c3d4;
@@ -82,9 +83,7 @@ export class PcapParser {
   private fed = 0;
 
   // Carry: the beginning of the file header or of a record that straddles chunk boundaries.
-  private carry = new Uint8Array(256);
-  private carryView = new DataView(this.carry.buffer);
-  private carryLen = 0;
+  private readonly carry = new CarryBuffer();
 
   constructor(sink: CaptureSink) {
     this.sink = sink;
@@ -115,7 +114,7 @@ export class PcapParser {
     const n = chunk.length;
     let p = 0;
 
-    if (this.carryLen > 0 || this._info === null) {
+    if (this.carry.length > 0 || this._info === null) {
       // Complete the carried header / record first.
       p = this.fromCarry(chunk);
       if (this.stopped) return false;
@@ -127,7 +126,7 @@ export class PcapParser {
     while (p < n) {
       const avail = n - p;
       if (avail < RECORD_HEADER) {
-        this.appendCarry(chunk, p, avail);
+        this.carry.append(chunk, p, avail);
         return true;
       }
       const caplen = dv.getUint32(p + 8, le);
@@ -137,7 +136,7 @@ export class PcapParser {
       }
       const len = RECORD_HEADER + caplen;
       if (len > avail) {
-        this.appendCarry(chunk, p, avail);
+        this.carry.append(chunk, p, avail);
         return true;
       }
       this.record(chunk, dv, p, caplen);
@@ -157,13 +156,13 @@ export class PcapParser {
     if (this.stopped) return this._error;
     if (this._info === null) {
       this.fail('truncated', 0, `the file ends inside the 24-byte pcap file header (it has only ${this.fed} bytes)`);
-    } else if (this.carryLen > 0) {
-      const have = this.carryLen;
+    } else if (this.carry.length > 0) {
+      const have = this.carry.length;
       const n = this._packets + 1;
       if (have < RECORD_HEADER) {
         this.fail('truncated', this.offset, `the file ends ${have} byte${have === 1 ? '' : 's'} into the 16-byte header of record ${n} at byte ${this.offset}`);
       } else {
-        const caplen = this.carryView.getUint32(8, this.le);
+        const caplen = this.carry.view.getUint32(8, this.le);
         this.fail(
           'truncated',
           this.offset,
@@ -184,35 +183,35 @@ export class PcapParser {
   private fromCarry(chunk: Uint8Array): number {
     let p = 0;
     if (this._info === null) {
-      const take = Math.min(FILE_HEADER - this.carryLen, chunk.length);
-      this.appendCarry(chunk, 0, take);
+      const take = Math.min(FILE_HEADER - this.carry.length, chunk.length);
+      this.carry.append(chunk, 0, take);
       p = take;
-      if (this.carryLen < FILE_HEADER) return -1;
-      this.fileHeader(this.carryView);
-      this.carryLen = 0;
+      if (this.carry.length < FILE_HEADER) return -1;
+      this.fileHeader(this.carry.view);
+      this.carry.clear();
       if (this.stopped) return -1;
       this.offset = FILE_HEADER;
       return p;
     }
     // A record straddling chunks: first its header, then its data.
-    if (this.carryLen < RECORD_HEADER) {
-      const take = Math.min(RECORD_HEADER - this.carryLen, chunk.length);
-      this.appendCarry(chunk, 0, take);
+    if (this.carry.length < RECORD_HEADER) {
+      const take = Math.min(RECORD_HEADER - this.carry.length, chunk.length);
+      this.carry.append(chunk, 0, take);
       p = take;
-      if (this.carryLen < RECORD_HEADER) return -1;
+      if (this.carry.length < RECORD_HEADER) return -1;
     }
-    const caplen = this.carryView.getUint32(8, this.le);
+    const caplen = this.carry.view.getUint32(8, this.le);
     if (caplen > this.maxCaplen) {
       this.failCaplen(caplen);
       return -1;
     }
-    const need = RECORD_HEADER + caplen - this.carryLen;
+    const need = RECORD_HEADER + caplen - this.carry.length;
     const take = Math.min(need, chunk.length - p);
-    this.appendCarry(chunk, p, take);
+    this.carry.append(chunk, p, take);
     p += take;
     if (take < need) return -1;
-    this.carryLen = 0;
-    this.record(this.carry, this.carryView, 0, caplen);
+    this.carry.clear();
+    this.record(this.carry.bytes, this.carry.view, 0, caplen);
     return p;
   }
 
@@ -270,17 +269,6 @@ export class PcapParser {
     this.sink.onRecord(rec);
   }
 
-  private appendCarry(d: Uint8Array, o: number, n: number): void {
-    const need = this.carryLen + n;
-    if (need > this.carry.length) {
-      const bigger = new Uint8Array(Math.max(need, this.carry.length * 2));
-      bigger.set(this.carry.subarray(0, this.carryLen));
-      this.carry = bigger;
-      this.carryView = new DataView(bigger.buffer);
-    }
-    this.carry.set(d.subarray(o, o + n), this.carryLen);
-    this.carryLen += n;
-  }
 
   private failCaplen(caplen: number): void {
     // Stop here: reading on would mean buffering up to `caplen` bytes of what follows.

@@ -25,6 +25,7 @@
 
 import { ipv4String, ipv6String, macString, plainBytes, utf8String } from '../bytes';
 import { blankRecord, type CaptureError, type CaptureInfo, type CaptureRecord, type CaptureSink, type InterfaceInfo } from './types';
+import { CarryBuffer } from './carry';
 
 // Block types
 const BT_SHB = 0x0a0d0d0a; // Section Header Block (a palindrome: same in both byte orders)
@@ -86,6 +87,7 @@ interface IfState {
   unitsBig: bigint;
   /** if_tsoffset, seconds. */
   tsOffset: number;
+  tsOffsetBig: bigint;
   tsPrecision: 6 | 9;
 }
 
@@ -160,9 +162,7 @@ export class PcapngParser {
   private ifaces: IfState[] = [];
 
   // Carry: the beginning of a block that straddles chunk boundaries.
-  private carry = new Uint8Array(0);
-  private carryView = new DataView(this.carry.buffer);
-  private carryLen = 0;
+  private readonly carry = new CarryBuffer();
   /** Total length of the carried block once its header has been read, else 0. */
   private carryNeed = 0;
 
@@ -198,15 +198,15 @@ export class PcapngParser {
     const n = chunk.length;
     let p = 0;
 
-    if (this.carryLen > 0) {
+    if (this.carry.length > 0) {
       p = this.fillCarry(chunk);
       if (this.stopped) return false;
-      if (this.carryNeed === 0 || this.carryLen < this.carryNeed) return true; // chunk used up, block still incomplete
+      if (this.carryNeed === 0 || this.carry.length < this.carryNeed) return true; // chunk used up, block still incomplete
       // The carried block is complete: handle it from the carry buffer.
       const len = this.carryNeed;
-      this.carryLen = 0;
+      this.carry.clear();
       this.carryNeed = 0;
-      if (!this.block(this.carry, this.carryView, 0, len)) return false;
+      if (!this.block(this.carry.bytes, this.carry.view, 0, len)) return false;
       this.offset += len;
     }
 
@@ -218,7 +218,7 @@ export class PcapngParser {
       if (len === 0 || len > avail) {
         // Incomplete block: keep its beginning for the next chunk.
         this.carryNeed = len;
-        this.appendCarry(chunk, p, avail);
+        this.carry.append(chunk, p, avail);
         return true;
       }
       if (!this.block(chunk, dv, p, len)) return false;
@@ -236,29 +236,29 @@ export class PcapngParser {
     if (this.ended) return this._error;
     this.ended = true;
     if (!this.stopped) {
-      if (this.offset === 0 && this.carryLen === 0) {
+      if (this.offset === 0 && this.carry.length === 0) {
         this.fail('not-a-capture', 0, 'the file is empty: it is not a pcapng capture');
-      } else if (this.carryLen > 0) {
+      } else if (this.carry.length > 0) {
         const at = this.offset;
-        if (at === 0 && this.carryLen >= 4 && this.carryView.getUint32(0, true) !== BT_SHB) {
+        if (at === 0 && this.carry.length >= 4 && this.carry.view.getUint32(0, true) !== BT_SHB) {
           // A few bytes that do not even begin like a pcapng file.
           this.fail(
             'not-a-capture',
             0,
-            `the file is not a pcapng capture: it does not start with a Section Header Block (starts with ${hexBytes(this.carry, 0, 4)})`,
+            `the file is not a pcapng capture: it does not start with a Section Header Block (starts with ${hexBytes(this.carry.bytes, 0, 4)})`,
           );
         } else if (this.carryNeed === 0) {
           this.fail(
             'truncated',
             at,
-            `the file ends ${this.carryLen} byte${this.carryLen === 1 ? '' : 's'} into the header of the block at byte ${at}`,
+            `the file ends ${this.carry.length} byte${this.carry.length === 1 ? '' : 's'} into the header of the block at byte ${at}`,
           );
         } else {
-          const type = this.carryView.getUint32(0, this.carryLe());
+          const type = this.carry.view.getUint32(0, this.carryLe());
           this.fail(
             'truncated',
             at,
-            `the file ends inside the ${blockName(type)} at byte ${at}: the block claims ${this.carryNeed} bytes but only ${this.carryLen} are left`,
+            `the file ends inside the ${blockName(type)} at byte ${at}: the block claims ${this.carryNeed} bytes but only ${this.carry.length} are left`,
           );
         }
       }
@@ -272,8 +272,8 @@ export class PcapngParser {
 
   /** Byte order to read the carried block with (an SHB carries its own byte-order magic). */
   private carryLe(): boolean {
-    if (this.carryLen >= 12 && this.carryView.getUint32(0, true) === BT_SHB) {
-      return this.carryView.getUint32(8, true) === BOM_LE;
+    if (this.carry.length >= 12 && this.carry.view.getUint32(0, true) === BT_SHB) {
+      return this.carry.view.getUint32(8, true) === BOM_LE;
     }
     return this.le;
   }
@@ -325,20 +325,6 @@ export class PcapngParser {
     return len;
   }
 
-  /** Append chunk[p, p+n) to the carry buffer, growing it if needed. */
-  private appendCarry(chunk: Uint8Array, p: number, n: number): void {
-    const need = this.carryLen + n;
-    if (need > this.carry.length) {
-      let cap = Math.max(4096, this.carry.length);
-      while (cap < need) cap *= 2;
-      const bigger = new Uint8Array(cap);
-      bigger.set(this.carry.subarray(0, this.carryLen));
-      this.carry = bigger;
-      this.carryView = new DataView(bigger.buffer);
-    }
-    this.carry.set(chunk.subarray(p, p + n), this.carryLen);
-    this.carryLen = need;
-  }
 
   /**
    * Move bytes of `chunk` into the carry until the carried block is complete (or the chunk is used up).
@@ -349,19 +335,19 @@ export class PcapngParser {
     if (this.carryNeed === 0) {
       // Header still incomplete: every block is at least 12 bytes, so taking up to 12 never
       // reaches into the next block.
-      const take = Math.min(12 - this.carryLen, chunk.length);
+      const take = Math.min(12 - this.carry.length, chunk.length);
       if (take > 0) {
-        this.appendCarry(chunk, 0, take);
+        this.carry.append(chunk, 0, take);
         p = take;
       }
-      const len = this.blockLength(this.carry, this.carryView, 0, this.carryLen);
+      const len = this.blockLength(this.carry.bytes, this.carry.view, 0, this.carry.length);
       if (len < 0) return p;
       if (len === 0) return p; // still not enough (the chunk was tiny)
       this.carryNeed = len;
     }
-    const take = Math.min(this.carryNeed - this.carryLen, chunk.length - p);
+    const take = Math.min(this.carryNeed - this.carry.length, chunk.length - p);
     if (take > 0) {
-      this.appendCarry(chunk, p, take);
+      this.carry.append(chunk, p, take);
       p += take;
     }
     return p;
@@ -444,6 +430,7 @@ export class PcapngParser {
     let unitsPerSec = 1e6;
     let unitsBig = 1000000n;
     let tsOffset = 0;
+    let tsOffsetBig = 0n;
 
     const end = o + len - 4;
     for (let p = o + 16; p + 4 <= end; ) {
@@ -465,7 +452,8 @@ export class PcapngParser {
           unitsPerSec = 10 ** exp;
         }
       } else if (code === IF_TSOFFSET && olen >= 8) {
-        tsOffset = Number(dv.getBigInt64(v, le));
+        tsOffsetBig = dv.getBigInt64(v, le);
+        tsOffset = Number(tsOffsetBig);
       }
       p = v + ((olen + 3) & ~3);
     }
@@ -473,7 +461,7 @@ export class PcapngParser {
     // Exact fast path when one unit is a whole number of nanoseconds (1 s, 1 ms, 1 µs, 1 ns, ...).
     const nsPerUnit = unitsPerSec <= 1e9 && Number.isInteger(1e9 / unitsPerSec) ? 1e9 / unitsPerSec : 0;
     const tsPrecision: 6 | 9 = unitsPerSec > 1e6 ? 9 : 6;
-    this.ifaces.push({ linkType, snaplen, unitsPerSec, nsPerUnit, unitsBig, tsOffset, tsPrecision });
+    this.ifaces.push({ linkType, snaplen, unitsPerSec, nsPerUnit, unitsBig, tsOffset, tsOffsetBig, tsPrecision });
 
     const info = this._info!; // an SHB always precedes (checked by blockLength)
     const iface: InterfaceInfo = {
@@ -686,7 +674,15 @@ export class PcapngParser {
       sec = Number(units / D);
       nsec = Number(((units % D) * 1000000000n) / D);
     }
-    rec.tsSec = sec + iface.tsOffset;
+    let total = sec + iface.tsOffset;
+    if (!(Math.abs(total) <= Number.MAX_SAFE_INTEGER)) {
+      // Beyond 2^53 s (only resolutions coarser than 1 µs get there): as libpcap computes it, in
+      // 64-bit integers with the seconds wrapping to a signed time_t (2^64 - 1 s is -1), then the
+      // nearest double.
+      const units = (BigInt(high) << 32n) | BigInt(low >>> 0);
+      total = Number(BigInt.asIntN(64, units / iface.unitsBig + iface.tsOffsetBig));
+    }
+    rec.tsSec = total;
     rec.tsNsec = nsec;
   }
 

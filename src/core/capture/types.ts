@@ -98,6 +98,14 @@ export interface CaptureError {
   kind: 'truncated' | 'corrupt' | 'not-a-capture' | 'io' | 'limit';
 }
 
+/**
+ * True when the packets delivered before the error are good and worth showing: the file was cut short, went
+ * bad part-way, or a safety limit stopped the reading. False when nothing could be read as a capture at all.
+ */
+export function partialRead(err: CaptureError): boolean {
+  return err.kind === 'truncated' || err.kind === 'corrupt' || err.kind === 'limit';
+}
+
 /** Callbacks a push-based reader drives. */
 export interface CaptureSink {
   /** Called once the file header (pcap) or first SHB+IDB (pcapng) is known, and again when interfaces are added. */

@@ -2,6 +2,7 @@ import { CaptureRecord } from '../capture/types';
 import { FieldSink } from './fields';
 import { DecodedPacket } from './packet';
 import { decodeLink } from './link';
+import { errorMessage } from '../errors';
 
 export * from './packet';
 export type { FieldSink, FieldNode } from './fields';
@@ -17,7 +18,7 @@ export function decodeFrame(pkt: DecodedPacket, data: Uint8Array, origLen: numbe
     decodeLink(pkt, sink);
   } catch (err) {
     // A decoder bug must not take the reader down: keep the packet, say what happened.
-    pkt.markMalformed('decoder error: ' + (err instanceof Error ? err.message : String(err)));
+    pkt.markMalformed('decoder error: ' + errorMessage(err));
   }
   return pkt;
 }

@@ -224,7 +224,7 @@ function decodeSll(pkt: DecodedPacket, sink: FieldSink | null): void {
   const pktType = u16be(d, 0);
   const hatype = u16be(d, 2);
   const halen = u16be(d, 4);
-  let type = u16be(d, 14);
+  const type = u16be(d, 14);
   if (sink) {
     sink.open('sll', 'Linux cooked capture v1', 0, SLL_HDRLEN);
     sink.field('sll.pkttype', 'Packet type', 0, 2, pktType, sllPktTypeLabel(pktType));

@@ -3,6 +3,7 @@ import { FieldSink } from './fields';
 import { decodeTcp } from './tcp';
 import { decodeUdp } from './udp';
 import { decodeIcmp } from './icmp';
+import { errorMessage } from '../errors';
 
 /**
  * Decode the upper layer of an IP packet: reads pkt.net.proto / payloadOff / payloadLen,
@@ -30,6 +31,6 @@ export function decodeTransport(pkt: DecodedPacket, sink: FieldSink | null): voi
         break;
     }
   } catch (err) {
-    pkt.markMalformed('transport decoder error: ' + (err instanceof Error ? err.message : String(err)));
+    pkt.markMalformed('transport decoder error: ' + errorMessage(err));
   }
 }

@@ -50,6 +50,7 @@ export * from './l10n';
 export * from './tcp';
 export * from './options';
 export * from './net';
+export * from './problems';
 
 /** Context for `explainTextField`: the packet context plus the text under the cursor. */
 export interface TextFieldContext extends PacketContext {

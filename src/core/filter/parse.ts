@@ -20,6 +20,8 @@
  * character offset of the problem in the expression.
  */
 
+import { errorMessage } from '../errors';
+
 export type Dir = 'src' | 'dst' | 'any';
 export type ProtoName = 'tcp' | 'udp' | 'icmp' | 'icmp6' | 'arp' | 'ip' | 'ip6';
 
@@ -55,7 +57,7 @@ interface Token {
   at: number;
 }
 
-const WORD_CHAR = /[A-Za-z0-9_.:\-]/;
+const WORD_CHAR = /[A-Za-z0-9_.:-]/;
 
 function tokenize(s: string): Token[] {
   const out: Token[] = [];
@@ -343,6 +345,6 @@ export function tryParseFilter(expr: string): { ok: true; node: FilterNode } | {
     return { ok: true, node: parseFilter(expr) };
   } catch (e) {
     if (e instanceof FilterSyntaxError) return { ok: false, error: e.message, at: e.at };
-    return { ok: false, error: e instanceof Error ? e.message : String(e), at: 0 };
+    return { ok: false, error: errorMessage(e), at: 0 };
   }
 }

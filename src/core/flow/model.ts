@@ -180,16 +180,25 @@ function bracketOf(step: string): { kind: 'handshake' | 'teardown'; label: strin
   return null;
 }
 
-/**
- * Build the flow graph of `packets` (capture order; each with its engine result), for the
- * streams asked for (all by default).
- */
-export function buildFlowGraph(packets: readonly FlowPacket[], opts: FlowOptions = {}): FlowGraph {
-  const want = opts.streams ? new Set(opts.streams) : null;
-  const absolute = opts.absolute === true;
-  const list = want ? packets.filter((p) => want.has(p.result.stream)) : packets;
+/** A connection's two endpoints as its first packet shows them, the client told by the engine's direction. */
+export interface FlowConn {
+  stream: number;
+  client: { addr: string; port: number };
+  server: { addr: string; port: number };
+}
 
-  // endpoints: per connection in order of first appearance, client then server
+/** The FlowConn of a stream from its first packet (`dir` is the engine's: 0 = sent by the client). */
+export function flowConnOf(p: Pick<FlowPacket, 'src' | 'sport' | 'dst' | 'dport'>, stream: number, dir: number): FlowConn {
+  const a = { addr: p.src, port: p.sport };
+  const b = { addr: p.dst, port: p.dport };
+  return dir === 0 ? { stream, client: a, server: b } : { stream, client: b, server: a };
+}
+
+/**
+ * Hosts and lifelines of these connections (in the order given): per connection its client then
+ * its server endpoint, each endpoint once, lifelines grouped by host in order of first appearance.
+ */
+export function flowEndpoints(conns: Iterable<FlowConn>): { hosts: FlowHost[]; lifelines: FlowLifeline[] } {
   const hostIx = new Map<string, number>();
   const hostOrder: { addr: string; eps: { key: string; port: number; role: 'client' | 'server' }[] }[] = [];
   const seenEp = new Set<string>();
@@ -205,51 +214,125 @@ export function buildFlowGraph(packets: readonly FlowPacket[], opts: FlowOptions
     }
     hostOrder[h].eps.push({ key, port, role });
   };
-  const streamsSeen = new Set<number>();
-  for (const p of list) {
-    const s = p.result.stream;
-    if (streamsSeen.has(s)) continue;
-    streamsSeen.add(s);
-    if (p.result.dir === 0) {
-      addEp(p.src, p.sport, 'client');
-      addEp(p.dst, p.dport, 'server');
-    } else {
-      addEp(p.dst, p.dport, 'client');
-      addEp(p.src, p.sport, 'server');
-    }
+  for (const c of conns) {
+    addEp(c.client.addr, c.client.port, 'client');
+    addEp(c.server.addr, c.server.port, 'server');
   }
   const hosts: FlowHost[] = [];
   const lifelines: FlowLifeline[] = [];
-  const lifelineOf = new Map<string, number>();
   for (const h of hostOrder) {
     const host: FlowHost = { addr: h.addr, lifelines: [] };
     for (const e of h.eps) {
       const id = lifelines.length;
       lifelines.push({ id, addr: h.addr, port: e.port, label: e.key, host: hosts.length, role: e.role });
-      lifelineOf.set(e.key, id);
       host.lifelines.push(id);
     }
     hosts.push(host);
   }
+  return { hosts, lifelines };
+}
 
-  const arrows: FlowArrow[] = new Array(list.length);
-  const stateBoxes: FlowStateBox[] = [];
-  const markers: FlowMarker[] = [];
-  const brackets: FlowBracket[] = [];
+/**
+ * Lifelines a graph shows at most when drawn whole (the CLI's `flow`). Each lifeline is a column
+ * of 28+ characters in the text diagram (170+ px in the SVG), and every row is as wide as all of
+ * them: 714 connections made 28,000-character lines. 32 lifelines are ~900 columns, already more
+ * than a screen; past that a sequence diagram is no longer read, so the rest is left to `--stream`.
+ */
+export const FLOW_MAX_LIFELINES = 32;
+
+export interface FlowStreamPlan {
+  /** Streams drawn, ascending. */
+  streams: number[];
+  /** Their connections (in stream order): what flowEndpoints lays out. */
+  conns: FlowConn[];
+  /** Streams asked for that do not exist. */
+  missing: number[];
+  /** Streams asked for (or all) left out because their endpoints would pass the lifeline cap. */
+  omitted: number;
+}
+
+/**
+ * Which streams to draw: those asked for (all by default), in stream order, as long as their
+ * endpoints fit in `maxLifelines` lifelines; a later stream whose endpoints are already drawn is
+ * still taken. `conns` are all the streams of the source (any order).
+ */
+export function planFlowStreams(conns: readonly FlowConn[], want: readonly number[] | undefined, maxLifelines = FLOW_MAX_LIFELINES): FlowStreamPlan {
+  const byStream = new Map<number, FlowConn>();
+  for (const c of conns) byStream.set(c.stream, c);
+  const missing: number[] = [];
+  let asked: number[];
+  if (want) {
+    const set = new Set<number>();
+    for (const s of want) if (byStream.has(s)) set.add(s);
+    else if (!missing.includes(s)) missing.push(s);
+    asked = Array.from(set).sort((a, b) => a - b);
+  } else asked = Array.from(byStream.keys()).sort((a, b) => a - b);
+  const eps = new Set<string>();
+  const streams: number[] = [];
+  const shown: FlowConn[] = [];
+  let omitted = 0;
+  for (const s of asked) {
+    const c = byStream.get(s)!;
+    const a = endpointLabel(c.client.addr, c.client.port);
+    const b = endpointLabel(c.server.addr, c.server.port);
+    const added = (eps.has(a) ? 0 : 1) + (eps.has(b) || a === b ? 0 : 1);
+    if (eps.size + added > maxLifelines && streams.length > 0) {
+      omitted++;
+      continue;
+    }
+    eps.add(a);
+    eps.add(b);
+    streams.push(s);
+    shown.push(c);
+  }
+  return { streams, conns: shown, missing, omitted };
+}
+
+/** One row as it is built: its arrow, the state boxes and markers on it. */
+export interface FlowRow {
+  arrow: FlowArrow;
+  /** Sorted by lifeline. */
+  states: FlowStateBox[];
+  markers: FlowMarker[];
+}
+
+/**
+ * Builds the rows of a graph one packet at a time (capture order), keeping per stream only its
+ * last states and open brackets: buildFlowGraph stores the rows, a streamed export writes each
+ * as it comes (memory does not grow with the rows).
+ */
+export class FlowRowBuilder {
+  /** Handshake / teardown brackets so far, by first row; a bracket's lastRow grows while its phase goes on. */
+  readonly brackets: FlowBracket[] = [];
+  /** Streams seen, in order of their first row. */
+  readonly streams: number[] = [];
+  private readonly lifelineOf = new Map<string, number>();
   /** Per stream: states after its last row, and its handshake / teardown brackets. */
-  const last = new Map<number, { c: number; s: number; hs: FlowBracket | null; td: FlowBracket | null }>();
-  const t0Sec = list.length ? list[0].tsSec : 0;
-  const t0Nsec = list.length ? list[0].tsNsec : 0;
-  let prevNs = 0;
-  let ordered = true;
-  for (let row = 0; row < list.length; row++) {
-    const p = list[row];
-    if (row > 0 && p.index <= list[row - 1].index) ordered = false;
+  private readonly last = new Map<number, { c: number; s: number; hs: FlowBracket | null; td: FlowBracket | null }>();
+  private row = 0;
+  private t0Sec = 0;
+  private t0Nsec = 0;
+  private prevNs = 0;
+
+  constructor(
+    lifelines: readonly FlowLifeline[],
+    private readonly absolute = false,
+  ) {
+    for (const l of lifelines) this.lifelineOf.set(l.label, l.id);
+  }
+
+  /** The row of the next packet. Its endpoints must be lifelines given to the constructor. */
+  add(p: FlowPacket): FlowRow {
+    const row = this.row++;
+    if (row === 0) {
+      this.t0Sec = p.tsSec;
+      this.t0Nsec = p.tsNsec;
+    }
     const r = p.result;
-    const from = lifelineOf.get(endpointLabel(p.src, p.sport))!;
-    const to = lifelineOf.get(endpointLabel(p.dst, p.dport))!;
-    const relNs = (p.tsSec - t0Sec) * 1e9 + (p.tsNsec - t0Nsec);
-    arrows[row] = {
+    const from = this.lifelineOf.get(endpointLabel(p.src, p.sport))!;
+    const to = this.lifelineOf.get(endpointLabel(p.dst, p.dport))!;
+    const relNs = (p.tsSec - this.t0Sec) * 1e9 + (p.tsNsec - this.t0Nsec);
+    const arrow: FlowArrow = {
       row,
       index: p.index,
       stream: r.stream,
@@ -259,29 +342,29 @@ export function buildFlowGraph(packets: readonly FlowPacket[], opts: FlowOptions
       tsSec: p.tsSec,
       tsNsec: p.tsNsec,
       relNs,
-      deltaNs: row === 0 ? 0 : relNs - prevNs,
+      deltaNs: row === 0 ? 0 : relNs - this.prevNs,
       label: arrowLabel(p.flags, p.len),
-      comment: arrowComment(p, absolute),
+      comment: arrowComment(p, this.absolute),
       flags: p.flags,
       analysis: r.analysis,
       step: r.step,
     };
-    prevNs = relNs;
+    this.prevNs = relNs;
 
     // states: before = after the stream's previous row (CLOSED / LISTEN before its first, CLOSED
     // for the server too when the engine found nothing listened)
-    let st = last.get(r.stream);
+    let st = this.last.get(r.stream);
     if (!st) {
       st = { c: S_CLOSED, s: r.serverState === S_CLOSED ? S_CLOSED : S_LISTEN, hs: null, td: null };
-      last.set(r.stream, st);
+      this.last.set(r.stream, st);
+      this.streams.push(r.stream);
     }
     const clientLl = r.dir === 0 ? from : to;
     const serverLl = r.dir === 0 ? to : from;
-    const changes: FlowStateBox[] = [];
-    if (r.clientState !== st.c) changes.push({ row, lifeline: clientLl, stream: r.stream, state: stateName(r.clientState), from: stateName(st.c), inferred: r.inferred });
-    if (r.serverState !== st.s) changes.push({ row, lifeline: serverLl, stream: r.stream, state: stateName(r.serverState), from: stateName(st.s), inferred: r.inferred });
-    changes.sort((a, b) => a.lifeline - b.lifeline);
-    for (const c of changes) stateBoxes.push(c);
+    const states: FlowStateBox[] = [];
+    if (r.clientState !== st.c) states.push({ row, lifeline: clientLl, stream: r.stream, state: stateName(r.clientState), from: stateName(st.c), inferred: r.inferred });
+    if (r.serverState !== st.s) states.push({ row, lifeline: serverLl, stream: r.stream, state: stateName(r.serverState), from: stateName(st.s), inferred: r.inferred });
+    if (states.length === 2 && states[1].lifeline < states[0].lifeline) states.reverse();
     st.c = r.clientState;
     st.s = r.serverState;
 
@@ -296,16 +379,55 @@ export function buildFlowGraph(packets: readonly FlowPacket[], opts: FlowOptions
         const nb: FlowBracket = { stream: r.stream, kind: b.kind, label: b.label, firstRow: row, lastRow: row };
         if (b.kind === 'handshake') st.hs = nb;
         else st.td = nb;
-        brackets.push(nb);
+        this.brackets.push(nb);
       }
     }
 
     // markers
+    const markers: FlowMarker[] = [];
     for (const name of analysisNames(r.analysis)) markers.push({ row, lifeline: from, kind: name });
     if (p.flags & TH_RST) markers.push({ row, lifeline: from, kind: 'rst' });
+    return { arrow, states, markers };
   }
+}
+
+/**
+ * Build the flow graph of `packets` (capture order; each with its engine result), for the
+ * streams asked for (all by default).
+ */
+export function buildFlowGraph(packets: readonly FlowPacket[], opts: FlowOptions = {}): FlowGraph {
+  const want = opts.streams ? new Set(opts.streams) : null;
+  const absolute = opts.absolute === true;
+  const list = want ? packets.filter((p) => want.has(p.result.stream)) : packets;
+
+  // endpoints: per connection in order of first appearance, client then server
+  const conns: FlowConn[] = [];
+  const streamsSeen = new Set<number>();
+  for (const p of list) {
+    const s = p.result.stream;
+    if (streamsSeen.has(s)) continue;
+    streamsSeen.add(s);
+    conns.push(flowConnOf(p, s, p.result.dir));
+  }
+  const { hosts, lifelines } = flowEndpoints(conns);
+
+  const builder = new FlowRowBuilder(lifelines, absolute);
+  const arrows: FlowArrow[] = new Array(list.length);
+  const stateBoxes: FlowStateBox[] = [];
+  const markers: FlowMarker[] = [];
+  let ordered = true;
+  for (let row = 0; row < list.length; row++) {
+    if (row > 0 && list[row].index <= list[row - 1].index) ordered = false;
+    const r = builder.add(list[row]);
+    arrows[row] = r.arrow;
+    for (const b of r.states) stateBoxes.push(b);
+    for (const m of r.markers) markers.push(m);
+  }
+  const brackets = builder.brackets;
   brackets.sort((a, b) => a.firstRow - b.firstRow || a.stream - b.stream);
-  return { hosts, lifelines, arrows, stateBoxes, brackets, markers, streams: [...streamsSeen].sort((a, b) => a - b), t0Sec, t0Nsec, absolute, ordered };
+  const t0Sec = list.length ? list[0].tsSec : 0;
+  const t0Nsec = list.length ? list[0].tsNsec : 0;
+  return { hosts, lifelines, arrows, stateBoxes, brackets, markers, streams: Array.from(streamsSeen).sort((a, b) => a - b), t0Sec, t0Nsec, absolute, ordered };
 }
 
 /** The row of a packet (by its capture / log number), -1 when it is not in the graph. */
@@ -369,8 +491,8 @@ function pad(n: number, w: number): string {
   return String(n).padStart(w, '0');
 }
 
-/** Seconds and nanoseconds as "S.ffffff" (9 digits when the time has sub-microsecond parts). */
-function secText(ns: number): string {
+/** Nanoseconds as seconds "S.ffffff" (9 digits when the time has sub-microsecond parts). */
+export function secText(ns: number): string {
   const neg = ns < 0;
   const a = Math.abs(Math.round(ns));
   const s = Math.floor(a / 1e9);
@@ -384,7 +506,11 @@ function secText(ns: number): string {
  * seconds since the previous row, 'absolute' UTC time of day ("08:00:00.030150").
  */
 export function timeText(g: FlowGraph, row: number, mode: FlowTimeMode = 'relative'): string {
-  const a = g.arrows[row];
+  return arrowTimeText(g.arrows[row], mode);
+}
+
+/** timeText of an arrow (a row built by FlowRowBuilder, before any graph holds it). */
+export function arrowTimeText(a: Pick<FlowArrow, 'relNs' | 'deltaNs' | 'tsSec' | 'tsNsec'>, mode: FlowTimeMode = 'relative'): string {
   if (mode === 'relative') return secText(a.relNs);
   if (mode === 'delta') return secText(a.deltaNs);
   const day = ((a.tsSec % 86400) + 86400) % 86400;

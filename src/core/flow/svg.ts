@@ -6,7 +6,8 @@
  * with --vscode-* values; standalone, the fallbacks apply). Every packet-derived string is
  * XML-escaped. Pure.
  */
-import { bracketsIn, markersIn, stateBoxesIn, timeText, type FlowGraph, type FlowMarkerKind, type FlowTimeMode } from './model';
+import { bracketsIn, markersIn, stateBoxesIn, timeText, type FlowArrow, type FlowBracket, type FlowGraph, type FlowLifeline, type FlowMarker, type FlowMarkerKind, type FlowStateBox, type FlowTimeMode } from './model';
+import { FLOW_SVG_LAYOUT } from './grid';
 
 export interface FlowSvgOptions {
   time?: FlowTimeMode;
@@ -15,8 +16,8 @@ export interface FlowSvgOptions {
   last?: number;
 }
 
-/** Layout (px), exported so a webview can place its own overlays on the same grid. */
-export const FLOW_SVG_LAYOUT = { timeWidth: 110, bracketWidth: 28, headerHeight: 44, rowHeight: 40, minColumn: 170, commentWidth: 360, charWidth: 7 } as const;
+// Defined with the grid (grid.ts, which the webview imports alone); still exported here for the SVG's importers.
+export { FLOW_SVG_LAYOUT };
 
 export function xmlEscape(s: string): string {
   return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
@@ -47,44 +48,76 @@ function cls(kind: FlowMarkerKind): string {
   return kind.replace(/[^a-z_]/g, '');
 }
 
-export function flowSvg(g: FlowGraph, opts: FlowSvgOptions = {}): string {
-  const L = FLOW_SVG_LAYOUT;
-  const mode = opts.time ?? 'relative';
-  const first = Math.max(0, opts.first ?? 0);
-  const last = Math.min(g.arrows.length - 1, opts.last ?? g.arrows.length - 1);
-  const rows = Math.max(0, last - first + 1);
-  let col: number = L.minColumn;
-  for (const l of g.lifelines) col = Math.max(col, l.label.length * L.charWidth + 24);
-  const left = L.timeWidth + L.bracketWidth;
-  const n = g.lifelines.length;
-  const commentX = left + n * col + 12;
-  const width = commentX + L.commentWidth;
-  const height = L.headerHeight + rows * L.rowHeight + 12;
-  const cx = (i: number): number => left + i * col + col / 2;
-  const rowTop = (r: number): number => L.headerHeight + (r - first) * L.rowHeight;
-  const arrowY = (r: number): number => rowTop(r) + 16;
-  const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
-  out.push(`<style>${STYLE}</style>`);
-  out.push(`<rect class="bg" x="0" y="0" width="${width}" height="${height}"/>`);
-  out.push(`<text class="hdt" x="6" y="${L.headerHeight / 2 + 4}">Time</text>`);
-  for (let i = 0; i < n; i++) {
-    const l = g.lifelines[i];
-    const x = cx(i);
-    out.push(`<line class="ll" x1="${x}" y1="${L.headerHeight - 6}" x2="${x}" y2="${height}"/>`);
-    out.push(`<rect class="hd" x="${x - col / 2 + 6}" y="6" width="${col - 12}" height="${L.headerHeight - 12}" rx="4"/>`);
-    out.push(`<text class="hdt" x="${x}" y="${L.headerHeight / 2 + 4}" text-anchor="middle">${xmlEscape(l.label)}</text>`);
+/**
+ * The SVG a few elements at a time: head() once, row() per row in order, end() with the brackets.
+ * State boxes are drawn with their row, so nothing but the brackets (one or two per connection)
+ * waits for the end: a caller can write the picture out as it comes.
+ */
+export class FlowSvgWriter {
+  private readonly col: number;
+  private readonly left: number;
+  private readonly commentX: number;
+  private readonly width: number;
+  private readonly height: number;
+
+  /** `rows`: how many rows will come; `first`: the number of the first (rows are placed from it). */
+  constructor(
+    private readonly lifelines: readonly FlowLifeline[],
+    rows: number,
+    private readonly first = 0,
+  ) {
+    const L = FLOW_SVG_LAYOUT;
+    let col: number = L.minColumn;
+    for (const l of lifelines) col = Math.max(col, l.label.length * L.charWidth + 24);
+    this.col = col;
+    this.left = L.timeWidth + L.bracketWidth;
+    this.commentX = this.left + lifelines.length * col + 12;
+    this.width = this.commentX + L.commentWidth;
+    this.height = L.headerHeight + Math.max(0, rows) * L.rowHeight + 12;
   }
-  const marks = rows ? markersIn(g, first, last) : [];
-  let mi = 0;
-  for (let r = first; r <= last; r++) {
-    const a = g.arrows[r];
-    const y = arrowY(r);
-    const x0 = cx(a.from);
-    const x1 = cx(a.to);
+
+  private cx(i: number): number {
+    return this.left + i * this.col + this.col / 2;
+  }
+
+  private rowTop(r: number): number {
+    return FLOW_SVG_LAYOUT.headerHeight + (r - this.first) * FLOW_SVG_LAYOUT.rowHeight;
+  }
+
+  private arrowY(r: number): number {
+    return this.rowTop(r) + 16;
+  }
+
+  /** The svg element, its style, background and the lifelines with their headers; `note` (if any) as its description. */
+  head(note?: string): string {
+    const L = FLOW_SVG_LAYOUT;
+    const { width, height, col } = this;
+    const out: string[] = [];
+    out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
+    if (note) out.push(`<desc>${xmlEscape(note)}</desc>`);
+    out.push(`<style>${STYLE}</style>`);
+    out.push(`<rect class="bg" x="0" y="0" width="${width}" height="${height}"/>`);
+    out.push(`<text class="hdt" x="6" y="${L.headerHeight / 2 + 4}">Time</text>`);
+    for (let i = 0; i < this.lifelines.length; i++) {
+      const l = this.lifelines[i];
+      const x = this.cx(i);
+      out.push(`<line class="ll" x1="${x}" y1="${L.headerHeight - 6}" x2="${x}" y2="${height}"/>`);
+      out.push(`<rect class="hd" x="${x - col / 2 + 6}" y="6" width="${col - 12}" height="${L.headerHeight - 12}" rx="4"/>`);
+      out.push(`<text class="hdt" x="${x}" y="${L.headerHeight / 2 + 4}" text-anchor="middle">${xmlEscape(l.label)}</text>`);
+    }
+    return out.join('\n') + '\n';
+  }
+
+  /** One row: its arrow, label, time, comment and markers, then its state boxes. */
+  row(a: FlowArrow, states: readonly FlowStateBox[], markers: readonly FlowMarker[], time: string): string {
+    const out: string[] = [];
+    const r = a.row;
+    const y = this.arrowY(r);
+    const x0 = this.cx(a.from);
+    const x1 = this.cx(a.to);
     const rst = (a.flags & 0x04) !== 0 ? ' rst' : '';
     out.push(`<g data-row="${r}" data-index="${a.index}" data-stream="${a.stream}">`);
-    out.push(`<text class="tm" x="6" y="${y + 4}">${xmlEscape(timeText(g, r, mode))}</text>`);
+    out.push(`<text class="tm" x="6" y="${y + 4}">${xmlEscape(time)}</text>`);
     if (x0 !== x1) {
       const dirn = x1 > x0 ? 1 : -1;
       const tip = x1 - dirn * 1;
@@ -93,30 +126,55 @@ export function flowSvg(g: FlowGraph, opts: FlowSvgOptions = {}): string {
     }
     out.push(`<text class="lb" x="${(x0 + x1) / 2}" y="${y - 5}" text-anchor="middle">${xmlEscape(a.label)}</text>`);
     const ks: string[] = [];
-    while (mi < marks.length && marks[mi].row < r) mi++;
-    for (; mi < marks.length && marks[mi].row === r; mi++) {
-      const m = marks[mi];
+    for (const m of markers) {
       ks.push(m.kind);
-      out.push(`<circle class="mk ${cls(m.kind)}" cx="${cx(m.lifeline)}" cy="${y}" r="4"/>`);
+      out.push(`<circle class="mk ${cls(m.kind)}" cx="${this.cx(m.lifeline)}" cy="${y}" r="4"/>`);
     }
-    out.push(`<text class="cm" x="${commentX}" y="${y + 4}">${xmlEscape(a.comment)}${ks.length ? `<tspan class="mt" dx="8">${xmlEscape(ks.join(', '))}</tspan>` : ''}</text>`);
+    out.push(`<text class="cm" x="${this.commentX}" y="${y + 4}">${xmlEscape(a.comment)}${ks.length ? `<tspan class="mt" dx="8">${xmlEscape(ks.join(', '))}</tspan>` : ''}</text>`);
     out.push('</g>');
-  }
-  if (rows) {
-    for (const b of stateBoxesIn(g, first, last)) {
-      const x = cx(b.lifeline);
+    for (const b of states) {
+      const x = this.cx(b.lifeline);
       const text = b.state;
       const w = text.length * 6.5 + 10;
-      const y = rowTop(b.row) + 22;
-      out.push(`<g class="state" data-row="${b.row}" data-lifeline="${b.lifeline}"><rect class="sb" x="${x - w / 2}" y="${y}" width="${w}" height="15" rx="3"/><text class="st" x="${x}" y="${y + 11}" text-anchor="middle">${xmlEscape(text)}</text></g>`);
+      const by = this.rowTop(b.row) + 22;
+      out.push(`<g class="state" data-row="${b.row}" data-lifeline="${b.lifeline}"><rect class="sb" x="${x - w / 2}" y="${by}" width="${w}" height="15" rx="3"/><text class="st" x="${x}" y="${by + 11}" text-anchor="middle">${xmlEscape(text)}</text></g>`);
     }
-    for (const b of bracketsIn(g, first, last)) {
-      const y1 = arrowY(Math.max(first, b.firstRow)) - 6;
-      const y2 = arrowY(Math.min(last, b.lastRow)) + 6;
-      const x = L.timeWidth + 18;
+    return out.join('\n') + '\n';
+  }
+
+  /** The brackets (clipped to rows first..last) and the end of the svg element. */
+  end(brackets: Iterable<FlowBracket>, last: number): string {
+    const out: string[] = [];
+    for (const b of brackets) {
+      if (b.lastRow < this.first || b.firstRow > last) continue;
+      const y1 = this.arrowY(Math.max(this.first, b.firstRow)) - 6;
+      const y2 = this.arrowY(Math.min(last, b.lastRow)) + 6;
+      const x = FLOW_SVG_LAYOUT.timeWidth + 18;
       out.push(`<g class="bracket" data-stream="${b.stream}" data-kind="${b.kind}"><path class="br" d="M${x + 6} ${y1} H${x} V${y2} H${x + 6}"/><text class="bt" transform="translate(${x - 4} ${(y1 + y2) / 2}) rotate(-90)" text-anchor="middle">${xmlEscape(b.label)}</text></g>`);
     }
+    out.push('</svg>');
+    return out.join('\n') + '\n';
   }
-  out.push('</svg>');
-  return out.join('\n') + '\n';
+}
+
+export function flowSvg(g: FlowGraph, opts: FlowSvgOptions = {}): string {
+  const mode = opts.time ?? 'relative';
+  const first = Math.max(0, opts.first ?? 0);
+  const last = Math.min(g.arrows.length - 1, opts.last ?? g.arrows.length - 1);
+  const rows = Math.max(0, last - first + 1);
+  const writer = new FlowSvgWriter(g.lifelines, rows, first);
+  const parts: string[] = [writer.head()];
+  const states = rows ? stateBoxesIn(g, first, last) : [];
+  const marks = rows ? markersIn(g, first, last) : [];
+  let si = 0;
+  let mi = 0;
+  for (let r = first; r <= last; r++) {
+    const s0 = si;
+    while (si < states.length && states[si].row === r) si++;
+    const m0 = mi;
+    while (mi < marks.length && marks[mi].row === r) mi++;
+    parts.push(writer.row(g.arrows[r], states.slice(s0, si), marks.slice(m0, mi), timeText(g, r, mode)));
+  }
+  parts.push(writer.end(rows ? bracketsIn(g, first, last) : [], last));
+  return parts.join('');
 }

@@ -6,7 +6,7 @@
  * analysis markers. Under a packet whose row changes an endpoint's state, a line names the new
  * state on that lifeline ("[ESTABLISHED]"). Pure.
  */
-import { markersIn, stateBoxesIn, timeText, type FlowGraph, type FlowTimeMode } from './model';
+import { markersIn, stateBoxesIn, timeText, type FlowArrow, type FlowGraph, type FlowLifeline, type FlowMarker, type FlowStateBox, type FlowTimeMode } from './model';
 
 export interface FlowTextOptions {
   /** Time column: relative (default), absolute or delta. */
@@ -29,44 +29,87 @@ function put(chars: string[], at: number, text: string): void {
   for (let i = 0; i < text.length; i++) if (at + i >= 0 && at + i < chars.length) chars[at + i] = text[i];
 }
 
-export function flowText(g: FlowGraph, opts: FlowTextOptions = {}): string {
-  const mode = opts.time ?? 'relative';
-  const first = Math.max(0, opts.first ?? 0);
-  const last = Math.min(g.arrows.length - 1, opts.last ?? g.arrows.length - 1);
-  const showStates = opts.states !== false;
-  const n = g.lifelines.length;
-  let w = 28;
-  for (const l of g.lifelines) w = Math.max(w, l.label.length + 4);
-  if (w % 2) w++;
-  const several = g.streams.length > 1;
-  let tw = 10;
-  for (let r = first; r <= last; r++) tw = Math.max(tw, timeText(g, r, mode).length + 2);
-  const conv = (s: string): string => (several ? s.padEnd(6) : '');
-  const centerOf = (i: number): number => i * w + w / 2;
-  const blank = (): string[] => {
-    const c = new Array<string>(n * w).fill(' ');
-    for (let i = 0; i < n; i++) c[centerOf(i)] = '|';
-    return c;
-  };
-  const trimEnd = (s: string): string => s.replace(/\s+$/, '');
+/** Trailing spaces off, in one backward scan (the lines hold only spaces as blanks; a regex like /\s+$/ retries every run of spaces and was quadratic: 10 s for a 64 K-character host name). */
+export function trimEndSpaces(s: string): string {
+  let e = s.length;
+  while (e > 0) {
+    const c = s.charCodeAt(e - 1);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    e--;
+  }
+  return e === s.length ? s : s.slice(0, e);
+}
 
-  const lines: string[] = [];
-  const head = new Array<string>(n * w).fill(' ');
-  for (let i = 0; i < n; i++) put(head, i * w, center(g.lifelines[i].label, w));
-  lines.push(trimEnd(conv('Conv') + 'Time'.padEnd(tw) + head.join('')));
-  lines.push(trimEnd(conv('') + ' '.repeat(tw) + blank().join('')));
-  const states = showStates && last >= first ? stateBoxesIn(g, first, last) : [];
-  const marks = last >= first ? markersIn(g, first, last) : [];
-  let si = 0;
-  let mi = 0;
-  let prevStream = -1;
-  for (let r = first; r <= last; r++) {
-    const a = g.arrows[r];
-    if (several && prevStream !== -1 && a.stream !== prevStream) lines.push('-'.repeat(6 + tw + n * w));
-    prevStream = a.stream;
-    const c = blank();
-    const x0 = centerOf(a.from);
-    const x1 = centerOf(a.to);
+/** What a FlowTextWriter needs before its first row. */
+export interface FlowTextLayout {
+  lifelines: readonly FlowLifeline[];
+  /** More than one stream: a "Conv" column and a separator line between conversations. */
+  several: boolean;
+  /** Width of the time column: flowTextTimeWidth of the longest time text. */
+  timeWidth: number;
+  /** State lines under the packets (default true). */
+  states?: boolean;
+}
+
+/** The time column's width for the longest time text of the rows. */
+export function flowTextTimeWidth(longestTime: number): number {
+  return Math.max(10, longestTime + 2);
+}
+
+/**
+ * The text diagram a few lines at a time: head() once, then row() per row in order. Each call
+ * returns whole lines (each ending "\n"), so a caller can write them out as they come.
+ */
+export class FlowTextWriter {
+  private readonly w: number;
+  private readonly n: number;
+  private readonly tw: number;
+  private readonly several: boolean;
+  private readonly showStates: boolean;
+  private prevStream = -1;
+
+  constructor(private readonly layout: FlowTextLayout) {
+    this.n = layout.lifelines.length;
+    let w = 28;
+    for (const l of layout.lifelines) w = Math.max(w, l.label.length + 4);
+    if (w % 2) w++;
+    this.w = w;
+    this.tw = layout.timeWidth;
+    this.several = layout.several;
+    this.showStates = layout.states !== false;
+  }
+
+  private conv(s: string): string {
+    return this.several ? s.padEnd(6) : '';
+  }
+
+  private centerOf(i: number): number {
+    return i * this.w + this.w / 2;
+  }
+
+  private blank(): string[] {
+    const c = new Array<string>(this.n * this.w).fill(' ');
+    for (let i = 0; i < this.n; i++) c[this.centerOf(i)] = '|';
+    return c;
+  }
+
+  /** The header: the endpoints' names over their lifelines, and an empty row. */
+  head(): string {
+    const { n, w, tw } = this;
+    const head = new Array<string>(n * w).fill(' ');
+    for (let i = 0; i < n; i++) put(head, i * w, center(this.layout.lifelines[i].label, w));
+    return trimEndSpaces(this.conv('Conv') + 'Time'.padEnd(tw) + head.join('')) + '\n' + trimEndSpaces(this.conv('') + ' '.repeat(tw) + this.blank().join('')) + '\n';
+  }
+
+  /** The lines of one row: its arrow (after a separator when the conversation changes), and its state line. */
+  row(a: FlowArrow, states: readonly FlowStateBox[], markers: readonly FlowMarker[], time: string): string {
+    const { n, w, tw } = this;
+    let out = '';
+    if (this.several && this.prevStream !== -1 && a.stream !== this.prevStream) out += '-'.repeat(6 + tw + n * w) + '\n';
+    this.prevStream = a.stream;
+    const c = this.blank();
+    const x0 = this.centerOf(a.from);
+    const x1 = this.centerOf(a.to);
     const lo = Math.min(x0, x1);
     const hi = Math.max(x0, x1);
     let arrow: string;
@@ -90,21 +133,40 @@ export function flowText(g: FlowGraph, opts: FlowTextOptions = {}): string {
     if (!labelInArrow) extra.push(a.label);
     extra.push(a.comment);
     if (a.step) extra.push(`(${a.step})`);
-    while (mi < marks.length && marks[mi].row < r) mi++;
     const ks: string[] = [];
-    for (; mi < marks.length && marks[mi].row === r; mi++) ks.push(marks[mi].kind);
+    for (const m of markers) ks.push(m.kind);
     if (ks.length) extra.push('[' + ks.join(', ') + ']');
-    lines.push(conv(String(a.stream)) + timeText(g, r, mode).padEnd(tw) + c.join('') + '  ' + extra.join('  '));
-    while (si < states.length && states[si].row < r) si++;
-    if (si < states.length && states[si].row === r) {
-      const sc = blank();
-      for (; si < states.length && states[si].row === r; si++) {
-        const b = states[si];
+    out += this.conv(String(a.stream)) + time.padEnd(tw) + c.join('') + '  ' + extra.join('  ') + '\n';
+    if (this.showStates && states.length) {
+      const sc = this.blank();
+      for (const b of states) {
         const t = `[${b.state}]`;
-        put(sc, centerOf(b.lifeline) - Math.floor(t.length / 2), t);
+        put(sc, this.centerOf(b.lifeline) - Math.floor(t.length / 2), t);
       }
-      lines.push(trimEnd(conv('') + ' '.repeat(tw) + sc.join('')));
+      out += trimEndSpaces(this.conv('') + ' '.repeat(tw) + sc.join('')) + '\n';
     }
+    return out;
   }
-  return lines.join('\n') + '\n';
+}
+
+export function flowText(g: FlowGraph, opts: FlowTextOptions = {}): string {
+  const mode = opts.time ?? 'relative';
+  const first = Math.max(0, opts.first ?? 0);
+  const last = Math.min(g.arrows.length - 1, opts.last ?? g.arrows.length - 1);
+  let longest = 0;
+  for (let r = first; r <= last; r++) longest = Math.max(longest, timeText(g, r, mode).length);
+  const writer = new FlowTextWriter({ lifelines: g.lifelines, several: g.streams.length > 1, timeWidth: flowTextTimeWidth(longest), states: opts.states });
+  const parts: string[] = [writer.head()];
+  const states = opts.states !== false && last >= first ? stateBoxesIn(g, first, last) : [];
+  const marks = last >= first ? markersIn(g, first, last) : [];
+  let si = 0;
+  let mi = 0;
+  for (let r = first; r <= last; r++) {
+    const s0 = si;
+    while (si < states.length && states[si].row === r) si++;
+    const m0 = mi;
+    while (mi < marks.length && marks[mi].row === r) mi++;
+    parts.push(writer.row(g.arrows[r], states.slice(s0, si), marks.slice(m0, mi), timeText(g, r, mode)));
+  }
+  return parts.join('');
 }

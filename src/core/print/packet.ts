@@ -6,6 +6,7 @@ import { hexDump } from './hexdump';
 import { printLink } from './link';
 import { PrintOptions } from './options';
 import { TimeFormatter } from './time';
+import { errorMessage } from '../errors';
 
 /**
  * Prints records one by one exactly as `tcpdump -n -r FILE` with the same options does
@@ -41,7 +42,7 @@ export class PacketPrinter {
     try {
       body = printLink(pkt, this.ctx);
     } catch (err) {
-      body = '[printer error: ' + (err instanceof Error ? err.message : String(err)) + ']';
+      body = '[printer error: ' + errorMessage(err) + ']';
     }
     line += body;
     if (o.hex !== 0) {

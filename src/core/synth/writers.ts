@@ -52,7 +52,8 @@ export function pcapngIDB(linkType: number, snaplen = 262144, tsresol = 6, name?
   const nameBytes = name ? new TextEncoder().encode(name) : new Uint8Array(0);
   const opts: number[] = [];
   const pushOpt = (code: number, data: Uint8Array) => {
-    opts.push(code & 255, code >> 8, data.length & 255, data.length >> 8, ...data);
+    opts.push(code & 255, code >> 8, data.length & 255, data.length >> 8);
+    for (const b of data) opts.push(b); // not push(...data): every byte would be an argument on the stack
     while (opts.length % 4) opts.push(0);
   };
   if (name) pushOpt(2, nameBytes);

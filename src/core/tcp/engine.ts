@@ -18,7 +18,7 @@
 import { ConversationTable, analyzeSegment } from './analysis';
 import type { Conversation } from './analysis';
 import { STEP_NAMES, StateRevisions, advanceStates, connStates, finishStates } from './states';
-import { SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
+import { ParamsCache, SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
 import { emptyResult, type ConnectionSummary, type PacketResult, type SegmentInput } from './types';
 
 const F_DIR = 1;
@@ -216,7 +216,7 @@ export class TcpEngine {
     this.finished = true;
     const list: Conversation[] = this.table.list;
     for (const conv of list) finishStates(conv, this.revisions);
-    const cache = new Map<string, ConnectionSummary['problems'][number]['message']>();
+    const cache: ParamsCache = new Map();
     this.sums = list.map((conv) => summarize(conv, cache));
     this.floods = detectSynFlood(this.sums, this.synFloodMin);
     // the conversations' analysis and state objects are not read after this (the summaries are

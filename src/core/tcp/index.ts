@@ -23,7 +23,7 @@ export {
   RETX_WARN_RATE,
   RETX_ERROR_RATE,
 } from './summary';
-export type { SynFloodFinding, MessageCache } from './summary';
+export type { SynFloodFinding, ParamsCache } from './summary';
 export { TcpEngine } from './engine';
 export type { TcpEngineOptions } from './engine';
 export { packetJson, connJson, formatConnsTable, tcpFlags } from './json';

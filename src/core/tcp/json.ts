@@ -16,8 +16,10 @@
  */
 
 import { tcpFlagString } from '../decode/tcp';
-import { ConnectionSummary, PacketResult, SegmentInput, TCP_STATES, TcpStateName, analysisNames } from './types';
+import { ConnectionSummary, PacketResult, Problem, SegmentInput, TCP_STATES, TcpStateName, analysisNames } from './types';
 import { endpointText, timeText } from './summary';
+import { formatEn, type Translate } from '../explain/l10n';
+import { problemText, severityText } from '../explain/problems';
 
 const TH_ACK = 0x10;
 
@@ -126,8 +128,26 @@ export interface ConnJson {
   problems: { kind: string; packet: number; severity: string; message: string; messageZh: string }[];
 }
 
-/** The JSON object of one connection. */
-export function connJson(s: ConnectionSummary): ConnJson {
+/**
+ * Sentences of problems whose parameters are shared (summary.ts ParamsCache, detectSynFlood): a
+ * SYN flood of 100 000 connections renders its ~500 bytes of text once, not 100 000 times.
+ */
+const rendered = new WeakMap<object, { kind: Problem['kind']; zh: Translate; message: string; messageZh: string }>();
+
+function messages(p: Problem, zh: Translate): { message: string; messageZh: string } {
+  const r = rendered.get(p.params);
+  if (r !== undefined && r.kind === p.kind && r.zh === zh) return { message: r.message, messageZh: r.messageZh };
+  const m = { kind: p.kind, zh, message: problemText(p, formatEn), messageZh: problemText(p, zh) };
+  rendered.set(p.params, m);
+  return { message: m.message, messageZh: m.messageZh };
+}
+
+/**
+ * The JSON object of one connection. Its problems' `message` is English and `messageZh` is
+ * Simplified Chinese by `zh`: the zh-cn bundle's translator (src/node/l10n.ts `zhCn()`, or
+ * bundleTranslator over l10n/bundle.l10n.zh-cn.json).
+ */
+export function connJson(s: ConnectionSummary, zh: Translate): ConnJson {
   return {
     stream: s.stream,
     client: endpointText(s.client.addr, s.client.port),
@@ -147,15 +167,14 @@ export function connJson(s: ConnectionSummary): ConnJson {
       kind: p.kind,
       packet: p.packet + 1,
       severity: p.severity,
-      message: p.message.en,
-      messageZh: p.message.zh,
+      ...messages(p, zh),
     })),
   };
 }
 
 export interface ConnsTableOptions {
-  /** Language of the problem lines (default 'en'). */
-  lang?: 'en' | 'zh';
+  /** Language of the headings and problem lines (default English: formatEn). */
+  t?: Translate;
   /** List each problem under the table (default true). */
   problems?: boolean;
 }
@@ -177,51 +196,81 @@ function pad(s: string, w: number, right = false): string {
   return right ? ' '.repeat(n) + s : s + ' '.repeat(n);
 }
 
+/** The headings in the reader's language (literal t() calls: the bundle test finds its keys in the source). */
+function tableHead(t: Translate): string[] {
+  return [
+    t('STREAM'),
+    t('CLIENT'),
+    t('SERVER'),
+    t('PKTS C/S'),
+    t('BYTES C/S'),
+    t('DURATION'),
+    t('CLIENT STATE'),
+    t('SERVER STATE'),
+    t('CONN'),
+    t('HISTORY'),
+    t('PROBLEMS'),
+  ];
+}
+const TABLE_RIGHT = [true, false, false, true, true, true, false, false, false, false, false];
+
+function tableCells(s: ConnectionSummary): string[] {
+  const kinds: string[] = [];
+  for (const p of s.problems) if (!kinds.includes(p.kind)) kinds.push(p.kind);
+  return [
+    String(s.stream),
+    endpointText(s.client.addr, s.client.port),
+    endpointText(s.server.addr, s.server.port),
+    s.packets.client + '/' + s.packets.server,
+    s.bytes.client + '/' + s.bytes.server,
+    fmtDuration(s.duration),
+    s.clientState,
+    s.serverState,
+    s.connState,
+    s.history === '' ? '-' : s.history,
+    kinds.length === 0 ? '-' : kinds.join(','),
+  ];
+}
+
 /**
- * The readable table of `capture-lens conns FILE`: one line per connection, then (unless
- * opts.problems is false) one line per problem: "stream N, packet P, severity kind: message".
+ * The lines (without "\n") of `capture-lens conns FILE`'s table, one at a time so that a caller can
+ * write them out as they come: one line per connection, then (unless opts.problems is false) one
+ * line per problem: "stream N, packet P, severity kind: message".
  */
-export function formatConnsTable(sums: ConnectionSummary[], opts: ConnsTableOptions = {}): string {
-  const head = ['STREAM', 'CLIENT', 'SERVER', 'PKTS C/S', 'BYTES C/S', 'DURATION', 'CLIENT STATE', 'SERVER STATE', 'CONN', 'HISTORY', 'PROBLEMS'];
-  const right = [true, false, false, true, true, true, false, false, false, false, false];
-  const rows: string[][] = [head];
+export function* connsTableLines(sums: readonly ConnectionSummary[], opts: ConnsTableOptions = {}): Generator<string> {
+  const t = opts.t ?? formatEn;
+  const head = tableHead(t);
+  // column widths in a first pass, with loops: Math.max(...column) / push(...lines) passed every
+  // row as an argument on the stack, which overflowed at ~70,000 connections (a SYN scan)
+  const widths = head.map(width);
   for (const s of sums) {
-    const kinds: string[] = [];
-    for (const p of s.problems) if (!kinds.includes(p.kind)) kinds.push(p.kind);
-    rows.push([
-      String(s.stream),
-      endpointText(s.client.addr, s.client.port),
-      endpointText(s.server.addr, s.server.port),
-      s.packets.client + '/' + s.packets.server,
-      s.bytes.client + '/' + s.bytes.server,
-      fmtDuration(s.duration),
-      s.clientState,
-      s.serverState,
-      s.connState,
-      s.history === '' ? '-' : s.history,
-      kinds.length === 0 ? '-' : kinds.join(','),
-    ]);
+    const cells = tableCells(s);
+    for (let c = 0; c < cells.length; c++) widths[c] = Math.max(widths[c], width(cells[c]));
   }
-  const widths = head.map((_, c) => Math.max(...rows.map((r) => width(r[c]))));
-  const lines = rows.map((r) =>
+  const line = (r: string[]): string =>
     r
-      .map((cell, c) => (c === r.length - 1 ? cell : pad(cell, widths[c], right[c])))
+      .map((cell, c) => (c === r.length - 1 ? cell : pad(cell, widths[c], TABLE_RIGHT[c])))
       .join('  ')
-      .trimEnd(),
-  );
-  if (opts.problems !== false) {
-    const zh = opts.lang === 'zh';
-    const probLines: string[] = [];
-    for (const s of sums) {
-      for (const p of s.problems) {
-        probLines.push(
-          zh
-            ? `流 ${s.stream}，第 ${p.packet + 1} 个包，${p.severity} ${p.kind}：${p.message.zh}`
-            : `stream ${s.stream}, packet ${p.packet + 1}, ${p.severity} ${p.kind}: ${p.message.en}`,
-        );
+      .trimEnd();
+  yield line(head);
+  for (const s of sums) yield line(tableCells(s));
+  if (opts.problems === false) return;
+  let first = true;
+  for (const s of sums) {
+    for (const p of s.problems) {
+      if (first) {
+        yield '';
+        yield t('Problems:');
+        first = false;
       }
+      yield '  ' + t('stream {0}, packet {1}, {2} {3}: {4}', s.stream, p.packet + 1, severityText(p.severity, t), p.kind, problemText(p, t));
     }
-    if (probLines.length > 0) lines.push('', zh ? '问题：' : 'Problems:', ...probLines.map((l) => '  ' + l));
   }
+}
+
+/** The whole table of connsTableLines as one string (each line ending "\n"). */
+export function formatConnsTable(sums: ConnectionSummary[], opts: ConnsTableOptions = {}): string {
+  const lines: string[] = [];
+  for (const l of connsTableLines(sums, opts)) lines.push(l);
   return lines.join('\n') + '\n';
 }

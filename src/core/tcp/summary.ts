@@ -1,7 +1,8 @@
 /**
  * Per-connection accumulation and ConnectionSummary: counts, Zeek's conn_state and history, and the
- * problems found (with advice in English and Simplified Chinese). Pure TypeScript, O(1) per packet,
- * no allocation per packet (the history string grows only when Zeek would add a letter).
+ * problems found (kind and parameters; src/core/explain/problems.ts says them in the user's language).
+ * Pure TypeScript, O(1) per packet, no allocation per packet (the history string grows only when Zeek
+ * would add a letter).
  *
  * Choices:
  *  - start: the first packet's time as "<seconds>.<9 digits>" (exact: seconds and nanoseconds are
@@ -50,6 +51,7 @@ import {
   S_SYN_RCVD,
   S_SYN_SENT,
   SegmentInput,
+  Side,
   TCP_STATES,
 } from './types';
 import type { Conversation } from './analysis';
@@ -374,37 +376,32 @@ export function zeekConnState(a: ConnAccumulator): ConnectionSummary['connState'
 // ---------------------------------------------------------------------------------------------
 // Problems
 
+const SIDES: readonly Side[] = [0, 1];
+const NO_PARAMS: Readonly<Record<string, never>> = {};
+
 export function endpointText(addr: string, port: number): string {
   return addr.includes(':') ? '[' + addr + ']:' + port : addr + ':' + port;
 }
 
-const WHO_EN = ['client', 'server'];
-const WHO_ZH = ['客户端', '服务器'];
+/**
+ * Parameters shared by many connections (floods, scans): one object per distinct problem, so a
+ * capture of 100 000 unanswered SYNs to one port holds one { server, syns } (pass one Map for a
+ * whole capture).
+ */
+export type ParamsCache = Map<string, object>;
 
-function pct(n: number, total: number): string {
-  const v = (100 * n) / total;
-  return v >= 10 ? v.toFixed(0) : v.toFixed(1);
-}
-
-function problem(kind: Problem['kind'], packet: number, severity: Problem['severity'], en: string, zh: string): Problem {
-  return { kind, packet, severity, message: { en, zh } };
-}
-
-/** Messages shared by many connections (floods, scans): one object per distinct text. */
-export type MessageCache = Map<string, Problem['message']>;
-
-function shared(cache: MessageCache | undefined, key: string, make: () => Problem['message']): Problem['message'] {
+function shared<T extends object>(cache: ParamsCache | undefined, key: string, make: () => T): T {
   if (cache === undefined) return make();
-  let m = cache.get(key);
+  let m = cache.get(key) as T | undefined;
   if (m === undefined) cache.set(key, (m = make()));
   return m;
 }
 
 /**
  * Build the summary of one connection (after finishStates). `cache` lets connections with the
- * same problem text share one message object (pass one Map for a whole capture).
+ * same problem share one parameters object (pass one Map for a whole capture).
  */
-export function summarize(conv: Conversation, cache?: MessageCache): ConnectionSummary {
+export function summarize(conv: Conversation, cache?: ParamsCache): ConnectionSummary {
   const a = acc(conv);
   const st = conv.ext.states as ConnStates | undefined;
   const cs = st ? st.e[0].state : S_CLOSED;
@@ -415,131 +412,67 @@ export function summarize(conv: Conversation, cache?: MessageCache): ConnectionS
   if (st !== undefined) {
     // Resets and refusals.
     if (st.resetBy >= 0) {
-      const w = st.resetBy;
+      const w = st.resetBy as Side;
       const before = st.e[w].resetPrev;
       if (w === 1 && st.firstOpener === 0 && st.e[0].resetPrev === S_SYN_SENT && !st.e[1].synSent) {
-        problems.push(
-          problem(
-            'refused',
-            st.resetIdx,
-            'error',
-            `Connection refused: ${ep[1]} answered the SYN with a reset. Nothing accepts connections on that port (service down or wrong port), or a firewall rejects them; check that the service is running and listening on this address and port.`,
-            `连接被拒绝：${ep[1]} 对 SYN 直接回了 RST。该端口上没有程序在接受连接（服务未启动或端口不对），或者被防火墙拒绝；请确认服务已启动，并且在这个地址和端口上监听。`,
-          ),
-        );
+        problems.push({ kind: 'refused', packet: st.resetIdx, severity: 'error', params: { server: ep[1] } });
       } else {
-        const closing = st.e[0].finSent && st.e[1].finSent;
-        const stateName = TCP_STATES[before];
-        problems.push(
-          closing
-            ? problem(
-                'reset',
-                st.resetIdx,
-                'info',
-                `Reset by the ${WHO_EN[w]} (${ep[w]}) in ${stateName}, after both sides had already sent FIN. This abortive ending is usually harmless (the data was already exchanged).`,
-                `连接在双方都已发送 FIN 之后被${WHO_ZH[w]}（${ep[w]}）重置，当时处于 ${stateName} 状态。这种强制结束通常无害，数据已经传完。`,
-              )
-            : problem(
-                'reset',
-                st.resetIdx,
-                'warning',
-                `Reset by the ${WHO_EN[w]} (${ep[w]}) in ${stateName}: the connection was aborted instead of being closed normally. Look at the ${WHO_EN[w]} application's logs around this time for an error, a timeout or a crash.`,
-                `连接被${WHO_ZH[w]}（${ep[w]}）重置，当时处于 ${stateName} 状态：连接是被强行中断的，而不是正常关闭。请查看${WHO_ZH[w]}应用在这一时刻前后的日志，寻找错误、超时或崩溃。`,
-              ),
-        );
+        const afterFin = st.e[0].finSent && st.e[1].finSent;
+        problems.push({
+          kind: 'reset',
+          packet: st.resetIdx,
+          severity: afterFin ? 'info' : 'warning',
+          params: { side: w, endpoint: ep[w], state: TCP_STATES[before], afterFin },
+        });
       }
     }
     // No answer to the SYN.
     if (st.firstSynIdx >= 0 && st.firstOpener === 0 && !st.e[1].sentAny) {
-      const n = a.synCount;
-      problems.push({
-        kind: 'no-answer',
-        packet: st.firstSynIdx,
-        severity: 'warning',
-        message: shared(cache, 'no-answer ' + ep[1] + ' ' + n, () => ({
-          en: `No answer: the client sent ${n} SYN${n === 1 ? '' : 's'} to ${ep[1]} and nothing came back. The host may be down or unreachable, or a firewall silently drops the packets; check routing and firewall rules${n === 1 ? ' (or the capture stopped too early)' : ''}.`,
-          zh: `没有应答：客户端向 ${ep[1]} 发送了 ${n} 个 SYN，却没有收到任何回复。对方主机可能已关机或不可达，或者防火墙静默丢弃了数据包；请检查路由和防火墙规则${n === 1 ? '（也可能只是抓包结束得太早）' : ''}。`,
-        })),
-      });
+      const syns = a.synCount;
+      const server = ep[1];
+      const params = shared(cache, 'no-answer ' + server + ' ' + syns, () => ({ server, syns }));
+      problems.push({ kind: 'no-answer', packet: st.firstSynIdx, severity: 'warning', params });
     }
     // Half-open.
     if (ss === S_SYN_RCVD && st.lastSynAckIdx >= 0) {
-      problems.push({
-        kind: 'half-open',
-        packet: st.lastSynAckIdx,
-        severity: 'warning',
-        message: shared(cache, 'half-open ' + ep[1], () => ({
-          en: `Half-open: ${ep[1]} answered with SYN+ACK but never got the client's final ACK, so it is left in SYN_RCVD. The client may be gone or its packets lost; many of these at once suggest a SYN flood.`,
-          zh: `半开连接：${ep[1]} 回复了 SYN+ACK，却一直没有等到客户端最后的 ACK，因此停留在 SYN_RCVD 状态。客户端可能已经不在了，或者它的数据包丢失；如果同时出现大量这样的连接，可能是 SYN 洪泛攻击。`,
-        })),
-      });
+      const server = ep[1];
+      problems.push({ kind: 'half-open', packet: st.lastSynAckIdx, severity: 'warning', params: shared(cache, 'half-open ' + server, () => ({ server })) });
     }
     // CLOSE_WAIT and FIN_WAIT_2 left at the end.
     const fin = [cs, ss];
-    for (let w = 0; w < 2; w++) {
+    for (const w of SIDES) {
       const o = w ^ 1;
       // Only when this side acknowledged the peer's FIN: then it surely got it.
       if (fin[w] === S_CLOSE_WAIT && st.e[o].finAckIdx >= 0) {
-        problems.push(
-          problem(
-            'close-wait',
-            st.e[o].finIdx,
-            'warning',
-            `Stuck in CLOSE_WAIT: the ${WHO_EN[o]} closed its side (FIN) but the ${WHO_EN[w]} (${ep[w]}) never closed its own. This is usually an application that does not close its socket; make sure every code path closes the connection.`,
-            `卡在 CLOSE_WAIT：${WHO_ZH[o]}已经关闭了它那一端（发送了 FIN），但${WHO_ZH[w]}（${ep[w]}）一直没有关闭自己这一端。这通常是应用程序没有关闭套接字；请确认每条代码路径都会关闭连接。`,
-          ),
-        );
+        problems.push({ kind: 'close-wait', packet: st.e[o].finIdx, severity: 'warning', params: { side: w, endpoint: ep[w] } });
       }
       if (fin[w] === S_FIN_WAIT_2) {
-        problems.push(
-          problem(
-            'fin-wait-2',
-            st.e[w].fw2Idx >= 0 ? st.e[w].fw2Idx : st.e[w].finIdx,
-            fin[o] === S_CLOSE_WAIT ? 'info' : 'warning',
-            `FIN_WAIT_2 left hanging: the ${WHO_EN[w]} (${ep[w]}) closed its side and the ${WHO_EN[o]} acknowledged it, but the ${WHO_EN[o]} never sent its own FIN. The ${WHO_EN[w]} waits until its FIN_WAIT_2 timeout (tcp_fin_timeout on Linux); the fix is usually on the ${WHO_EN[o]} side.`,
-            `FIN_WAIT_2 悬挂：${WHO_ZH[w]}（${ep[w]}）已经关闭了自己一端，${WHO_ZH[o]}也确认了，但${WHO_ZH[o]}一直没有发送自己的 FIN。${WHO_ZH[w]}只能等到 FIN_WAIT_2 超时（Linux 上是 tcp_fin_timeout）；问题通常出在${WHO_ZH[o]}一侧。`,
-          ),
-        );
+        problems.push({
+          kind: 'fin-wait-2',
+          packet: st.e[w].fw2Idx >= 0 ? st.e[w].fw2Idx : st.e[w].finIdx,
+          severity: fin[o] === S_CLOSE_WAIT ? 'info' : 'warning',
+          params: { side: w, endpoint: ep[w] },
+        });
       }
     }
   }
   // Retransmissions.
   if (a.retx >= RETX_MIN_COUNT && a.dataSegs > 0 && a.retx / a.dataSegs >= RETX_WARN_RATE) {
-    const rate = pct(a.retx, a.dataSegs);
-    problems.push(
-      problem(
-        'retransmissions',
-        a.firstRetx,
-        a.retx / a.dataSegs >= RETX_ERROR_RATE ? 'error' : 'warning',
-        `${a.retx} of ${a.dataSegs} data segments were retransmitted (${rate}%). Packets are being lost or badly delayed on the path; check for congestion, a faulty link or an overloaded device.`,
-        `${a.dataSegs} 个数据段中有 ${a.retx} 个被重传（${rate}%）。路径上有丢包或严重延迟；请检查网络拥塞、故障链路或过载的设备。`,
-      ),
-    );
+    problems.push({
+      kind: 'retransmissions',
+      packet: a.firstRetx,
+      severity: a.retx / a.dataSegs >= RETX_ERROR_RATE ? 'error' : 'warning',
+      params: { retransmitted: a.retx, segments: a.dataSegs },
+    });
   }
   // Zero window.
-  for (let w = 0; w < 2; w++) {
+  for (const w of SIDES) {
     if (a.e[w].zeroWinIdx < 0) continue;
-    problems.push(
-      problem(
-        'zero-window',
-        a.e[w].zeroWinIdx,
-        'warning',
-        `The ${WHO_EN[w]} (${ep[w]}) advertised a zero window: its application is not reading the received data fast enough, so the sender has to pause. Check the receiving application for stalls or slow processing.`,
-        `${WHO_ZH[w]}（${ep[w]}）通告了零窗口：它的应用程序读取数据不够快，发送方只能暂停发送。请检查接收端应用是否卡住或处理过慢。`,
-      ),
-    );
+    problems.push({ kind: 'zero-window', packet: a.e[w].zeroWinIdx, severity: 'warning', params: { side: w, endpoint: ep[w] } });
   }
   // Lost at the capture start.
   if (a.lostStartIdx >= 0) {
-    problems.push(
-      problem(
-        'lost-at-start',
-        a.lostStartIdx,
-        'info',
-        'Segments are missing at the start: the capture began after this connection was already running (or dropped its first packets), so its sequence analysis and states are partly inferred.',
-        '开头缺少数据段：开始抓包时这个连接已经在进行中（或者抓包漏掉了最初的数据包），因此它的序号分析和状态有一部分是推断出来的。',
-      ),
-    );
+    problems.push({ kind: 'lost-at-start', packet: a.lostStartIdx, severity: 'info', params: NO_PARAMS });
   }
   problems.sort((x, y) => x.packet - y.packet);
 
@@ -599,15 +532,11 @@ export function detectSynFlood(summaries: ConnectionSummary[], minHalfOpen = SYN
   const out: SynFloodFinding[] = [];
   for (const g of groups.values()) {
     if (g.length < minHalfOpen) continue;
-    const srv = endpointText(g[0].server.addr, g[0].server.port);
     const n = g.length;
-    // One message object for the whole group (there may be very many connections).
-    const message = {
-      en: `Possible SYN flood: ${n} connections to ${srv} were left half-open. Many clients send SYNs and never complete the handshake; enable SYN cookies (net.ipv4.tcp_syncookies), enlarge the SYN backlog and filter the sources upstream.`,
-      zh: `疑似 SYN 洪泛：共有 ${n} 个连到 ${srv} 的连接停留在半开状态。大量客户端只发 SYN 却不完成握手；建议开启 SYN Cookie（net.ipv4.tcp_syncookies）、调大 SYN 队列，并在上游过滤这些来源。`,
-    };
+    // One parameters object for the whole group (there may be very many connections).
+    const params = { server: endpointText(g[0].server.addr, g[0].server.port), halfOpen: n };
     for (const s of g) {
-      s.problems.push({ kind: 'syn-flood', packet: s.firstPacket, severity: 'error', message });
+      s.problems.push({ kind: 'syn-flood', packet: s.firstPacket, severity: 'error', params });
       s.problems.sort((x, y) => x.packet - y.packet);
     }
     out.push({ server: { ...g[0].server }, halfOpen: n, streams: g.map((s) => s.stream) });

@@ -155,25 +155,68 @@ export function emptyResult(): PacketResult {
   return { stream: 0, dir: 0, relSeq: 0, relAck: 0, winScaled: 0, analysis: 0, dupAckNum: 0, dupAckOf: -1, clientState: 0, serverState: 0, inferred: false, step: '' };
 }
 
-/** A problem found on a connection: shown as a diagnostic with advice. */
-export interface Problem {
-  kind:
-    | 'refused'
-    | 'no-answer'
-    | 'reset'
-    | 'half-open'
-    | 'syn-flood'
-    | 'close-wait'
-    | 'fin-wait-2'
-    | 'retransmissions'
-    | 'zero-window'
-    | 'lost-at-start';
-  /** 0-based packet index where it shows. */
-  packet: number;
-  severity: 'error' | 'warning' | 'info';
-  /** One or two plain sentences of explanation and advice, English and Simplified Chinese. */
-  message: { en: string; zh: string };
+/** 0: the client, 1: the server (the `dir` of PacketResult, the index of ConnStates.e). */
+export type Side = 0 | 1;
+
+/**
+ * What each kind of problem says, as data: its sentence (explanation and advice) is rendered from
+ * these by src/core/explain/problems.ts in the user's language. Endpoints are "ip:port" /
+ * "[ip6]:port" (summary.ts endpointText).
+ */
+export interface ProblemParams {
+  /** The client's SYN answered by the server's RST. */
+  refused: { server: string };
+  /** The client sent `syns` SYNs and the server sent nothing at all. */
+  'no-answer': { server: string; syns: number };
+  /** `side` reset the connection while it was in `state`; `afterFin`: both sides had sent FIN. */
+  reset: { side: Side; endpoint: string; state: TcpStateName; afterFin: boolean };
+  /** The server is left in SYN_RCVD. */
+  'half-open': { server: string };
+  /** `halfOpen` connections to `server` were left half-open (capture level). */
+  'syn-flood': { server: string; halfOpen: number };
+  /** `side` (at `endpoint`) ends in CLOSE_WAIT after acknowledging the peer's FIN. */
+  'close-wait': { side: Side; endpoint: string };
+  /** `side` (at `endpoint`) ends in FIN_WAIT_2: the peer acknowledged its FIN but sent none. */
+  'fin-wait-2': { side: Side; endpoint: string };
+  /** `retransmitted` of `segments` data segments were retransmitted. */
+  retransmissions: { retransmitted: number; segments: number };
+  /** `side` (at `endpoint`) advertised a zero window. */
+  'zero-window': { side: Side; endpoint: string };
+  /** Segments missing within the connection's first packets. */
+  'lost-at-start': Record<string, never>;
 }
+
+export type ProblemKind = keyof ProblemParams;
+
+const KINDS: Readonly<Record<ProblemKind, true>> = {
+  refused: true,
+  'no-answer': true,
+  reset: true,
+  'half-open': true,
+  'syn-flood': true,
+  'close-wait': true,
+  'fin-wait-2': true,
+  retransmissions: true,
+  'zero-window': true,
+  'lost-at-start': true,
+};
+
+/** Every problem kind (the compiler checks the list is complete: KINDS is a Record over them). */
+export const PROBLEM_KINDS = Object.keys(KINDS) as readonly ProblemKind[];
+
+/**
+ * A problem found on a connection: shown as a diagnostic with advice. It carries no text: render
+ * it with problemText(p, t) (src/core/explain/problems.ts).
+ */
+export type Problem = {
+  [K in ProblemKind]: {
+    kind: K;
+    /** 0-based packet index where it shows. */
+    packet: number;
+    severity: 'error' | 'warning' | 'info';
+    params: Readonly<ProblemParams[K]>;
+  };
+}[ProblemKind];
 
 /** Per-connection summary. */
 export interface ConnectionSummary {

@@ -6,7 +6,7 @@
 import type { SegmentInput } from '../tcp/types';
 import type { TextPacket } from './model';
 import { portStandIn } from './services';
-import { endpointsOf, fillSegment } from './parser';
+import { endpointsOf, fillSegment } from './store';
 
 /**
  * The engine's view of a text packet, or null when it is not a TCP segment whose ports and flags

@@ -17,6 +17,9 @@ export const LINKTYPE_ETHERNET = 1;
 export const LINKTYPE_LINUX_SLL = 113;
 export const LINKTYPE_LINUX_SLL2 = 276;
 
+/** tcpdump's MAXIMUM_SNAPLEN: the longest frame it captures, so the longest a log can show. */
+const MAX_FRAME = 262144;
+
 export interface SynthFrame {
   /** The captured bytes (one byte short of the frame when the text shows a cut capture, see origLen). */
   data: Uint8Array;
@@ -82,7 +85,9 @@ function bitsOf(text: string, names: string): number {
 
 /** Bytes of an MPTCP option as print-mptcp.c prints it ("mptcp 12 capable v1 flags [H] {0x…}"). */
 function mptcpBytes(text: string): number[] | null {
-  const m = /^mptcp (\d+) (\S+)(.*)$/.exec(text);
+  // (?=(\S+))\2 takes the word atomically: with a line separator (U+2028) in the text ".*$" fails, and
+  // backtracking into \S+ made that quadratic (25 s for 100 K characters)
+  const m = /^mptcp (\d+) (?=(\S+))\2(.*)$/.exec(text);
   if (!m) return null;
   const len = Number(m[1]);
   const sub = MPTCP_SUB[m[2]];
@@ -406,6 +411,9 @@ export function synthesizeFrame(p: TextPacket): SynthFrame | null {
   const ipOff = lh.length;
   let frameLen = ipOff + ipHdr + tcpLen;
   if (link !== null && link.frameLength > frameLen) frameLen = link.frameLength;
+  // no frame tcpdump read is longer than its largest snapshot (262,144 bytes): a longer one is not rebuilt
+  // rather than allocated (a `length` of 4 G in the text would ask for 4 GB)
+  if (frameLen > MAX_FRAME) return null;
   const d = new Uint8Array(frameLen);
   d.set(lh, 0);
   // network header

@@ -14,6 +14,7 @@ import { streamOfFilter } from '../flow/sourceData';
 import { buildDetails } from './details';
 import { CaptureSession } from './session';
 import { parseFromWebview, type FromWebview, type TimeFormat, type ToWebview, type UiStrings } from './webviewMessages';
+import { errorMessage } from '../../core/errors';
 
 export const CAPTURE_EDITOR_VIEW_TYPE = 'captureLens.captureEditor';
 const PROGRESS_INTERVAL_MS = 100;
@@ -366,7 +367,7 @@ export class CaptureEditor implements vscode.Disposable {
           return;
       }
     } catch (e) {
-      this.post({ type: 'notice', severity: 'error', text: e instanceof Error ? e.message : String(e) });
+      this.post({ type: 'notice', severity: 'error', text: errorMessage(e) });
     }
   }
 

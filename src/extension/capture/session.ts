@@ -16,6 +16,7 @@ import type { FlowPacket } from '../../core/flow/model';
 import type { ConnJson } from '../../core/tcp/json';
 import { WORKER_RESOURCE_LIMITS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
 import { WorkerClient } from '../../worker/client';
+import { errorMessage } from '../../core/errors';
 
 export class CaptureSession implements vscode.Disposable {
   /** Start the worker for `uri` and begin indexing at once. */
@@ -46,7 +47,7 @@ export class CaptureSession implements vscode.Disposable {
         (bytes) => {
           if (!this.disposed) this.client.openBytes(bytes, name);
         },
-        (e: unknown) => this.client.openFailed(`cannot read ${uri.toString(true)}: ${e instanceof Error ? e.message : String(e)}`),
+        (e: unknown) => this.client.openFailed(`cannot read ${uri.toString(true)}: ${errorMessage(e)}`),
       );
     }
   }

@@ -22,6 +22,7 @@ import { LogFlowSource } from './logSource';
 import { parseOptions } from './messages';
 import { FLOW_PANEL_VIEW_TYPE, registerFlowPanelCommands, restoreFlowGraph, showFlowGraph } from './panel';
 import { connectionPickItems, pickedStreams, type ConnPickItem } from './sourceData';
+import { errorMessage } from '../../core/errors';
 
 type Source = CaptureFlowSource | LogFlowSource;
 
@@ -156,7 +157,7 @@ export function registerFlowGraph(context: vscode.ExtensionContext, models: LogM
 
   const report = (e: unknown): void => {
     if (e instanceof vscode.CancellationError) return;
-    void vscode.window.showErrorMessage(vscode.l10n.t('The flow graph could not be opened: {0}', e instanceof Error ? e.message : String(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('The flow graph could not be opened: {0}', errorMessage(e)));
   };
 
   return vscode.Disposable.from(

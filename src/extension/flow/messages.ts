@@ -272,8 +272,8 @@ export type FlowFromWebview =
   | FlowExportRequest
   | FlowPngMessage;
 
-/** Bracket lanes the gutter has at most (brackets beyond them are not drawn; their arrows still name the step). */
-export const FLOW_MAX_LANES = 4;
+/** Bracket lanes the gutter has at most (defined with the grid, which the webview imports). */
+export { FLOW_MAX_LANES } from '../../core/flow/grid';
 
 /** Most rows a `rows` request gets. */
 export const MAX_ROWS_PER_REQUEST = 1000;

@@ -44,6 +44,7 @@ import {
   type FlowToWebview,
 } from './messages';
 import { FLOW_PACKET_LIMIT, type FlowSource } from './source';
+import { errorMessage } from '../../core/errors';
 
 export const FLOW_PANEL_VIEW_TYPE = 'captureLens.flowGraph';
 export const FLOW_COMMANDS = {
@@ -248,7 +249,7 @@ export class FlowPanel implements vscode.Disposable {
   /** Rebuilds the graph for the current options (reading packets from the source when needed), then sends it. */
   private rebuild(): void {
     this.building = this.building.then(() => this.doRebuild()).catch((e: unknown) => {
-      this.post({ type: 'notice', severity: 'error', text: e instanceof Error ? e.message : String(e) });
+      this.post({ type: 'notice', severity: 'error', text: errorMessage(e) });
     });
   }
 
@@ -337,7 +338,7 @@ export class FlowPanel implements vscode.Disposable {
     try {
       await this.handle(m);
     } catch (e) {
-      this.post({ type: 'notice', severity: 'error', text: e instanceof Error ? e.message : String(e) });
+      this.post({ type: 'notice', severity: 'error', text: errorMessage(e) });
     }
   }
 
@@ -521,7 +522,7 @@ async function onActive<T>(fn: (p: FlowPanel) => Promise<T>): Promise<T | undefi
   try {
     return await fn(p);
   } catch (e) {
-    void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+    void vscode.window.showErrorMessage(errorMessage(e));
     return undefined;
   }
 }

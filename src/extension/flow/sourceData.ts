@@ -4,6 +4,7 @@
  * packet numbers and its lines, the connection list of the panel's filter, and the items of the
  * "which connections?" QuickPick of captureLens.showFlowGraph.
  */
+import type { Translate } from '../../core/explain/l10n';
 import type { LogModel } from '../../core/log/model';
 import { connJson, type ConnJson } from '../../core/tcp/json';
 import type { FlowConnInfo } from './source';
@@ -26,18 +27,18 @@ export function packetOfLine(m: LogModel, line: number): number {
   return i >= 0 && m.streamOf[i] >= 0 ? i : -1;
 }
 
-/** The connections of a log model as JSON objects (the same as `capture-lens conns --json`). */
-export function logConnections(m: LogModel): ConnJson[] {
-  return m.summaries.map(connJson);
+/**
+ * The connections of a log model as JSON objects (the same as `capture-lens conns --json`); `zh`
+ * renders their problems' messageZh (src/node/l10n.ts zhCn()).
+ */
+export function logConnections(m: LogModel, zh: Translate): ConnJson[] {
+  return m.summaries.map((s) => connJson(s, zh));
 }
 
 /** A connection as the panel's connection filter lists it. */
 export function connInfo(c: ConnJson): FlowConnInfo {
   return { stream: c.stream, client: c.client, server: c.server, packets: c.packets.client + c.packets.server, problems: c.problems.length };
 }
-
-/** Translator: vscode.l10n.t, or English formatting in tests. */
-export type Translate = (message: string, ...args: (string | number)[]) => string;
 
 export interface ConnPickItem {
   label: string;

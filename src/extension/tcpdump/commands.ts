@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { problemText } from '../../core/explain/problems';
 import { connJson } from '../../core/tcp/json';
 import { TCP_STATES } from '../../core/tcp/types';
 import { parsePrintArgs } from '../../core/print/args';
 import { PacketPrinter } from '../../core/print/packet';
 import { readCaptureFile } from '../../node/captureFile';
+import { zhCn } from '../../node/l10n';
 import { LogModels } from './models';
 
 const CONN_SCHEME = 'capture-lens-connection';
@@ -20,8 +22,7 @@ class ConnectionDocs implements vscode.TextDocumentContentProvider {
     const m = this.models.get(doc);
     const s = m.summaries[stream];
     if (!s) return vscode.l10n.t('No connection {0} in this log.', stream);
-    const j = connJson(s);
-    const zh = vscode.env.language.toLowerCase().startsWith('zh');
+    const j = connJson(s, zhCn());
     const lines = [
       `# ${j.client} → ${j.server}`,
       '',
@@ -38,7 +39,7 @@ class ConnectionDocs implements vscode.TextDocumentContentProvider {
     ];
     if (s.problems.length) {
       lines.push(`## ${vscode.l10n.t('Problems')}`, '');
-      for (const p of s.problems) lines.push(`- **${p.kind}** (${vscode.l10n.t('packet {0}', p.packet + 1)}): ${zh ? p.message.zh : p.message.en}`);
+      for (const p of s.problems) lines.push(`- **${p.kind}** (${vscode.l10n.t('packet {0}', p.packet + 1)}): ${problemText(p, vscode.l10n.t)}`);
     } else lines.push(vscode.l10n.t('No problems found.'));
     lines.push('', vscode.l10n.t('States: {0}', TCP_STATES.join(', ')));
     return lines.join('\n') + '\n';

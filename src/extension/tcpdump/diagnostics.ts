@@ -1,14 +1,11 @@
 import * as vscode from 'vscode';
+import { problemText } from '../../core/explain/problems';
 import type { LogModel } from '../../core/log/model';
 import type { Problem } from '../../core/tcp/types';
 import { LogModels } from './models';
 
 /** Kinds that are Warnings; every other problem is Information. */
 const WARNING_KINDS = new Set<Problem['kind']>(['reset', 'refused', 'zero-window', 'half-open', 'syn-flood', 'close-wait', 'no-answer']);
-
-function zh(): boolean {
-  return vscode.env.language.toLowerCase().startsWith('zh');
-}
 
 /** Diagnostics of a log: the engine's problems on the lines where they show, and unreadable lines. */
 export function diagnosticsOf(doc: vscode.TextDocument, m: LogModel): vscode.Diagnostic[] {
@@ -20,7 +17,7 @@ export function diagnosticsOf(doc: vscode.TextDocument, m: LogModel): vscode.Dia
       if (!tp) continue;
       const d = new vscode.Diagnostic(
         lineRange(tp.addrLine),
-        zh() ? p.message.zh : p.message.en,
+        problemText(p, vscode.l10n.t),
         WARNING_KINDS.has(p.kind) ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
       );
       d.source = 'Capture Lens';

@@ -1,19 +1,22 @@
 /**
  * End-to-end harness: a real VS Code (code-server) driven by Debian's Chromium through playwright-core,
- * on a machine without internet (recipe: /work/shared/VSCODE-E2E.md). Both tools live in .e2e/tools/,
+ * on a machine without internet (the workarounds are in scripts/e2e-setup.sh). Both tools live in .e2e/tools/,
  * installed by scripts/e2e-setup.sh, outside the repository's node_modules; playwright-core is loaded
  * at run time, so this file type-checks without it (only the small part of its API used here is typed).
  *
  * Library:   const s = await startSession({ workspace, extraFiles }); try { await s.openFile('a.tcpdump'); … }
  *            finally { await s.close(); }      — or withSession(options, async (s) => { … })
  *            startServer(options) is the code-server part alone (no browser); scripts/demo.ts uses it.
- * Command:   node scripts/run-ts.mjs scripts/e2e-run.ts [--folder] [--workspace DIR] [--extra FILE]… [--theme NAME] [FILE…]
+ * Command:   node scripts/run-ts.mjs scripts/e2e-screenshots.ts [--folder] [--workspace DIR] [--extra FILE]… [--theme NAME] [FILE…]
  *            opens each FILE by quick open and saves a screenshot of each into test-results/e2e/.
  *
  * Every session gets a scratch HOME/XDG tree, user-data and extensions directories under .e2e/runs/,
  * a free 127.0.0.1 port and a Chromium that may only reach 127.0.0.1. close() ends Chromium, code-server
  * and every process code-server started (recorded while it runs), also when a test failed or the
  * process is interrupted (SIGINT/SIGTERM/SIGHUP) or exits.
+ *
+ * This file starts code-server and the browser; workbench.ts has the Session's VS Code UI helpers and
+ * processes.ts the bookkeeping of what code-server started.
  */
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,10 +24,15 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { alive, findByCmdline, killStragglers, ProcessTracker, procStat, sleep } from './processes';
+import { makeSession } from './workbench';
+
+export { alive, ancestors } from './processes';
+export type { ProcId } from './processes';
 
 // ---------------------------------------------------------------------------------------------
 // The part of playwright-core's API used here.
-interface PwLocator {
+export interface PwLocator {
   first(): PwLocator;
   nth(index: number): PwLocator;
   filter(options: { hasText?: string | RegExp }): PwLocator;
@@ -45,7 +53,7 @@ export interface WebviewFrame {
   locator(selector: string): PwLocator;
   isDetached(): boolean;
 }
-interface PwPage {
+export interface PwPage {
   frames(): WebviewFrame[];
   goto(url: string, options?: { waitUntil?: 'load' | 'domcontentloaded'; timeout?: number }): Promise<unknown>;
   locator(selector: string): PwLocator;
@@ -89,8 +97,15 @@ export interface ServerOptions {
   install?: 'vsix' | 'folder';
   /** User settings added to (or overriding) the recipe's. */
   settings?: Record<string, unknown>;
-  /** Port on 127.0.0.1; default a free one. */
+  /** Port; default a free one. */
   port?: number;
+  /**
+   * Address code-server listens on; default 127.0.0.1 (this machine only). The demo takes another
+   * (e.g. 0.0.0.0) to be opened from other machines; the tests' browser only reaches loopback.
+   */
+  host?: string;
+  /** When set, code-server asks for this password (auth: password) instead of letting anyone in. */
+  password?: string;
   /**
    * Display language (e.g. 'zh-cn'): code-server starts with --locale and a minimal language pack
    * for it (no translations of VS Code itself, which would need the Marketplace), enough for
@@ -109,7 +124,9 @@ export interface SessionOptions extends ServerOptions {
 /** A running code-server with the extension installed, in its own scratch directories. */
 export interface Server {
   readonly port: number;
-  /** http://127.0.0.1:PORT/ */
+  /** The address code-server listens on (options.host). */
+  readonly host: string;
+  /** http://127.0.0.1:PORT/ (or the listening address, when it is one address other than loopback) */
   readonly url: string;
   /** The URL that opens the workspace folder: http://127.0.0.1:PORT/?folder=… */
   readonly folderUrl: string;
@@ -221,7 +238,7 @@ function defaultLog(): (line: string) => void {
 }
 
 /**
- * Starts code-server with the packaged (or copied) extension on 127.0.0.1, in scratch HOME/XDG,
+ * Starts code-server with the packaged (or copied) extension on 127.0.0.1 (or options.host), in scratch HOME/XDG,
  * user-data and extensions directories under .e2e/runs/, and waits for /healthz. Used by
  * startSession (tests) and scripts/demo.ts. Ctrl+C, kill or the process's exit end code-server and
  * everything it started; stop() does it on purpose.
@@ -233,7 +250,10 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const entry = path.join(tools, 'code-server', 'out', 'node', 'entry.js');
   if (!fs.existsSync(entry)) throw new Error('code-server missing: run `bash scripts/e2e-setup.sh` first');
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js missing: run `npm run build` first');
-  if (options.port !== undefined) await assertPortFree(options.port);
+  const host = options.host ?? '127.0.0.1';
+  // Where this process reaches the server: any address (0.0.0.0, ::) includes loopback.
+  const probe = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  if (options.port !== undefined) await assertPortFree(options.port, host);
 
   const runs = path.join(root, '.e2e', 'runs');
   fs.mkdirSync(runs, { recursive: true });
@@ -259,7 +279,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     TMPDIR: shortTmp,
   };
   const config = path.join(runDir, 'code-server.yaml');
-  fs.writeFileSync(config, 'auth: none\ncert: false\n');
+  fs.writeFileSync(config, options.password ? `auth: password\npassword: ${JSON.stringify(options.password)}\ncert: false\n` : 'auth: none\ncert: false\n');
 
   // Workspace.
   let workspace = path.resolve(root, options.workspace ?? 'samples');
@@ -303,7 +323,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
 
   const csArgs = [
     '--config', config,
-    '--auth', 'none',
+    '--auth', options.password ? 'password' : 'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -336,11 +356,11 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   }
 
   // code-server.
-  const port = options.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}/`;
+  const port = options.port ?? (await freePort(host));
+  const url = `http://${hostInUrl(probe)}:${port}/`;
   const tracker = new ProcessTracker();
   const out = fs.openSync(csLog, 'a');
-  const server: ChildProcess = spawn(process.execPath, [entry, ...csArgs, '--bind-addr', `127.0.0.1:${port}`, workspace], {
+  const server: ChildProcess = spawn(process.execPath, [entry, ...csArgs, '--bind-addr', `${hostInUrl(host)}:${port}`, workspace], {
     cwd: root,
     env,
     stdio: ['ignore', out, out],
@@ -388,7 +408,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
 
   try {
     log(`code-server ${CODE_SERVER_VERSION} starting on ${url}`);
-    await waitForHealthz(port, server, 30_000, csLog);
+    await waitForHealthz(probe, port, server, 30_000, csLog);
     log('code-server ready (/healthz)');
   } catch (e) {
     await stop();
@@ -396,6 +416,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   }
   return {
     port,
+    host,
     url,
     folderUrl: `${url}?folder=${encodeURIComponent(workspace).replace(/%2F/g, '/')}`,
     workspace,
@@ -470,279 +491,6 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-function makeSession(s: {
-  page: PwPage; port: number; url: string; workspace: string; runDir: string; root: string;
-  log: (l: string) => void; close: () => Promise<void>;
-}): Session {
-  const { page, log } = s;
-  /** The active editor group's editor (a second group, e.g. a document opened beside, is left out). */
-  const EDITOR = '.part.editor .editor-group-container.active .editor-instance .monaco-editor';
-  const quickInput = page.locator('.quick-input-widget .quick-input-box input');
-  const quickRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-
-  /** Types into the open quick input, waits for a row with `rowText`, accepts it, and waits until the
-   *  input is gone or shows something else (a command may open a quick pick of its own). */
-  async function pick(prefix: string, text: string, rowText: string): Promise<void> {
-    await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
-    await quickInput.fill(prefix + text);
-    await quickRows.filter({ hasText: rowText }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await page.waitForTimeout(150); // the list may still be filtering
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(
-      (typed) => {
-        const input = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
-        const widget = document.querySelector<HTMLElement>('.quick-input-widget');
-        return !input || !widget || widget.style.display === 'none' || input.offsetParent === null || input.value !== typed;
-      },
-      prefix + text,
-      { timeout: 10_000, polling: 50 },
-    );
-  }
-
-  const session: Session = {
-    page,
-    port: s.port,
-    url: s.url,
-    workspace: s.workspace,
-    runDir: s.runDir,
-
-    async openFile(name) {
-      await page.keyboard.press('Control+P');
-      await pick('', name, name);
-      await page.locator(`.tabs-container .tab.active[aria-label^="${cssString(name)}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
-      await page.locator(`${EDITOR} .view-lines .view-line`).first().waitFor({ state: 'visible', timeout: 10_000 });
-      log(`opened ${name}`);
-    },
-
-    async runCommand(title) {
-      await page.keyboard.press('F1');
-      await pick('>', title, title);
-      log(`ran "${title}"`);
-    },
-
-    async explorerMenu(fileName, item) {
-      const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(fileName)}\\s*$`) }).first();
-      await row.waitFor({ state: 'visible', timeout: 10_000 });
-      await row.click({ button: 'right' });
-      const entry = page.locator('.context-view .monaco-menu .action-item .action-label').filter({ hasText: item }).first();
-      await entry.waitFor({ state: 'visible', timeout: 10_000 });
-      // A mouse click on the menu, right after it opened, is sometimes lost; focus the item and press Enter.
-      await entry.hover();
-      await page.waitForTimeout(150);
-      await page.keyboard.press('Enter');
-      await entry.waitFor({ state: 'hidden', timeout: 10_000 });
-      log(`explorer: "${item}" on ${fileName}`);
-    },
-
-    async waitForActiveTab(label, options = {}) {
-      const tab = page.locator('.part.editor .editor-group-container.active .tabs-container .tab.active').first();
-      const deadline = Date.now() + (options.timeout ?? 10_000);
-      for (;;) {
-        const text = ((await tab.getAttribute('aria-label').catch(() => null)) ?? '').trim();
-        if (typeof label === 'string' ? text.startsWith(label) : typeof label === 'function' ? label(text) : label.test(text)) return text;
-        if (Date.now() > deadline) throw new Error(`waitForActiveTab: the active tab is "${text}", not ${String(label)}`);
-        await page.waitForTimeout(100);
-      }
-    },
-
-    async hoverWord(word, options = {}) {
-      // Lenses and decorations arriving late move the lines: measure until the word stays put.
-      let rect = await measure();
-      for (let k = 0, still = 0; k < 30 && still < 2; k++) {
-        await page.waitForTimeout(150);
-        const again = await measure();
-        still = rect && again && Math.abs(rect.x - again.x) < 1 && Math.abs(rect.y - again.y) < 1 ? still + 1 : 0;
-        rect = again;
-      }
-      if (!rect) throw new Error(`hoverWord: "${word}" is not on a visible line of the active editor`);
-      await page.mouse.move(5, 5);
-      await page.waitForTimeout(100);
-      await page.mouse.move(rect.x, rect.y, { steps: 3 });
-      const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
-      await hover.waitFor({ state: 'visible', timeout: options.timeout ?? 10_000 });
-      await page.waitForTimeout(150); // contents from slow providers arrive after the first paint
-      return (await hover.innerText()).trim();
-
-      function measure() {
-        return page.evaluate(
-          ({ word, occurrence, editor }) => {
-            const lines = Array.from(document.querySelectorAll(`${editor} .view-lines .view-line`));
-            lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
-            let seen = 0;
-            for (const line of lines) {
-              const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-              const nodes: Text[] = [];
-              for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
-              const text = nodes.map((n) => n.data).join('').replace(/\u00a0/g, ' ');
-              let at = text.indexOf(word);
-              while (at >= 0 && seen < occurrence) {
-                seen++;
-                at = text.indexOf(word, at + 1);
-              }
-              if (at < 0) continue;
-              // Map the character range onto the text nodes (Monaco splits lines at arbitrary points).
-              const range = document.createRange();
-              let offset = 0;
-              let startSet = false;
-              for (const n of nodes) {
-                const len = n.data.length;
-                if (!startSet && at < offset + len) {
-                  range.setStart(n, at - offset);
-                  startSet = true;
-                }
-                if (startSet && at + word.length <= offset + len) {
-                  range.setEnd(n, at + word.length - offset);
-                  break;
-                }
-                offset += len;
-              }
-              const r = range.getBoundingClientRect();
-              return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-            }
-            return null;
-          },
-          { word, occurrence: options.occurrence ?? 0, editor: EDITOR },
-        );
-      }
-    },
-
-    async codeLensTexts(options = {}) {
-      // One line's lenses share a decoration ("a | b"): each lens is a child <a> (with a command) or <span>.
-      const lenses = page.locator(`${EDITOR} .codelens-decoration > a, ${EDITOR} .codelens-decoration > span`);
-      try {
-        await page.locator(`${EDITOR} .codelens-decoration`).first().waitFor({ state: 'visible', timeout: options.timeout ?? 5_000 });
-      } catch {
-        return [];
-      }
-      // Lenses are resolved (given their words) after they are placed: wait for non-blank texts.
-      const deadline = Date.now() + (options.timeout ?? 5_000);
-      let texts: string[] = [];
-      for (;;) {
-        texts = (await lenses.allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' ').trim());
-        if (texts.every((t) => t.length > 0) || Date.now() > deadline) break;
-        await page.waitForTimeout(100);
-      }
-      return texts.filter((t) => t.length > 0 && t !== '|'); // "|": the separator between a line's lenses
-    },
-
-    async clickCodeLens(text) {
-      const lens = page.locator(`${EDITOR} .codelens-decoration > a`).filter({ hasText: text }).first();
-      await lens.waitFor({ state: 'visible', timeout: 10_000 });
-      await lens.click();
-      log(`clicked the CodeLens "${text}"`);
-    },
-
-    async problems() {
-      const panel = page.locator('.markers-panel');
-      if (!(await panel.first().isVisible())) {
-        await page.keyboard.press('Control+Shift+M'); // View: Problems (toggles)
-      }
-      await panel.first().waitFor({ state: 'visible', timeout: 10_000 });
-      await page.waitForTimeout(300);
-      const rows = panel.first().locator('.monaco-list-row');
-      const n = await rows.count();
-      const result: string[] = [];
-      for (let i = 0; i < n; i++) result.push((await rows.nth(i).getAttribute('aria-label')) ?? (await rows.nth(i).innerText()));
-      return result;
-    },
-
-    async languageMode() {
-      const item = page.locator('[id="status.editor.mode"]').first();
-      await item.waitFor({ state: 'visible', timeout: 10_000 });
-      return (await item.innerText()).trim();
-    },
-
-    async editorText() {
-      return page.evaluate((editor) => {
-        const lines = Array.from(document.querySelectorAll(`${editor} .view-lines .view-line`));
-        lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
-        return lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n');
-      }, EDITOR);
-    },
-
-    async lineTokens(lineIncludes) {
-      return page.evaluate(({ needle, editor }) => {
-        const lines = Array.from(document.querySelectorAll(`${editor} .view-lines .view-line`));
-        const line = lines.find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(needle));
-        if (!line) return [];
-        return Array.from(line.querySelectorAll('span > span')).map((span) => {
-          const cs = getComputedStyle(span);
-          return { text: (span.textContent ?? '').replace(/\u00a0/g, ' '), color: cs.color, fontStyle: cs.fontStyle, fontWeight: cs.fontWeight };
-        });
-      }, { needle: lineIncludes, editor: EDITOR });
-    },
-
-    async colouredTokens(lineIncludes, options = {}) {
-      // Tokenizing is asynchronous: wait until the line's spans carry the grammar's colours.
-      const deadline = Date.now() + (options.timeout ?? 15_000);
-      for (;;) {
-        const toks = await session.lineTokens(lineIncludes);
-        if (new Set(toks.map((t) => t.color)).size >= (options.minColors ?? 4) || Date.now() > deadline) return toks;
-        await page.waitForTimeout(250);
-      }
-    },
-
-    async setClipboard(text) {
-      await page.evaluate((t) => navigator.clipboard.writeText(t), text);
-      const back = await page.evaluate(() => navigator.clipboard.readText(), null);
-      if (back !== text) throw new Error('setClipboard: the clipboard did not take the text');
-    },
-
-    async outputChannel(name) {
-      await session.runCommand('Output: Show Output Channels...');
-      await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
-      await pick('', name, name);
-      const view = page.locator('.panel .monaco-editor .view-lines').first();
-      await view.waitFor({ state: 'visible', timeout: 10_000 });
-      await page.waitForTimeout(300);
-      return (await view.innerText()).replace(/\u00a0/g, ' ');
-    },
-
-    async screenshot(name) {
-      const dir = path.join(s.root, 'test-results', 'e2e');
-      fs.mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
-      await page.waitForTimeout(400); // animations
-      await page.screenshot({ path: file });
-      log(`screenshot ${path.relative(s.root, file)}`);
-      return file;
-    },
-
-    async webviewFrame(selector, options = {}) {
-      const deadline = Date.now() + (options.timeout ?? 20_000);
-      for (;;) {
-        for (const f of page.frames()) {
-          if (f.isDetached()) continue;
-          try {
-            if ((await f.locator(selector).count()) > 0) return f;
-          } catch {
-            // a frame going away
-          }
-        }
-        if (Date.now() > deadline) throw new Error(`no webview with ${selector}`);
-        await page.waitForTimeout(200);
-      }
-    },
-
-    close: s.close,
-  };
-  return session;
-}
-
-// ---------------------------------------------------------------------------------------------
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function cssString(s: string): string {
-  return s.replace(/["\\]/g, '\\$&');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, logFile: string): void {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
   fs.appendFileSync(logFile, `$ ${path.basename(cmd)} ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}\n`);
@@ -810,37 +558,42 @@ function ownerAlive(runDir: string): boolean {
   }
 }
 
-function assertPortFree(port: number): Promise<void> {
+/** An address as it goes into a URL or --bind-addr: IPv6 in brackets. */
+export function hostInUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function assertPortFree(port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', (e: NodeJS.ErrnoException) =>
-      reject(new Error(e.code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is in use` : `port ${port}: ${e.message}`)),
+      reject(new Error(e.code === 'EADDRINUSE' ? `port ${port} on ${host} is in use` : `port ${port} on ${host}: ${e.message}`)),
     );
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
+    srv.listen(port, host, () => srv.close(() => resolve()));
   });
 }
 
-function freePort(): Promise<number> {
+function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, host, () => {
       const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
     });
   });
 }
 
-async function waitForHealthz(port: number, server: ChildProcess, timeoutMs: number, logFile: string): Promise<void> {
+async function waitForHealthz(host: string, port: number, server: ChildProcess, timeoutMs: number, logFile: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.exitCode !== null || server.signalCode !== null) {
       throw new Error(`code-server exited (${server.exitCode ?? server.signalCode}); log:\n${tail(logFile)}`);
     }
     const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (res) => {
+      const req = http.get({ host, port, path: '/healthz', timeout: 1000 }, (res) => {
         res.resume();
         resolve(res.statusCode === 200);
       });
@@ -862,165 +615,4 @@ function tail(file: string, lines = 30): string {
   } catch {
     return '(no log)';
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Processes. code-server's extension host can outlive it when killed while starting, so its
-// descendants are recorded (pid + start time, against pid reuse) while it runs and ended by id.
-export interface ProcId { pid: number; start: string }
-
-function procStat(pid: number): { ppid: number; start: string } | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), start: fields[19] };
-  } catch {
-    return null;
-  }
-}
-
-function descendants(root: number): ProcId[] {
-  const children = new Map<number, number[]>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const st = procStat(Number(name));
-    if (!st) continue;
-    const list = children.get(st.ppid) ?? [];
-    list.push(Number(name));
-    children.set(st.ppid, list);
-  }
-  const out: ProcId[] = [];
-  const queue = [...(children.get(root) ?? [])];
-  while (queue.length) {
-    const pid = queue.shift()!;
-    const st = procStat(pid);
-    if (st) out.push({ pid, start: st.start });
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return out;
-}
-
-/** Whether that very process (same pid and start time) still runs. */
-export function alive(p: ProcId): boolean {
-  const st = procStat(p.pid);
-  return st !== null && st.start === p.start;
-}
-
-/** This process's ancestors (parent first), up to but without pid 1. */
-export function ancestors(): ProcId[] {
-  const out: ProcId[] = [];
-  for (let pid = process.ppid; pid > 1 && out.length < 64; ) {
-    const st = procStat(pid);
-    if (!st) break;
-    out.push({ pid, start: st.start });
-    pid = st.ppid;
-  }
-  return out;
-}
-
-function findByCmdline(marker: string): ProcId[] {
-  const out: ProcId[] = [];
-  for (const p of descendants(process.pid)) {
-    try {
-      if (fs.readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(marker)) out.push(p);
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
-
-function killStragglers(procs: ProcId[]): void {
-  for (const p of procs) {
-    if (!alive(p)) continue;
-    try {
-      process.kill(p.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-}
-
-class ProcessTracker {
-  private readonly seen = new Map<number, ProcId>();
-  private timer: NodeJS.Timeout | undefined;
-  private root = 0;
-
-  watch(pid: number): void {
-    this.root = pid;
-    this.timer = setInterval(() => this.snapshot(), 500);
-    this.timer.unref();
-  }
-
-  private snapshot(): void {
-    for (const p of descendants(this.root)) this.seen.set(p.pid, p);
-  }
-
-  async stop(server: ChildProcess): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.snapshot();
-    if (server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise<void>((r) => server.once('exit', () => r()));
-      server.kill('SIGTERM');
-      await Promise.race([exited, sleep(5000)]);
-      if (server.exitCode === null && server.signalCode === null) {
-        server.kill('SIGKILL');
-        await Promise.race([exited, sleep(2000)]);
-      }
-    }
-    for (const p of this.seen.values()) {
-      if (alive(p)) {
-        try {
-          process.kill(p.pid, 'SIGTERM');
-        } catch {
-          /* gone */
-        }
-      }
-    }
-    await sleep(300);
-    killStragglers([...this.seen.values()]);
-  }
-
-  killAllNow(serverPid: number): void {
-    this.snapshot();
-    try {
-      process.kill(serverPid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-    killStragglers([...this.seen.values()]);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Command line: open files and take a screenshot of each.
-async function main(argv: string[]): Promise<void> {
-  const files: string[] = [];
-  const options: SessionOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--folder') options.install = 'folder';
-    else if (argv[i] === '--workspace') options.workspace = argv[++i];
-    else if (argv[i] === '--extra') (options.extraFiles ??= []).push(argv[++i]);
-    else if (argv[i] === '--theme') options.settings = { ...options.settings, 'workbench.colorTheme': argv[++i] };
-    else files.push(argv[i]);
-  }
-  await withSession(options, async (s) => {
-    await s.screenshot('workbench');
-    for (const f of files) {
-      await s.openFile(f);
-      console.log(`${f}: language mode "${await s.languageMode()}"`);
-      await s.screenshot(`open-${f}`);
-    }
-  });
-}
-
-// Only as the command itself: bundled into another script (scripts/demo.ts), `require.main === module` holds too.
-if (require.main === module && /(^|[\\/])e2e-run\.(ts|js)$/.test(process.argv[1] ?? '')) {
-  main(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (e) => {
-      console.error(e instanceof Error ? e.stack : e);
-      process.exit(1);
-    },
-  );
 }
