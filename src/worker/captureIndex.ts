@@ -117,16 +117,13 @@ export class CaptureIndex implements FilterColumns {
       viewCounts: () => (this.views.size > 0 ? this.views.counts() : undefined),
       closeHandle: () => this.presenter.closeHandle(),
     });
-    const self = this;
     this.presenter = new RowPresenter(
       {
         cols: this.cols,
         engine: this.engine,
         seqBases: this.seqBases,
         readPath: () => this.run.readPath,
-        get closed() {
-          return self.closed;
-        },
+        isClosed: () => this.closed,
       },
       opts.rowCache ?? 4096,
     );

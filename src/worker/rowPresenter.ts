@@ -61,7 +61,7 @@ export interface PresenterSource {
   /** Path to read frames from (a decompressed copy for gzip files). */
   readPath(): string;
   /** The index is closed: no more reads. */
-  readonly closed: boolean;
+  isClosed(): boolean;
 }
 
 export class RowPresenter {
@@ -87,7 +87,7 @@ export class RowPresenter {
   // Reading frames by position
 
   private handle(): Promise<fs.promises.FileHandle> {
-    if (this.src.closed) return Promise.reject(new Error('the capture is closed'));
+    if (this.src.isClosed()) return Promise.reject(new Error('the capture is closed'));
     if (!this.fh) {
       const p = fs.promises.open(this.src.readPath(), 'r');
       this.fh = p;
