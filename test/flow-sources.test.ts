@@ -25,7 +25,7 @@ import { connectionPickItems, connInfo, lineOfPacket, logConnections, logFlowPac
 import { CaptureIndex } from '../src/worker/captureIndex';
 import { WorkerClient } from '../src/worker/client';
 import { flowPackets } from '../src/worker/flowPackets';
-import { CORPUS, corpusPath } from './helpers/corpus';
+import { corpusPath, needCorpus } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
 import { skipBecause } from './helpers/skip';
 import { zhCn } from '../src/node/l10n';
@@ -148,10 +148,7 @@ describe('flow sources: relative numbers and windows of the worker\'s flowPacket
   });
 
   it('corpus captures, streams asked one by one', async function () {
-    if (!CORPUS) {
-      console.log('    (skipped: the shared corpus is absent)');
-      this.skip();
-    }
+    needCorpus(this);
     for (const name of ['tcp-badsegments.pcap', 'http-ooo.pcap', 'tls-renegotiation.pcap', 'dmgr.pcapng']) {
       assert.ok((await assertSameAsWholeFile(corpusPath('wireshark', name))) > 0, name);
     }
