@@ -31,7 +31,8 @@
  *                                                               finish) and their summaries (~0.8 KB);
  *                                                               now the summaries alone, and the row
  *                                                               cache
- *   total, measured                    60–61              ~32
+ *   total, measured                    60–61              30–32 (29.9 for 10 M packets, pcap and
+ *                                                               pcapng: npm run bench:10m)
  *
  * While indexing, the engine also holds prev (4) and the arrays have their doubling slack (up to
  * 2×); the host keeps nothing per packet (src/extension/capture/session.ts: progress and the rows
