@@ -8,7 +8,8 @@
  *   - `capture-lens print` to /dev/null,
  *   - `tcpdump -nn -r` on the same files, when tcpdump is installed (TZ=UTC), and `tshark -n -r`
  *     on the classic pcap when tshark is (it dissects far more, so it is slower: a reference point).
- * BENCH_PACKETS overrides the packet count (e.g. for a quick run).
+ * BENCH_PACKETS overrides the packet count (e.g. for a quick run). BENCH_10M=1 adds the capture editor on
+ * 10,000,000 packets (npm run bench:10m runs only that case; see editorBig).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -36,24 +37,31 @@ interface Files {
   pcapng: string;
 }
 
-/** Write the three capture files (skipped when they exist with the same packet count). */
-function generate(PACKETS: number): Files {
+/**
+ * Write the capture files (skipped when they exist with the same packet count): all three forms, or
+ * only those in `only` (the 10 M-packet case writes the µs pcap and the pcapng, about 1.1 and 1.4 GB).
+ */
+function generate(PACKETS: number, only?: readonly (keyof Files)[]): Files {
   const CONNECTIONS = Math.max(1, Math.round(PACKETS / 200));
-    fs.mkdirSync(DIR, { recursive: true });
+  fs.mkdirSync(DIR, { recursive: true });
   const base = path.join(DIR, `synth-${PACKETS}`);
   const files: Files = { pcap: base + '.pcap', nano: base + '-ns.pcap', pcapng: base + '.pcapng' };
-  if (Object.values(files).every((f) => fs.existsSync(f))) return files;
+  const kinds = (only ?? (Object.keys(files) as (keyof Files)[])).filter((k) => !fs.existsSync(files[k]));
+  if (kinds.length === 0) return files;
   const t0 = Date.now();
-  const fds = { pcap: fs.openSync(files.pcap, 'w'), nano: fs.openSync(files.nano, 'w'), pcapng: fs.openSync(files.pcapng, 'w') };
+  // written to NAME.part and renamed when complete: an interrupted run does not leave a short file behind
+  const fds: Partial<Record<keyof Files, number>> = {};
+  for (const k of kinds) fds[k] = fs.openSync(files[k] + '.part', 'w');
   const bufs: Record<keyof Files, Uint8Array[]> = { pcap: [], nano: [], pcapng: [] };
   const sizes: Record<keyof Files, number> = { pcap: 0, nano: 0, pcapng: 0 };
   const put = (k: keyof Files, b: Uint8Array) => {
+    if (fds[k] === undefined) return;
     bufs[k].push(b);
     sizes[k] += b.length;
     if (sizes[k] > 1 << 22) flush(k);
   };
   const flush = (k: keyof Files) => {
-    fs.writeSync(fds[k], Buffer.concat(bufs[k]));
+    fs.writeSync(fds[k]!, Buffer.concat(bufs[k]));
     bufs[k] = [];
     sizes[k] = 0;
   };
@@ -67,14 +75,41 @@ function generate(PACKETS: number): Files {
     n++;
     put('pcap', pcapRecord(p.tsSec, Math.floor(p.tsNsec / 1000), p.frame));
     put('nano', pcapRecord(p.tsSec, p.tsNsec, p.frame));
-    put('pcapng', pcapngEPB(0, BigInt(p.tsSec) * 1_000_000_000n + BigInt(p.tsNsec), p.frame));
+    if (fds.pcapng !== undefined) put('pcapng', pcapngEPB(0, BigInt(p.tsSec) * 1_000_000_000n + BigInt(p.tsNsec), p.frame));
   }
-  for (const k of Object.keys(fds) as (keyof Files)[]) {
+  for (const k of kinds) {
     flush(k);
-    fs.closeSync(fds[k]);
+    fs.closeSync(fds[k]!);
+    fs.renameSync(files[k] + '.part', files[k]);
   }
-  console.log(`generated ${n} packets in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${(fs.statSync(files.pcap).size / 1e6).toFixed(0)} MB each`);
+  console.log(`generated ${n.toLocaleString('en')} packets in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${kinds.map((k) => `${path.basename(files[k])} ${(fs.statSync(files[k]).size / 1e6).toFixed(0)} MB`).join(', ')}`);
   return files;
+}
+
+/** Packets of the capture editor's large case (BENCH_10M=1 npm run bench, or npm run bench:10m). */
+const EDITOR_BIG = Number(process.env.BENCH_10M_PACKETS ?? 10_000_000);
+
+/**
+ * The capture editor on 10,000,000 packets (classic µs pcap and pcapng, ~1.1 and ~1.4 GB under
+ * .bench/): first rows, full index and bytes a packet, through the built worker as the editor
+ * drives it. The files are deleted afterwards unless BENCH_KEEP=1 (2.5 GB of disk).
+ */
+function editorBig(): void {
+  const t0 = Date.now();
+  const files = generate(EDITOR_BIG, ['pcap', 'pcapng']);
+  console.log(`\nCapture editor, ${EDITOR_BIG.toLocaleString('en')} packets (load average ${require('node:os').loadavg().map((x: number) => x.toFixed(1)).join(' ')}):`);
+  for (const f of [files.pcap, files.pcapng]) {
+    spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.mjs'), 'scripts/bench-editor.ts', f, '--only'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  // what streams stays flat: read + decode of the same files (compare the 2,000,000-packet figures above)
+  for (const [label, f] of [['µs pcap', files.pcap], ['pcapng', files.pcapng]] as const) {
+    const r = spawnSync(process.execPath, [__filename, '--decode', f], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.status !== 0) continue;
+    const j = JSON.parse(r.stdout);
+    console.log(`  read + decode ${label}, ${EDITOR_BIG.toLocaleString('en')} packets: ${j.secs.toFixed(2)} s (${fmtRate(j.packets, j.secs)}), peak RSS ${(j.maxRssKiB / 1024).toFixed(0)} MiB`);
+  }
+  if (process.env.BENCH_KEEP !== '1') for (const f of [files.pcap, files.pcapng]) fs.rmSync(f, { force: true });
+  console.log(`(the ${EDITOR_BIG.toLocaleString('en')}-packet case took ${((Date.now() - t0) / 1000).toFixed(0)} s in all, generating the files included)`);
 }
 
 /** Child mode: read + decode one file (+ the TCP engine), report packets, seconds and peak RSS as JSON. */
@@ -96,10 +131,11 @@ async function childDecode(file: string, withEngine: boolean): Promise<void> {
       }
     },
   }).done;
+  const bytesWhileReading = engine?.bytesPerPacket() ?? 0;
   engine?.finish();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   process.stdout.write(
-    JSON.stringify({ packets, tcp, secs, maxRssKiB: process.resourceUsage().maxRSS, error: summary.error?.message ?? null, bytesPerPacket: engine?.bytesPerPacket() ?? 0, connections: engine?.summaries().length ?? 0 }),
+    JSON.stringify({ packets, tcp, secs, maxRssKiB: process.resourceUsage().maxRSS, error: summary.error?.message ?? null, bytesPerPacket: engine?.bytesPerPacket() ?? 0, bytesWhileReading, connections: engine?.summaries().length ?? 0 }),
   );
 }
 
@@ -190,6 +226,11 @@ async function main(): Promise<void> {
   if (process.argv[2] === '--decode') return childDecode(process.argv[3], false);
   if (process.argv[2] === '--engine') return childDecode(process.argv[3], true);
   if (process.argv[2] === '--text') return childText(process.argv[3]);
+  if (process.argv[2] === '--generate') {
+    generate(Number(process.argv[3]), process.argv.slice(4) as (keyof Files)[]);
+    return;
+  }
+  if (process.argv[2] === '--editor-10m') return editorBig();
   if (process.argv[2] === '--make-log') {
     process.env.TZ = 'UTC';
     fs.writeFileSync(process.argv[4], await logText(process.argv[3], 1_000_000));
@@ -224,7 +265,7 @@ async function main(): Promise<void> {
     }
     const j = JSON.parse(r.stdout);
     rows.push(['decode + TCP engine', label, `${j.secs.toFixed(2)} s`, fmtRate(j.packets, j.secs), `${(j.maxRssKiB / 1024).toFixed(0)} MiB`]);
-    engineNote = `TCP engine: per-packet state in typed arrays, ${j.bytesPerPacket} bytes a packet; ${j.connections.toLocaleString('en')} connections summarised.`;
+    engineNote = `TCP engine: per-packet state in typed arrays, ${j.bytesWhileReading} bytes a packet while reading, ${j.bytesPerPacket} once finished; ${j.connections.toLocaleString('en')} connections summarised.`;
   }
   const cli = path.join(ROOT, 'dist', 'cli.js');
   for (const [label, file] of [
@@ -274,6 +315,8 @@ async function main(): Promise<void> {
   spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.mjs'), 'scripts/bench-editor.ts', files.pcap], { cwd: ROOT, stdio: 'inherit' });
   console.log('\nMemory against file size:');
   for (const l of rss) console.log(l);
+  if (process.env.BENCH_10M === '1') editorBig();
+  else console.log(`\n(the capture editor on ${EDITOR_BIG.toLocaleString('en')} packets: BENCH_10M=1 npm run bench, or npm run bench:10m alone)`);
   console.log('\nGoals: read + decode ≥ 1.5 M packets/s; decode + engine ≥ 1 M packets/s (≤ 64 bytes a packet); print faster than tcpdump; memory flat in file size; text ≥ 500 k lines/s.');
 }
 

@@ -6,19 +6,26 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
+import { TH_ACK, TH_FIN, TH_PUSH, TH_RST, TH_SYN } from '../src/core/decode/packet';
 import { buildFlowGraph, type FlowPacket } from '../src/core/flow/model';
+import { flowPacket } from '../src/core/flow/packets';
+import { opt, tcpFrame } from '../src/core/synth/frames';
+import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
+import { emptyResult } from '../src/core/tcp/types';
 import { analyzeLog } from '../src/core/log/model';
 import { formatEn } from '../src/core/explain/l10n';
 import type { ConnJson } from '../src/core/tcp/json';
 import { flowOfCapture, flowOfLog } from '../src/node/flow';
-import { visitCaptureFile } from '../src/node/analyze';
+import { analyzeCaptureFile, visitCaptureFile } from '../src/node/analyze';
 import { connectionPickItems, connInfo, lineOfPacket, logConnections, logFlowPackets, packetOfLine, pickedStreams, streamOfFilter } from '../src/extension/flow/sourceData';
 import { CaptureIndex } from '../src/worker/captureIndex';
 import { WorkerClient } from '../src/worker/client';
 import { flowPackets } from '../src/worker/flowPackets';
+import { corpusPath, needCorpus } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
 import { skipBecause } from './helpers/skip';
 import { zhCn } from '../src/node/l10n';
@@ -74,6 +81,76 @@ describe('flow sources: the worker\'s flowPackets (CaptureIndex in-process)', ()
       assert.deepEqual(g, await flowOfCapture(file));
     } finally {
       await idx.close();
+    }
+  });
+});
+
+/** The FlowPackets of the whole-file pass (src/node/flow.ts's flowOfCapture before it draws): the reference. */
+async function wholeFilePackets(file: string): Promise<FlowPacket[]> {
+  const { engine } = await analyzeCaptureFile(file);
+  const out: FlowPacket[] = [];
+  const r = emptyResult();
+  await visitCaptureFile(file, (_rec, _pkt, seg) => {
+    if (seg !== null && engine.resultInto(seg.index, r)) out.push(flowPacket(seg, r));
+  });
+  return out;
+}
+
+/** Every stream's flowPackets (and all of them at once) equal the whole-file pass's packets, relative numbers and windows included. */
+async function assertSameAsWholeFile(file: string): Promise<number> {
+  const want = await wholeFilePackets(file);
+  const idx = await indexed(file);
+  try {
+    assert.deepEqual(await flowPackets(idx), want);
+    const streams = [...new Set(want.map((p) => p.result.stream))];
+    for (const s of streams) assert.deepEqual(await flowPackets(idx, [s]), want.filter((p) => p.result.stream === s), `stream ${s}`);
+    return streams.length;
+  } finally {
+    await idx.close();
+  }
+}
+
+describe('flow sources: relative numbers and windows of the worker\'s flowPackets (the index keeps none: replayed)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-flow-test-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('port reuse, a re-based SYN+ACK, window scaling and a mid-stream start, streams asked one by one (generated)', async () => {
+    const c = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 80 };
+    const s = { src: c.dst, dst: c.src, sport: c.dport, dport: c.sport };
+    const m = { src: '10.9.0.1', dst: '10.9.0.2', sport: 5555, dport: 22 };
+    const frames = [
+      tcpFrame({ ...c, seq: 1000, flags: TH_SYN, win: 64240, options: opt.wscale(7) }),
+      tcpFrame({ ...m, seq: 777000, ack: 123000, flags: TH_ACK | TH_PUSH, win: 300, payload: 40 }), // mid-stream: no SYN seen
+      tcpFrame({ ...s, seq: 5000, ack: 1001, flags: TH_SYN | TH_ACK, win: 65160, options: opt.wscale(8) }),
+      tcpFrame({ ...c, seq: 1001, ack: 5001, flags: TH_ACK, win: 502 }),
+      tcpFrame({ ...c, seq: 1001, ack: 5001, flags: TH_ACK | TH_PUSH, win: 502, payload: 100 }),
+      tcpFrame({ ...s, seq: 5001, ack: 1101, flags: TH_ACK, win: 250 }),
+      tcpFrame({ ...m, seq: 777040, ack: 123000, flags: TH_ACK, win: 300, payload: 20 }),
+      tcpFrame({ ...c, seq: 1101, ack: 5001, flags: TH_FIN | TH_ACK, win: 502 }),
+      tcpFrame({ ...s, seq: 5001, ack: 1102, flags: TH_FIN | TH_ACK, win: 250 }),
+      tcpFrame({ ...c, seq: 1102, ack: 5002, flags: TH_ACK, win: 502 }),
+      // the same ports again with a new ISN: a new stream (reused_ports), no window scaling this time
+      tcpFrame({ ...c, seq: 90000, flags: TH_SYN, win: 29200 }),
+      tcpFrame({ ...s, seq: 7000, ack: 90001, flags: TH_SYN | TH_ACK, win: 28960 }),
+      // the server answers again with another ISN: its relative numbers are re-based
+      tcpFrame({ ...s, seq: 8000, ack: 90001, flags: TH_SYN | TH_ACK, win: 28960 }),
+      tcpFrame({ ...c, seq: 90001, ack: 8001, flags: TH_ACK | TH_PUSH, win: 229, payload: 10 }),
+      tcpFrame({ ...m, seq: 777060, ack: 123050, flags: TH_ACK, win: 301 }),
+      tcpFrame({ ...s, seq: 8001, ack: 90011, flags: TH_ACK | TH_PUSH, win: 227, payload: 30 }),
+      tcpFrame({ ...c, seq: 90011, ack: 8031, flags: TH_RST | TH_ACK, win: 0 }),
+    ];
+    const file = path.join(dir, 'reuse-rebase-wscale.pcap');
+    fs.writeFileSync(file, Buffer.concat([pcapHeader(1), ...frames.map((f, i) => pcapRecord(1700000000, i * 1000, f))]));
+    const want = await wholeFilePackets(file);
+    // the capture has what this is about: numbers that differ from the raw ones, scaled windows, three streams
+    assert.ok(want.some((p) => p.seq !== p.seqRaw && p.seq > 0) && want.some((p) => p.win === 250 * 256), JSON.stringify(want.map((p) => [p.seq, p.win])));
+    assert.equal(await assertSameAsWholeFile(file), 3);
+  });
+
+  it('corpus captures, streams asked one by one', async function () {
+    needCorpus(this);
+    for (const name of ['tcp-badsegments.pcap', 'http-ooo.pcap', 'tls-renegotiation.pcap', 'dmgr.pcapng']) {
+      assert.ok((await assertSameAsWholeFile(corpusPath('wireshark', name))) > 0, name);
     }
   });
 });

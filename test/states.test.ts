@@ -792,6 +792,44 @@ describe('TCP engine: pipeline, storage and CLI contract', () => {
     assert.throws(() => engine.add(segs[0]));
   });
 
+  it('keepSeqAck: false keeps every result but relSeq / relAck / winScaled (0) in 12 bytes a packet less; finish() drops the 4 of prev', () => {
+    const segs = new Cap()
+      .handshake()
+      .C('PA', { len: 100, win: 501 })
+      .C('PA', { len: 100, retx: true })
+      .S('A', { win: 300 })
+      .S('A', { win: 300 })
+      .S('A', { win: 300 })
+      .C('FA')
+      .S('FA')
+      .C('A').segs;
+    const full = new TcpEngine();
+    const lean = new TcpEngine({ keepSeqAck: false });
+    assert.equal(full.bytesPerPacket(), 26);
+    assert.equal(lean.bytesPerPacket(), 14);
+    for (const seg of segs) {
+      const a = { ...full.add(seg) };
+      const b = { ...lean.add(seg) };
+      assert.deepEqual(b, a, 'add() returns the same result either way');
+    }
+    full.finish();
+    lean.finish();
+    assert.equal(full.bytesPerPacket(), 22);
+    assert.equal(lean.bytesPerPacket(), 10);
+    let seqs = 0;
+    for (const seg of segs) {
+      const a = full.result(seg.index)!;
+      const b = lean.result(seg.index)!;
+      if (a.relSeq !== 0) seqs++;
+      assert.deepEqual(b, { ...a, relSeq: 0, relAck: 0, winScaled: 0 }, `packet ${seg.index}`);
+    }
+    assert.ok(seqs > 3 && segs.some((seg) => full.result(seg.index)!.analysis !== 0), 'the scenario has relative numbers and analysis');
+    assert.deepEqual(lean.summaries(), full.summaries());
+    // finish() let the conversations go (the summaries are built): the count stays
+    assert.equal(full.connectionCount, 1);
+    assert.equal(full.summaries().length, 1);
+  });
+
   it('survives random segments (fuzz): every row and summary stays well-formed', () => {
     let seed = 12345;
     const rnd = (n: number): number => {

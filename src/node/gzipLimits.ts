@@ -11,8 +11,9 @@
  *   the issue's 255 KB bomb gave 16.7 M of them at 470 MB);
  * - beyond it, at most `maxRatio` (100×) the compressed size: ten times the most a real capture
  *   needs, a tenth of what a bomb does;
- * - and never more than `maxBytes` (4 GiB): the editor's index holds about 15 M packets (1 GiB at
- *   ~67 bytes a packet, src/worker/captureIndex.ts), which average captures reach well before 4 GiB.
+ * - and never more than `maxBytes` (4 GiB): the editor's index holds 16.7 M packets (33.5 M with
+ *   few connections; 1 GiB at ~31 bytes a packet while indexing, src/worker/captureIndex.ts),
+ *   which average captures reach well before 4 GiB.
  * What was decompressed before the limit is read normally; the reading then stops with a 'limit'
  * CaptureError saying where and why.
  */

@@ -4,10 +4,20 @@
  * packets of the streams asked for are re-read by position from the file, in batches, decoded
  * again and turned into FlowPackets like src/node/flow.ts's whole-file pass (src/core/flow/packets.ts;
  * the unit tests compare both).
+ *
+ * The index's engine keeps no relative sequence / ack numbers or scaled windows (12 bytes a packet
+ * the editor would hold for the flow graph alone): they are got by running a fresh TcpEngine over
+ * the packets drawn, in capture order. That gives the index's numbers: they depend only on the
+ * packet's own conversation (its base sequence numbers and window scale, set from its first
+ * packets), a stream's packets are all of its conversation's from its first one on, and a stream's
+ * first packet starts a conversation in both engines. States, analysis and dup-ACK numbers come
+ * from the index's engine (they may be revised by later packets, and port reuse needs the
+ * streams before).
  */
 import { decodeRecord, DecodedPacket } from '../core/decode/index';
 import type { FlowPacket } from '../core/flow/model';
 import { flowPacket } from '../core/flow/packets';
+import { TcpEngine } from '../core/tcp/engine';
 import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import type { CaptureIndex } from './captureIndex';
 
@@ -25,6 +35,8 @@ export async function flowPackets(idx: CaptureIndex, streams?: readonly number[]
   const out: FlowPacket[] = [];
   const pkt = new DecodedPacket();
   const scratch = scratchSegment();
+  const replay = new TcpEngine({ keepSeqAck: false });
+  let replayed = 0;
   const n = idx.count;
   let batch: number[] = [];
   const flush = async (): Promise<void> => {
@@ -34,6 +46,13 @@ export async function flowPackets(idx: CaptureIndex, streams?: readonly number[]
       if (r === null || out.length >= limit) return;
       const seg = segmentFromPacket(decodeRecord(pkt, rec), rec, scratch);
       if (seg === null) return;
+      // numbered 0, 1, … in the replay: its arrays hold the packets drawn, not the whole capture
+      seg.index = replayed++;
+      const again = replay.add(seg);
+      r.relSeq = again.relSeq;
+      r.relAck = again.relAck;
+      r.winScaled = again.winScaled;
+      seg.index = rec.index;
       out.push(flowPacket(seg, r));
     });
   };

@@ -3,8 +3,11 @@
  *   ConversationTable.lookup → analyzeSegment → advanceStates → accumulate (summary)
  *
  * Per-packet results are kept in typed arrays (struct of arrays) indexed by packet index, grown by
- * doubling: 26 bytes a packet (see bytesPerPacket). Nothing is allocated or retained per packet;
- * per-connection objects live in `conv.ext`.
+ * doubling: 26 bytes a packet while packets are added (see bytesPerPacket), 22 once finished (the
+ * `prev` links that revisions walk are dropped then). An engine made with `keepSeqAck: false` (the
+ * capture editor's, which re-derives them for the few packets it draws) keeps no relSeq / relAck /
+ * winScaled: 14 bytes, then 10. Nothing is allocated or retained per packet; per-connection objects
+ * live in `conv.ext`.
  *
  * `add` returns ONE REUSED PacketResult object: read it before the next call (copy it if you keep
  * it). Its states are the states as known when the packet was added; a few rows are corrected
@@ -26,6 +29,11 @@ const MAX_WALK = 4096;
 export interface TcpEngineOptions {
   /** Half-open connections to one server port that make a SYN-flood suspicion (default 10). */
   synFloodMin?: number;
+  /**
+   * Keep each packet's relSeq, relAck and winScaled for resultInto (default true: 12 bytes a
+   * packet). Without them resultInto reports 0 for the three; `add` still returns them.
+   */
+  keepSeqAck?: boolean;
 }
 
 export class TcpEngine {
@@ -56,9 +64,13 @@ export class TcpEngine {
   private sums: ConnectionSummary[] = [];
   private floods: SynFloodFinding[] = [];
   private readonly synFloodMin: number;
+  private readonly keepSeqAck: boolean;
+  /** Connections, once finish() has released the table. */
+  private connections = 0;
 
   constructor(opts: TcpEngineOptions = {}) {
     this.synFloodMin = opts.synFloodMin ?? SYN_FLOOD_MIN;
+    this.keepSeqAck = opts.keepSeqAck ?? true;
     this.revisions = {
       state: (first: number, last: number, side: 0 | 1, state: number): void => {
         const col = side === 0 ? this.cState : this.sState;
@@ -71,11 +83,12 @@ export class TcpEngine {
     };
   }
 
-  /** Bytes of typed-array storage per packet. */
+  /** Bytes of typed-array storage per packet (now: `prev` is dropped by finish()). */
   bytesPerPacket(): number {
     return (
-      Int32Array.BYTES_PER_ELEMENT * 3 + // stream, win, prev
-      Uint32Array.BYTES_PER_ELEMENT * 2 + // relSeq, relAck
+      Int32Array.BYTES_PER_ELEMENT + // stream
+      (this.finished ? 0 : Int32Array.BYTES_PER_ELEMENT) + // prev
+      (this.keepSeqAck ? Int32Array.BYTES_PER_ELEMENT + Uint32Array.BYTES_PER_ELEMENT * 2 : 0) + // win, relSeq, relAck
       Uint16Array.BYTES_PER_ELEMENT + // analysis
       Uint8Array.BYTES_PER_ELEMENT * 4 // states, bits, step
     );
@@ -107,9 +120,11 @@ export class TcpEngine {
     };
     this.stream = g32(this.stream);
     this.stream.fill(-1, old);
-    this.relSeq = u32(this.relSeq);
-    this.relAck = u32(this.relAck);
-    this.win = g32(this.win);
+    if (this.keepSeqAck) {
+      this.relSeq = u32(this.relSeq);
+      this.relAck = u32(this.relAck);
+      this.win = g32(this.win);
+    }
     const an = new Uint16Array(cap);
     an.set(this.analysis);
     this.analysis = an;
@@ -133,9 +148,11 @@ export class TcpEngine {
     if (i >= this.cap) this.grow(i + 1);
     if (i > this.maxIndex) this.maxIndex = i;
     this.stream[i] = out.stream;
-    this.relSeq[i] = out.relSeq;
-    this.relAck[i] = out.relAck;
-    this.win[i] = out.winScaled;
+    if (this.keepSeqAck) {
+      this.relSeq[i] = out.relSeq;
+      this.relAck[i] = out.relAck;
+      this.win[i] = out.winScaled;
+    }
     // dupAckNum < 2^21 and dupAckOf ≥ -1 fit one exact double: num * 2^32 + (of + 1)
     if (out.dupAckNum !== 0) this.dupAcks.set(i, out.dupAckNum * 4294967296 + (out.dupAckOf + 1));
     this.analysis[i] = out.analysis;
@@ -162,9 +179,15 @@ export class TcpEngine {
     const b = this.bits[index];
     out.stream = this.stream[index];
     out.dir = (b & F_DIR) as 0 | 1;
-    out.relSeq = this.relSeq[index];
-    out.relAck = this.relAck[index];
-    out.winScaled = this.win[index];
+    if (this.keepSeqAck) {
+      out.relSeq = this.relSeq[index];
+      out.relAck = this.relAck[index];
+      out.winScaled = this.win[index];
+    } else {
+      out.relSeq = 0;
+      out.relAck = 0;
+      out.winScaled = 0;
+    }
     out.analysis = this.analysis[index];
     const dup = this.dupAcks.get(index);
     if (dup === undefined) {
@@ -196,23 +219,33 @@ export class TcpEngine {
     const cache: ParamsCache = new Map();
     this.sums = list.map((conv) => summarize(conv, cache));
     this.floods = detectSynFlood(this.sums, this.synFloodMin);
+    // the conversations' analysis and state objects are not read after this (the summaries are
+    // built): let them go, ~1.8 KB a connection (the capture editor holds its engine for as long
+    // as the capture is open: 9 bytes a packet of its benchmark's capture)
+    this.connections = list.length;
+    this.table.clear();
     this.trim();
   }
 
-  /** Drop the growth slack of the per-packet arrays once no packet can be added. */
+  /**
+   * Drop the growth slack of the per-packet arrays once no packet can be added, and the `prev`
+   * links (only revisions walk them, and none come after finish: 4 bytes a packet).
+   */
   private trim(): void {
+    this.prev = new Int32Array(0);
     const n = this.maxIndex + 1;
     if (n >= this.cap) return;
     this.stream = this.stream.slice(0, n);
-    this.relSeq = this.relSeq.slice(0, n);
-    this.relAck = this.relAck.slice(0, n);
-    this.win = this.win.slice(0, n);
+    if (this.keepSeqAck) {
+      this.relSeq = this.relSeq.slice(0, n);
+      this.relAck = this.relAck.slice(0, n);
+      this.win = this.win.slice(0, n);
+    }
     this.analysis = this.analysis.slice(0, n);
     this.cState = this.cState.slice(0, n);
     this.sState = this.sState.slice(0, n);
     this.bits = this.bits.slice(0, n);
     this.stepIx = this.stepIx.slice(0, n);
-    this.prev = this.prev.slice(0, n);
     this.cap = n;
   }
 
@@ -229,6 +262,6 @@ export class TcpEngine {
 
   /** Number of connections seen so far. */
   get connectionCount(): number {
-    return this.table.size;
+    return this.finished ? this.connections : this.table.size;
   }
 }

@@ -1,0 +1,143 @@
+/**
+ * FilterViews: the capture editor's filter views, each the packet indices that match one filter
+ * expression, extended as indexing goes on. Part of CaptureIndex (src/worker/captureIndex.ts).
+ */
+import { compileFilter, type FilterColumns, type Predicate } from '../core/filter/eval';
+import { tryParseFilter } from '../core/filter/parse';
+import type { FilterResult } from './api';
+
+/** Filter views kept (the oldest is dropped beyond). */
+const MAX_VIEWS = 16;
+/**
+ * Bytes the filter views' index arrays may hold together (4 bytes a matching packet): beyond it the
+ * oldest views are dropped, the newest is always kept (the editor uses one view at a time). With
+ * the 1 GiB index ceiling that is at most ~1.3 GiB of typed arrays for one capture.
+ */
+const VIEWS_MAX_BYTES = 256 * 1024 * 1024;
+
+interface View {
+  id: number;
+  match: Predicate;
+  idx: Int32Array;
+  n: number;
+  /** Packets evaluated so far. */
+  upto: number;
+}
+
+export class FilterViews {
+  private readonly views = new Map<number, View>();
+  private nextView = 1;
+
+  /**
+   * @param cols the columns the filters read (re-read on every evaluation: they grow)
+   * @param capacity packets the columns have room for now (a view never grows beyond)
+   */
+  constructor(
+    private readonly cols: FilterColumns,
+    private readonly capacity: () => number,
+  ) {}
+
+  get size(): number {
+    return this.views.size;
+  }
+
+  /** Packets in each view. */
+  counts(): { view: number; count: number }[] {
+    return [...this.views.values()].map((v) => ({ view: v.id, count: v.n }));
+  }
+
+  filter(expr: string, closed: boolean): FilterResult {
+    const parsed = tryParseFilter(expr);
+    if (!parsed.ok) return parsed;
+    if (closed) return { ok: false, error: 'the capture is closed', at: 0 };
+    const v: View = { id: this.nextView++, match: compileFilter(parsed.node, this.cols), idx: new Int32Array(1024), n: 0, upto: 0 };
+    this.views.set(v.id, v);
+    // keep the 16 most recent views (a UI that never drops its old filters does not pile them up)
+    while (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value as number);
+    this.extendView(v);
+    this.boundViews();
+    return { ok: true, view: v.id, count: v.n };
+  }
+
+  dropView(view: number): void {
+    this.views.delete(view);
+  }
+
+  /** Packets in a view (0 = all packets). */
+  viewCount(view: number): number {
+    if (!view) return this.cols.count;
+    const v = this.views.get(view);
+    if (!v) return 0;
+    this.extendView(v);
+    return v.n;
+  }
+
+  /** Evaluate every view again from the first packet (the results they depend on changed). */
+  reset(): void {
+    for (const v of this.views.values()) {
+      v.n = 0;
+      v.upto = 0;
+    }
+  }
+
+  extendViews(): void {
+    for (const v of this.views.values()) this.extendView(v);
+    this.boundViews();
+  }
+
+  /** Drop the oldest views while the views hold more than VIEWS_MAX_BYTES (the newest stays). */
+  private boundViews(): void {
+    let bytes = 0;
+    for (const v of this.views.values()) bytes += v.idx.byteLength;
+    while (bytes > VIEWS_MAX_BYTES && this.views.size > 1) {
+      const oldest = this.views.values().next().value as View;
+      bytes -= oldest.idx.byteLength;
+      this.views.delete(oldest.id);
+    }
+  }
+
+  private extendView(v: View): void {
+    const end = this.cols.count;
+    let idx = v.idx;
+    let n = v.n;
+    const match = v.match;
+    for (let i = v.upto; i < end; i++) {
+      if (!match(i)) continue;
+      if (n === idx.length) {
+        // never beyond the packets there can be (a view of every packet holds 4 bytes a packet, no more)
+        const b = new Int32Array(Math.max(n + 1, Math.min(idx.length * 2, this.capacity())));
+        b.set(idx);
+        idx = b;
+      }
+      idx[n++] = i;
+    }
+    v.idx = idx;
+    v.n = n;
+    v.upto = end;
+  }
+
+  /** Packet indices of positions start .. start+count-1 of a view (clipped). */
+  indicesOf(start: number, count: number, view: number): number[] {
+    const out: number[] = [];
+    start = Math.max(0, Math.floor(start));
+    count = Math.max(0, Math.floor(count));
+    if (!view) {
+      const end = Math.min(this.cols.count, start + count);
+      for (let i = start; i < end; i++) out.push(i);
+      return out;
+    }
+    const v = this.views.get(view);
+    if (!v) throw new Error(`unknown view ${view}`);
+    this.extendView(v);
+    const end = Math.min(v.n, start + count);
+    for (let k = start; k < end; k++) out.push(v.idx[k]);
+    return out;
+  }
+
+  /** Bytes the views' index arrays hold. */
+  bytes(): number {
+    let b = 0;
+    for (const v of this.views.values()) b += v.idx.byteLength;
+    return b;
+  }
+}

@@ -1,0 +1,450 @@
+/**
+ * IndexRun: the capture editor's indexing pass over one file — the read loop (readCaptureFile: the
+ * file is read in chunks, never whole), gzip decompression to a temporary copy, the per-packet
+ * decode that fills the columns and runs the TCP engine, the memory ceiling, progress reports and
+ * cancel. Part of CaptureIndex (src/worker/captureIndex.ts).
+ *
+ * States: before indexing ends, rows show the engine's provisional states; once it ends the engine
+ * is finished and the final progress says `statesFinal: true` (the UI re-requests the rows it shows).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+
+import type { CaptureError, CaptureInfo, CaptureRecord } from '../core/capture/types';
+import { errorMessage } from '../core/errors';
+import { decodeFrame, DecodedPacket } from '../core/decode/index';
+import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, NET_ARP, NET_IPV4, NET_IPV6, TH_ACK } from '../core/decode/packet';
+import { u32be } from '../core/bytes';
+import {
+  KIND_BAD,
+  KIND_FLAGS,
+  KIND_HDR_SHIFT,
+  KIND_PROTO_SHIFT,
+  PC_ARP,
+  PC_ICMP,
+  PC_ICMP6,
+  PC_IP4,
+  PC_IP6,
+  PC_OTHER,
+  PC_TCP4,
+  PC_TCP6,
+  PC_UDP4,
+  PC_UDP6,
+} from '../core/filter/eval';
+import type { TcpEngine } from '../core/tcp/engine';
+import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
+import { readCaptureFile, type CaptureReading } from '../node/captureFile';
+import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
+import { HDR_EPB, HDR_PCAP, HDR_SPB, type PacketColumns } from './packetColumns';
+import type { SeqBases } from './seqBases';
+import type { IndexProgress } from './api';
+
+/**
+ * V8 heap an engine connection costs (measured: 1,777 bytes for a SYN / RST-ACK pair, Node 20,
+ * after gc); a port scan has one per packet pair, so they count against the ceiling.
+ */
+const CONNECTION_BYTES = 1800;
+/** Packets between two checks of the ceiling (the columns and the engine grow by doubling from 1024: a check covers the next growth). */
+const BUDGET_STEP = 4096;
+/** Packets indexed before the first progress report is sent (a first screenful). */
+const FIRST_ROWS = 256;
+/** Longest stretch of indexing without serving requests (ms). */
+const YIELD_MS = 15;
+
+export interface IndexRunOptions {
+  /** Called with every progress report (about every `progressMs`, and once indexing ends). */
+  onProgress?(p: IndexProgress): void;
+  /** Milliseconds between progress reports (default 100). */
+  progressMs?: number;
+  /** Bytes read at a time by the indexing pass (default 512 KiB). */
+  chunkSize?: number;
+  /** How far a gzip-compressed capture is decompressed (default GZIP_LIMITS; tests lower them). */
+  gzipLimits?: Partial<GzipLimits>;
+}
+
+/** What the run fills, and what it tells the rest of the index. */
+export interface RunTarget {
+  readonly cols: PacketColumns;
+  readonly engine: TcpEngine;
+  readonly seqBases: SeqBases;
+  /** Most bytes the index may hold. */
+  readonly maxBytes: number;
+  /** Indexing is over (engine finished, columns trimmed): re-evaluate what depends on the results. */
+  ended(): void;
+  /** A progress report is about to be made while indexing: bring the views up to date. */
+  beforeProgress(): void;
+  /** Packets in each filter view, for the progress report (undefined when there are none). */
+  viewCounts(): { view: number; count: number }[] | undefined;
+  /** Close the row reader's file handle (cancel). */
+  closeHandle(): Promise<void>;
+}
+
+export class IndexRun {
+  private readonly pkt = new DecodedPacket();
+  /** One SegmentInput refilled for every packet (the engine keeps nothing of its input). */
+  private readonly scratch = scratchSegment();
+  private reading: CaptureReading | null = null;
+  info: CaptureInfo | null = null;
+  private error: CaptureError | undefined;
+  done = false;
+  private cancelled = false;
+  /** The engine is finished (its results final, its summaries available). */
+  finished = false;
+  /** Per TCP stream: 1 when its connection has a problem (set when indexing ends). */
+  streamProblem: Uint8Array | null = null;
+  private startTime = 0;
+  private totalBytes = 0;
+  private bytesRead = 0;
+  private timer: NodeJS.Timeout | null = null;
+  readonly whenDone: Promise<void>;
+  private resolveDone!: () => void;
+  /** Path actually read (a decompressed temporary copy for gzip files). */
+  readPath: string;
+  readonly temps: string[] = [];
+  /** Stops decompressing a gzip capture on cancel. */
+  private readonly abort = new AbortController();
+  /** Set when the index ceiling stopped indexing: the error to report. */
+  private limited: CaptureError | null = null;
+  private lastYield = 0;
+  private yielding = false;
+
+  constructor(
+    readonly filePath: string,
+    private readonly opts: IndexRunOptions,
+    private readonly t: RunTarget,
+  ) {
+    this.readPath = filePath;
+    this.whenDone = new Promise((r) => (this.resolveDone = r));
+  }
+
+  /** Start indexing; resolves when indexing is over. Never rejects. */
+  start(): Promise<void> {
+    this.startTime = performance.now();
+    this.run().catch((e: unknown) => {
+      // not expected (the reader never rejects): end with what is indexed and say why
+      this.error ??= { kind: 'io', offset: this.bytesRead, message: `indexing stopped: ${errorMessage(e)}` };
+      this.end();
+    });
+    return this.whenDone;
+  }
+
+  private async run(): Promise<void> {
+    /** Why decompressing a gzip capture stopped early (what was decompressed is indexed). */
+    let gzipError: string | null = null;
+    /** Decompression stopped at its limit (src/node/gzipLimits.ts). */
+    let gzipLimit: CaptureError | null = null;
+    try {
+      const st = await fs.promises.stat(this.filePath);
+      this.totalBytes = st.size;
+      if (!st.isDirectory() && (await this.isGzip())) {
+        // fileOffsets of a gzip capture are offsets in the decompressed data, which cannot be read
+        // by position: decompress it (streaming) to a temporary file once, then index that.
+        const tmp = path.join(await fs.promises.mkdtemp(path.join(os.tmpdir(), 'capture-lens-')), 'capture');
+        this.temps.push(tmp);
+        try {
+          const limit = await this.gunzip(tmp, st.size);
+          if (limit) gzipLimit = limit;
+        } catch (e) {
+          if (this.cancelled) {
+            this.end();
+            return;
+          }
+          const code = (e as { code?: string } | null)?.code ?? '';
+          gzipError = code === 'Z_BUF_ERROR' ? 'the gzip-compressed data ends early' : `the gzip-compressed data is damaged (${errorMessage(e)})`;
+        }
+        if (this.cancelled) {
+          this.end();
+          return;
+        }
+        this.readPath = tmp;
+        this.totalBytes = (await fs.promises.stat(tmp)).size;
+      }
+    } catch {
+      // a missing or unreadable file: readCaptureFile says so in its own words
+    }
+    if (this.cancelled) {
+      this.end();
+      return;
+    }
+    const progressMs = this.opts.progressMs ?? 100;
+    this.timer = setInterval(() => this.emitProgress(), progressMs);
+    this.reading = readCaptureFile(
+      this.readPath,
+      {
+        onInfo: (info) => {
+          this.info = info;
+        },
+        onRecord: (rec) => this.add(rec),
+      },
+      { chunkSize: this.opts.chunkSize ?? 512 * 1024 },
+    );
+    const summary = await this.reading.done;
+    this.reading = null;
+    if (summary.info) this.info = summary.info;
+    if (summary.error) this.error = summary.error;
+    if (this.limited) {
+      // the index ceiling stopped the reading (see add): not a cancel
+      summary.cancelled = false;
+      this.error = this.limited;
+    } else if (gzipLimit && !summary.cancelled && (!this.error || this.error.kind === 'truncated')) {
+      // the record cut by the decompression limit is not damage in the file
+      this.error = gzipLimit;
+    }
+    if (gzipError && !summary.cancelled && !this.limited) {
+      this.error = this.error
+        ? { ...this.error, message: `${this.error.message} (${gzipError})` }
+        : { kind: 'truncated', offset: this.totalBytes, message: `${this.filePath}: ${gzipError}, after ${this.totalBytes} bytes of capture data` };
+    }
+    if (summary.cancelled && !this.limited) {
+      this.cancelled = true;
+      // cancel() started closing the row reader's file handle: finish that before saying "done"
+      await this.t.closeHandle();
+    }
+    this.end();
+  }
+
+  /**
+   * Decompress the capture into `tmp`, at most the allowance of src/node/gzipLimits.ts; the 'limit'
+   * error when it stopped there (what came before is in `tmp`), null when the data ended first.
+   * Throws zlib's error for damaged data (what was decompressed before it is in `tmp`).
+   */
+  private async gunzip(tmp: string, compressed: number): Promise<CaptureError | null> {
+    const limits = gzipLimits(this.opts.gzipLimits);
+    const allowance = gzipAllowance(compressed, limits);
+    const src = fs.createReadStream(this.filePath, { signal: this.abort.signal });
+    const gz = src.pipe(zlib.createGunzip());
+    src.on('error', (e) => gz.destroy(e));
+    const out = await fs.promises.open(tmp, 'w');
+    let total = 0;
+    try {
+      for await (const piece of gz as AsyncIterable<Buffer>) {
+        if (this.cancelled) return null;
+        const room = allowance - total;
+        const part = piece.length > room ? piece.subarray(0, room) : piece;
+        for (let off = 0; off < part.length; ) off += (await out.write(part, off, part.length - off)).bytesWritten;
+        total += part.length;
+        if (piece.length > room) return { kind: 'limit', offset: allowance, message: gzipLimitMessage(this.filePath, compressed, allowance, limits) };
+      }
+      return null;
+    } finally {
+      gz.destroy();
+      src.destroy();
+      await out.close();
+    }
+  }
+
+  private async isGzip(): Promise<boolean> {
+    const fh = await fs.promises.open(this.filePath, 'r');
+    try {
+      const b = Buffer.alloc(2);
+      const { bytesRead } = await fh.read(b, 0, 2, 0);
+      return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Indexing is over: settle the engine, trim the columns, let the index re-evaluate, report. */
+  private end(): void {
+    if (this.done) return;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    try {
+      this.t.engine.finish();
+      this.finished = true;
+      const sums = this.t.engine.summaries();
+      const sp = new Uint8Array(sums.length);
+      for (const s of sums) if (s.problems.length > 0 && s.stream < sp.length) sp[s.stream] = 1;
+      this.streamProblem = sp;
+    } catch (e) {
+      this.error ??= { kind: 'io', offset: 0, message: `connection analysis failed: ${errorMessage(e)}` };
+    }
+    this.t.cols.trim();
+    this.t.seqBases.seal();
+    this.t.ended();
+    this.done = true;
+    if (!this.error && !this.cancelled) this.bytesRead = this.totalBytes;
+    this.emitProgress();
+    this.resolveDone();
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // One packet
+
+  private add(rec: CaptureRecord): void {
+    const cols = this.t.cols;
+    const i = cols.n;
+    if (this.limited) return;
+    if (i % BUDGET_STEP === 0 && this.accountedBytes(i + BUDGET_STEP) > this.t.maxBytes) {
+      this.stopAtCeiling(rec);
+      return;
+    }
+    cols.addRecord(i, rec);
+    this.bytesRead = rec.fileOffset + rec.fileLength;
+    const hdr = rec.blockType === 'pcap' ? HDR_PCAP : rec.blockType === 'SPB' ? HDR_SPB : HDR_EPB;
+
+    const pkt = decodeFrame(this.pkt, rec.data, rec.origLen, rec.linkType);
+    const net = pkt.net;
+    const l4 = pkt.l4;
+    let pc = PC_OTHER;
+    let s = 0;
+    let d = 0;
+    let sp = 0;
+    let dp = 0;
+    if (net.kind === NET_IPV4 || net.kind === NET_IPV6) {
+      const v4 = net.kind === NET_IPV4;
+      switch (l4.proto) {
+        case IPPROTO_TCP:
+          pc = v4 ? PC_TCP4 : PC_TCP6;
+          sp = l4.sport;
+          dp = l4.dport;
+          break;
+        case IPPROTO_UDP:
+          pc = v4 ? PC_UDP4 : PC_UDP6;
+          sp = l4.sport;
+          dp = l4.dport;
+          break;
+        case IPPROTO_ICMP:
+          pc = PC_ICMP;
+          break;
+        case IPPROTO_ICMPV6:
+          pc = PC_ICMP6;
+          break;
+        default:
+          pc = v4 ? PC_IP4 : PC_IP6;
+      }
+    } else if (net.kind === NET_ARP) pc = PC_ARP;
+    if (net.addrLen === 4 && net.srcOff + 4 <= pkt.caplen && net.dstOff + 4 <= pkt.caplen) {
+      s = cols.internId(u32be(pkt.data, net.srcOff), '', true);
+      d = cols.internId(u32be(pkt.data, net.dstOff), '', true);
+    } else if (net.addrLen === 16) {
+      const a = net.src;
+      const b = net.dst;
+      if (a) s = cols.internId(0, a, true);
+      if (b) d = cols.internId(0, b, true);
+    }
+    let flags = 0;
+    let bad = pkt.truncated || pkt.malformed;
+    try {
+      flags = this.addSegment(pkt, rec, i);
+    } catch {
+      // an analysis bug must not stop indexing: the packet is shown as damaged
+      bad = true;
+      flags = l4.proto === IPPROTO_TCP ? l4.flags & KIND_FLAGS : 0;
+    }
+    cols.setPacket(i, flags | (bad ? KIND_BAD : 0) | (hdr << KIND_HDR_SHIFT) | (pc << KIND_PROTO_SHIFT), sp, dp, s, d);
+    if (cols.n === FIRST_ROWS) this.emitProgress();
+    if ((i & 255) === 0) this.maybeYield();
+  }
+
+  /** Run the TCP engine on packet i; its TCP flags (those of the inner segment for VXLAN). */
+  private addSegment(pkt: DecodedPacket, rec: CaptureRecord, i: number): number {
+    let flags = 0;
+    const seg = segmentFromPacket(pkt, rec, this.scratch);
+    if (seg) {
+      flags = seg.flags & KIND_FLAGS;
+      const r = this.t.engine.add(seg);
+      // printTcp takes relative numbers only from packets with ACK whose header length is ≥ 20
+      // (it stops at "[bad hdr length …]" before); VXLAN's inner header is not looked at here
+      const l4 = pkt.l4;
+      const shortHdr = l4.proto === IPPROTO_TCP && l4.off + 12 < pkt.caplen && pkt.data[l4.off + 12] >> 4 < 5;
+      this.t.seqBases.note(i, r.stream, seg, (seg.flags & TH_ACK) !== 0 && !shortHdr);
+    } else if (pkt.l4.proto === IPPROTO_TCP) {
+      flags = pkt.l4.flags & KIND_FLAGS;
+    }
+    return flags;
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // The memory ceiling
+
+  /**
+   * Bytes the index will hold with `packets` packets: every typed array at the capacity it will have
+   * then (columns and engine grow by doubling from 1024), the Maps and the engine's connections as
+   * now (estimated; they grow by at most BUDGET_STEP entries between two checks). Views are bounded
+   * on their own (VIEWS_MAX_BYTES, src/worker/filterViews.ts).
+   */
+  accountedBytes(packets: number): number {
+    let cap = 1024;
+    while (cap < packets) cap *= 2;
+    const { cols, engine } = this.t;
+    const perPacket = cols.bytesPerPacket() + engine.bytesPerPacket();
+    return cap * perPacket + cols.checkpointBytes(cap) + this.t.seqBases.bytes() + cols.heapBytes() + engine.connectionCount * CONNECTION_BYTES;
+  }
+
+  /** The index ceiling is reached at record `rec`: stop reading; the packets before it stay indexed. */
+  private stopAtCeiling(rec: CaptureRecord): void {
+    const n = this.t.cols.n;
+    const mib = Math.round(this.t.maxBytes / (1024 * 1024));
+    const per = n > 0 ? Math.round(this.accountedBytes(n) / n) : 0;
+    this.limited = {
+      kind: 'limit',
+      offset: rec.fileOffset,
+      message:
+        `${this.filePath}: this capture has more than ${n} packets, more than the editor's index holds (${mib} MiB, ` +
+        `about ${per} bytes a packet here). The editor shows the first ${n} (up to byte ${rec.fileOffset}); ` +
+        'use `capture-lens print` or `tcpdump -r` for the rest',
+    };
+    this.reading?.cancel();
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Yielding, progress, cancel
+
+  /**
+   * The reader delivers a whole chunk synchronously: every YIELD_MS pause it for one turn of the
+   * event loop, so that requests (first rows, details) are served while indexing continues.
+   */
+  private maybeYield(): void {
+    const now = performance.now();
+    if (this.yielding || now - this.lastYield < YIELD_MS || !this.reading) return;
+    this.lastYield = now;
+    this.yielding = true;
+    const reading = this.reading;
+    reading.pause();
+    setImmediate(() => {
+      this.yielding = false;
+      reading.resume();
+    });
+  }
+
+  progress(): IndexProgress {
+    const elapsedMs = performance.now() - this.startTime;
+    const n = this.t.cols.n;
+    const p: IndexProgress = {
+      packets: n,
+      bytesRead: this.bytesRead,
+      totalBytes: this.totalBytes,
+      rate: elapsedMs > 0 ? Math.round((n * 1000) / elapsedMs) : 0,
+      done: this.done,
+      elapsedMs: Math.round(elapsedMs),
+    };
+    if (this.error) p.error = this.error;
+    if (this.cancelled) p.cancelled = true;
+    if (this.done) p.statesFinal = true;
+    const views = this.t.viewCounts();
+    if (views) p.views = views;
+    return p;
+  }
+
+  private emitProgress(): void {
+    if (!this.done) this.t.beforeProgress();
+    if (this.opts.onProgress) {
+      try {
+        this.opts.onProgress(this.progress());
+      } catch {
+        // a listener's problem is not the index's
+      }
+    }
+  }
+
+  /** Stop indexing at once (what is indexed stays available). */
+  cancel(): void {
+    if (this.done) return;
+    this.cancelled = true;
+    this.abort.abort();
+    this.reading?.cancel();
+  }
+}
