@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import { flowOfCapture, flowOfLog } from './node/flow';
 import { flowText } from './core/flow/text';
 import { flowSvg } from './core/flow/svg';
+import { cmdFollow } from './node/follow';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -46,6 +47,12 @@ Commands:
                          the connections as a sequence diagram: one lifeline per endpoint, an
                          arrow per packet with its flags, Seq/Ack/Win, and the states as they
                          change (--svg: an SVG picture instead of text; FILE: capture or log)
+  follow FILE --stream N [--hex|--raw|--ascii] [--direction client|server]
+                         the bytes of one TCP stream, both directions in capture order, with what
+                         only the engine knows: bytes not captured, retransmitted copies (and
+                         whether they differ), out-of-order segments put in place, SYN/FIN/RST
+                         with both ends' states (--hex, --raw, --ascii: exactly as
+                         "tshark -q -z follow,tcp,MODE,N"; FILE: capture, or text with hex dumps)
   help                   show this text
 `;
 
@@ -238,6 +245,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdConns(rest);
       case 'flow':
         return await cmdFlow(rest);
+      case 'follow':
+        return await cmdFollow(rest, fail);
       case 'help':
       case '--help':
       case '-h':
