@@ -227,7 +227,7 @@ export function hexDumpBytes(lines: readonly string[]): Uint8Array {
 export function followText(text: string, n: number): FollowSource {
   const log = parseTcpdumpText(text);
   const engine = new TcpEngine();
-  const follow = new FollowReassembler({ streams: [n] });
+  const follow = new FollowReassembler({ streams: [n], skipUncaptured: false });
   const frames = new Map<number, Uint8Array>();
   const pkt = new DecodedPacket();
   const pl: PayloadRef = { off: 0, capLen: 0, tapped: false };

@@ -16,7 +16,7 @@
  * (compared with the original on demand), bytes a snaplen cut off, SYN/FIN/RST separators, and the
  * segments still waiting when the capture ends (after a `missing` chunk for the gap before them).
  *
- * Memory: per chunk 25 bytes (FollowStream), per waiting segment one small record; no payload bytes.
+ * Memory: per chunk 29 bytes (FollowStream), per waiting segment one small record; no payload bytes.
  */
 import { TH_FIN, TH_RST, TH_SYN } from '../decode/packet';
 import type { PacketResult, SegmentInput } from '../tcp/types';
@@ -27,7 +27,10 @@ import { FollowStream, K_DATA, K_MISSING, K_OUT_OF_ORDER, K_RETRANSMISSION, K_SE
 interface Waiting {
   packet: number;
   off: number;
+  /** Sequence space it fills when put in place (Wireshark: its captured bytes; see skipUncaptured). */
   len: number;
+  /** Bytes captured (≤ len). */
+  cap: number;
   seq: number;
 }
 
@@ -64,15 +67,23 @@ class StreamState {
 export interface FollowOptions {
   /** Streams to follow (default: all). */
   streams?: Iterable<number>;
+  /**
+   * A segment none of whose payload bytes were captured is skipped, as Wireshark does (default true: tshark's
+   * output stays reproducible). false (tcpdump text without hex dumps, where no byte is ever there): it counts
+   * as bytes not captured, like a segment the snaplen cut.
+   */
+  skipUncaptured?: boolean;
 }
 
 export class FollowReassembler {
   private readonly want: Set<number> | null;
+  private readonly skipUncaptured: boolean;
   private readonly states = new Map<number, StreamState>();
   private finished = false;
 
   constructor(opts: FollowOptions = {}) {
     this.want = opts.streams ? new Set(opts.streams) : null;
+    this.skipUncaptured = opts.skipUncaptured ?? true;
   }
 
   /**
@@ -132,10 +143,11 @@ export class FollowReassembler {
       const copy = Math.min(payload.capLen, behind);
       out.push(K_RETRANSMISSION, dir, false, seg.index, payload.off, copy, seq0, d.pos - behind);
     }
-    if (dataLen === 0 || lt(sequence, d.seq)) return;
+    if (lt(sequence, d.seq)) return;
+    if (dataLen === 0 && (this.skipUncaptured || length === 0)) return;
 
     if (sequence === d.seq) {
-      out.push(K_DATA, dir, true, seg.index, payload.off + dataOff, dataLen, sequence, d.pos);
+      if (dataLen > 0) out.push(K_DATA, dir, true, seg.index, payload.off + dataOff, dataLen, sequence, d.pos);
       // bytes the snaplen cut off: Wireshark skips them silently, we say so
       if (length > dataLen) out.push(K_MISSING, dir, false, seg.index, 0, length - dataLen, (sequence + dataLen) >>> 0, d.pos + dataLen);
       d.seq = (d.seq + length) >>> 0;
@@ -144,14 +156,15 @@ export class FollowReassembler {
       while (this.place(st, dir, 0, seg.index, false, false));
     } else {
       if (d.waiting.length >= MAX_WAITING) this.place(st, dir, 0, seg.index, false, true);
-      d.waiting.push({ packet: seg.index, off: payload.off, len: dataLen, seq: sequence });
+      // Wireshark puts a waiting segment in place by its captured bytes only
+      d.waiting.push({ packet: seg.index, off: payload.off, len: this.skipUncaptured ? dataLen : Math.max(length, dataLen), cap: dataLen, seq: sequence });
     }
   }
 
   /**
    * Wireshark's check_follow_fragments: put one waiting segment of direction `dir` in place, or (when
    * `acked` passes the lowest waiting one, or `force`) declare the gap before it missing. true when
-   * something happened (call again).
+   * something happened (call again). What a forced call puts in place is ours only (tshark drops it).
    */
   private place(st: StreamState, dir: number, acked: number, packet: number, useAck: boolean, force: boolean): boolean {
     const d = st.dirs[dir];
@@ -169,20 +182,14 @@ export class FollowReassembler {
       if (lt(f.seq, d.seq)) {
         const behind = (d.seq - f.seq) >>> 0;
         const next = (f.seq + f.len) >>> 0;
-        const copy = Math.min(behind, f.len);
-        out.push(K_RETRANSMISSION, dir, false, f.packet, f.off, copy, f.seq, d.pos - behind);
-        if (gt(next, d.seq) && f.len > behind) {
-          out.push(K_OUT_OF_ORDER, dir, true, f.packet, f.off + behind, f.len - behind, d.seq, d.pos);
-          d.seq = (d.seq + f.len - behind) >>> 0;
-          d.pos += f.len - behind;
-        }
+        const copy = Math.min(behind, f.cap);
+        if (copy > 0) out.push(K_RETRANSMISSION, dir, false, f.packet, f.off, copy, f.seq, d.pos - behind);
+        if (gt(next, d.seq) && f.len > behind) this.fill(out, d, dir, f, behind, !force);
         w.splice(k, 1);
         return true;
       }
       if (f.seq === d.seq) {
-        out.push(K_OUT_OF_ORDER, dir, true, f.packet, f.off, f.len, f.seq, d.pos);
-        d.seq = (d.seq + f.len) >>> 0;
-        d.pos += f.len;
+        this.fill(out, d, dir, f, 0, !force);
         w.splice(k, 1);
         return true;
       }
@@ -196,6 +203,16 @@ export class FollowReassembler {
       return true;
     }
     return false;
+  }
+
+  /** Put waiting segment `f` in place from its byte `from` on: its captured bytes, then (ours only) those not captured. */
+  private fill(out: FollowStream, d: DirState, dir: number, f: Waiting, from: number, tshark: boolean): void {
+    const have = f.cap > from ? f.cap - from : 0;
+    if (have > 0) out.push(K_OUT_OF_ORDER, dir, tshark, f.packet, f.off + from, have, d.seq, d.pos);
+    const rest = f.len - from - have;
+    if (rest > 0) out.push(K_MISSING, dir, false, f.packet, 0, rest, (d.seq + have) >>> 0, d.pos + have);
+    d.seq = (d.seq + f.len - from) >>> 0;
+    d.pos += f.len - from;
   }
 
   /** End of the capture: segments still waiting are put in place after a gap of our own (Wireshark drops them). */

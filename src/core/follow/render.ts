@@ -151,7 +151,7 @@ export function* annotatedFollow(s: FollowStream, frame: FrameAccessor, roles: S
       yield ind + who + ', ' + grouped(len) + ' byte' + (len === 1 ? '' : 's') + ' at offset ' + grouped(s.posOf(i)) + ': ' + what + '\n';
       if (d === true) yield textLines(s.bytes(i, frame), ind);
     } else {
-      const ooo = k === K_OUT_OF_ORDER ? ', out of order, put in place' + (s.inTshark(i) ? '' : ' (never filled before it)') : '';
+      const ooo = k === K_OUT_OF_ORDER ? ', out of order, put in place' + (s.inTshark(i) ? '' : ' (the bytes before it never came: tshark drops it)') : '';
       yield ind + who + ', ' + grouped(len) + ' byte' + (len === 1 ? '' : 's') + ooo + '\n';
       if (k === K_DATA || k === K_OUT_OF_ORDER) yield textLines(s.bytes(i, frame), ind);
     }

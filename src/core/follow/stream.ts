@@ -1,7 +1,7 @@
 /**
  * One followed TCP stream: its chunks in display order, kept as typed arrays (struct of arrays,
- * 25 bytes a chunk), never the bytes themselves. A chunk's bytes are read back from its packet's
- * frame through an accessor, so a 1 GB stream costs ~17 MB of metadata (one chunk per 1,448-byte
+ * 29 bytes a chunk), never the bytes themselves. A chunk's bytes are read back from its packet's
+ * frame through an accessor, so a 1 GB stream costs ~21 MB of metadata (one chunk per 1,448-byte
  * segment) and any page of it can be shown after positional reads of the frames it names.
  *
  *     const s = reassembler.stream(0)!;
