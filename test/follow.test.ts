@@ -14,8 +14,9 @@ import { annotatedFollow, directionBytes, hexDump, missingText, tsharkFollow, ty
 import { FollowStream } from '../src/core/follow/stream';
 import { parsePrintArgs } from '../src/core/print/args';
 import { PacketPrinter } from '../src/core/print/packet';
-import { followText, hexDumpBytes } from '../src/node/follow';
-import { followAll, haveTshark, ourTshark, tsharkFollowBlocks, type Followed } from './helpers/follow';
+import { followCapture, followText, hexDumpBytes } from '../src/node/follow';
+import { CORPUS } from './helpers/corpus';
+import { captureFiles, followAll, haveTshark, ourTshark, tsharkFollowBlocks, type Followed } from './helpers/follow';
 import { followMarksPcap } from './helpers/followCaptures';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
@@ -234,5 +235,35 @@ describe('Follow TCP Stream: marks on generated captures', function () {
       assert.equal(run(['follow', pcap, '--stream', '0', '--raw', '--hex']).code, 2);
       assert.equal(run(['follow', pcap, '--stream', '0', '--direction', 'up']).code, 2);
     });
+  });
+});
+
+describe('Follow TCP Stream: the CLI reads chunk bytes back from the file by position', function () {
+  this.timeout(120000);
+  it('on every corpus stream with payload (pcap, pcapng, gzip-compressed), the same text as from frames in memory', async function () {
+    if (!CORPUS) {
+      console.log('      skipped: the shared corpus (../shared/corpus) is not here');
+      this.skip();
+    }
+    let compared = 0;
+    for (const dir of ['tcpdump', 'wireshark', 'other', 'pcapng']) {
+      for (const file of captureFiles(path.join(CORPUS!, dir))) {
+        const f = await followAll(file);
+        for (let n = 0; n < f.streamCount; n++) {
+          const s = f.follow.stream(n);
+          if (!s || (s.delivered[0] === 0 && s.delivered[1] === 0)) continue;
+          const src = await followCapture(file, n);
+          try {
+            const fromFile = [...tsharkFollow(src.stream!, 'raw', src.frame)].join('') + [...annotatedFollow(src.stream!, src.frame, src.roles)].join('');
+            const inMemory = ourTshark(f, n, 'raw') + [...annotatedFollow(s, f.frame, src.roles)].join('');
+            assert.equal(fromFile, inMemory, `${file} stream ${n}`);
+            compared++;
+          } finally {
+            src.close();
+          }
+        }
+      }
+    }
+    assert.ok(compared >= 50, `only ${compared} streams compared`);
   });
 });
