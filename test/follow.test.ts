@@ -72,7 +72,9 @@ describe('Follow TCP Stream: marks on generated captures', function () {
     assert.equal(s.chunk(5).length, 6);
     assert.equal(s.chunk(6).packet, s.chunk(5).packet, 'the new tail "more\\n" comes from the same packet');
     const text = annotated(1);
-    assert.match(text, /> client #16, 12 bytes at offset 0: retransmission, DIFFERS from the original\nHELLO world\n/);
+    assert.match(text, /> client #16, 12 bytes at offset 0: retransmission, DIFFERS from the original, first at offset 0 \(0x68 → 0x48\)\nHELLO world\n/);
+    assert.deepEqual(s.firstDifference(4, f.frame), { pos: 0, was: 0x68, now: 0x48 });
+    assert.deepEqual(s.firstDifference(3, f.frame), { pos: -1, was: 0, now: 0 });
     assert.match(text, /> client #15, 12 bytes at offset 0: retransmission, same bytes\n/);
     // the client's bytes as delivered: the original, then the new tail
     assert.equal(Buffer.concat([...directionBytes(s, 0, f.frame)]).toString(), 'hello world\nmore\n');
@@ -235,6 +237,39 @@ describe('Follow TCP Stream: marks on generated captures', function () {
       assert.equal(run(['follow', pcap, '--stream', '0', '--raw', '--hex']).code, 2);
       assert.equal(run(['follow', pcap, '--stream', '0', '--direction', 'up']).code, 2);
     });
+  });
+});
+
+describe('Follow TCP Stream: marks on real captures of the corpus', function () {
+  it('a BGP NOTIFICATION sent twice with a different subcode is flagged (tcpdump/bgp-shutdown-communication.pcapng)', async function () {
+    if (!CORPUS) {
+      console.log('      skipped: the shared corpus (../shared/corpus) is not here');
+      this.skip();
+    }
+    const f = await followAll(path.join(CORPUS!, 'tcpdump', 'bgp-shutdown-communication.pcapng'));
+    const s = f.follow.stream(0)!;
+    const copies = s.chunks(0, 100).filter((c) => c.kind.startsWith('retransmission'));
+    assert.equal(copies.length, 1);
+    assert.equal(s.differs(copies[0].index, f.frame), true);
+    // byte 20 of the BGP message (its Cease subcode) is 2 in packet 1 and 4 in packet 2, as tshark -x shows
+    assert.deepEqual(s.firstDifference(copies[0].index, f.frame), { pos: 20, was: 2, now: 4 });
+  });
+
+  it('Wireshark\'s reordering sample: out-of-order segments put in place, a retransmission of the same bytes (wireshark/http-ooo.pcap)', async function () {
+    if (!CORPUS) {
+      console.log('      skipped: the shared corpus (../shared/corpus) is not here');
+      this.skip();
+    }
+    const f = await followAll(path.join(CORPUS!, 'wireshark', 'http-ooo.pcap'));
+    const s = f.follow.stream(0)!;
+    const kinds = s.chunks(0, 1000).map((c) => c.kind);
+    assert.equal(kinds.filter((k) => k === 'out-of-order').length, 4);
+    const copy = kinds.indexOf('retransmission');
+    assert.ok(copy >= 0);
+    assert.equal(s.differs(copy, f.frame), false);
+    // put in place: the client's bytes read as the requests were sent
+    const text = Buffer.concat([...directionBytes(s, 0, f.frame)]).toString('latin1');
+    assert.match(text, /^PUT \/1 HTTP\/1\.1\r\nContent-Length: 4\r\n\r\n1\n2\nGET \/2 HTTP\/1\.1\r\n/);
   });
 });
 

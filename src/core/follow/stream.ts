@@ -248,16 +248,25 @@ export class FollowStream {
   }
 
   private compare(i: number, frame: FrameAccessor): number {
+    const d = this.firstDifference(i, frame);
+    return d === undefined ? -1 : d === null ? CMP_UNKNOWN : d.pos < 0 ? CMP_SAME : CMP_DIFFERS;
+  }
+
+  /**
+   * Where retransmission i first differs from the original: its stream offset and both bytes ({ pos: -1 } when
+   * the bytes it shares with captured originals are the same); null when there is nothing to compare with (not
+   * a retransmission, or the original was not captured); undefined when a frame could not be read.
+   */
+  firstDifference(i: number, frame: FrameAccessor): { pos: number; was: number; now: number } | null | undefined {
+    if (this.kindOf(i) !== K_RETRANSMISSION) return null;
     const mine = this.bytes(i, frame);
-    if (!mine) return -1;
+    if (!mine) return undefined;
     const start = this.posA[i];
     let compared = 0;
-    let differ = false;
+    let found: { pos: number; was: number; now: number } | null = null;
     let unreadable = false;
     this.originals(i, (j) => {
-      if (differ || unreadable) return;
-      const k = this.kindOf(j);
-      if (k === K_MISSING) return;
+      if (found || unreadable || this.kindOf(j) === K_MISSING) return;
       const orig = this.bytes(j, frame);
       if (!orig) {
         unreadable = true;
@@ -266,16 +275,18 @@ export class FollowStream {
       const a = Math.max(start, this.posA[j]);
       const b = Math.min(start + mine.length, this.posA[j] + orig.length);
       for (let p = a; p < b; p++) {
-        if (mine[p - start] !== orig[p - this.posA[j]]) {
-          differ = true;
+        const now = mine[p - start];
+        const was = orig[p - this.posA[j]];
+        if (now !== was) {
+          found = { pos: p, was, now };
           return;
         }
         compared++;
       }
     });
-    if (differ) return CMP_DIFFERS;
-    if (unreadable) return -1;
-    return compared > 0 ? CMP_SAME : CMP_UNKNOWN;
+    if (found) return found;
+    if (unreadable) return undefined;
+    return compared > 0 ? { pos: -1, was: 0, now: 0 } : null;
   }
 
   /** Calls `visit` with each chunk of the same direction whose stream bytes overlap retransmission i's. */
