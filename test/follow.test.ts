@@ -166,6 +166,18 @@ describe('Follow TCP Stream: marks on generated captures', function () {
     assert.equal(FollowStream.bytesPerChunk(), 29);
   });
 
+  it('the decoder hook: messages placed by stream offset are named where they start', function () {
+    const s = f.follow.stream(0)!;
+    const list = [
+      { dir: 0 as const, pos: 0, length: 30, title: 'GET /big HTTP/1.1' },
+      { dir: 1 as const, pos: 150, length: 150, title: '(a message starting in the gap)' },
+    ];
+    const text = [...annotatedFollow(s, f.frame, undefined, undefined, { messages: { protocol: 'HTTP', list } })].join('');
+    assert.match(text, /\n== HTTP GET \/big HTTP\/1\.1\n> client #4, 30 bytes\n/);
+    assert.match(text, /\n\t== HTTP \(a message starting in the gap\)\n\t\[100 bytes not captured\]\n/);
+    assert.equal(s.chunkAtPos(1, 150), 4, 'and the message links to its chunk');
+  });
+
   it('hex form: tshark\'s line layout (offset, extra space after 8 bytes, trailing space of the ASCII column dropped)', function () {
     assert.equal(hexDump('', 0, Uint8Array.from([0x41, 0x20])), '00000000  41 20                                             A\n');
     assert.equal(hexDump('\t', 16, new Uint8Array(8).fill(0x61)), '\t00000010  61 61 61 61 61 61 61 61                           aaaaaaaa\n');

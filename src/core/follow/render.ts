@@ -9,6 +9,7 @@
  *                                                       they differ, out-of-order segments put in place, SYN/FIN/RST
  *                                                       with both ends' states)
  */
+import type { StreamMessage } from './messages';
 import { K_DATA, K_MISSING, K_OUT_OF_ORDER, K_RETRANSMISSION, K_SEPARATOR, separatorName, type FollowStream, type FrameAccessor } from './stream';
 
 export type TsharkMode = 'raw' | 'hex' | 'ascii';
@@ -16,6 +17,8 @@ export type TsharkMode = 'raw' | 'hex' | 'ascii';
 export interface RenderOptions {
   /** Only this engine direction (0 client → server, 1 server → client); both when absent. */
   dir?: 0 | 1;
+  /** Application messages (a StreamDecoder's answer): the annotated form names each where it starts. */
+  messages?: { protocol: string; list: StreamMessage[] };
 }
 
 const SEPARATOR = '===================================================================\n';
@@ -133,11 +136,23 @@ export function* annotatedFollow(s: FollowStream, frame: FrameAccessor, roles: S
     sums.push(t);
   }
   yield sums.join('; ') + '\n\n';
+  // messages by direction, in stream order: each is named before the first chunk that reaches its start
+  const msgs: StreamMessage[][] = [[], []];
+  for (const m of opts.messages?.list ?? []) msgs[m.dir].push(m);
+  for (const l of msgs) l.sort((a, b) => a.pos - b.pos);
+  const nextMsg = [0, 0];
   for (let i = 0; i < s.chunkCount; i++) {
     const dir = s.dirOf(i);
     if (opts.dir !== undefined && dir !== opts.dir) continue;
     const k = s.kindOf(i);
     const ind = dir ? '\t' : '';
+    if (k === K_DATA || k === K_OUT_OF_ORDER || k === K_MISSING) {
+      const l = msgs[dir];
+      while (nextMsg[dir] < l.length && l[nextMsg[dir]].pos < s.posOf(i) + s.lengthOf(i)) {
+        yield ind + '== ' + opts.messages!.protocol + ' ' + l[nextMsg[dir]].title + '\n';
+        nextMsg[dir]++;
+      }
+    }
     const who = (dir ? '< server #' : '> client #') + (s.packetOf(i) + 1);
     const len = s.lengthOf(i);
     if (k === K_SEPARATOR) {
