@@ -124,11 +124,13 @@ describe('Follow TCP Stream: marks on generated captures', function () {
     assert.match(text, /^-- SYN #1: client C0, server S0$/m);
     assert.match(text, /^\t-- SYN\+ACK #2: client C1, server S1$/m);
     assert.match(text, /^-- FIN\+ACK #8: client C7, server S7$/m);
+    assert.deepEqual(kinds(4), ['separator*', 'separator*', 'data', 'separator*']);
+    assert.match(annotated(4), /> client #41, 5 bytes\nQUIT\n\t-- RST\+ACK #42: client C41, server S41\n$/);
   });
 
   for (const mode of ['raw', 'hex', 'ascii'] as TsharkMode[]) {
     it(`--${mode}: equals tshark 4.0.17's output kept in test/fixtures/follow/marks.${mode}.txt`, function () {
-      const ours = [0, 1, 2, 3].map((n) => ourTshark(f, n, mode)).join('');
+      const ours = [0, 1, 2, 3, 4].map((n) => ourTshark(f, n, mode)).join('');
       assert.equal(ours, fixture(`marks.${mode}.txt`));
     });
   }
@@ -138,8 +140,8 @@ describe('Follow TCP Stream: marks on generated captures', function () {
       console.log('      skipped: tshark is not installed');
       this.skip();
     }
-    const theirs = await tsharkFollowBlocks(pcap, ['raw', 'hex', 'ascii'], [0, 1, 2, 3]);
-    for (const mode of ['raw', 'hex', 'ascii'] as TsharkMode[]) for (const n of [0, 1, 2, 3]) assert.equal(ourTshark(f, n, mode), theirs.get(mode + ' ' + n), `${mode} ${n}`);
+    const theirs = await tsharkFollowBlocks(pcap, ['raw', 'hex', 'ascii'], [0, 1, 2, 3, 4]);
+    for (const mode of ['raw', 'hex', 'ascii'] as TsharkMode[]) for (const n of [0, 1, 2, 3, 4]) assert.equal(ourTshark(f, n, mode), theirs.get(mode + ' ' + n), `${mode} ${n}`);
   });
 
   it('--direction: only one side\'s records, hex offsets still counted per side', function () {
@@ -189,7 +191,7 @@ describe('Follow TCP Stream: marks on generated captures', function () {
       const printer = new PacketPrinter(opts);
       let text = '';
       await readCaptureFile(pcap, { onRecord: (rec) => (text += printer.print(rec)) }).done;
-      for (const n of [0, 1, 2, 3]) {
+      for (const n of [0, 1, 2, 3, 4]) {
         const src = followText(text, n);
         const ours = [...tsharkFollow(src.stream!, 'raw', src.frame)].join('');
         assert.equal(ours, ourTshark(f, n, 'raw'), `${opt} stream ${n}`);
@@ -219,7 +221,7 @@ describe('Follow TCP Stream: marks on generated captures', function () {
       assert.equal(r.code, 0, r.stderr);
       const sep = '\n===================================================================\nFollow: ';
       const blocks = fixture('marks.raw.txt').split(sep).slice(1).map((b) => sep + b);
-      assert.equal(blocks.length, 4);
+      assert.equal(blocks.length, 5);
       assert.equal(r.stdout, blocks[1]);
       const a = run(['follow', pcap, '--stream', '0', '--direction', 'server']);
       assert.equal(a.code, 0, a.stderr);
@@ -230,7 +232,7 @@ describe('Follow TCP Stream: marks on generated captures', function () {
     it('exit 1 with one line for a stream that does not exist, a missing or a damaged file; 2 for bad usage', function () {
       const none = run(['follow', pcap, '--stream', '9']);
       assert.equal(none.code, 1);
-      assert.equal(none.stderr, `capture-lens: ${pcap} has no TCP stream 9 (its streams are 0 to 3)\n`);
+      assert.equal(none.stderr, `capture-lens: ${pcap} has no TCP stream 9 (its streams are 0 to 4)\n`);
       const missing = run(['follow', path.join(dir, 'nope.pcap'), '--stream', '0']);
       assert.equal(missing.code, 1);
       assert.equal(missing.stderr.split('\n').length, 2);

@@ -4,10 +4,11 @@
  *   stream 1  retransmit  a copy with the same bytes, a copy with different bytes, a copy with a new tail
  *   stream 2  reorder     the second segment captured before the first
  *   stream 3  cut         a segment cut by the snaplen, then one after a gap nobody acknowledges
+ *   stream 4  reset       a request answered by a RST
  * Written by our own frame builder (src/core/synth), deterministic; tshark's follow output for them is kept
  * in test/fixtures/follow/ (captured once from tshark 4.0.17).
  */
-import { TH_ACK, TH_FIN, TH_PUSH, TH_SYN } from '../../src/core/decode/packet';
+import { TH_ACK, TH_FIN, TH_PUSH, TH_RST, TH_SYN } from '../../src/core/decode/packet';
 import { tcpFrame } from '../../src/core/synth/frames';
 import { pcapHeader, pcapRecord } from '../../src/core/synth/writers';
 
@@ -83,7 +84,8 @@ export function followMarksRecords(): Rec[] {
   // 200 payload bytes on the wire, 50 of them captured (14 + 20 + 20 header bytes + 50)
   cut.send(0, TH_PUSH | TH_ACK, fill('x', 200), { caplen: 14 + 20 + 20 + 50 });
   cut.send(0, TH_PUSH | TH_ACK, fill('y', 30), { drop: true }).send(0, TH_PUSH | TH_ACK, fill('z', 20));
-  return [...loss.recs, ...retx.recs, ...reorder.recs, ...cut.recs];
+  const reset = new Conn('10.0.0.1', 40004, '10.0.0.2', [5000, 9000]).handshake().send(0, TH_PUSH | TH_ACK, text('QUIT\n')).send(1, TH_RST | TH_ACK);
+  return [...loss.recs, ...retx.recs, ...reorder.recs, ...cut.recs, ...reset.recs];
 }
 
 /** The capture as pcap bytes (one record a millisecond). */
