@@ -207,6 +207,8 @@ describe('Follow TCP Stream: marks on generated captures', function () {
     const src = followText(text, 2);
     const out = [...annotatedFollow(src.stream!, src.frame, src.roles, src.states)].join('');
     assert.match(out, /\[6 bytes not captured\]\n\[7 bytes not captured\]\n/);
+    const retx = [...annotatedFollow(followText(text, 1).stream!, src.frame, undefined)].join('');
+    assert.equal((retx.match(/retransmission \(not compared: bytes not captured\)/g) ?? []).length, 3, retx);
   });
 
   it('hexDumpBytes reads tcpdump hex lines and stops at the ASCII column', function () {

@@ -137,10 +137,12 @@ export class FollowReassembler {
         length = (next - d.seq) >>> 0;
       }
     }
-    if (lt(seq0, d.seq) && payload.capLen > 0) {
+    // without any byte captured a copy is still a copy (tcpdump text without hex dumps), when Wireshark's skipping is off
+    const copyLen = payload.capLen > 0 ? payload.capLen : this.skipUncaptured ? 0 : seg.len;
+    if (lt(seq0, d.seq) && copyLen > 0) {
       // the part that repeats delivered bytes: a retransmitted copy (ours; Wireshark drops it)
       const behind = (d.seq - seq0) >>> 0;
-      const copy = Math.min(payload.capLen, behind);
+      const copy = Math.min(copyLen, behind);
       out.push(K_RETRANSMISSION, dir, false, seg.index, payload.off, copy, seq0, d.pos - behind);
     }
     if (lt(sequence, d.seq)) return;

@@ -165,7 +165,7 @@ export function* annotatedFollow(s: FollowStream, frame: FrameAccessor, roles: S
       const at = d === true ? s.firstDifference(i, frame) : null;
       const hex2 = (b: number): string => '0x' + HEX[b >> 4] + HEX[b & 15];
       const where = at && at.pos >= 0 ? ', first at offset ' + grouped(at.pos) + ' (' + hex2(at.was) + ' → ' + hex2(at.now) + ')' : '';
-      const what = d === true ? 'retransmission, DIFFERS from the original' + where : d === false ? 'retransmission, same bytes' : 'retransmission (original not captured)';
+      const what = d === true ? 'retransmission, DIFFERS from the original' + where : d === false ? 'retransmission, same bytes' : 'retransmission (not compared: bytes not captured)';
       yield ind + who + ', ' + grouped(len) + ' byte' + (len === 1 ? '' : 's') + ' at offset ' + grouped(s.posOf(i)) + ': ' + what + '\n';
       if (d === true) yield textLines(s.bytes(i, frame), ind);
     } else {
