@@ -22,6 +22,7 @@ import { FLOW_MAX_LIFELINES, planFlowStreams } from './core/flow/model';
 import { errorMessage } from './core/errors';
 import { formatEn, type Translate } from './core/explain/l10n';
 import { zhCn } from './node/l10n';
+import { cmdFollow } from './node/follow';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -51,6 +52,12 @@ Commands:
                          change (--svg: an SVG picture instead of text; FILE: capture or log);
                          at most ${FLOW_MAX_LIFELINES} endpoints at once: a note says which connections are left
                          out, draw them with --stream N
+  follow FILE --stream N [--hex|--raw|--ascii] [--direction client|server]
+                         the bytes of one TCP stream, both directions in capture order, with what
+                         only the engine knows: bytes not captured, retransmitted copies (and
+                         whether they differ), out-of-order segments put in place, SYN/FIN/RST
+                         with both ends' states (--hex, --raw, --ascii: exactly as
+                         "tshark -q -z follow,tcp,MODE,N"; FILE: capture, or text with hex dumps)
   help                   show this text
   --version              print the version
 `;
@@ -334,6 +341,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdConns(rest);
       case 'flow':
         return await cmdFlow(rest);
+      case 'follow':
+        return await cmdFollow(rest, fail);
       case 'help':
       case '--help':
       case '-h':

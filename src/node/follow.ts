@@ -1,0 +1,320 @@
+/**
+ * `capture-lens follow FILE --stream N [--hex|--raw|--ascii] [--direction client|server]` (Node side).
+ *
+ * A capture is read once (decoder → TcpEngine → FollowReassembler for stream N only), remembering where
+ * each of the stream's frames lies in the file; the text is then written chunk by chunk, each chunk's
+ * bytes read back from the file by position (a few frames cached), so memory stays at the chunks'
+ * metadata however long the stream is. A gzip-compressed capture cannot be read by position: the
+ * stream's frames are kept in memory then. FILE may also be tcpdump text with hex dumps (-x, -xx, -X, -XX).
+ */
+import * as fs from 'node:fs';
+import { UsageError } from '../core/print/args';
+import { decodeRecord, decodeFrame, DecodedPacket } from '../core/decode/index';
+import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
+import { TcpEngine } from '../core/tcp/engine';
+import { emptyResult, TCP_STATES } from '../core/tcp/types';
+import { FollowReassembler } from '../core/follow/reassembler';
+import { payloadOf, type PayloadRef } from '../core/follow/payload';
+import type { FollowStream, FrameAccessor } from '../core/follow/stream';
+import { annotatedFollow, tsharkFollow, type StatesAccessor, type StreamRoles, type TsharkMode } from '../core/follow/render';
+import { parseTcpdumpText, toSegmentInput } from '../core/text/index';
+import type { TextPacket } from '../core/text/model';
+import { readCaptureFile, type ReadSummary } from './captureFile';
+
+export type FollowMode = 'annotated' | TsharkMode;
+
+export interface FollowArgs {
+  file: string;
+  stream: number;
+  mode: FollowMode;
+  /** Engine direction to show (0 client → server, 1 server → client), both when absent. */
+  dir?: 0 | 1;
+}
+
+/** Parse `follow` arguments; throws UsageError. */
+export function parseFollowArgs(args: string[]): FollowArgs {
+  let file: string | undefined;
+  let stream: number | undefined;
+  let mode: FollowMode = 'annotated';
+  let dir: 0 | 1 | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--stream') {
+      const v = args[++i];
+      const n = Number(v);
+      if (v === undefined || v === '' || !Number.isInteger(n) || n < 0) throw new UsageError('--stream needs a stream number (0, 1, …)');
+      stream = n;
+    } else if (a === '--hex' || a === '--raw' || a === '--ascii') {
+      if (mode !== 'annotated') throw new UsageError('give only one of --hex, --raw, --ascii');
+      mode = a.slice(2) as TsharkMode;
+    } else if (a === '--direction') {
+      const v = args[++i];
+      if (v !== 'client' && v !== 'server') throw new UsageError('--direction needs "client" or "server"');
+      dir = v === 'client' ? 0 : 1;
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else if (file === undefined) file = a;
+    else throw new UsageError(`unexpected argument ${a}`);
+  }
+  if (file === undefined) throw new UsageError('missing capture FILE');
+  if (stream === undefined) throw new UsageError('follow needs --stream N (the stream numbers are those of "capture-lens conns")');
+  return { file, stream, mode, dir };
+}
+
+/** What a follow run produced: the stream (undefined when it does not exist), its accessors, and why reading stopped. */
+export interface FollowSource {
+  stream: FollowStream | undefined;
+  frame: FrameAccessor;
+  roles: StreamRoles | undefined;
+  states: StatesAccessor;
+  /** Number of TCP streams in the file. */
+  streamCount: number;
+  /** A read error (damage after some packets, or an unreadable file); null when the whole file was read. */
+  error: string | null;
+  /** true when nothing could be read at all (not a capture, missing file). */
+  fatal: boolean;
+  close(): void;
+}
+
+const HDR_LEN: Record<string, number> = { pcap: 16, EPB: 28, PB: 28, SPB: 12 };
+
+function isGzip(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const b = Buffer.alloc(2);
+    return fs.readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } catch {
+    return false; // the capture reader reports what is wrong with the file
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Capture files start with a pcap, pcapng or gzip magic number; anything else is read as tcpdump text. */
+function looksLikeCapture(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const b = Buffer.alloc(4);
+    const n = fs.readSync(fd, b, 0, 4, 0);
+    if (n < 4) return n >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+    const m = b.readUInt32BE(0);
+    return [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a].includes(m) || (b[0] === 0x1f && b[1] === 0x8b);
+  } catch {
+    return true; // let the capture reader say what is wrong with the file
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function statesOf(engine: TcpEngine): StatesAccessor {
+  const r = emptyResult();
+  return (p) => (engine.resultInto(p, r) ? { client: TCP_STATES[r.clientState], server: TCP_STATES[r.serverState] } : undefined);
+}
+
+function rolesOf(engine: TcpEngine, stream: number): StreamRoles | undefined {
+  const s = engine.summaries().find((c) => c.stream === stream);
+  return s ? { client: s.client, server: s.server } : undefined;
+}
+
+/** Follow stream `n` of a capture file. */
+export async function followCapture(file: string, n: number): Promise<FollowSource> {
+  const engine = new TcpEngine();
+  const follow = new FollowReassembler({ streams: [n] });
+  const pkt = new DecodedPacket();
+  const scratch = scratchSegment();
+  const pl: PayloadRef = { off: 0, capLen: 0, tapped: false };
+  const inMemory = isGzip(file);
+  // the stream's frames: packet index → file offset of the frame and its length (sorted by packet)
+  let count = 0;
+  let pk = new Int32Array(64);
+  let offs = new Float64Array(64);
+  let lens = new Int32Array(64);
+  const kept = new Map<number, Uint8Array>();
+  const reading = readCaptureFile(file, {
+    onRecord(rec) {
+      decodeRecord(pkt, rec);
+      const seg = segmentFromPacket(pkt, rec, scratch);
+      if (!seg) return;
+      const res = engine.add(seg);
+      if (res.stream !== n) return;
+      follow.add(seg, res, payloadOf(pkt, pl));
+      if (inMemory) kept.set(rec.index, rec.data.slice());
+      else {
+        if (count === pk.length) {
+          const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
+          pk = grow(pk, new Int32Array(count * 2));
+          offs = grow(offs, new Float64Array(count * 2));
+          lens = grow(lens, new Int32Array(count * 2));
+        }
+        pk[count] = rec.index;
+        offs[count] = rec.fileOffset + (HDR_LEN[rec.blockType] ?? 0);
+        lens[count] = rec.data.length;
+        count++;
+      }
+    },
+  });
+  const read: ReadSummary = await reading.done;
+  engine.finish();
+  follow.finish();
+  let fd: number | undefined;
+  const cache = new Map<number, Uint8Array>();
+  const frame: FrameAccessor = (p) => {
+    if (inMemory) return kept.get(p);
+    const hit = cache.get(p);
+    if (hit) return hit;
+    let lo = 0;
+    let hi = count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (pk[mid] < p) lo = mid + 1;
+      else if (pk[mid] > p) hi = mid - 1;
+      else {
+        try {
+          fd ??= fs.openSync(file, 'r');
+          const b = Buffer.alloc(lens[mid]);
+          const got = fs.readSync(fd, b, 0, b.length, offs[mid]);
+          const f = new Uint8Array(b.buffer, b.byteOffset, got);
+          // a small cache: a retransmission and its original are read together, pages revisit frames
+          if (cache.size >= 256) cache.delete(cache.keys().next().value as number);
+          cache.set(p, f);
+          return f;
+        } catch {
+          return undefined; // the renderers say "(bytes unavailable)"
+        }
+      }
+    }
+    return undefined;
+  };
+  const fatal = read.error !== null && (read.info === null || read.packets === 0) && read.error.kind !== 'truncated';
+  return {
+    stream: follow.stream(n),
+    frame,
+    roles: rolesOf(engine, n),
+    states: statesOf(engine),
+    streamCount: engine.connectionCount,
+    error: read.error ? read.error.message : null,
+    fatal: fatal || (read.error !== null && read.info === null),
+    close: () => {
+      if (fd !== undefined) fs.closeSync(fd);
+      fd = undefined;
+    },
+  };
+}
+
+/**
+ * The bytes of a tcpdump hex dump (-x, -xx, -X, -XX) as printed under a packet line: "\t0x0010:  4500 0034 …"
+ * (then, for -X, two spaces and the ASCII column). Lines that do not read as such end the dump.
+ */
+export function hexDumpBytes(lines: readonly string[]): Uint8Array {
+  const out: number[] = [];
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon < 0 || !/^\s*0x[0-9a-fA-F]+$/.test(line.slice(0, colon))) break;
+    // the hex columns are 8 groups of 4 digits, one space apart (39 characters) after two spaces; -X pads a short
+    // last line to that width before its ASCII column, so reading 40 characters never reaches the ASCII
+    const cols = line.slice(colon + 1, colon + 1 + 2 + 40);
+    for (const group of cols.trim().split(' ')) {
+      if (group === '') break; // two spaces: the ASCII column follows
+      if (!/^[0-9a-fA-F]{2}(?:[0-9a-fA-F]{2})?$/.test(group)) break;
+      for (let k = 0; k < group.length; k += 2) out.push(parseInt(group.slice(k, k + 2), 16));
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/** Follow stream `n` of tcpdump text: payload bytes come from the hex dumps (-x/-xx/-X/-XX); without them, bytes are "not captured". */
+export function followText(text: string, n: number): FollowSource {
+  const log = parseTcpdumpText(text);
+  const engine = new TcpEngine();
+  const follow = new FollowReassembler({ streams: [n], skipUncaptured: false });
+  const frames = new Map<number, Uint8Array>();
+  const pkt = new DecodedPacket();
+  const pl: PayloadRef = { off: 0, capLen: 0, tapped: false };
+  const packets: TextPacket[] = log.packets;
+  const segs = packets.map((p, i) => toSegmentInput(p, i));
+  for (let i = 0; i < packets.length; i++) {
+    const seg = segs[i];
+    if (!seg) continue;
+    engine.add(seg);
+  }
+  engine.finish();
+  const r = emptyResult();
+  for (let i = 0; i < packets.length; i++) {
+    const seg = segs[i];
+    if (!seg || !engine.resultInto(i, r) || r.stream !== n) continue;
+    const hex = packets[i].hex;
+    pl.off = 0;
+    pl.capLen = 0;
+    pl.tapped = true;
+    if (hex && hex.length) {
+      const bytes = hexDumpBytes(hex);
+      // -x/-X dump from the IP header, -xx/-XX from the link header (Ethernet here)
+      const raw = bytes.length > 0 && (bytes[0] >> 4 === 4 || bytes[0] >> 4 === 6);
+      decodeFrame(pkt, bytes, Math.max(bytes.length, 262144), raw ? 101 : 1);
+      const where = payloadOf(pkt, pl);
+      if (where.tapped) frames.set(i, bytes);
+      else pl.tapped = true; // the dump did not decode: the engine's segment still counts, its bytes were not captured
+    }
+    follow.add(seg, r, pl);
+  }
+  follow.finish();
+  return { stream: follow.stream(n), frame: (p) => frames.get(p), roles: rolesOf(engine, n), states: statesOf(engine), streamCount: engine.connectionCount, error: null, fatal: false, close: () => undefined };
+}
+
+/** Write generated text to stdout with back-pressure (64 KiB pieces). */
+async function writeAll(pieces: Iterable<string>): Promise<void> {
+  let buf = '';
+  const flush = async (): Promise<void> => {
+    if (!buf) return;
+    const ok = process.stdout.write(buf);
+    buf = '';
+    if (!ok) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  };
+  for (const p of pieces) {
+    buf += p;
+    if (buf.length >= 1 << 16) await flush();
+  }
+  await flush();
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+}
+
+/** The `follow` command: 0 done; 1 (after a one-line reason on stderr) for a missing/unknown/damaged file or a stream that does not exist. */
+export async function cmdFollow(args: string[], fail: (message: string) => void): Promise<number> {
+  const a = parseFollowArgs(args);
+  let src: FollowSource;
+  if (looksLikeCapture(a.file)) {
+    src = await followCapture(a.file, a.stream);
+    if (src.fatal) {
+      src.close();
+      fail(src.error ?? `cannot read ${a.file}`);
+      return 1;
+    }
+  } else {
+    let text: string;
+    try {
+      text = fs.readFileSync(a.file, 'utf8');
+    } catch (err) {
+      fail(`cannot read ${a.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      return 1;
+    }
+    src = followText(text, a.stream);
+  }
+  try {
+    const s = src.stream;
+    if (!s || a.stream >= src.streamCount) {
+      const have = src.streamCount === 0 ? 'it has no TCP stream' : `its streams are 0 to ${src.streamCount - 1}`;
+      fail(`${a.file} has no TCP stream ${a.stream} (${have})${src.error ? '; ' + src.error : ''}`);
+      return 1;
+    }
+    const pieces = a.mode === 'annotated' ? annotatedFollow(s, src.frame, src.roles, src.states, { dir: a.dir }) : tsharkFollow(s, a.mode, src.frame, { dir: a.dir });
+    await writeAll(pieces);
+    if (src.error) {
+      fail(src.error);
+      return 1;
+    }
+    return 0;
+  } finally {
+    src.close();
+  }
+}
