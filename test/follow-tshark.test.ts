@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CORPUS, needCorpus } from './helpers/corpus';
 import { needTool } from './helpers/tools';
-import { captureFiles, followAll, haveTshark, ourTshark, tsharkFollowBlocks, tsharkPayloadStreams } from './helpers/follow';
+import { captureFiles, followAll, ourTshark, tsharkFollowBlocks, tsharkPayloadStreams } from './helpers/follow';
 import type { TsharkMode } from '../src/core/follow/render';
 
 const DIFF_FILE = [path.resolve(process.cwd(), 'test', 'follow-differences.tsv'), path.resolve(__dirname, '..', '..', 'test', 'follow-differences.tsv')].find((p) => fs.existsSync(p)) ?? path.resolve(process.cwd(), 'test', 'follow-differences.tsv');

@@ -17,7 +17,7 @@ import { PacketPrinter } from '../src/core/print/packet';
 import { followCapture, followText, hexDumpBytes } from '../src/node/follow';
 import { CORPUS, needCorpus } from './helpers/corpus';
 import { needTool } from './helpers/tools';
-import { captureFiles, followAll, haveTshark, ourTshark, tsharkFollowBlocks, type Followed } from './helpers/follow';
+import { captureFiles, followAll, ourTshark, tsharkFollowBlocks, type Followed } from './helpers/follow';
 import { followMarksPcap } from './helpers/followCaptures';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
