@@ -1,0 +1,410 @@
+/**
+ * Wireshark display-filter syntax in the capture editor's filter box (src/core/filter): parser and
+ * errors with positions, the field registry, the linear-time `matches`, evaluation on generated
+ * captures, and an oracle test against `tshark -Y` (packet numbers must be equal; skips with a
+ * printed reason without tshark or the corpus).
+ */
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+
+import type { CaptureRecord } from '../src/core/capture/types';
+import {
+  compileFilter,
+  compileRegex,
+  lookupField,
+  parseFilter,
+  RecordColumns,
+  registerFields,
+  tryParseFilter,
+  type FilterColumns,
+  type FilterNode,
+} from '../src/core/filter/index';
+import { A_RETRANSMISSION } from '../src/core/tcp/types';
+import { corpusPath, needCorpus, readAll } from './helpers/corpus';
+import { generated } from './helpers/generated';
+import { needTool } from './helpers/tools';
+
+function err(expr: string): { error: string; at: number } {
+  const r = tryParseFilter(expr);
+  assert.equal(r.ok, false, `${expr} should not parse`);
+  return r.ok ? { error: '', at: -1 } : { error: r.error, at: r.at };
+}
+
+/** 1-based frame numbers of the packets a filter keeps. */
+function run(cols: FilterColumns, expr: string): number[] {
+  const pred = compileFilter(parseFilter(expr), cols);
+  const out: number[] = [];
+  for (let i = 0; i < cols.count; i++) if (pred(i)) out.push(i + 1);
+  return out;
+}
+
+/** The dotted text of an IPv4 address id. */
+function v4Text(cols: RecordColumns, id: number): string {
+  const a = cols.addressOf(id);
+  assert.ok(a && a.family === 4);
+  return [a.v4 >>> 24, (a.v4 >>> 16) & 255, (a.v4 >>> 8) & 255, a.v4 & 255].join('.');
+}
+
+describe('filter: Wireshark display-filter syntax', () => {
+  describe('parser', () => {
+    // the issue's examples (application fields have no decoder yet: they must fail clearly, see below)
+    const TCPIP = ['tcp.port == 80', 'ip.addr == 10.0.0.1', 'tcp.flags.syn == 1', 'tcp.analysis.retransmission', 'tcp.stream eq 3', 'frame contains "abc"'];
+    const APP = [
+      'http.request.method == "GET"',
+      'http.host contains "api"',
+      'dns.qry.name == "x.org"',
+      'tls.handshake.extensions_server_name == "x"',
+      'ftp.request.command == "USER"',
+    ];
+
+    it("parses the issue's TCP/IP examples into Wireshark terms", () => {
+      const kinds = TCPIP.map((e) => parseFilter(e).k);
+      assert.deepEqual(kinds, ['cmp', 'cmp', 'cmp', 'field', 'cmp', 'cmp']);
+      const n = parseFilter('tcp.stream eq 3') as Extract<FilterNode, { k: 'cmp' }>;
+      assert.equal(n.field.name, 'tcp.stream');
+      assert.equal(n.op, '==');
+      assert.deepEqual(n.value, { t: 'num', n: 3, hi: 3 });
+      const c = parseFilter('frame contains "abc"') as Extract<FilterNode, { k: 'cmp' }>;
+      assert.equal(c.op, 'contains');
+      assert.deepEqual(c.value, { t: 'bytes', b: Uint8Array.from([0x61, 0x62, 0x63]) });
+    });
+
+    it('application fields without a decoder give a clear error at the field', () => {
+      for (const e of APP) {
+        const r = err(e);
+        assert.equal(r.at, 0, e);
+        assert.match(r.error, /is a Wireshark field of (HTTP|DNS|TLS|FTP), which Capture Lens does not decode yet/, e);
+      }
+      assert.match(err('tcp.port == 80 and http').error, /"http" is a protocol \(HTTP\) Capture Lens does not decode yet/);
+    });
+
+    it('a registered application field becomes valid with one table entry', () => {
+      assert.equal(lookupField('ftp.request.command'), undefined);
+      registerFields([{ name: 'ftp.request.command', type: 'string', en: 'FTP command', zh: 'FTP 命令' }]);
+      try {
+        const n = parseFilter('ftp.request.command == "USER"') as Extract<FilterNode, { k: 'cmp' }>;
+        assert.deepEqual(n.value, { t: 'str', s: 'USER' });
+      } finally {
+        // keep the registry as the decoders left it for the other tests
+        registerFields([]);
+      }
+    });
+
+    it('every operator spelling, sets, ranges, bit tests, literals by type', () => {
+      const op = (e: string) => (parseFilter(e) as Extract<FilterNode, { k: 'cmp' }>).op;
+      assert.deepEqual(
+        ['==', 'eq', '!=', 'ne', '!==', '~=', '===', '>', 'gt', '<', 'lt', '>=', 'ge', '<=', 'le'].map((o) => op(`tcp.port ${o} 80`)),
+        ['==', '==', '!=', '!=', '!=', '~=', '===', '>', '>', '<', '<', '>=', '>=', '<=', '<='],
+      );
+      const set = parseFilter('tcp.port in {80, 443, 8000..8080}') as Extract<FilterNode, { k: 'in' }>;
+      assert.deepEqual(set.values, [
+        { t: 'num', n: 80, hi: 80 },
+        { t: 'num', n: 443, hi: 443 },
+        { t: 'num', n: 8000, hi: 8080 },
+      ]);
+      assert.equal(parseFilter('tcp.port not in {80}').k, 'not');
+      assert.deepEqual(parseFilter('tcp.flags & 0x12'), { k: 'bits', field: lookupField('tcp.flags'), mask: 0x12, at: 0 });
+      assert.deepEqual((parseFilter('tcp.port == 0x50') as Extract<FilterNode, { k: 'cmp' }>).value, { t: 'num', n: 80, hi: 80 });
+      assert.deepEqual((parseFilter('tcp.port == 0120') as Extract<FilterNode, { k: 'cmp' }>).value, { t: 'num', n: 80, hi: 80 });
+      assert.deepEqual((parseFilter('ip.addr == 10.0.0.0/8') as Extract<FilterNode, { k: 'cmp' }>).value, { t: 'v4', addr: 0x0a000000, bits: 8, text: '10.0.0.0/8' });
+      assert.equal((parseFilter('ipv6.addr == fe80::/10') as Extract<FilterNode, { k: 'cmp' }>).value.t, 'v6');
+      assert.deepEqual((parseFilter('eth.addr == ff:ff:ff:ff:ff:ff') as Extract<FilterNode, { k: 'cmp' }>).value, { t: 'bytes', b: new Uint8Array(6).fill(255) });
+      assert.deepEqual((parseFilter('eth.src == 0011.2233.4455') as Extract<FilterNode, { k: 'cmp' }>).value, { t: 'bytes', b: Uint8Array.from([0, 0x11, 0x22, 0x33, 0x44, 0x55]) });
+      assert.deepEqual((parseFilter('frame contains aa:bb:cc') as Extract<FilterNode, { k: 'cmp' }>).value, { t: 'bytes', b: Uint8Array.from([0xaa, 0xbb, 0xcc]) });
+      assert.deepEqual((parseFilter('frame contains "\\x47E\\124"') as Extract<FilterNode, { k: 'cmp' }>).value, { t: 'bytes', b: Uint8Array.from([0x47, 0x45, 0x54]) });
+      assert.deepEqual((parseFilter('tcp.flags.syn == True') as Extract<FilterNode, { k: 'cmp' }>).value, { t: 'num', n: 1, hi: 1 });
+      // any non-zero value of a boolean is true, as in tshark ("tcp.flags.syn == 2" matches SYNs)
+      assert.deepEqual((parseFilter('tcp.flags.syn == 2') as Extract<FilterNode, { k: 'cmp' }>).value, { t: 'num', n: 1, hi: 1 });
+      assert.equal(parseFilter('frame matches "(?i)user"').k, 'cmp');
+    });
+
+    it('mixes with our own syntax where unambiguous; and binds tighter than or, not tighter than and', () => {
+      const n = parseFilter('host 10.0.0.1 && tcp.port == 80 or not tcp.flags.syn == 1 and port 22');
+      assert.equal(n.k, 'or');
+      const o = n as Extract<FilterNode, { k: 'or' }>;
+      assert.equal(o.a.k, 'and');
+      assert.equal((o.a as Extract<FilterNode, { k: 'and' }>).a.k, 'host');
+      assert.equal(o.b.k, 'and');
+      assert.equal((o.b as Extract<FilterNode, { k: 'and' }>).a.k, 'not');
+      // the shared protocol names: ours alone, Wireshark's with an operator
+      assert.deepEqual(parseFilter('tcp'), { k: 'proto', proto: 'tcp' });
+      assert.equal(parseFilter('tcp contains 47:45:54').k, 'cmp');
+      assert.equal(parseFilter('tcp port 80').k, 'and');
+      assert.equal(parseFilter('eth').k, 'field');
+      assert.equal(parseFilter('(tcp.port == 80 || udp) && !problem').k, 'and');
+    });
+
+    it('errors point at the offending token with Wireshark-like messages', () => {
+      assert.deepEqual(err('tcp.prot == 80'), { error: '"tcp.prot" is neither a field nor a protocol name. Did you mean "tcp.port"?', at: 0 });
+      assert.deepEqual(err('tcp.port == 80 && ip.adr == 1.2.3.4'), { error: '"ip.adr" is neither a field nor a protocol name. Did you mean "ip.addr"?', at: 18 });
+      assert.deepEqual(err('foo.bar'), { error: '"foo.bar" is neither a field nor a protocol name.', at: 0 });
+      assert.deepEqual(err('tcp.port == 80x'), { error: '"80x" is not a valid number.', at: 12 });
+      assert.deepEqual(err('tcp.port > 70000'), { error: '"70000" too big for this field, maximum 65535.', at: 11 });
+      assert.deepEqual(err('tcp.port == "80"'), { error: 'tcp.port is an unsigned integer, 16 bits: it cannot be compared with a string ("80")', at: 12 });
+      assert.deepEqual(err('ip.addr == 1.2.3'), { error: '"1.2.3" is not a valid hostname or IPv4 address.', at: 11 });
+      assert.deepEqual(err('ip.addr == 10.0.0.0/33'), { error: 'Netmask bits in a CIDR IPv4 address should be <= 32, not 33', at: 11 });
+      assert.deepEqual(err('tcp.flags.syn == yes'), { error: '"yes" cannot be found among the possible values for tcp.flags.syn (1 / True or 0 / False).', at: 17 });
+      assert.deepEqual(err('tcp.port = 80'), { error: '"=" was unexpected in this context: compare with "=="', at: 9 });
+      assert.deepEqual(err('tcp.port == 80)'), { error: 'unmatched ")"', at: 14 });
+      assert.deepEqual(err('(tcp.port == 80'), { error: 'expected ")" to close the "(" at 0, found the end of the filter', at: 15 });
+      assert.deepEqual(err('tcp.port =='), { error: 'the filter ends where a value to compare tcp.port with was expected', at: 11 });
+      assert.deepEqual(err('tcp.port == 80 &&'), { error: 'the filter ends where a condition was expected', at: 17 });
+      assert.deepEqual(err('tcp.port 80'), { error: '"80" was unexpected in this context: after tcp.port comes an operator (==, !=, >, contains, in …), "and", "or" or ")"', at: 9 });
+      assert.deepEqual(err('tcp.port in {80 25}'), { error: '"25" was unexpected in this context: separate the values of a set with ","', at: 16 });
+      assert.deepEqual(err('tcp.port contains 50'), { error: 'tcp.port (an unsigned integer, 16 bits) cannot participate in "contains" comparison', at: 9 });
+      assert.deepEqual(err('frame contains "abc'), { error: 'the string starting here has no closing quote (")', at: 15 });
+      assert.deepEqual(err('frame matches "a(b"'), { error: 'missing ")" in the regular expression', at: 16 });
+      assert.deepEqual(err('frame matches "(a)\\\\1"'), { error: '"\\1" is not supported in the regular expression (back-references and word boundaries need backtracking)', at: 18 });
+      assert.deepEqual(err('frame[0:2] == 00:01'), { error: 'slices ("[") are not supported: compare the whole field, or use "contains"', at: 5 });
+      assert.deepEqual(err('tcp.srcport == tcp.dstport'), { error: 'comparing two fields (tcp.srcport == tcp.dstport) is not supported yet: compare with a value', at: 15 });
+      assert.deepEqual(err('tcp.flags.syn > 0'), { error: 'tcp.flags.syn is a boolean: compare it with == or !=', at: 14 });
+      // our syntax's errors are unchanged
+      assert.deepEqual(err('tcp & udp'), { error: '"&" must be doubled: use "&&" or "and"', at: 4 });
+      assert.deepEqual(err('host 10.0.0.1 =='), { error: '"==" was unexpected in this context: only a field (like tcp.port) is compared', at: 14 });
+    });
+
+    it('every registered field has a type, a description in both languages, and parses as a term', () => {
+      for (const name of ['ip.ttl', 'tcp.window_size_value', 'eth.src', 'frame.time_relative', 'tcp.analysis.duplicate_ack', 'tcp.len', 'udp.length']) {
+        const f = lookupField(name)!;
+        assert.ok(f, name);
+        assert.ok(f.en.length > 3 && f.zh.length > 1, name);
+        assert.equal(parseFilter(name).k, 'field');
+      }
+    });
+  });
+
+  describe('matches: a linear-time matcher (Pike VM)', () => {
+    it('the supported subset', () => {
+      const t = (re: string, s: string) => compileRegex(re).testString(s);
+      assert.equal(t('G.T', 'xxGETyy'), true);
+      assert.equal(t('^GET', 'xGET'), false);
+      assert.equal(t('^GET', 'GET /'), true);
+      assert.equal(t('(?i)user', 'USER bob'), true);
+      assert.equal(t('a(b|c)+d$', 'xabcbcd'), true);
+      assert.equal(t('a(b|c)+d$', 'xabcbcde'), false);
+      assert.equal(t('[0-9]{3}-[^a-z]', 'tel 555-X'), true);
+      assert.equal(t('[0-9]{3}-[^a-z]', 'tel 555-x'), false);
+      assert.equal(t('\\d+\\.\\d+', 'v1.25'), true);
+      assert.equal(t('x{2,3}y', 'xy'), false);
+      assert.equal(t('x{2,3}y', 'xxxy'), true);
+      const bytes = Uint8Array.from([0, 0x47, 0x45, 0x54, 0xff]);
+      assert.equal(compileRegex('GET\\xff').testBytes(bytes, 0, bytes.length), true);
+      assert.equal(compileRegex('GET\\xff').testBytes(bytes, 0, 4), false);
+    });
+
+    it('a pattern that backtracks exponentially in a backtracking engine answers at once', () => {
+      // (a+)+b on 5,000 a's: 2^5000 paths for a backtracking engine; the VM steps 5,000 × 8 states
+      const re = compileRegex('(a+)+b');
+      assert.equal(re.testString('a'.repeat(5000)), false);
+      assert.equal(re.testString('a'.repeat(5000) + 'b'), true);
+    });
+  });
+
+  describe('evaluation on a generated capture', () => {
+    let records: CaptureRecord[] = [];
+    let cols: RecordColumns;
+    before(async () => {
+      records = (await readAll(generated().pcap)).records;
+      cols = new RecordColumns(records);
+    });
+
+    it('ports, addresses (== and Wireshark 4 !=, ~=, CIDR), flags, stream, analysis', () => {
+      const all = records.map((_, i) => i + 1);
+      const port8888 = run(cols, 'tcp.port == 8888');
+      assert.ok(port8888.length > 0 && port8888.length < all.length);
+      // the same packets as our syntax, and as srcport or dstport
+      assert.deepEqual(port8888, run(cols, 'tcp port 8888'));
+      assert.deepEqual(port8888, run(cols, 'tcp.srcport == 8888 || tcp.dstport == 8888'));
+      assert.deepEqual(run(cols, 'tcp.port != 8888'), run(cols, 'tcp && !(tcp.port == 8888)'));
+      assert.deepEqual(run(cols, 'tcp.port in {8888, 9000}'), run(cols, 'port 8888 or port 9000'));
+      assert.deepEqual(run(cols, 'tcp.port in {8888..9000}'), run(cols, 'tcp.srcport in {8888..9000} or (tcp.dstport >= 8888 and tcp.dstport le 9000)'));
+      // a range is tested on each port; two comparisons may hold on different ports (as in Wireshark)
+      assert.ok(run(cols, 'tcp.port in {8888..9000}').length < run(cols, 'tcp.port >= 8888 and tcp.port <= 9000').length);
+      const ip = run(cols, 'frame.number == 1 && ip.src == 0.0.0.0/0');
+      assert.deepEqual(ip, [1]);
+      // an address from the capture: == is src or dst; != neither; ~= not both
+      const first = compileFilter(parseFilter('frame.number == 1'), cols);
+      assert.ok(first(0));
+      const text = v4Text(cols, cols.src[0]);
+      const eq = run(cols, `ip.addr == ${text}`);
+      assert.deepEqual(eq, run(cols, `host ${text}`));
+      assert.deepEqual(run(cols, `ip.addr != ${text}`), run(cols, `ip and not host ${text}`));
+      assert.deepEqual(run(cols, `ip.addr ~= ${text}`), run(cols, 'ip'));
+      assert.deepEqual(run(cols, `ip.addr == ${text}/32`), eq);
+      assert.deepEqual(run(cols, `ip.src == ${text} || ip.dst == ${text}`), eq);
+      // flags from the index equal the decoded ones
+      assert.deepEqual(run(cols, 'tcp.flags.syn == 1 && tcp.flags.ack == 0'), run(cols, 'flags S && !flags .'));
+      assert.deepEqual(run(cols, 'tcp.flags == 0x012'), run(cols, 'tcp.flags.syn == 1 && tcp.flags.ack == 1 && tcp.flags.fin == 0 && tcp.flags.push == 0 && tcp.flags.reset == 0'));
+      assert.deepEqual(run(cols, 'tcp.flags & 0x02'), run(cols, 'flags S'));
+      // engine fields
+      assert.deepEqual(run(cols, 'tcp.stream eq 3'), run(cols, 'stream 3'));
+      const rtx: number[] = [];
+      const r = { analysis: 0 } as Parameters<RecordColumns['tcpResult']>[1];
+      for (let i = 0; i < cols.count; i++) if (cols.tcpResult(i, r) && r.analysis & A_RETRANSMISSION) rtx.push(i + 1);
+      assert.deepEqual(run(cols, 'tcp.analysis.retransmission'), rtx);
+      assert.deepEqual(run(cols, 'frame.number <= 3'), [1, 2, 3]);
+    });
+
+    it('decoded fields (the index does not keep them): tcp.len, ip.ttl, frame contains/matches', () => {
+      const withData = run(cols, 'tcp.len > 0');
+      assert.ok(withData.length > 0);
+      assert.deepEqual(run(cols, 'tcp.len == 0 || tcp.len > 0'), run(cols, 'tcp'));
+      assert.deepEqual(run(cols, 'ip.ttl > 0'), run(cols, 'ip'));
+      // some payload bytes of a data packet are found by contains, as bytes and as a regex
+      const i = withData[0] - 1;
+      const rec = records[i];
+      const needle = Array.from(rec.data.subarray(rec.data.length - 3), (b) => b.toString(16).padStart(2, '0')).join(':');
+      assert.ok(run(cols, `frame contains ${needle}`).includes(i + 1));
+      assert.ok(run(cols, `tcp.payload contains ${needle}`).includes(i + 1));
+      assert.ok(run(cols, `frame matches "${needle.split(':').map((h) => '\\x' + h).join('')}$"`).includes(i + 1));
+      assert.deepEqual(run(cols, 'frame contains "this text is in no packet"'), []);
+    });
+
+    it('a filter compiled before an address appears still matches it (columns that grow)', () => {
+      // columns of the first packet only, then of all: the predicate re-reads the address id
+      let count = 1;
+      const view: FilterColumns = Object.create(cols, { count: { get: () => count } });
+      const ids = new Map<number, number>();
+      const lim = (id: number) => (ids.has(id) ? ids.get(id)! : -1);
+      view.addressId = (a) => {
+        const id = cols.addressId(a);
+        // ids are known only once a packet with the address is indexed
+        for (let i = 0; i < count; i++) if (cols.src[i] === id || cols.dst[i] === id) ids.set(id, id);
+        return lim(id);
+      };
+      let later = -1;
+      for (let i = 1; i < cols.count && later < 0; i++) if (cols.src[i] !== cols.src[0] && cols.src[i] !== cols.dst[0]) later = i;
+      const text = v4Text(cols, cols.src[later]);
+      for (const expr of [`host ${text}`, `ip.src == ${text}`]) {
+        count = 1;
+        const pred = compileFilter(parseFilter(expr), view);
+        assert.equal(pred(0), false, expr);
+        count = cols.count;
+        assert.equal(pred(later), true, expr);
+      }
+    });
+
+    it('a field the columns cannot give fails to compile, at the field', () => {
+      const bare: FilterColumns = { count: cols.count, kind: cols.kind, sport: cols.sport, dport: cols.dport, src: cols.src, dst: cols.dst, addressId: (a) => cols.addressId(a), stream: (i) => cols.stream(i), problem: (i) => cols.problem(i) };
+      // what the worker's index gives today works without decoding
+      assert.deepEqual(run(bare, 'tcp.port == 8888 && tcp.stream == 1 && tcp.flags.ack == 1'), run(cols, 'tcp.port == 8888 && tcp.stream == 1 && tcp.flags.ack == 1'));
+      assert.throws(() => compileFilter(parseFilter('tcp.port == 80 || ip.ttl == 64'), bare), (e: Error & { at?: number }) => e.at === 18 && /ip\.ttl cannot be evaluated here: it needs the decoded frame/.test(e.message));
+      assert.throws(() => compileFilter(parseFilter('tcp.analysis.retransmission'), bare), /TCP analysis results are not available/);
+    });
+  });
+
+  describe('oracle: tshark -Y', function () {
+    // each filter is one tshark run (~0.5 s of start-up): the lists are chosen, not exhaustive
+    this.timeout(300000);
+    /** TCP/IP filters our decoders and engine answer as tshark does (all run on communityid.pcap: IPv4, IPv6, UDP, ICMP, SCTP). */
+    const FILTERS = [
+      'tcp.port == 80',
+      'tcp.port != 80',
+      'tcp.srcport == 80 and tcp',
+      'tcp.port in {80, 443, 25}',
+      'ip.addr == 192.168.0.1',
+      'ip.addr != 192.168.0.1',
+      'ip.addr ~= 192.168.0.1',
+      'ip.addr == 192.168.0.0/16 && !(tcp.port in {20..30})',
+      'ip.src == 192.168.0.0/16 or ip.dst == 10.0.0.0/8',
+      'ipv6.addr == 2001:470:e5bf::/48',
+      'tcp.flags.syn == 1 && tcp.flags.ack == 0',
+      'tcp.flags == 0x012',
+      'tcp.flags & 0x05',
+      'tcp.len > 0',
+      'tcp.stream eq 1',
+      'ip.ttl >= 64 && ip.flags.df == 1',
+      'frame.len > 1000 || frame.number <= 3',
+      'frame contains "GET"',
+      'frame matches "(?i)^.{54}get"',
+      'udp.port == 53',
+      'eth.addr == ff:ff:ff:ff:ff:ff',
+      'icmp || icmpv6',
+      'not tcp and ip',
+    ];
+    /** Filters for the other captures (their streams, analysis flags, link types). */
+    const SHORT = ['tcp.port == 80', 'tcp.flags.syn == 1', 'tcp.len > 0 && tcp.stream == 0', 'tcp.analysis.flags', 'tcp.analysis.out_of_order', 'tcp.window_size_value < 1000'];
+    /** Corpus captures besides communityid.pcap: Ethernet with out-of-order data, Linux cooked (pcapng), nanosecond pcap. */
+    const OTHERS = ['wireshark/http-ooo.pcap', 'wireshark/dmgr.pcapng', 'tcpdump/tcp-handshake-nano.pcap'];
+
+    /** Runs of tshark at once (2 cores). */
+    const PARALLEL = 2;
+
+    function tshark(file: string, filter: string): Promise<number[]> {
+      return new Promise((resolve, reject) => {
+        const p = spawn('tshark', ['-n', '-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let errText = '';
+        p.stdout.on('data', (b: Buffer) => (out += b.toString()));
+        p.stderr.on('data', (b: Buffer) => (errText += b.toString()));
+        p.on('error', reject);
+        p.on('close', (code) => {
+          if (code !== 0) reject(new Error(`tshark -Y '${filter}' ${file}: ${errText}`));
+          else
+            resolve(
+              out
+                .split('\n')
+                .filter((l) => l.trim() !== '')
+                .map(Number),
+            );
+        });
+      });
+    }
+
+    /**
+     * ICMP errors quote the IP header and 8 bytes of the packet they answer: tshark decodes the quote
+     * (so an ICMPv6 "port unreachable" has udp, udp.port, a second ip.addr …), our decoders do not
+     * (tcpdump's line does not either). Those packets are left out of the comparison.
+     */
+    const QUOTING = 'icmp.type in {3, 4, 5, 11, 12} || icmpv6.type in {1, 2, 3, 4}';
+
+    /** Compares every filter on `file`; returns the differences (empty when all agree) and the count compared. */
+    async function compare(file: string, filters: readonly string[]): Promise<{ diffs: string[]; n: number }> {
+      const cols = new RecordColumns((await readAll(file)).records);
+      const jobs = [QUOTING, ...filters];
+      const results: number[][] = new Array<number[]>(jobs.length);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < jobs.length) {
+          const k = next++;
+          results[k] = await tshark(file, jobs[k]);
+        }
+      };
+      await Promise.all(Array.from({ length: PARALLEL }, worker));
+      const quoting = new Set(results[0]);
+      const keep = (list: number[]) => list.filter((x) => !quoting.has(x));
+      const diffs: string[] = [];
+      filters.forEach((f, k) => {
+        const ours = keep(run(cols, f));
+        const theirs = keep(results[k + 1]);
+        if (ours.join() !== theirs.join()) diffs.push(`${path.basename(file)}: ${f}\n  ours:   ${ours.join(' ')}\n  tshark: ${theirs.join(' ')}`);
+      });
+      return { diffs, n: filters.length };
+    }
+
+    before(function () {
+      needTool(this, 'tshark');
+    });
+
+    it('corpus captures', async function () {
+      needCorpus(this);
+      const diffs: string[] = [];
+      let n = 0;
+      for (const [rel, filters] of [['wireshark/communityid.pcap', FILTERS], ...OTHERS.map((o) => [o, SHORT])] as [string, string[]][]) {
+        const r = await compare(corpusPath(...rel.split('/')), filters);
+        diffs.push(...r.diffs);
+        n += r.n;
+      }
+      assert.deepEqual(diffs, []);
+      assert.equal(n, FILTERS.length + SHORT.length * OTHERS.length);
+    });
+
+    it('a generated capture', async () => {
+      // the generated conversations have streams, ports and retransmissions of their own
+      const filters = ['tcp.port == 8888', 'tcp.port != 9000', 'tcp.stream == 5 && tcp.len > 0', 'tcp.analysis.retransmission', 'tcp.analysis.flags', 'frame.time_relative > 1', 'tcp.flags.fin == 1', 'ip.addr == 10.0.0.0/8'];
+      const r = await compare(generated().pcap, filters);
+      assert.deepEqual(r.diffs, []);
+    });
+  });
+});
