@@ -8,7 +8,16 @@
 import { u32be, ipv6String } from '../bytes';
 import type { CaptureRecord } from '../capture/types';
 import { decodeFrame } from '../decode/index';
-import { DecodedPacket, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, NET_ARP, NET_IPV4, NET_IPV6 } from '../decode/packet';
+import {
+  DecodedPacket,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  NET_ARP,
+  NET_IPV4,
+  NET_IPV6,
+} from '../decode/packet';
 import { TcpEngine } from '../tcp/engine';
 import { segmentFromPacket, scratchSegment } from '../tcp/fromPacket';
 import { emptyResult, type PacketResult } from '../tcp/types';

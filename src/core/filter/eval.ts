@@ -204,7 +204,9 @@ function compileNode(node: FilterNode, cols: FilterColumns, dec: Decoder): Predi
       return compileCmp(node.field, node.op, node.value, cols, dec, node.at);
     case 'in': {
       const needBytes = node.values.some((v) => v.t !== 'num');
-      const exact = node.values.every((v) => (v.t === 'v4' && v.bits === 32) || (v.t === 'v6' && v.bits === 128) || v.t === 'num');
+      const exact = node.values.every(
+        (v) => (v.t === 'v4' && v.bits === 32) || (v.t === 'v6' && v.bits === 128) || v.t === 'num',
+      );
       const acc = accessor(node.field, needBytes, cols, dec, node.at, exact);
       const tests = node.values.map((v) => elemTest(acc, '==', v));
       return (i) => {
@@ -309,7 +311,14 @@ function missing(field: FieldDef, at: number, what: string): never {
  * `needBytes` is false: contains/matches on a protocol read its bytes), else from decoded frames.
  * `exactAddr`: the comparison needs only address equality (ids suffice without addressOf).
  */
-function accessor(field: FieldDef, needBytes: boolean, cols: FilterColumns, dec: Decoder, at: number, exactAddr = false): Acc {
+function accessor(
+  field: FieldDef,
+  needBytes: boolean,
+  cols: FilterColumns,
+  dec: Decoder,
+  at: number,
+  exactAddr = false,
+): Acc {
   const name = field.name;
   const acc = new Acc(field, cols, () => 0);
   const cls = (i: number): number => cols.kind[i] >>> KIND_PROTO_SHIFT;
@@ -383,7 +392,7 @@ function accessor(field: FieldDef, needBytes: boolean, cols: FilterColumns, dec:
         const v6 = field.type === 'ipv6';
         // per-id values, resolved once per address (ids are few: one per distinct address)
         let cache: Float64Array = new Float64Array(0);
-        let bufs: Uint8Array[] = [];
+        const bufs: Uint8Array[] = [];
         const put = (id: number): void => {
           if (!addressOf) {
             acc.push(id, null, 0, 0, null);
@@ -532,7 +541,13 @@ class Decoder implements FieldSink {
         num = ((d[offset] << 24) >>> 0) + (d[offset + 1] << 16) + (d[offset + 2] << 8) + d[offset + 3];
       }
       const inFrame = offset >= 0 && offset + length <= d.length;
-      a.push(num, inFrame ? d : EMPTY, inFrame ? offset : 0, inFrame ? length : 0, typeof value === 'string' ? value : null);
+      a.push(
+        num,
+        inFrame ? d : EMPTY,
+        inFrame ? offset : 0,
+        inFrame ? length : 0,
+        typeof value === 'string' ? value : null,
+      );
     }
   }
 
@@ -637,7 +652,9 @@ function elemTest(acc: Acc, op: CmpOp, v: Literal): (k: number) => boolean {
 }
 
 function compileCmp(field: FieldDef, op: CmpOp, v: Literal, cols: FilterColumns, dec: Decoder, at: number): Predicate {
-  const exactAddr = ((v.t === 'v4' && v.bits === 32) || (v.t === 'v6' && v.bits === 128)) && (op === '==' || op === '!=' || op === '===' || op === '~=');
+  const exactAddr =
+    ((v.t === 'v4' && v.bits === 32) || (v.t === 'v6' && v.bits === 128)) &&
+    (op === '==' || op === '!=' || op === '===' || op === '~=');
   const needBytes = v.t === 'bytes' || v.t === 'regex' || v.t === 'str';
   const acc = accessor(field, needBytes, cols, dec, at, exactAddr);
   const eqOp = op === '!=' || op === '===' || op === '~=' ? '==' : op;

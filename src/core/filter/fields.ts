@@ -24,7 +24,8 @@ import { IPPROTO_TCP } from '../decode/packet';
  * 'reltime' is seconds (a number); addresses compare as addresses (CIDR allowed), 'ether' and
  * 'bytes' as byte strings.
  */
-export type FieldType = 'proto' | 'bool' | 'uint' | 'int' | 'float' | 'reltime' | 'ipv4' | 'ipv6' | 'ether' | 'bytes' | 'string';
+export type FieldType =
+  'proto' | 'bool' | 'uint' | 'int' | 'float' | 'reltime' | 'ipv4' | 'ipv6' | 'ether' | 'bytes' | 'string';
 
 export type FieldSource = 'index' | 'engine' | 'decode';
 
@@ -114,9 +115,28 @@ function tcpOnly(pkt: DecodedPacket): boolean {
   return pkt.l4.proto === IPPROTO_TCP;
 }
 
-const n = (name: string, type: FieldType, en: string, zh: string, more: Partial<FieldSpec> = {}): FieldSpec => ({ name, type, en, zh, ...more });
-const u = (name: string, bits: number, en: string, zh: string, more: Partial<FieldSpec> = {}): FieldSpec => ({ name, type: 'uint', bits, en, zh, ...more });
-const b = (name: string, en: string, zh: string, more: Partial<FieldSpec> = {}): FieldSpec => ({ name, type: 'bool', en, zh, ...more });
+const n = (name: string, type: FieldType, en: string, zh: string, more: Partial<FieldSpec> = {}): FieldSpec => ({
+  name,
+  type,
+  en,
+  zh,
+  ...more,
+});
+const u = (name: string, bits: number, en: string, zh: string, more: Partial<FieldSpec> = {}): FieldSpec => ({
+  name,
+  type: 'uint',
+  bits,
+  en,
+  zh,
+  ...more,
+});
+const b = (name: string, en: string, zh: string, more: Partial<FieldSpec> = {}): FieldSpec => ({
+  name,
+  type: 'bool',
+  en,
+  zh,
+  ...more,
+});
 
 /** tcp.analysis.* flags: [name, English, Chinese] in the engine's bit order (ANALYSIS_NAMES). */
 export const ANALYSIS_FIELDS: readonly [string, string, string][] = [
@@ -139,7 +159,13 @@ export const ANALYSIS_FIELDS: readonly [string, string, string][] = [
 
 registerFields([
   // ---- frame
-  n('frame', 'proto', 'The whole frame (frame contains "x", frame matches "re")', '整个帧（frame contains "x"、frame matches "re"）', { src: 'index' }),
+  n(
+    'frame',
+    'proto',
+    'The whole frame (frame contains "x", frame matches "re")',
+    '整个帧（frame contains "x"、frame matches "re"）',
+    { src: 'index' },
+  ),
   u('frame.number', 32, 'Frame number (1 = the first packet)', '帧编号（第一个包为 1）', { src: 'index' }),
   u('frame.len', 32, 'Frame length on the wire (bytes)', '线路上的帧长度（字节）', { src: 'index' }),
   u('frame.cap_len', 32, 'Captured frame length (bytes)', '捕获的帧长度（字节）', { src: 'index' }),
@@ -208,7 +234,10 @@ registerFields([
   u('ipv6.hlim', 8, 'Hop limit', '跳数限制'),
   n('ipv6.src', 'ipv6', 'Source address', '源地址', { src: 'index' }),
   n('ipv6.dst', 'ipv6', 'Destination address', '目的地址', { src: 'index' }),
-  n('ipv6.addr', 'ipv6', 'Source or destination address', '源或目的地址', { src: 'index', from: ['ipv6.src', 'ipv6.dst'] }),
+  n('ipv6.addr', 'ipv6', 'Source or destination address', '源或目的地址', {
+    src: 'index',
+    from: ['ipv6.src', 'ipv6.dst'],
+  }),
   u('ipv6.fragment.offset', 16, 'Fragment offset', '分片偏移'),
   b('ipv6.fragment.more', 'More fragments', '更多分片'),
   u('ipv6.fragment.id', 32, 'Fragment identification', '分片标识'),
@@ -216,20 +245,33 @@ registerFields([
   u('ipv6.routing.segleft', 8, 'Segments left', '剩余段数'),
   // ---- ICMP
   n('icmp', 'proto', 'Internet Control Message Protocol', 'ICMP 协议', { src: 'index' }),
-  u('icmp.type', 8, 'Type (8 = echo request, 0 = echo reply, 3 = unreachable)', '类型（8 = 回显请求，0 = 回显应答，3 = 不可达）'),
+  u(
+    'icmp.type',
+    8,
+    'Type (8 = echo request, 0 = echo reply, 3 = unreachable)',
+    '类型（8 = 回显请求，0 = 回显应答，3 = 不可达）',
+  ),
   u('icmp.code', 8, 'Code', '代码'),
   u('icmp.checksum', 16, 'Checksum', '校验和'),
   u('icmp.ident', 16, 'Identifier', '标识符'),
   u('icmp.seq', 16, 'Sequence number', '序列号'),
   n('icmpv6', 'proto', 'ICMP for IPv6', 'ICMPv6 协议', { src: 'index' }),
-  u('icmpv6.type', 8, 'Type (128 = echo request, 129 = echo reply, 135/136 = neighbour discovery)', '类型（128 = 回显请求，129 = 回显应答，135/136 = 邻居发现）'),
+  u(
+    'icmpv6.type',
+    8,
+    'Type (128 = echo request, 129 = echo reply, 135/136 = neighbour discovery)',
+    '类型（128 = 回显请求，129 = 回显应答，135/136 = 邻居发现）',
+  ),
   u('icmpv6.code', 8, 'Code', '代码'),
   u('icmpv6.checksum', 16, 'Checksum', '校验和'),
   // ---- UDP
   n('udp', 'proto', 'User Datagram Protocol', 'UDP 协议', { src: 'index' }),
   u('udp.srcport', 16, 'Source port', '源端口', { src: 'index' }),
   u('udp.dstport', 16, 'Destination port', '目的端口', { src: 'index' }),
-  u('udp.port', 16, 'Source or destination port', '源或目的端口', { src: 'index', from: ['udp.srcport', 'udp.dstport'] }),
+  u('udp.port', 16, 'Source or destination port', '源或目的端口', {
+    src: 'index',
+    from: ['udp.srcport', 'udp.dstport'],
+  }),
   u('udp.length', 16, 'Length', '长度'),
   u('udp.checksum', 16, 'Checksum', '校验和'),
   n('udp.payload', 'bytes', 'UDP payload', 'UDP 载荷'),
@@ -237,9 +279,14 @@ registerFields([
   n('tcp', 'proto', 'Transmission Control Protocol', 'TCP 协议', { src: 'index' }),
   u('tcp.srcport', 16, 'Source port', '源端口', { src: 'index' }),
   u('tcp.dstport', 16, 'Destination port', '目的端口', { src: 'index' }),
-  u('tcp.port', 16, 'Source or destination port', '源或目的端口', { src: 'index', from: ['tcp.srcport', 'tcp.dstport'] }),
+  u('tcp.port', 16, 'Source or destination port', '源或目的端口', {
+    src: 'index',
+    from: ['tcp.srcport', 'tcp.dstport'],
+  }),
   u('tcp.stream', 32, 'Stream index (the connection, numbered from 0)', '流编号（连接，从 0 开始）', { src: 'engine' }),
-  u('tcp.len', 32, 'TCP segment length (payload bytes)', 'TCP 段长度（载荷字节数）', { read: (p) => (tcpOnly(p) ? p.l4.payloadLen : null) }),
+  u('tcp.len', 32, 'TCP segment length (payload bytes)', 'TCP 段长度（载荷字节数）', {
+    read: (p) => (tcpOnly(p) ? p.l4.payloadLen : null),
+  }),
   u('tcp.seq', 32, 'Sequence number (relative)', '序列号（相对）', { src: 'engine' }),
   u('tcp.ack', 32, 'Acknowledgment number (relative)', '确认号（相对）', { src: 'engine' }),
   u('tcp.seq_raw', 32, 'Sequence number (raw)', '序列号（原始）'),
@@ -249,7 +296,9 @@ registerFields([
   u('tcp.flags.res', 3, 'Reserved bits', '保留位'),
   // the flag bits are in the index's kind word: 'index'
   b('tcp.flags.fin', 'FIN: no more data from the sender', 'FIN：发送方没有更多数据', { src: 'index' }),
-  b('tcp.flags.syn', 'SYN: synchronize sequence numbers (opens a connection)', 'SYN：同步序列号（建立连接）', { src: 'index' }),
+  b('tcp.flags.syn', 'SYN: synchronize sequence numbers (opens a connection)', 'SYN：同步序列号（建立连接）', {
+    src: 'index',
+  }),
   b('tcp.flags.reset', 'RST: reset the connection', 'RST：重置连接', { src: 'index' }),
   b('tcp.flags.push', 'PSH: push the data to the application', 'PSH：将数据推送给应用', { src: 'index' }),
   b('tcp.flags.ack', 'ACK: the acknowledgment number is valid', 'ACK：确认号有效', { src: 'index' }),
@@ -275,6 +324,8 @@ registerFields([
   // as in Wireshark, window updates count (hence the common "tcp.analysis.flags && !tcp.analysis.window_update")
   n('tcp.analysis.flags', 'proto', 'Any TCP analysis flag', '任一 TCP 分析标志', { src: 'engine' }),
   ...ANALYSIS_FIELDS.map(([f, en, zh]) => n('tcp.analysis.' + f, 'proto', en, zh, { src: 'engine' })),
-  u('tcp.analysis.duplicate_ack_num', 32, 'Duplicate ACK number (1, 2, …)', '重复确认序号（1、2……）', { src: 'engine' }),
+  u('tcp.analysis.duplicate_ack_num', 32, 'Duplicate ACK number (1, 2, …)', '重复确认序号（1、2……）', {
+    src: 'engine',
+  }),
   u('tcp.analysis.duplicate_ack_frame', 32, 'Frame the duplicate ACK repeats', '重复确认所重复的帧', { src: 'engine' }),
 ]);

@@ -127,7 +127,19 @@ function readString(s: string, i: number): { v: string; end: number } {
     }
     const e = s[i + 1];
     if (e === undefined) break;
-    const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', '"': '"', "'": "'" };
+    const simple: Record<string, string> = {
+      n: '\n',
+      t: '\t',
+      r: '\r',
+      '0': '\0',
+      a: '\x07',
+      b: '\b',
+      f: '\f',
+      v: '\v',
+      '\\': '\\',
+      '"': '"',
+      "'": "'",
+    };
     if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) {
       v += String.fromCharCode(parseInt(s.slice(i + 2, i + 4), 16));
       i += 4;
@@ -170,7 +182,8 @@ function tokenize(s: string): Token[] {
     }
     if (c === '|') throw new FilterSyntaxError('"|" must be doubled: use "||" or "or"', i);
     if (c === '=') throw new FilterSyntaxError('"=" was unexpected in this context: compare with "=="', i);
-    if (c === '[') throw new FilterSyntaxError('slices ("[") are not supported: compare the whole field, or use "contains"', i);
+    if (c === '[')
+      throw new FilterSyntaxError('slices ("[") are not supported: compare the whole field, or use "contains"', i);
     if (WORD_CHAR.test(c)) {
       const start = i;
       while (i < s.length && WORD_CHAR.test(s[i])) i++;
@@ -184,10 +197,32 @@ function tokenize(s: string): Token[] {
 }
 
 const PROTOS: readonly string[] = ['tcp', 'udp', 'icmp', 'icmp6', 'arp', 'ip', 'ip6'];
-const KEYWORDS: readonly string[] = ['and', 'or', 'not', 'src', 'dst', 'host', 'port', 'stream', 'flags', 'problem', ...PROTOS];
+const KEYWORDS: readonly string[] = [
+  'and',
+  'or',
+  'not',
+  'src',
+  'dst',
+  'host',
+  'port',
+  'stream',
+  'flags',
+  'problem',
+  ...PROTOS,
+];
 
 /** TCP flag letters (tcpdump's) → TH_* bits. */
-const FLAG_LETTERS: Record<string, number> = { F: 0x01, S: 0x02, R: 0x04, P: 0x08, '.': 0x10, U: 0x20, E: 0x40, W: 0x80, e: 0x100 };
+const FLAG_LETTERS: Record<string, number> = {
+  F: 0x01,
+  S: 0x02,
+  R: 0x04,
+  P: 0x08,
+  '.': 0x10,
+  U: 0x20,
+  E: 0x40,
+  W: 0x80,
+  e: 0x100,
+};
 
 export function parseIPv4Text(s: string): number | null {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
@@ -289,7 +324,8 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length];
@@ -310,8 +346,12 @@ function resolveField(t: Token): FieldDef {
     );
   }
   let best = '';
-  for (const c of allFields()) if (distance(t.v, c.name) <= 2 && (best === '' || distance(t.v, c.name) < distance(t.v, best))) best = c.name;
-  throw new FilterSyntaxError(`"${t.v}" is neither a field nor a protocol name.${best ? ` Did you mean "${best}"?` : ''}`, t.at);
+  for (const c of allFields())
+    if (distance(t.v, c.name) <= 2 && (best === '' || distance(t.v, c.name) < distance(t.v, best))) best = c.name;
+  throw new FilterSyntaxError(
+    `"${t.v}" is neither a field nor a protocol name.${best ? ` Did you mean "${best}"?` : ''}`,
+    t.at,
+  );
 }
 
 function isIntType(f: FieldDef): boolean {
@@ -431,19 +471,31 @@ function stringBytes(s: string): Uint8Array {
 /** The value token `t` as a literal of `field`'s type; `contains`: the operand of "contains". */
 function literal(field: FieldDef, t: Token, contains: boolean): Literal {
   const v = t.v;
-  if (t.t === 'op' || t.t === 'end') throw new FilterSyntaxError(`"${v}" was unexpected in this context: a value to compare ${field.name} with was expected`, t.at);
+  if (t.t === 'op' || t.t === 'end')
+    throw new FilterSyntaxError(
+      `"${v}" was unexpected in this context: a value to compare ${field.name} with was expected`,
+      t.at,
+    );
   switch (field.type) {
     case 'uint':
     case 'int':
     case 'bool': {
-      if (t.t === 'str') throw new FilterSyntaxError(`${field.name} is ${typeName(field)}: it cannot be compared with a string ("${v}")`, t.at);
+      if (t.t === 'str')
+        throw new FilterSyntaxError(
+          `${field.name} is ${typeName(field)}: it cannot be compared with a string ("${v}")`,
+          t.at,
+        );
       if (field.type === 'bool') {
         if (v.toLowerCase() === 'true') return { t: 'num', n: 1, hi: 1 };
         if (v.toLowerCase() === 'false') return { t: 'num', n: 0, hi: 0 };
       }
       const n = parseInteger(v);
       if (n === null) {
-        if (field.type === 'bool') throw new FilterSyntaxError(`"${v}" cannot be found among the possible values for ${field.name} (1 / True or 0 / False).`, t.at);
+        if (field.type === 'bool')
+          throw new FilterSyntaxError(
+            `"${v}" cannot be found among the possible values for ${field.name} (1 / True or 0 / False).`,
+            t.at,
+          );
         throw new FilterSyntaxError(`"${v}" is not a valid number.`, t.at);
       }
       // Wireshark treats any non-zero value of a boolean as true ("tcp.flags.syn == 2" matches SYNs)
@@ -457,7 +509,11 @@ function literal(field: FieldDef, t: Token, contains: boolean): Literal {
     }
     case 'float':
     case 'reltime': {
-      if (t.t === 'str') throw new FilterSyntaxError(`${field.name} is ${typeName(field)}: it cannot be compared with a string ("${v}")`, t.at);
+      if (t.t === 'str')
+        throw new FilterSyntaxError(
+          `${field.name} is ${typeName(field)}: it cannot be compared with a string ("${v}")`,
+          t.at,
+        );
       const n = Number(v);
       if (v === '' || !Number.isFinite(n)) throw new FilterSyntaxError(`"${v}" is not a valid number.`, t.at);
       return { t: 'num', n, hi: n };
@@ -470,8 +526,13 @@ function literal(field: FieldDef, t: Token, contains: boolean): Literal {
       let bits = max;
       if (slash >= 0) {
         const b = parseInteger(v.slice(slash + 1));
-        if (b === null || b < 0) throw new FilterSyntaxError(`"${v.slice(slash + 1)}" is not a valid prefix length`, t.at + slash + 1);
-        if (b > max) throw new FilterSyntaxError(`Netmask bits in a CIDR ${field.type === 'ipv4' ? 'IPv4' : 'IPv6'} address should be <= ${max}, not ${b}`, t.at);
+        if (b === null || b < 0)
+          throw new FilterSyntaxError(`"${v.slice(slash + 1)}" is not a valid prefix length`, t.at + slash + 1);
+        if (b > max)
+          throw new FilterSyntaxError(
+            `Netmask bits in a CIDR ${field.type === 'ipv4' ? 'IPv4' : 'IPv6'} address should be <= ${max}, not ${b}`,
+            t.at,
+          );
         bits = b;
       }
       if (field.type === 'ipv4') {
@@ -493,7 +554,11 @@ function literal(field: FieldDef, t: Token, contains: boolean): Literal {
     case 'proto': {
       if (t.t === 'str') return { t: 'bytes', b: stringBytes(v) };
       const b = parseBytes(v);
-      if (b === null) throw new FilterSyntaxError(`"${v}" is not a valid byte string: write bytes as aa:bb:cc, or text in quotes`, t.at);
+      if (b === null)
+        throw new FilterSyntaxError(
+          `"${v}" is not a valid byte string: write bytes as aa:bb:cc, or text in quotes`,
+          t.at,
+        );
       return { t: 'bytes', b };
     }
     case 'string':
@@ -525,7 +590,11 @@ class Parser {
     if (t.t !== 'end') {
       if (t.v === ')') throw new FilterSyntaxError('unmatched ")"', t.at);
       if (t.t === 'op' && t.v === '&') throw new FilterSyntaxError('"&" must be doubled: use "&&" or "and"', t.at);
-      if (t.t === 'op' && CMP_OPS[t.v] !== undefined) throw new FilterSyntaxError(`"${t.v}" was unexpected in this context: only a field (like tcp.port) is compared`, t.at);
+      if (t.t === 'op' && CMP_OPS[t.v] !== undefined)
+        throw new FilterSyntaxError(
+          `"${t.v}" was unexpected in this context: only a field (like tcp.port) is compared`,
+          t.at,
+        );
       throw new FilterSyntaxError(`expected "and" or "or" before ${this.describe(t)}`, t.at);
     }
     return n;
@@ -566,13 +635,20 @@ class Parser {
 
   private primary(): FilterNode {
     const t = this.next();
-    if (t.t === 'end') throw new FilterSyntaxError(this.pos <= 1 ? 'empty expression' : 'the filter ends where a condition was expected', t.at);
+    if (t.t === 'end')
+      throw new FilterSyntaxError(
+        this.pos <= 1 ? 'empty expression' : 'the filter ends where a condition was expected',
+        t.at,
+      );
     if (t.t === 'op') {
       if (t.v === '(') {
         const inner = this.or();
         const close = this.next();
         if (close.t !== 'op' || close.v !== ')') {
-          throw new FilterSyntaxError(`expected ")" to close the "(" at ${t.at}, found ${this.describe(close)}`, close.at);
+          throw new FilterSyntaxError(
+            `expected ")" to close the "(" at ${t.at}, found ${this.describe(close)}`,
+            close.at,
+          );
         }
         return inner;
       }
@@ -580,7 +656,11 @@ class Parser {
       if (t.v === '&') throw new FilterSyntaxError('"&" must be doubled: use "&&" or "and"', t.at);
       throw new FilterSyntaxError(`unexpected "${t.v}": a condition was expected`, t.at);
     }
-    if (t.t === 'str') throw new FilterSyntaxError('a string was unexpected here: compare a field with it, as in frame contains "abc"', t.at);
+    if (t.t === 'str')
+      throw new FilterSyntaxError(
+        'a string was unexpected here: compare a field with it, as in frame contains "abc"',
+        t.at,
+      );
     const w = t.v.toLowerCase();
     // Wireshark display-filter terms: a dotted field name, "frame", a protocol name our syntax lacks,
     // or one it shares when an operator follows ("tcp contains 47:45:54")
@@ -610,7 +690,11 @@ class Parser {
         if (this.isWord(n, 'src', 'dst') && this.isWord(this.toks[this.pos + 1], 'port')) {
           this.next();
           this.next();
-          return { k: 'and', a: proto, b: { k: 'port', dir: n.v.toLowerCase() as Dir, port: this.number('port', 65535) } };
+          return {
+            k: 'and',
+            a: proto,
+            b: { k: 'port', dir: n.v.toLowerCase() as Dir, port: this.number('port', 65535) },
+          };
         }
         return proto;
       }
@@ -627,8 +711,12 @@ class Parser {
     if (parseIPv4Text(t.v) !== null || parseIPv6Text(t.v) !== null) {
       throw new FilterSyntaxError(`an address needs a qualifier: write "host ${t.v}"`, t.at);
     }
-    if (/^\d+$/.test(t.v)) throw new FilterSyntaxError(`a number needs a qualifier: write "port ${t.v}" or "stream ${t.v}"`, t.at);
-    throw new FilterSyntaxError(`unknown word "${t.v}": expected host, port, src, dst, tcp, udp, icmp, arp, stream, flags, problem, not or "("`, t.at);
+    if (/^\d+$/.test(t.v))
+      throw new FilterSyntaxError(`a number needs a qualifier: write "port ${t.v}" or "stream ${t.v}"`, t.at);
+    throw new FilterSyntaxError(
+      `unknown word "${t.v}": expected host, port, src, dst, tcp, udp, icmp, arp, stream, flags, problem, not or "("`,
+      t.at,
+    );
   }
 
   /** The next token is a comparison, "in" or "not in" (not "&": a protocol has no bits, and "tcp & udp" is a typo of ours). */
@@ -647,7 +735,11 @@ class Parser {
     const w = n.t === 'word' ? n.v.toLowerCase() : n.t === 'op' ? n.v : '';
     if (w === '&') {
       this.next();
-      if (!isIntType(field)) throw new FilterSyntaxError(`${field.name} (${typeName(field)}) cannot be tested with "&": it is not an integer`, n.at);
+      if (!isIntType(field))
+        throw new FilterSyntaxError(
+          `${field.name} (${typeName(field)}) cannot be tested with "&": it is not an integer`,
+          n.at,
+        );
       const v = this.next();
       const lit = literal(field, v, false);
       if (lit.t !== 'num') throw new FilterSyntaxError(`expected a number after "&"`, v.at);
@@ -661,36 +753,62 @@ class Parser {
     }
     const op = CMP_OPS[w];
     if (op === undefined) {
-      if (n.t === 'end' || (n.t === 'op' && (n.v === ')' || n.v === '&&' || n.v === '||')) || this.isWord(n, 'and', 'or')) return { k: 'field', field, at };
-      throw new FilterSyntaxError(`${this.describe(n)} was unexpected in this context: after ${field.name} comes an operator (==, !=, >, contains, in …), "and", "or" or ")"`, n.at);
+      if (
+        n.t === 'end' ||
+        (n.t === 'op' && (n.v === ')' || n.v === '&&' || n.v === '||')) ||
+        this.isWord(n, 'and', 'or')
+      )
+        return { k: 'field', field, at };
+      throw new FilterSyntaxError(
+        `${this.describe(n)} was unexpected in this context: after ${field.name} comes an operator (==, !=, >, contains, in …), "and", "or" or ")"`,
+        n.at,
+      );
     }
     this.next();
     const v = this.next();
-    if (v.t === 'end') throw new FilterSyntaxError(`the filter ends where a value to compare ${field.name} with was expected`, v.at);
+    if (v.t === 'end')
+      throw new FilterSyntaxError(`the filter ends where a value to compare ${field.name} with was expected`, v.at);
     if (v.t === 'word' && isFieldWord(v.v) && lookupField(v.v)) {
-      throw new FilterSyntaxError(`comparing two fields (${field.name} ${n.v} ${v.v}) is not supported yet: compare with a value`, v.at);
+      throw new FilterSyntaxError(
+        `comparing two fields (${field.name} ${n.v} ${v.v}) is not supported yet: compare with a value`,
+        v.at,
+      );
     }
     if (op === 'contains') {
       if (!(field.type === 'string' || field.type === 'bytes' || field.type === 'ether' || field.type === 'proto')) {
-        throw new FilterSyntaxError(`${field.name} (${typeName(field)}) cannot participate in "contains" comparison`, n.at);
+        throw new FilterSyntaxError(
+          `${field.name} (${typeName(field)}) cannot participate in "contains" comparison`,
+          n.at,
+        );
       }
       return { k: 'cmp', field, op, value: literal(field, v, true), at };
     }
     if (op === 'matches') {
       if (!(field.type === 'string' || field.type === 'bytes' || field.type === 'proto')) {
-        throw new FilterSyntaxError(`${field.name} (${typeName(field)}) cannot participate in "matches" comparison`, n.at);
+        throw new FilterSyntaxError(
+          `${field.name} (${typeName(field)}) cannot participate in "matches" comparison`,
+          n.at,
+        );
       }
-      if (v.t !== 'str') throw new FilterSyntaxError('"matches" takes a quoted regular expression, as in frame matches "(?i)user"', v.at);
+      if (v.t !== 'str')
+        throw new FilterSyntaxError(
+          '"matches" takes a quoted regular expression, as in frame matches "(?i)user"',
+          v.at,
+        );
       try {
         return { k: 'cmp', field, op, value: { t: 'regex', re: compileRegex(v.v) }, at };
       } catch (e) {
         // +1: the pattern starts after the opening quote (exact when it has no escapes before the problem)
-        if (e instanceof RegexSyntaxError) throw new FilterSyntaxError(e.message, Math.min(v.at + 1 + e.at, v.at + v.len - 1));
+        if (e instanceof RegexSyntaxError)
+          throw new FilterSyntaxError(e.message, Math.min(v.at + 1 + e.at, v.at + v.len - 1));
         throw e;
       }
     }
     if (field.type === 'proto') {
-      throw new FilterSyntaxError(`${field.name} is a protocol: test that it is present ("${field.name}") or use "contains"/"matches"`, n.at);
+      throw new FilterSyntaxError(
+        `${field.name} is a protocol: test that it is present ("${field.name}") or use "contains"/"matches"`,
+        n.at,
+      );
     }
     if ((op === '>' || op === '<' || op === '>=' || op === '<=') && field.type === 'bool') {
       throw new FilterSyntaxError(`${field.name} is a boolean: compare it with == or !=`, n.at);
@@ -701,26 +819,32 @@ class Parser {
   /** "{" values "}" after "in" (commas between, as Wireshark 4.0 requires; a..b ranges for numbers). */
   private set(field: FieldDef): Literal[] {
     const open = this.next();
-    if (open.t !== 'op' || open.v !== '{') throw new FilterSyntaxError(`expected "{" after "in", found ${this.describe(open)}`, open.at);
+    if (open.t !== 'op' || open.v !== '{')
+      throw new FilterSyntaxError(`expected "{" after "in", found ${this.describe(open)}`, open.at);
     const out: Literal[] = [];
     for (;;) {
       const v = this.next();
       if (v.t === 'end') throw new FilterSyntaxError(`the set opened at ${open.at} has no closing "}"`, v.at);
       if (v.t === 'op' && v.v === '}' && out.length > 0) return out;
-      if (v.t === 'op') throw new FilterSyntaxError(`"${v.v}" was unexpected in this context: a value was expected`, v.at);
+      if (v.t === 'op')
+        throw new FilterSyntaxError(`"${v.v}" was unexpected in this context: a value was expected`, v.at);
       const dots = v.t === 'word' ? v.v.indexOf('..') : -1;
       if (dots > 0) {
         const lo = literal(field, { ...v, v: v.v.slice(0, dots), len: dots }, false);
         const hiTok = { ...v, v: v.v.slice(dots + 2), at: v.at + dots + 2, len: v.len - dots - 2 };
         const hi = literal(field, hiTok, false);
-        if (lo.t !== 'num' || hi.t !== 'num') throw new FilterSyntaxError(`ranges ("a..b") are for numbers, not ${typeName(field)}s`, v.at);
+        if (lo.t !== 'num' || hi.t !== 'num')
+          throw new FilterSyntaxError(`ranges ("a..b") are for numbers, not ${typeName(field)}s`, v.at);
         out.push({ t: 'num', n: lo.n, hi: hi.n });
       } else out.push(literal(field, v, false));
       const sep = this.next();
       if (sep.t === 'op' && sep.v === '}') return out;
       if (sep.t === 'op' && sep.v === ',') continue;
       if (sep.t === 'end') throw new FilterSyntaxError(`the set opened at ${open.at} has no closing "}"`, sep.at);
-      throw new FilterSyntaxError(`${this.describe(sep)} was unexpected in this context: separate the values of a set with ","`, sep.at);
+      throw new FilterSyntaxError(
+        `${this.describe(sep)} was unexpected in this context: separate the values of a set with ","`,
+        sep.at,
+      );
     }
   }
 
@@ -743,7 +867,8 @@ class Parser {
 
   private address(after: string): Address {
     const t = this.next();
-    if (t.t !== 'word') throw new FilterSyntaxError(`expected an IPv4 or IPv6 address after "${after}", found ${this.describe(t)}`, t.at);
+    if (t.t !== 'word')
+      throw new FilterSyntaxError(`expected an IPv4 or IPv6 address after "${after}", found ${this.describe(t)}`, t.at);
     const v4 = parseIPv4Text(t.v);
     if (v4 !== null) return { family: 4, v4, text: t.v };
     const v6 = parseIPv6Text(t.v);
@@ -763,13 +888,20 @@ class Parser {
 
   private flags(): number {
     const t = this.next();
-    if (t.t !== 'word') throw new FilterSyntaxError(`expected TCP flag letters after "flags" (F S R P . U E W e), found ${this.describe(t)}`, t.at);
+    if (t.t !== 'word')
+      throw new FilterSyntaxError(
+        `expected TCP flag letters after "flags" (F S R P . U E W e), found ${this.describe(t)}`,
+        t.at,
+      );
     if (t.v === 'none') return 0;
     let mask = 0;
     for (let i = 0; i < t.v.length; i++) {
       const bit = FLAG_LETTERS[t.v[i]];
       if (bit === undefined) {
-        throw new FilterSyntaxError(`"${t.v[i]}" is not a TCP flag letter: use F S R P . U E W e (case matters: E = ECE, e = AE)`, t.at + i);
+        throw new FilterSyntaxError(
+          `"${t.v[i]}" is not a TCP flag letter: use F S R P . U E W e (case matters: E = ECE, e = AE)`,
+          t.at + i,
+        );
       }
       mask |= bit;
     }
@@ -783,7 +915,9 @@ export function parseFilter(expr: string): FilterNode {
 }
 
 /** Parse without throwing. */
-export function tryParseFilter(expr: string): { ok: true; node: FilterNode } | { ok: false; error: string; at: number } {
+export function tryParseFilter(
+  expr: string,
+): { ok: true; node: FilterNode } | { ok: false; error: string; at: number } {
   try {
     return { ok: true, node: parseFilter(expr) };
   } catch (e) {

@@ -106,7 +106,8 @@ class RegexParser {
         continue;
       } else return node;
       this.i++;
-      if (node.t === 'bol' || node.t === 'eol') throw new RegexSyntaxError('nothing to repeat in the regular expression', at);
+      if (node.t === 'bol' || node.t === 'eol')
+        throw new RegexSyntaxError('nothing to repeat in the regular expression', at);
       node = { t: 'rep', node, min, max };
       this.lazySuffix();
     }
@@ -160,7 +161,11 @@ class RegexParser {
       case '(': {
         if (this.p[this.i] === '?') {
           if (this.p[this.i + 1] === ':') this.i += 2;
-          else throw new RegexSyntaxError('look-around, named groups and inline flags (other than a leading "(?i)") are not supported', at);
+          else
+            throw new RegexSyntaxError(
+              'look-around, named groups and inline flags (other than a leading "(?i)") are not supported',
+              at,
+            );
         }
         const inner = this.alt();
         if (this.p[this.i] !== ')') throw new RegexSyntaxError('missing ")" in the regular expression', at);
@@ -204,13 +209,17 @@ class RegexParser {
         return { t: 'char', c: 0 };
       case 'x': {
         const h = this.p.slice(this.i, this.i + 2);
-        if (h.length !== 2 || Number.isNaN(parseInt(h, 16)) || !/^[0-9a-fA-F]{2}$/.test(h)) throw new RegexSyntaxError('"\\x" needs two hex digits', at);
+        if (h.length !== 2 || Number.isNaN(parseInt(h, 16)) || !/^[0-9a-fA-F]{2}$/.test(h))
+          throw new RegexSyntaxError('"\\x" needs two hex digits', at);
         this.i += 2;
         return { t: 'char', c: parseInt(h, 16) };
       }
     }
     if (/[A-Za-z0-9]/.test(e) && !(inClass && e === 'b')) {
-      throw new RegexSyntaxError(`"\\${e}" is not supported in the regular expression (back-references and word boundaries need backtracking)`, at);
+      throw new RegexSyntaxError(
+        `"\\${e}" is not supported in the regular expression (back-references and word boundaries need backtracking)`,
+        at,
+      );
     }
     return { t: 'char', c: e.charCodeAt(0) };
   }
@@ -402,9 +411,18 @@ export class LinearRegex {
   }
 }
 
-function emit(node: Node, prog: { op: number[]; a: number[]; b: number[]; classes: Uint8Array[] }, fold: boolean, at: number): void {
+function emit(
+  node: Node,
+  prog: { op: number[]; a: number[]; b: number[]; classes: Uint8Array[] },
+  fold: boolean,
+  at: number,
+): void {
   const push = (o: number, a = 0, b = 0): number => {
-    if (prog.op.length >= REGEX_MAX_PROGRAM) throw new RegexSyntaxError(`the regular expression is too large (more than ${REGEX_MAX_PROGRAM} steps once repetitions are expanded)`, at);
+    if (prog.op.length >= REGEX_MAX_PROGRAM)
+      throw new RegexSyntaxError(
+        `the regular expression is too large (more than ${REGEX_MAX_PROGRAM} steps once repetitions are expanded)`,
+        at,
+      );
     prog.op.push(o);
     prog.a.push(a);
     prog.b.push(b);
