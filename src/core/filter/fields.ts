@@ -57,6 +57,11 @@ export function registerFields(specs: readonly FieldSpec[]): void {
   for (const s of specs) registry.set(s.name, { ...s, src: s.src ?? 'decode', from: s.from ?? [s.name] });
 }
 
+/** Remove fields (tests; a decoder that is unloaded). */
+export function unregisterFields(names: readonly string[]): void {
+  for (const n of names) registry.delete(n);
+}
+
 export function lookupField(name: string): FieldDef | undefined {
   return registry.get(name);
 }
