@@ -15,7 +15,7 @@ import type { FieldSink } from '../decode/fields';
 import { DecodedPacket } from '../decode/packet';
 import { emptyResult, type PacketResult } from '../tcp/types';
 import { ANALYSIS_FIELDS, type FieldDef } from './fields';
-import { FilterSyntaxError, type Address, type CmpOp, type FilterNode, type Literal } from './parse';
+import { FilterSyntaxError, tryParseFilter, type Address, type CmpOp, type FilterNode, type Literal } from './parse';
 
 /** Protocol classes kept per packet (bits 12..15 of the kind word). */
 export const PC_OTHER = 0;
@@ -514,7 +514,11 @@ class Decoder implements FieldSink {
     if (!this.ok) return;
     const f = this.frame;
     for (const a of this.frames) a.push(1, f.data, 0, f.data.length, null);
-    decodeFrame(this.pkt, f.data, f.origLen, f.linkType, this);
+    // "frame" needs no decoding; fields read from the decoded packet (tcp.len) need no sink, which
+    // is the decoders' fast path (with a sink they also build labels and display strings: about
+    // 5x slower: ~2 µs against ~11 µs a packet for "tcp.len > 0" on the generated capture, loaded machine)
+    if (this.byName.size === 0 && this.readers.length === 0) return;
+    decodeFrame(this.pkt, f.data, f.origLen, f.linkType, this.byName.size > 0 ? this : null);
     for (const a of this.readers) {
       const v = a.field.read!(this.pkt);
       if (v !== null) a.push(v, null, 0, 0, null);
@@ -685,5 +689,23 @@ function compileCmp(field: FieldDef, op: CmpOp, v: Literal, cols: FilterColumns,
         for (let k = 0; k < n; k++) if (t(k)) return true;
         return false;
       };
+  }
+}
+
+/**
+ * Parse and compile in one step without throwing: what the capture index's `filter(expr)` needs
+ * (a field its columns cannot give is an error at the field, like a syntax error).
+ */
+export function tryCompileFilter(
+  expr: string,
+  cols: FilterColumns,
+): { ok: true; match: Predicate } | { ok: false; error: string; at: number } {
+  const parsed = tryParseFilter(expr);
+  if (!parsed.ok) return parsed;
+  try {
+    return { ok: true, match: compileFilter(parsed.node, cols) };
+  } catch (e) {
+    if (e instanceof FilterSyntaxError) return { ok: false, error: e.message, at: e.at };
+    return { ok: false, error: e instanceof Error ? e.message : String(e), at: 0 };
   }
 }
