@@ -255,10 +255,11 @@ describe('filter: Wireshark display-filter syntax', () => {
         error: 'slices ("[") are not supported: compare the whole field, or use "contains"',
         at: 5,
       });
-      assert.deepEqual(err('tcp.srcport == tcp.dstport'), {
-        error: 'comparing two fields (tcp.srcport == tcp.dstport) is not supported yet: compare with a value',
-        at: 15,
+      assert.deepEqual(err('ip.src == ip.dst'), {
+        error: 'comparing two fields (ip.src == ip.dst) is supported for numbers only: compare with a value',
+        at: 10,
       });
+      assert.equal(parseFilter('tcp.srcport > tcp.dstport').k, 'cmp2');
       assert.deepEqual(err('tcp.flags.syn > 0'), {
         error: 'tcp.flags.syn is a boolean: compare it with == or !=',
         at: 14,
@@ -522,6 +523,9 @@ describe('filter: Wireshark display-filter syntax', () => {
       'tcp.stream eq 1',
       'ip.ttl >= 64 && ip.flags.df == 1',
       'frame.len > 1000 || frame.number <= 3',
+      'frame.cap_len < frame.len',
+      'tcp.srcport > tcp.dstport',
+      'tcp.port == tcp.port',
       'frame contains "GET"',
       'frame matches "(?i)^.{54}get"',
       'udp.port == 53',

@@ -215,6 +215,11 @@ function compileNode(node: FilterNode, cols: FilterColumns, dec: Decoder): Predi
         return false;
       };
     }
+    case 'cmp2': {
+      const a = accessor(node.field, false, cols, dec, node.at);
+      const b = accessor(node.other, false, cols, dec, node.at2);
+      return compilePairs(a, b, node.op);
+    }
     case 'bits': {
       const acc = accessor(node.field, false, cols, dec, node.at);
       const m = node.mask;
@@ -653,6 +658,27 @@ function elemTest(acc: Acc, op: CmpOp, v: Literal): (k: number) => boolean {
       return (k) => re.testBytes(acc.buf[k], acc.off[k], acc.off[k] + acc.len[k]);
     }
   }
+}
+
+/** Two fields compared, as Wireshark does: any pair of occurrences ("!=": none equal; "===": all equal). */
+function compilePairs(a: Acc, b: Acc, op: CmpOp): Predicate {
+  const pair = (x: number, y: number): boolean =>
+    cmpResult(op === '!=' || op === '~=' || op === '===' ? '==' : op, x < y ? -1 : x > y ? 1 : 0);
+  return (i) => {
+    const n = a.load(i);
+    const m = b.load(i);
+    if (n === 0 || m === 0) return false;
+    for (let k = 0; k < n; k++) {
+      for (let j = 0; j < m; j++) {
+        const eq = pair(a.num[k], b.num[j]);
+        if (op === '!=' && eq) return false;
+        if (op === '===' && !eq) return false;
+        if (op === '~=' && !eq) return true;
+        if (op !== '!=' && op !== '===' && op !== '~=' && eq) return true;
+      }
+    }
+    return op === '!=' || op === '===';
+  };
 }
 
 function compileCmp(field: FieldDef, op: CmpOp, v: Literal, cols: FilterColumns, dec: Decoder, at: number): Predicate {

@@ -62,7 +62,9 @@ export type FilterNode =
   /** Any occurrence is one of the values (or in one of the ranges). */
   | { k: 'in'; field: FieldDef; values: Literal[]; at: number }
   /** Any occurrence has one of the mask's bits. */
-  | { k: 'bits'; field: FieldDef; mask: number; at: number };
+  | { k: 'bits'; field: FieldDef; mask: number; at: number }
+  /** Two numeric fields compared ("tcp.srcport > tcp.dstport", "frame.cap_len < frame.len"): any pair of occurrences. */
+  | { k: 'cmp2'; field: FieldDef; op: CmpOp; other: FieldDef; at: number; at2: number };
 
 /**
  * Comparison operators with Wireshark 4's meaning on fields that occur more than once (ip.addr,
@@ -352,6 +354,11 @@ function resolveField(t: Token): FieldDef {
     `"${t.v}" is neither a field nor a protocol name.${best ? ` Did you mean "${best}"?` : ''}`,
     t.at,
   );
+}
+
+/** Fields whose values are plain numbers (two of them can be compared). */
+function isNumeric(f: FieldDef): boolean {
+  return f.type === 'uint' || f.type === 'int' || f.type === 'bool' || f.type === 'float' || f.type === 'reltime';
 }
 
 function isIntType(f: FieldDef): boolean {
@@ -769,8 +776,12 @@ class Parser {
     if (v.t === 'end')
       throw new FilterSyntaxError(`the filter ends where a value to compare ${field.name} with was expected`, v.at);
     if (v.t === 'word' && isFieldWord(v.v) && lookupField(v.v)) {
+      const other = lookupField(v.v)!;
+      if (isNumeric(field) && isNumeric(other) && op !== 'contains' && op !== 'matches') {
+        return { k: 'cmp2', field, op, other, at, at2: v.at };
+      }
       throw new FilterSyntaxError(
-        `comparing two fields (${field.name} ${n.v} ${v.v}) is not supported yet: compare with a value`,
+        `comparing two fields (${field.name} ${n.v} ${v.v}) is supported for numbers only: compare with a value`,
         v.at,
       );
     }
