@@ -25,6 +25,7 @@ import {
   type FilterColumns,
   type FilterNode,
 } from '../src/core/filter/index';
+import { prng } from '../src/core/synth/conversations';
 import { pcapngEPB, pcapngIDB, pcapngSHB } from '../src/core/synth/writers';
 import { A_RETRANSMISSION } from '../src/core/tcp/types';
 import { CaptureIndex } from '../src/worker/captureIndex';
@@ -464,6 +465,83 @@ describe('filter: Wireshark display-filter syntax', () => {
         }
       }
       assert.ok(cheap >= 40, `${cheap} index/engine fields`);
+    });
+  });
+
+  describe('robustness', () => {
+    it('random token soup: an error with a position inside the text, or a filter that evaluates without throwing', async () => {
+      const cols = new RecordColumns((await readAll(generated().pcap)).records.slice(0, 200));
+      const words = [
+        'tcp.port',
+        'ip.addr',
+        'frame',
+        'tcp',
+        'eth.src',
+        'tcp.len',
+        'tcp.analysis.flags',
+        'http.host',
+        'tcp.prot',
+        'host',
+        'port',
+        '==',
+        '!=',
+        '~=',
+        '===',
+        '>',
+        '<=',
+        'eq',
+        'contains',
+        'matches',
+        'in',
+        'not',
+        'and',
+        'or',
+        '&&',
+        '||',
+        '!',
+        '&',
+        '(',
+        ')',
+        '{',
+        '}',
+        ',',
+        '80',
+        '0x50',
+        '10.0.0.1',
+        '10.0.0.0/8',
+        'fe80::/10',
+        'aa:bb:cc',
+        'ff:ff:ff:ff:ff:ff',
+        '"GET"',
+        '"(a+)+b"',
+        '"[x"',
+        '1..5',
+        '-1',
+        '"',
+        '=',
+        '[',
+        '1.5',
+      ];
+      const rnd = prng(7);
+      let ok = 0;
+      let bad = 0;
+      for (let k = 0; k < 3000; k++) {
+        const n = 1 + Math.floor(rnd() * 7);
+        const parts: string[] = [];
+        for (let j = 0; j < n; j++) parts.push(words[Math.floor(rnd() * words.length)]);
+        const expr = parts.join(rnd() < 0.2 ? '' : ' ');
+        const r = tryCompileFilter(expr, cols);
+        if (!r.ok) {
+          assert.ok(r.at >= 0 && r.at <= expr.length, `${expr}: at ${r.at}`);
+          assert.ok(r.error.length > 0);
+          bad++;
+          continue;
+        }
+        for (let i = 0; i < cols.count; i++) r.match(i);
+        ok++;
+      }
+      // both outcomes were exercised
+      assert.ok(ok > 30 && bad > 100, `${ok} valid, ${bad} errors`);
     });
   });
 
