@@ -572,6 +572,11 @@ describe('filter: Wireshark display-filter syntax', () => {
           at: 18,
         });
         assert.equal(tryCompileFilter(`ip.addr == ${host}/24`, idx).ok, false);
+        // whether a filter reads frames (the index would evaluate those in slices)
+        const cheap = tryCompileFilter('tcp.port == 80 && tcp.stream == 1', idx);
+        assert.ok(cheap.ok && !cheap.decodes);
+        const costly = tryCompileFilter('tcp.port == 80 && ip.ttl == 64', cols);
+        assert.ok(costly.ok && costly.decodes);
         assert.equal(tryCompileFilter('tcp.analysis.retransmission', idx).ok, false);
       } finally {
         await idx.close();
