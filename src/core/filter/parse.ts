@@ -27,13 +27,15 @@
  *                                                             any_eq all_ne all_eq any_ne contains matches)
  *             | FIELD ["not"] "in" "{" VALUE ["..", VALUE] ("," ...)* "}"
  *             | FIELD "&" NUMBER                             (bits test: "tcp.flags & 0x02")
+ *             | FIELD CMP FIELD                              (two numeric fields: "tcp.srcport > tcp.dstport")
  *
  * FIELD is a dotted name ("tcp.port"), "frame", or a protocol name ("eth", "ipv6", "icmpv6"; and
  * "tcp", "udp", "ip", "icmp", "arp", which mean the same in both syntaxes). A dotted word never
  * starts one of our conditions and an operator never follows one, so the two never overlap: "tcp
  * port 80" is ours, "tcp.port == 80" Wireshark's. VALUE is parsed by the field's type: numbers
  * (decimal, 0x hex, 0 octal), "quoted strings" (C escapes), IPv4/IPv6 addresses with an optional
- * /prefix, MAC addresses and byte strings (aa:bb:cc).
+ * /prefix, MAC addresses and byte strings (aa:bb:cc). Not supported (errors say so): slices
+ * ("frame[0:4]"), functions (len(), upper()), arithmetic, raw strings r"…", xor.
  */
 import { compileRegex, RegexSyntaxError, type LinearRegex } from './regex';
 import { lookupField, UNDECODED_PROTOCOLS, allFields, type FieldDef } from './fields';
