@@ -34,7 +34,7 @@
  * starts one of our conditions and an operator never follows one, so the two never overlap: "tcp
  * port 80" is ours, "tcp.port == 80" Wireshark's. VALUE is parsed by the field's type: numbers
  * (decimal, 0x hex, 0 octal), "quoted strings" (C escapes), IPv4/IPv6 addresses with an optional
- * /prefix, MAC addresses and byte strings (aa:bb:cc). Not supported (errors say so): slices
+ * /prefix, MAC addresses and byte strings (aa:bb:cc). Not supported (an error, never a silent mismatch): slices
  * ("frame[0:4]"), functions (len(), upper()), arithmetic, raw strings r"…", xor.
  */
 import { compileRegex, RegexSyntaxError, type LinearRegex } from './regex';
