@@ -151,7 +151,7 @@ describe('capture editor: filter language', () => {
       assert.deepEqual(err('tcp udp'), { error: 'expected "and" or "or" before "udp"', at: 4 });
       assert.deepEqual(err('tcp & udp'), { error: '"&" must be doubled: use "&&" or "and"', at: 4 });
       assert.deepEqual(err('tcp | udp'), { error: '"|" must be doubled: use "||" or "or"', at: 4 });
-      assert.deepEqual(err('tcp = 1'), { error: 'unexpected character "="', at: 4 });
+      assert.deepEqual(err('tcp = 1'), { error: '"=" was unexpected in this context: compare with "=="', at: 4 });
       assert.deepEqual(err('flags SX'), { error: '"X" is not a TCP flag letter: use F S R P . U E W e (case matters: E = ECE, e = AE)', at: 7 });
       assert.deepEqual(err('flags'), { error: 'expected TCP flag letters after "flags" (F S R P . U E W e), found the end of the filter', at: 5 });
       assert.deepEqual(err('src'), { error: 'expected "host" or "port" after "src", found the end of the filter', at: 3 });

@@ -24,7 +24,7 @@ import { buildFlowGraph } from '../src/core/flow/model';
 import { logFlowPackets } from '../src/core/flow/packets';
 import { flowSvg } from '../src/core/flow/svg';
 import { flowText } from '../src/core/flow/text';
-import { tryParseFilter } from '../src/core/filter';
+import { compileRegex, tryParseFilter } from '../src/core/filter';
 import { hoverAt } from '../src/core/log/hover';
 import { analyzeLog } from '../src/core/log/model';
 import { synthesizeFrame } from '../src/core/text/synth';
@@ -438,5 +438,26 @@ describe('linear time: parser, hovers, frames and flow exports on pathological l
     assertLinear('host dots', (n) => 'host ' + '1.'.repeat(n / 2), run);
     assertLinear('stream spaces', (n) => 'stream 1' + ' '.repeat(n) + 'x', run);
     assertLinear('many terms', (n) => 'tcp and '.repeat(n / 8) + 'tcp', run);
+    // Wireshark syntax: strings, sets, unknown field names (the "did you mean" search), patterns
+    assertLinear('quoted string', (n) => 'frame contains "' + 'a\\x41'.repeat(n / 5) + '"', run);
+    assertLinear('unterminated string', (n) => 'frame contains "' + 'a'.repeat(n), run);
+    assertLinear('set', (n) => 'tcp.port in {' + '1, '.repeat(n / 3) + '1}', run);
+    assertLinear('unknown field', (n) => 'tcp.' + 'a'.repeat(n) + ' == 1', run);
+    assertLinear('bytes', (n) => 'frame contains ' + 'aa:'.repeat(n / 3) + 'aa', run);
+  });
+
+  it('the filter\'s "matches" (a Pike VM: linear in the value whatever the pattern)', function () {
+    for (const [pattern, family] of [
+      ['(a+)+b', 'word'],
+      ['(a|aa)*c', 'word'],
+      ['(?i)(x*)*y', 'word'],
+      ['^(\\d+)*$', 'digits'],
+      ['( +)+x$', 'spaces'],
+    ] as const) {
+      const re = compileRegex(pattern);
+      assertLinear(`matches "${pattern}"`, FAMILIES[family], (s) => {
+        re.testString(s);
+      });
+    }
   });
 });
