@@ -17,6 +17,7 @@ import type { Conversation } from './analysis';
 import { STEP_NAMES, StateRevisions, advanceStates, connStates, finishStates } from './states';
 import { ParamsCache, SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
 import { emptyResult, type ConnectionSummary, type PacketResult, type SegmentInput } from './types';
+import { PerfColumns, perfAdd, perfFinish, type PerfPacket } from '../perf/index';
 
 const F_DIR = 1;
 const F_INFERRED = 2;
@@ -56,6 +57,10 @@ export class TcpEngine {
   private sums: ConnectionSummary[] = [];
   private floods: SynFloodFinding[] = [];
   private readonly synFloodMin: number;
+  /** Performance measurement (src/core/perf): ack_rtt / bytes_in_flight columns, 8 bytes a packet. */
+  private readonly perfCols = new PerfColumns();
+  private readonly perfOut: PerfPacket = { ackRttNs: 0, acksFrame: -1, bytesInFlight: 0 };
+  private lastNs = 0;
 
   constructor(opts: TcpEngineOptions = {}) {
     this.synFloodMin = opts.synFloodMin ?? SYN_FLOOD_MIN;
@@ -77,7 +82,8 @@ export class TcpEngine {
       Int32Array.BYTES_PER_ELEMENT * 3 + // stream, win, prev
       Uint32Array.BYTES_PER_ELEMENT * 2 + // relSeq, relAck
       Uint16Array.BYTES_PER_ELEMENT + // analysis
-      Uint8Array.BYTES_PER_ELEMENT * 4 // states, bits, step
+      Uint8Array.BYTES_PER_ELEMENT * 4 + // states, bits, step
+      PerfColumns.BYTES_PER_PACKET
     );
   }
 
@@ -118,6 +124,7 @@ export class TcpEngine {
     this.bits = u8(this.bits);
     this.stepIx = u8(this.stepIx);
     this.prev = g32(this.prev);
+    this.perfCols.grow(cap);
     this.cap = cap;
   }
 
@@ -129,8 +136,11 @@ export class TcpEngine {
     analyzeSegment(conv, dir, seg, out);
     advanceStates(conv, dir, seg, out, this.revisions);
     accumulate(conv, dir, seg, out);
+    perfAdd(conv, dir, seg, out.analysis, this.perfOut);
     const i = seg.index;
     if (i >= this.cap) this.grow(i + 1);
+    this.perfCols.set(i, this.perfOut);
+    this.lastNs = seg.tsSec * 1e9 + seg.tsNsec;
     if (i > this.maxIndex) this.maxIndex = i;
     this.stream[i] = out.stream;
     this.relSeq[i] = out.relSeq;
@@ -193,6 +203,7 @@ export class TcpEngine {
     this.finished = true;
     const list: Conversation[] = this.table.list;
     for (const conv of list) finishStates(conv, this.revisions);
+    for (const conv of list) perfFinish(conv, this.lastNs);
     const cache: ParamsCache = new Map();
     this.sums = list.map((conv) => summarize(conv, cache));
     this.floods = detectSynFlood(this.sums, this.synFloodMin);
@@ -213,7 +224,28 @@ export class TcpEngine {
     this.bits = this.bits.slice(0, n);
     this.stepIx = this.stepIx.slice(0, n);
     this.prev = this.prev.slice(0, n);
+    this.perfCols.trim(n);
     this.cap = n;
+  }
+
+  /** The last packet's performance values (tshark's ack_rtt, acks_frame, bytes_in_flight): reused, like add's result. */
+  get perfPacket(): Readonly<PerfPacket> {
+    return this.perfOut;
+  }
+
+  /** Packet `index`'s tcp.analysis.ack_rtt in ns (0: none). */
+  ackRttNs(index: number): number {
+    return index > this.maxIndex ? 0 : this.perfCols.ackRttNs(index);
+  }
+
+  /** Packet `index`'s tcp.analysis.bytes_in_flight (0: none). */
+  bytesInFlight(index: number): number {
+    return index > this.maxIndex ? 0 : this.perfCols.bytesInFlight(index);
+  }
+
+  /** The conversations in stream order (their perf state: conv.ext.perf, src/core/perf). */
+  conversations(): readonly Conversation[] {
+    return this.table.list;
   }
 
   /** Per-connection summaries in stream order (call finish() first). */

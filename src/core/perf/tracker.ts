@@ -1,0 +1,340 @@
+/**
+ * Performance measurement of TCP connections (issue 14, "Why is it slow?"), fed in the engine's one
+ * pass right after analyzeSegment (it reads that packet's analysis flags and the per-direction
+ * FlowState: base sequence number). Pure TypeScript.
+ *
+ * Per packet (own typed arrays, 8 bytes a packet): tshark's tcp.analysis.ack_rtt (ns, Uint32, 0 = none;
+ * a sample ≥ 2^32 − 1 ns ≈ 4.3 s goes to a Map, as rare as the engine's duplicate ACKs) and
+ * tcp.analysis.bytes_in_flight (Uint32, 0 = none), computed with Wireshark 4.0's rules
+ * (see unacked.ts and `add` below).
+ *
+ * Per connection (PerfConn, in conv.ext.perf): handshake RTT and its split, RTT samples (data,
+ * Karn's rule; timestamp echo), bytes / retransmitted bytes / goodput over time, loss episodes,
+ * spurious retransmissions, zero-window and window-full time. Sample lists are bounded: past
+ * MAX_SAMPLES a list keeps every second sample (the series keeps its shape; quantiles then come
+ * from the kept half).
+ */
+
+import type { Conversation } from '../tcp/analysis';
+import {
+  A_FAST_RETRANSMISSION,
+  A_LOST_SEGMENT,
+  A_OUT_OF_ORDER,
+  A_RETRANSMISSION,
+  A_SPURIOUS_RETRANSMISSION,
+  A_WINDOW_FULL,
+  type SegmentInput,
+} from '../tcp/types';
+import { UnackedList, type AckMatch } from './unacked';
+
+const TH_FIN = 0x01;
+const TH_SYN = 0x02;
+const TH_RST = 0x04;
+const TH_ACK = 0x10;
+
+/** Samples kept per list before decimation (2 × 8 bytes each: ≤ 1 MB a list). */
+export const MAX_SAMPLES = 65536;
+/** Buckets of a throughput series before two neighbours merge (the bucket doubles). */
+export const MAX_BUCKETS = 512;
+/** First bucket width: 100 ms. */
+const BUCKET0_NS = 100_000_000;
+/** Recent timestamp values remembered per direction for TS-echo samples. */
+const TS_RING = 16;
+
+/** Time series of (time, value) pairs, bounded by decimation. Times are seconds since the epoch. */
+export class Samples {
+  t: number[] = [];
+  v: number[] = [];
+  /** Samples offered (the kept ones are every `stride`-th). */
+  seen = 0;
+  private stride = 1;
+
+  add(t: number, v: number): void {
+    if (this.seen++ % this.stride !== 0) return;
+    this.t.push(t);
+    this.v.push(v);
+    if (this.t.length >= MAX_SAMPLES) {
+      this.t = this.t.filter((_, i) => i % 2 === 0);
+      this.v = this.v.filter((_, i) => i % 2 === 0);
+      this.stride *= 2;
+    }
+  }
+}
+
+/** Bytes per time bucket, buckets doubling in width when there are too many. */
+export class Buckets {
+  start = -1;
+  widthNs = BUCKET0_NS;
+  bytes: number[] = [];
+  good: number[] = [];
+
+  add(tNs: number, len: number, good: boolean): void {
+    if (this.start < 0) this.start = tNs;
+    let i = Math.floor((tNs - this.start) / this.widthNs);
+    if (i < 0) i = 0; // a clock that went back counts in the first bucket
+    while (i >= MAX_BUCKETS) {
+      const b: number[] = [];
+      const g: number[] = [];
+      for (let k = 0; k < this.bytes.length; k += 2) {
+        b.push(this.bytes[k] + (this.bytes[k + 1] ?? 0));
+        g.push(this.good[k] + (this.good[k + 1] ?? 0));
+      }
+      this.bytes = b;
+      this.good = g;
+      this.widthNs *= 2;
+      i = Math.floor((tNs - this.start) / this.widthNs);
+    }
+    while (this.bytes.length <= i) {
+      this.bytes.push(0);
+      this.good.push(0);
+    }
+    this.bytes[i] += len;
+    if (good) this.good[i] += len;
+  }
+}
+
+export interface LossEpisode {
+  /** 'fast': began with a fast retransmission; 'rto': with a retransmission after a timeout. */
+  kind: 'fast' | 'rto';
+  /** Packet index of the first retransmission and its time (s since the epoch). */
+  packet: number;
+  t: number;
+  /** For 'rto': time from the oldest unacknowledged segment to the retransmission (Wireshark's tcp.analysis.rto), ns. */
+  waitedNs: number;
+  /** Retransmitted segments and bytes in the episode. */
+  segments: number;
+  bytes: number;
+}
+
+/** One direction's measurements (the sender's view: data it sent, samples its data gave). */
+export class PerfDir {
+  readonly unacked = new UnackedList();
+  /** Wireshark's valid_bif: cleared by a lost segment, set again by an ACK from the peer. */
+  validBif = true;
+  segments = 0;
+  /** Payload bytes sent, and those in segments flagged as retransmissions (fast / spurious included). */
+  bytes = 0;
+  retxBytes = 0;
+  retxSegments = 0;
+  spuriousSegments = 0;
+  spuriousBytes = 0;
+  firstNs = -1;
+  lastNs = -1;
+  /** RTT samples given by the peer's ACKs of this direction's data: all (tshark's), Karn-clean data ones. */
+  readonly ackRtt = new Samples();
+  readonly dataRtt = new Samples();
+  /** Timestamp-echo samples: this side's TSval echoed back by the peer. */
+  readonly tsRtt = new Samples();
+  readonly inFlight = new Samples();
+  readonly rate = new Buckets();
+  readonly episodes: LossEpisode[] = [];
+  /** Highest next-seq when the current loss episode began (retransmissions below it belong to it). */
+  recoverSeq = 0;
+  inEpisode = false;
+  /** This side advertised a zero window since (ns), or -1; total zero-window time (ns). */
+  zeroSinceNs = -1;
+  zeroNs = 0;
+  zeroEpisodes = 0;
+  /** This side filled the peer's window at (ns), or -1; total window-full time (ns) and events. */
+  fullSinceNs = -1;
+  fullNs = 0;
+  fullEvents = 0;
+  /** Recent distinct TSvals sent (ring) with first-send times (ns), for TS-echo samples. */
+  readonly tsVals: number[] = [];
+  readonly tsTimes: number[] = [];
+  tsPos = 0;
+}
+
+/** Per-connection performance state (conv.ext.perf). */
+export class PerfConn {
+  readonly dirs: [PerfDir, PerfDir] = [new PerfDir(), new PerfDir()];
+  /** Handshake times (ns since the epoch as doubles: µs-exact, ample for RTTs), -1 when not seen. */
+  synNs = -1;
+  synAckNs = -1;
+  ackNs = -1;
+}
+
+/** Result of `add` for one packet (reused object). */
+export interface PerfPacket {
+  /** tcp.analysis.ack_rtt in ns (0: none) and tcp.analysis.acks_frame (0-based index, -1: none). */
+  ackRttNs: number;
+  acksFrame: number;
+  /** tcp.analysis.bytes_in_flight (0: none). */
+  bytesInFlight: number;
+}
+
+const match: AckMatch = { frame: -1, sec: 0, nsec: 0, matches: 0, marked: false, len: 0 };
+
+export function perfOf(conv: Conversation): PerfConn {
+  let p = conv.ext.perf as PerfConn | undefined;
+  if (p === undefined) {
+    p = new PerfConn();
+    conv.ext.perf = p;
+  }
+  return p;
+}
+
+/**
+ * One segment, after analyzeSegment filled `analysis` for it. Reproduces, from packet-tcp.c 4.0
+ * (tcp_analyze_sequence_number): the segment (data, SYN or FIN) joins its direction's unacked list;
+ * this packet's ACK number then clears the peer's list, and when it equals a listed segment's end the
+ * time since that segment is ack_rtt; bytes in flight (data segments only, while valid_bif) is the span
+ * of this direction's list, minus 1 for SYN/FIN, shown when in (0, 2·10^9).
+ */
+export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analysis: number, out: PerfPacket): void {
+  const perf = perfOf(conv);
+  const fwd = perf.dirs[dir];
+  const rev = perf.dirs[dir ^ 1];
+  const flags = seg.flags;
+  const seq = seg.seq >>> 0;
+  const ack = seg.ack >>> 0;
+  const len = seg.len >>> 0;
+  const sec = seg.tsSec;
+  const nsec = seg.tsNsec;
+  const tNs = sec * 1e9 + nsec;
+  out.ackRttNs = 0;
+  out.acksFrame = -1;
+  out.bytesInFlight = 0;
+
+  // valid_bif: an ACK re-enables the peer's count; a lost segment disables this side's.
+  if (flags & TH_ACK) rev.validBif = true;
+  if (analysis & A_LOST_SEGMENT) fwd.validBif = false;
+
+  // Loss episodes and RTO wait, before this segment joins the list (the oldest listed is what timed out).
+  const isRetx = (analysis & A_RETRANSMISSION) !== 0;
+  if (isRetx && len > 0 && (analysis & A_SPURIOUS_RETRANSMISSION) === 0) {
+    const ep = fwd.episodes[fwd.episodes.length - 1];
+    if (fwd.inEpisode && ep !== undefined && ((seq - fwd.recoverSeq) | 0) < 0) {
+      ep.segments++;
+      ep.bytes += len;
+    } else {
+      const fast = (analysis & A_FAST_RETRANSMISSION) !== 0;
+      const old = fwd.unacked.oldest();
+      const flow = conv.flows[dir];
+      const refNs = old ? old.sec * 1e9 + old.nsec : flow.nextSeqSec * 1e9 + flow.nextSeqNsec;
+      fwd.episodes.push({ kind: fast ? 'fast' : 'rto', packet: seg.index, t: sec + nsec / 1e9, waitedNs: fast ? 0 : Math.max(0, tNs - refNs), segments: 1, bytes: len });
+      fwd.inEpisode = true;
+      fwd.recoverSeq = flow.nextSeq;
+    }
+  }
+
+  // The segment joins this direction's list.
+  const synFin = flags & (TH_SYN | TH_FIN) ? 1 : 0;
+  if (len > 0 || synFin) {
+    const marked = (analysis & (A_RETRANSMISSION | A_OUT_OF_ORDER)) !== 0;
+    fwd.unacked.push(seq, (seq + len + synFin) >>> 0, sec, nsec, seg.index, marked);
+  }
+
+  // This packet's ACK number against the peer's list.
+  rev.unacked.ack(ack, match);
+  if (match.frame >= 0) {
+    const rtt = (sec - match.sec) * 1e9 + (nsec - match.nsec);
+    if (rtt !== 0) {
+      out.ackRttNs = rtt;
+      rev.ackRtt.add(sec + nsec / 1e9, rtt / 1e6);
+      // Karn: a sample only from a segment sent once (one copy listed, not a retransmission), with data.
+      if (match.matches === 1 && !match.marked && match.len > 1 && rtt > 0) rev.dataRtt.add(sec + nsec / 1e9, rtt / 1e6);
+    }
+    out.acksFrame = match.frame;
+  }
+  if (rev.inEpisode && gtSeqOrEq(ack, rev.recoverSeq) && flags & TH_ACK) rev.inEpisode = false;
+
+  // Bytes in flight of this direction (historical, payload-based method: Wireshark 4.0's default; a RST
+  // carrying data counts too, as in tshark). Not modelled: 4.0 subtracts the bytes of the SACK blocks the
+  // peer last sent (at most 3); segments carry no SACK blocks yet (test/perf-tshark-differences.tsv).
+  if (len > 0 && fwd.validBif && fwd.unacked.count > 0) {
+    const span = fwd.unacked.span(conv.flows[dir].baseSeq);
+    if (span > 0 && span < 2_000_000_000) {
+      out.bytesInFlight = synFin ? span - 1 : span;
+      fwd.inFlight.add(sec + nsec / 1e9, out.bytesInFlight);
+    }
+  }
+
+  // Handshake.
+  const sa = flags & (TH_SYN | TH_ACK);
+  if (sa === TH_SYN) perf.synNs = tNs;
+  else if (sa === (TH_SYN | TH_ACK) && perf.synAckNs < 0) perf.synAckNs = tNs;
+  else if (sa === TH_ACK && perf.synAckNs >= 0 && perf.ackNs < 0 && dir !== 1) perf.ackNs = tNs;
+
+  // Volume, retransmissions, throughput.
+  fwd.segments++;
+  if (fwd.firstNs < 0) fwd.firstNs = tNs;
+  fwd.lastNs = tNs;
+  if (len > 0) {
+    fwd.bytes += len;
+    if (isRetx) {
+      fwd.retxBytes += len;
+      fwd.retxSegments++;
+    }
+    if (analysis & A_SPURIOUS_RETRANSMISSION) {
+      fwd.spuriousSegments++;
+      fwd.spuriousBytes += len;
+    }
+    fwd.rate.add(tNs, len, !isRetx);
+  }
+
+  // Zero window (advertised by this side) and window full (this side filled the peer's window).
+  if ((flags & (TH_SYN | TH_RST)) === 0) {
+    if (seg.win === 0) {
+      if (fwd.zeroSinceNs < 0) {
+        fwd.zeroSinceNs = tNs;
+        fwd.zeroEpisodes++;
+      }
+    } else if (fwd.zeroSinceNs >= 0) {
+      fwd.zeroNs += Math.max(0, tNs - fwd.zeroSinceNs);
+      fwd.zeroSinceNs = -1;
+    }
+  }
+  if (analysis & A_WINDOW_FULL) {
+    fwd.fullEvents++;
+    if (fwd.fullSinceNs < 0) fwd.fullSinceNs = tNs;
+  }
+  if (rev.fullSinceNs >= 0 && flags & TH_ACK) {
+    rev.fullNs += Math.max(0, tNs - rev.fullSinceNs);
+    rev.fullSinceNs = -1;
+  }
+
+  // Timestamp echo: the peer echoes one of this side's recent TSvals.
+  if (seg.tsVal >= 0) {
+    const last = fwd.tsVals.length ? fwd.tsVals[(fwd.tsPos + TS_RING - 1) % TS_RING] : -1;
+    if (seg.tsVal !== last) {
+      if (fwd.tsVals.length < TS_RING) {
+        fwd.tsVals.push(seg.tsVal);
+        fwd.tsTimes.push(tNs);
+        fwd.tsPos = fwd.tsVals.length % TS_RING;
+      } else {
+        fwd.tsVals[fwd.tsPos] = seg.tsVal;
+        fwd.tsTimes[fwd.tsPos] = tNs;
+        fwd.tsPos = (fwd.tsPos + 1) % TS_RING;
+      }
+    }
+  }
+  if (seg.tsEcr > 0 && flags & TH_ACK) {
+    const k = rev.tsVals.indexOf(seg.tsEcr);
+    if (k >= 0 && rev.tsTimes[k] >= 0) {
+      const rtt = tNs - rev.tsTimes[k];
+      if (rtt >= 0) rev.tsRtt.add(sec + nsec / 1e9, rtt / 1e6);
+      rev.tsTimes[k] = -1; // one sample per TSval: the first echo
+    }
+  }
+}
+
+function gtSeqOrEq(x: number, y: number): boolean {
+  return ((x - y) | 0) >= 0;
+}
+
+/** End of capture: close open zero-window / window-full periods at each direction's last packet. */
+export function perfFinish(conv: Conversation, endNs: number): void {
+  const p = conv.ext.perf as PerfConn | undefined;
+  if (!p) return;
+  for (const d of p.dirs) {
+    if (d.zeroSinceNs >= 0) {
+      d.zeroNs += Math.max(0, endNs - d.zeroSinceNs);
+      d.zeroSinceNs = -1;
+    }
+    if (d.fullSinceNs >= 0) {
+      d.fullNs += Math.max(0, endNs - d.fullSinceNs);
+      d.fullSinceNs = -1;
+    }
+  }
+}
