@@ -7,12 +7,15 @@
 import * as assert from 'node:assert/strict';
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { decodeRecord, DecodedPacket } from '../src/core/decode/index';
 import { TcpEngine } from '../src/core/tcp/engine';
-import { segmentFromPacket } from '../src/core/tcp/fromPacket';
-import { CORPUS, needCorpus, readAll } from './helpers/corpus';
+import type { SegmentInput } from '../src/core/tcp/types';
+
+import { CORPUS, needCorpus } from './helpers/corpus';
+import { ourPerf, type PerfRow } from './helpers/perf';
+import { randomScenario, scenarioSegments, writePcap } from './helpers/randomTcp';
 import { needTool } from './helpers/tools';
 
 const DIFF_FILE = [
@@ -27,36 +30,6 @@ function rttNs(s: string): string {
   const [a, b = ''] = (neg ? s.slice(1) : s).split('.');
   const ns = BigInt(a) * 1_000_000_000n + BigInt((b + '000000000').slice(0, 9));
   return (neg ? '-' : '') + ns.toString();
-}
-
-export interface PerfRow {
-  ackRtt: string;
-  acksFrame: string;
-  bif: string;
-}
-
-/** Our values for every TCP packet of a capture, by 1-based frame number. */
-export async function ourPerf(file: string): Promise<Map<number, PerfRow>> {
-  const { records } = await readAll(file);
-  const pkt = new DecodedPacket();
-  const engine = new TcpEngine();
-  const out = new Map<number, PerfRow>();
-  for (const rec of records) {
-    decodeRecord(pkt, rec);
-    const seg = segmentFromPacket(pkt, rec);
-    if (!seg) continue;
-    engine.add(seg);
-    const p = engine.perfPacket;
-    out.set(rec.index + 1, {
-      ackRtt: p.ackRttNs ? String(p.ackRttNs) : '',
-      acksFrame: p.acksFrame >= 0 && p.ackRttNs ? String(p.acksFrame + 1) : '',
-      bif: p.bytesInFlight ? String(p.bytesInFlight) : '',
-    });
-    // The stored columns give back what add returned.
-    assert.equal(engine.ackRttNs(rec.index), p.ackRttNs);
-    assert.equal(engine.bytesInFlight(rec.index), p.bytesInFlight);
-  }
-  return out;
 }
 
 function tsharkPerf(file: string): Map<number, PerfRow> {
@@ -125,5 +98,41 @@ describe('performance: ack_rtt and bytes_in_flight against tshark 4.0.17 over th
     const found = new Set(diffs);
     assert.deepEqual(diffs.filter((d) => !knownKeys.has(d)).slice(0, 30), [], 'differences not listed in test/perf-tshark-differences.tsv');
     assert.deepEqual([...knownKeys].filter((k) => !found.has(k)), [], 'listed differences that no longer occur');
+  });
+});
+
+describe('performance: random conversations against a local tshark (optional)', function () {
+  this.timeout(120_000);
+  it('equals tshark on every packet (holes, retransmissions, zero windows, sequence wrap, port reuse)', function () {
+    needTool(this, 'tshark');
+    const segs: SegmentInput[] = [];
+    for (let k = 0; k < 300; k++) {
+      for (const seg of scenarioSegments({ name: 'random', segs: randomScenario(5000 + k, 20000 + k, k * 100_000), flags: {} })) segs.push({ ...seg, index: segs.length });
+    }
+    const file = path.join(os.tmpdir(), `capture-lens-perf-${process.pid}.pcap`);
+    writePcap(file, segs);
+    let text: string;
+    try {
+      text = cp.execFileSync('tshark', ['-n', '-r', file, '-T', 'fields', '-E', 'separator=/t', '-e', 'tcp.analysis.ack_rtt', '-e', 'tcp.analysis.acks_frame', '-e', 'tcp.analysis.bytes_in_flight'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20, timeout: 100_000 });
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    const rows = text.split('\n');
+    const engine = new TcpEngine();
+    const bad: string[] = [];
+    let withValues = 0;
+    segs.forEach((s, i) => {
+      engine.add(s);
+      const p = engine.perfPacket;
+      const [r, f, b] = rows[i].split('\t');
+      const theirs = `${r ? rttNs(r) : ''}|${r ? f : ''}|${b}`;
+      const ours = `${p.ackRttNs || ''}|${p.ackRttNs ? p.acksFrame + 1 : ''}|${p.bytesInFlight || ''}`;
+      if (theirs !== '||') withValues++;
+      if (theirs !== ours) bad.push(`frame ${i + 1}: tshark ${theirs} / ours ${ours}`);
+    });
+    console.log(`      ${segs.length} packets, ${withValues} with ack_rtt or bytes_in_flight, ${bad.length} differences`);
+    assert.ok(withValues > 1000, 'the random conversations exercise the measurements');
+    assert.deepEqual(bad.slice(0, 20), []);
   });
 });

@@ -4,12 +4,15 @@
  * comments (RTTs, bytes in flight, loss episodes, zero-window time, handshake split).
  */
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 
 import { perfJson, perfReportLines } from '../src/core/perf/summary';
 import { UnackedList, gtSeq, leSeq, type AckMatch } from '../src/core/perf/unacked';
 import { formatEn } from '../src/core/explain/l10n';
 import { TcpEngine } from '../src/core/tcp/engine';
 import type { SegmentInput } from '../src/core/tcp/types';
+import { generated, samplesDir } from './helpers/generated';
+import { ourPerf } from './helpers/perf';
 
 const FLAG: Record<string, number> = { F: 0x01, S: 0x02, R: 0x04, P: 0x08, A: 0x10 };
 
@@ -248,4 +251,60 @@ describe('perf: per-packet ack_rtt and bytes in flight (hand-derived, tshark rul
     assert.ok(lines.some((l) => l.includes('Handshake RTT 10.5 ms') && l.includes('captured near the client')), lines.join('\n'));
     assert.ok(lines.some((l) => l.includes('Data RTT: min 20.0 ms')), lines.join('\n'));
   });
+});
+
+// ------------------------------------------------------------------------------------------------
+// Generated captures (the demo scenarios, src/core/synth/scenarios.ts, and 40 interleaved
+// conversations, test/helpers/generated.ts): tshark 4.0.17's values, stored here so the test runs
+// on a machine without tshark. Format: "frame:ack_rtt µs:bytes_in_flight" for every TCP packet that
+// has either; the large captures as count + FNV-1a of that text.
+// ------------------------------------------------------------------------------------------------
+
+const TSHARK_SCENARIOS: Record<string, string> = {
+  'close-simultaneous.pcap': '2:30000: 3:150: 4::20 5:30000: 6::20 7:200: 10:30000: 11:30020:',
+  'close-three-packets.pcap': '2:30000: 3:150: 4::20 5:30000: 6::120 7:200: 9:30000: 10:200:',
+  'fin-wait-2.pcap': '2:30000: 3:150: 4::60 5:30000: 6::600 7:200: 9:150:',
+  'half-close.pcap': '2:30000: 3:150: 4::30 6:30000: 7::1000 8:200: 9::1000 10:200: 11::1000 12:200: 14:200:',
+  'handshake-data-teardown.pcap': '2:30000: 3:150: 4::13 5:30000: 6::13 7:200: 9:30000: 11:200:',
+  'refused.pcap': '2:100:',
+  'reset.pcap': '2:30000: 3:150: 4::40 5:30000: 6::400 7:200:',
+  'retransmissions.pcap': '2:30000: 3:150: 4::100 5::100 6::100 7:630000: 9:30000: 10:200:',
+  'stuck-close-wait.pcap': '2:30000: 3:150: 4::30 5:30000: 6::300 7:200: 9:30000:',
+  'syn-flood.pcap': '2:50: 4:50: 6:50: 8:50: 10:50: 12:50: 14:50: 16:50: 18:50: 20:50: 22:50: 24:50:',
+  'zero-window.pcap': '2:30000: 3:150: 4::1000 5:30000: 9::1000 10:30000:',
+};
+const TSHARK_LARGE: Record<string, [number, number]> = {
+  'conversations.pcap': [1840, 0xd73bc5ba],
+  'all-two-interfaces.pcapng': [82, 0x84bf67a0],
+};
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (const b of Buffer.from(s, 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+}
+
+async function ourText(file: string): Promise<string> {
+  const rows: string[] = [];
+  for (const [frame, r] of await ourPerf(file)) {
+    if (r.ackRtt === '' && r.bif === '') continue;
+    rows.push(`${frame}:${r.ackRtt === '' ? '' : Math.round(Number(r.ackRtt) / 1000)}:${r.bif}`);
+  }
+  return rows.join(' ');
+}
+
+describe('perf: generated captures equal the stored tshark 4.0.17 values', () => {
+  for (const name of Object.keys(TSHARK_SCENARIOS)) {
+    it(name, async () => {
+      assert.equal(await ourText(path.join(samplesDir(), name)), TSHARK_SCENARIOS[name]);
+    });
+  }
+  for (const [name, [n, hash]] of Object.entries(TSHARK_LARGE)) {
+    it(`${name} (${n} values)`, async () => {
+      const file = name === 'conversations.pcap' ? generated().pcap : path.join(samplesDir(), name);
+      const text = await ourText(file);
+      assert.equal(text.split(' ').length, n);
+      assert.equal(fnv1a(text), hash);
+    });
+  }
 });

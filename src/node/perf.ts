@@ -48,7 +48,14 @@ export async function runPerf(args: PerfArgs, write: (s: string) => void, fail: 
   }
   const want = args.streams.length ? new Set(args.streams) : null;
   const convs = engine.conversations().filter((c) => want === null || want.has(c.stream));
-  if (want) for (const s of want) if (!convs.some((c) => c.stream === s)) fail(`no TCP stream ${s} in ${args.file} (${engine.connectionCount} streams)`);
+  let missing = false;
+  if (want) {
+    for (const s of want) {
+      if (convs.some((c) => c.stream === s)) continue;
+      fail(`no TCP stream ${s} in ${args.file} (${engine.connectionCount} streams)`);
+      missing = true;
+    }
+  }
   if (args.json) {
     write(JSON.stringify(convs.map((c) => ({ stream: c.stream, client: `${c.clientAddr}:${c.clientPort}`, server: `${c.serverAddr}:${c.serverPort}`, perf: perfJson(c) })), null, 2) + '\n');
   } else {
@@ -62,5 +69,5 @@ export async function runPerf(args: PerfArgs, write: (s: string) => void, fail: 
     fail(read.error.message);
     return 1;
   }
-  return 0;
+  return missing ? 1 : 0;
 }
