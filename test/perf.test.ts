@@ -182,7 +182,7 @@ describe('perf: per-packet ack_rtt and bytes in flight (hand-derived, tshark rul
     assert.deepEqual(bif.slice(3), [100, 100, 0]);
     const d = perfJson(engine.conversations()[0])!.clientToServer;
     assert.equal(d.dataRtt, null);
-    assert.equal(d.ackRtt!.samples, 2); // the SYN (10 ms) and the data (301 ms)
+    assert.equal(d.ackRttSamples, 2); // the SYN (10 ms) and the data (301 ms)
     assert.equal(d.retransmittedBytes, 100);
     assert.equal(d.retransmissionRate, 0.5);
     assert.deepEqual([d.lossEpisodes.fast, d.lossEpisodes.rto, d.lossEpisodes.rtoWaitMs], [0, 1, 300]);

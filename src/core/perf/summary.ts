@@ -26,8 +26,8 @@ export interface PerfDirJson {
   /** Payload bytes a second over the direction's active time, all / without retransmissions. */
   throughput: number;
   goodput: number;
-  /** RTT of this direction's data: every tshark ack_rtt sample, Karn-clean data samples, TS-echo samples. */
-  ackRtt: RttStats | null;
+  /** tshark ack_rtt samples the peer's ACKs gave; RTT of Karn-clean data samples and of TS-echo samples. */
+  ackRttSamples: number;
   dataRtt: RttStats | null;
   tsRtt: RttStats | null;
   maxBytesInFlight: number;
@@ -38,8 +38,6 @@ export interface PerfDirJson {
   /** Time from this side filling the peer's window to the peer's next ACK, and the window-full segments. */
   windowFullMs: number;
   windowFullEvents: number;
-  /** Throughput series: bucket width (ms) and bytes / goodput bytes per bucket from the first data. */
-  series: { bucketMs: number; bytes: number[]; goodput: number[] };
 }
 
 export interface PerfJson {
@@ -62,15 +60,14 @@ function quantile(sorted: number[], q: number): number {
 }
 
 export function rttStats(s: Samples): RttStats | null {
-  if (s.v.length === 0) return null;
-  const v = s.v.slice().sort((a, b) => a - b);
+  const v = s.values();
+  if (v.length === 0) return null;
+  v.sort((a, b) => a - b);
   return { samples: s.seen, minMs: round3(v[0]), medianMs: round3(quantile(v, 0.5)), p95Ms: round3(quantile(v, 0.95)), maxMs: round3(v[v.length - 1]) };
 }
 
 function dirJson(d: PerfDir): PerfDirJson {
   const activeS = d.firstNs >= 0 && d.lastNs > d.firstNs ? (d.lastNs - d.firstNs) / 1e9 : 0;
-  let maxBif = 0;
-  for (const b of d.inFlight.v) if (b > maxBif) maxBif = b;
   const rto = d.episodes.filter((e) => e.kind === 'rto');
   return {
     segments: d.segments,
@@ -82,10 +79,10 @@ function dirJson(d: PerfDir): PerfDirJson {
     spuriousBytes: d.spuriousBytes,
     throughput: activeS ? Math.round(d.bytes / activeS) : 0,
     goodput: activeS ? Math.round((d.bytes - d.retxBytes) / activeS) : 0,
-    ackRtt: rttStats(d.ackRtt),
+    ackRttSamples: d.ackRttSamples,
     dataRtt: rttStats(d.dataRtt),
     tsRtt: rttStats(d.tsRtt),
-    maxBytesInFlight: maxBif,
+    maxBytesInFlight: d.maxInFlight,
     lossEpisodes: {
       fast: d.episodes.length - rto.length,
       rto: rto.length,
@@ -96,7 +93,6 @@ function dirJson(d: PerfDir): PerfDirJson {
     zeroWindowEpisodes: d.zeroEpisodes,
     windowFullMs: round3(d.fullNs / 1e6),
     windowFullEvents: d.fullEvents,
-    series: { bucketMs: d.rate.widthNs / 1e6, bytes: d.rate.bytes.slice(), goodput: d.rate.good.slice() },
   };
 }
 

@@ -32,73 +32,51 @@ const TH_SYN = 0x02;
 const TH_RST = 0x04;
 const TH_ACK = 0x10;
 
-/** Samples kept per list before decimation (2 × 8 bytes each: ≤ 1 MB a list). */
+/** Samples kept per list before decimation (4 bytes each: ≤ 256 kB a list). */
 export const MAX_SAMPLES = 65536;
-/** Buckets of a throughput series before two neighbours merge (the bucket doubles). */
-export const MAX_BUCKETS = 512;
-/** First bucket width: 100 ms. */
-const BUCKET0_NS = 100_000_000;
-/** Recent timestamp values remembered per direction for TS-echo samples. */
-const TS_RING = 16;
 
-/** Time series of (time, value) pairs, bounded by decimation. Times are seconds since the epoch. */
+/**
+ * RTT samples in ms (Float32: µs-exact below 16 s), bounded by decimation. Their times are not kept
+ * here: the per-packet ack_rtt column gives the series over time.
+ */
 export class Samples {
-  t: number[] = [];
-  v: number[] = [];
+  private buf: Float32Array | null = null;
+  private n = 0;
   /** Samples offered (the kept ones are every `stride`-th). */
   seen = 0;
   private stride = 1;
 
-  add(t: number, v: number): void {
-    if (this.seen++ % this.stride !== 0) return;
-    this.t.push(t);
-    this.v.push(v);
-    if (this.t.length >= MAX_SAMPLES) {
-      this.t = this.t.filter((_, i) => i % 2 === 0);
-      this.v = this.v.filter((_, i) => i % 2 === 0);
-      this.stride *= 2;
-    }
-  }
-}
-
-/** Bytes per time bucket, buckets doubling in width when there are too many. */
-export class Buckets {
-  start = -1;
-  widthNs = BUCKET0_NS;
-  bytes: number[] = [];
-  good: number[] = [];
-
-  add(tNs: number, len: number, good: boolean): void {
-    if (this.start < 0) this.start = tNs;
-    let i = Math.floor((tNs - this.start) / this.widthNs);
-    if (i < 0) i = 0; // a clock that went back counts in the first bucket
-    while (i >= MAX_BUCKETS) {
-      const b: number[] = [];
-      const g: number[] = [];
-      for (let k = 0; k < this.bytes.length; k += 2) {
-        b.push(this.bytes[k] + (this.bytes[k + 1] ?? 0));
-        g.push(this.good[k] + (this.good[k + 1] ?? 0));
+  add(v: number): void {
+    if (this.stride !== 1 && this.seen++ % this.stride !== 0) return;
+    if (this.stride === 1) this.seen++;
+    let b = this.buf;
+    if (b === null) b = this.buf = new Float32Array(16);
+    else if (this.n === b.length) {
+      if (b.length >= MAX_SAMPLES) {
+        // keep every second sample, take every second one from now on
+        for (let i = 0; i < this.n / 2; i++) b[i] = b[2 * i];
+        this.n /= 2;
+        this.stride *= 2;
+      } else {
+        const nb = new Float32Array(b.length * 2);
+        nb.set(b);
+        b = this.buf = nb;
       }
-      this.bytes = b;
-      this.good = g;
-      this.widthNs *= 2;
-      i = Math.floor((tNs - this.start) / this.widthNs);
     }
-    while (this.bytes.length <= i) {
-      this.bytes.push(0);
-      this.good.push(0);
-    }
-    this.bytes[i] += len;
-    if (good) this.good[i] += len;
+    b[this.n++] = v;
+  }
+
+  /** The kept samples (a copy). */
+  values(): number[] {
+    return this.buf === null ? [] : Array.from(this.buf.subarray(0, this.n));
   }
 }
 
 export interface LossEpisode {
   /** 'fast': began with a fast retransmission; 'rto': with a retransmission after a timeout. */
   kind: 'fast' | 'rto';
-  /** Packet index of the first retransmission and its time (s since the epoch). */
+  /** Packet index of the first retransmission. */
   packet: number;
-  t: number;
   /** For 'rto': time from the oldest unacknowledged segment to the retransmission (Wireshark's tcp.analysis.rto), ns. */
   waitedNs: number;
   /** Retransmitted segments and bytes in the episode. */
@@ -120,13 +98,13 @@ export class PerfDir {
   spuriousBytes = 0;
   firstNs = -1;
   lastNs = -1;
-  /** RTT samples given by the peer's ACKs of this direction's data: all (tshark's), Karn-clean data ones. */
-  readonly ackRtt = new Samples();
+  /** tshark's ack_rtt samples the peer's ACKs gave (count; the values are in the per-packet column). */
+  ackRttSamples = 0;
+  /** RTT samples of this direction's data, Karn-clean (a segment sent once, with data). */
   readonly dataRtt = new Samples();
   /** Timestamp-echo samples: this side's TSval echoed back by the peer. */
   readonly tsRtt = new Samples();
-  readonly inFlight = new Samples();
-  readonly rate = new Buckets();
+  maxInFlight = 0;
   readonly episodes: LossEpisode[] = [];
   /** Highest next-seq when the current loss episode began (retransmissions below it belong to it). */
   recoverSeq = 0;
@@ -139,10 +117,9 @@ export class PerfDir {
   fullSinceNs = -1;
   fullNs = 0;
   fullEvents = 0;
-  /** Recent distinct TSvals sent (ring) with first-send times (ns), for TS-echo samples. */
-  readonly tsVals: number[] = [];
-  readonly tsTimes: number[] = [];
-  tsPos = 0;
+  /** The latest distinct TSval this side sent and when it was first sent (ns; -1 once echoed), for TS-echo samples. */
+  tsVal = -1;
+  tsValNs = -1;
 }
 
 /** Per-connection performance state (conv.ext.perf). */
@@ -209,10 +186,10 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
       ep.bytes += len;
     } else {
       const fast = (analysis & A_FAST_RETRANSMISSION) !== 0;
-      const old = fwd.unacked.oldest();
       const flow = conv.flows[dir];
-      const refNs = old ? old.sec * 1e9 + old.nsec : flow.nextSeqSec * 1e9 + flow.nextSeqNsec;
-      fwd.episodes.push({ kind: fast ? 'fast' : 'rto', packet: seg.index, t: sec + nsec / 1e9, waitedNs: fast ? 0 : Math.max(0, tNs - refNs), segments: 1, bytes: len });
+      const old = fwd.unacked.oldestNs();
+      const refNs = old >= 0 ? old : flow.nextSeqSec * 1e9 + flow.nextSeqNsec;
+      fwd.episodes.push({ kind: fast ? 'fast' : 'rto', packet: seg.index, waitedNs: fast ? 0 : Math.max(0, tNs - refNs), segments: 1, bytes: len });
       fwd.inEpisode = true;
       fwd.recoverSeq = flow.nextSeq;
     }
@@ -231,9 +208,9 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
     const rtt = (sec - match.sec) * 1e9 + (nsec - match.nsec);
     if (rtt !== 0) {
       out.ackRttNs = rtt;
-      rev.ackRtt.add(sec + nsec / 1e9, rtt / 1e6);
+      rev.ackRttSamples++;
       // Karn: a sample only from a segment sent once (one copy listed, not a retransmission), with data.
-      if (match.matches === 1 && !match.marked && match.len > 1 && rtt > 0) rev.dataRtt.add(sec + nsec / 1e9, rtt / 1e6);
+      if (match.matches === 1 && !match.marked && match.len > 1 && rtt > 0) rev.dataRtt.add(rtt / 1e6);
     }
     out.acksFrame = match.frame;
   }
@@ -246,7 +223,7 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
     const span = fwd.unacked.span(conv.flows[dir].baseSeq);
     if (span > 0 && span < 2_000_000_000) {
       out.bytesInFlight = synFin ? span - 1 : span;
-      fwd.inFlight.add(sec + nsec / 1e9, out.bytesInFlight);
+      if (out.bytesInFlight > fwd.maxInFlight) fwd.maxInFlight = out.bytesInFlight;
     }
   }
 
@@ -270,7 +247,6 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
       fwd.spuriousSegments++;
       fwd.spuriousBytes += len;
     }
-    fwd.rate.add(tNs, len, !isRetx);
   }
 
   // Zero window (advertised by this side) and window full (this side filled the peer's window).
@@ -294,28 +270,15 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
     rev.fullSinceNs = -1;
   }
 
-  // Timestamp echo: the peer echoes one of this side's recent TSvals.
-  if (seg.tsVal >= 0) {
-    const last = fwd.tsVals.length ? fwd.tsVals[(fwd.tsPos + TS_RING - 1) % TS_RING] : -1;
-    if (seg.tsVal !== last) {
-      if (fwd.tsVals.length < TS_RING) {
-        fwd.tsVals.push(seg.tsVal);
-        fwd.tsTimes.push(tNs);
-        fwd.tsPos = fwd.tsVals.length % TS_RING;
-      } else {
-        fwd.tsVals[fwd.tsPos] = seg.tsVal;
-        fwd.tsTimes[fwd.tsPos] = tNs;
-        fwd.tsPos = (fwd.tsPos + 1) % TS_RING;
-      }
-    }
+  // Timestamp echo (RFC 7323's measurement): the peer's first echo of this side's latest new TSval.
+  if (seg.tsEcr > 0 && flags & TH_ACK && seg.tsEcr === rev.tsVal && rev.tsValNs >= 0) {
+    const rtt = tNs - rev.tsValNs;
+    if (rtt >= 0) rev.tsRtt.add(rtt / 1e6);
+    rev.tsValNs = -1; // one sample per TSval
   }
-  if (seg.tsEcr > 0 && flags & TH_ACK) {
-    const k = rev.tsVals.indexOf(seg.tsEcr);
-    if (k >= 0 && rev.tsTimes[k] >= 0) {
-      const rtt = tNs - rev.tsTimes[k];
-      if (rtt >= 0) rev.tsRtt.add(sec + nsec / 1e9, rtt / 1e6);
-      rev.tsTimes[k] = -1; // one sample per TSval: the first echo
-    }
+  if (seg.tsVal >= 0 && seg.tsVal !== fwd.tsVal) {
+    fwd.tsVal = seg.tsVal;
+    fwd.tsValNs = tNs;
   }
 }
 

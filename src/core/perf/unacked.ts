@@ -42,38 +42,56 @@ export interface AckMatch {
   len: number;
 }
 
+/** Numbers a listed segment takes: seq, next, sec, nsec, frame × 2 + mark. */
+const W = 5;
+
 export class UnackedList {
-  private seq: number[] = [];
-  private next: number[] = [];
-  private sec: number[] = [];
-  private nsec: number[] = [];
-  private frame: number[] = [];
-  /** 1: the segment was marked when sent (retransmission / out of order / spurious). */
-  private mark: number[] = [];
+  /**
+   * One Float64Array, W numbers a segment, live between `head` and `tail` (segment slots): allocated
+   * at the first segment (a connection that sends nothing allocates nothing), 4 segments, doubled
+   * when full (at most MAX_UNACKED live), moved to the front instead when the head has advanced.
+   */
+  private buf: Float64Array | null = null;
   private head = 0;
+  private tail = 0;
   /** Adjacent pairs (i, i+1) in the live part whose seq[i+1] !== next[i]. */
   private breaks = 0;
 
   get count(): number {
-    return this.seq.length - this.head;
+    return this.tail - this.head;
   }
 
   /** Add a segment (Wireshark prepends to its list; we append: the order is reversed, results are not). */
   push(seq: number, next: number, sec: number, nsec: number, frame: number, marked: boolean): void {
-    if (this.count >= MAX_UNACKED) return;
-    if (this.count > 0 && this.next[this.next.length - 1] !== seq) this.breaks++;
-    this.seq.push(seq);
-    this.next.push(next);
-    this.sec.push(sec);
-    this.nsec.push(nsec);
-    this.frame.push(frame);
-    this.mark.push(marked ? 1 : 0);
+    if (this.tail - this.head >= MAX_UNACKED) return;
+    let b = this.buf;
+    if (b === null) b = this.buf = new Float64Array(4 * W);
+    else if (this.tail * W === b.length) {
+      const live = this.tail - this.head;
+      if (this.head > 0 && live * 2 <= this.tail) {
+        b.copyWithin(0, this.head * W, this.tail * W);
+      } else {
+        const nb = new Float64Array(b.length * 2);
+        nb.set(b.subarray(this.head * W, this.tail * W));
+        b = this.buf = nb;
+      }
+      this.head = 0;
+      this.tail = live;
+    }
+    if (this.tail > this.head && b[(this.tail - 1) * W + 1] !== seq) this.breaks++;
+    const o = this.tail * W;
+    b[o] = seq;
+    b[o + 1] = next;
+    b[o + 2] = sec;
+    b[o + 3] = nsec;
+    b[o + 4] = frame * 2 + (marked ? 1 : 0);
+    this.tail++;
   }
 
   /** Contiguous and short enough that sequence comparisons are monotone over the list. */
   private fast(): boolean {
-    const n = this.seq.length;
-    return this.breaks === 0 && n > this.head && ((this.next[n - 1] - this.seq[this.head]) >>> 0) < FAST_SPAN;
+    const b = this.buf!;
+    return this.breaks === 0 && ((b[(this.tail - 1) * W + 1] - b[this.head * W]) >>> 0) < FAST_SPAN;
   }
 
   /**
@@ -86,98 +104,71 @@ export class UnackedList {
     m.matches = 0;
     m.marked = false;
     m.len = 0;
-    if (this.count === 0) return;
-    const first = this.seq[this.head];
-    const last = this.next[this.next.length - 1];
+    if (this.tail === this.head) return;
+    const b = this.buf!;
+    const first = b[this.head * W];
+    const last = b[(this.tail - 1) * W + 1];
     // Fast path: ack within [first - 2^30, last + 2^30] of a contiguous list.
     if (this.fast() && ((ack - first + FAST_SPAN) >>> 0) <= ((last - first) >>> 0) + 2 * FAST_SPAN) {
       let i = this.head;
-      const n = this.seq.length;
-      while (i < n && !gtSeq(this.next[i], ack)) {
-        if (this.next[i] === ack) this.matched(i, m);
+      const n = this.tail;
+      while (i < n && !gtSeq(b[i * W + 1], ack)) {
+        if (b[i * W + 1] === ack) this.matched(i, m);
         i++;
       }
-      if (i < n && gtSeq(ack, this.seq[i])) this.seq[i] = ack;
+      if (i < n && gtSeq(ack, b[i * W])) b[i * W] = ack;
       this.head = i;
-      this.compact();
+      if (i === n) this.head = this.tail = 0;
       return;
     }
-    // The walk, in Wireshark's order (newest first): the last match kept is the oldest segment.
-    let w = this.head;
-    const n = this.seq.length;
+    // The walk, in Wireshark's order (newest first): the oldest match is the one kept.
     let removed = false;
-    for (let i = n - 1; i >= this.head; i--) {
-      if (ack === this.next[i]) {
+    for (let i = this.tail - 1; i >= this.head; i--) {
+      const o = i * W;
+      if (ack === b[o + 1]) {
         this.matched(i, m);
-        this.seq[i] = -1; // removed below
+        b[o] = -1; // removed below
         removed = true;
-      } else if (gtSeq(ack, this.seq[i]) && leSeq(ack, this.next[i])) {
-        this.seq[i] = ack;
-      } else if (!gtSeq(this.next[i], ack)) {
-        this.seq[i] = -1;
+      } else if (gtSeq(ack, b[o]) && leSeq(ack, b[o + 1])) {
+        b[o] = ack;
+      } else if (!gtSeq(b[o + 1], ack)) {
+        b[o] = -1;
         removed = true;
       }
     }
     if (removed) {
-      for (let i = this.head; i < n; i++) {
-        if (this.seq[i] === -1) continue;
-        this.seq[w] = this.seq[i];
-        this.next[w] = this.next[i];
-        this.sec[w] = this.sec[i];
-        this.nsec[w] = this.nsec[i];
-        this.frame[w] = this.frame[i];
-        this.mark[w] = this.mark[i];
+      let w = this.head;
+      for (let i = this.head; i < this.tail; i++) {
+        if (b[i * W] === -1) continue;
+        if (w !== i) b.copyWithin(w * W, i * W, i * W + W);
         w++;
       }
-      this.truncate(w);
+      this.tail = w;
+      if (this.tail === this.head) this.head = this.tail = 0;
     }
     this.recountBreaks();
   }
 
   private matched(i: number, m: AckMatch): void {
+    const b = this.buf!;
+    const o = i * W;
+    const frame = Math.floor(b[o + 4] / 2);
     // Called newest → oldest in the walk, oldest → newest on the fast path: keep the oldest.
-    if (m.frame === -1 || this.frame[i] < m.frame) {
-      m.frame = this.frame[i];
-      m.sec = this.sec[i];
-      m.nsec = this.nsec[i];
-      m.len = (this.next[i] - this.seq[i]) >>> 0;
+    if (m.frame === -1 || frame < m.frame) {
+      m.frame = frame;
+      m.sec = b[o + 2];
+      m.nsec = b[o + 3];
+      m.len = (b[o + 1] - b[o]) >>> 0;
     }
     m.matches++;
-    if (this.mark[i]) m.marked = true;
-  }
-
-  private truncate(n: number): void {
-    this.seq.length = n;
-    this.next.length = n;
-    this.sec.length = n;
-    this.nsec.length = n;
-    this.frame.length = n;
-    this.mark.length = n;
-  }
-
-  /** Drop the consumed head once it is most of the arrays (amortised O(1) a segment). */
-  private compact(): void {
-    const h = this.head;
-    if (h === 0) return;
-    if (h === this.seq.length) {
-      this.head = 0;
-      this.truncate(0);
-      return;
-    }
-    if (h < 64 || h * 2 < this.seq.length) return;
-    this.seq = this.seq.slice(h);
-    this.next = this.next.slice(h);
-    this.sec = this.sec.slice(h);
-    this.nsec = this.nsec.slice(h);
-    this.frame = this.frame.slice(h);
-    this.mark = this.mark.slice(h);
-    this.head = 0;
+    if (b[o + 4] % 2 === 1) m.marked = true;
   }
 
   private recountBreaks(): void {
-    let b = 0;
-    for (let i = this.head + 1; i < this.seq.length; i++) if (this.seq[i] !== this.next[i - 1]) b++;
-    this.breaks = b;
+    const b = this.buf!;
+    let k = 0;
+    for (let i = this.head + 1; i < this.tail; i++) if (b[i * W] !== b[(i - 1) * W + 1]) k++;
+    this.breaks = k;
   }
 
   /**
@@ -185,25 +176,26 @@ export class UnackedList {
    * unsigned 32-bit relative numbers; 0 when the list is empty.
    */
   span(base: number): number {
-    const n = this.seq.length;
-    if (n === this.head) return 0;
-    const lo0 = (this.seq[this.head] - base) >>> 0;
-    const hi0 = (this.next[n - 1] - base) >>> 0;
+    if (this.tail === this.head) return 0;
+    const b = this.buf!;
+    const lo0 = (b[this.head * W] - base) >>> 0;
+    const hi0 = (b[(this.tail - 1) * W + 1] - base) >>> 0;
     if (this.fast() && hi0 >= lo0) return hi0 - lo0;
-    let lo = (this.seq[n - 1] - base) >>> 0;
+    let lo = (b[(this.tail - 1) * W] - base) >>> 0;
     let hi = hi0;
-    for (let i = this.head; i < n; i++) {
-      const s = (this.seq[i] - base) >>> 0;
-      const e = (this.next[i] - base) >>> 0;
+    for (let i = this.head; i < this.tail; i++) {
+      const s = (b[i * W] - base) >>> 0;
+      const e = (b[i * W + 1] - base) >>> 0;
       if (s < lo) lo = s;
       if (e > hi) hi = e;
     }
     return (hi - lo) >>> 0;
   }
 
-  /** Time of the oldest listed segment (Wireshark's RTO reference), or undefined. */
-  oldest(): { sec: number; nsec: number; frame: number } | undefined {
-    if (this.count === 0) return undefined;
-    return { sec: this.sec[this.head], nsec: this.nsec[this.head], frame: this.frame[this.head] };
+  /** Time (ns since the epoch, as a double) of the oldest listed segment, or -1 when the list is empty. */
+  oldestNs(): number {
+    if (this.tail === this.head) return -1;
+    const o = this.head * W;
+    return this.buf![o + 2] * 1e9 + this.buf![o + 3];
   }
 }
