@@ -158,8 +158,7 @@ export function perfOf(conv: Conversation): PerfConn {
  * time since that segment is ack_rtt; bytes in flight (data segments only, while valid_bif) is the span
  * of this direction's list, minus 1 for SYN/FIN, shown when in (0, 2·10^9).
  */
-export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analysis: number, out: PerfPacket): void {
-  const perf = perfOf(conv);
+export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analysis: number, out: PerfPacket, perf: PerfConn = perfOf(conv)): void {
   const fwd = perf.dirs[dir];
   const rev = perf.dirs[dir ^ 1];
   const flags = seg.flags;

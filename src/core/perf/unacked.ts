@@ -56,6 +56,12 @@ export class UnackedList {
   private tail = 0;
   /** Adjacent pairs (i, i+1) in the live part whose seq[i+1] !== next[i]. */
   private breaks = 0;
+  /**
+   * The last ACK number applied, and whether a segment joined since: the same ACK again over an
+   * unchanged list changes nothing (its matches are gone, its cut is made), so it is skipped.
+   */
+  private lastAck = -1;
+  private pushed = false;
 
   get count(): number {
     return this.tail - this.head;
@@ -86,6 +92,7 @@ export class UnackedList {
     b[o + 3] = nsec;
     b[o + 4] = frame * 2 + (marked ? 1 : 0);
     this.tail++;
+    this.pushed = true;
   }
 
   /** Contiguous and short enough that sequence comparisons are monotone over the list. */
@@ -104,7 +111,9 @@ export class UnackedList {
     m.matches = 0;
     m.marked = false;
     m.len = 0;
-    if (this.tail === this.head) return;
+    if (this.tail === this.head || (ack === this.lastAck && !this.pushed)) return;
+    this.lastAck = ack;
+    this.pushed = false;
     const b = this.buf!;
     const first = b[this.head * W];
     const last = b[(this.tail - 1) * W + 1];

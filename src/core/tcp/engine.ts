@@ -17,7 +17,7 @@ import type { Conversation } from './analysis';
 import { STEP_NAMES, StateRevisions, advanceStates, connStates, finishStates } from './states';
 import { ParamsCache, SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
 import { emptyResult, type ConnectionSummary, type PacketResult, type SegmentInput } from './types';
-import { PerfColumns, perfAdd, perfFinish, type PerfPacket } from '../perf/index';
+import { PerfColumns, PerfConn, perfAdd, perfFinish, type PerfPacket } from '../perf/index';
 
 const F_DIR = 1;
 const F_INFERRED = 2;
@@ -61,6 +61,8 @@ export class TcpEngine {
   private readonly perfCols = new PerfColumns();
   private readonly perfOut: PerfPacket = { ackRttNs: 0, acksFrame: -1, bytesInFlight: 0 };
   private lastNs = 0;
+  /** Each conversation's PerfConn by stream number (also in conv.ext.perf): one array load a packet. */
+  private readonly perfs: PerfConn[] = [];
 
   constructor(opts: TcpEngineOptions = {}) {
     this.synFloodMin = opts.synFloodMin ?? SYN_FLOOD_MIN;
@@ -136,7 +138,13 @@ export class TcpEngine {
     analyzeSegment(conv, dir, seg, out);
     advanceStates(conv, dir, seg, out, this.revisions);
     accumulate(conv, dir, seg, out);
-    perfAdd(conv, dir, seg, out.analysis, this.perfOut);
+    let perf = this.perfs[conv.stream];
+    if (perf === undefined) {
+      perf = new PerfConn();
+      this.perfs[conv.stream] = perf;
+      conv.ext.perf = perf;
+    }
+    perfAdd(conv, dir, seg, out.analysis, this.perfOut, perf);
     const i = seg.index;
     if (i >= this.cap) this.grow(i + 1);
     this.perfCols.set(i, this.perfOut);
