@@ -8,11 +8,12 @@
  * tcp.analysis.bytes_in_flight (Uint32, 0 = none), computed with Wireshark 4.0's rules
  * (see unacked.ts and `add` below).
  *
- * Per connection (PerfConn, in conv.ext.perf): handshake RTT and its split, RTT samples (data,
- * Karn's rule; timestamp echo), bytes / retransmitted bytes / goodput over time, loss episodes,
- * spurious retransmissions, zero-window and window-full time. Sample lists are bounded: past
- * MAX_SAMPLES a list keeps every second sample (the series keeps its shape; quantiles then come
- * from the kept half).
+ * Per connection (PerfConn, in conv.ext.perf): handshake times (the latest SYN, as Wireshark's
+ * ts_mru_syn), RTT samples (data, Karn's rule; timestamp echo), bytes and retransmitted bytes (so
+ * throughput and goodput), loss episodes, spurious retransmissions, zero-window and window-full time.
+ * RTT samples are values only (their times are the per-packet column's); a list is bounded: past
+ * MAX_SAMPLES it keeps every second sample (quantiles then come from the kept half). Not in the pass
+ * yet: throughput over time (a series would come from a second look at the packets).
  */
 
 import type { Conversation } from '../tcp/analysis';
