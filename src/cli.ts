@@ -23,6 +23,9 @@ import { errorMessage } from './core/errors';
 import { formatEn, type Translate } from './core/explain/l10n';
 import { zhCn } from './node/l10n';
 import { cmdFollow } from './node/follow';
+import { parsePerfArgs, PerfUsageError, runPerf } from './node/perf';
+import { perfJson } from './core/perf/summary';
+import type { Conversation } from './core/tcp/analysis';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -45,7 +48,13 @@ Commands:
   conns FILE [--json] [--zh]
                          one line (or JSON object) per TCP connection: endpoints, packets and
                          bytes each way, final states, Zeek's conn_state and history, problems
-                         (--zh: the table and its problems in Simplified Chinese)
+                         (--zh: the table and its problems in Simplified Chinese; --json: with
+                         a perf object, as below)
+  perf FILE [--stream N]... [--json] [--zh]
+                         why is it slow: per connection, handshake RTT and where the capture was
+                         taken, RTT min/median/p95/max (data, Karn's rule; timestamp echo),
+                         throughput and goodput, retransmissions, loss episodes (fast retransmit
+                         or timeout, time waited), spurious retransmissions, zero-window time
   flow FILE [--stream N]... [--svg] [--absolute]
                          the connections as a sequence diagram: one lifeline per endpoint, an
                          arrow per packet with its flags, Seq/Ack/Win, and the states as they
@@ -212,14 +221,15 @@ async function cmdPackets(args: string[]): Promise<number> {
  * The connections as JSON (the text of JSON.stringify(list, null, 2)) or as the table, a line at a
  * time: one string of 100,000 connections would be ~100 MB, and a few million pass V8's limit.
  */
-async function writeConns(sums: readonly ConnectionSummary[], json: boolean, t: Translate): Promise<void> {
+async function writeConns(sums: readonly ConnectionSummary[], json: boolean, t: Translate, convs?: readonly Conversation[]): Promise<void> {
   const out = new BufferedOutput(process.stdout);
   if (json) {
     const zh = zhCn();
     if (sums.length === 0) out.write('[]\n');
     else {
       for (let i = 0; i < sums.length; i++) {
-        out.write((i === 0 ? '[\n  ' : ',\n  ') + JSON.stringify(connJson(sums[i], zh), null, 2).replace(/\n/g, '\n  '));
+        const obj = convs ? { ...connJson(sums[i], zh), perf: perfJson(convs[i]) } : connJson(sums[i], zh);
+        out.write((i === 0 ? '[\n  ' : ',\n  ') + JSON.stringify(obj, null, 2).replace(/\n/g, '\n  '));
         if (out.blocked) await out.room();
       }
       out.write('\n]\n');
@@ -244,12 +254,14 @@ async function cmdConns(args: string[]): Promise<number> {
     await writeConns(m.summaries, flags.has('--json'), t);
     return 0;
   }
-  const { engine, read } = await analyzeCaptureFile(file);
+  // the JSON carries each connection's perf object: measured only then (see TcpEngineOptions.perf)
+  const json = flags.has('--json');
+  const { engine, read } = await analyzeCaptureFile(file, undefined, { perf: json });
   if (read.error && !partialRead(read.error)) {
     fail(read.error.message);
     return 1;
   }
-  await writeConns(engine.summaries(), flags.has('--json'), t);
+  await writeConns(engine.summaries(), json, t, json ? engine.conversations() : undefined);
   if (read.error) {
     fail(read.error.message);
     return 1;
@@ -343,6 +355,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdFlow(rest);
       case 'follow':
         return await cmdFollow(rest, fail);
+      case 'perf':
+        return await runPerf(parsePerfArgs(rest), (s) => process.stdout.write(s), fail);
       case 'help':
       case '--help':
       case '-h':
@@ -358,7 +372,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${cmd}"`);
     }
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof PerfUsageError) {
       fail(`${err.message} (try "capture-lens help")`);
       return 2;
     }

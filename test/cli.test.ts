@@ -15,6 +15,7 @@ import { analyzeCaptureFile } from '../src/node/analyze';
 import { connJson, formatConnsTable } from '../src/core/tcp/json';
 import { formatEn } from '../src/core/explain/l10n';
 import { zhCn } from '../src/node/l10n';
+import { perfJson } from '../src/core/perf/summary';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -118,12 +119,13 @@ describe('capture-lens CLI', function () {
 
   it('conns (and packets of a log) write line by line the same JSON and table as in one piece', async function () {
     const f = generated().pcap;
-    const { engine } = await analyzeCaptureFile(f);
+    const { engine } = await analyzeCaptureFile(f, undefined, { perf: true });
     const sums = engine.summaries();
     assert.equal(sums.length, 40);
     const j = run(['conns', f, '--json']);
     assert.equal(j.code, 0, j.stderr);
-    assert.equal(j.stdout, JSON.stringify(sums.map((s) => connJson(s, zhCn())), null, 2) + '\n');
+    const convs = engine.conversations();
+    assert.equal(j.stdout, JSON.stringify(sums.map((s, i) => ({ ...connJson(s, zhCn()), perf: perfJson(convs[i]) })), null, 2) + '\n');
     for (const lang of ['en', 'zh'] as const) {
       const t = run(lang === 'zh' ? ['conns', f, '--zh'] : ['conns', f]);
       assert.equal(t.code, 0, t.stderr);
@@ -138,6 +140,34 @@ describe('capture-lens CLI', function () {
     const arr: unknown[] = JSON.parse(p.stdout);
     assert.equal(arr.length, printed.trimEnd().split('\n').length);
     assert.equal(p.stdout, '[\n' + arr.map((o) => JSON.stringify(o)).join(',\n') + '\n]\n'); // one object a line
+  });
+
+  it('perf: a report per connection (text, --zh, --json, --stream N); a missing stream is said', async function () {
+    const f = path.join(dir, 'perf-retrans.pcap');
+    // handshake (10 ms), a request sent at 20 ms, sent again at 320 ms, acknowledged at 321 ms
+    const c = '10.0.0.1';
+    const s = '10.0.0.2';
+    const at = (ms: number, frame: Uint8Array) => pcapRecord(1_700_000_000, ms * 1000, frame);
+    const cs = (seq: number, ack: number, flags: number, payload?: Uint8Array) => tcpFrame({ src: c, dst: s, sport: 40000, dport: 80, seq, ack, flags, win: 1000, payload });
+    const sc = (seq: number, ack: number, flags: number) => tcpFrame({ src: s, dst: c, sport: 80, dport: 40000, seq, ack, flags, win: 1000 });
+    const data = new Uint8Array(100);
+    fs.writeFileSync(f, Buffer.concat([pcapHeader(1, false), at(0, cs(1000, 0, TH_SYN)), at(10, sc(5000, 1001, TH_SYN | TH_ACK)), at(11, cs(1001, 5001, TH_ACK)),
+      at(20, cs(1001, 5001, TH_ACK, data)), at(320, cs(1001, 5001, TH_ACK, data)), at(321, sc(5001, 1101, TH_ACK))]));
+    const en = run(['perf', f]);
+    assert.equal(en.code, 0, en.stderr);
+    assert.match(en.stdout, /Handshake RTT 11\.0 ms \(SYN → SYN\/ACK 10\.0 ms, SYN\/ACK → ACK 1\.0 ms\): captured near the client\./);
+    assert.match(en.stdout, /Retransmitted 100 bytes in 1 segments \(50 % of the bytes sent\)\./);
+    assert.match(en.stdout, /Loss episodes: 0 fast retransmit, 1 timeout; 300 ms waited for timeouts\./);
+    const zh = run(['perf', f, '--zh']);
+    assert.match(zh.stdout, /握手 RTT 11\.0 ms/);
+    assert.doesNotMatch(zh.stdout, /Handshake|Loss episodes/);
+    const j = run(['perf', f, '--json', '--stream', '0']);
+    const arr = JSON.parse(j.stdout) as { stream: number; perf: { handshake: { capturedNear: string }; clientToServer: { retransmittedBytes: number } } }[];
+    assert.deepEqual([arr.length, arr[0].stream, arr[0].perf.handshake.capturedNear, arr[0].perf.clientToServer.retransmittedBytes], [1, 0, 'client', 100]);
+    const missing = run(['perf', f, '--stream', '7']);
+    assert.match(missing.stderr, /no TCP stream 7/);
+    assert.equal(missing.code, 1);
+    assert.equal(run(['perf', f, '--bogus']).code, 2);
   });
 
   it('conns --zh: the table, the severities and the problems in Chinese, no English severity word', function () {

@@ -807,6 +807,8 @@ describe('TCP engine: pipeline, storage and CLI contract', () => {
     const lean = new TcpEngine({ keepSeqAck: false });
     assert.equal(full.bytesPerPacket(), 26);
     assert.equal(lean.bytesPerPacket(), 14);
+    // performance measurement is opt-in: 8 bytes a packet more (ack_rtt, bytes in flight)
+    assert.equal(new TcpEngine({ perf: true }).bytesPerPacket(), 34);
     for (const seg of segs) {
       const a = { ...full.add(seg) };
       const b = { ...lean.add(seg) };

@@ -5,7 +5,7 @@
 import type { CaptureRecord } from '../core/capture/types';
 import { decodeRecord, DecodedPacket, NET_ARP, NET_IPV4, NET_IPV6 } from '../core/decode/index';
 import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
-import { TcpEngine } from '../core/tcp/engine';
+import { TcpEngine, type TcpEngineOptions } from '../core/tcp/engine';
 import type { SegmentInput } from '../core/tcp/types';
 import { readCaptureFile, ReadSummary } from './captureFile';
 
@@ -18,8 +18,8 @@ export interface AnalyzedFile {
 export type PacketVisitor = (rec: CaptureRecord, pkt: DecodedPacket, seg: SegmentInput | null) => void;
 
 /** One pass: every TCP segment goes through a fresh engine, which is finished at the end. */
-export async function analyzeCaptureFile(file: string, visit?: PacketVisitor): Promise<AnalyzedFile> {
-  const engine = new TcpEngine();
+export async function analyzeCaptureFile(file: string, visit?: PacketVisitor, opts: TcpEngineOptions = {}): Promise<AnalyzedFile> {
+  const engine = new TcpEngine(opts);
   const pkt = new DecodedPacket();
   const scratch = scratchSegment();
   const reading = readCaptureFile(file, {

@@ -20,6 +20,7 @@ import type { Conversation } from './analysis';
 import { STEP_NAMES, StateRevisions, advanceStates, connStates, finishStates } from './states';
 import { ParamsCache, SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
 import { emptyResult, type ConnectionSummary, type PacketResult, type SegmentInput } from './types';
+import { PerfColumns, PerfConn, perfAdd, perfFinish, type PerfPacket } from '../perf/index';
 
 const F_DIR = 1;
 const F_INFERRED = 2;
@@ -34,6 +35,12 @@ export interface TcpEngineOptions {
    * packet). Without them resultInto reports 0 for the three; `add` still returns them.
    */
   keepSeqAck?: boolean;
+  /**
+   * Measure performance (src/core/perf): per-packet ack_rtt and bytes in flight as tshark computes
+   * them (8 bytes a packet), per-connection RTT, throughput, loss and zero-window figures, and keep
+   * the conversations after finish() for them (default false).
+   */
+  perf?: boolean;
 }
 
 export class TcpEngine {
@@ -67,10 +74,25 @@ export class TcpEngine {
   private readonly keepSeqAck: boolean;
   /** Connections, once finish() has released the table. */
   private connections = 0;
+  /**
+   * Performance measurement (src/core/perf, opt-in with `perf: true`): ack_rtt / bytes_in_flight
+   * columns, 8 bytes a packet. Off by default: it costs about +50 % of the engine's CPU time on the
+   * 2 M-packet bench (issue 14 asks for at most +20 %), so only `capture-lens perf` and
+   * `conns --json` pay for it until it is cheaper.
+   */
+  private readonly perf: boolean;
+  private readonly perfCols = new PerfColumns();
+  private readonly perfOut: PerfPacket = { ackRttNs: 0, acksFrame: -1, bytesInFlight: 0 };
+  private lastNs = 0;
+  /** Each conversation's PerfConn by stream number (also in conv.ext.perf): one array load a packet. */
+  private readonly perfs: PerfConn[] = [];
+  /** The conversations, kept after finish() when `perf` is on (their perf state is read then). */
+  private kept: readonly Conversation[] = [];
 
   constructor(opts: TcpEngineOptions = {}) {
     this.synFloodMin = opts.synFloodMin ?? SYN_FLOOD_MIN;
     this.keepSeqAck = opts.keepSeqAck ?? true;
+    this.perf = opts.perf ?? false;
     this.revisions = {
       state: (first: number, last: number, side: 0 | 1, state: number): void => {
         const col = side === 0 ? this.cState : this.sState;
@@ -90,7 +112,8 @@ export class TcpEngine {
       (this.finished ? 0 : Int32Array.BYTES_PER_ELEMENT) + // prev
       (this.keepSeqAck ? Int32Array.BYTES_PER_ELEMENT + Uint32Array.BYTES_PER_ELEMENT * 2 : 0) + // win, relSeq, relAck
       Uint16Array.BYTES_PER_ELEMENT + // analysis
-      Uint8Array.BYTES_PER_ELEMENT * 4 // states, bits, step
+      Uint8Array.BYTES_PER_ELEMENT * 4 + // states, bits, step
+      (this.perf ? PerfColumns.BYTES_PER_PACKET : 0)
     );
   }
 
@@ -133,6 +156,7 @@ export class TcpEngine {
     this.bits = u8(this.bits);
     this.stepIx = u8(this.stepIx);
     this.prev = g32(this.prev);
+    if (this.perf) this.perfCols.grow(cap);
     this.cap = cap;
   }
 
@@ -146,6 +170,17 @@ export class TcpEngine {
     accumulate(conv, dir, seg, out);
     const i = seg.index;
     if (i >= this.cap) this.grow(i + 1);
+    if (this.perf) {
+      let perf = this.perfs[conv.stream];
+      if (perf === undefined) {
+        perf = new PerfConn();
+        this.perfs[conv.stream] = perf;
+        conv.ext.perf = perf;
+      }
+      perfAdd(conv, dir, seg, out.analysis, this.perfOut, perf);
+      this.perfCols.set(i, this.perfOut);
+      this.lastNs = seg.tsSec * 1e9 + seg.tsNsec;
+    }
     if (i > this.maxIndex) this.maxIndex = i;
     this.stream[i] = out.stream;
     if (this.keepSeqAck) {
@@ -216,6 +251,7 @@ export class TcpEngine {
     this.finished = true;
     const list: Conversation[] = this.table.list;
     for (const conv of list) finishStates(conv, this.revisions);
+    if (this.perf) for (const conv of list) perfFinish(conv, this.lastNs);
     const cache: ParamsCache = new Map();
     this.sums = list.map((conv) => summarize(conv, cache));
     this.floods = detectSynFlood(this.sums, this.synFloodMin);
@@ -223,6 +259,7 @@ export class TcpEngine {
     // built): let them go, ~1.8 KB a connection (the capture editor holds its engine for as long
     // as the capture is open: 9 bytes a packet of its benchmark's capture)
     this.connections = list.length;
+    if (this.perf) this.kept = list.slice();
     this.table.clear();
     this.trim();
   }
@@ -246,7 +283,28 @@ export class TcpEngine {
     this.sState = this.sState.slice(0, n);
     this.bits = this.bits.slice(0, n);
     this.stepIx = this.stepIx.slice(0, n);
+    if (this.perf) this.perfCols.trim(n);
     this.cap = n;
+  }
+
+  /** The last packet's performance values (tshark's ack_rtt, acks_frame, bytes_in_flight): reused, like add's result. */
+  get perfPacket(): Readonly<PerfPacket> {
+    return this.perfOut;
+  }
+
+  /** Packet `index`'s tcp.analysis.ack_rtt in ns (0: none). */
+  ackRttNs(index: number): number {
+    return !this.perf || index > this.maxIndex ? 0 : this.perfCols.ackRttNs(index);
+  }
+
+  /** Packet `index`'s tcp.analysis.bytes_in_flight (0: none). */
+  bytesInFlight(index: number): number {
+    return !this.perf || index > this.maxIndex ? 0 : this.perfCols.bytesInFlight(index);
+  }
+
+  /** The conversations in stream order (their perf state: conv.ext.perf, src/core/perf). */
+  conversations(): readonly Conversation[] {
+    return this.finished ? this.kept : this.table.list;
   }
 
   /** Per-connection summaries in stream order (call finish() first). */

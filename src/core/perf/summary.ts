@@ -1,0 +1,149 @@
+/**
+ * Per-connection performance summary (the `perf` object of `conns --json` and `capture-lens perf`),
+ * built from a conversation's PerfConn after the pass. Times in ms, rates in bytes a second.
+ */
+import type { Conversation } from '../tcp/analysis';
+import type { Translate } from '../explain/l10n';
+import type { PerfConn, PerfDir, Samples } from './tracker';
+
+export interface RttStats {
+  samples: number;
+  minMs: number;
+  medianMs: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+export interface PerfDirJson {
+  segments: number;
+  bytes: number;
+  /** Bytes in segments flagged as retransmissions (fast and spurious included) and their share of bytes. */
+  retransmittedBytes: number;
+  retransmittedSegments: number;
+  retransmissionRate: number;
+  spuriousRetransmissions: number;
+  spuriousBytes: number;
+  /** Payload bytes a second over the direction's active time, all / without retransmissions. */
+  throughput: number;
+  goodput: number;
+  /** tshark ack_rtt samples the peer's ACKs gave; RTT of Karn-clean data samples and of TS-echo samples. */
+  ackRttSamples: number;
+  dataRtt: RttStats | null;
+  tsRtt: RttStats | null;
+  maxBytesInFlight: number;
+  lossEpisodes: { fast: number; rto: number; rtoWaitMs: number; list: { kind: 'fast' | 'rto'; packet: number; waitedMs: number; segments: number; bytes: number }[] };
+  /** Time this side advertised a zero window, and how often it started. */
+  zeroWindowMs: number;
+  zeroWindowEpisodes: number;
+  /** Time from this side filling the peer's window to the peer's next ACK, and the window-full segments. */
+  windowFullMs: number;
+  windowFullEvents: number;
+}
+
+export interface PerfJson {
+  /** SYN → SYN/ACK, SYN/ACK → ACK and their sum (ms), null when the handshake was not seen whole. */
+  handshake: { synToSynAckMs: number; synAckToAckMs: number; rttMs: number; capturedNear: 'client' | 'server' | 'middle' } | null;
+  /** Per direction: client → server, server → client (the sender's data and the RTT its ACKs gave). */
+  clientToServer: PerfDirJson;
+  serverToClient: PerfDirJson;
+}
+
+/** One side of the handshake at least 4 times longer than the other: the capture was taken near that side's opposite end. */
+const NEAR_RATIO = 4;
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** Nearest-rank quantile of sorted values. */
+function quantile(sorted: number[], q: number): number {
+  const k = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[k];
+}
+
+export function rttStats(s: Samples): RttStats | null {
+  const v = s.values();
+  if (v.length === 0) return null;
+  v.sort((a, b) => a - b);
+  return { samples: s.seen, minMs: round3(v[0]), medianMs: round3(quantile(v, 0.5)), p95Ms: round3(quantile(v, 0.95)), maxMs: round3(v[v.length - 1]) };
+}
+
+function dirJson(d: PerfDir): PerfDirJson {
+  const activeS = d.firstNs >= 0 && d.lastNs > d.firstNs ? (d.lastNs - d.firstNs) / 1e9 : 0;
+  const rto = d.episodes.filter((e) => e.kind === 'rto');
+  return {
+    segments: d.segments,
+    bytes: d.bytes,
+    retransmittedBytes: d.retxBytes,
+    retransmittedSegments: d.retxSegments,
+    retransmissionRate: d.bytes ? round3(d.retxBytes / d.bytes) : 0,
+    spuriousRetransmissions: d.spuriousSegments,
+    spuriousBytes: d.spuriousBytes,
+    throughput: activeS ? Math.round(d.bytes / activeS) : 0,
+    goodput: activeS ? Math.round((d.bytes - d.retxBytes) / activeS) : 0,
+    ackRttSamples: d.ackRttSamples,
+    dataRtt: rttStats(d.dataRtt),
+    tsRtt: rttStats(d.tsRtt),
+    maxBytesInFlight: d.maxInFlight,
+    lossEpisodes: {
+      fast: d.episodes.length - rto.length,
+      rto: rto.length,
+      rtoWaitMs: round3(rto.reduce((n, e) => n + e.waitedNs, 0) / 1e6),
+      list: d.episodes.map((e) => ({ kind: e.kind, packet: e.packet, waitedMs: round3(e.waitedNs / 1e6), segments: e.segments, bytes: e.bytes })),
+    },
+    zeroWindowMs: round3(d.zeroNs / 1e6),
+    zeroWindowEpisodes: d.zeroEpisodes,
+    windowFullMs: round3(d.fullNs / 1e6),
+    windowFullEvents: d.fullEvents,
+  };
+}
+
+/** The summary of one conversation (after TcpEngine.finish()). */
+export function perfJson(conv: Conversation): PerfJson | null {
+  const p = conv.ext.perf as PerfConn | undefined;
+  if (!p) return null;
+  let handshake: PerfJson['handshake'] = null;
+  if (p.synNs >= 0 && p.synAckNs >= p.synNs && p.ackNs >= p.synAckNs) {
+    const a = (p.synAckNs - p.synNs) / 1e6;
+    const b = (p.ackNs - p.synAckNs) / 1e6;
+    // Near the client, SYN → SYN/ACK is the whole path and SYN/ACK → ACK only the client's turn-around.
+    const near = a >= NEAR_RATIO * b ? 'client' : b >= NEAR_RATIO * a ? 'server' : 'middle';
+    handshake = { synToSynAckMs: round3(a), synAckToAckMs: round3(b), rttMs: round3(a + b), capturedNear: near };
+  }
+  return { handshake, clientToServer: dirJson(p.dirs[0]), serverToClient: dirJson(p.dirs[1]) };
+}
+
+function ms(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(3);
+}
+
+function rate(bps: number): string {
+  return bps >= 1e6 ? (bps / 1e6).toFixed(2) + ' MB/s' : bps >= 1e3 ? (bps / 1e3).toFixed(1) + ' kB/s' : bps + ' B/s';
+}
+
+/** The text report of one connection (`capture-lens perf`), through Translate. */
+export function perfReportLines(title: string, j: PerfJson, t: Translate): string[] {
+  const lines = [title];
+  const h = j.handshake;
+  if (h) {
+    const where = h.capturedNear === 'client' ? t('captured near the client') : h.capturedNear === 'server' ? t('captured near the server') : t('captured between the two');
+    lines.push('  ' + t('Handshake RTT {0} ms (SYN → SYN/ACK {1} ms, SYN/ACK → ACK {2} ms): {3}.', ms(h.rttMs), ms(h.synToSynAckMs), ms(h.synAckToAckMs), where));
+  } else lines.push('  ' + t('Handshake not seen whole: no handshake RTT.'));
+  const dirs: [string, PerfDirJson][] = [[t('client → server'), j.clientToServer], [t('server → client'), j.serverToClient]];
+  for (const [name, d] of dirs) {
+    lines.push('  ' + t('{0}: {1} segments, {2} bytes, throughput {3}, goodput {4}.', name, d.segments, d.bytes, rate(d.throughput), rate(d.goodput)));
+    const stat = (label: string, s: RttStats | null) => {
+      if (s) lines.push('    ' + t('{0} RTT: min {1} ms, median {2} ms, p95 {3} ms, max {4} ms ({5} samples).', label, ms(s.minMs), ms(s.medianMs), ms(s.p95Ms), ms(s.maxMs), s.samples));
+    };
+    stat(t('Data'), d.dataRtt);
+    stat(t('Timestamp-echo'), d.tsRtt);
+    if (d.maxBytesInFlight) lines.push('    ' + t('At most {0} bytes in flight.', d.maxBytesInFlight));
+    if (d.retransmittedBytes) {
+      lines.push('    ' + t('Retransmitted {0} bytes in {1} segments ({2} % of the bytes sent).', d.retransmittedBytes, d.retransmittedSegments, round3(d.retransmissionRate * 100)));
+    }
+    const l = d.lossEpisodes;
+    if (l.fast || l.rto) lines.push('    ' + t('Loss episodes: {0} fast retransmit, {1} timeout; {2} ms waited for timeouts.', l.fast, l.rto, ms(l.rtoWaitMs)));
+    if (d.spuriousRetransmissions) lines.push('    ' + t('{0} spurious retransmissions ({1} bytes already acknowledged).', d.spuriousRetransmissions, d.spuriousBytes));
+    if (d.zeroWindowEpisodes) lines.push('    ' + t('Advertised a zero window {0} times, {1} ms in all.', d.zeroWindowEpisodes, ms(d.zeroWindowMs)));
+    if (d.windowFullEvents) lines.push('    ' + t('Filled the receive window {0} times, waited {1} ms for it to open.', d.windowFullEvents, ms(d.windowFullMs)));
+  }
+  return lines;
+}

@@ -1,0 +1,210 @@
+/**
+ * Wireshark's per-direction list of unacknowledged segments (packet-tcp.c, tcp_analyze_sequence_number:
+ * `tcp_unacked_t` segments, TCP_MAX_UNACKED_SEGMENTS), which gives tshark's tcp.analysis.ack_rtt /
+ * acks_frame (an ACK whose number equals a listed segment's next sequence number) and
+ * tcp.analysis.bytes_in_flight (highest next-seq minus lowest seq of the list, relative numbers).
+ *
+ * Same results as Wireshark's linked list, but kept oldest-first in parallel arrays with a head index,
+ * and with a fast path: while the list is contiguous (each segment starts where the previous one ended)
+ * and spans less than 2^30, an ACK removes a prefix and touches at most one more segment, and the
+ * lowest / highest relative numbers are the first and last segments. Wireshark walks the whole list
+ * for every packet (up to 10,000 segments: a one-direction capture would cost 10,000 steps a packet);
+ * the fast path makes the usual bulk transfer O(1) amortised. Anything else (a retransmission, a hole,
+ * out of order) takes the walk, exactly as Wireshark does it.
+ */
+
+/** packet-tcp.c: `#define TCP_MAX_UNACKED_SEGMENTS 10000`. */
+export const MAX_UNACKED = 10000;
+/** Largest span of a contiguous list for the fast path (well inside the 2^31 of sequence comparisons). */
+const FAST_SPAN = 2 ** 30;
+
+/** GT_SEQ(x, y). */
+export function gtSeq(x: number, y: number): boolean {
+  return ((y - x) | 0) < 0;
+}
+/** LE_SEQ(x, y). */
+export function leSeq(x: number, y: number): boolean {
+  return ((x - y) | 0) <= 0;
+}
+
+/** What an ACK did to the peer's list. */
+export interface AckMatch {
+  /** Frame index of the segment whose next-seq the ACK equals (the oldest one when several), -1 when none. */
+  frame: number;
+  /** Its time (seconds, nanoseconds). */
+  sec: number;
+  nsec: number;
+  /** How many listed segments ended exactly at the ACK (more than one: a retransmission was acked). */
+  matches: number;
+  /** A matched segment was itself marked (retransmission, out of order): Karn's rule says no RTT sample. */
+  marked: boolean;
+  /** Payload-or-SYN/FIN length of the matched (oldest) segment. */
+  len: number;
+}
+
+/** Numbers a listed segment takes: seq, next, sec, nsec, frame × 2 + mark. */
+const W = 5;
+
+export class UnackedList {
+  /**
+   * One Float64Array, W numbers a segment, live between `head` and `tail` (segment slots): allocated
+   * at the first segment (a connection that sends nothing allocates nothing), 4 segments, doubled
+   * when full (at most MAX_UNACKED live), moved to the front instead when the head has advanced.
+   */
+  private buf: Float64Array | null = null;
+  private head = 0;
+  private tail = 0;
+  /** Adjacent pairs (i, i+1) in the live part whose seq[i+1] !== next[i]. */
+  private breaks = 0;
+  /**
+   * The last ACK number applied, and whether a segment joined since: the same ACK again over an
+   * unchanged list changes nothing (its matches are gone, its cut is made), so it is skipped.
+   */
+  private lastAck = -1;
+  private pushed = false;
+
+  get count(): number {
+    return this.tail - this.head;
+  }
+
+  /** Add a segment (Wireshark prepends to its list; we append: the order is reversed, results are not). */
+  push(seq: number, next: number, sec: number, nsec: number, frame: number, marked: boolean): void {
+    if (this.tail - this.head >= MAX_UNACKED) return;
+    let b = this.buf;
+    if (b === null) b = this.buf = new Float64Array(4 * W);
+    else if (this.tail * W === b.length) {
+      const live = this.tail - this.head;
+      if (this.head > 0 && live * 2 <= this.tail) {
+        b.copyWithin(0, this.head * W, this.tail * W);
+      } else {
+        const nb = new Float64Array(b.length * 2);
+        nb.set(b.subarray(this.head * W, this.tail * W));
+        b = this.buf = nb;
+      }
+      this.head = 0;
+      this.tail = live;
+    }
+    if (this.tail > this.head && b[(this.tail - 1) * W + 1] !== seq) this.breaks++;
+    const o = this.tail * W;
+    b[o] = seq;
+    b[o + 1] = next;
+    b[o + 2] = sec;
+    b[o + 3] = nsec;
+    b[o + 4] = frame * 2 + (marked ? 1 : 0);
+    this.tail++;
+    this.pushed = true;
+  }
+
+  /** Contiguous and short enough that sequence comparisons are monotone over the list. */
+  private fast(): boolean {
+    const b = this.buf!;
+    return this.breaks === 0 && ((b[(this.tail - 1) * W + 1] - b[this.head * W]) >>> 0) < FAST_SPAN;
+  }
+
+  /**
+   * The ACK loop of tcp_analyze_sequence_number over this (the peer's) list: segments ending at or
+   * before `ack` go, a segment `ack` falls inside is cut to start at `ack`. Fills `m` (frame -1: no
+   * segment ended exactly at `ack`).
+   */
+  ack(ack: number, m: AckMatch): void {
+    m.frame = -1;
+    m.matches = 0;
+    m.marked = false;
+    m.len = 0;
+    if (this.tail === this.head || (ack === this.lastAck && !this.pushed)) return;
+    this.lastAck = ack;
+    this.pushed = false;
+    const b = this.buf!;
+    const first = b[this.head * W];
+    const last = b[(this.tail - 1) * W + 1];
+    // Fast path: ack within [first - 2^30, last + 2^30] of a contiguous list.
+    if (this.fast() && ((ack - first + FAST_SPAN) >>> 0) <= ((last - first) >>> 0) + 2 * FAST_SPAN) {
+      let i = this.head;
+      const n = this.tail;
+      while (i < n && !gtSeq(b[i * W + 1], ack)) {
+        if (b[i * W + 1] === ack) this.matched(i, m);
+        i++;
+      }
+      if (i < n && gtSeq(ack, b[i * W])) b[i * W] = ack;
+      this.head = i;
+      if (i === n) this.head = this.tail = 0;
+      return;
+    }
+    // The walk, in Wireshark's order (newest first): the oldest match is the one kept.
+    let removed = false;
+    for (let i = this.tail - 1; i >= this.head; i--) {
+      const o = i * W;
+      if (ack === b[o + 1]) {
+        this.matched(i, m);
+        b[o] = -1; // removed below
+        removed = true;
+      } else if (gtSeq(ack, b[o]) && leSeq(ack, b[o + 1])) {
+        b[o] = ack;
+      } else if (!gtSeq(b[o + 1], ack)) {
+        b[o] = -1;
+        removed = true;
+      }
+    }
+    if (removed) {
+      let w = this.head;
+      for (let i = this.head; i < this.tail; i++) {
+        if (b[i * W] === -1) continue;
+        if (w !== i) b.copyWithin(w * W, i * W, i * W + W);
+        w++;
+      }
+      this.tail = w;
+      if (this.tail === this.head) this.head = this.tail = 0;
+    }
+    this.recountBreaks();
+  }
+
+  private matched(i: number, m: AckMatch): void {
+    const b = this.buf!;
+    const o = i * W;
+    const frame = Math.floor(b[o + 4] / 2);
+    // Called newest → oldest in the walk, oldest → newest on the fast path: keep the oldest.
+    if (m.frame === -1 || frame < m.frame) {
+      m.frame = frame;
+      m.sec = b[o + 2];
+      m.nsec = b[o + 3];
+      m.len = (b[o + 1] - b[o]) >>> 0;
+    }
+    m.matches++;
+    if (b[o + 4] % 2 === 1) m.marked = true;
+  }
+
+  private recountBreaks(): void {
+    const b = this.buf!;
+    let k = 0;
+    for (let i = this.head + 1; i < this.tail; i++) if (b[i * W] !== b[(i - 1) * W + 1]) k++;
+    this.breaks = k;
+  }
+
+  /**
+   * Wireshark's historical bytes in flight: max(next − base) − min(seq − base) over the list, in
+   * unsigned 32-bit relative numbers; 0 when the list is empty.
+   */
+  span(base: number): number {
+    if (this.tail === this.head) return 0;
+    const b = this.buf!;
+    const lo0 = (b[this.head * W] - base) >>> 0;
+    const hi0 = (b[(this.tail - 1) * W + 1] - base) >>> 0;
+    if (this.fast() && hi0 >= lo0) return hi0 - lo0;
+    let lo = (b[(this.tail - 1) * W] - base) >>> 0;
+    let hi = hi0;
+    for (let i = this.head; i < this.tail; i++) {
+      const s = (b[i * W] - base) >>> 0;
+      const e = (b[i * W + 1] - base) >>> 0;
+      if (s < lo) lo = s;
+      if (e > hi) hi = e;
+    }
+    return (hi - lo) >>> 0;
+  }
+
+  /** Time (ns since the epoch, as a double) of the oldest listed segment, or -1 when the list is empty. */
+  oldestNs(): number {
+    if (this.tail === this.head) return -1;
+    const o = this.head * W;
+    return this.buf![o + 2] * 1e9 + this.buf![o + 3];
+  }
+}
