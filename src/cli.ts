@@ -22,6 +22,7 @@ import { FLOW_MAX_LIFELINES, planFlowStreams } from './core/flow/model';
 import { errorMessage } from './core/errors';
 import { formatEn, type Translate } from './core/explain/l10n';
 import { zhCn } from './node/l10n';
+import { cmdSockets } from './node/sockets';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -51,6 +52,13 @@ Commands:
                          change (--svg: an SVG picture instead of text; FILE: capture or log);
                          at most ${FLOW_MAX_LIFELINES} endpoints at once: a note says which connections are left
                          out, draw them with --stream N
+  sockets FILE [--json] [--zh]
+                         a saved netstat / ss / lsof output: states per snapshot, ports, what
+                         changed between snapshots, and findings with advice (CLOSE_WAIT piles,
+                         SYN_RECV floods, full accept queues, growing Recv-Q / Send-Q …)
+  sockets CAPTURE --at N [--json] [--zh]
+                         the tables "netstat -nat" would have shown on each host right after
+                         packet N of the capture (both ends' states from the TCP engine)
   help                   show this text
   --version              print the version
 `;
@@ -334,6 +342,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdConns(rest);
       case 'flow':
         return await cmdFlow(rest);
+      case 'sockets':
+        return await cmdSockets(rest);
       case 'help':
       case '--help':
       case '-h':
