@@ -71,8 +71,24 @@ function socketsOfText(file: string, json: boolean, t: Translate): number {
         states: Object.fromEntries(s.byState.map((n, i) => [TCP_STATES[i], n]).filter(([, n]) => (n as number) > 0)),
         ports: s.ports.map((p) => ({ port: p.port, side: p.side, total: p.total })),
       })),
-      changes: d.diffs.map((x) => ({ line: x.line + 1, delta: Object.fromEntries(x.delta.map((n, i) => [TCP_STATES[i], n]).filter(([, n]) => n !== 0)), appeared: x.appeared, gone: x.gone, changed: x.changed, recvQGrew: x.recvGrew, sendQGrew: x.sendGrew })),
-      findings: d.findings.map((f) => ({ kind: f.kind, severity: f.severity, line: f.line + 1, count: f.count, where: f.where, program: f.program, message: findingText(f, t) })),
+      changes: d.diffs.map((x) => ({
+        line: x.line + 1,
+        delta: Object.fromEntries(x.delta.map((n, i) => [TCP_STATES[i], n]).filter(([, n]) => n !== 0)),
+        appeared: x.appeared,
+        gone: x.gone,
+        changed: x.changed,
+        recvQGrew: x.recvGrew,
+        sendQGrew: x.sendGrew,
+      })),
+      findings: d.findings.map((f) => ({
+        kind: f.kind,
+        severity: f.severity,
+        line: f.line + 1,
+        count: f.count,
+        where: f.where,
+        program: f.program,
+        message: findingText(f, t),
+      })),
       unreadable: doc.unreadable.map((n) => n + 1),
     };
     process.stdout.write(JSON.stringify(obj, null, 2) + '\n');
@@ -97,7 +113,12 @@ async function socketsOfCapture(file: string, at: number, json: boolean, t: Tran
       expiredTimeWait: s.expired,
       hosts: s.hosts.map((h) => ({
         addr: h.addr,
-        sockets: h.sockets.map((x) => ({ local: x.local.addr + ':' + x.local.port, peer: x.peer ? x.peer.addr + ':' + x.peer.port : null, state: NETSTAT_WORDS[x.state], stream: x.stream >= 0 ? x.stream : null })),
+        sockets: h.sockets.map((x) => ({
+          local: x.local.addr + ':' + x.local.port,
+          peer: x.peer ? x.peer.addr + ':' + x.peer.port : null,
+          state: NETSTAT_WORDS[x.state],
+          stream: x.stream >= 0 ? x.stream : null,
+        })),
       })),
     };
     process.stdout.write(JSON.stringify(obj, null, 2) + '\n');

@@ -11,7 +11,17 @@
  * and 1.8 % of Linux's 28 232 ephemeral ports (32768–60999); below that it is the normal price of
  * active closes. Queues: 4096 bytes (a few segments) still waiting is no longer a moment's lag.
  */
-import { S_CLOSE_WAIT, S_ESTABLISHED, S_FIN_WAIT_1, S_FIN_WAIT_2, S_LISTEN, S_SYN_RCVD, S_SYN_SENT, S_TIME_WAIT, TCP_STATES } from '../tcp/types';
+import {
+  S_CLOSE_WAIT,
+  S_ESTABLISHED,
+  S_FIN_WAIT_1,
+  S_FIN_WAIT_2,
+  S_LISTEN,
+  S_SYN_RCVD,
+  S_SYN_SENT,
+  S_TIME_WAIT,
+  TCP_STATES,
+} from '../tcp/types';
 import type { CountLine, SocketRow, SocketsDoc } from './parse';
 
 export interface Thresholds {
@@ -24,7 +34,15 @@ export interface Thresholds {
   queueBytes: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { closeWait: 3, finWait1: 3, finWait2: 3, synRecv: 5, synSent: 3, timeWait: 500, queueBytes: 4096 };
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  closeWait: 3,
+  finWait1: 3,
+  finWait2: 3,
+  synRecv: 5,
+  synSent: 3,
+  timeWait: 500,
+  queueBytes: 4096,
+};
 
 export type FindingKind =
   | 'close-wait'
@@ -134,9 +152,28 @@ function groupBy(rows: SocketRow[], key: (r: SocketRow) => string): Map<string, 
   return m;
 }
 
-function pile(kind: FindingKind, severity: Finding['severity'], rows: SocketRow[], where: string, field: 'state' | 'recvq' | 'sendq' = 'state', limit = -1, count = rows.length): Finding {
+function pile(
+  kind: FindingKind,
+  severity: Finding['severity'],
+  rows: SocketRow[],
+  where: string,
+  field: 'state' | 'recvq' | 'sendq' = 'state',
+  limit = -1,
+  count = rows.length,
+): Finding {
   const s = spanOf(rows[0], field);
-  return { kind, severity, line: rows[0].line, start: s.start, end: s.end, count, where, program: programs(rows), limit, lines: rows.map((r) => r.line) };
+  return {
+    kind,
+    severity,
+    line: rows[0].line,
+    start: s.start,
+    end: s.end,
+    count,
+    where,
+    program: programs(rows),
+    limit,
+    lines: rows.map((r) => r.line),
+  };
 }
 
 /** Findings of one snapshot's rows (the previous snapshot, when given, tells which queues grew). */
@@ -146,10 +183,12 @@ function rowFindings(rows: SocketRow[], th: Thresholds, prev: Map<string, Socket
   const listening = new Set<number>();
   for (const r of tcp) if (r.state === S_LISTEN && r.local.port >= 0) listening.add(r.local.port);
   const inState = (s: number): SocketRow[] => tcp.filter((r) => r.state === s);
-  const byLocal = (r: SocketRow): string => (listening.has(r.local.port) ? ':' + r.local.portText : ep(r.local.addr, r.local.portText));
+  const byLocal = (r: SocketRow): string =>
+    listening.has(r.local.port) ? ':' + r.local.portText : ep(r.local.addr, r.local.portText);
   const byPeer = (r: SocketRow): string => ep(r.peer.addr, r.peer.portText);
   // the side a pile is on: a listening port here → the server side; else the remote service
-  const serviceOf = (r: SocketRow): string => (listening.has(r.local.port) ? ep(r.local.addr, r.local.portText) : byPeer(r));
+  const serviceOf = (r: SocketRow): string =>
+    listening.has(r.local.port) ? ep(r.local.addr, r.local.portText) : byPeer(r);
 
   for (const [where, g] of groupBy(inState(S_CLOSE_WAIT), (r) => serviceOf(r))) {
     if (g.length >= th.closeWait) out.push(pile('close-wait', 'warning', g, where));
@@ -163,13 +202,18 @@ function rowFindings(rows: SocketRow[], th: Thresholds, prev: Map<string, Socket
   for (const [, g] of groupBy(inState(S_SYN_RCVD), byLocal)) {
     if (g.length < th.synRecv) continue;
     const listener = tcp.find((r) => r.state === S_LISTEN && r.local.port === g[0].local.port && r.format === 'ss');
-    out.push(pile('syn-recv', 'warning', g, ep(g[0].local.addr, g[0].local.portText), 'state', listener ? listener.sendQ : -1));
+    out.push(
+      pile('syn-recv', 'warning', g, ep(g[0].local.addr, g[0].local.portText), 'state', listener ? listener.sendQ : -1),
+    );
   }
   for (const [where, g] of groupBy(inState(S_SYN_SENT), byPeer)) {
     if (g.length >= th.synSent) out.push(pile('syn-sent', 'warning', g, where));
   }
   // TIME_WAIT on the connecting side: local ports that are not a service here, per destination
-  for (const [where, g] of groupBy(inState(S_TIME_WAIT).filter((r) => !listening.has(r.local.port)), byPeer)) {
+  for (const [where, g] of groupBy(
+    inState(S_TIME_WAIT).filter((r) => !listening.has(r.local.port)),
+    byPeer,
+  )) {
     if (g.length >= th.timeWait) out.push(pile('time-wait', 'info', g, where));
   }
   for (const r of tcp) {
@@ -179,13 +223,45 @@ function rowFindings(rows: SocketRow[], th: Thresholds, prev: Map<string, Socket
     // Send-Q 0 for a listener: the limit is unknown there, the waiting connections are not.
     const limit = r.format === 'ss' ? r.sendQ : -1;
     const full = limit >= 0 && r.recvQ >= limit;
-    out.push(pile('accept-queue', full ? 'error' : 'warning', [r], ep(r.local.addr, r.local.portText), 'recvq', limit, r.recvQ));
+    out.push(
+      pile(
+        'accept-queue',
+        full ? 'error' : 'warning',
+        [r],
+        ep(r.local.addr, r.local.portText),
+        'recvq',
+        limit,
+        r.recvQ,
+      ),
+    );
   }
   for (const r of tcp) {
     if (r.state !== S_ESTABLISHED && r.state !== S_CLOSE_WAIT && r.state !== S_FIN_WAIT_1) continue;
     const before = prev?.get(connKey(r));
-    if (r.recvQ >= th.queueBytes) out.push(pile('recv-q', 'warning', [r], ep(r.local.addr, r.local.portText) + ' ↔ ' + byPeer(r), 'recvq', before ? before.recvQ : -1, r.recvQ));
-    if (r.sendQ >= th.queueBytes) out.push(pile('send-q', 'warning', [r], ep(r.local.addr, r.local.portText) + ' ↔ ' + byPeer(r), 'sendq', before ? before.sendQ : -1, r.sendQ));
+    if (r.recvQ >= th.queueBytes)
+      out.push(
+        pile(
+          'recv-q',
+          'warning',
+          [r],
+          ep(r.local.addr, r.local.portText) + ' ↔ ' + byPeer(r),
+          'recvq',
+          before ? before.recvQ : -1,
+          r.recvQ,
+        ),
+      );
+    if (r.sendQ >= th.queueBytes)
+      out.push(
+        pile(
+          'send-q',
+          'warning',
+          [r],
+          ep(r.local.addr, r.local.portText) + ' ↔ ' + byPeer(r),
+          'sendq',
+          before ? before.sendQ : -1,
+          r.sendQ,
+        ),
+      );
   }
   return out;
 }
@@ -195,7 +271,18 @@ function countFindings(counts: CountLine[], th: Thresholds): Finding[] {
   for (const c of counts) {
     const s = c.spans[0].field === 'state' ? c.spans[0] : c.spans[1];
     const f = (kind: FindingKind, severity: Finding['severity']): void => {
-      out.push({ kind, severity, line: c.line, start: s.start, end: s.end, count: c.count, where: '', program: '', limit: -1, lines: [c.line] });
+      out.push({
+        kind,
+        severity,
+        line: c.line,
+        start: s.start,
+        end: s.end,
+        count: c.count,
+        where: '',
+        program: '',
+        limit: -1,
+        lines: [c.line],
+      });
     };
     if (c.state === S_CLOSE_WAIT && c.count >= th.closeWait) f('close-wait', 'warning');
     else if (c.state === S_FIN_WAIT_2 && c.count >= th.finWait2) f('fin-wait-2', 'info');
@@ -266,7 +353,16 @@ function diff(before: SocketRow[], after: SocketRow[], a: SnapshotSummary, b: Sn
   }
   let gone = 0;
   for (const k of old.keys()) if (!seen.has(k)) gone++;
-  return { snapshot: b.snapshot, line: b.line, delta: b.byState.map((n, i) => n - a.byState[i]), appeared, gone, changed, recvGrew, sendGrew };
+  return {
+    snapshot: b.snapshot,
+    line: b.line,
+    delta: b.byState.map((n, i) => n - a.byState[i]),
+    appeared,
+    gone,
+    changed,
+    recvGrew,
+    sendGrew,
+  };
 }
 
 /** The whole diagnosis of a parsed document. */

@@ -12,7 +12,19 @@ import { emptyResult, S_CLOSED, S_LISTEN, S_TIME_WAIT, S_SYN_SENT, type Connecti
 import type { TcpEngine } from '../tcp/engine';
 
 /** netstat's spelling of each S_* state (Linux net-tools). */
-export const NETSTAT_WORDS = ['CLOSE', 'LISTEN', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSING', 'TIME_WAIT', 'CLOSE_WAIT', 'LAST_ACK'] as const;
+export const NETSTAT_WORDS = [
+  'CLOSE',
+  'LISTEN',
+  'SYN_SENT',
+  'SYN_RECV',
+  'ESTABLISHED',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'CLOSING',
+  'TIME_WAIT',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+] as const;
 
 /** Linux keeps a socket in TIME_WAIT for 60 s. */
 export const TIME_WAIT_SEC = 60;
@@ -41,7 +53,12 @@ export interface SocketsAtPacket {
  * Sockets at packet `at` (0-based index). `times`: seconds of each packet (optional; without it
  * no TIME_WAIT expires). The engine must be finished (its rows are final then).
  */
-export function socketsAtPacket(engine: TcpEngine, summaries: readonly ConnectionSummary[], at: number, times?: ArrayLike<number>): SocketsAtPacket {
+export function socketsAtPacket(
+  engine: TcpEngine,
+  summaries: readonly ConnectionSummary[],
+  at: number,
+  times?: ArrayLike<number>,
+): SocketsAtPacket {
   const last = new Map<number, { client: number; server: number; time: number }>();
   const r = emptyResult();
   const n = Math.min(at, engine.packetCount - 1);
@@ -82,7 +99,10 @@ export function socketsAtPacket(engine: TcpEngine, summaries: readonly Connectio
       add(local.addr, { local, peer, state, stream: sum.stream });
     }
   }
-  const hosts = [...byHost.entries()].map(([addr, sockets]) => ({ addr, sockets: sockets.sort((a, b) => (a.state === S_LISTEN ? 0 : 1) - (b.state === S_LISTEN ? 0 : 1)) }));
+  const hosts = [...byHost.entries()].map(([addr, sockets]) => ({
+    addr,
+    sockets: sockets.sort((a, b) => (a.state === S_LISTEN ? 0 : 1) - (b.state === S_LISTEN ? 0 : 1)),
+  }));
   return { packet: n, hosts, expired };
 }
 

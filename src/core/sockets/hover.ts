@@ -2,7 +2,15 @@
  * Hover, summary and report of netstat / ss output: built from the parsed rows and the
  * diagnosis, in the reader's language (Translate), Markdown escaped like the tcpdump hovers.
  */
-import { explainCount, explainInfo, explainSocketSpan, findingText, portsLensText, summaryLensText, diffLensText } from '../explain/sockets';
+import {
+  explainCount,
+  explainInfo,
+  explainSocketSpan,
+  findingText,
+  portsLensText,
+  summaryLensText,
+  diffLensText,
+} from '../explain/sockets';
 import { toMarkdown, toPlainText } from '../explain/explanation';
 import { severityText } from '../explain/problems';
 import type { Translate } from '../explain/l10n';
@@ -22,7 +30,13 @@ function spanAtCol(spans: Span[], col: number): Span | null {
 }
 
 /** The explanation of the field under the cursor; `lineText` is the document's line. */
-export function socketsHoverAt(doc: SocketsDoc, line: number, col: number, lineText: string, t: Translate): SocketsHover | null {
+export function socketsHoverAt(
+  doc: SocketsDoc,
+  line: number,
+  col: number,
+  lineText: string,
+  t: Translate,
+): SocketsHover | null {
   if (line < 0 || line >= doc.itemOfLine.length) return null;
   const item = doc.itemOfLine[line];
   if (item === -1) return null;
@@ -30,17 +44,26 @@ export function socketsHoverAt(doc: SocketsDoc, line: number, col: number, lineT
     const c = doc.counts[-2 - item];
     const s = spanAtCol(c.spans, col);
     if (!s) return null;
-    return { markdown: toMarkdown(explainCount(c.state, c.stateText, c.count, t)), range: { line, start: s.start, end: s.end } };
+    return {
+      markdown: toMarkdown(explainCount(c.state, c.stateText, c.count, t)),
+      range: { line, start: s.start, end: s.end },
+    };
   }
   const row = doc.rows[item];
   if (line === row.infoLine) {
     const s = spanAtCol(row.infoSpans, col);
     if (!s || s.key === undefined) return null;
-    return { markdown: toMarkdown(explainInfo(s.key, row.info.get(s.key) ?? '', t)), range: { line, start: s.start, end: s.end } };
+    return {
+      markdown: toMarkdown(explainInfo(s.key, row.info.get(s.key) ?? '', t)),
+      range: { line, start: s.start, end: s.end },
+    };
   }
   const s = spanAtCol(row.spans, col);
   if (!s) return null;
-  return { markdown: toMarkdown(explainSocketSpan(row, s, lineText.slice(s.start, s.end), t)), range: { line, start: s.start, end: s.end } };
+  return {
+    markdown: toMarkdown(explainSocketSpan(row, s, lineText.slice(s.start, s.end), t)),
+    range: { line, start: s.start, end: s.end },
+  };
 }
 
 /** The CLI's report: per snapshot the summary, the ports, the changes and the findings with their lines. */
@@ -53,10 +76,21 @@ export function socketsReportLines(doc: SocketsDoc, d: SocketsDiagnosis, t: Tran
     if (s.ports.length > 0) out.push(portsLensText(s, t));
     const diff = d.diffs.find((x) => x.snapshot === s.snapshot);
     if (diff) out.push(diffLensText(diff, t));
-    for (const f of findings) out.push(t('line {0}', f.line + 1) + ': ' + severityText(f.severity, t) + ': ' + findingText(f, t));
+    for (const f of findings)
+      out.push(t('line {0}', f.line + 1) + ': ' + severityText(f.severity, t) + ': ' + findingText(f, t));
     out.push('');
   }
-  if (doc.unreadable.length > 0) out.push(t('{0} lines look like socket lines but could not be read: {1}', doc.unreadable.length, doc.unreadable.slice(0, 10).map((n) => n + 1).join(', ')));
+  if (doc.unreadable.length > 0)
+    out.push(
+      t(
+        '{0} lines look like socket lines but could not be read: {1}',
+        doc.unreadable.length,
+        doc.unreadable
+          .slice(0, 10)
+          .map((n) => n + 1)
+          .join(', '),
+      ),
+    );
   return out;
 }
 

@@ -14,7 +14,20 @@
  *   lsof -i -n -P                                python3 2292 root 8u IPv4 446194 0t0 TCP a:1->b:2 (CLOSE_WAIT)
  *   counting pipelines                          TIME_WAIT 814   /   814 TIME_WAIT   (uniq -c)
  */
-import { TCP_STATES, S_CLOSED, S_CLOSE_WAIT, S_CLOSING, S_ESTABLISHED, S_FIN_WAIT_1, S_FIN_WAIT_2, S_LAST_ACK, S_LISTEN, S_SYN_RCVD, S_SYN_SENT, S_TIME_WAIT } from '../tcp/types';
+import {
+  TCP_STATES,
+  S_CLOSED,
+  S_CLOSE_WAIT,
+  S_CLOSING,
+  S_ESTABLISHED,
+  S_FIN_WAIT_1,
+  S_FIN_WAIT_2,
+  S_LAST_ACK,
+  S_LISTEN,
+  S_SYN_RCVD,
+  S_SYN_SENT,
+  S_TIME_WAIT,
+} from '../tcp/types';
 
 export type SocketFormat = 'netstat' | 'bsd' | 'windows' | 'ss' | 'lsof';
 
@@ -102,17 +115,34 @@ export interface SocketsDoc {
 
 /** Every spelling of a TCP state in netstat (Linux, BSD, Windows), ss, lsof and prose → S_* value. */
 const STATE_WORDS: Readonly<Record<string, number>> = {
-  CLOSED: S_CLOSED, CLOSE: S_CLOSED, UNCONN: -1,
-  LISTEN: S_LISTEN, LISTENING: S_LISTEN,
-  SYN_SENT: S_SYN_SENT, 'SYN-SENT': S_SYN_SENT,
-  SYN_RECV: S_SYN_RCVD, 'SYN-RECV': S_SYN_RCVD, SYN_RCVD: S_SYN_RCVD, SYN_RECEIVED: S_SYN_RCVD, 'SYN-RECEIVED': S_SYN_RCVD,
-  ESTABLISHED: S_ESTABLISHED, ESTAB: S_ESTABLISHED,
-  FIN_WAIT1: S_FIN_WAIT_1, FIN_WAIT_1: S_FIN_WAIT_1, 'FIN-WAIT-1': S_FIN_WAIT_1,
-  FIN_WAIT2: S_FIN_WAIT_2, FIN_WAIT_2: S_FIN_WAIT_2, 'FIN-WAIT-2': S_FIN_WAIT_2,
+  CLOSED: S_CLOSED,
+  CLOSE: S_CLOSED,
+  UNCONN: -1,
+  LISTEN: S_LISTEN,
+  LISTENING: S_LISTEN,
+  SYN_SENT: S_SYN_SENT,
+  'SYN-SENT': S_SYN_SENT,
+  SYN_RECV: S_SYN_RCVD,
+  'SYN-RECV': S_SYN_RCVD,
+  SYN_RCVD: S_SYN_RCVD,
+  SYN_RECEIVED: S_SYN_RCVD,
+  'SYN-RECEIVED': S_SYN_RCVD,
+  ESTABLISHED: S_ESTABLISHED,
+  ESTAB: S_ESTABLISHED,
+  FIN_WAIT1: S_FIN_WAIT_1,
+  FIN_WAIT_1: S_FIN_WAIT_1,
+  'FIN-WAIT-1': S_FIN_WAIT_1,
+  FIN_WAIT2: S_FIN_WAIT_2,
+  FIN_WAIT_2: S_FIN_WAIT_2,
+  'FIN-WAIT-2': S_FIN_WAIT_2,
   CLOSING: S_CLOSING,
-  TIME_WAIT: S_TIME_WAIT, 'TIME-WAIT': S_TIME_WAIT, TIMEWAIT: S_TIME_WAIT,
-  CLOSE_WAIT: S_CLOSE_WAIT, 'CLOSE-WAIT': S_CLOSE_WAIT,
-  LAST_ACK: S_LAST_ACK, 'LAST-ACK': S_LAST_ACK,
+  TIME_WAIT: S_TIME_WAIT,
+  'TIME-WAIT': S_TIME_WAIT,
+  TIMEWAIT: S_TIME_WAIT,
+  CLOSE_WAIT: S_CLOSE_WAIT,
+  'CLOSE-WAIT': S_CLOSE_WAIT,
+  LAST_ACK: S_LAST_ACK,
+  'LAST-ACK': S_LAST_ACK,
 };
 
 /** S_* value of a state word, -1 for UNCONN, undefined when it is no state word. */
@@ -127,7 +157,15 @@ export function canonicalState(s: number): string {
 }
 
 const PROTOS: Readonly<Record<string, 'tcp' | 'udp'>> = {
-  tcp: 'tcp', tcp4: 'tcp', tcp6: 'tcp', tcp46: 'tcp', udp: 'udp', udp4: 'udp', udp6: 'udp', udp46: 'udp', udplite: 'udp',
+  tcp: 'tcp',
+  tcp4: 'tcp',
+  tcp6: 'tcp',
+  tcp46: 'tcp',
+  udp: 'udp',
+  udp4: 'udp',
+  udp6: 'udp',
+  udp46: 'udp',
+  udplite: 'udp',
 };
 
 /** Longest line read (a cut paste of megabytes on one line is skipped, not split). */
@@ -173,14 +211,14 @@ function isUint(s: string): boolean {
  */
 export function splitEndpoint(s: string, bsd: boolean): { ep: Endpoint; portAt: number } | null {
   if (s.length < 3 || s.length > 80) return null;
+  // the form's separator first, then the other one ("fe80::1%lo0.631" on BSD has both)
   const colon = s.lastIndexOf(':');
   const dot = s.lastIndexOf('.');
-  let cut = -1;
-  if (!bsd && colon > 0) cut = colon;
-  else if (bsd && dot > 0) cut = dot;
-  else if (colon > 0) cut = colon;
-  else if (dot > 0) cut = dot;
-  if (cut < 0) return null;
+  return bsd ? (cutAt(s, dot) ?? cutAt(s, colon)) : (cutAt(s, colon) ?? cutAt(s, dot));
+}
+
+function cutAt(s: string, cut: number): { ep: Endpoint; portAt: number } | null {
+  if (cut <= 0) return null;
   let addr = s.slice(0, cut);
   const portText = s.slice(cut + 1);
   if (portText !== '*' && !isPortWord(portText)) return null;
@@ -206,7 +244,17 @@ function isAddressLike(s: string): boolean {
   if (s === '*') return true;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    const ok = (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 46 || c === 58 || c === 37 || c === 45 || c === 95 || c === 91 || c === 93;
+    const ok =
+      (c >= 48 && c <= 57) ||
+      (c >= 97 && c <= 122) ||
+      (c >= 65 && c <= 90) ||
+      c === 46 ||
+      c === 58 ||
+      c === 37 ||
+      c === 45 ||
+      c === 95 ||
+      c === 91 ||
+      c === 93;
     if (!ok) return false;
   }
   return true;
@@ -274,7 +322,11 @@ function emptyRow(line: number, format: SocketFormat, snapshot: number): SocketR
 function endpointSpans(row: SocketRow, tok: Tok, portAt: number, which: 'local' | 'peer'): void {
   const addrEnd = tok.start + portAt - 1;
   const bracket = tok.s[0] === '[' ? 1 : 0;
-  row.spans.push({ field: which === 'local' ? 'localAddr' : 'peerAddr', start: tok.start + bracket, end: addrEnd - bracket });
+  row.spans.push({
+    field: which === 'local' ? 'localAddr' : 'peerAddr',
+    start: tok.start + bracket,
+    end: addrEnd - bracket,
+  });
   row.spans.push({ field: which === 'local' ? 'localPort' : 'peerPort', start: tok.start + portAt, end: tok.end });
 }
 
@@ -282,7 +334,10 @@ function setProcess(row: SocketRow, toks: Tok[], from: number): void {
   if (from >= toks.length) return;
   const a = toks[from];
   const b = toks[toks.length - 1];
-  row.process = toks.slice(from).map((t) => t.s).join(' ');
+  row.process = toks
+    .slice(from)
+    .map((t) => t.s)
+    .join(' ');
   row.spans.push({ field: 'process', start: a.start, end: b.end });
   const p = row.process;
   const slash = p.indexOf('/');
@@ -309,11 +364,16 @@ function setProcess(row: SocketRow, toks: Tok[], from: number): void {
 function readNetstat(toks: Tok[], line: number, snapshot: number): SocketRow | null {
   if (toks.length < 5 || !isQueue(toks[1].s) || !isQueue(toks[2].s)) return null;
   const protoText = toks[0].s;
-  const bsd = protoText.endsWith('4') || protoText.endsWith('46') || (toks[3].s.indexOf(':') < 0 && dotCount(toks[3].s) === 4) || toks[3].s.startsWith('*.');
+  const bsd =
+    protoText.endsWith('4') ||
+    protoText.endsWith('46') ||
+    (toks[3].s.indexOf(':') < 0 && dotCount(toks[3].s) === 4) ||
+    toks[3].s.startsWith('*.');
   const l = splitEndpoint(toks[3].s, bsd);
   const f = splitEndpoint(toks[4].s, bsd);
   if (!l || !f) return null;
-  const row = emptyRow(line, bsd ? 'bsd' : 'netstat', snapshot);
+  const dotted = toks[3].s[l.portAt - 1] === '.' || toks[4].s[f.portAt - 1] === '.';
+  const row = emptyRow(line, bsd || dotted ? 'bsd' : 'netstat', snapshot);
   row.proto = PROTOS[protoText.toLowerCase()];
   row.protoText = protoText;
   // "-": a queue nobody knows (the tables built from a capture, src/core/sockets/fromCapture.ts)
@@ -431,7 +491,10 @@ function readSs(toks: Tok[], line: number, snapshot: number, filterState: number
 function readLsof(toks: Tok[], line: number, snapshot: number): SocketRow | null {
   let at = -1;
   for (let i = 2; i < toks.length - 1 && i < 10; i++) {
-    if ((toks[i].s === 'TCP' || toks[i].s === 'UDP') && (toks[i - 1].s.startsWith('0t') || isUint(toks[i - 1].s) || toks[i - 1].s === '0')) {
+    if (
+      (toks[i].s === 'TCP' || toks[i].s === 'UDP') &&
+      (toks[i - 1].s.startsWith('0t') || isUint(toks[i - 1].s) || toks[i - 1].s === '0')
+    ) {
       at = i;
       break;
     }
@@ -563,7 +626,8 @@ export function parseSockets(text: string): SocketsDoc {
     if (isHeaderLine(toks)) {
       // "Active Internet connections" then "Proto Recv-Q …": one boundary for both
       if (inSnapshot || snapshot < 0) boundary(ln);
-      if (toks[0].s === 'State' || toks[0].s === 'Netid' || toks[0].s === 'Proto') filter = toks[0].s === 'Proto' ? undefined : filter;
+      if (toks[0].s === 'State' || toks[0].s === 'Netid' || toks[0].s === 'Proto')
+        filter = toks[0].s === 'Proto' ? undefined : filter;
       continue;
     }
     // ss -s: "TCP:   40 (estab 9, closed 26, …)" and its Transport table: totals, not sockets
@@ -580,19 +644,41 @@ export function parseSockets(text: string): SocketsDoc {
     if (proto !== undefined) {
       if (first === 'TCP' || first === 'UDP') row = readWindows(toks, ln, Math.max(snapshot, 0));
       if (row === null && toks.length > 1 && isQueue(toks[1].s)) row = readNetstat(toks, ln, Math.max(snapshot, 0));
-      if (row === null && toks.length > 1 && stateOfWord(toks[1].s) !== undefined) row = readSs(toks, ln, Math.max(snapshot, 0), filter);
-      if (row === null && toks.length > 1 && toks[0].s === first.toLowerCase()) row = readWindows(toks, ln, Math.max(snapshot, 0));
+      if (row === null && toks.length > 1 && stateOfWord(toks[1].s) !== undefined)
+        row = readSs(toks, ln, Math.max(snapshot, 0), filter);
+      if (row === null && toks.length > 1 && toks[0].s === first.toLowerCase())
+        row = readWindows(toks, ln, Math.max(snapshot, 0));
     } else if (stateOfWord(first) !== undefined && toks.length === 2 && isUint(toks[1].s)) {
       if (snapshot < 0) boundary(ln);
       const st = stateOfWord(first) as number;
-      counts.push({ line: ln, state: st, stateText: first, count: Number(toks[1].s), spans: [{ field: 'state', start: toks[0].start, end: toks[0].end }, { field: 'count', start: toks[1].start, end: toks[1].end }], snapshot });
+      counts.push({
+        line: ln,
+        state: st,
+        stateText: first,
+        count: Number(toks[1].s),
+        spans: [
+          { field: 'state', start: toks[0].start, end: toks[0].end },
+          { field: 'count', start: toks[1].start, end: toks[1].end },
+        ],
+        snapshot,
+      });
       itemOfLine[ln] = -2 - (counts.length - 1);
       inSnapshot = true;
       continue;
     } else if (toks.length === 2 && isUint(first) && stateOfWord(toks[1].s) !== undefined) {
       if (snapshot < 0) boundary(ln);
       const st = stateOfWord(toks[1].s) as number;
-      counts.push({ line: ln, state: st, stateText: toks[1].s, count: Number(first), spans: [{ field: 'count', start: toks[0].start, end: toks[0].end }, { field: 'state', start: toks[1].start, end: toks[1].end }], snapshot });
+      counts.push({
+        line: ln,
+        state: st,
+        stateText: toks[1].s,
+        count: Number(first),
+        spans: [
+          { field: 'count', start: toks[0].start, end: toks[0].end },
+          { field: 'state', start: toks[1].start, end: toks[1].end },
+        ],
+        snapshot,
+      });
       itemOfLine[ln] = -2 - (counts.length - 1);
       inSnapshot = true;
       continue;
