@@ -33,6 +33,7 @@ import { TH_ACK, TH_FIN, TH_SYN } from '../src/core/decode/packet';
 import { tcpFrame } from '../src/core/synth/frames';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { analyzeCaptureFile } from '../src/node/analyze';
+import { looksLikeSockets, portSymbols } from '../src/core/sockets/outline';
 import { skipBecause } from './helpers/skip';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -613,5 +614,71 @@ describe('sockets: CLI', function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('sockets: the netstat language (package.json), detection and outline', () => {
+  interface Lang {
+    id: string;
+    firstLine?: string;
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    contributes: { languages: Lang[]; grammars: { language: string; path: string }[] };
+  };
+  const netstat = pkg.contributes.languages.find((l) => l.id === 'netstat');
+  const tcpdump = pkg.contributes.languages.find((l) => l.id === 'tcpdump');
+  const files = fs.readdirSync(FIX).filter((f) => f.endsWith('.txt'));
+
+  it('has a language with its grammar', () => {
+    assert.ok(netstat?.firstLine);
+    assert.ok(pkg.contributes.grammars.some((g) => g.language === 'netstat' && fs.existsSync(path.join(ROOT, g.path))));
+  });
+
+  it("firstLine: every fixture (its command line) and netstat's own first lines; no tcpdump line", () => {
+    const re = new RegExp(netstat?.firstLine ?? '(?!)');
+    const tre = new RegExp(tcpdump?.firstLine ?? '(?!)');
+    for (const f of files) {
+      const [first, second] = fixture(f).split('\n');
+      assert.ok(re.test(first), f);
+      assert.ok(!tre.test(first) && !tre.test(second), f + ' is not tcpdump');
+      if (/netstat-(nat|antp|an)\.txt$|ss-ta/.test(f)) assert.ok(re.test(second), f + ': ' + second);
+    }
+    for (const l of [
+      'Active Internet connections (servers and established)',
+      'Proto Recv-Q Send-Q Local Address           Foreign Address         State',
+      'State      Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+      '  Proto  Local Address          Foreign Address        State           PID',
+    ])
+      assert.ok(re.test(l), l);
+    for (const f of fs.readdirSync(path.join(ROOT, 'test', 'grammar')).filter((x) => x.endsWith('.test.tcpdump'))) {
+      for (const line of fs.readFileSync(path.join(ROOT, 'test', 'grammar', f), 'utf8').split('\n')) {
+        if (line.startsWith('#')) continue;
+        assert.ok(!re.test(line), f + ': ' + line);
+      }
+    }
+  });
+
+  it("detection: a paste without its header is netstat output; a tutorial's prose with one line is not", () => {
+    const rows = fixture('server-grep-9002.txt').split('\n').slice(1).join('\n');
+    assert.ok(looksLikeSockets(parseSockets(rows), rows));
+    const prose = [
+      'The server shows:',
+      'tcp        0      0 10.1.1.1:80     10.1.1.2:5000     CLOSE_WAIT',
+      'which means the application did not close.',
+      'See the next section.',
+      'And another line.',
+      'And one more.',
+      'tcp        0      0 10.1.1.1:80     10.1.1.2:5001     ESTABLISHED',
+    ].join('\n');
+    assert.ok(!looksLikeSockets(parseSockets(prose), prose));
+  });
+
+  it('outline: one symbol per listening port and per destination', () => {
+    const syms = portSymbols(parseSockets(fixture('server-netstat-nat.txt')));
+    const p9000 = syms.find((x) => x.name === ':9000');
+    assert.ok(p9000);
+    assert.equal(p9000.states, '4 CLOSE_WAIT, 1 LISTEN');
+    const client = portSymbols(parseSockets(fixture('client-netstat-nat.txt')));
+    assert.equal(client.find((x) => x.name === '→ 10.99.0.1:9001')?.lines.length, 30);
   });
 });
