@@ -68,7 +68,7 @@ export function stateLifeSentences(state: number, t: Translate): string[] {
       ];
     case S_FIN_WAIT_2:
       return [
-        t("The side that closed first, once the peer acknowledged its FIN; it now waits for the peer's FIN."),
+        t('The side that closed first, once the peer acknowledged its FIN; it now waits for the peer\'s FIN.'),
         t(
           'A socket the program has closed waits at most net.ipv4.tcp_fin_timeout (60 s by default); one only shut down for writing waits as long as the peer keeps its side open.',
         ),
@@ -90,7 +90,7 @@ export function stateLifeSentences(state: number, t: Translate): string[] {
       ];
     case S_CLOSE_WAIT:
       return [
-        t("The side that did not close first (the passive close): the peer's FIN arrived and was acknowledged."),
+        t('The side that did not close first (the passive close): the peer\'s FIN arrived and was acknowledged.'),
         t(
           'It lasts until the program calls close(): the kernel has no timeout for it, so a socket stays here as long as the program forgets it.',
         ),
@@ -149,10 +149,10 @@ export function explainQueue(which: 'recvq' | 'sendq', row: SocketRow, t: Transl
       text: [
         row.format === 'ss'
           ? t(
-              "On a LISTEN line ss prints the accept queue's limit here: the listen() backlog, capped by net.core.somaxconn. Linux accepts one more than this number before it drops new handshakes.",
+              'On a LISTEN line ss prints the accept queue\'s limit here: the listen() backlog, capped by net.core.somaxconn. Linux accepts one more than this number before it drops new handshakes.',
             )
           : t(
-              "Linux netstat prints 0 here for a listening socket; ss -ltn shows the accept queue's limit in this column.",
+              'Linux netstat prints 0 here for a listening socket; ss -ltn shows the accept queue\'s limit in this column.',
             ),
       ],
       here: [],
@@ -206,7 +206,7 @@ function infoWhat(key: string, t: Translate): string {
     case 'pmtu':
       return t('Path MTU: the largest IP packet the path carries, in bytes.');
     case 'rcvmss':
-      return t("The receiver's estimate of the peer's segment size, in bytes.");
+      return t('The receiver\'s estimate of the peer\'s segment size, in bytes.');
     case 'advmss':
       return t('The MSS this side announced in its SYN, in bytes.');
     case 'cwnd':
@@ -264,14 +264,14 @@ function infoWhat(key: string, t: Translate): string {
     case 'rcv_rtt':
       return t('The round-trip time measured by the receiver, in milliseconds.');
     case 'snd_wnd':
-      return t("The peer's advertised receive window, in bytes.");
+      return t('The peer\'s advertised receive window, in bytes.');
     case 'rcv_wnd':
       return t('The receive window this side advertises, in bytes.');
     case 'busy':
       return t('Milliseconds the connection has been busy sending data.');
     case 'rwnd_limited':
       return t(
-        "Time (and share of the busy time) the sender was held back by the peer's receive window: the receiving program or its buffer is the bottleneck.",
+        'Time (and share of the busy time) the sender was held back by the peer\'s receive window: the receiving program or its buffer is the bottleneck.',
       );
     case 'sndbuf_limited':
       return t(
@@ -294,7 +294,7 @@ function infoWhat(key: string, t: Translate): string {
     case 'backoff':
       return t('How many times the retransmission timer has been doubled (exponential backoff) for the current loss.');
     case 'wscale':
-      return t("Window scale factors: the peer's (send) and ours (receive), as agreed in the handshake.");
+      return t('Window scale factors: the peer\'s (send) and ours (receive), as agreed in the handshake.');
     case 'ts':
       return t('TCP timestamps are in use.');
     case 'sack':
@@ -467,11 +467,11 @@ export function findingText(f: Finding, t: Translate): string {
         );
       return f.where === ''
         ? t(
-            "{0} half-open connections (SYN_RECV): the server answered SYNs but the final ACKs do not arrive. A SYN flood, or a path that loses the clients' ACKs. Keep net.ipv4.tcp_syncookies on, raise net.ipv4.tcp_max_syn_backlog and the listen() backlog, and look at the sources.",
+            '{0} half-open connections (SYN_RECV): the server answered SYNs but the final ACKs do not arrive. A SYN flood, or a path that loses the clients\' ACKs. Keep net.ipv4.tcp_syncookies on, raise net.ipv4.tcp_max_syn_backlog and the listen() backlog, and look at the sources.',
             f.count,
           )
         : t(
-            "{0} half-open connections (SYN_RECV) on {1}: the server answered SYNs but the final ACKs do not arrive. A SYN flood, or a path that loses the clients' ACKs. Keep net.ipv4.tcp_syncookies on, raise net.ipv4.tcp_max_syn_backlog and the listen() backlog, and look at the sources.",
+            '{0} half-open connections (SYN_RECV) on {1}: the server answered SYNs but the final ACKs do not arrive. A SYN flood, or a path that loses the clients\' ACKs. Keep net.ipv4.tcp_syncookies on, raise net.ipv4.tcp_max_syn_backlog and the listen() backlog, and look at the sources.',
             f.count,
             f.where,
           );
@@ -495,7 +495,7 @@ export function findingText(f: Finding, t: Translate): string {
             f.limit,
           )
         : t(
-            "{0} connections wait in the accept queue of {1}: the program has not accepted them. If the number stays, the program has stopped accepting; ss -ltn shows the queue's limit (Send-Q).",
+            '{0} connections wait in the accept queue of {1}: the program has not accepted them. If the number stays, the program has stopped accepting; ss -ltn shows the queue\'s limit (Send-Q).',
             f.count,
             f.where,
           );
@@ -521,7 +521,7 @@ export function findingText(f: Finding, t: Translate): string {
             f.count,
           )
         : t(
-            "{0} bytes wait in Send-Q on {1}, not acknowledged by the peer: the peer is not reading (its window is closed) or the path is slow or losing packets. Compare with the peer's Recv-Q and look for retransmissions (ss -ti).",
+            '{0} bytes wait in Send-Q on {1}, not acknowledged by the peer: the peer is not reading (its window is closed) or the path is slow or losing packets. Compare with the peer\'s Recv-Q and look for retransmissions (ss -ti).',
             f.count,
             f.where,
           );
@@ -539,11 +539,11 @@ export function findingText(f: Finding, t: Translate): string {
     case 'fin-wait-2':
       return f.where === ''
         ? t(
-            "{0} sockets in FIN_WAIT2: this side closed and the peers acknowledged, but they never close their side (they are in CLOSE_WAIT). Closed sockets give up after net.ipv4.tcp_fin_timeout (60 s); the fix is on the peer's side.",
+            '{0} sockets in FIN_WAIT2: this side closed and the peers acknowledged, but they never close their side (they are in CLOSE_WAIT). Closed sockets give up after net.ipv4.tcp_fin_timeout (60 s); the fix is on the peer\'s side.',
             f.count,
           )
         : t(
-            "{0} sockets in FIN_WAIT2 with {1}: this side closed and the peer acknowledged, but it never closes its side (it is in CLOSE_WAIT there). Closed sockets give up after net.ipv4.tcp_fin_timeout (60 s); the fix is in the peer's program.",
+            '{0} sockets in FIN_WAIT2 with {1}: this side closed and the peer acknowledged, but it never closes its side (it is in CLOSE_WAIT there). Closed sockets give up after net.ipv4.tcp_fin_timeout (60 s); the fix is in the peer\'s program.',
             f.count,
             f.where,
           );
