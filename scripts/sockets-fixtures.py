@@ -9,7 +9,9 @@ running; the only traffic is between the two namespaces the shell script creates
           are dropped by nft: SYN_RECV piles up); port 9000 accepts and never closes (CLOSE_WAIT
           here, FIN_WAIT2 on the client); port 9001 accepts, reads to EOF and closes (the client
           closes first: TIME_WAIT on the client); port 9002 accepts and never reads (Recv-Q grows
-          here, Send-Q on the client; the client then closes: FIN_WAIT1 with data queued).
+          here, Send-Q on the client; the client then closes one: FIN_WAIT1 with data queued); port
+          9003 accepts and writes to clients that never read, then at 8 s closes them all, as a
+          server that shuts down (FIN_WAIT1 piles up here: the FINs wait behind unsent data).
   client: the connections to those ports, and one to 10.99.0.1:9999 whose SYNs nft drops (SYN_SENT).
 """
 import socket, sys, threading, time
@@ -60,9 +62,35 @@ def never_read(c):
     pass
 
 
+def write_then_shut_down(s):
+    conns = []
+    s.settimeout(0.5)
+    end = time.time() + 6
+    while time.time() < end:
+        try:
+            c, _ = s.accept()
+        except socket.timeout:
+            continue
+        c.setblocking(False)
+        conns.append(c)
+    chunk = b'y' * 8192
+    end = time.time() + 2
+    while time.time() < end:
+        for c in conns:
+            try:
+                c.send(chunk)
+            except (BlockingIOError, OSError):
+                pass
+        time.sleep(0.05)
+    for c in conns:
+        c.close()             # the shutdown: FIN_WAIT1 behind the unsent data
+
+
 def server():
     listener(8080, 2)
     listener(8081, 8)
+    s9003 = listener(9003, 16)
+    threading.Thread(target=write_then_shut_down, args=(s9003,), daemon=True).start()
     for port, then, rcv in ((9000, never_close, None), (9001, read_then_close, None), (9002, never_read, 4096)):
         s = listener(port, 16, rcv)
         threading.Thread(target=accept_forever, args=(s, then), daemon=True).start()
@@ -96,6 +124,10 @@ def client():
         c = socket.create_connection((SERVER, 9001))
         c.sendall(b'GET / HTTP/1.0\r\n\r\n')
         c.close()
+    for _ in range(4):        # clients that never read what port 9003 sends
+        c = socket.create_connection((SERVER, 9003))
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        keep.append(c)
     writers = []
     for _ in range(2):        # a reader that never reads
         c = socket.create_connection((SERVER, 9002))

@@ -67,4 +67,10 @@ snap $S server grep-9002 'netstat -nat | grep 9002'
 { snap $C client snapshots-1 'netstat -nat'; sleep 3; snap $C client snapshots-2 'netstat -nat'; \
   cat "$OUT/client-snapshots-1.txt" "$OUT/client-snapshots-2.txt" > "$OUT/client-two-snapshots.txt"; \
   rm "$OUT/client-snapshots-1.txt" "$OUT/client-snapshots-2.txt"; }
+# later (about 14 s after the start): port 9003's server has shut down (FIN_WAIT1 with data queued),
+# the client has closed one never-read connection (FIN_WAIT1 behind its Send-Q)
+sleep 3
+snap $S server late-netstat-antp 'netstat -antp'
+snap $S server late-ss-tan 'ss -tan'
+snap $C client late-netstat-nat 'netstat -nat'
 wait $SP $CP || true

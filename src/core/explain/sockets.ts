@@ -500,6 +500,7 @@ export function findingText(f: Finding, t: Translate): string {
             f.where,
           );
     case 'recv-q':
+      if (f.connections > 1) return t('{0} connections of {1} have data waiting in Recv-Q (up to {2} bytes): the program is not reading what arrives. Look at what the program is blocked on (a lock, a slow disk, a full worker pool); its peers will soon see a zero window.', f.connections, f.where, f.count);
       return f.limit >= 0 && f.count > f.limit
         ? t(
             'Recv-Q on {0} grew from {1} to {2} bytes: the program is not reading what arrives. Look at what the program is blocked on (a lock, a slow disk, a full worker pool).',
@@ -513,6 +514,7 @@ export function findingText(f: Finding, t: Translate): string {
             f.where,
           );
     case 'send-q':
+      if (f.connections > 1) return t('{0} connections with {1} have data waiting in Send-Q (up to {2} bytes), not acknowledged: the peers are not reading (their windows are closed) or the path is slow or losing packets. Compare with the peers\' Recv-Q and look for retransmissions (ss -ti).', f.connections, f.where, f.count);
       return f.limit >= 0 && f.count > f.limit
         ? t(
             'Send-Q on {0} grew from {1} to {2} bytes: the peer is not taking the data (its window is closed: its program is not reading) or the path is losing packets.',

@@ -72,6 +72,8 @@ export interface Finding {
   limit: number;
   /** Every line of the pile (for related information). */
   lines: number[];
+  /** recv-q / send-q: how many connections share the trouble (1: `where` is the connection itself). */
+  connections: number;
 }
 
 export interface PortCount {
@@ -173,6 +175,7 @@ function pile(
     program: programs(rows),
     limit,
     lines: rows.map((r) => r.line),
+    connections: 1,
   };
 }
 
@@ -235,33 +238,38 @@ function rowFindings(rows: SocketRow[], th: Thresholds, prev: Map<string, Socket
       ),
     );
   }
-  for (const r of tcp) {
-    if (r.state !== S_ESTABLISHED && r.state !== S_CLOSE_WAIT && r.state !== S_FIN_WAIT_1) continue;
-    const before = prev?.get(connKey(r));
-    if (r.recvQ >= th.queueBytes)
-      out.push(
-        pile(
-          'recv-q',
-          'warning',
-          [r],
-          ep(r.local.addr, r.local.portText) + ' ↔ ' + byPeer(r),
-          'recvq',
-          before ? before.recvQ : -1,
-          r.recvQ,
-        ),
-      );
-    if (r.sendQ >= th.queueBytes)
-      out.push(
-        pile(
-          'send-q',
-          'warning',
-          [r],
-          ep(r.local.addr, r.local.portText) + ' ↔ ' + byPeer(r),
-          'sendq',
-          before ? before.sendQ : -1,
-          r.sendQ,
-        ),
-      );
+  // queues: one finding per connection, or one per service when several of its connections have
+  // the same trouble (the largest queue is the count, every line is related)
+  for (const field of ['recvq', 'sendq'] as const) {
+    const kind = field === 'recvq' ? 'recv-q' : 'send-q';
+    const queued = tcp.filter(
+      (r) =>
+        (r.state === S_ESTABLISHED || r.state === S_CLOSE_WAIT || r.state === S_FIN_WAIT_1) &&
+        (field === 'recvq' ? r.recvQ : r.sendQ) >= th.queueBytes,
+    );
+    for (const [where, g] of groupBy(queued, serviceOf)) {
+      const q = (r: SocketRow): number => (field === 'recvq' ? r.recvQ : r.sendQ);
+      if (g.length === 1) {
+        const r = g[0];
+        const before = prev?.get(connKey(r));
+        out.push(
+          pile(
+            kind,
+            'warning',
+            g,
+            ep(r.local.addr, r.local.portText) + ' ↔ ' + byPeer(r),
+            field,
+            before ? q(before) : -1,
+            q(r),
+          ),
+        );
+      } else {
+        const largest = g.reduce((a, r) => (q(r) > q(a) ? r : a), g[0]);
+        const f = pile(kind, 'warning', [largest, ...g.filter((r) => r !== largest)], where, field, -1, q(largest));
+        f.connections = g.length;
+        out.push(f);
+      }
+    }
   }
   return out;
 }
@@ -282,6 +290,7 @@ function countFindings(counts: CountLine[], th: Thresholds): Finding[] {
         program: '',
         limit: -1,
         lines: [c.line],
+        connections: 1,
       });
     };
     if (c.state === S_CLOSE_WAIT && c.count >= th.closeWait) f('close-wait', 'warning');
