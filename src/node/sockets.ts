@@ -105,7 +105,7 @@ async function socketsOfCapture(file: string, at: number, json: boolean, t: Tran
   });
   if (read.error && !partialRead(read.error)) return fail(read.error.message);
   if (times.length === 0) return fail(`${file} has no packets`);
-  if (at > times.length) return fail(`${file} has ${times.length} packets: there is no packet ${at}`);
+  if (at > times.length) return fail(`${file} has ${times.length} packet${times.length === 1 ? '' : 's'}: there is no packet ${at}`);
   const s = socketsAtPacket(engine, engine.summaries(), at - 1, times);
   if (json) {
     const obj = {

@@ -266,10 +266,10 @@ function stateFilterOf(toks: Tok[]): number | undefined {
   for (let i = 0; i < toks.length; i++) {
     const w = toks[i].s;
     if (w === 'ss' || w.endsWith('/ss')) ss = true;
-    if (ss && (w === 'state' || w === 'sport' || w === 'dport') && i + 1 < toks.length && w === 'state') {
+    // "ss -tn state close-wait": one state the rows do not print (state groups like "connected" stay unknown)
+    if (ss && w === 'state' && i + 1 < toks.length) {
       const s = stateOfWord(toks[i + 1].s);
       if (s !== undefined) return s;
-      if (toks[i + 1].s.toLowerCase() === 'established') return S_ESTABLISHED;
     }
   }
   return undefined;
