@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { parseSockets, type SocketRow } from '../src/core/sockets/parse';
 import { diagnoseSockets, DEFAULT_THRESHOLDS, type Finding } from '../src/core/sockets/diagnose';
 import { socketsHoverAt } from '../src/core/sockets/hover';
-import { netstatLines, socketsAtPacket } from '../src/core/sockets/fromCapture';
+import { netstatLines, socketsAtPacket, socketsAtPacketText } from '../src/core/sockets/fromCapture';
+import { analyzeLog } from '../src/core/log/model';
 import { findingText, summaryLensText } from '../src/core/explain/sockets';
 import { formatEn } from '../src/core/explain/l10n';
 import { zhCn } from '../src/node/l10n';
@@ -553,6 +554,32 @@ describe('sockets: at a packet of a capture', () => {
         expired ? [S_SYN_SENT] : [S_TIME_WAIT, S_SYN_SENT],
       );
     }
+  });
+});
+
+describe('sockets: at a packet of a tcpdump text log (the editor command)', () => {
+  it('the netstat view of the packet under the cursor, read back by the sockets parser and diagnosed', () => {
+    const lines = ['12:00:00.000000 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 100, win 64240, length 0'];
+    lines.push('12:00:00.001000 IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [S.], seq 500, ack 101, win 65160, length 0');
+    lines.push('12:00:00.002000 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [.], ack 1, win 502, length 0');
+    lines.push('12:00:01.000000 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [F.], seq 1, ack 1, win 502, length 0');
+    lines.push('12:00:01.001000 IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [.], ack 2, win 509, length 0');
+    const m = analyzeLog(lines.join('\n') + '\n');
+    const times = m.log.packets.map((p) => p.tsSec + p.tsNsec / 1e9);
+    const text = socketsAtPacketText(socketsAtPacket(m.engine, m.summaries, 4, times), formatEn).join('\n');
+    assert.match(text, /Sockets on 10\.0\.0\.2 after packet 5/);
+    const doc = parseSockets(text);
+    assert.deepEqual(doc.unreadable, []);
+    assert.equal(doc.snapshotLines.length, 2); // one table per host
+    assert.deepEqual(
+      doc.rows.map((r) => [r.local.addr, r.stateText]),
+      [
+        ['10.0.0.2', 'LISTEN'],
+        ['10.0.0.2', 'CLOSE_WAIT'],
+        ['10.0.0.1', 'FIN_WAIT2'],
+      ],
+    );
+    assert.match(socketsAtPacketText(socketsAtPacket(m.engine, m.summaries, 4, times), zhCn())[0], /10\.0\.0\.2 在第 5 个包之后的套接字/);
   });
 });
 

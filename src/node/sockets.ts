@@ -9,8 +9,8 @@ import { UsageError } from '../core/print/args';
 import { parseSockets } from '../core/sockets/parse';
 import { diagnoseSockets } from '../core/sockets/diagnose';
 import { socketsReportLines } from '../core/sockets/hover';
-import { netstatLines, socketsAtPacket, NETSTAT_WORDS } from '../core/sockets/fromCapture';
-import { findingText, socketsAtPacketTitle } from '../core/explain/sockets';
+import { socketsAtPacket, socketsAtPacketText, NETSTAT_WORDS } from '../core/sockets/fromCapture';
+import { findingText } from '../core/explain/sockets';
 import { formatEn, type Translate } from '../core/explain/l10n';
 import { TCP_STATES } from '../core/tcp/types';
 import { partialRead } from '../core/capture/types';
@@ -105,7 +105,8 @@ async function socketsOfCapture(file: string, at: number, json: boolean, t: Tran
   });
   if (read.error && !partialRead(read.error)) return fail(read.error.message);
   if (times.length === 0) return fail(`${file} has no packets`);
-  if (at > times.length) return fail(`${file} has ${times.length} packet${times.length === 1 ? '' : 's'}: there is no packet ${at}`);
+  if (at > times.length)
+    return fail(`${file} has ${times.length} packet${times.length === 1 ? '' : 's'}: there is no packet ${at}`);
   const s = socketsAtPacket(engine, engine.summaries(), at - 1, times);
   if (json) {
     const obj = {
@@ -123,12 +124,7 @@ async function socketsOfCapture(file: string, at: number, json: boolean, t: Tran
     };
     process.stdout.write(JSON.stringify(obj, null, 2) + '\n');
   } else {
-    const lines: string[] = [];
-    for (const h of s.hosts) {
-      lines.push(socketsAtPacketTitle(at, h.addr, t), ...netstatLines(h), '');
-    }
-    if (s.hosts.length === 0) lines.push(t('No TCP connection has started by packet {0}.', at));
-    if (s.expired > 0) lines.push(t('{0} sockets had left TIME_WAIT (60 s) by then.', s.expired));
+    const lines = socketsAtPacketText(s, t);
     process.stdout.write(lines.join('\n') + '\n');
   }
   if (read.error) return fail(read.error.message);

@@ -10,6 +10,8 @@
  */
 import { emptyResult, S_CLOSED, S_LISTEN, S_TIME_WAIT, S_SYN_SENT, type ConnectionSummary } from '../tcp/types';
 import type { TcpEngine } from '../tcp/engine';
+import { socketsAtPacketTitle } from '../explain/sockets';
+import type { Translate } from '../explain/l10n';
 
 /** netstat's spelling of each S_* state (Linux net-tools). */
 export const NETSTAT_WORDS = [
@@ -124,4 +126,13 @@ export function netstatLines(h: HostSockets): string[] {
     out.push(proto + '       -      - ' + local + ' ' + peer + ' ' + NETSTAT_WORDS[s.state]);
   }
   return out;
+}
+
+/** The whole text: per host its title and table, then what is not shown (CLI and editor). */
+export function socketsAtPacketText(s: SocketsAtPacket, t: Translate): string[] {
+  const lines: string[] = [];
+  for (const h of s.hosts) lines.push(socketsAtPacketTitle(s.packet + 1, h.addr, t), ...netstatLines(h), '');
+  if (s.hosts.length === 0) lines.push(t('No TCP connection has started by packet {0}.', s.packet + 1));
+  if (s.expired > 0) lines.push(t('{0} sockets had left TIME_WAIT (60 s) by then.', s.expired));
+  return lines;
 }

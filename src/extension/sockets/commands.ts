@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { parseSockets } from '../../core/sockets/parse';
 import { looksLikeSockets } from '../../core/sockets/outline';
+import { socketsAtPacket, socketsAtPacketText } from '../../core/sockets/fromCapture';
+import type { LogModels } from '../tcpdump/models';
 import { NETSTAT_LANGUAGE } from './models';
 
 /** "Capture Lens: Paste netstat/ss Output": the clipboard into a new netstat document. */
@@ -26,10 +28,38 @@ function detect(doc: vscode.TextDocument): void {
   if (looksLikeSockets(parseSockets(text), text)) void vscode.languages.setTextDocumentLanguage(doc, NETSTAT_LANGUAGE);
 }
 
-export function registerSocketsCommands(): vscode.Disposable {
+/**
+ * "Capture Lens: Sockets at This Packet" in a tcpdump text document: the tables netstat -nat would
+ * have shown on each host right after the packet at the cursor (both ends' states from the TCP
+ * engine), opened beside as a netstat document, so its hovers and lenses explain it in netstat's
+ * words. (The capture editor's button for the same table belongs to its webview.)
+ */
+async function socketsAtCursor(logs: LogModels): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'tcpdump') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Put the cursor on a packet of a tcpdump document first.'));
+    return;
+  }
+  const m = logs.get(editor.document);
+  const line = editor.selection.active.line;
+  let at = line < m.log.packetOfLine.length ? m.log.packetOfLine[line] : -1;
+  // between packets (a banner, a blank line): the last packet above the cursor
+  for (let l = line; at < 0 && l >= 0; l--) at = l < m.log.packetOfLine.length ? m.log.packetOfLine[l] : -1;
+  if (at < 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Put the cursor on a packet of a tcpdump document first.'));
+    return;
+  }
+  const times = m.log.packets.map((p) => p.tsSec + p.tsNsec / 1e9);
+  const text = socketsAtPacketText(socketsAtPacket(m.engine, m.summaries, at, times), vscode.l10n.t).join('\n') + '\n';
+  const doc = await vscode.workspace.openTextDocument({ language: NETSTAT_LANGUAGE, content: text });
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+}
+
+export function registerSocketsCommands(logs: LogModels): vscode.Disposable {
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   return vscode.Disposable.from(
     vscode.commands.registerCommand('captureLens.pasteSockets', pasteSockets),
+    vscode.commands.registerCommand('captureLens.socketsAtPacket', () => socketsAtCursor(logs)),
     vscode.workspace.onDidOpenTextDocument(detect),
     vscode.workspace.onDidChangeTextDocument((e) => {
       const key = e.document.uri.toString();
