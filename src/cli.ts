@@ -26,6 +26,7 @@ import { cmdFollow } from './node/follow';
 import { parsePerfArgs, PerfUsageError, runPerf } from './node/perf';
 import { perfJson } from './core/perf/summary';
 import type { Conversation } from './core/tcp/analysis';
+import { cmdSockets } from './node/sockets';
 
 const USAGE = `Usage: capture-lens <command> [options]
 
@@ -67,6 +68,13 @@ Commands:
                          whether they differ), out-of-order segments put in place, SYN/FIN/RST
                          with both ends' states (--hex, --raw, --ascii: exactly as
                          "tshark -q -z follow,tcp,MODE,N"; FILE: capture, or text with hex dumps)
+  sockets FILE [--json] [--zh]
+                         a saved netstat / ss / lsof output: states per snapshot, ports, what
+                         changed between snapshots, and findings with advice (CLOSE_WAIT piles,
+                         SYN_RECV floods, full accept queues, growing Recv-Q / Send-Q …)
+  sockets CAPTURE --at N [--json] [--zh]
+                         the tables "netstat -nat" would have shown on each host right after
+                         packet N of the capture (both ends' states from the TCP engine)
   help                   show this text
   --version              print the version
 `;
@@ -357,6 +365,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdFollow(rest, fail);
       case 'perf':
         return await runPerf(parsePerfArgs(rest), (s) => process.stdout.write(s), fail);
+      case 'sockets':
+        return await cmdSockets(rest);
       case 'help':
       case '--help':
       case '-h':

@@ -83,12 +83,20 @@ function assertLinear(what: string, make: (n: number) => string, run: (s: string
   const k1 = make(1000);
   const k10 = make(10000);
   run(k1);
-  const quick = timeOf(() => run(k10), 1, 1) / Math.max(timeOf(() => run(k1), 2, Math.ceil(repsFor(() => run(k1)) / 3)), 1000);
+  const quick =
+    timeOf(() => run(k10), 1, 1) /
+    Math.max(
+      timeOf(() => run(k1), 2, Math.ceil(repsFor(() => run(k1)) / 3)),
+      1000,
+    );
   const stages: [string, string, number][] = quick > LIMIT ? [[k1, k10, 1000]] : [];
   stages.push([k10, make(100000), 10000]);
   for (const [a, b, n] of stages) {
     const r = ratio(a, b, run);
-    assert.ok(r.ratio <= LIMIT, `${what}: ${n} → ${10 * n} characters took ${ms(r.small)} → ${ms(r.big)} of CPU (×${r.ratio.toFixed(0)}, linear is ×10)`);
+    assert.ok(
+      r.ratio <= LIMIT,
+      `${what}: ${n} → ${10 * n} characters took ${ms(r.small)} → ${ms(r.big)} of CPU (×${r.ratio.toFixed(0)}, linear is ×10)`,
+    );
   }
 }
 
@@ -182,7 +190,12 @@ function familiesFor(source: string): [string, (n: number) => string][] {
   const lead = leadOf(source);
   const all = Object.entries(FAMILIES);
   if (lead === '') return all;
-  return [...all, ...all.map(([k, f]) => [`${JSON.stringify(lead)} + ${k}`, (n: number) => lead + f(n)] as [string, (n: number) => string])];
+  return [
+    ...all,
+    ...all.map(
+      ([k, f]) => [`${JSON.stringify(lead)} + ${k}`, (n: number) => lead + f(n)] as [string, (n: number) => string],
+    ),
+  ];
 }
 
 /**
@@ -220,7 +233,8 @@ function grammarPatterns(g: unknown): GrammarPattern[] {
     if (Array.isArray(o)) o.forEach((v, i) => walk(v, `${where}[${i}]`));
     else if (o && typeof o === 'object') {
       const r = o as Record<string, unknown>;
-      for (const k of ['match', 'begin', 'end', 'while']) if (typeof r[k] === 'string') out.push({ where: `${where}.${k}`, source: r[k] as string });
+      for (const k of ['match', 'begin', 'end', 'while'])
+        if (typeof r[k] === 'string') out.push({ where: `${where}.${k}`, source: r[k] as string });
       for (const [k, v] of Object.entries(r)) if (v && typeof v === 'object') walk(v, `${where}.${k}`);
     }
   };
@@ -228,65 +242,74 @@ function grammarPatterns(g: unknown): GrammarPattern[] {
   return out;
 }
 
-const grammarFile = path.join(ROOT, 'syntaxes', 'tcpdump.tmLanguage.json');
-const grammarJson = JSON.parse(fs.readFileSync(grammarFile, 'utf8')) as { repository: unknown };
+// the tcpdump grammar and the netstat / ss grammar (issue 15): the same checks, with the fewest patterns each should have
+for (const [language, minPatterns] of [
+  ['tcpdump', 50],
+  ['netstat', 20],
+] as const) {
+  const grammarFile = path.join(ROOT, 'syntaxes', `${language}.tmLanguage.json`);
+  const grammarJson = JSON.parse(fs.readFileSync(grammarFile, 'utf8')) as { repository: unknown };
 
-describe('linear time: the tcpdump grammar (Oniguruma, as VS Code runs it)', function () {
-  this.timeout(120000);
-  before(async function () {
-    const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
-    await onig.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
-  });
+  describe(`linear time: the ${language} grammar (Oniguruma, as VS Code runs it)`, function () {
+    this.timeout(120000);
+    before(async function () {
+      const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
+      await onig.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
+    });
 
-  /** Searches the whole line as the tokenizer does: from each match's end (vscode-textmate appends \n). */
-  function searchAlong(scanner: onig.OnigScanner): (s: string) => void {
-    return (s) => {
-      const os = onig.createOnigString(s + '\n');
-      try {
-        for (let pos = 0; pos <= s.length; ) {
-          const m = scanner.findNextMatchSync(os, pos);
-          if (!m) break;
-          const end = m.captureIndices[0].end;
-          pos = end > pos ? end : pos + 1;
+    /** Searches the whole line as the tokenizer does: from each match's end (vscode-textmate appends \n). */
+    function searchAlong(scanner: onig.OnigScanner): (s: string) => void {
+      return (s) => {
+        const os = onig.createOnigString(s + '\n');
+        try {
+          for (let pos = 0; pos <= s.length;) {
+            const m = scanner.findNextMatchSync(os, pos);
+            if (!m) break;
+            const end = m.captureIndices[0].end;
+            pos = end > pos ? end : pos + 1;
+          }
+        } finally {
+          os.dispose();
         }
-      } finally {
-        os.dispose();
-      }
-    };
-  }
+      };
+    }
 
-  const patterns = grammarPatterns(grammarJson.repository);
-  it('has its patterns (the walk found them)', function () {
-    assert.ok(patterns.length >= 50, String(patterns.length));
-  });
-  for (const p of patterns) {
-    it(`${p.where}  ${p.source.length > 70 ? p.source.slice(0, 70) + '…' : p.source}`, function () {
-      if (!repeatsWithoutBound(p.source)) return;
-      const scanner = new onig.OnigScanner([p.source]);
-      try {
-        const run = searchAlong(scanner);
-        for (const [k, f] of worstFamilies(p.source, run)) assertLinear(`${p.where} on ${k}`, f, run);
-      } finally {
-        scanner.dispose();
-      }
+    const patterns = grammarPatterns(grammarJson.repository);
+    it('has its patterns (the walk found them)', function () {
+      assert.ok(patterns.length >= minPatterns, String(patterns.length));
     });
-  }
+    for (const p of patterns) {
+      it(`${p.where}  ${p.source.length > 70 ? p.source.slice(0, 70) + '…' : p.source}`, function () {
+        if (!repeatsWithoutBound(p.source)) return;
+        const scanner = new onig.OnigScanner([p.source]);
+        try {
+          const run = searchAlong(scanner);
+          for (const [k, f] of worstFamilies(p.source, run)) assertLinear(`${p.where} on ${k}`, f, run);
+        } finally {
+          scanner.dispose();
+        }
+      });
+    }
 
-  it('the issue\'s lines, tokenized whole by vscode-textmate: "(" × n then " > ", and "[bad " × n', async function () {
-    const registry = new vsctm.Registry({
-      onigLib: Promise.resolve({ createOnigScanner: (s: string[]) => new onig.OnigScanner(s), createOnigString: (s: string) => onig.createOnigString(s) }),
-      loadGrammar: async () => vsctm.parseRawGrammar(fs.readFileSync(grammarFile, 'utf8'), grammarFile),
+    it('the issue\'s lines, tokenized whole by vscode-textmate: "(" × n then " > ", and "[bad " × n', async function () {
+      const registry = new vsctm.Registry({
+        onigLib: Promise.resolve({
+          createOnigScanner: (s: string[]) => new onig.OnigScanner(s),
+          createOnigString: (s: string) => onig.createOnigString(s),
+        }),
+        loadGrammar: async () => vsctm.parseRawGrammar(fs.readFileSync(grammarFile, 'utf8'), grammarFile),
+      });
+      const grammar = await registry.loadGrammar(`source.${language}`);
+      assert.ok(grammar);
+      const run = (s: string) => {
+        grammar.tokenizeLine(s, vsctm.INITIAL);
+      };
+      assertLinear('tokenizeLine parens', FAMILIES.parens, run);
+      assertLinear('tokenizeLine bad brackets', FAMILIES.badBrackets, run);
+      assertLinear('tokenizeLine after a packet front', (n) => '12:00:00.000000 IP ' + '('.repeat(n) + ' > ', run);
     });
-    const grammar = await registry.loadGrammar('source.tcpdump');
-    assert.ok(grammar);
-    const run = (s: string) => {
-      grammar.tokenizeLine(s, vsctm.INITIAL);
-    };
-    assertLinear('tokenizeLine parens', FAMILIES.parens, run);
-    assertLinear('tokenizeLine bad brackets', FAMILIES.badBrackets, run);
-    assertLinear('tokenizeLine after a packet front', (n) => '12:00:00.000000 IP ' + '('.repeat(n) + ' > ', run);
   });
-});
+}
 
 // --- JS regular expressions in src/ ------------------------------------------------------------
 
@@ -317,7 +340,10 @@ function regexLiterals(): Literal[] {
         if (seen.has(text)) continue;
         seen.add(text);
         const close = text.lastIndexOf('/');
-        out.push({ where: `${path.relative(ROOT, file)}:${i + 1} ${text}`, re: new RegExp(text.slice(1, close), text.slice(close + 1)) });
+        out.push({
+          where: `${path.relative(ROOT, file)}:${i + 1} ${text}`,
+          re: new RegExp(text.slice(1, close), text.slice(close + 1)),
+        });
       }
     });
   }
@@ -361,7 +387,9 @@ describe('linear time: every regular expression literal in src/, and package.jso
   }
 
   it('package.json contributes.languages[].firstLine', function () {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { languages: { firstLine?: string }[] } };
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      contributes: { languages: { firstLine?: string }[] };
+    };
     const lines = pkg.contributes.languages.map((l) => l.firstLine).filter((x): x is string => typeof x === 'string');
     assert.ok(lines.length >= 1);
     for (const src of lines) {
@@ -385,7 +413,8 @@ describe('linear time: every regular expression literal in src/, and package.jso
 const FRONT = '12:00:00.000000 IP 10.0.0.1.1000 > 10.0.0.2.80: Flags [S], seq 1, win 65535';
 /** Whole log lines with a long run where the parser, the explanations or synthesis look. */
 const LINES: Record<string, (n: number) => string> = {
-  'long host name': (n) => `12:00:00.000000 IP ${'h'.repeat(n)}.1000 > 10.0.0.2.80: Flags [S], seq 1, win 65535, length 0`,
+  'long host name': (n) =>
+    `12:00:00.000000 IP ${'h'.repeat(n)}.1000 > 10.0.0.2.80: Flags [S], seq 1, win 65535, length 0`,
   'parens then " > "': (n) => '('.repeat(n) + ' > ',
   'packet then parens': (n) => `${FRONT}, length 0 ${'('.repeat(n)}`,
   'packet then spaces': (n) => `${FRONT}, length 0${' '.repeat(n)}x`,
@@ -396,8 +425,10 @@ const LINES: Record<string, (n: number) => string> = {
   'many options': (n) => `${FRONT}, options [${'nop,'.repeat(n / 4)}nop], length 0`,
   'TS val digits': (n) => `${FRONT}, options [TS val ${'1'.repeat(n)} ecr], length 0`,
   'bad lengths': (n) => `${FRONT}, options [${'[len '.repeat(n / 5)}], length 0`,
-  'checksum arrow spaces': (n) => `12:00:00.000000 IP 10.0.0.1.1000 > 10.0.0.2.80: Flags [S], cksum 0x1234 (incorrect -> ${' '.repeat(n)}g), seq 1, win 1, length 0`,
-  'epoch digits': (n) => `${'1'.repeat(n)}.000000 IP 10.0.0.1.1000 > 10.0.0.2.80: Flags [S], seq 1, win 65535, length 0`,
+  'checksum arrow spaces': (n) =>
+    `12:00:00.000000 IP 10.0.0.1.1000 > 10.0.0.2.80: Flags [S], cksum 0x1234 (incorrect -> ${' '.repeat(n)}g), seq 1, win 1, length 0`,
+  'epoch digits': (n) =>
+    `${'1'.repeat(n)}.000000 IP 10.0.0.1.1000 > 10.0.0.2.80: Flags [S], seq 1, win 65535, length 0`,
   'app text commas': (n) => `${FRONT}, length 0${', '.repeat(n / 2)}x`,
   'damage brackets': (n) => `${FRONT}, length 0 ${'[|'.repeat(n / 2)}`,
   'hex dump words': (n) => `${FRONT}, length 0\n\t0x0000:  ${'4500 '.repeat(n / 5)}  x`,
@@ -412,7 +443,8 @@ describe('linear time: parser, hovers, frames and flow exports on pathological l
     for (let line = 0; line < m.log.packetOfLine.length; line++) {
       const len = s.split('\n')[line]?.length ?? 0;
       // a fixed number of places, so the count of hovers does not grow with the line
-      for (const col of [0, 1, 5, 16, 19, 25, 40, 60, 80, 100, len >> 1, len - 20, len - 2, len - 1]) if (col >= 0) hoverAt(m, line, col, formatEn);
+      for (const col of [0, 1, 5, 16, 19, 25, 40, 60, 80, 100, len >> 1, len - 20, len - 2, len - 1])
+        if (col >= 0) hoverAt(m, line, col, formatEn);
     }
     for (const p of m.log.packets) synthesizeFrame(p);
     flowSvg(buildFlowGraph(logFlowPackets(m)));

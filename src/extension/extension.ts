@@ -8,16 +8,24 @@ import { registerHover } from './tcpdump/hover';
 import { LogModels } from './tcpdump/models';
 import { registerOutline } from './tcpdump/outline';
 import { registerWalkthrough } from './walkthrough';
+import { registerSocketsCodeLens } from './sockets/codeLens';
+import { registerSocketsCommands } from './sockets/commands';
+import { registerSocketsDiagnostics } from './sockets/diagnostics';
+import { registerSocketsHover } from './sockets/hover';
+import { SocketsModels } from './sockets/models';
+import { registerSocketsOutline } from './sockets/outline';
 
 /**
  * Activation: the tcpdump-text language features (hovers, TCP-state CodeLens, diagnostics,
  * outline and folding) share one parse + engine cache; commands paste tcpdump output and print
  * captures as tcpdump text; the capture editor and the flow graph (from captures and logs) share
- * the capture editor provider. Everything registered goes into context.subscriptions.
+ * the capture editor provider. netstat / ss output (language "netstat") gets hovers, a summary
+ * CodeLens, diagnostics and an outline of its own. Everything registered goes into context.subscriptions.
  */
 export function activate(context: vscode.ExtensionContext): void {
   const channel = vscode.window.createOutputChannel('Capture Lens');
   const models = new LogModels();
+  const sockets = new SocketsModels();
   const captureProvider = new CaptureEditorProvider(context);
   context.subscriptions.push(
     channel,
@@ -30,6 +38,13 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCaptureEditor(context, captureProvider),
     registerFlowGraph(context, models, captureProvider),
     registerWalkthrough(context),
+    // netstat / ss output: the same kinds of features over its own parse cache (src/extension/sockets)
+    sockets,
+    registerSocketsHover(sockets),
+    registerSocketsCodeLens(sockets),
+    registerSocketsDiagnostics(sockets),
+    registerSocketsOutline(sockets),
+    registerSocketsCommands(models),
   );
   channel.appendLine('Capture Lens activated');
 }
