@@ -108,7 +108,8 @@ describe('capture editor: Wireshark display filters over the worker index', () =
     needCorpus(this);
     for (const f of ['communityid.pcap', 'http-ooo.pcap', 'dmgr.pcapng']) {
       const file = corpusPath('wireshark', f);
-      if (fs.existsSync(file)) await compareAll(file);
+      assert.ok(fs.existsSync(file), `${f} is in the corpus`);
+      await compareAll(file);
     }
   });
 

@@ -95,7 +95,9 @@ export class FilterViews {
     if (!view) return this.cols.count;
     const v = this.views.get(view);
     if (!v) return 0;
-    this.extendView(v);
+    // a decoding view: one slice (asked with every page of rows; while indexing, the count grows
+    // as the packet count does, and filter() and the end of indexing evaluate it whole)
+    this.extendView(v, v.decodes ? this.slice : Infinity);
     return v.n;
   }
 
