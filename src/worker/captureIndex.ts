@@ -1,11 +1,12 @@
 /**
  * CaptureIndex: the decoding side of the capture editor, usable in-process (tests) and wrapped by
- * the worker (src/worker/worker.ts), one per open document. A façade over four parts:
+ * the worker (src/worker/worker.ts), one per open document. A façade over five parts:
  *
  *   src/worker/packetColumns.ts  per-packet columns: growth, checkpoints, time/length overflow
  *   src/worker/indexRun.ts       the indexing run: read loop, gzip, decode + TCP engine, ceiling,
  *                                progress, cancel
- *   src/worker/filterViews.ts    filter views
+ *   src/worker/filterViews.ts    filter views (a filter that decodes frames: in slices)
+ *   src/worker/frameReader.ts    synchronous frame reads for those filters (a 1 MiB read-ahead)
  *   src/worker/rowPresenter.ts   rows, markers, details, tcpdump lines, records for the flow graph
  *
  * One streaming pass (readCaptureFile: the file is read in chunks, never whole) fills the columns
