@@ -5,7 +5,8 @@
  * selected TCP packet with its explanation, the byte highlight of a field and the field named by a
  * hovered byte, a filter (good and bad), the connections table and choosing a connection, the
  * nanosecond time column, a multi-interface pcapng, a capture cut short (damage banner) and a
- * file that is not a capture ("Reopen with the Text Editor"). Screenshots: test-results/e2e/capture-*.png.
+ * file that is not a capture ("Reopen with the Text Editor"), and a Wireshark-syntax filter (good and
+ * mistyped) on a generated capture. Screenshots: test-results/e2e/capture-*.png.
  * Run by `npm run test:e2e`; harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
