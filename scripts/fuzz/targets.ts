@@ -239,7 +239,7 @@ async function runIndex(input: Uint8Array, c: Checker): Promise<void> {
     }
     c.value('lines', await idx.lines(pick));
     for (const expr of ['tcp', 'problem', 'not arp and port 80', 'flags S']) {
-      const f = idx.filter(expr);
+      const f = await idx.filter(expr);
       c.value(`filter ${expr}`, f);
       if (f.ok) c.value(`rows of ${expr}`, await idx.rows(0, Math.min(f.count, 100), f.view));
     }

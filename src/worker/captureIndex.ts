@@ -1,11 +1,12 @@
 /**
  * CaptureIndex: the decoding side of the capture editor, usable in-process (tests) and wrapped by
- * the worker (src/worker/worker.ts), one per open document. A façade over four parts:
+ * the worker (src/worker/worker.ts), one per open document. A façade over five parts:
  *
  *   src/worker/packetColumns.ts  per-packet columns: growth, checkpoints, time/length overflow
  *   src/worker/indexRun.ts       the indexing run: read loop, gzip, decode + TCP engine, ceiling,
  *                                progress, cancel
- *   src/worker/filterViews.ts    filter views
+ *   src/worker/filterViews.ts    filter views (a filter that decodes frames: in slices)
+ *   src/worker/frameReader.ts    synchronous frame reads for those filters (a 1 MiB read-ahead)
  *   src/worker/rowPresenter.ts   rows, markers, details, tcpdump lines, records for the flow graph
  *
  * One streaming pass (readCaptureFile: the file is read in chunks, never whole) fills the columns
@@ -42,7 +43,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { CaptureInfo, CaptureRecord } from '../core/capture/types';
-import type { FilterColumns } from '../core/filter/eval';
+import type { FilterColumns, FrameRef } from '../core/filter/eval';
 import type { Address } from '../core/filter/parse';
 import { TcpEngine } from '../core/tcp/engine';
 import { connJson, type ConnJson } from '../core/tcp/json';
@@ -50,6 +51,7 @@ import { emptyResult, type PacketResult } from '../core/tcp/types';
 import type { GzipLimits } from '../node/gzipLimits';
 import { zhCn } from '../node/l10n';
 import { FilterViews } from './filterViews';
+import { FrameReader } from './frameReader';
 import { IndexRun } from './indexRun';
 import { PacketColumns } from './packetColumns';
 import { RowPresenter } from './rowPresenter';
@@ -69,6 +71,8 @@ export interface CaptureIndexOptions {
   gzipLimits?: Partial<GzipLimits>;
   /** Most bytes the index may hold (default INDEX_MAX_BYTES; tests lower it). */
   maxIndexBytes?: number;
+  /** Packets a filter that decodes frames evaluates per turn of the event loop (default DECODE_SLICE; tests lower it). */
+  filterSlice?: number;
 }
 
 /**
@@ -96,14 +100,18 @@ export class CaptureIndex implements FilterColumns {
   private readonly views: FilterViews;
   private readonly presenter: RowPresenter;
   private readonly res = emptyResult();
+  private readonly frames: FrameReader;
   private closed = false;
+  /** FilterColumns: the engine keeps no relSeq / relAck / winScaled (keepSeqAck: false above). */
+  readonly seqAckKept = false;
 
   constructor(
     readonly filePath: string,
     opts: CaptureIndexOptions = {},
   ) {
     const maxBytes = opts.maxIndexBytes ?? INDEX_MAX_BYTES;
-    this.views = new FilterViews(this, () => this.cols.cap);
+    this.frames = new FrameReader(() => this.run.readPath);
+    this.views = new FilterViews(this, () => this.cols.cap, opts.filterSlice);
     this.run = new IndexRun(filePath, opts, {
       cols: this.cols,
       engine: this.engine,
@@ -114,7 +122,7 @@ export class CaptureIndex implements FilterColumns {
         this.views.reset();
         this.views.extendViews();
       },
-      beforeProgress: () => this.views.extendViews(),
+      beforeProgress: () => this.views.extendViews(true),
       viewCounts: () => (this.views.size > 0 ? this.views.counts() : undefined),
       closeHandle: () => this.presenter.closeHandle(),
     });
@@ -161,6 +169,7 @@ export class CaptureIndex implements FilterColumns {
   /** Stop indexing at once (what is indexed stays available) and close the file. */
   cancel(): void {
     this.run.cancel();
+    this.frames.close();
     void this.presenter.closeHandle();
   }
 
@@ -223,11 +232,49 @@ export class CaptureIndex implements FilterColumns {
     return sp !== null && this.res.stream < sp.length && sp[this.res.stream] === 1;
   }
 
+  tcpResult(i: number, out: PacketResult): boolean {
+    return this.engine.resultInto(i, out);
+  }
+
+  addressOf(id: number): Address | undefined {
+    return this.cols.addressOf(id);
+  }
+
+  origLen(i: number): number {
+    return this.cols.origLen(i);
+  }
+
+  caplen(i: number): number {
+    return this.cols.caplen(i);
+  }
+
+  /** Seconds since the first packet, seconds and nanoseconds apart so that nanoseconds survive. */
+  relTime(i: number): number {
+    const c = this.cols;
+    return c.sec(i) - c.sec(0) + (c.nsec(i) - c.nsec(0)) / 1e9;
+  }
+
+  /** Packet i's frame, read synchronously (FrameReader); out.data is valid until the next call. */
+  frameInto(i: number, out: FrameRef): boolean {
+    const c = this.cols;
+    if (this.closed || !Number.isInteger(i) || i < 0 || i >= c.n) return false;
+    const data = this.frames.read(c.dataOffset(i), c.caplen(i));
+    if (data === null) return false;
+    out.data = data;
+    out.origLen = c.origLen(i);
+    out.linkType = c.ifc(i)?.linkType ?? 1;
+    return true;
+  }
+
   // -----------------------------------------------------------------------------------------------
   // Views
 
-  filter(expr: string): FilterResult {
-    return this.views.filter(expr, this.closed);
+  /**
+   * A filter view. A filter that decodes frames is evaluated in slices with the event loop turning
+   * between them (other requests are answered meanwhile); the result counts every packet indexed.
+   */
+  filter(expr: string): Promise<FilterResult> {
+    return this.views.filter(expr, () => this.closed);
   }
 
   dropView(view: number): void {

@@ -2,8 +2,7 @@
  * FilterViews: the capture editor's filter views, each the packet indices that match one filter
  * expression, extended as indexing goes on. Part of CaptureIndex (src/worker/captureIndex.ts).
  */
-import { compileFilter, type FilterColumns, type Predicate } from '../core/filter/eval';
-import { tryParseFilter } from '../core/filter/parse';
+import { tryCompileFilter, type FilterColumns, type Predicate } from '../core/filter/eval';
 import type { FilterResult } from './api';
 
 /** Filter views kept (the oldest is dropped beyond). */
@@ -14,6 +13,15 @@ const MAX_VIEWS = 16;
  * the 1 GiB index ceiling that is at most ~1.3 GiB of typed arrays for one capture.
  */
 const VIEWS_MAX_BYTES = 256 * 1024 * 1024;
+/**
+ * Packets a filter that decodes frames evaluates in one turn of the event loop: decoding takes
+ * ~1–3 µs a packet, so 65,536 packets keep the worker busy ~0.1–0.2 s before it answers other
+ * requests (rows, details, cancel), where one synchronous pass over 10 M packets would take ~20 s.
+ */
+export const DECODE_SLICE = 65536;
+
+/** One turn of the event loop (the way indexRun.ts yields between chunks). */
+const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 interface View {
   id: number;
@@ -22,6 +30,8 @@ interface View {
   n: number;
   /** Packets evaluated so far. */
   upto: number;
+  /** The filter reads frames: evaluated in slices of DECODE_SLICE while indexing. */
+  decodes: boolean;
 }
 
 export class FilterViews {
@@ -31,10 +41,12 @@ export class FilterViews {
   /**
    * @param cols the columns the filters read (re-read on every evaluation: they grow)
    * @param capacity packets the columns have room for now (a view never grows beyond)
+   * @param slice packets a decoding filter evaluates per turn
    */
   constructor(
     private readonly cols: FilterColumns,
     private readonly capacity: () => number,
+    private readonly slice = DECODE_SLICE,
   ) {}
 
   get size(): number {
@@ -46,15 +58,30 @@ export class FilterViews {
     return [...this.views.values()].map((v) => ({ view: v.id, count: v.n }));
   }
 
-  filter(expr: string, closed: boolean): FilterResult {
-    const parsed = tryParseFilter(expr);
-    if (!parsed.ok) return parsed;
-    if (closed) return { ok: false, error: 'the capture is closed', at: 0 };
-    const v: View = { id: this.nextView++, match: compileFilter(parsed.node, this.cols), idx: new Int32Array(1024), n: 0, upto: 0 };
+  /**
+   * Make a view of the packets matching `expr`. Syntax errors and fields the columns cannot give
+   * come back as { ok: false, error, at } (at: the offending token). A filter that decodes frames
+   * is evaluated DECODE_SLICE packets a turn, yielding between slices; the count returned covers
+   * every packet indexed when it resolves.
+   */
+  async filter(expr: string, closed: () => boolean): Promise<FilterResult> {
+    const c = tryCompileFilter(expr, this.cols);
+    if (!c.ok) return c;
+    if (closed()) return { ok: false, error: 'the capture is closed', at: 0 };
+    const v: View = { id: this.nextView++, match: c.match, idx: new Int32Array(1024), n: 0, upto: 0, decodes: c.decodes };
     this.views.set(v.id, v);
     // keep the 16 most recent views (a UI that never drops its old filters does not pile them up)
     while (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value as number);
-    this.extendView(v);
+    if (v.decodes) {
+      for (;;) {
+        this.extendView(v, this.slice);
+        if (v.upto >= this.cols.count) break;
+        await yieldTurn();
+        if (closed()) return { ok: false, error: 'the capture is closed', at: 0 };
+        // dropped meanwhile (16 newer views, or the memory bound): it is nobody's any more
+        if (this.views.get(v.id) !== v) return { ok: false, error: 'the filter was replaced by newer ones', at: 0 };
+      }
+    } else this.extendView(v);
     this.boundViews();
     return { ok: true, view: v.id, count: v.n };
   }
@@ -68,7 +95,9 @@ export class FilterViews {
     if (!view) return this.cols.count;
     const v = this.views.get(view);
     if (!v) return 0;
-    this.extendView(v);
+    // a decoding view: one slice (asked with every page of rows; while indexing, the count grows
+    // as the packet count does, and filter() and the end of indexing evaluate it whole)
+    this.extendView(v, v.decodes ? this.slice : Infinity);
     return v.n;
   }
 
@@ -80,8 +109,13 @@ export class FilterViews {
     }
   }
 
-  extendViews(): void {
-    for (const v of this.views.values()) this.extendView(v);
+  /**
+   * Extend every view over the packets indexed since. While indexing (`sliced`), a decoding view
+   * gets one slice a progress report, so that the worker stays responsive; rows asked for beyond
+   * what it has evaluated extend it then (indicesOf).
+   */
+  extendViews(sliced = false): void {
+    for (const v of this.views.values()) this.extendView(v, sliced && v.decodes ? this.slice : Infinity);
     this.boundViews();
   }
 
@@ -96,8 +130,9 @@ export class FilterViews {
     }
   }
 
-  private extendView(v: View): void {
-    const end = this.cols.count;
+  /** Evaluate view `v` over the packets indexed since, at most `max` of them. */
+  private extendView(v: View, max = Infinity): void {
+    const end = Math.min(this.cols.count, v.upto + max);
     let idx = v.idx;
     let n = v.n;
     const match = v.match;
@@ -128,7 +163,9 @@ export class FilterViews {
     }
     const v = this.views.get(view);
     if (!v) throw new Error(`unknown view ${view}`);
-    this.extendView(v);
+    // a decoding view: only as far as these rows need (a slice at a time)
+    if (v.decodes) while (v.n < start + count && v.upto < this.cols.count) this.extendView(v, this.slice);
+    else this.extendView(v);
     const end = Math.min(v.n, start + count);
     for (let k = start; k < end; k++) out.push(v.idx[k]);
     return out;

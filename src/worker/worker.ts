@@ -105,7 +105,7 @@ channel
     const rows = await idx.rows(msg.start, msg.count, msg.view ?? 0);
     return { rows, total: idx.viewCount(msg.view ?? 0) };
   })
-  .on('filter', async (msg) => ({ result: (await need()).filter(msg.expr) }))
+  .on('filter', async (msg) => ({ result: await (await need()).filter(msg.expr) }))
   .on('dropView', (msg) => {
     index?.dropView(msg.view);
   })

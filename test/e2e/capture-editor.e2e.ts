@@ -5,7 +5,8 @@
  * selected TCP packet with its explanation, the byte highlight of a field and the field named by a
  * hovered byte, a filter (good and bad), the connections table and choosing a connection, the
  * nanosecond time column, a multi-interface pcapng, a capture cut short (damage banner) and a
- * file that is not a capture ("Reopen with the Text Editor"). Screenshots: test-results/e2e/capture-*.png.
+ * file that is not a capture ("Reopen with the Text Editor"), and a Wireshark-syntax filter (good and
+ * mistyped) on a generated capture. Screenshots: test-results/e2e/capture-*.png.
  * Run by `npm run test:e2e`; harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
@@ -13,7 +14,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot, Session, startSession } from './harness';
-import { corpusPath, needCorpus } from '../helpers/corpus';
+import { corpusPath, needCorpus, readAll } from '../helpers/corpus';
+import { RecordColumns } from '../../src/core/filter/columns';
+import { tryCompileFilter } from '../../src/core/filter/eval';
+import { writeSamples } from '../../src/node/samples';
 
 /** The part of playwright's FrameLocator / Locator API used here (the harness types only the page's part). */
 interface Loc {
@@ -123,6 +127,9 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
     const dns = fs.readFileSync(corpusPath('tcpdump', 'dns_tcp.pcap'));
     fs.writeFileSync(path.join(scratch, 'cut-short.pcap'), dns.subarray(0, 700));
     fs.writeFileSync(path.join(scratch, 'notes-not-a-capture.pcap'), 'These are my notes, not a packet capture.\n');
+    // A generated capture for the Wireshark-syntax filter (the demo's SYN flood: 12 SYNs among 48 packets).
+    writeSamples(path.join(scratch, 'samples'));
+    fs.copyFileSync(path.join(scratch, 'samples', 'syn-flood.pcap'), path.join(scratch, 'wireshark-filter-syn-flood.pcap'));
     s = await startSession({
       extraFiles: [
         corpusPath('tcpdump', 'dns_tcp.pcap'),
@@ -130,6 +137,7 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
         corpusPath('pcapng', 'output_le', 'basic', 'test006.pcapng'),
         path.join(scratch, 'cut-short.pcap'),
         path.join(scratch, 'notes-not-a-capture.pcap'),
+        path.join(scratch, 'wireshark-filter-syn-flood.pcap'),
       ],
     });
     // The packaged extension must ship the webview bundle; when .vscodeignore leaves it out, put it
@@ -360,6 +368,40 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
     await v.locator('.banner button').click();
     await s.page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines .view-line').first().waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await s.editorText(), /These are my notes/);
+    await closeEditors();
+  });
+
+  it('Wireshark display-filter syntax in the filter box (generated capture): the rows the filter keeps', async () => {
+    const file = path.join(scratch, 'wireshark-filter-syn-flood.pcap');
+    const expr = 'tcp.flags.syn == 1 && tcp.flags.ack == 0';
+    // what the in-memory reference keeps (1-based numbers, as the No. column shows them)
+    const ref = new RecordColumns((await readAll(file)).records);
+    const c = tryCompileFilter(expr, ref);
+    assert.ok(c.ok);
+    const want: string[] = [];
+    for (let i = 0; i < ref.count; i++) if (c.ok && c.match(i)) want.push(String(i + 1));
+    assert.ok(want.length > 1 && want.length < ref.count, `${want.length} of ${ref.count}`);
+    const v = await openCapture('wireshark-filter-syn-flood.pcap');
+    await waitStatus(v, new RegExp(`^${ref.count} packets$`));
+    const filter = v.locator('#filter');
+    await filter.fill(expr);
+    await filter.press('Enter');
+    await waitStatus(v, new RegExp(`^${want.length} of ${ref.count} packets shown$`));
+    const rows = await rowTexts(v);
+    assert.deepEqual(rows.map((r) => r.split(' ')[0]), want);
+    assert.ok(rows.every((r) => /Flags \[S\],/.test(r)), JSON.stringify(rows));
+    await s.screenshot('capture-wireshark-filter');
+    // a mistyped field: Wireshark's message, the field selected, the list left alone
+    await filter.fill('tcp.prot == 80');
+    await filter.press('Enter');
+    await v.locator('#filter-error').filter({ hasText: /tcp\.prot/ }).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await v.locator('#filter-error').innerText(), '"tcp.prot" is neither a field nor a protocol name. Did you mean "tcp.port"?');
+    assert.equal(await filter.getAttribute('aria-invalid'), 'true');
+    assert.equal((await rowTexts(v)).length, want.length, 'the list changed after a bad filter');
+    await s.screenshot('capture-wireshark-filter-error');
+    await filter.fill('');
+    await filter.press('Enter');
+    await waitStatus(v, new RegExp(`^${ref.count} packets$`));
     await closeEditors();
   });
 });

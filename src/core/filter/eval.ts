@@ -67,6 +67,12 @@ export interface FilterColumns {
   relTime?(i: number): number;
   /** The TCP engine's result for packet i (TcpEngine.resultInto); false when it is not a TCP segment. */
   tcpResult?(i: number, out: PacketResult): boolean;
+  /**
+   * False when tcpResult's relSeq, relAck and winScaled are not kept (an engine made with
+   * keepSeqAck: false reports 0 for them): tcp.seq, tcp.ack and tcp.window_size are then refused
+   * with an error at the field rather than matching on zeros. Absent = kept.
+   */
+  readonly seqAckKept?: boolean;
   /** The address with id `id` (the inverse of addressId): CIDR and ordered comparisons of ip.addr & co. */
   addressOf?(id: number): Address | undefined;
   /** Packet i's frame into `out` (reused by the caller); false when it cannot be read. For fields the index lacks. */
@@ -449,6 +455,10 @@ function accessor(
         return acc;
       }
       if (!tr) missing(field, at, 'the TCP analysis results are not available');
+      if (cols.seqAckKept === false && (name === 'tcp.seq' || name === 'tcp.ack' || name === 'tcp.window_size')) {
+        const raw = name === 'tcp.window_size' ? 'tcp.window_size_value' : name + '_raw';
+        missing(field, at, `relative numbers and scaled windows are not kept per packet in this view; use ${raw}`);
+      }
       const r = emptyResult();
       const get = engineGetter(name);
       if (!get) missing(field, at, 'no reader for this engine field');
