@@ -70,6 +70,14 @@ export function ftpText(d: Uint8Array, off: number, len: number): string {
   return n < len ? s + '…' : s;
 }
 
+/** Text of [off, off+len) byte for byte (Latin-1): the value a filter compares, as Wireshark's field holds it. */
+export function ftpRaw(d: Uint8Array, off: number, len: number): string {
+  const n = Math.min(len, MAX_TEXT);
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(d[off + i]);
+  return s;
+}
+
 /** Parses the line at `start` (< end). `request` as decided by the ports. */
 export function parseFtpLine(d: Uint8Array, start: number, end: number, request: boolean): FtpLine {
   let e = start;
@@ -278,17 +286,17 @@ function firstLineFields(d: Uint8Array, line: FtpLine, data: FtpDataEndpoint | n
   if (line.request) {
     if (line.cmdLen > 0) {
       const cmd = ftpText(d, line.cmdOff, line.cmdLen);
-      sink.field('ftp.request.command', 'Request command: ' + cmd, line.cmdOff, line.cmdLen, cmd, cmd);
+      sink.field('ftp.request.command', 'Request command: ' + cmd, line.cmdOff, line.cmdLen, ftpRaw(d, line.cmdOff, line.cmdLen), cmd);
     }
     if (line.argLen > 0) {
       const arg = ftpText(d, line.argOff, line.argLen);
-      sink.field('ftp.request.arg', 'Request arg: ' + arg, line.argOff, line.argLen, arg, arg);
+      sink.field('ftp.request.arg', 'Request arg: ' + arg, line.argOff, line.argLen, ftpRaw(d, line.argOff, line.argLen), arg);
     }
   } else {
     if (line.code >= 0) sink.field('ftp.response.code', 'Response code: ' + line.code, line.start, 3, line.code, String(line.code));
     if (line.argLen > 0) {
       const arg = ftpText(d, line.argOff, line.argLen);
-      sink.field('ftp.response.arg', 'Response arg: ' + arg, line.argOff, line.argLen, arg, arg);
+      sink.field('ftp.response.arg', 'Response arg: ' + arg, line.argOff, line.argLen, ftpRaw(d, line.argOff, line.argLen), arg);
     }
   }
   if (data !== null) {
