@@ -211,16 +211,6 @@ export class CaptureIndex implements FilterColumns {
     return this.cols.addressId(a);
   }
 
-  /** frame.len (FilterColumns). */
-  origLen(i: number): number {
-    return this.cols.origLen(i);
-  }
-
-  /** frame.cap_len (FilterColumns). */
-  caplen(i: number): number {
-    return this.cols.caplen(i);
-  }
-
   stream(i: number): number {
     return this.engine.resultInto(i, this.res) ? this.res.stream : -1;
   }

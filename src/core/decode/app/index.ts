@@ -1,0 +1,97 @@
+/**
+ * Application decoders: well-known TCP/UDP port → decoder of the transport payload (DNS, HTTP, …).
+ *
+ * Cost choice: application decoding is never on the indexing fast path. decodeTcp/decodeUdp call
+ * decodeApp only when a FieldSink is given (the details view, tests); the printer calls its own table
+ * (print/app/index.ts) only while printing a line; the Info column asks appInfo() for the rows it
+ * shows. So indexing millions of packets costs one `sink !== null` test per TCP/UDP packet and the
+ * issue's budget (application decoding ≤ 15 % of decode + engine) holds by construction.
+ *
+ * Adding a protocol: write src/core/decode/app/<proto>.ts exporting an AppProtocol, then add one entry
+ * per port to TCP_APP_DECODERS and/or UDP_APP_DECODERS below (and its printer in print/app/index.ts).
+ */
+
+import { FieldSink } from '../fields';
+import { DecodedPacket } from '../packet';
+
+/** The transport an application payload came on (IPPROTO_TCP = 6, IPPROTO_UDP = 17). */
+export type AppTransport = 6 | 17;
+
+/**
+ * Decodes an application payload of `len` bytes at `off` in pkt.data (`len` is what the transport
+ * header claims; bytes past pkt.caplen were not captured: bound every read by
+ * `Math.min(off + len, pkt.caplen)`). Reports fields with byte ranges to `sink`. Never throws, never
+ * loops or allocates without bound on hostile bytes.
+ */
+export type AppDecoder = (pkt: DecodedPacket, off: number, len: number, sink: FieldSink, transport: AppTransport) => void;
+
+/**
+ * Wireshark-like Info text for the payload ("Standard query 0x1234 A example.com",
+ * "GET /index.html HTTP/1.1"); '' when the payload is not recognisably this protocol (the caller then
+ * keeps the transport's own Info). Never throws.
+ */
+export type AppInfo = (pkt: DecodedPacket, off: number, len: number, transport: AppTransport) => string;
+
+/** A filter field a decoder reports (for the filter field registry). */
+export interface AppField {
+  /** Wireshark field name ("dns.qry.name"). */
+  name: string;
+  type: 'uint' | 'int' | 'bool' | 'string' | 'ipv4' | 'ipv6' | 'bytes';
+  description: string;
+}
+
+/** One application protocol: what the tables hold. */
+export interface AppProtocol {
+  /** Protocol column name as Wireshark shows it ("DNS", "HTTP", "TLSv1.2" is decided by info, not here). */
+  name: string;
+  decode: AppDecoder;
+  info: AppInfo;
+  fields: readonly AppField[];
+}
+
+/** TCP well-known port → protocol (either port matches, destination first). */
+export const TCP_APP_DECODERS = new Map<number, AppProtocol>();
+/** UDP well-known port → protocol (either port matches, destination first). */
+export const UDP_APP_DECODERS = new Map<number, AppProtocol>();
+
+/** The protocol of the packet's transport payload by its ports, or undefined. */
+export function appProtocolOf(transport: AppTransport, sport: number, dport: number): AppProtocol | undefined {
+  const t = transport === 6 ? TCP_APP_DECODERS : UDP_APP_DECODERS;
+  return t.get(dport) ?? t.get(sport);
+}
+
+/**
+ * Decode the application payload of a TCP/UDP packet into `sink` (called by decodeTcp/decodeUdp after
+ * their own layer, only with a sink). A decoder bug is recorded on the packet, never thrown.
+ */
+export function decodeApp(pkt: DecodedPacket, transport: AppTransport, off: number, len: number, sink: FieldSink): void {
+  if (len <= 0 || off >= pkt.caplen) return;
+  const p = appProtocolOf(transport, pkt.l4.sport, pkt.l4.dport);
+  if (p === undefined) return;
+  try {
+    p.decode(pkt, off, len, sink, transport);
+  } catch (err) {
+    pkt.markMalformed(p.name + ' decoder error: ' + (err instanceof Error ? err.message : String(err)));
+  }
+}
+
+/** Info summary of the packet's application payload (after decodeFrame), '' when none. Never throws. */
+export function appInfo(pkt: DecodedPacket): string {
+  const l4 = pkt.l4;
+  if (l4.proto !== 6 && l4.proto !== 17) return '';
+  if (pkt.net.isFragment || l4.payloadLen <= 0 || l4.payloadOff >= pkt.caplen) return '';
+  const p = appProtocolOf(l4.proto, l4.sport, l4.dport);
+  if (p === undefined) return '';
+  try {
+    return p.info(pkt, l4.payloadOff, l4.payloadLen, l4.proto);
+  } catch {
+    return '';
+  }
+}
+
+/** Every field of every registered protocol (deduplicated by name), for the filter field registry. */
+export function appFields(): AppField[] {
+  const seen = new Map<string, AppField>();
+  for (const t of [TCP_APP_DECODERS, UDP_APP_DECODERS]) for (const p of t.values()) for (const f of p.fields) if (!seen.has(f.name)) seen.set(f.name, f);
+  return [...seen.values()];
+}
