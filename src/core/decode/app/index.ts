@@ -13,6 +13,7 @@
 
 import { FieldSink } from '../fields';
 import { DecodedPacket } from '../packet';
+import { DNS, DNS_PORT, MDNS_PORT } from './dns';
 
 /** The transport an application payload came on (IPPROTO_TCP = 6, IPPROTO_UDP = 17). */
 export type AppTransport = 6 | 17;
@@ -50,9 +51,14 @@ export interface AppProtocol {
 }
 
 /** TCP well-known port → protocol (either port matches, destination first). */
-export const TCP_APP_DECODERS = new Map<number, AppProtocol>();
+export const TCP_APP_DECODERS: ReadonlyMap<number, AppProtocol> = new Map<number, AppProtocol>([
+  [DNS_PORT, DNS],
+]);
 /** UDP well-known port → protocol (either port matches, destination first). */
-export const UDP_APP_DECODERS = new Map<number, AppProtocol>();
+export const UDP_APP_DECODERS: ReadonlyMap<number, AppProtocol> = new Map<number, AppProtocol>([
+  [DNS_PORT, DNS],
+  [MDNS_PORT, DNS],
+]);
 
 /** The protocol of the packet's transport payload by its ports, or undefined. */
 export function appProtocolOf(transport: AppTransport, sport: number, dport: number): AppProtocol | undefined {
