@@ -14,6 +14,7 @@
 import { FieldSink } from '../fields';
 import { DecodedPacket } from '../packet';
 import { DNS, DNS_PORT, MDNS_PORT } from './dns';
+import { HTTP, HTTP_ALT_PORT, HTTP_PORT } from './http';
 
 /** The transport an application payload came on (IPPROTO_TCP = 6, IPPROTO_UDP = 17). */
 export type AppTransport = 6 | 17;
@@ -53,6 +54,8 @@ export interface AppProtocol {
 /** TCP well-known port → protocol (either port matches, destination first). */
 export const TCP_APP_DECODERS: ReadonlyMap<number, AppProtocol> = new Map<number, AppProtocol>([
   [DNS_PORT, DNS],
+  [HTTP_PORT, HTTP],
+  [HTTP_ALT_PORT, HTTP],
 ]);
 /** UDP well-known port → protocol (either port matches, destination first). */
 export const UDP_APP_DECODERS: ReadonlyMap<number, AppProtocol> = new Map<number, AppProtocol>([

@@ -11,6 +11,8 @@ import type { AppTransport } from '../../decode/app/index';
 import type { PrintContext } from '../context';
 import { DNS_PORT, MDNS_PORT } from '../../decode/app/dns';
 import { printDns } from './dns';
+import { HTTP_ALT_PORT, HTTP_PORT } from '../../decode/app/http';
+import { printHttp } from './http';
 
 /**
  * Prints an application payload of `len` bytes at `off` (`len` as the transport header claims; bound
@@ -29,6 +31,8 @@ export type AppPrinter = (pkt: DecodedPacket, ctx: PrintContext, off: number, le
 /** TCP well-known port → printer (either port matches, destination first). */
 export const TCP_APP_PRINTERS: ReadonlyMap<number, AppPrinter> = new Map<number, AppPrinter>([
   [DNS_PORT, printDns],
+  [HTTP_PORT, printHttp],
+  [HTTP_ALT_PORT, printHttp],
 ]);
 /** UDP well-known port → printer (either port; consulted after print/udp.ts's UDP_PORT_PRINTERS). */
 export const UDP_APP_PRINTERS: ReadonlyMap<number, AppPrinter> = new Map<number, AppPrinter>([
