@@ -427,7 +427,7 @@ export function printDns(pkt: DecodedPacket, ctx: PrintContext, off: number, len
     pre = ' ';
   }
   if (length < 12) return pre + 'domain [length ' + length + ' < 12] (invalid)';
-  if (bp + 12 > snapend) return pre + TRUNC.slice(1);
+  if (bp + 12 > snapend) return pre + TRUNC;
   const o = new DnsOut(d, bp, snapend, ctx.opts.verbose, mdns);
   const flags = u16be(d, bp + 2);
   let qd = u16be(d, bp + 4);
@@ -553,8 +553,8 @@ export function printDns(pkt: DecodedPacket, ctx: PrintContext, off: number, len
     }
     if (qd) return trunc();
     if (v > 1) {
+      // (no " an:" label here: tcpdump 4.99 prints a request's answers bare, as after inv_q)
       if (an) {
-        o.s += ' an:';
         cp = o.record(cp);
         if (cp < 0) return trunc();
         an--;
