@@ -171,3 +171,21 @@ describe('HTTP fields against tshark on the corpus', function () {
     assert.deepEqual(unexplained, []);
   });
 });
+
+describe('DNS and HTTP explanations (English and Chinese)', () => {
+  it('explain the main fields in both languages, with the meaning of the value where it has one', async () => {
+    const { explainAppField, bundleTranslator, formatEn } = await import('../src/core/explain/catalog');
+    const bundle = JSON.parse(fs.readFileSync(require('node:path').join(__dirname, '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const zh = bundleTranslator(bundle);
+    const names = ['dns', 'dns.id', 'dns.flags.response', 'dns.flags.rcode', 'dns.qry.name', 'dns.qry.type', 'dns.a', 'dns.aaaa', 'dns.cname', 'dns.resp.ttl', 'http', 'http.request.method', 'http.request.uri', 'http.host', 'http.response.code', 'http.content_type'];
+    for (const n of names) {
+      const en = explainAppField(n, null, formatEn)!;
+      const cn = explainAppField(n, null, zh)!;
+      assert.ok(en && en.text.length > 0, n);
+      assert.ok(/[\u4e00-\u9fff]/.test(cn.text.join('')), n + ': ' + cn.text.join(''));
+    }
+    assert.match(explainAppField('dns.flags.rcode', 3, formatEn)!.text.join(' '), /NXDOMAIN/);
+    assert.match(explainAppField('http.response.code', 404, zh)!.text.join(' '), /客户端错误/);
+    assert.equal(explainAppField('tcp.flags', null, formatEn), null);
+  });
+});
