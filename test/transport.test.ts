@@ -640,7 +640,7 @@ describe('transport: relative sequence numbers (tcpdump tcp_seq_hash)', () => {
     assert.equal(got[4], '10.0.0.2.80 > 10.0.0.1.40000: Flags [.], ack 6, win 64240, options [nop,nop,sack 1 {8:16}], length 0');
     assert.equal(got[5], '10.0.0.1.40000 > 10.0.0.2.80: Flags [F.], seq 6, ack 1, win 64240, length 0');
     const abs = new PrintContext(opts({ absoluteSeq: true }));
-    assert.equal(line(frames[3], {}, abs), '10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1001:1006, ack 5001, win 64240, length 5');
+    assert.equal(line(frames[3], {}, abs), '10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1001:1006, ack 5001, win 64240, length 5: HTTP');
   });
 
   it('first ACK-bearing packet of a tuple is printed absolute (mid-stream start)', () => {

@@ -570,7 +570,9 @@ export function printTcp(pkt: DecodedPacket, ctx: PrintContext): string {
     return s + ' [remaining caplen(' + (capEnd - off) + ') < header length(' + hlen + ')]' + TRUNC;
   }
   if (flags & TH_RST && opts.verbose) return s + rstData(d, off + hlen, length, capEnd);
-  // tcp_print's port dispatch (HTTP, DNS, …): the printer returns its text with its own separator
+  // tcp_print's port dispatch (HTTP, DNS, …): the printer returns its text with its own separator.
+  // Not for a reset: tcpdump HEAD (the corpus's tcp_rst_data*) prints a reset's data only under -v
+  if (flags & TH_RST) return s;
   const app = TCP_APP_PRINTERS.get(dport) ?? TCP_APP_PRINTERS.get(sport);
   if (app !== undefined) s += app(pkt, ctx, off + hlen, length, IPPROTO_TCP);
   return s;
