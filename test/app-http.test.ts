@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CORPUS, corpusPath, needCorpus, readAll } from './helpers/corpus';
 import { needTool } from './helpers/tools';
 import { compareWithTshark, corpusCaptures, FieldDiff, printBoth, readDiffTsv, tree, writePcap } from './helpers/appCheck';
@@ -90,10 +91,10 @@ describe('HTTP printer', () => {
     process.env.TZ = 'GMT0';
     try {
       for (const [test, file, opts] of [['print-x', 'print-flags.pcap', ['-x']], ['ipv4_tcp_http_xml', 'ipv4_tcp_http_xml.pcap', ['-v']]] as [string, string, string[]][]) {
-        const path = corpusPath('tcpdump', file);
-        const { opts: po } = parsePrintArgs(['-#', '-n', '-tttt', ...opts, path]);
+        const capture = corpusPath('tcpdump', file);
+        const { opts: po } = parsePrintArgs(['-#', '-n', '-tttt', ...opts, capture]);
         const printer = new PacketPrinter(po);
-        const { records } = await readAll(path);
+        const { records } = await readAll(capture);
         assert.equal(records.map((r) => printer.print(r)).join(''), fs.readFileSync(corpusPath('tcpdump', test + '.out'), 'utf8'), test);
       }
     } finally {
@@ -175,7 +176,7 @@ describe('HTTP fields against tshark on the corpus', function () {
 describe('DNS and HTTP explanations (English and Chinese)', () => {
   it('explain the main fields in both languages, with the meaning of the value where it has one', async () => {
     const { explainAppField, bundleTranslator, formatEn } = await import('../src/core/explain/catalog');
-    const bundle = JSON.parse(fs.readFileSync(require('node:path').join(__dirname, '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const bundle = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
     const zh = bundleTranslator(bundle);
     const names = ['dns', 'dns.id', 'dns.flags.response', 'dns.flags.rcode', 'dns.qry.name', 'dns.qry.type', 'dns.a', 'dns.aaaa', 'dns.cname', 'dns.resp.ttl', 'http', 'http.request.method', 'http.request.uri', 'http.host', 'http.response.code', 'http.content_type'];
     for (const n of names) {
