@@ -15,6 +15,8 @@ import { tcpFrame, udpFrame } from '../src/core/synth/frames';
 import { TH_ACK, TH_PUSH } from '../src/core/decode/packet';
 import { findField, FieldNode } from '../src/core/decode/fields';
 import { appInfo, appFields } from '../src/core/decode/app/index';
+import { decodeFrame } from '../src/core/decode/index';
+import { DecodedPacket } from '../src/core/decode/packet';
 import { DNS_FIELDS, readName } from '../src/core/decode/app/dns';
 
 const Q = 0x0100; // RD
@@ -112,6 +114,15 @@ describe('DNS decoder', () => {
     const n = readName(Uint8Array.from(flood), 0, 0, flood.length);
     assert.equal(n.next, -1);
     assert.match(n.err, /labels/);
+  });
+
+  it('notes a message cut by the capture, with the same packet verdict as the fast path', () => {
+    const f = udp(dnsMessage(MESSAGES[17][1]));
+    const cut = f.slice(0, 14 + 20 + 8 + 40);
+    const { pkt, root } = tree(cut, f.length);
+    assert.match(JSON.stringify(root), /DNS message cut short by the capture: 40 of \d+ bytes/);
+    const fast = decodeFrame(new DecodedPacket(), cut, f.length, 1);
+    assert.deepEqual([pkt.truncated, pkt.malformed, pkt.problem], [fast.truncated, fast.malformed, fast.problem]);
   });
 
   it('never throws on random bytes after a DNS header (fuzz, 2000 cases)', () => {
@@ -218,8 +229,6 @@ describe('DNS fields against tshark on the corpus', function () {
     needTool(this, 'tshark');
     const known = readDiffTsv('app-tshark-differences.tsv');
     const { readAll } = await import('./helpers/corpus');
-    const { decodeFrame } = await import('../src/core/decode/index');
-    const { DecodedPacket } = await import('../src/core/decode/packet');
     let compared = 0;
     let files = 0;
     const diffs: FieldDiff[] = [];

@@ -409,7 +409,6 @@ export function decodeDns(pkt: DecodedPacket, off: number, len: number, sink: Fi
   const { msg, end } = b;
   if (msg + DNS_HDR_LEN > end) {
     sink.note('error', 'DNS header cut short: ' + Math.max(0, end - msg) + ' of 12 bytes', msg, Math.max(0, end - msg));
-    pkt.markTruncated('DNS header cut short');
     sink.close();
     return;
   }
@@ -437,7 +436,8 @@ export function decodeDns(pkt: DecodedPacket, off: number, len: number, sink: Fi
     for (let i = 0; i < counts[s + 1] && p >= 0 && p < end; i++) p = decodeRecord(sink, d, msg, p, end);
     sink.close(Math.max(0, (p >= 0 ? p : end) - start));
   }
-  if (p >= 0 && p >= end && end < b.msg + b.len) pkt.markTruncated('DNS message cut short by the capture');
+  // a note, not pkt.markTruncated: the packet's verdict must not depend on whether a sink asked
+  if (end < b.msg + b.len) sink.note('warning', 'DNS message cut short by the capture: ' + (end - b.msg) + ' of ' + b.len + ' bytes', end, 0);
   sink.close();
 }
 
