@@ -30,7 +30,7 @@ interface TestResult {
 
 /** Application packets compared per protocol (by the TCP port table's printer). */
 const appCounts = new Map<string, { total: number; same: number; diffs: string[] }>();
-const APP_NAMES = new Map<number, string>([[53, 'DNS'], [80, 'HTTP'], [8080, 'HTTP']]);
+const APP_NAMES = new Map<number, string>([[53, 'DNS over TCP'], [80, 'HTTP over TCP'], [8080, 'HTTP over TCP']]);
 
 /** The application protocol of an expected packet (ports of its "Flags [" line), or '' when none / no app text. */
 function appOf(lines: string[]): string {
@@ -103,7 +103,17 @@ describe('tcpdump conformance (../shared/corpus/tcpdump)', function () {
       const res: TestResult = { name, tcp: 0, same: 0 };
       for (const [no, lines] of expected) {
         const exp = comparable(lines, opts.quiet);
-        if (!exp.isTcp) continue;
+        if (!exp.isTcp) {
+          // DNS over UDP (port 53/5353, not TCP): compared whole
+          if (!opts.quiet && lines[0] && /\.(?:53|5353)(?: >|:) /.test(lines[0]) && !lines[0].includes('Flags [')) {
+            const c = appCounts.get('DNS over UDP') ?? { total: 0, same: 0, diffs: [] };
+            appCounts.set('DNS over UDP', c);
+            c.total++;
+            if ((ours.get(no) ?? []).join('\n') === lines.join('\n')) c.same++;
+            else c.diffs.push(`${name} #${no}`);
+          }
+          continue;
+        }
         const app = opts.quiet ? '' : appOf(lines);
         if (app !== '') {
           const c = appCounts.get(app) ?? { total: 0, same: 0, diffs: [] };
@@ -142,10 +152,10 @@ describe('tcpdump conformance (../shared/corpus/tcpdump)', function () {
     const same = results.reduce((a, r) => a + r.same, 0);
     const pct = (100 * same) / tcp;
     console.log(`\n    tcpdump conformance: ${same}/${tcp} TCP packets identical (${pct.toFixed(2)} %) over ${results.length} tests; ${skippedHere.size} tests skipped`);
-    for (const [app, c] of appCounts) console.log(`    ${app} over TCP: ${c.same}/${c.total} packets identical, application text included${c.diffs.length ? ' (differ: ' + c.diffs.join(', ') + ')' : ''}`);
+    for (const [app, c] of appCounts) console.log(`    ${app}: ${c.same}/${c.total} packets identical, application text included${c.diffs.length ? ' (differ: ' + c.diffs.join(', ') + ')' : ''}`);
   });
 
-  it('prints every application packet (DNS, HTTP over TCP) exactly as tcpdump, application text included', function () {
+  it('prints every application packet (DNS over UDP and TCP, HTTP) exactly as tcpdump, application text included', function () {
     const bad = [...appCounts].flatMap(([app, c]) => c.diffs.map((d) => app + ': ' + d));
     assert.ok([...appCounts.values()].reduce((a, c) => a + c.total, 0) > 0, 'no application packets found in the corpus');
     assert.deepEqual(bad, []);
