@@ -5,8 +5,10 @@
  *  - the line holding "Flags [" (or "tcp N" under -q) up to and including its first "length N",
  *  - the -v IPv4 line above it,
  *  - the hex-dump lines.
- * Application-layer text after "length N" is out of scope. Prints the pass rate per test and in
- * total; asserts at least 98 % of TCP packets identical. Set CONFORMANCE_DIFFS=1 to see every
+ * Application-layer text after "length N" is compared separately, as whole packets, for the protocols
+ * of the application port tables (src/core/print/app: DNS, HTTP, …): a packet to or from such a port
+ * whose expected line goes on after "length N". Prints the pass rate per test and in total; asserts
+ * at least 98 % of TCP packets identical, and every application packet identical. Set CONFORMANCE_DIFFS=1 to see every
  * difference.
  */
 import * as assert from 'node:assert/strict';
@@ -16,6 +18,7 @@ import { CORPUS, corpusPath, needCorpus, readAll, readManifest } from './helpers
 import { parsePrintArgs } from '../src/cli';
 import { PacketPrinter } from '../src/core/print/packet';
 import { comparable, splitPackets } from './helpers/tcpdumpText';
+import { TCP_APP_PRINTERS } from '../src/core/print/app/index';
 
 const showDiffs = !!process.env.CONFORMANCE_DIFFS;
 
@@ -23,6 +26,31 @@ interface TestResult {
   name: string;
   tcp: number;
   same: number;
+}
+
+/** Application packets compared per protocol (by the TCP port table's printer). */
+const appCounts = new Map<string, { total: number; same: number; diffs: string[] }>();
+const APP_NAMES = new Map<number, string>([[53, 'DNS over TCP'], [80, 'HTTP over TCP'], [8080, 'HTTP over TCP']]);
+
+/** The application protocol of an expected packet (ports of its "Flags [" line), or '' when none / no app text. */
+function appOf(lines: string[]): string {
+  for (const line of lines) {
+    const f = line.indexOf(': Flags [');
+    if (f < 0 || line.startsWith('\t')) continue;
+    // a reset's data is the TCP printer's ("[RST …]"), not an application's
+    if (line.startsWith(': Flags [R', f)) return '';
+    const lm = /, length \d+/g;
+    lm.lastIndex = f;
+    const m = lm.exec(line);
+    if (!m || m.index + m[0].length === line.length) return '';
+    const ports = /\.(\d{1,5}) > [0-9a-f.:]{1,60}\.(\d{1,5}): Flags \[/.exec(line);
+    if (!ports) return '';
+    const sport = Number(ports[1]);
+    const dport = Number(ports[2]);
+    if (!TCP_APP_PRINTERS.has(sport) && !TCP_APP_PRINTERS.has(dport)) return '';
+    return APP_NAMES.get(dport) ?? APP_NAMES.get(sport) ?? 'port ' + (TCP_APP_PRINTERS.has(dport) ? dport : sport);
+  }
+  return '';
 }
 
 const manifest = CORPUS ? readManifest('tcpdump/MANIFEST.tsv') : [];
@@ -75,7 +103,26 @@ describe('tcpdump conformance (../shared/corpus/tcpdump)', function () {
       const res: TestResult = { name, tcp: 0, same: 0 };
       for (const [no, lines] of expected) {
         const exp = comparable(lines, opts.quiet);
-        if (!exp.isTcp) continue;
+        if (!exp.isTcp) {
+          // DNS over UDP (port 53/5353, not TCP): compared whole
+          if (!opts.quiet && lines[0] && /\.(?:53|5353)(?: >|:) /.test(lines[0]) && !lines[0].includes('Flags [')) {
+            const c = appCounts.get('DNS over UDP') ?? { total: 0, same: 0, diffs: [] };
+            appCounts.set('DNS over UDP', c);
+            c.total++;
+            if ((ours.get(no) ?? []).join('\n') === lines.join('\n')) c.same++;
+            else c.diffs.push(`${name} #${no}`);
+          }
+          continue;
+        }
+        const app = opts.quiet ? '' : appOf(lines);
+        if (app !== '') {
+          const c = appCounts.get(app) ?? { total: 0, same: 0, diffs: [] };
+          appCounts.set(app, c);
+          c.total++;
+          const mine = (ours.get(no) ?? []).join('\n');
+          if (mine === lines.join('\n')) c.same++;
+          else c.diffs.push(`${name} #${no}`);
+        }
         res.tcp++;
         const got = comparable(ours.get(no) ?? [], opts.quiet);
         const same = got.parts.length === exp.parts.length && got.parts.every((p, i) => p === exp.parts[i]);
@@ -105,6 +152,13 @@ describe('tcpdump conformance (../shared/corpus/tcpdump)', function () {
     const same = results.reduce((a, r) => a + r.same, 0);
     const pct = (100 * same) / tcp;
     console.log(`\n    tcpdump conformance: ${same}/${tcp} TCP packets identical (${pct.toFixed(2)} %) over ${results.length} tests; ${skippedHere.size} tests skipped`);
+    for (const [app, c] of appCounts) console.log(`    ${app}: ${c.same}/${c.total} packets identical, application text included${c.diffs.length ? ' (differ: ' + c.diffs.join(', ') + ')' : ''}`);
+  });
+
+  it('prints every application packet (DNS over UDP and TCP, HTTP) exactly as tcpdump, application text included', function () {
+    const bad = [...appCounts].flatMap(([app, c]) => c.diffs.map((d) => app + ': ' + d));
+    assert.ok([...appCounts.values()].reduce((a, c) => a + c.total, 0) > 0, 'no application packets found in the corpus');
+    assert.deepEqual(bad, []);
   });
 
   it('≥ 98 % of TCP packets print identically', function () {

@@ -635,11 +635,12 @@ describe('transport: relative sequence numbers (tcpdump tcp_seq_hash)', () => {
     assert.equal(got[0], '10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1000, win 64240, length 0');
     assert.equal(got[1], '10.0.0.2.80 > 10.0.0.1.40000: Flags [S.], seq 5000, ack 1001, win 64240, length 0');
     assert.equal(got[2], '10.0.0.1.40000 > 10.0.0.2.80: Flags [.], ack 1, win 64240, length 0');
-    assert.equal(got[3], '10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1:6, ack 1, win 64240, length 5');
+    // port 80: tcpdump's HTTP printer names the protocol even when the bytes are not a request line
+    assert.equal(got[3], '10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1:6, ack 1, win 64240, length 5: HTTP');
     assert.equal(got[4], '10.0.0.2.80 > 10.0.0.1.40000: Flags [.], ack 6, win 64240, options [nop,nop,sack 1 {8:16}], length 0');
     assert.equal(got[5], '10.0.0.1.40000 > 10.0.0.2.80: Flags [F.], seq 6, ack 1, win 64240, length 0');
     const abs = new PrintContext(opts({ absoluteSeq: true }));
-    assert.equal(line(frames[3], {}, abs), '10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1001:1006, ack 5001, win 64240, length 5');
+    assert.equal(line(frames[3], {}, abs), '10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1001:1006, ack 5001, win 64240, length 5: HTTP');
   });
 
   it('first ACK-bearing packet of a tuple is printed absolute (mid-stream start)', () => {

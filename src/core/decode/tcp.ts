@@ -5,6 +5,7 @@
 
 import { u16be, u32be, hex2, hexPad } from '../bytes';
 import { FieldSink } from './fields';
+import { decodeApp } from './app/index';
 import {
   DecodedPacket, IPPROTO_TCP, NET_IPV4, TH_ACK, TH_AE, TH_CWR, TH_ECE, TH_FIN, TH_PUSH, TH_RST, TH_SYN, TH_URG,
 } from './packet';
@@ -164,6 +165,8 @@ export function decodeTcp(pkt: DecodedPacket, sink: FieldSink | null): void {
       sink.field('tcp.payload', 'TCP payload (' + l4.payloadLen + ' bytes)', l4.payloadOff, have > 0 ? Math.min(have, l4.payloadLen) : 0, l4.payloadLen, l4.payloadLen + ' bytes');
     }
     sink.close();
+    // application protocols (HTTP, DNS, …) only for the details tree: never on the indexing fast path
+    if (l4.payloadLen > 0 && !pkt.net.isFragment) decodeApp(pkt, IPPROTO_TCP, l4.payloadOff, l4.payloadLen, sink);
   }
 }
 

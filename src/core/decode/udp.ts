@@ -7,6 +7,7 @@ import { FieldSink } from './fields';
 import { DecodedPacket, IPPROTO_UDP } from './packet';
 import { l4CapEnd, l4Length } from './tcp';
 import { decodeVxlan, VXLAN_PORT } from './tunnel';
+import { decodeApp } from './app/index';
 
 export const UDP_HDR_LEN = 8;
 
@@ -84,4 +85,6 @@ export function decodeUdp(pkt: DecodedPacket, sink: FieldSink | null): void {
   if (pkt.net.isFragment) return;
   const app = UDP_PORT_DECODERS.get(l4.dport) ?? UDP_PORT_DECODERS.get(l4.sport);
   if (app !== undefined) app(pkt, l4.payloadOff, l4.payloadLen, sink);
+  // application protocols (DNS, …) only for the details tree: never on the indexing fast path
+  else if (sink) decodeApp(pkt, IPPROTO_UDP, l4.payloadOff, l4.payloadLen, sink);
 }

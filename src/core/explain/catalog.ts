@@ -51,6 +51,7 @@ export * from './tcp';
 export * from './options';
 export * from './net';
 export * from './problems';
+export * from './app';
 
 /** Context for `explainTextField`: the packet context plus the text under the cursor. */
 export interface TextFieldContext extends PacketContext {

@@ -5,7 +5,7 @@
  */
 
 import { hex2, ipv4String, ipv6String, u16be, u32be } from '../bytes';
-import { DecodedPacket, NET_IPV4, NET_IPV6, TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG } from '../decode/packet';
+import { DecodedPacket, NET_IPV4, NET_IPV6, IPPROTO_TCP, TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG } from '../decode/packet';
 import { cksumShouldBe, verifyL4Checksum } from '../decode/l4cksum';
 import { l4CapEnd, l4Length, tcpFlagString } from '../decode/tcp';
 import {
@@ -15,6 +15,7 @@ import {
   TCPOPT_SIGNATURE, TCPOPT_TCPAO, TCPOPT_TIMESTAMP, TCPOPT_UTO, TCPOPT_WSCALE, TCP_SIGLEN,
 } from '../decode/tcpOptions';
 import { PrintContext } from './context';
+import { TCP_APP_PRINTERS } from './app/index';
 
 const TRUNC = ' [|tcp]';
 const MAX_RST_DATA_LEN = 30;
@@ -568,7 +569,12 @@ export function printTcp(pkt: DecodedPacket, ctx: PrintContext): string {
   if (off + hlen > capEnd) {
     return s + ' [remaining caplen(' + (capEnd - off) + ') < header length(' + hlen + ')]' + TRUNC;
   }
-  if (flags & TH_RST && opts.verbose) s += rstData(d, off + hlen, length, capEnd);
+  if (flags & TH_RST && opts.verbose) return s + rstData(d, off + hlen, length, capEnd);
+  // tcp_print's port dispatch (HTTP, DNS, …): the printer returns its text with its own separator.
+  // Not for a reset: tcpdump HEAD (the corpus's tcp_rst_data*) prints a reset's data only under -v
+  if (flags & TH_RST) return s;
+  const app = TCP_APP_PRINTERS.get(dport) ?? TCP_APP_PRINTERS.get(sport);
+  if (app !== undefined) s += app(pkt, ctx, off + hlen, length, IPPROTO_TCP);
   return s;
 }
 

@@ -5,12 +5,13 @@
  */
 
 import { hex2, u16be } from '../bytes';
-import { DecodedPacket, NET_IPV4, NET_IPV6 } from '../decode/packet';
+import { DecodedPacket, IPPROTO_UDP, NET_IPV4, NET_IPV6 } from '../decode/packet';
 import { cksumShouldBe, verifyL4Checksum } from '../decode/l4cksum';
 import { l4CapEnd, l4Length } from '../decode/tcp';
 import { PrintContext } from './context';
 import { VXLAN_PORT } from '../decode/tunnel';
 import { printVxlan } from './encap';
+import { UDP_APP_PRINTERS } from './app/index';
 
 /** Prints a UDP payload at `off` (`len` bytes as the UDP header says). */
 export type UdpPayloadPrinter = (pkt: DecodedPacket, ctx: PrintContext, off: number, len: number) => string;
@@ -77,6 +78,8 @@ export function printUdp(pkt: DecodedPacket, ctx: PrintContext): string {
   if (!ctx.opts.quiet && !net.isFragment) {
     const app = UDP_PORT_PRINTERS.get(dport) ?? UDP_PORT_PRINTERS.get(sport);
     if (app !== undefined) return s + app(pkt, ctx, off + 8, ulen);
+    const ap = UDP_APP_PRINTERS.get(dport) ?? UDP_APP_PRINTERS.get(sport);
+    if (ap !== undefined) return s + ap(pkt, ctx, off + 8, ulen, IPPROTO_UDP);
   }
   return s + 'UDP, length ' + ulen;
 }

@@ -245,3 +245,70 @@ export function tunnelFrame(s: TcpSegmentSpec, e: Encapsulation): Uint8Array {
     }
   }
 }
+
+/** What udpFrame builds: one UDP datagram in an Ethernet frame. */
+export interface UdpDatagramSpec {
+  src: string; // IPv4 dotted quad or IPv6 text
+  dst: string;
+  sport: number;
+  dport: number;
+  payload: Uint8Array | number[];
+  ttl?: number;
+  ipId?: number;
+}
+
+/** An Ethernet frame carrying one UDP datagram (lengths and checksums correct). */
+export function udpFrame(s: UdpDatagramSpec): Uint8Array {
+  const v6 = s.src.includes(':');
+  const payload = s.payload instanceof Uint8Array ? s.payload : Uint8Array.from(s.payload);
+  const udpLen = 8 + payload.length;
+  const ipHdr = v6 ? 40 : 20;
+  const frame = new Uint8Array(14 + ipHdr + udpLen);
+  frame.set([0x02, 0, 0, 0, 0, 2], 0);
+  frame.set([0x02, 0, 0, 0, 0, 1], 6);
+  frame[12] = v6 ? 0x86 : 0x08;
+  frame[13] = v6 ? 0xdd : 0x00;
+  const ip = 14;
+  const src = v6 ? parseIPv6(s.src) : parseIPv4(s.src);
+  const dst = v6 ? parseIPv6(s.dst) : parseIPv4(s.dst);
+  if (v6) {
+    frame[ip] = 0x60;
+    frame[ip + 4] = udpLen >> 8;
+    frame[ip + 5] = udpLen & 255;
+    frame[ip + 6] = 17;
+    frame[ip + 7] = s.ttl ?? 64;
+    frame.set(src, ip + 8);
+    frame.set(dst, ip + 24);
+  } else {
+    const total = 20 + udpLen;
+    frame[ip] = 0x45;
+    frame[ip + 2] = total >> 8;
+    frame[ip + 3] = total & 255;
+    const id = s.ipId ?? 0;
+    frame[ip + 4] = (id >> 8) & 255;
+    frame[ip + 5] = id & 255;
+    frame[ip + 8] = s.ttl ?? 64;
+    frame[ip + 9] = 17;
+    frame.set(src, ip + 12);
+    frame.set(dst, ip + 16);
+    const c = fold(sum16(frame, ip, 20));
+    frame[ip + 10] = c >> 8;
+    frame[ip + 11] = c & 255;
+  }
+  const u = ip + ipHdr;
+  frame[u] = s.sport >> 8;
+  frame[u + 1] = s.sport & 255;
+  frame[u + 2] = s.dport >> 8;
+  frame[u + 3] = s.dport & 255;
+  frame[u + 4] = udpLen >> 8;
+  frame[u + 5] = udpLen & 255;
+  frame.set(payload, u + 8);
+  let acc = v6 ? sum16(frame, ip + 8, 32) : sum16(frame, ip + 12, 8);
+  acc += udpLen + 17;
+  acc = sum16(frame, u, udpLen, acc);
+  let c = fold(acc);
+  if (c === 0) c = 0xffff;
+  frame[u + 6] = c >> 8;
+  frame[u + 7] = c & 255;
+  return frame;
+}

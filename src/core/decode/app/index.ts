@@ -13,6 +13,10 @@
 
 import { FieldSink } from '../fields';
 import { DecodedPacket } from '../packet';
+import { DNS, DNS_PORT, MDNS_PORT } from './dns';
+import { HTTP, HTTP_ALT_PORT, HTTP_PORT } from './http';
+import { FTP, FTP_PORT } from './ftp';
+import { TLS, TLS_PORT } from './tls';
 
 /** The transport an application payload came on (IPPROTO_TCP = 6, IPPROTO_UDP = 17). */
 export type AppTransport = 6 | 17;
@@ -50,9 +54,18 @@ export interface AppProtocol {
 }
 
 /** TCP well-known port → protocol (either port matches, destination first). */
-export const TCP_APP_DECODERS = new Map<number, AppProtocol>();
+export const TCP_APP_DECODERS: ReadonlyMap<number, AppProtocol> = new Map<number, AppProtocol>([
+  [DNS_PORT, DNS],
+  [HTTP_PORT, HTTP],
+  [HTTP_ALT_PORT, HTTP],
+  [FTP_PORT, FTP],
+  [TLS_PORT, TLS],
+]);
 /** UDP well-known port → protocol (either port matches, destination first). */
-export const UDP_APP_DECODERS = new Map<number, AppProtocol>();
+export const UDP_APP_DECODERS: ReadonlyMap<number, AppProtocol> = new Map<number, AppProtocol>([
+  [DNS_PORT, DNS],
+  [MDNS_PORT, DNS],
+]);
 
 /** The protocol of the packet's transport payload by its ports, or undefined. */
 export function appProtocolOf(transport: AppTransport, sport: number, dport: number): AppProtocol | undefined {

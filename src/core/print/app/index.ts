@@ -9,6 +9,12 @@
 import type { DecodedPacket } from '../../decode/packet';
 import type { AppTransport } from '../../decode/app/index';
 import type { PrintContext } from '../context';
+import { DNS_PORT, MDNS_PORT } from '../../decode/app/dns';
+import { printDns } from './dns';
+import { HTTP_ALT_PORT, HTTP_PORT } from '../../decode/app/http';
+import { printHttp } from './http';
+import { FTP_PORT } from '../../decode/app/ftp';
+import { printFtp } from './ftp';
 
 /**
  * Prints an application payload of `len` bytes at `off` (`len` as the transport header claims; bound
@@ -25,6 +31,15 @@ import type { PrintContext } from '../context';
 export type AppPrinter = (pkt: DecodedPacket, ctx: PrintContext, off: number, len: number, transport: AppTransport) => string;
 
 /** TCP well-known port → printer (either port matches, destination first). */
-export const TCP_APP_PRINTERS = new Map<number, AppPrinter>();
+export const TCP_APP_PRINTERS: ReadonlyMap<number, AppPrinter> = new Map<number, AppPrinter>([
+  [DNS_PORT, printDns],
+  [HTTP_PORT, printHttp],
+  [HTTP_ALT_PORT, printHttp],
+  // TLS (443) has no entry: tcpdump prints nothing after `length N` for it
+  [FTP_PORT, printFtp],
+]);
 /** UDP well-known port → printer (either port; consulted after print/udp.ts's UDP_PORT_PRINTERS). */
-export const UDP_APP_PRINTERS = new Map<number, AppPrinter>();
+export const UDP_APP_PRINTERS: ReadonlyMap<number, AppPrinter> = new Map<number, AppPrinter>([
+  [DNS_PORT, printDns],
+  [MDNS_PORT, printDns],
+]);
