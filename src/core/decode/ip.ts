@@ -2,6 +2,7 @@ import { hexPad, u16be, u32be } from '../bytes';
 import { FieldSink } from './fields';
 import { DecodedPacket, IPPROTO_TCP, IPPROTO_UDP, NET_IPV4, NET_IPV6 } from './packet';
 import { decodeTransport } from './transport';
+import { Ip6Walk, W_INVALID, W_STOP, W_TRUNC, W_UPPER } from './scratch';
 import { cksumShouldBe, ipv4HeaderCksum } from './l4cksum';
 
 /**
@@ -233,36 +234,8 @@ export function ipProtoName(p: number): string {
 // ---------------------------------------------------------------------------------------------
 // IPv6
 
-/** Where the IPv6 extension-header walk ended. */
-export const W_UPPER = 0;
-export const W_TRUNC = 1;
-export const W_INVALID = 2;
-/** Stopped without damage: a non-first fragment, a first fragment with nothing after it, mobility. */
-export const W_STOP = 3;
-
-/**
- * Result of walkIPv6. One instance is reused on the fast path. On W_UPPER, `nh`/`cp`/`len` give
- * the upper-layer protocol, its offset and its length; `capEnd` is tcpdump's snapend there.
- */
-export class Ip6Walk {
-  status = W_UPPER;
-  nh = -1;
-  cp = 0;
-  len = 0;
-  capEnd = 0;
-  fragmented = false;
-  fragOffset = 0;
-  presumed = 0;
-  jumbo = -1;
-  /** For problems: a short reason. */
-  why = '';
-  /** Scratch of the options check: a valid Jumbo Payload option was found, and its value. */
-  foundJumbo = false;
-  jumboVal = 0;
-  /** Protocol name for " [|name]" on W_TRUNC. */
-  truncProto = '';
-}
-
+// The walk's result type and its W_* statuses live in scratch.ts (each DecodedPacket owns one walk).
+export { Ip6Walk, W_INVALID, W_STOP, W_TRUNC, W_UPPER } from './scratch';
 
 /**
  * Walk IPv6 extension headers as tcpdump's ip6_print does (hop-by-hop with the Jumbo Payload
@@ -458,8 +431,6 @@ function routingHeader(d: Uint8Array, cp: number, capEnd: number): number {
   return -1;
 }
 
-const walk6 = new Ip6Walk();
-
 export function decodeIPv6(pkt: DecodedPacket, off: number, length: number, sink: FieldSink | null): void {
   const d = pkt.data;
   const net = pkt.net;
@@ -482,7 +453,7 @@ export function decodeIPv6(pkt: DecodedPacket, off: number, length: number, sink
   net.totalLen = plen + IP6_HDRLEN;
   net.setAddresses(d, off + 8, off + 24, 16);
   if (sink) ipv6Fields(pkt, sink, off);
-  const w = walkIPv6(d, off, length, pkt.caplen, walk6);
+  const w = walkIPv6(d, off, length, pkt.caplen, pkt.scratch.ip6Walk);
   net.isFragment = w.fragmented;
   net.fragOffset = w.fragOffset;
   net.jumbo = w.jumbo;
