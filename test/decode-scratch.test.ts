@@ -89,7 +89,6 @@ describe('scratch state belongs to the run: nested encapsulation cannot corrupt 
       const pkt = new DecodedPacket();
       decodeFrame(pkt, build(1), build(1).length, 1);
       assert.ok(pkt.inner, 'the tunnel opens an inner packet');
-      assert.notEqual(pkt.inner.scratch, pkt.scratch, 'each level has its own scratch');
       assert.equal(pkt.inner.depth, depth);
       // the outer level, read after the inner decode: its own walk (GRE after 16 bytes of extension headers)
       const outer = outerOf(pkt);
@@ -98,6 +97,7 @@ describe('scratch state belongs to the run: nested encapsulation cannot corrupt 
         hdrLen: 56, proto: GRE, payloadOff: OUTER_EXT, payloadLen: build(1).length - OUTER_EXT, jumbo: -1,
         walkNh: GRE, walkCp: OUTER_EXT, walkLen: build(1).length - OUTER_EXT,
       });
+      assert.notEqual(pkt.inner.scratch, pkt.scratch, 'each level has its own scratch');
       // the inner level: its own walk and options
       const inner = innermost(pkt);
       assert.equal(inner.net.kind, NET_IPV6);
