@@ -16,8 +16,6 @@ export const PPPOE_HDRLEN = 6;
 export const PPP_IP = 0x0021;
 export const PPP_IPV6 = 0x0057;
 
-export { PppHeader } from './scratch';
-
 /** Read the PPP header at `off` (`length` bytes from there on the wire). False when cut short. */
 export function readPpp(d: Uint8Array, off: number, length: number, cap: number, into: PppHeader): boolean {
   let p = off;
