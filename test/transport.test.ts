@@ -422,7 +422,7 @@ describe('transport: TCP options (printer and engine values)', () => {
     assert.equal(nextTcpOption(d, 6, 8, 7, c), OPT_TRUNC_LEN);
     assert.equal(nextTcpOption(d, 7, 8, 7, c), OPT_TRUNC_KIND);
     const v = { mss: -1, wscale: -1, sackOk: false, tsVal: -1, tsEcr: -1 };
-    assert.equal(scanTcpOptions(Uint8Array.from([2, 3, 5, 0]), 0, 4, 4, v), OPT_BAD_LEN);
+    assert.equal(scanTcpOptions(Uint8Array.from([2, 3, 5, 0]), 0, 4, 4, v, c), OPT_BAD_LEN);
     assert.equal(v.mss, -1);
   });
 

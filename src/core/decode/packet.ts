@@ -6,11 +6,13 @@
  * Ownership: `link` — link-layer decoders (src/core/decode/link.ts);
  * `net` — ARP/IPv4/IPv6 (src/core/decode/ip.ts, arp.ts);
  * `l4` — TCP/UDP/ICMP/ICMPv6 (src/core/decode/tcp.ts, udp.ts, icmp.ts);
+ * `scratch` — per-call scratch of the decoders (src/core/decode/scratch.ts);
  * `inner` — the packet an encapsulation carries (IP-in-IP, 6in4, GRE, VXLAN: src/core/decode/tunnel.ts),
  * opened by the encapsulating decoder and decoded by decodeFrame (src/core/decode/index.ts).
  */
 
 import { ipv4String, ipv6String } from '../bytes';
+import { DecodeScratch } from './scratch';
 
 /** Network-layer kinds (`net.kind`). */
 export const NET_NONE = 0;
@@ -267,6 +269,12 @@ export class DecodedPacket {
   base = 0;
   /** Encapsulation level: 0 for the frame itself. */
   depth = 0;
+  /**
+   * The decoders' scratch objects (IPv6 walk, PPP header, TCP option cursor) of this packet only:
+   * an inner packet is its own DecodedPacket with its own scratch, so decoding it cannot overwrite
+   * the outer level's. Made once with the packet and reused (decoders overwrite what they read).
+   */
+  readonly scratch = new DecodeScratch();
   /** The reused inner packet: one per level, allocated the first time a tunnel is seen. */
   private innerSlot: DecodedPacket | null = null;
 

@@ -2,6 +2,7 @@ import { hexPad, u16be } from '../bytes';
 import { FieldSink } from './fields';
 import { DecodedPacket, NET_OTHER } from './packet';
 import { ETHERTYPE_IP, ETHERTYPE_IPV6 } from './numbers';
+import { PppHeader } from './scratch';
 
 /**
  * PPPoE session stage (RFC 2516, EtherType 0x8864) and the PPP header it carries (RFC 1661),
@@ -14,13 +15,6 @@ import { ETHERTYPE_IP, ETHERTYPE_IPV6 } from './numbers';
 export const PPPOE_HDRLEN = 6;
 export const PPP_IP = 0x0021;
 export const PPP_IPV6 = 0x0057;
-
-/** Where the PPP payload starts and what it is, as ppp_print finds it (shared with the printer). */
-export class PppHeader {
-  /** Offset of the PPP payload; bytes of PPP header = `payloadOff - off`. */
-  payloadOff = 0;
-  proto = -1;
-}
 
 /** Read the PPP header at `off` (`length` bytes from there on the wire). False when cut short. */
 export function readPpp(d: Uint8Array, off: number, length: number, cap: number, into: PppHeader): boolean {
@@ -44,10 +38,8 @@ export function readPpp(d: Uint8Array, off: number, length: number, cap: number,
   return true;
 }
 
-const ppp = new PppHeader();
-
 /** Report the PPP header at `p` (payload at ppp.payloadOff). */
-function pppFields(sink: FieldSink, p: number): void {
+function pppFields(sink: FieldSink, p: number, ppp: PppHeader): void {
   const n = ppp.payloadOff - p;
   sink.open('ppp', 'Point-to-Point Protocol', p, n);
   sink.field('ppp.protocol', 'Protocol', ppp.payloadOff - (n === 1 ? 1 : 2), n === 1 ? 1 : 2, ppp.proto,
@@ -64,13 +56,14 @@ export function decodePppFrame(pkt: DecodedPacket, sink: FieldSink | null): numb
   net.kind = NET_OTHER;
   net.off = 0;
   net.wireLen = pkt.origLen;
+  const ppp = pkt.scratch.ppp;
   if (!readPpp(pkt.data, 0, pkt.origLen, pkt.caplen, ppp)) {
     pkt.link.trunc = 'ppp';
     pkt.markTruncated('PPP header cut short');
     if (sink) sink.note('error', pkt.problem, 0, pkt.caplen);
     return -1;
   }
-  if (sink) pppFields(sink, 0);
+  if (sink) pppFields(sink, 0, ppp);
   net.off = ppp.payloadOff;
   net.wireLen = pkt.origLen - ppp.payloadOff;
   return ppp.proto === PPP_IP ? ETHERTYPE_IP : ppp.proto === PPP_IPV6 ? ETHERTYPE_IPV6 : -1;
@@ -111,13 +104,14 @@ export function decodePppoeSession(pkt: DecodedPacket, off: number, length: numb
   // discovery codes in a session frame carry tags, not PPP
   if (code !== 0) return;
   const p = off + PPPOE_HDRLEN;
+  const ppp = pkt.scratch.ppp;
   if (!readPpp(d, p, plen, pkt.caplen, ppp)) {
     link.trunc = 'ppp';
     pkt.markTruncated('PPP header cut short');
     if (sink) sink.note('error', pkt.problem, p, Math.max(0, pkt.caplen - p));
     return;
   }
-  if (sink) pppFields(sink, p);
+  if (sink) pppFields(sink, p, ppp);
   net.off = ppp.payloadOff;
   net.wireLen = plen - (ppp.payloadOff - p);
   if (ppp.proto === PPP_IP) link.next = ETHERTYPE_IP;

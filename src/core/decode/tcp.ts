@@ -154,7 +154,7 @@ export function decodeTcp(pkt: DecodedPacket, sink: FieldSink | null): void {
   }
 
   if (l4.optLen > 0) {
-    const st = scanTcpOptions(d, l4.optOff, l4.optLen, capEnd, l4);
+    const st = scanTcpOptions(d, l4.optOff, l4.optLen, capEnd, l4, pkt.scratch.tcpOpt);
     if (st === OPT_BAD_LEN) pkt.markMalformed('bad TCP option length');
     else if (st !== OPT_OK) pkt.markTruncated('TCP options cut short');
     if (sink) reportTcpOptions(pkt, sink, l4.optOff, l4.optLen, capEnd);

@@ -1,3 +1,4 @@
+import { PppHeader } from '../decode/scratch';
 import { Ip6PrintWalk } from './ip6';
 import { PrintOptions } from './options';
 import type { TcpPrintState } from './tcp';
@@ -17,6 +18,8 @@ export class PrintContext {
   tcp: TcpPrintState | null = null;
   /** The IPv6 printer's extension-header walk, reused from packet to packet. */
   readonly ip6Walk = new Ip6PrintWalk();
+  /** The PPP printer's header (print/encap.ts printPpp), reused from packet to packet. */
+  readonly ppp = new PppHeader();
   /**
    * Set by a printer that has printed an encapsulation header (IP-in-IP, GRE, VXLAN) and wants the
    * packet it carries (pkt.inner) printed next; printLink reads and clears it.

@@ -10,7 +10,7 @@
 import { hex2, hexPad, u16be, u32be } from '../bytes';
 import { DecodedPacket, NET_IPV6 } from '../decode/packet';
 import { ETHERTYPE_NAMES } from '../decode/link';
-import { PppHeader, PPP_IP, PPP_IPV6, readPpp } from '../decode/pppoe';
+import { PPP_IP, PPP_IPV6, readPpp } from '../decode/pppoe';
 import { mplsPayloadType } from '../decode/mpls';
 import { GRE_AP, GRE_CP, GRE_KP, GRE_RP, GRE_SP, GRE_VERS_MASK, greInnerLinkType, VXLAN_HDR_LEN } from '../decode/tunnel';
 import { ETHERTYPE_PPP } from '../decode/numbers';
@@ -33,8 +33,6 @@ function pppoeCodeName(code: number): string {
     default: return 'PAD-' + code.toString(16);
   }
 }
-
-const ppp = new PppHeader();
 
 /** "PPPoE  [ses 0x1a2b] " (and with -e "IP (0x0021), length 46: "): pppoe_print, then ppp_print up to the payload. */
 export function printPppoe(pkt: DecodedPacket, ctx: PrintContext, off: number, length: number): string {
@@ -70,6 +68,7 @@ export function printPppoe(pkt: DecodedPacket, ctx: PrintContext, off: number, l
  */
 export function printPpp(pkt: DecodedPacket, ctx: PrintContext, p: number, plen: number): string {
   const d = pkt.data;
+  const ppp = ctx.ppp;
   if (!readPpp(d, p, plen, pkt.caplen, ppp)) return ' [|ppp]';
   const proto = ppp.proto;
   const name = proto === PPP_IP ? 'IP' : proto === PPP_IPV6 ? 'IPV6' : '';
