@@ -5,6 +5,9 @@
  * meaning on a LISTEN line), the ss -i internals, the findings with their advice, and the words of
  * the summary and snapshot-difference lenses. Localised like the rest of src/core/explain: every
  * t() takes a string literal, the English template is the zh-cn bundle's key.
+ *
+ * Longer than our 600-line guide: it is a catalogue (one t() sentence per state, queue, ss -i field
+ * and finding, about 150 in all); split by topic it would scatter what a translator reads in one go.
  */
 import {
   S_CLOSED,

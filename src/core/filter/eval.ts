@@ -9,6 +9,9 @@
  * field the index does not keep (ip.ttl, eth.src, tcp.len, frame contains …) makes the evaluator
  * decode the frame (FilterColumns.frameInto), once per packet whatever the number of such fields,
  * with a FieldSink that keeps only the fields the filter names.
+ *
+ * Longer than our 600-line guide: the two syntaxes compile to one closure tree and share the
+ * occurrence rules (any/all, ==/!=) and the frame access; splitting them would split those rules.
  */
 import { decodeFrame } from '../decode/index';
 import type { FieldSink } from '../decode/fields';
