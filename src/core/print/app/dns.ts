@@ -431,9 +431,9 @@ export function printDns(pkt: DecodedPacket, ctx: PrintContext, off: number, len
   const o = new DnsOut(d, bp, snapend, ctx.opts.verbose, mdns);
   const flags = u16be(d, bp + 2);
   let qd = u16be(d, bp + 4);
-  let an = u16be(d, bp + 6);
-  let ns = u16be(d, bp + 8);
-  let ar = u16be(d, bp + 10);
+  const an = u16be(d, bp + 6);
+  const ns = u16be(d, bp + 8);
+  const ar = u16be(d, bp + 10);
   const opcode = (flags >> 11) & 15;
   // the OPT record's extended rcode (upper 8 bits): found by skipping to the additional section
   let rcode = flags & 15;
@@ -472,6 +472,26 @@ export function printDns(pkt: DecodedPacket, ctx: PrintContext, off: number, len
   const v = ctx.opts.verbose;
   const trunc = (): string => pre + o.s + TRUNC;
   let cp = bp + 12;
+  /**
+   * One record section as tcpdump's ns_rprint loop prints it: `label`, the records joined by ',',
+   * stopping at the captured end; false when a record is cut or records are left (the caller
+   * prints the truncation mark). `guarded`: the section starts only while bytes remain.
+   */
+  const section = (n: number, label: string, guarded: boolean): boolean => {
+    if (n && (!guarded || cp < snapend)) {
+      o.s += label;
+      cp = o.record(cp);
+      if (cp < 0) return false;
+      n--;
+      while (cp < snapend && n) {
+        o.s += ',';
+        cp = o.record(cp);
+        if (cp < 0) return false;
+        n--;
+      }
+    }
+    return n === 0;
+  };
   if (flags & 0x8000) {
     o.s += u16be(d, bp) + NS_OPS[opcode] + (rcode < NS_RESP.length ? NS_RESP[rcode] : ' Resp' + (rcode & 0xfff));
     o.s += (flags & 0x400 ? '*' : '') + (flags & 0x80 ? '' : '-') + (flags & 0x200 ? '|' : '') + (flags & 0x20 ? '$' : '');
@@ -489,45 +509,10 @@ export function printDns(pkt: DecodedPacket, ctx: PrintContext, off: number, len
       }
     }
     o.s += ' ' + an + '/' + ns + '/' + ar;
-    if (an) {
-      cp = o.record(cp);
-      if (cp < 0) return trunc();
-      an--;
-      while (cp < snapend && an) {
-        o.s += ',';
-        cp = o.record(cp);
-        if (cp < 0) return trunc();
-        an--;
-      }
-    }
-    if (an) return trunc();
+    if (!section(an, '', false)) return trunc();
     if (v > 1) {
-      if (cp < snapend && ns) {
-        o.s += ' ns:';
-        cp = o.record(cp);
-        if (cp < 0) return trunc();
-        ns--;
-        while (cp < snapend && ns) {
-          o.s += ',';
-          cp = o.record(cp);
-          if (cp < 0) return trunc();
-          ns--;
-        }
-      }
-      if (ns) return trunc();
-      if (cp < snapend && ar) {
-        o.s += ' ar:';
-        cp = o.record(cp);
-        if (cp < 0) return trunc();
-        ar--;
-        while (cp < snapend && ar) {
-          o.s += ',';
-          cp = o.record(cp);
-          if (cp < 0) return trunc();
-          ar--;
-        }
-      }
-      if (ar) return trunc();
+      if (!section(ns, ' ns:', true)) return trunc();
+      if (!section(ar, ' ar:', true)) return trunc();
     }
   } else {
     o.s += u16be(d, bp) + NS_OPS[opcode] + (flags & 0x100 ? '+' : '') + (flags & 0x10 ? '%' : '');
@@ -554,44 +539,9 @@ export function printDns(pkt: DecodedPacket, ctx: PrintContext, off: number, len
     if (qd) return trunc();
     if (v > 1) {
       // (no " an:" label here: tcpdump 4.99 prints a request's answers bare, as after inv_q)
-      if (an) {
-        cp = o.record(cp);
-        if (cp < 0) return trunc();
-        an--;
-        while (cp < snapend && an) {
-          o.s += ',';
-          cp = o.record(cp);
-          if (cp < 0) return trunc();
-          an--;
-        }
-      }
-      if (an) return trunc();
-      if (cp < snapend && ns) {
-        o.s += ' ns:';
-        cp = o.record(cp);
-        if (cp < 0) return trunc();
-        ns--;
-        while (cp < snapend && ns) {
-          o.s += ',';
-          cp = o.record(cp);
-          if (cp < 0) return trunc();
-          ns--;
-        }
-      }
-      if (ns) return trunc();
-      if (cp < snapend && ar) {
-        o.s += ' ar:';
-        cp = o.record(cp);
-        if (cp < 0) return trunc();
-        ar--;
-        while (cp < snapend && ar) {
-          o.s += ',';
-          cp = o.record(cp);
-          if (cp < 0) return trunc();
-          ar--;
-        }
-      }
-      if (ar) return trunc();
+      if (!section(an, '', false)) return trunc();
+      if (!section(ns, ' ns:', true)) return trunc();
+      if (!section(ar, ' ar:', true)) return trunc();
     }
   }
   return pre + o.s + ' (' + length + ')';
