@@ -73,6 +73,10 @@ export interface CaptureIndexOptions {
   maxIndexBytes?: number;
   /** Packets a filter that decodes frames evaluates per turn of the event loop (default DECODE_SLICE; tests lower it). */
   filterSlice?: number;
+  /** Decode in a second thread (IndexRunOptions.decodeAhead, src/worker/indexRun.ts). */
+  decodeAhead?: 'auto' | 'on' | 'off';
+  /** The script that runs the decode-ahead producer. */
+  decodeAheadScript?: string;
 }
 
 /**

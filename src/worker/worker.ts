@@ -15,6 +15,7 @@ import { MessageHandler } from '../core/messaging';
 import { flowPackets } from './flowPackets';
 import { WORKER_REPLIES, type FromWorker, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
+import { isDecodeAheadThread } from './decodeAhead';
 
 const port = parentPort;
 let index: CaptureIndex | undefined;
@@ -46,6 +47,8 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<CaptureIn
   let infoSent = false;
   const idx: CaptureIndex = new CaptureIndex(file, {
     progressMs: msg.progressMs,
+    // this bundle also runs the decode-ahead producer (started by its workerData)
+    decodeAheadScript: __filename,
     onProgress(p) {
       const info = idx.captureInfo;
       if (info && (!infoSent || p.done)) {
@@ -139,4 +142,5 @@ channel
     port?.close();
   });
 
-port?.on('message', (msg: unknown) => void channel.receive(msg));
+// the same bundle runs as a decode-ahead producer (src/worker/decodeAhead.ts): that thread speaks no protocol
+if (!isDecodeAheadThread()) port?.on('message', (msg: unknown) => void channel.receive(msg));
