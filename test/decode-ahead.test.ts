@@ -22,6 +22,7 @@ import { PacketFacts, SLOT_WORDS } from '../src/worker/packetFacts';
 import type { IndexProgress } from '../src/worker/api';
 import { corpusPath, needCorpus } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
+import { skipBecause } from './helpers/skip';
 import { TUNNELS, tunnelPcap } from './helpers/tunnels';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-ahead-'));
@@ -150,6 +151,17 @@ describe('decode-ahead: the index decoded in a second thread equals the one-thre
       n += await same(s.pcapng);
     }
     assert.ok(n > 10000, `${n} packets compared`);
+  });
+
+  it('the built worker bundle (dist/worker.js) runs the producer, as the editor starts it', async function () {
+    const bundle = [path.resolve(__dirname, '..', '..', 'dist', 'worker.js'), path.resolve(process.cwd(), 'dist', 'worker.js')].find((f) => fs.existsSync(f));
+    if (!bundle) return skipBecause(this, 'dist/worker.js is not built (npm run build)');
+    const s = synth('bundle', false);
+    const a = await build(s.pcapng, 'off');
+    const b = await build(s.pcapng, 'on', { decodeAheadScript: bundle });
+    assert.deepEqual(await snapshot(b.idx, b.last), await snapshot(a.idx, a.last));
+    await a.idx.close();
+    await b.idx.close();
   });
 
   it('every tunnel (PPPoE, MPLS, IP-in-IP, 6in4, GRE, PPTP, VXLAN)', async () => {
