@@ -226,6 +226,11 @@ export class CaptureIndex implements FilterColumns {
     return sp !== null && this.res.stream < sp.length && sp[this.res.stream] === 1;
   }
 
+  /** Packet indices at positions start .. start+count-1 of a view (0: all packets), unclamped (Export Packets). */
+  viewIndices(start: number, count: number, view = 0): number[] {
+    return this.views.indicesOf(start, count, view);
+  }
+
   tcpResult(i: number, out: PacketResult): boolean {
     return this.engine.resultInto(i, out);
   }

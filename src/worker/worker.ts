@@ -12,6 +12,7 @@ import * as vm from 'node:vm';
 import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { CaptureIndex } from './captureIndex';
 import { MessageHandler } from '../core/messaging';
+import { exportPackets } from './exporter';
 import { flowPackets } from './flowPackets';
 import { WORKER_REPLIES, type FromWorker, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
@@ -116,6 +117,11 @@ channel
   .on('conns', async () => ({ conns: await (await need()).connections() }))
   .on('lines', async (msg) => ({ lines: await (await need()).lines(msg.indices) }))
   .on('flowPackets', async (msg) => ({ packets: await flowPackets(await need(), msg.streams, msg.limit ?? Infinity) }))
+  .on('export', async (msg) => {
+    const idx = await need();
+    await idx.indexed;
+    return await exportPackets(idx, msg.path, msg.format, { view: msg.view, stream: msg.stream, indices: msg.indices });
+  })
   .on('cancel', async () => {
     if (index) index.cancel();
     else if (opening) (await opening).cancel();
