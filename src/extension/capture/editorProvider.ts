@@ -164,6 +164,20 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 }
 
+/** Export Packets' arguments when run from a keybinding (or a test): no questions asked. */
+interface ExportArgs {
+  target?: string;
+  which?: 'displayed' | 'selected' | 'connection' | 'all';
+}
+
+function exportArgs(a: unknown): ExportArgs | undefined {
+  if (typeof a !== 'object' || a === null) return undefined;
+  const o = a as Record<string, unknown>;
+  const which = typeof o.which === 'string' && ['displayed', 'selected', 'connection', 'all'].includes(o.which) ? (o.which as ExportArgs['which']) : undefined;
+  const target = typeof o.target === 'string' && o.target.length > 0 ? o.target : undefined;
+  return { target, which };
+}
+
 /** One webview on one document. */
 export class CaptureEditor implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -239,7 +253,7 @@ export class CaptureEditor implements vscode.Disposable {
    * file; for a non-file target (a remote or virtual workspace) to a temporary file copied there
    * through workspace.fs.
    */
-  async exportPackets(): Promise<void> {
+  async exportPackets(args?: ExportArgs): Promise<void> {
     const t = vscode.l10n.t;
     const s = this.session;
     type Pick = vscode.QuickPickItem & { which: { view?: number; stream?: number; indices?: number[] }; name: string };
@@ -251,10 +265,20 @@ export class CaptureEditor implements vscode.Disposable {
       if (row?.stream !== undefined) picks.push({ label: t('Its connection (stream {0})', row.stream), which: { stream: row.stream }, name: `stream-${row.stream}` });
     }
     picks.push({ label: t('All packets ({0})', s.count()), which: { view: 0 }, name: 'all' });
-    const pick = picks.length === 1 ? picks[0] : await vscode.window.showQuickPick(picks, { placeHolder: t('Which packets to export') });
-    if (!pick) return;
+    const wanted = args?.which === 'displayed' ? 'filtered' : args?.which === 'selected' ? `packet-${this.selectedIndex + 1}` : args?.which === 'connection' ? 'stream-' : args?.which;
+    const pick = wanted
+      ? picks.find((p) => p.name === wanted || (wanted === 'stream-' && p.name.startsWith('stream-')))
+      : picks.length === 1
+        ? picks[0]
+        : await vscode.window.showQuickPick(picks, { placeHolder: t('Which packets to export') });
+    if (!pick) {
+      if (wanted) void vscode.window.showErrorMessage(t('Export Packets failed: {0}', t('there are no such packets here ({0})', String(args?.which))));
+      return;
+    }
     const base = this.document.uri.path.split('/').pop()?.replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, '') ?? 'capture';
-    const target = await vscode.window.showSaveDialog({
+    const target = args?.target
+      ? vscode.Uri.file(args.target)
+      : await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(this.document.uri, '..', `${base}-${pick.name}.pcapng`),
       filters: { pcapng: ['pcapng'], pcap: ['pcap'] },
       title: t('Export Packets'),
@@ -441,9 +465,10 @@ export function registerCaptureEditor(context: vscode.ExtensionContext, provider
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('captureLens.editor.timeFormat')) provider.settingsChanged();
     }),
-    vscode.commands.registerCommand('captureLens.captureEditor.exportPackets', async () => {
+    // args (keybindings, tests): { target: a file path, which: displayed | selected | connection | all } skip the questions
+    vscode.commands.registerCommand('captureLens.captureEditor.exportPackets', async (args?: unknown) => {
       const editor = provider.activeEditor();
-      if (editor) await editor.exportPackets();
+      if (editor) await editor.exportPackets(exportArgs(args));
       else void vscode.window.showInformationMessage(vscode.l10n.t('Open a capture in the capture editor first.'));
     }),
     vscode.commands.registerCommand('captureLens.captureEditor.goToPacket', async () => {
