@@ -1,5 +1,5 @@
 /**
- * Export Packets in a real VS Code (code-server + Chromium): a generated capture (the demo's SYN
+ * Keys and Export Packets in a real VS Code (code-server + Chromium): Ctrl+G goes to a packet; a generated capture (the demo's SYN
  * flood) opened in the capture editor, a Wireshark-syntax filter typed in its filter box, then
  * "Export Packets…" run by a keybinding whose arguments name the target file and "the displayed
  * packets" (the interactive path asks both). The file must hold exactly the filtered packets, read
@@ -37,7 +37,7 @@ interface FrameLoc {
 const EXPORT_KEY = 'Control+Shift+Alt+F9';
 const EXPR = 'tcp.flags.syn == 1 && tcp.flags.ack == 0';
 
-describe('e2e: Export Packets from the capture editor', function () {
+describe('e2e: Ctrl+G and Export Packets in the capture editor', function () {
   this.timeout(90_000);
   let s: Session;
   let scratch = '';
@@ -87,6 +87,25 @@ describe('e2e: Export Packets from the capture editor', function () {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
+  it('Ctrl+G goes to a packet, as in Wireshark (the keybinding of the capture editor)', async () => {
+    await s.page.keyboard.press('Control+P');
+    const input = s.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 5_000 });
+    await input.fill('export-syn-flood.pcap');
+    await s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'export-syn-flood.pcap' }).first().waitFor({ state: 'visible', timeout: 5_000 });
+    await s.page.keyboard.press('Enter');
+    const v = view();
+    await v.locator('#packet-grid .header-row .cell').first().waitFor({ state: 'visible', timeout: 20_000 });
+    await waitStatus(v, /^\d+ packets$/);
+    await s.page.locator('.part.editor .tabs-container .tab.active').first().click();
+    await s.page.keyboard.press('Control+G');
+    const box = s.page.locator('.quick-input-widget .quick-input-box input');
+    await box.waitFor({ state: 'visible', timeout: 5_000 });
+    await box.fill('7');
+    await s.page.keyboard.press('Enter');
+    await v.locator('.rows .row[aria-selected="true"] .c-no').filter({ hasText: /^7$/ }).waitFor({ state: 'visible', timeout: 10_000 });
+  });
+
   it('the filtered packets, exported as pcapng, read back as exactly those packets (and tcpdump reads them)', async () => {
     const all = (await readAll(source)).records;
     const ref = new RecordColumns(all);
@@ -96,14 +115,7 @@ describe('e2e: Export Packets from the capture editor', function () {
     for (let i = 0; i < ref.count; i++) if (c.ok && c.match(i)) want.push(i);
     assert.ok(want.length > 1 && want.length < ref.count, `${want.length} of ${ref.count}`);
 
-    await s.page.keyboard.press('Control+P');
-    const input = s.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 5_000 });
-    await input.fill('export-syn-flood.pcap');
-    await s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'export-syn-flood.pcap' }).first().waitFor({ state: 'visible', timeout: 5_000 });
-    await s.page.keyboard.press('Enter');
     const v = view();
-    await v.locator('#packet-grid .header-row .cell').first().waitFor({ state: 'visible', timeout: 20_000 });
     await waitStatus(v, new RegExp(`^${ref.count} packets$`));
     const filter = v.locator('#filter');
     await filter.fill(EXPR);
