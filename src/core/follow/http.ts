@@ -120,8 +120,10 @@ export interface HttpMessage {
   /** Stream offset of the body and its bytes on the wire (chunk framing included). */
   bodyPos: number;
   bodyWireLength: number;
-  /** The body after transfer decoding (de-chunked); bytes not captured are zeros (see problems). */
+  /** The body after transfer decoding (de-chunked); bytes not captured are zeros (see problems and bodyGaps). */
   bodyBytes: Uint8Array;
+  /** Stretches of bodyBytes that were not captured, [start, end) offsets in bodyBytes. */
+  bodyGaps: number[][];
   /** Content-Encoding's codings in the order applied (lower case), when the header names any. */
   contentCoding?: string[];
   /** The body after content decoding (gzip, deflate, br), when it was decoded. */
@@ -194,6 +196,11 @@ class DirBytes {
     let n = 0;
     for (let g = lo; g < this.gaps.length && this.gaps[g][0] < b; g++) n += Math.min(b, this.gaps[g][1]) - Math.max(a, this.gaps[g][0]);
     return n;
+  }
+
+  /** The missing stretches within [a, b), as offsets from `base` (appended to `into`). */
+  gapsIn(a: number, b: number, base: number, into: number[][]): void {
+    for (const g of this.gaps) if (g[1] > a && g[0] < b) into.push([Math.max(a, g[0]) - base, Math.min(b, g[1]) - base]);
   }
 
   /** The packet carrying byte `pos` (the nearest piece before it when none does); -1 when there are none. */
@@ -314,7 +321,9 @@ function parseDirection(db: DirBytes, dir: 0 | 1, requests: Pending[] | null): H
     const eol = lineEnd(d, p, Math.min(end, p + MAX_HEADER_BYTES));
     const firstMissing = db.missingIn(p, eol < 0 ? Math.min(end, p + MAX_HEADER_BYTES) : eol);
     if (firstMissing > 0) {
-      out.push(stub(db, dir, p, end, [{ kind: 'headers-missing', pos: p, params: [firstMissing] }]));
+      const m = stub(db, dir, p, end, [{ kind: 'headers-missing', pos: p, params: [firstMissing] }]);
+      partialStartLine(m, db, p);
+      out.push(m);
       break;
     }
     const line = eol < 0 ? '' : latin1(d, p, eol);
@@ -371,6 +380,7 @@ function parseDirection(db: DirBytes, dir: 0 | 1, requests: Pending[] | null): H
       bodyPos: h,
       bodyWireLength: 0,
       bodyBytes: new Uint8Array(0),
+      bodyGaps: [],
       problems,
     };
     if (sl.method !== undefined) {
@@ -409,18 +419,24 @@ function parseDirection(db: DirBytes, dir: 0 | 1, requests: Pending[] | null): H
       const have = Math.min(want, end - h);
       m.bodyBytes = d.slice(h, h + have);
       const missing = db.missingIn(h, h + have);
-      if (missing > 0) problems.push({ kind: 'body-missing', pos: h, params: [missing, want] });
+      if (missing > 0) {
+        problems.push({ kind: 'body-missing', pos: h, params: [missing, want] });
+        db.gapsIn(h, h + have, h, m.bodyGaps);
+      }
       if (have < want) problems.push({ kind: db.cut ? 'direction-too-long' : 'body-short', pos: h + have, params: db.cut ? [end] : [have, want] });
       next = h + have;
     } else if (m.framing === 'close') {
       m.bodyBytes = d.slice(h, end);
       m.bodyWireLength = end - h;
       const missing = db.missingIn(h, end);
-      if (missing > 0) problems.push({ kind: 'body-missing', pos: h, params: [missing, end - h] });
+      if (missing > 0) {
+        problems.push({ kind: 'body-missing', pos: h, params: [missing, end - h] });
+        db.gapsIn(h, end, h, m.bodyGaps);
+      }
       if (db.cut) problems.push({ kind: 'direction-too-long', pos: end, params: [end] });
       next = end;
     } else if (m.framing === 'chunked') {
-      const r = dechunk(db, h, problems);
+      const r = dechunk(db, h, problems, m.bodyGaps);
       m.bodyBytes = r.body;
       m.bodyWireLength = r.end - h;
       next = r.end;
@@ -433,6 +449,26 @@ function parseDirection(db: DirBytes, dir: 0 | 1, requests: Pending[] | null): H
     p = next;
   }
   return out;
+}
+
+/**
+ * The start line of a message whose first line runs into bytes not captured (a snaplen cut it): what
+ * can be read before the gap, as tshark reads it ("GET /images/sf.net_box.gif HTT" is still a GET).
+ */
+function partialStartLine(m: HttpMessage, db: DirBytes, p: number): void {
+  let g = p;
+  while (g < db.length && g - p < MAX_HEADER_BYTES && db.missingIn(g, g + 1) === 0 && db.data[g] !== 0x0d && db.data[g] !== 0x0a) g++;
+  const line = latin1(db.data, p, g);
+  const sp = line.indexOf(' ');
+  if (line.startsWith('HTTP/') && m.dir === 1) {
+    m.startLine = line;
+    const code = line.slice(sp + 1, sp + 4);
+    if (sp > 0 && code.length === 3 && decimal(code) !== null) m.status = decimal(code)!;
+  } else if (sp > 0 && HTTP_METHODS.has(line.slice(0, sp)) && m.dir === 0) {
+    m.startLine = line;
+    m.method = line.slice(0, sp);
+    m.uri = line.slice(sp + 1).split(' ')[0];
+  }
 }
 
 /** A message that could not be read past its start: everything from p to the end, with its problems. */
@@ -451,12 +487,13 @@ function stub(db: DirBytes, dir: 0 | 1, p: number, end: number, problems: HttpPr
     bodyPos: p,
     bodyWireLength: 0,
     bodyBytes: new Uint8Array(0),
+    bodyGaps: [],
     problems,
   };
 }
 
 /** Chunked transfer coding (RFC 9112 §7.1) from h: the body, where it ends; stop when the framing is lost. */
-function dechunk(db: DirBytes, h: number, problems: HttpProblem[]): { body: Uint8Array; end: number; stop: boolean } {
+function dechunk(db: DirBytes, h: number, problems: HttpProblem[], gaps: number[][]): { body: Uint8Array; end: number; stop: boolean } {
   const d = db.data;
   const end = db.length;
   const out = new ByteOut();
@@ -496,14 +533,20 @@ function dechunk(db: DirBytes, h: number, problems: HttpProblem[]): { body: Uint
       return fail('chunk-bad', [p - h]);
     }
     if (p + size > end) {
-      out.push(d, p, end);
       const missing = db.missingIn(p, end);
-      if (missing > 0) problems.push({ kind: 'body-missing', pos: p, params: [missing, out.n] });
+      if (missing > 0) {
+        problems.push({ kind: 'body-missing', pos: p, params: [missing, out.n + end - p] });
+        db.gapsIn(p, end, p - out.n, gaps);
+      }
+      out.push(d, p, end);
       return fail(db.cut ? 'direction-too-long' : 'chunked-incomplete', db.cut ? [end] : [out.n]);
     }
-    out.push(d, p, p + size);
     const missing = db.missingIn(p, p + size);
-    if (missing > 0) problems.push({ kind: 'body-missing', pos: p, params: [missing, size] });
+    if (missing > 0) {
+      problems.push({ kind: 'body-missing', pos: p, params: [missing, size] });
+      db.gapsIn(p, p + size, p - out.n, gaps);
+    }
+    out.push(d, p, p + size);
     p += size;
     // the CRLF after the chunk's data
     if (p < end && d[p] === 0x0d) p++;

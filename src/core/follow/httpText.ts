@@ -47,10 +47,26 @@ function bodyLines(b: Uint8Array, prefix: string): string {
   return out;
 }
 
+/** The body as text between its gaps ("[30 bytes not captured]"), or "(binary, N bytes)". */
+function bodyText(b: Uint8Array, gaps: readonly number[][], p: string): string {
+  const pieces: [number, number][] = [];
+  let at = 0;
+  for (const [g0, g1] of gaps) {
+    if (g0 > at) pieces.push([at, g0]);
+    pieces.push([-1, g1 - g0]);
+    at = g1;
+  }
+  if (at < b.length) pieces.push([at, b.length]);
+  if (!pieces.every(([a, e]) => a < 0 || isText(b.subarray(a, e)))) return p + '(binary, ' + grouped(b.length) + ' bytes)\n';
+  let out = '';
+  for (const [a, e] of pieces) out += a < 0 ? p + '[' + grouped(e) + ' byte' + (e === 1 ? '' : 's') + ' not captured]\n' : bodyLines(b.subarray(a, e), p);
+  return out;
+}
+
 /** What the body is: "body: 1,234 bytes, chunked, gzip → 5,678 bytes". */
 function bodySummary(m: HttpMessage): string {
   let s = 'body: ' + grouped(m.bodyBytes.length) + ' byte' + (m.bodyBytes.length === 1 ? '' : 's');
-  if (m.framing === 'chunked') s += ' (chunked, ' + grouped(m.bodyWireLength) + ' on the wire)';
+  if (m.framing === 'chunked') s += ', chunked: ' + grouped(m.bodyWireLength) + ' on the wire';
   else if (m.framing === 'close') s += ' (until the connection closes)';
   if (m.contentCoding) s += ', ' + m.contentCoding.join(', ') + (m.decodedBody ? ' → ' + grouped(m.decodedBody.length) + ' bytes decoded' : ', not decoded');
   return s;
@@ -80,7 +96,7 @@ export function* httpFollowText(stream: number, msgs: readonly HttpMessage[], ro
       if (m.bodyBytes.length > 0 || m.framing === 'chunked' || m.framing === 'content-length') {
         out += p + '(' + bodySummary(m) + ')\n';
         const shown = m.decodedBody ?? (m.contentCoding ? null : m.bodyBytes);
-        if (shown && shown.length > 0) out += isText(shown) ? bodyLines(shown, p) : p + '(binary, ' + grouped(shown.length) + ' bytes)\n';
+        if (shown && shown.length > 0) out += bodyText(shown, shown === m.bodyBytes ? m.bodyGaps : [], p);
       }
     }
     for (const pr of m.problems) out += p + '! ' + httpProblemText(pr, t) + '\n';
