@@ -164,6 +164,33 @@ describe('DNS query → response time: the generated capture against tshark', fu
   });
 });
 
+describe('DNS query → response time in the capture editor\'s index (worker)', function () {
+  it('details of a response show [Time]; the filter box takes dns.time and dns.response_in', async function () {
+    const { CaptureIndex } = await import('../src/worker/captureIndex');
+    const recs = cases();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-dns-'));
+    const file = path.join(dir, 'dns.pcap');
+    fs.writeFileSync(file, Buffer.concat([pcapHeader(1, true), ...recs.map((r) => pcapRecord(r.tsSec, r.tsNsec, r.data))]));
+    const idx = new CaptureIndex(file);
+    try {
+      await idx.start();
+      const d = await idx.details(4);
+      const dns = findDeep(d.tree, 'dns')!;
+      assert.ok(dns.children!.some((n) => n.name === 'dns.time' && n.label === '[Time: 1.500000000 seconds]'));
+      assert.ok(dns.children!.some((n) => n.name === 'dns.response_to' && n.value === 3));
+      const r = await idx.filter('dns.time > 1');
+      assert.ok(r.ok && r.count === 1, JSON.stringify(r));
+      const rows = await idx.rows(0, 10, r.ok ? r.view : 0);
+      assert.deepEqual(rows.map((x) => x.index), [4]);
+      const q = await idx.filter('dns.response_in == 14');
+      assert.ok(q.ok && q.count === 1);
+    } finally {
+      await idx.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 function findDeep(n: import('../src/core/decode/fields').FieldNode, name: string): import('../src/core/decode/fields').FieldNode | undefined {
   if (n.name === name) return n;
   for (const c of n.children ?? []) {

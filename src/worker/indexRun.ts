@@ -35,6 +35,7 @@ import {
 } from '../core/filter/eval';
 import type { TcpEngine } from '../core/tcp/engine';
 import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
+import type { DnsMatcher } from '../core/decode/app/dnsMatch';
 import { readCaptureFile, type CaptureReading } from '../node/captureFile';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
 import { HDR_EPB, HDR_PCAP, HDR_SPB, type PacketColumns } from './packetColumns';
@@ -69,6 +70,8 @@ export interface RunTarget {
   readonly cols: PacketColumns;
   readonly engine: TcpEngine;
   readonly seqBases: SeqBases;
+  /** DNS query → response pairing (dns.time …), fed every decoded packet. */
+  readonly dns?: DnsMatcher;
   /** Most bytes the index may hold. */
   readonly maxBytes: number;
   /** Indexing is over (engine finished, columns trimmed): re-evaluate what depends on the results. */
@@ -335,6 +338,8 @@ export class IndexRun {
       flags = l4.proto === IPPROTO_TCP ? l4.flags & KIND_FLAGS : 0;
     }
     cols.setPacket(i, flags | (bad ? KIND_BAD : 0) | (hdr << KIND_HDR_SHIFT) | (pc << KIND_PROTO_SHIFT), sp, dp, s, d);
+    // TCP/UDP only, a port lookup each; a Map entry per DNS message
+    if (this.t.dns && (pc === PC_UDP4 || pc === PC_UDP6 || pc === PC_TCP4 || pc === PC_TCP6)) this.t.dns.add(i, pkt, rec.tsSec, rec.tsNsec);
     if (cols.n === FIRST_ROWS) this.emitProgress();
     if ((i & 255) === 0) this.maybeYield();
   }
