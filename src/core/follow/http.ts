@@ -16,6 +16,10 @@
  * block is at most MAX_HEADER_BYTES and MAX_HEADER_LINES lines; a chunk-size line at most 4 KiB;
  * decoded bodies are capped by HTTP_DECODE_LIMITS (a 10 KB gzip "bomb" inflates to 10 MB). One
  * forward pass per direction, no regular expressions; nothing here throws on bad bytes.
+ *
+ * Longer than our 600-line guide: the message type and its problem kinds are documented field by field
+ * (the Follow view reads them), and framing (start line, headers, Content-Length, chunked, until close),
+ * gaps and content decoding belong to one pass over a direction's bytes.
  */
 import { HTTP_METHODS, MAX_HEADER_LINES } from '../decode/app/http';
 import { K_DATA, K_MISSING, K_OUT_OF_ORDER, type FollowStream, type FrameAccessor } from './stream';
