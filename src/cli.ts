@@ -62,12 +62,14 @@ Commands:
                          change (--svg: an SVG picture instead of text; FILE: capture or log);
                          at most ${FLOW_MAX_LIFELINES} endpoints at once: a note says which connections are left
                          out, draw them with --stream N
-  follow FILE --stream N [--hex|--raw|--ascii] [--direction client|server]
+  follow FILE --stream N [--hex|--raw|--ascii|--http] [--direction client|server]
                          the bytes of one TCP stream, both directions in capture order, with what
                          only the engine knows: bytes not captured, retransmitted copies (and
                          whether they differ), out-of-order segments put in place, SYN/FIN/RST
                          with both ends' states (--hex, --raw, --ascii: exactly as
-                         "tshark -q -z follow,tcp,MODE,N"; FILE: capture, or text with hex dumps)
+                         "tshark -q -z follow,tcp,MODE,N"; FILE: capture, or text with hex dumps;
+                         --http [--zh]: HTTP/1.x requests and responses rebuilt across segments,
+                         chunked and gzip/deflate/br bodies decoded, at most 16 MiB each)
   sockets FILE [--json] [--zh]
                          a saved netstat / ss / lsof output: states per snapshot, ports, what
                          changed between snapshots, and findings with advice (CLOSE_WAIT piles,

@@ -44,7 +44,7 @@ async function snapshot(idx: CaptureIndex, last: IndexProgress): Promise<unknown
   const r = emptyResult();
   for (let i = 0; i < n; i++) tcp.push(idx.tcpResult(i, r) ? JSON.stringify(r) : null);
   const filters: Record<string, unknown> = {};
-  for (const f of ['tcp', 'udp', 'ip6', 'tcp.analysis.retransmission', 'problem', 'tcp.flags.syn == 1 and tcp.port == 80']) {
+  for (const f of ['tcp', 'udp', 'ip6', 'tcp.analysis.retransmission', 'problem', 'tcp.flags.syn == 1 and tcp.port == 80', 'dns.time >= 0', 'dns.response_in']) {
     const res = await idx.filter(f);
     filters[f] = res.ok ? await idx.rows(0, 50, res.view).then((x) => [res.count, x.map((y) => y.index)]) : res.error;
   }

@@ -1,5 +1,6 @@
 /**
- * `capture-lens follow FILE --stream N [--hex|--raw|--ascii] [--direction client|server]` (Node side).
+ * `capture-lens follow FILE --stream N [--hex|--raw|--ascii|--http] [--direction client|server]` (Node side).
+ * --http: the stream's HTTP/1.x requests and responses with decoded bodies (src/core/follow/http.ts).
  *
  * A capture is read once (decoder → TcpEngine → FollowReassembler for stream N only), remembering where
  * each of the stream's frames lies in the file; the text is then written chunk by chunk, each chunk's
@@ -20,8 +21,12 @@ import { annotatedFollow, tsharkFollow, type StatesAccessor, type StreamRoles, t
 import { parseTcpdumpText, toSegmentInput } from '../core/text/index';
 import type { TextPacket } from '../core/text/model';
 import { readCaptureFile, type ReadSummary } from './captureFile';
+import { httpMessages } from '../core/follow/http';
+import { httpFollowText } from '../core/follow/httpText';
+import { nodeInflate } from './httpInflate';
+import { zhCn } from './l10n';
 
-export type FollowMode = 'annotated' | TsharkMode;
+export type FollowMode = 'annotated' | 'http' | TsharkMode;
 
 export interface FollowArgs {
   file: string;
@@ -29,6 +34,8 @@ export interface FollowArgs {
   mode: FollowMode;
   /** Engine direction to show (0 client → server, 1 server → client), both when absent. */
   dir?: 0 | 1;
+  /** --zh: problems in Simplified Chinese (--http). */
+  zh?: boolean;
 }
 
 /** Parse `follow` arguments; throws UsageError. */
@@ -37,6 +44,7 @@ export function parseFollowArgs(args: string[]): FollowArgs {
   let stream: number | undefined;
   let mode: FollowMode = 'annotated';
   let dir: 0 | 1 | undefined;
+  let zh = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--stream') {
@@ -44,9 +52,11 @@ export function parseFollowArgs(args: string[]): FollowArgs {
       const n = Number(v);
       if (v === undefined || v === '' || !Number.isInteger(n) || n < 0) throw new UsageError('--stream needs a stream number (0, 1, …)');
       stream = n;
-    } else if (a === '--hex' || a === '--raw' || a === '--ascii') {
-      if (mode !== 'annotated') throw new UsageError('give only one of --hex, --raw, --ascii');
-      mode = a.slice(2) as TsharkMode;
+    } else if (a === '--hex' || a === '--raw' || a === '--ascii' || a === '--http') {
+      if (mode !== 'annotated') throw new UsageError('give only one of --hex, --raw, --ascii, --http');
+      mode = a.slice(2) as TsharkMode | 'http';
+    } else if (a === '--zh') {
+      zh = true;
     } else if (a === '--direction') {
       const v = args[++i];
       if (v !== 'client' && v !== 'server') throw new UsageError('--direction needs "client" or "server"');
@@ -57,7 +67,7 @@ export function parseFollowArgs(args: string[]): FollowArgs {
   }
   if (file === undefined) throw new UsageError('missing capture FILE');
   if (stream === undefined) throw new UsageError('follow needs --stream N (the stream numbers are those of "capture-lens conns")');
-  return { file, stream, mode, dir };
+  return { file, stream, mode, dir, zh };
 }
 
 /** What a follow run produced: the stream (undefined when it does not exist), its accessors, and why reading stopped. */
@@ -307,7 +317,12 @@ export async function cmdFollow(args: string[], fail: (message: string) => void)
       fail(`${a.file} has no TCP stream ${a.stream} (${have})${src.error ? '; ' + src.error : ''}`);
       return 1;
     }
-    const pieces = a.mode === 'annotated' ? annotatedFollow(s, src.frame, src.roles, src.states, { dir: a.dir }) : tsharkFollow(s, a.mode, src.frame, { dir: a.dir });
+    const pieces =
+      a.mode === 'http'
+        ? httpFollowText(s.stream, httpMessages(s, src.frame, { inflate: nodeInflate }), src.roles, { dir: a.dir, t: a.zh ? zhCn() : undefined })
+        : a.mode === 'annotated'
+          ? annotatedFollow(s, src.frame, src.roles, src.states, { dir: a.dir })
+          : tsharkFollow(s, a.mode, src.frame, { dir: a.dir });
     await writeAll(pieces);
     if (src.error) {
       fail(src.error);

@@ -46,6 +46,7 @@ import type { CaptureInfo, CaptureRecord } from '../core/capture/types';
 import type { FilterColumns, FrameRef } from '../core/filter/eval';
 import type { Address } from '../core/filter/parse';
 import { TcpEngine } from '../core/tcp/engine';
+import { DnsMatcher, type DnsPair } from '../core/decode/app/dnsMatch';
 import { connJson, type ConnJson } from '../core/tcp/json';
 import { emptyResult, type PacketResult } from '../core/tcp/types';
 import type { GzipLimits } from '../node/gzipLimits';
@@ -100,6 +101,7 @@ export class CaptureIndex implements FilterColumns {
   /** Without per-packet relSeq / relAck / winScaled: only the flow graph shows them, and it re-derives them (flowPackets). */
   private readonly engine = new TcpEngine({ keepSeqAck: false });
   private readonly seqBases = new SeqBases();
+  private readonly dns = new DnsMatcher();
   private readonly run: IndexRun;
   private readonly views: FilterViews;
   private readonly presenter: RowPresenter;
@@ -120,6 +122,8 @@ export class CaptureIndex implements FilterColumns {
       cols: this.cols,
       engine: this.engine,
       seqBases: this.seqBases,
+      dns: this.dns,
+      frame: (i, out) => this.frameInto(i, out),
       maxBytes,
       ended: () => {
         this.presenter.clearCache();
@@ -135,6 +139,7 @@ export class CaptureIndex implements FilterColumns {
         cols: this.cols,
         engine: this.engine,
         seqBases: this.seqBases,
+        dns: this.dns,
         readPath: () => this.run.readPath,
         isClosed: () => this.closed,
       },
@@ -251,6 +256,11 @@ export class CaptureIndex implements FilterColumns {
   relTime(i: number): number {
     const c = this.cols;
     return c.sec(i) - c.sec(0) + (c.nsec(i) - c.nsec(0)) / 1e9;
+  }
+
+  /** FilterColumns: DNS query → response pairing (dns.time, dns.response_in, dns.response_to). */
+  dnsPair(i: number): DnsPair | undefined {
+    return this.dns.pair(i);
   }
 
   /** Packet i's frame, read synchronously (FrameReader); out.data is valid until the next call. */

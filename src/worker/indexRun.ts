@@ -18,6 +18,8 @@ import { decodeFrame, DecodedPacket } from '../core/decode/index';
 import { TH_ACK } from '../core/decode/packet';
 import { KIND_BAD, KIND_FLAGS, KIND_HDR_SHIFT, KIND_PROTO_SHIFT } from '../core/filter/eval';
 import type { TcpEngine } from '../core/tcp/engine';
+import type { DnsMatcher } from '../core/decode/app/dnsMatch';
+import type { FrameRef } from '../core/filter/eval';
 import { readCaptureFile, type CaptureReading } from '../node/captureFile';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
 import { readDecodedAhead } from './decodeAhead';
@@ -75,6 +77,10 @@ export interface RunTarget {
   readonly cols: PacketColumns;
   readonly engine: TcpEngine;
   readonly seqBases: SeqBases;
+  /** DNS query → response pairing (dns.time …), fed every decoded packet. */
+  readonly dns?: DnsMatcher;
+  /** Packet i's frame read back from the file (it is indexed up to i): DNS packets decoded ahead are decoded again here. */
+  frame?(i: number, out: FrameRef): boolean;
   /** Most bytes the index may hold. */
   readonly maxBytes: number;
   /** Indexing is over (engine finished, columns trimmed): re-evaluate what depends on the results. */
@@ -91,6 +97,7 @@ export class IndexRun {
   private readonly pkt = new DecodedPacket();
   /** The facts of the packet decoded in this thread (refilled for every packet: the engine keeps nothing of its input). */
   private readonly facts = new PacketFacts();
+  private readonly frameRef: FrameRef = { data: new Uint8Array(0), origLen: 0, linkType: 1 };
   private reading: CaptureReading | null = null;
   info: CaptureInfo | null = null;
   private error: CaptureError | undefined;
@@ -284,11 +291,11 @@ export class IndexRun {
     if (this.limited) return;
     decodeFrame(this.pkt, rec.data, rec.origLen, rec.linkType);
     this.facts.fromPacket(rec, this.pkt);
-    this.addFacts(this.facts);
+    this.addFacts(this.facts, this.pkt);
   }
 
   /** One packet, decoded here (add) or by the decode-ahead thread: the columns and the engine. */
-  private addFacts(f: PacketFacts): void {
+  private addFacts(f: PacketFacts, pkt?: DecodedPacket): void {
     const cols = this.t.cols;
     const i = cols.n;
     if (this.limited) return;
@@ -320,6 +327,14 @@ export class IndexRun {
       }
     }
     cols.setPacket(i, flags | (bad ? KIND_BAD : 0) | (f.hdr << KIND_HDR_SHIFT) | (f.pc << KIND_PROTO_SHIFT), f.sport, f.dport, s, d);
+    if (f.dns && this.t.dns) {
+      // a DNS message (a port lookup found it): the matcher reads it from the decoded packet — this
+      // thread's own decode, or (decode-ahead) the frame read back and decoded here, as DNS packets
+      // are few in most captures (a DNS server's capture then decodes its packets twice)
+      let p: DecodedPacket | null = pkt ?? null;
+      if (p === null && this.t.frame?.(i, this.frameRef)) p = decodeFrame(this.pkt, this.frameRef.data, this.frameRef.origLen, this.frameRef.linkType);
+      if (p !== null) this.t.dns.add(i, p, f.tsSec, f.tsNsec);
+    }
     if (cols.n === FIRST_ROWS) this.emitProgress();
     if ((i & 255) === 0) this.maybeYield();
   }

@@ -13,6 +13,8 @@ import { innermost, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, NET_
 import { KIND_FLAGS, PC_ARP, PC_ICMP, PC_ICMP6, PC_IP4, PC_IP6, PC_OTHER, PC_TCP4, PC_TCP6, PC_UDP4, PC_UDP6 } from '../core/filter/eval';
 import { ipv4Text, scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import type { SegmentInput } from '../core/tcp/types';
+import { DNS } from '../core/decode/app/dns';
+import { appProtocolOf } from '../core/decode/app/index';
 import { HDR_EPB, HDR_PCAP, HDR_SPB } from './packetColumns';
 
 /** No address (ARP, a header cut short…), an IPv4 address (a number), an IPv6 one (its text). */
@@ -53,6 +55,8 @@ export class PacketFacts {
   shortHdr = false;
   /** The segment comes from an encapsulated packet (its addresses are not the columns'). */
   segInner = false;
+  /** A DNS message over UDP or TCP (by port, with payload): the DNS matcher wants its decode. */
+  dns = false;
   readonly seg: SegmentInput = scratchSegment();
 
   /** Fill from a record and its decode (`pkt` decoded from `rec.data`). */
@@ -126,6 +130,7 @@ export class PacketFacts {
     // printTcp takes relative numbers only from packets with ACK whose header length is ≥ 20
     // (it stops at "[bad hdr length …]" before); VXLAN's inner header is not looked at here
     this.shortHdr = seg !== null && l4.proto === IPPROTO_TCP && l4.off + 12 < pkt.caplen && pkt.data[l4.off + 12] >> 4 < 5;
+    this.dns = isDns(pkt);
     if (seg !== null && seg.srcKey === undefined) {
       // an IPv6 segment: its addresses as 16 bytes for the slot (the innermost packet's)
       const inner = innermost(pkt);
@@ -164,6 +169,7 @@ export class PacketFacts {
       (this.bad ? B_BAD : 0) |
       (this.shortHdr ? B_SHORT : 0) |
       (this.segInner ? B_INNER : 0) |
+      (this.dns ? B_DNS : 0) |
       (sf << SRC_FAM_SHIFT) |
       (df << DST_FAM_SHIFT);
     if (sf === FAM_V4) ring[o + W_SRC4] = this.src4;
@@ -216,6 +222,7 @@ export class PacketFacts {
     this.bad = (bits & B_BAD) !== 0;
     this.shortHdr = (bits & B_SHORT) !== 0;
     this.segInner = (bits & B_INNER) !== 0;
+    this.dns = (bits & B_DNS) !== 0;
     this.srcFam = (bits >> SRC_FAM_SHIFT) & 3;
     this.dstFam = (bits >> DST_FAM_SHIFT) & 3;
     if (this.srcFam === FAM_V4) this.src4 = ring[o + W_SRC4];
@@ -329,3 +336,10 @@ const B_SEG = 1 << 14;
 const B_SEG_V6 = 1 << 15;
 const B_SEG_DAMAGED = 1 << 16;
 const B_SEG_SACKOK = 1 << 17;
+const B_DNS = 1 << 18;
+
+/** What DnsMatcher.add looks for first (src/core/decode/app/dnsMatch.ts): UDP or TCP payload on a DNS port, not a fragment. */
+function isDns(pkt: DecodedPacket): boolean {
+  const l4 = pkt.l4;
+  return (l4.proto === IPPROTO_UDP || l4.proto === IPPROTO_TCP) && !pkt.net.isFragment && l4.payloadLen > 0 && appProtocolOf(l4.proto, l4.sport, l4.dport) === DNS;
+}

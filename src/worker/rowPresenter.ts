@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 
 import type { CaptureRecord } from '../core/capture/types';
 import { decodeFrame, DecodedPacket, TreeSink } from '../core/decode/index';
+import { addDnsPairFields, type DnsMatcher } from '../core/decode/app/dnsMatch';
 import { TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../core/decode/packet';
 import { ETHERTYPE_NAMES, LINKTYPE_ETHERNET } from '../core/decode/link';
 import { macString } from '../core/bytes';
@@ -58,6 +59,8 @@ export interface PresenterSource {
   readonly cols: PacketColumns;
   readonly engine: TcpEngine;
   readonly seqBases: SeqBases;
+  /** DNS pairs: the details of a DNS packet show its response / query and the time between them. */
+  readonly dns?: DnsMatcher;
   /** Path to read frames from (a decompressed copy for gzip files). */
   readPath(): string;
   /** The index is closed: no more reads. */
@@ -320,6 +323,7 @@ export class RowPresenter {
     root.length = data.length;
     root.label = `Frame ${index + 1}: ${cols.origLen(index)} bytes on wire, ${data.length} bytes captured`;
     if (pkt.problem) (root.notes ??= []).push({ severity: pkt.malformed ? 'error' : 'warning', message: pkt.problem, offset: 0, length: 0 });
+    addDnsPairFields(root, this.src.dns?.pair(index));
     const [tcpdump] = this.printLines([index], new Map([[index, data], ...(base !== index ? [[base, frames.get(base)!] as [number, Uint8Array]] : [])]), new Map([[index, base]]));
     return { index, tree: root, bytes: data, tcpdump };
   }

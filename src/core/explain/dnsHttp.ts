@@ -74,6 +74,12 @@ export function explainAppField(name: string, value: string | number | boolean |
       return ex(t('IPv6 address'), [t('An address of the name (AAAA record).')]);
     case 'dns.cname':
       return ex(t('Canonical name'), [t('The name is an alias: the records are looked up under this name instead (CNAME record).')]);
+    case 'dns.time':
+      return ex(t('Response time'), [t('Seconds from the query to this response (the first copy of the query when it was sent again): the time the server took, plus the network both ways.')]);
+    case 'dns.response_in':
+      return ex(t('Response in frame'), [t('The frame that answers this query (same transaction ID, same endpoints).')]);
+    case 'dns.response_to':
+      return ex(t('Request in frame'), [t('The frame of the query this response answers (same transaction ID, same endpoints).')]);
     case 'dns.rr.udp_payload_size':
       return ex(t('EDNS UDP payload size'), [t('The largest UDP answer the sender can receive (EDNS, RFC 6891).')]);
     case 'http':

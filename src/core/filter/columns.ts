@@ -19,6 +19,7 @@ import {
   NET_IPV6,
 } from '../decode/packet';
 import { TcpEngine } from '../tcp/engine';
+import { DnsMatcher, type DnsPair } from '../decode/app/dnsMatch';
 import { segmentFromPacket, scratchSegment } from '../tcp/fromPacket';
 import { emptyResult, type PacketResult } from '../tcp/types';
 import {
@@ -72,6 +73,7 @@ export class RecordColumns implements FilterColumns {
   private readonly v6Ids = new Map<string, number>();
   private readonly byId: Address[] = [];
   private readonly engine = new TcpEngine();
+  private readonly dns = new DnsMatcher();
   private readonly streamProblem = new Set<number>();
 
   constructor(private readonly records: readonly CaptureRecord[]) {
@@ -107,6 +109,7 @@ export class RecordColumns implements FilterColumns {
         this.engine.add(seg);
       }
       this.kind[i] = flags | (pkt.truncated || pkt.malformed ? KIND_BAD : 0) | (pc << KIND_PROTO_SHIFT);
+      this.dns.add(i, pkt, rec.tsSec, rec.tsNsec);
     }
     this.engine.finish();
     for (const s of this.engine.summaries()) if (s.problems.length > 0) this.streamProblem.add(s.stream);
@@ -167,6 +170,10 @@ export class RecordColumns implements FilterColumns {
     const a = this.records[0];
     const b = this.records[i];
     return b.tsSec - a.tsSec + (b.tsNsec - a.tsNsec) / 1e9;
+  }
+
+  dnsPair(i: number): DnsPair | undefined {
+    return this.dns.pair(i);
   }
 
   frameInto(i: number, out: FrameRef): boolean {

@@ -17,6 +17,7 @@ import { decodeFrame } from '../decode/index';
 import type { FieldSink } from '../decode/fields';
 import { DecodedPacket } from '../decode/packet';
 import { emptyResult, type PacketResult } from '../tcp/types';
+import type { DnsPair } from '../decode/app/dnsMatch';
 import { ANALYSIS_FIELDS, type FieldDef } from './fields';
 import { FilterSyntaxError, tryParseFilter, type Address, type CmpOp, type FilterNode, type Literal } from './parse';
 
@@ -80,6 +81,8 @@ export interface FilterColumns {
   addressOf?(id: number): Address | undefined;
   /** Packet i's frame into `out` (reused by the caller); false when it cannot be read. For fields the index lacks. */
   frameInto?(i: number, out: FrameRef): boolean;
+  /** DNS query → response pairing of packet i (dns.time, dns.response_in, dns.response_to); undefined when none. */
+  dnsPair?(i: number): DnsPair | undefined;
 }
 
 /** A frame as the decoders take it. */
@@ -445,6 +448,19 @@ function accessor(
         return acc;
       }
       // CIDR or ordering without addressOf: read the addresses from the frame
+    }
+    // ---- DNS pairs (the whole capture's: src/core/decode/app/dnsMatch.ts)
+    if (field.src === 'dns') {
+      const dp = cols.dnsPair;
+      if (!dp) missing(field, at, 'DNS queries and responses are not paired in this view');
+      acc.load = (i) => {
+        const p = dp.call(cols, i);
+        const v = p === undefined ? undefined : name === 'dns.time' ? (p.timeNs !== undefined ? p.timeNs / 1e9 : undefined) : name === 'dns.response_in' ? (p.responseIn !== undefined ? p.responseIn + 1 : undefined) : p.responseTo !== undefined ? p.responseTo + 1 : undefined;
+        if (v === undefined) return 0;
+        acc.num[0] = v;
+        return 1;
+      };
+      return acc;
     }
     // ---- the engine
     if (field.src === 'engine') {

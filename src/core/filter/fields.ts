@@ -8,6 +8,7 @@
  *   'index'  — the capture index's per-packet columns (addresses, ports, TCP flags, lengths, time):
  *              no decoding;
  *   'engine' — the TCP engine's per-packet results (stream, relative numbers, analysis flags);
+ *   'dns'    — the index's DNS query → response pairs (dns.time, dns.response_in/to: filter/dnsFields.ts);
  *   'decode' — the frame is decoded (with a FieldSink that keeps only the fields the filter names):
  *              the value is what the decoders report under `from` (default: the field's own name),
  *              or what `read` takes from the decoded packet.
@@ -27,7 +28,7 @@ import { IPPROTO_TCP } from '../decode/packet';
 export type FieldType =
   'proto' | 'bool' | 'uint' | 'int' | 'float' | 'reltime' | 'ipv4' | 'ipv6' | 'ether' | 'bytes' | 'string';
 
-export type FieldSource = 'index' | 'engine' | 'decode';
+export type FieldSource = 'index' | 'engine' | 'decode' | 'dns';
 
 export interface FieldSpec {
   name: string;

@@ -43,6 +43,8 @@
  */
 import { compileRegex, RegexSyntaxError, type LinearRegex } from './regex';
 import { lookupField, UNDECODED_PROTOCOLS, allFields, type FieldDef } from './fields';
+// the DNS pairing's fields (dns.time …) are registered where fields are looked up
+import './dnsFields';
 
 import { errorMessage } from '../errors';
 

@@ -19,3 +19,6 @@ export type { StreamDecoder, StreamMessage } from './messages';
 export type { PayloadRef } from './payload';
 export { annotatedFollow, directionBytes, grouped, hexDump, missingText, tsharkFollow } from './render';
 export type { RenderOptions, StatesAccessor, StreamRoles, TsharkMode } from './render';
+export { HTTP_DECODE_LIMITS, httpDecodeAllowance, httpMessages, httpStreamDecoder, inCaptureOrder, MAX_DIRECTION_BYTES } from './http';
+export type { ContentCoding, HttpDecodeLimits, HttpHeader, HttpMessage, HttpOptions, HttpProblem, HttpProblemKind, Inflate, InflateResult } from './http';
+export { httpFollowText } from './httpText';
