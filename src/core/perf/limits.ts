@@ -63,8 +63,12 @@ export class LimitState {
   rwndNs = 0;
   netNs = 0;
   appNs = 0;
-  /** Bytes in flight after each triggered full-sized send: the sender's ceiling (for sndbuf-limited). */
+  /**
+   * The peak bytes in flight of each ACK-clocked burst (full-sized segments sent right after an ACK and
+   * right after each other), recorded at the next ACK that gives room: the sender's ceiling (sndbuf-limited).
+   */
   readonly ceiling = new Samples();
+  burstMax = 0;
   /** The peer's last pure ACK: time, its ack_rtt (ns), packet, whether the segment it acked was short. */
   pureAckNs = -1;
   pureAckRttNs = 0;
@@ -220,7 +224,11 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
       if (p.minPeerWin < 0 || win < p.minPeerWin) p.minPeerWin = win;
       if (win > p.maxPeerWin) p.maxPeerWin = win;
     }
-    if (((p.una + win) | 0) !== oldEdge && gt((p.una + win) | 0, oldEdge)) p.trigAckNs = tNs;
+    if (((p.una + win) | 0) !== oldEdge && gt((p.una + win) | 0, oldEdge)) {
+      p.trigAckNs = tNs;
+      if (p.burstMax > 0) p.ceiling.add(p.burstMax);
+      p.burstMax = 0;
+    }
     if (p.busy && p.heldSinceNs < 0 && !gt(p.nxt, p.una)) {
       // everything acknowledged: its unclassified tail waited on the network when the last segment was
       // full-sized (a bulk transfer's last round trip), else on the application
@@ -289,7 +297,9 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
     }
     // Nagle held this short segment until the peer's late ACK of the previous short one.
     if (!full && !retx && s.pureAckNs >= 0 && s.pureAckSmall && tNs - s.pureAckNs <= delta) {
-      const base = s.minRttNs > 0 ? s.minRttNs : perf.synAckNs > perf.synNs && perf.synNs >= 0 ? perf.synAckNs - perf.synNs : 0;
+      // the path's RTT: the smallest data sample so far, or the handshake's when smaller (or the only one)
+      const hs = perf.synNs >= 0 && perf.synAckNs > perf.synNs ? perf.synAckNs - perf.synNs + turnaroundNs(perf, 0) : 0;
+      const base = s.minRttNs > 0 && (hs === 0 || s.minRttNs < hs) ? s.minRttNs : hs;
       if (base > 0 && s.pureAckRttNs >= base + DELAYED_ACK_NS) {
         s.nagleStalls++;
         s.nagleDelays.add((s.pureAckRttNs - base) / 1e6);
@@ -301,9 +311,9 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
     }
     s.pureAckNs = -1;
     if (isNew) s.nxt = end;
-    if (full && s.trigAckNs >= 0 && tNs - s.trigAckNs <= delta) {
+    if (full && isNew && Math.max(s.trigAckNs, s.lastSendNs) >= 0 && tNs - Math.max(s.trigAckNs, s.lastSendNs) <= delta) {
       const inFlight = (s.nxt - s.una) >>> 0;
-      if (inFlight > 0 && inFlight < 2_000_000_000) s.ceiling.add(inFlight);
+      if (inFlight < 2_000_000_000 && inFlight > s.burstMax) s.burstMax = inFlight;
     }
     s.lastSendNs = tNs;
     s.lastSendFull = full;

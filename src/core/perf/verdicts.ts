@@ -17,6 +17,8 @@
  *   ~7 Mbit/s with 1448-byte segments;
  * - RTO stalls: timeouts that waited ≥ 200 ms in all (Linux's minimum RTO);
  * - Nagle/delayed ACK: ≥ 2 stalls (one can be chance);
+ * - application-limited: ≥ 10 data segments (one request is not a pattern), and not a request/response
+ *   exchange (there each side waits for the other by design);
  * - slow server: the longest request → first response byte, minus the network round trip, ≥ 200 ms;
  * - slow handshake: the SYN sent more than once (the retry comes after 1 s, RFC 6298, or 3 s on
  *   older stacks).
@@ -58,15 +60,14 @@ export const STANDING_RATIO = 0.25;
 export const RTO_MS = 200;
 export const NAGLE_STALLS = 2;
 export const SLOW_SERVER_MS = 200;
+export const APP_SEGMENTS = 10;
 
 function dirVerdicts(name: 'clientToServer' | 'serverToClient', d: PerfDirJson, turns: number): Verdict[] {
   const out: Verdict[] = [];
   const l = d.limits;
   const rtt = d.dataRtt;
   const v = (kind: VerdictKind, packets: number[], figures: Record<string, number>) => out.push({ kind, dir: name, packets: packets.filter((p) => p > 0), figures });
-  let bloat = false;
   if (rtt && d.bytes >= BLOAT_BYTES && rtt.p95Ms >= BLOAT_RATIO * rtt.minMs && rtt.p95Ms - rtt.minMs >= BLOAT_MS) {
-    bloat = true;
     const rate = l.deliveryRate;
     v('bufferbloat', [d.rttMinPacket, d.rttMaxPacket], {
       minRttMs: rtt.minMs, p95RttMs: rtt.p95Ms, maxRttMs: rtt.maxMs, queueMs: Math.round(rtt.p95Ms - rtt.minMs), queueBytes: Math.round(((rtt.p95Ms - rtt.minMs) / 1000) * rate),
@@ -96,7 +97,7 @@ function dirVerdicts(name: 'clientToServer' | 'serverToClient', d: PerfDirJson, 
   // In a request/response exchange (a turn for at least a quarter of the segments) each side waits for
   // the other by design: that is the exchange's shape, not an application holding data back.
   const exchange = turns >= 2 && turns * 4 >= l.dataSegments;
-  if (l.busyMs > 0 && l.shares.application >= SHARE_MAIN && !exchange) {
+  if (l.busyMs > 0 && l.shares.application >= SHARE_MAIN && !exchange && l.dataSegments >= APP_SEGMENTS) {
     v('application-limited', [], { share: l.shares.application, idleMs: l.idleMs, segments: l.dataSegments, shortSegments: l.shortSegments, averageBytes: l.dataSegments ? Math.round(d.bytes / l.dataSegments) : 0 });
   }
   if (l.busyMs > 0 && l.shares.sndbuf >= SHARE_MAIN) {
