@@ -78,7 +78,7 @@ export function verdictEvidence(v: Verdict, t: Translate): string[] {
         t('The receiver\'s window held the sender back {0} % of its busy time ({1} ms of {2} ms); it advertised between {3} and {4} bytes.', pct(f.share), ms(f.rwndMs), ms(f.busyMs), f.minWindow, f.maxWindow),
       ];
     case 'zero-window':
-      return [t('The receiver advertised a zero window {0} times, stopping the sender for {1} ms in all (first at packet {2}).', f.episodes, ms(f.zeroMs), p[0] ?? '-')];
+      return [t('Zero windows from the receiver ({0}) stopped the sender for {1} ms in all (the first at packet {2}).', f.episodes, ms(f.zeroMs), p[0] ?? '-')];
     case 'loss-limited':
       return [
         t('{0} % of the bytes were sent again ({1} bytes; {2} fast retransmissions, {3} timeouts; first at packet {4}).', pct(f.rate), f.bytes, f.fast, f.rto, p[0] ?? '-'),
@@ -87,7 +87,7 @@ export function verdictEvidence(v: Verdict, t: Translate): string[] {
           : t('The RTT stayed near its minimum: the losses look random (a faulty link, radio, a policer), not a full queue.'),
       ];
     case 'rto-stalls':
-      return [t('{0} retransmission timeouts stopped the sender for {1} ms in all (the longest {2} ms; packets {3}).', f.count, ms(f.waitedMs), ms(f.longestMs), pkts(p))];
+      return [t('Retransmission timeouts ({0}) stopped the sender for {1} ms in all (the longest {2} ms; packets {3}).', f.count, ms(f.waitedMs), ms(f.longestMs), pkts(p))];
     case 'application-limited':
       return [
         t(
