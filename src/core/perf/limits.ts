@@ -290,7 +290,8 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
       s.openNs = 0;
     } else if (s.openNs > 0) {
       const ref = Math.max(s.trigAckNs, s.lastSendNs);
-      const triggered = retx || (full && ref >= 0 && tNs - ref <= delta);
+      // a segment sent again is loss recovery: the network's doing, whatever Wireshark calls it
+      const triggered = retx || !isNew || (full && ref >= 0 && tNs - ref <= delta);
       if (triggered) s.netNs += s.openNs;
       else s.appNs += s.openNs;
       s.openNs = 0;
