@@ -3,7 +3,7 @@
  * test/fixtures/perf (made by scripts/perf-scenarios.sh in network namespaces; see the README there).
  * Each scenario must give its verdicts (and no others), and the split must agree with what the
  * sender's kernel said about the same connection (`ss -ti`: busy, rwnd_limited, sndbuf_limited, the
- * last poll) within 10 percentage points.
+ * last poll) within 10 percentage points. The same capture printed as tcpdump text gives the same verdicts.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -12,6 +12,12 @@ import * as path from 'node:path';
 import { perfJson, type PerfJson } from '../src/core/perf/summary';
 import type { VerdictKind } from '../src/core/perf/verdicts';
 import { analyzeCaptureFile } from '../src/node/analyze';
+import { analyzeLog } from '../src/core/log/model';
+import { defaultPrintOptions } from '../src/core/print/options';
+import { PacketPrinter } from '../src/core/print/packet';
+import { TcpEngine } from '../src/core/tcp/engine';
+import { toSegmentInput } from '../src/core/text/index';
+import { readAll } from './helpers/corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIX = path.join(ROOT, 'test', 'fixtures', 'perf');
@@ -156,6 +162,31 @@ describe('perf scenarios: real kernel TCP (test/fixtures/perf)', function () {
       };
       console.log(`      ${name}: busy ${l.busyMs.toFixed(0)}/${kernel.busy} ms, rwnd ${(share(l.rwndLimitedMs, l.busyMs) * 100).toFixed(1)}/${(share(kernel.rwnd, kernel.busy) * 100).toFixed(1)} %, sndbuf ${(share(l.sndbufLimitedMs, l.busyMs) * 100).toFixed(1)}/${(share(kernel.sndbuf, kernel.busy) * 100).toFixed(1)} % (ours/kernel)`);
       for (const [k, d] of Object.entries(diff)) assert.ok(d <= 10, `${k}: ${d.toFixed(1)} percentage points apart`);
+    });
+  }
+});
+
+describe('perf scenarios: the same verdicts from tcpdump text as from the capture', function () {
+  this.timeout(60_000);
+
+  for (const [name, kinds] of Object.entries(EXPECTED)) {
+    it(`${name}: the log (as tcpdump -n prints it) gives ${kinds.length ? kinds.join(', ') : 'no verdict'}`, async () => {
+      const { records } = await readAll(path.join(FIX, name + '.pcap'));
+      const printer = new PacketPrinter({ ...defaultPrintOptions() });
+      const text = records.map((r) => printer.print(r)).join('');
+      const log = analyzeLog(text).log;
+      const engine = new TcpEngine({ perf: true });
+      log.packets.forEach((p, i) => {
+        const seg = toSegmentInput(p, i);
+        if (seg) engine.add(seg);
+      });
+      engine.finish();
+      const j = perfJson(engine.conversations()[0])!;
+      assert.deepEqual([...new Set(j.verdicts.map((v) => v.kind))].sort(), [...kinds].sort(), JSON.stringify(j.verdicts));
+      // the split, from microsecond timestamps, stays within a point of the capture's
+      const fromCapture = (await scenario(name)).j.clientToServer.limits;
+      assert.ok(Math.abs(j.clientToServer.limits.shares.rwnd - fromCapture.shares.rwnd) <= 0.01);
+      assert.ok(Math.abs(j.clientToServer.limits.busyMs - fromCapture.busyMs) <= 0.01 * fromCapture.busyMs + 1);
     });
   }
 });
