@@ -158,12 +158,17 @@ describe('capture-lens CLI', function () {
     assert.match(en.stdout, /Handshake RTT 11\.0 ms \(SYN → SYN\/ACK 10\.0 ms, SYN\/ACK → ACK 1\.0 ms\): captured near the client\./);
     assert.match(en.stdout, /Retransmitted 100 bytes in 1 segments \(50 % of the bytes sent\)\./);
     assert.match(en.stdout, /Loss episodes: 0 fast retransmit, 1 timeout; 300 ms waited for timeouts\./);
+    // the verdict, its evidence (the retransmission is frame 5) and what to change
+    assert.match(en.stdout, /Verdicts:\n {4}client → server: Retransmission timeout stalls\.\n {6}Retransmission timeouts \(1\) stopped the sender for 300 ms in all \(the longest 300 ms; packets 5\)\.\n {6}What to change: /);
     const zh = run(['perf', f, '--zh']);
     assert.match(zh.stdout, /握手 RTT 11\.0 ms/);
+    assert.match(zh.stdout, /结论：\n {4}客户端 → 服务器：重传超时停顿。\n {6}重传超时（1 次）共让发送方停下 300 ms/);
     assert.doesNotMatch(zh.stdout, /Handshake|Loss episodes/);
     const j = run(['perf', f, '--json', '--stream', '0']);
     const arr = JSON.parse(j.stdout) as { stream: number; perf: { handshake: { capturedNear: string }; clientToServer: { retransmittedBytes: number } } }[];
     assert.deepEqual([arr.length, arr[0].stream, arr[0].perf.handshake.capturedNear, arr[0].perf.clientToServer.retransmittedBytes], [1, 0, 'client', 100]);
+    const verdicts = (JSON.parse(j.stdout) as { perf: { verdicts: { kind: string; packets: number[] }[] } }[])[0].perf.verdicts;
+    assert.deepEqual(verdicts.map((v) => [v.kind, v.packets]), [['rto-stalls', [5]]]);
     const missing = run(['perf', f, '--stream', '7']);
     assert.match(missing.stderr, /no TCP stream 7/);
     assert.equal(missing.code, 1);

@@ -101,6 +101,37 @@ describe('performance: ack_rtt and bytes_in_flight against tshark 4.0.17 over th
   });
 });
 
+describe('performance: ack_rtt and bytes_in_flight against tshark on the real-kernel scenarios (test/fixtures/perf)', function () {
+  this.timeout(120_000);
+
+  it('equals tshark packet by packet; every difference is listed in test/perf-tshark-differences.tsv', async function () {
+    needTool(this, 'tshark');
+    const dir = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'perf');
+    const captures = fs.readdirSync(dir).filter((f) => f.endsWith('.pcap')).sort();
+    assert.ok(captures.length >= 10, 'the scenario captures are there');
+    const diffs: string[] = [];
+    let compared = 0;
+    for (const f of captures) {
+      const theirs = tsharkPerf(path.join(dir, f));
+      const ours = await ourPerf(path.join(dir, f));
+      for (const [frame, t] of theirs) {
+        const o = ours.get(frame);
+        assert.ok(o, `${f} frame ${frame}: TCP for tshark, not for us`);
+        const pairs: [string, string, string][] = [['ack_rtt', o.ackRtt, t.ackRtt], ['acks_frame', o.acksFrame, t.acksFrame], ['bytes_in_flight', o.bif, t.bif]];
+        for (const [field, a, b] of pairs) {
+          if (a === '' && b === '') continue;
+          compared++;
+          if (a !== b) diffs.push(['fixtures/perf/' + f, frame, field, a || '-', b || '-'].join('\t'));
+        }
+      }
+    }
+    console.log(`      ${captures.length} captures, ${compared} values, ${diffs.length} differences`);
+    const known = new Set(readTsv(DIFF_FILE).filter((k) => k.capture.startsWith('fixtures/perf/')).map((k) => [k.capture, k.frame, k.field, k.ours, k.tshark].join('\t')));
+    assert.deepEqual(diffs.filter((d) => !known.has(d)).slice(0, 30), [], 'differences not listed in test/perf-tshark-differences.tsv');
+    assert.deepEqual([...known].filter((k) => !diffs.includes(k)), [], 'listed differences that no longer occur');
+  });
+});
+
 describe('performance: random conversations against a local tshark (optional)', function () {
   this.timeout(120_000);
   it('equals tshark on every packet (holes, retransmissions, zero windows, sequence wrap, port reuse)', function () {

@@ -4,7 +4,10 @@
  */
 import type { Conversation } from '../tcp/analysis';
 import type { Translate } from '../explain/l10n';
-import type { PerfConn, PerfDir, Samples } from './tracker';
+import { limitsLine, verdictLines } from '../explain/perf';
+import type { Samples } from './samples';
+import type { PerfConn, PerfDir } from './tracker';
+import { perfVerdicts, type Verdict } from './verdicts';
 
 export interface RttStats {
   samples: number;
@@ -38,6 +41,41 @@ export interface PerfDirJson {
   /** Time from this side filling the peer's window to the peer's next ACK, and the window-full segments. */
   windowFullMs: number;
   windowFullEvents: number;
+  /** 1-based frames: the ACKs that gave the smallest and the largest data RTT sample, the first zero window (0: none). */
+  rttMinPacket: number;
+  rttMaxPacket: number;
+  zeroWindowFirstPacket: number;
+  /** What limited this sender (limits.ts): its busy time split the way the kernel's `ss -ti` splits it. */
+  limits: PerfLimitsJson;
+  /** Short segments held back until a late (delayed) ACK: Nagle meeting delayed ACK. */
+  nagle: { stalls: number; medianDelayMs: number; totalDelayMs: number; heldPacket: number; ackPacket: number };
+}
+
+export interface PerfLimitsJson {
+  /** Time with data out and unacknowledged, and its split (ms; they add up to busyMs). */
+  busyMs: number;
+  rwndLimitedMs: number;
+  sndbufLimitedMs: number;
+  applicationLimitedMs: number;
+  networkLimitedMs: number;
+  /** Shares of busyMs (0..1). */
+  shares: { rwnd: number; sndbuf: number; application: number; network: number };
+  /** Between this side's first and last segment, time with nothing outstanding. */
+  idleMs: number;
+  /** Bytes in flight the sender kept reaching (90th percentile after ACK-clocked sends), 0 when unknown. */
+  ceilingBytes: number;
+  /** The peer's smallest and largest advertised window while this side was busy (bytes, scaled). */
+  peerWindowMin: number;
+  peerWindowMax: number;
+  /** Bytes delivered (sent once) per second of busy time. */
+  deliveryRate: number;
+  dataSegments: number;
+  /** Payload bytes sent again, and their share of the bytes sent (retransmissions, also those Wireshark calls out-of-order). */
+  resentBytes: number;
+  resentSegments: number;
+  resentRate: number;
+  /** Data segments shorter than the largest one (the sender's MSS as seen). */
+  shortSegments: number;
 }
 
 export interface PerfJson {
@@ -46,6 +84,16 @@ export interface PerfJson {
   /** Per direction: client → server, server → client (the sender's data and the RTT its ACKs gave). */
   clientToServer: PerfDirJson;
   serverToClient: PerfDirJson;
+  /** SYNs the client sent (more than 1: retried), the time to the SYN/ACK, 1-based frames; null when no SYN was seen. */
+  synRetries: { syns: number; connectMs: number; firstSynPacket: number; synAckPacket: number } | null;
+  /**
+   * The longest wait from a request (the client's last data segment) to the server's first data after it,
+   * and that minus the network round trip from the capture point to the server (SYN → SYN/ACK, else the
+   * client's smallest data RTT); null when the server never answered data.
+   */
+  slowestAnswer: { gapMs: number; rttMs: number; serverMs: number; answers: number; requestPacket: number; responsePacket: number } | null;
+  /** What the measurements say, with evidence (verdicts.ts; worded by src/core/explain/perf.ts). */
+  verdicts: Verdict[];
 }
 
 /** One side of the handshake at least 4 times longer than the other: the capture was taken near that side's opposite end. */
@@ -66,9 +114,52 @@ export function rttStats(s: Samples): RttStats | null {
   return { samples: s.seen, minMs: round3(v[0]), medianMs: round3(quantile(v, 0.5)), p95Ms: round3(quantile(v, 0.95)), maxMs: round3(v[v.length - 1]) };
 }
 
+/**
+ * The split of busy time. The sender's own buffer (sndbuf-limited) looks like the network from outside
+ * (each ACK lets the next segments go); it is told apart here: the ceiling of bytes in flight stayed
+ * flat (median ≥ 70 % of the 90th percentile over ≥ 20 ACK-clocked sends), well below the peer's
+ * window (≤ half its smallest), with nothing retransmitted and no queue building up (p95 RTT ≤
+ * 1.5 × the minimum + 5 ms). A congestion window in that position would have kept growing.
+ */
+function limitsJson(d: PerfDir, rtt: RttStats | null): PerfLimitsJson {
+  const l = d.lim;
+  const c = l.ceiling.values().sort((a, b) => a - b);
+  const ceiling = c.length ? quantile(c, 0.9) : 0;
+  let net = l.netNs;
+  let sndbuf = 0;
+  const flat = c.length >= 20 && quantile(c, 0.5) >= 0.7 * ceiling;
+  if (flat && d.retxBytes === 0 && l.minPeerWin >= 2 * ceiling && rtt !== null && rtt.p95Ms <= 1.5 * rtt.minMs + 5) {
+    sndbuf = net;
+    net = 0;
+  }
+  const busy = l.busyNs;
+  const share = (x: number) => (busy > 0 ? round3(x / busy) : 0);
+  const span = d.firstNs >= 0 && d.lastNs > d.firstNs ? d.lastNs - d.firstNs : 0;
+  return {
+    busyMs: round3(busy / 1e6),
+    rwndLimitedMs: round3(l.rwndNs / 1e6),
+    sndbufLimitedMs: round3(sndbuf / 1e6),
+    applicationLimitedMs: round3(l.appNs / 1e6),
+    networkLimitedMs: round3(net / 1e6),
+    shares: { rwnd: share(l.rwndNs), sndbuf: share(sndbuf), application: share(l.appNs), network: share(net) },
+    idleMs: round3(Math.max(0, span - busy) / 1e6),
+    ceilingBytes: Math.round(ceiling),
+    peerWindowMin: Math.max(0, l.minPeerWin),
+    peerWindowMax: l.maxPeerWin,
+    deliveryRate: busy > 0 ? Math.round((d.bytes - d.retxBytes) / (busy / 1e9)) : 0,
+    dataSegments: l.dataSegs,
+    resentBytes: l.resentBytes,
+    resentSegments: l.resentSegs,
+    resentRate: d.bytes ? round3(l.resentBytes / d.bytes) : 0,
+    shortSegments: l.shortSegs,
+  };
+}
+
 function dirJson(d: PerfDir): PerfDirJson {
   const activeS = d.firstNs >= 0 && d.lastNs > d.firstNs ? (d.lastNs - d.firstNs) / 1e9 : 0;
   const rto = d.episodes.filter((e) => e.kind === 'rto');
+  const dataRtt = rttStats(d.dataRtt);
+  const nd = d.lim.nagleDelays.values().sort((a, b) => a - b);
   return {
     segments: d.segments,
     bytes: d.bytes,
@@ -80,7 +171,7 @@ function dirJson(d: PerfDir): PerfDirJson {
     throughput: activeS ? Math.round(d.bytes / activeS) : 0,
     goodput: activeS ? Math.round((d.bytes - d.retxBytes) / activeS) : 0,
     ackRttSamples: d.ackRttSamples,
-    dataRtt: rttStats(d.dataRtt),
+    dataRtt,
     tsRtt: rttStats(d.tsRtt),
     maxBytesInFlight: d.maxInFlight,
     lossEpisodes: {
@@ -93,6 +184,17 @@ function dirJson(d: PerfDir): PerfDirJson {
     zeroWindowEpisodes: d.zeroEpisodes,
     windowFullMs: round3(d.fullNs / 1e6),
     windowFullEvents: d.fullEvents,
+    rttMinPacket: d.lim.minRttPkt + 1,
+    rttMaxPacket: d.lim.maxRttPkt + 1,
+    zeroWindowFirstPacket: d.zeroFirstPkt + 1,
+    limits: limitsJson(d, dataRtt),
+    nagle: {
+      stalls: d.lim.nagleStalls,
+      medianDelayMs: nd.length ? round3(quantile(nd, 0.5)) : 0,
+      totalDelayMs: round3(nd.reduce((a, b) => a + b, 0)),
+      heldPacket: d.lim.nagleHeldPkt + 1,
+      ackPacket: d.lim.nagleAckPkt + 1,
+    },
   };
 }
 
@@ -108,7 +210,20 @@ export function perfJson(conv: Conversation): PerfJson | null {
     const near = a >= NEAR_RATIO * b ? 'client' : b >= NEAR_RATIO * a ? 'server' : 'middle';
     handshake = { synToSynAckMs: round3(a), synAckToAckMs: round3(b), rttMs: round3(a + b), capturedNear: near };
   }
-  return { handshake, clientToServer: dirJson(p.dirs[0]), serverToClient: dirJson(p.dirs[1]) };
+  const c2s = dirJson(p.dirs[0]);
+  const s2c = dirJson(p.dirs[1]);
+  const pat = p.pat;
+  const synRetries = pat.syns > 0
+    ? { syns: pat.syns, connectMs: p.synAckNs >= pat.firstSynNs ? round3((p.synAckNs - pat.firstSynNs) / 1e6) : 0, firstSynPacket: pat.firstSynPkt + 1, synAckPacket: pat.synAckPkt + 1 }
+    : null;
+  let slowestAnswer: PerfJson['slowestAnswer'] = null;
+  if (pat.maxAnswerNs >= 0) {
+    const rtt = p.synNs >= 0 && p.synAckNs >= p.synNs ? (p.synAckNs - p.synNs) / 1e6 : (c2s.dataRtt?.minMs ?? 0);
+    const gap = pat.maxAnswerNs / 1e6;
+    slowestAnswer = { gapMs: round3(gap), rttMs: round3(rtt), serverMs: round3(Math.max(0, gap - rtt)), answers: pat.answerMs.seen, requestPacket: pat.maxAnswerReqPkt + 1, responsePacket: pat.maxAnswerRespPkt + 1 };
+  }
+  const j = { handshake, clientToServer: c2s, serverToClient: s2c, synRetries, slowestAnswer };
+  return { ...j, verdicts: perfVerdicts(j) };
 }
 
 function ms(x: number): string {
@@ -144,6 +259,12 @@ export function perfReportLines(title: string, j: PerfJson, t: Translate): strin
     if (d.spuriousRetransmissions) lines.push('    ' + t('{0} spurious retransmissions ({1} bytes already acknowledged).', d.spuriousRetransmissions, d.spuriousBytes));
     if (d.zeroWindowEpisodes) lines.push('    ' + t('Advertised a zero window {0} times, {1} ms in all.', d.zeroWindowEpisodes, ms(d.zeroWindowMs)));
     if (d.windowFullEvents) lines.push('    ' + t('Filled the receive window {0} times, waited {1} ms for it to open.', d.windowFullEvents, ms(d.windowFullMs)));
+    if (d.limits.busyMs > 0) lines.push('    ' + limitsLine(d.limits, t));
+  }
+  if (j.verdicts.length === 0) lines.push('  ' + t('Verdict: nothing measured here held the connection back.'));
+  else {
+    lines.push('  ' + t('Verdicts:'));
+    for (const v of j.verdicts) for (const l of verdictLines(v, t)) lines.push('    ' + l);
   }
   return lines;
 }

@@ -26,6 +26,8 @@ import {
   A_WINDOW_FULL,
   type SegmentInput,
 } from '../tcp/types';
+import { ConnPatterns, LimitState, limitsAdd, limitsFinish } from './limits';
+import { Samples } from './samples';
 import { UnackedList, type AckMatch } from './unacked';
 
 const TH_FIN = 0x01;
@@ -33,45 +35,7 @@ const TH_SYN = 0x02;
 const TH_RST = 0x04;
 const TH_ACK = 0x10;
 
-/** Samples kept per list before decimation (4 bytes each: ≤ 256 kB a list). */
-export const MAX_SAMPLES = 65536;
-
-/**
- * RTT samples in ms (Float32: µs-exact below 16 s), bounded by decimation. Their times are not kept
- * here: the per-packet ack_rtt column gives the series over time.
- */
-export class Samples {
-  private buf: Float32Array | null = null;
-  private n = 0;
-  /** Samples offered (the kept ones are every `stride`-th). */
-  seen = 0;
-  private stride = 1;
-
-  add(v: number): void {
-    if (this.stride !== 1 && this.seen++ % this.stride !== 0) return;
-    if (this.stride === 1) this.seen++;
-    let b = this.buf;
-    if (b === null) b = this.buf = new Float32Array(16);
-    else if (this.n === b.length) {
-      if (b.length >= MAX_SAMPLES) {
-        // keep every second sample, take every second one from now on
-        for (let i = 0; i < this.n / 2; i++) b[i] = b[2 * i];
-        this.n /= 2;
-        this.stride *= 2;
-      } else {
-        const nb = new Float32Array(b.length * 2);
-        nb.set(b);
-        b = this.buf = nb;
-      }
-    }
-    b[this.n++] = v;
-  }
-
-  /** The kept samples (a copy). */
-  values(): number[] {
-    return this.buf === null ? [] : Array.from(this.buf.subarray(0, this.n));
-  }
-}
+export { MAX_SAMPLES, Samples } from './samples';
 
 export interface LossEpisode {
   /** 'fast': began with a fast retransmission; 'rto': with a retransmission after a timeout. */
@@ -121,6 +85,17 @@ export class PerfDir {
   /** The latest distinct TSval this side sent and when it was first sent (ns; -1 once echoed), for TS-echo samples. */
   tsVal = -1;
   tsValNs = -1;
+  /**
+   * The SACK blocks this side sent last, as tshark keeps them for bytes_in_flight: their total length
+   * (mod 2^32) and count (the first 3 blocks of this side's latest packet: packet-tcp.c
+   * dissect_tcpopt_sack stores at most 3; a packet without the option clears them).
+   */
+  sackBytes = 0;
+  sackCount = 0;
+  /** The first packet advertising a zero window (-1 none). */
+  zeroFirstPkt = -1;
+  /** What limited this sender (limits.ts). */
+  readonly lim = new LimitState();
 }
 
 /** Per-connection performance state (conv.ext.perf). */
@@ -130,6 +105,8 @@ export class PerfConn {
   synNs = -1;
   synAckNs = -1;
   ackNs = -1;
+  /** SYN retries, request → response gaps (limits.ts). */
+  readonly pat = new ConnPatterns();
 }
 
 /** Result of `add` for one packet (reused object). */
@@ -216,11 +193,22 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
   }
   if (rev.inEpisode && gtSeqOrEq(ack, rev.recoverSeq) && flags & TH_ACK) rev.inEpisode = false;
 
+  // This side's SACK blocks (they count for the peer's bytes in flight).
+  const sack = seg.sack;
+  if (sack !== undefined && sack.length >= 2) {
+    let n = 0;
+    let sum = 0;
+    for (let i = 0; i + 1 < sack.length && n < 3; i += 2, n++) sum = (sum + ((sack[i + 1] - sack[i]) >>> 0)) >>> 0;
+    fwd.sackBytes = sum;
+    fwd.sackCount = n;
+  } else fwd.sackCount = 0;
+
   // Bytes in flight of this direction (historical, payload-based method: Wireshark 4.0's default; a RST
-  // carrying data counts too, as in tshark). Not modelled: 4.0 subtracts the bytes of the SACK blocks the
-  // peer last sent (at most 3); segments carry no SACK blocks yet (test/perf-tshark-differences.tsv).
+  // carrying data counts too, as in tshark), less the bytes of the SACK blocks the peer sent last, in
+  // tshark's unsigned 32-bit arithmetic (more SACKed than spanned wraps past 2·10^9: none shown).
   if (len > 0 && fwd.validBif && fwd.unacked.count > 0) {
-    const span = fwd.unacked.span(conv.flows[dir].baseSeq);
+    let span = fwd.unacked.span(conv.flows[dir].baseSeq);
+    if (rev.sackCount > 0) span = (span - rev.sackBytes) >>> 0;
     if (span > 0 && span < 2_000_000_000) {
       out.bytesInFlight = synFin ? span - 1 : span;
       if (out.bytesInFlight > fwd.maxInFlight) fwd.maxInFlight = out.bytesInFlight;
@@ -255,6 +243,7 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
       if (fwd.zeroSinceNs < 0) {
         fwd.zeroSinceNs = tNs;
         fwd.zeroEpisodes++;
+        if (fwd.zeroFirstPkt < 0) fwd.zeroFirstPkt = seg.index;
       }
     } else if (fwd.zeroSinceNs >= 0) {
       fwd.zeroNs += Math.max(0, tNs - fwd.zeroSinceNs);
@@ -280,6 +269,8 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
     fwd.tsVal = seg.tsVal;
     fwd.tsValNs = tNs;
   }
+
+  limitsAdd(conv, dir, seg, isRetx, out.ackRttNs, match.frame >= 0 ? match.len : 0, perf);
 }
 
 function gtSeqOrEq(x: number, y: number): boolean {
@@ -290,6 +281,7 @@ function gtSeqOrEq(x: number, y: number): boolean {
 export function perfFinish(conv: Conversation, endNs: number): void {
   const p = conv.ext.perf as PerfConn | undefined;
   if (!p) return;
+  limitsFinish(p, endNs);
   for (const d of p.dirs) {
     if (d.zeroSinceNs >= 0) {
       d.zeroNs += Math.max(0, endNs - d.zeroSinceNs);

@@ -48,9 +48,35 @@ export function segmentFromPacket(pkt: DecodedPacket, rec: Pick<CaptureRecord, '
   seg.sackOk = l4.sackOk;
   seg.tsVal = l4.tsVal;
   seg.tsEcr = l4.tsEcr;
-  seg.sack = undefined;
+  // SACK blocks only when the option is there (the receiver's ACKs during loss recovery): tshark's
+  // bytes_in_flight subtracts the ones the peer sent last (src/core/perf/tracker.ts)
+  seg.sack = l4.optLen >= 10 ? sackBlocks(pkt.data, l4.optOff, l4.optLen, l4CapEnd(pkt)) : undefined;
   seg.damaged = pkt.truncated || pkt.malformed;
   return seg;
+}
+
+/** The SACK option's blocks (left, right pairs, raw numbers), or undefined when there is none or it was cut. */
+function sackBlocks(d: Uint8Array, off: number, len: number, capEnd: number): number[] | undefined {
+  const end = Math.min(off + len, capEnd);
+  let p = off;
+  while (p < end) {
+    const kind = d[p];
+    if (kind === 0) return undefined;
+    if (kind === 1) {
+      p++;
+      continue;
+    }
+    if (p + 1 >= end) return undefined;
+    const l = d[p + 1];
+    if (l < 2 || p + l > end) return undefined;
+    if (kind === 5) {
+      const out: number[] = [];
+      for (let q = p + 2; q + 8 <= p + l; q += 8) out.push(u32be(d, q), u32be(d, q + 4));
+      return out.length ? out : undefined;
+    }
+    p += l;
+  }
+  return undefined;
 }
 
 /** A SegmentInput with every field present (one hidden class), to be filled by segmentFromPacket. */
