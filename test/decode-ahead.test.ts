@@ -99,6 +99,13 @@ function synth(name: string, ipv6: boolean): { pcap: string; pcapng: string } {
   return { pcap, pcapng };
 }
 
+/** test/fixtures/perf: real-kernel captures (scripts/perf-scenarios.sh). */
+function perfFixtures(): string {
+  const dir = [path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'perf'), path.resolve(process.cwd(), 'test', 'fixtures', 'perf')].find((d) => fs.existsSync(d));
+  assert.ok(dir, 'test/fixtures/perf');
+  return dir;
+}
+
 describe('decode-ahead: the index decoded in a second thread equals the one-thread index', function () {
   this.timeout(120000);
 
@@ -107,6 +114,7 @@ describe('decode-ahead: the index decoded in a second thread equals the one-thre
       ...fs.readdirSync(samplesDir()).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => path.join(samplesDir(), f)),
       synth('v6', true).pcapng,
       ...Object.keys(TUNNELS).map((t) => write(`tunnel-${t}.pcap`, [tunnelPcap(t)])),
+      ...['loss2.pcap', 'shortq.pcap'].map((f) => path.join(perfFixtures(), f)), // SACK blocks
     ];
     const ring = new Float64Array(SLOT_WORDS * 4);
     const bytes = new Uint8Array(ring.buffer);
@@ -162,6 +170,26 @@ describe('decode-ahead: the index decoded in a second thread equals the one-thre
     assert.deepEqual(await snapshot(b.idx, b.last), await snapshot(a.idx, a.last));
     await a.idx.close();
     await b.idx.close();
+  });
+
+  it('the real-kernel scenario captures (SACK blocks, loss, zero windows: test/fixtures/perf)', async () => {
+    const dir = perfFixtures();
+    let sacks = 0;
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.pcap'));
+    assert.ok(files.length >= 5);
+    for (const f of files) {
+      await same(path.join(dir, f));
+      await readCaptureFile(path.join(dir, f), {
+        onRecord: (rec) => {
+          const pkt = new DecodedPacket();
+          decodeRecord(pkt, rec);
+          const x = new PacketFacts();
+          x.fromPacket(rec, pkt);
+          if (x.hasSeg && x.seg.sack) sacks++;
+        },
+      }).done;
+    }
+    assert.ok(sacks > 0, 'some segments carry SACK blocks');
   });
 
   it('every tunnel (PPPoE, MPLS, IP-in-IP, 6in4, GRE, PPTP, VXLAN)', async () => {

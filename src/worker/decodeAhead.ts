@@ -8,7 +8,7 @@
  * Why: on 10 M packets the pass took 10 s for a pcapng file on one thread, the issue's goal is 8 s;
  * reading and decoding are about 40 % of the work, the engine and the columns the rest, and a
  * machine with two cores runs both at once. Memory stays flat: the ring holds SLOTS packets
- * (1.7 MB) whatever the file's size; a full ring makes the producer wait.
+ * (2 MB) whatever the file's size; a full ring makes the producer wait.
  *
  * The consumer side is a CaptureReading (as readCaptureFile returns): pause/resume/cancel and a
  * `done` summary that never rejects, so IndexRun drives both paths the same way. A producer that
@@ -24,7 +24,7 @@ import { readCaptureFile, type CaptureReading, type ReadSummary } from '../node/
 import type { GzipLimits } from '../node/gzipLimits';
 import { PacketFacts, SLOT_WORDS } from './packetFacts';
 
-/** Slots in the ring (a power of 2): 4096 × 432 bytes = 1.7 MB, about 3 ms of decoding ahead. */
+/** Slots in the ring (a power of 2): 4096 × 504 bytes = 2 MB, about 3 ms of decoding ahead. */
 const SLOTS = 4096;
 /** The producer publishes its count every this many packets (and when it must wait, and at the end). */
 const PUBLISH_EVERY = 128;

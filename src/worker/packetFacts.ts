@@ -198,6 +198,12 @@ export class PacketFacts {
       ring[o + W_SEG_WSCALE] = g.wscale;
       ring[o + W_SEG_TSVAL] = g.tsVal;
       ring[o + W_SEG_TSECR] = g.tsEcr;
+      // SACK blocks: at most 4 fit the option (34 bytes); more would be a malformed option the
+      // reader stops short of anyway
+      const sack = g.sack;
+      const n = sack === undefined ? 0 : Math.min(sack.length, SACK_WORDS);
+      ring[o + W_SEG_SACKN] = n;
+      for (let k = 0; k < n; k++) ring[o + W_SEG_SACK + k] = sack![k];
     }
     ring[o + W_BITS] = bits;
   }
@@ -265,7 +271,13 @@ export class PacketFacts {
     g.sackOk = (bits & B_SEG_SACKOK) !== 0;
     g.tsVal = ring[o + W_SEG_TSVAL];
     g.tsEcr = ring[o + W_SEG_TSECR];
-    g.sack = undefined;
+    const n = ring[o + W_SEG_SACKN];
+    if (n === 0) g.sack = undefined;
+    else {
+      const sack: number[] = [];
+      for (let k = 0; k < n; k++) sack.push(ring[o + W_SEG_SACK + k]);
+      g.sack = sack;
+    }
     g.damaged = (bits & B_SEG_DAMAGED) !== 0;
   }
 }
@@ -322,8 +334,11 @@ const W_SEG_SRC6 = 26; // 2 words
 const W_SEG_DST6 = 28; // 2 words
 const W_SRC6 = 30; // 12 words
 const W_DST6 = 42; // 12 words
-/** Float64 words a slot takes (432 bytes). */
-export const SLOT_WORDS = 54;
+const W_SEG_SACKN = 54;
+const W_SEG_SACK = 55; // 8 words: 4 blocks (left, right)
+const SACK_WORDS = 8;
+/** Float64 words a slot takes (504 bytes). */
+export const SLOT_WORDS = 63;
 const TEXT_MAX = 47;
 
 const B_NS = 1 << 6;
