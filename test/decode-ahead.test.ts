@@ -123,7 +123,8 @@ describe('decode-ahead: the index decoded in a second thread equals the one-thre
     for (const f of files) {
       const a = new PacketFacts();
       const b = new PacketFacts();
-      await readCaptureFile(f, {
+      // an assertion thrown in onRecord stops the reading and comes back as `thrown`: rethrow it
+      const read = await readCaptureFile(f, {
         onRecord(rec) {
           decodeRecord(pkt, rec);
           a.fromPacket(rec, pkt);
@@ -145,6 +146,8 @@ describe('decode-ahead: the index decoded in a second thread equals the one-thre
           checked++;
         },
       }).done;
+      if (read.thrown) throw read.thrown;
+      assert.equal(read.error, null, path.basename(f));
     }
     assert.ok(checked > 500, `${checked} packets`);
   });
