@@ -85,6 +85,7 @@ export function smtpSamples(): Sample[] {
       { c: true, b: 'Subject: hi\r\n\r\nHello\r\n.\r\n' },
       { c: true, b: 'QUIT\r\n' },
       { c: true, b: 'AUTH PLAIN\x01\x02\r\n' },
+      { c: true, b: 'NOOP no line end' },
     ]),
     ...tcpConversation(587, [
       { c: true, b: 'EHLO submit.example.org\r\n' },
@@ -204,6 +205,9 @@ export function dhcpSamples(): Sample[] {
     u('0.0.0.0', '255.255.255.255', 68, 67, bootp({ op: 1, xid: 0x77, chaddr: CMAC, options: [53, 1, 4] })),
     u('0.0.0.0', '255.255.255.255', 68, 67, bootp({ op: 3, xid: 0x88, chaddr: CMAC, options: [53, 1, 1] })),
     u('0.0.0.0', '255.255.255.255', 68, 67, bootp({ op: 1, xid: 0x99, chaddr: CMAC, options: [53, 1, 1] }).subarray(0, 100)),
+    // booleans, pairs, Client-ID of type 0, FQDN, classless routes, user class, an unknown option, a cut option
+    u('0.0.0.0', '255.255.255.255', 68, 67, bootp({ op: 1, xid: 0xaa, chaddr: CMAC, options: [53, 1, 1, 19, 1, 1, 31, 1, 0, 33, 8, 10, 0, 0, 0, 10, 0, 0, 1, 61, 4, 0, 0x61, 0x62, 0x63, 81, 6, 1, 0, 0, ...name('pc'), 121, 8, 24, 192, 168, 2, 192, 168, 1, 1, 77, 4, 3, ...name('abc'), 200, 3, 1, 2, 3, 46, 1, 8, 60, 8, ...name('MSFT 5.0')] })),
+    u('0.0.0.0', '255.255.255.255', 68, 67, bootp({ op: 1, xid: 0xbb, chaddr: CMAC, options: [53, 1, 3, 12, 40, ...name('short')] }).subarray(0, 252)),
   ];
 }
 
@@ -231,6 +235,11 @@ export function ntpSamples(): Sample[] {
     u(SERVER, '224.0.1.1', 123, 123, ntp(0x25, 3, 10, -18, [10, 0, 0, 1], [[t0, 0], [0, 0], [0, 0], [t0, 0x1]])),
     u(CLIENT, SERVER, 123, 123, ntp(0x16, 0, 0, 0, [0, 0, 0, 0], []).subarray(0, 12)),
     u(CLIENT, SERVER, 123, 123, ntp(0x23, 0, 6, -20, [0, 0, 0, 0], []).subarray(0, 20)),
+    // a kiss-o'-death (stratum 0, "RATE"), a key ID + MD5 digest (68 bytes), 8 unknown bytes more
+    u(SERVER, CLIENT, 123, 123, ntp(0xe4, 0, 4, -25, [0x52, 0x41, 0x54, 0x45], [[0, 0], [t0, 5], [t0, 9], [t0, 9]])),
+    u(CLIENT, SERVER, 123, 123, Uint8Array.from([...ntp(0x1b, 0, 4, -6, [0, 0, 0, 0], [[0, 0], [0, 0], [0, 0], [t0, 7]]), 0, 0, 0, 1, ...new Array<number>(16).fill(0xab)])),
+    u(CLIENT, SERVER, 123, 123, Uint8Array.from([...ntp(0x21, 2, 250, -10, [1, 2, 3, 4], [[t0 + 5, 0xffffffff], [t0 + 5, 0xfffffff0], [t0 + 4, 0xffffffff], [t0 + 6, 1]]), 1, 2, 3, 4, 5, 6, 7, 8])),
+    u(CLIENT, SERVER, 123, 123, Uint8Array.from([0x36, 0x02, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4, 0x61, 0x62, 0x63, 0x64])),
   ];
 }
 

@@ -114,28 +114,35 @@ export function decodeDhcp(pkt: DecodedPacket, off: number, len: number, sink: F
   const end = capEnd(pkt, off, len);
   if (off >= end) return;
   sink.open('dhcp', 'Dynamic Host Configuration Protocol', off, end - off);
-  if (end - off < 236) {
-    sink.note('warning', 'BOOTP message cut short: ' + (end - off) + ' of at least 236 bytes', off, end - off);
-    if (end - off >= 1) sink.field('dhcp.type', 'Message type: ' + opName(d[off]) + ' (' + d[off] + ')', off, 1, d[off], opName(d[off]));
-    sink.close();
-    return;
-  }
+  // a capture cut inside the fixed header still shows every field it holds whole (as Wireshark does)
+  const has = (o: number, n: number): boolean => off + o + n <= end;
+  if (end - off < 236) sink.note('warning', 'BOOTP message cut short: ' + (end - off) + ' of at least 236 bytes captured', off, end - off);
   const op = d[off];
   sink.field('dhcp.type', 'Message type: ' + opName(op) + ' (' + op + ')', off, 1, op, opName(op));
-  sink.field('dhcp.hw.type', 'Hardware type: ' + (d[off + 1] === 1 ? 'Ethernet' : d[off + 1]), off + 1, 1, d[off + 1], String(d[off + 1]));
-  sink.field('dhcp.hw.len', 'Hardware address length: ' + d[off + 2], off + 2, 1, d[off + 2], String(d[off + 2]));
-  sink.field('dhcp.hops', 'Hops: ' + d[off + 3], off + 3, 1, d[off + 3], String(d[off + 3]));
-  const xid = u32(d, off + 4);
-  sink.field('dhcp.id', 'Transaction ID: ' + hex32(xid), off + 4, 4, xid, hex32(xid));
-  const secs = (d[off + 8] << 8) | d[off + 9];
-  sink.field('dhcp.secs', 'Seconds elapsed: ' + secs, off + 8, 2, secs, String(secs));
-  const flags = (d[off + 10] << 8) | d[off + 11];
-  sink.field('dhcp.flags', 'Bootp flags: 0x' + flags.toString(16).padStart(4, '0') + (flags & 0x8000 ? ' (Broadcast)' : ' (Unicast)'), off + 10, 2, flags, String(flags));
+  if (has(1, 1)) sink.field('dhcp.hw.type', 'Hardware type: ' + (d[off + 1] === 1 ? 'Ethernet' : d[off + 1]), off + 1, 1, d[off + 1], String(d[off + 1]));
+  if (has(2, 1)) sink.field('dhcp.hw.len', 'Hardware address length: ' + d[off + 2], off + 2, 1, d[off + 2], String(d[off + 2]));
+  if (has(3, 1)) sink.field('dhcp.hops', 'Hops: ' + d[off + 3], off + 3, 1, d[off + 3], String(d[off + 3]));
+  if (has(4, 4)) {
+    const xid = u32(d, off + 4);
+    sink.field('dhcp.id', 'Transaction ID: ' + hex32(xid), off + 4, 4, xid, hex32(xid));
+  }
+  if (has(8, 2)) {
+    const secs = (d[off + 8] << 8) | d[off + 9];
+    sink.field('dhcp.secs', 'Seconds elapsed: ' + secs, off + 8, 2, secs, String(secs));
+  }
+  if (has(10, 2)) {
+    const flags = (d[off + 10] << 8) | d[off + 11];
+    sink.field('dhcp.flags', 'Bootp flags: 0x' + flags.toString(16).padStart(4, '0') + (flags & 0x8000 ? ' (Broadcast)' : ' (Unicast)'), off + 10, 2, flags, String(flags));
+  }
   const addrs: [string, string, number][] = [['dhcp.ip.client', 'Client IP address', 12], ['dhcp.ip.your', 'Your (client) IP address', 16], ['dhcp.ip.server', 'Next server IP address', 20], ['dhcp.ip.relay', 'Relay agent IP address', 24]];
-  for (const [name, label, o] of addrs) sink.field(name, label + ': ' + ip(d, off + o), off + o, 4, ip(d, off + o), ip(d, off + o));
-  if (d[off + 1] === 1 && d[off + 2] === 6) {
+  for (const [name, label, o] of addrs) if (has(o, 4)) sink.field(name, label + ': ' + ip(d, off + o), off + o, 4, ip(d, off + o), ip(d, off + o));
+  if (has(28, 6) && d[off + 1] === 1 && d[off + 2] === 6) {
     const mac = macText(d, off + 28);
     sink.field('dhcp.hw.mac_addr', 'Client MAC address: ' + mac, off + 28, 6, mac, mac);
+  }
+  if (end - off < 236) {
+    sink.close();
+    return;
   }
   const sname = zText(d, off + 44, 64);
   if (sname.len > 0) sink.field('dhcp.server', 'Server host name: ' + ftpText(d, off + 44, sname.len), off + 44, sname.len, ftpRaw(d, off + 44, sname.len), ftpText(d, off + 44, sname.len));

@@ -254,7 +254,9 @@ export function decodeImap(pkt: DecodedPacket, off: number, len: number, sink: F
   if (off >= end) return;
   const req = imapRequest(pkt);
   sink.open('imap', 'Internet Message Access Protocol', off, end - off);
-  const r = walkLines(d, off, end, (l) => {
+  const r = walkLines(d, off, end, (l, i) => {
+    // once per segment with a whole line, as Wireshark reports it
+    if (i === 0) sink.field('imap.isrequest', 'Is request: ' + (req ? 'True' : 'False'), l.start, 0, req, req ? 'True' : 'False');
     const te = wordEnd(d, l.start, l.textEnd);
     const untagged = te - l.start === 1 && (d[l.start] === 0x2a || d[l.start] === 0x2b);
     // every request line; a reply's tagged lines only ("* 18 EXISTS" is a line, as in Wireshark)
@@ -262,7 +264,6 @@ export function decodeImap(pkt: DecodedPacket, off: number, len: number, sink: F
       const ce = wordEnd(d, skipSpaces(d, te, l.textEnd), l.textEnd);
       const cs = skipSpaces(d, te, l.textEnd);
       sink.open(req ? 'imap.req' : 'imap.rsp', (req ? 'Request: ' : 'Response: ') + ftpText(d, l.start, l.textEnd - l.start), l.start, l.next - l.start);
-      sink.field('imap.isrequest', 'Is request: ' + (req ? 'True' : 'False'), l.start, 0, req, req ? 'True' : 'False');
       textField(sink, req ? 'imap.request' : 'imap.response', req ? 'Request' : 'Response', d, l.start, l.textEnd);
       textField(sink, req ? 'imap.request_tag' : 'imap.response_tag', req ? 'Request tag' : 'Response tag', d, l.start, te);
       if (ce > cs) textField(sink, req ? 'imap.request.command' : 'imap.response.status', req ? 'Request command' : 'Response status', d, cs, ce);

@@ -59,27 +59,36 @@ export function decodeNtp(pkt: DecodedPacket, off: number, len: number, sink: Fi
     sink.close();
     return;
   }
-  if (end - off < 48) {
-    sink.note('warning', 'NTP message cut short: ' + (end - off) + ' of 48 bytes', off, end - off);
-    sink.close();
-    return;
+  // a message cut short (by the capture or the sender) still shows every field it holds whole
+  const has = (o: number, n: number): boolean => off + o + n <= end;
+  if (end - off < 48) sink.note('warning', 'NTP message cut short: ' + (end - off) + ' of 48 bytes', off, end - off);
+  const stratum = has(1, 1) ? d[off + 1] : -1;
+  if (stratum >= 0) sink.field('ntp.stratum', 'Peer Clock Stratum: ' + stratumText(stratum) + ' (' + stratum + ')', off + 1, 1, stratum, stratumText(stratum));
+  if (has(2, 1)) {
+    const poll = d[off + 2];
+    sink.field('ntp.ppoll', 'Peer Polling Interval: ' + ((poll << 24) >> 24) + ' (' + 2 ** ((poll << 24) >> 24) + ' seconds)', off + 2, 1, poll, String(poll));
   }
-  const stratum = d[off + 1];
-  sink.field('ntp.stratum', 'Peer Clock Stratum: ' + stratumText(stratum) + ' (' + stratum + ')', off + 1, 1, stratum, stratumText(stratum));
-  const poll = d[off + 2];
-  sink.field('ntp.ppoll', 'Peer Polling Interval: ' + (poll << 24 >> 24) + ' (' + 2 ** (poll << 24 >> 24) + ' seconds)', off + 2, 1, poll, String(poll));
-  const prec = d[off + 3];
-  sink.field('ntp.precision', 'Peer Clock Precision: ' + 2 ** (prec << 24 >> 24) + ' seconds', off + 3, 1, prec, String(prec));
-  const rd = u32(d, off + 4);
-  sink.field('ntp.rootdelay', 'Root Delay: ' + (rd / 65536).toFixed(6) + ' seconds', off + 4, 4, rd, String(rd));
-  const rdisp = u32(d, off + 8);
-  sink.field('ntp.rootdispersion', 'Root Dispersion: ' + (rdisp / 65536).toFixed(6) + ' seconds', off + 8, 4, rdisp, String(rdisp));
-  let hex = '';
-  for (let i = 0; i < 4; i++) hex += d[off + 12 + i].toString(16).padStart(2, '0');
-  const refText = stratum <= 1 ? refAscii(d, off + 12) : d[off + 12] + '.' + d[off + 13] + '.' + d[off + 14] + '.' + d[off + 15];
-  sink.field('ntp.refid', 'Reference ID: ' + refText, off + 12, 4, hex, refText);
+  if (has(3, 1)) {
+    const prec = d[off + 3];
+    sink.field('ntp.precision', 'Peer Clock Precision: ' + 2 ** ((prec << 24) >> 24) + ' seconds', off + 3, 1, prec, String(prec));
+  }
+  if (has(4, 4)) {
+    const rd = u32(d, off + 4);
+    sink.field('ntp.rootdelay', 'Root Delay: ' + (rd / 65536).toFixed(6) + ' seconds', off + 4, 4, rd, String(rd));
+  }
+  if (has(8, 4)) {
+    const rdisp = u32(d, off + 8);
+    sink.field('ntp.rootdispersion', 'Root Dispersion: ' + (rdisp / 65536).toFixed(6) + ' seconds', off + 8, 4, rdisp, String(rdisp));
+  }
+  if (has(12, 4)) {
+    let hex = '';
+    for (let i = 0; i < 4; i++) hex += d[off + 12 + i].toString(16).padStart(2, '0');
+    const refText = stratum <= 1 ? refAscii(d, off + 12) : d[off + 12] + '.' + d[off + 13] + '.' + d[off + 14] + '.' + d[off + 15];
+    sink.field('ntp.refid', 'Reference ID: ' + refText, off + 12, 4, hex, refText);
+  }
   const ts: [string, string, number][] = [['ntp.reftime', 'Reference Timestamp', 16], ['ntp.org', 'Origin Timestamp', 24], ['ntp.rec', 'Receive Timestamp', 32], ['ntp.xmt', 'Transmit Timestamp', 40]];
   for (const [name, label, o] of ts) {
+    if (!has(o, 8)) break;
     const text = ntpTimeText(u32(d, off + o), u32(d, off + o + 4));
     sink.field(name, label + ': ' + text, off + o, 8, text, text);
   }

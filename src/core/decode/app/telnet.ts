@@ -16,6 +16,7 @@ export const TELNET_PORT = 23;
 export const IAC = 255;
 export const SB = 250;
 export const SE = 240;
+const TTYPE = 24;
 
 /** Command names from EOF (236) to IAC (255), as tcpdump's telcmds. */
 export const TELNET_COMMANDS: readonly string[] = [
@@ -82,6 +83,8 @@ export function decodeTelnet(pkt: DecodedPacket, off: number, len: number, sink:
         let q = p;
         while (q + 1 < end && !(d[q] === IAC && d[q + 1] === SE)) q++;
         const subEnd = q + 1 < end ? q : end;
+        // TERMINAL TYPE's IS (0) / SEND (1) is reported as a sub-command, as Wireshark does
+        if (opt === TTYPE && subEnd > p) sink.field('telnet.subcmd', 'Subcommand: ' + (d[p] === 0 ? 'IS' : d[p] === 1 ? 'SEND' : d[p]) + ' (' + d[p] + ')', p, 1, d[p], String(d[p]));
         if (subEnd > p) sink.field('telnet.sub_data', 'Sub-negotiation data: ' + ftpText(d, p, subEnd - p), p, subEnd - p, null, ftpText(d, p, subEnd - p));
         if (q + 1 < end) {
           sink.field('telnet.cmd', 'Command: SE (240)', q + 1, 1, SE, 'SE');

@@ -3,7 +3,7 @@
  * the leap indicator, stratum, poll, precision, root delay and dispersion, reference ID, the four
  * timestamps (with their UTC date) and the originator's differences; mode 6 its control header.
  * 4.99.3's words ("Originator Timestamp", "(N more bytes after the header)"), checked against the
- * installed tcpdump on generated captures. A read past the captured bytes prints " [|ntp]".
+ * installed tcpdump on generated captures (kiss codes, key IDs, control messages, cut captures). A read past the captured bytes prints " [|ntp]".
  */
 
 import type { AppTransport } from '../../decode/app/index';
@@ -81,18 +81,25 @@ export function printNtp(pkt: DecodedPacket, ctx: PrintContext, off: number, len
   if (!ctx.opts.verbose) return s;
   const leap = status & 0xc0;
   s += '\n\tLeap indicator: ' + LEAP.get(leap) + ' (' + leap + ')';
+  // 4.99.3 checks each field's bytes before printing its label: a cut capture ends right after the last
+  // whole field ("…, Reference-ID: 0xc0a801fe [|ntp]"), as the installed tcpdump shows at every cut
+  const has = (end: number): boolean => off + end <= cap;
   if (mode === 6) {
     if (len < 12) return s + ' (invalid)' + (off + len > cap ? TRUNC : '');
-    if (off + 12 > cap) return s + TRUNC;
+    if (!has(2)) return s + TRUNC;
     const c = d[off + 1];
     s += ', ' + (c & 0x80 ? 'Response' : 'Request') + ', ' + (c & 0x40 ? 'Error' : 'OK') + ', ' + (c & 0x20 ? 'More' : 'Last') + ', OpCode=' + (c & 0x1f) + '\n';
     const w = (o: number): number => (d[off + o] << 8) | d[off + o + 1];
-    const status2 = w(4);
+    const items: [string, number][] = [['\tSequence=', 2], [', Status=', 4], [', Assoc.=', 6], [', Offset=', 8], [', Count=', 10]];
+    for (const [label, at] of items) {
+      if (!has(at + 2)) return s + TRUNC;
+      const v = w(at);
+      s += label + (at === 4 ? (v === 0 ? '0' : '0x' + v.toString(16)) : String(v));
+    }
     const count = w(10);
-    s += '\tSequence=' + w(2) + ', Status=' + (status2 === 0 ? '0' : '0x' + status2.toString(16)) + ', Assoc.=' + w(6) + ', Offset=' + w(8) + ', Count=' + count;
     if (len < 12 + count) return s + ' (invalid)' + (off + len > cap ? TRUNC : '');
     if (count !== 0) {
-      if (off + 12 + count > cap) return s + TRUNC;
+      if (!has(12 + count)) return s + TRUNC;
       s += '\n\tTO-BE-DONE: data not interpreted';
     }
     return s;
@@ -100,18 +107,25 @@ export function printNtp(pkt: DecodedPacket, ctx: PrintContext, off: number, len
   if (mode === 7) return s;
   if (len < 48) return s + ' (invalid)' + (off + len > cap ? TRUNC : '');
   const o = off;
-  if (o + 4 > cap) return s + TRUNC;
+  if (!has(2)) return s + TRUNC;
   const stratum = d[o + 1];
   s += ', Stratum ' + stratum + ' (' + (stratum === 0 ? 'unspecified' : stratum === 1 ? 'primary reference' : stratum <= 15 ? 'secondary reference' : 'reserved') + ')';
+  if (!has(3)) return s + TRUNC;
   const poll = (d[o + 2] << 24) >> 24;
   s += ', poll ' + poll;
   if (poll > -32 && poll < 32) s += poll >= 0 ? ' (' + 2 ** poll + 's)' : ' (1/' + 2 ** -poll + 's)';
+  if (!has(4)) return s + TRUNC;
   s += ', precision ' + ((d[o + 3] << 24) >> 24);
-  if (o + 16 > cap) return s + '\n\tRoot Delay: ' + (o + 8 <= cap ? sfix(d, o + 4) + ', Root dispersion: ' : '') + TRUNC;
-  s += '\n\tRoot Delay: ' + sfix(d, o + 4) + ', Root dispersion: ' + sfix(d, o + 8) + ', Reference-ID: ';
+  if (!has(8)) return s + TRUNC;
+  s += '\n\tRoot Delay: ' + sfix(d, o + 4);
+  if (!has(12)) return s + TRUNC;
+  s += ', Root dispersion: ' + sfix(d, o + 8);
+  if (!has(16)) return s + TRUNC;
+  s += ', Reference-ID: ';
   switch (stratum) {
     case 0:
-      s += d[o + 12] < 0x20 || d[o + 12] > 0x7e ? '(unspec)' : jn(d, o + 12, 4);
+      // 4.99.3 prints "(unspec)" whatever the bytes (HEAD prints a kiss code such as RATE as text)
+      s += '(unspec)';
       break;
     case 1:
       s += jn(d, o + 12, 4);
@@ -125,21 +139,19 @@ export function printNtp(pkt: DecodedPacket, ctx: PrintContext, off: number, len
   }
   const lines: [string, number][] = [['Reference Timestamp:  ', 16], ['Originator Timestamp: ', 24], ['Receive Timestamp:    ', 32], ['Transmit Timestamp:   ', 40]];
   for (const [label, at] of lines) {
-    s += '\n\t  ' + label;
-    if (o + at + 8 > cap) return s + TRUNC;
-    s += ntpTime(d, o + at);
+    if (!has(at + 8)) return s + TRUNC;
+    s += '\n\t  ' + label + ntpTime(d, o + at);
   }
   s += '\n\t    Originator - Receive Timestamp:  ' + ntpDelta(d, o + 24, o + 32);
   s += '\n\t    Originator - Transmit Timestamp: ' + ntpDelta(d, o + 24, o + 40);
-  const key = o + 48;
   if (len === 52 || len === 68 || len === 72) {
-    if (key + 4 > cap) return s + '\n\tKey id: ' + TRUNC;
-    s += '\n\tKey id: ' + u32(d, key);
+    if (!has(52)) return s + TRUNC;
+    s += '\n\tKey id: ' + u32(d, o + 48);
     if (len > 52) {
       const words = len === 68 ? 4 : 5;
+      if (!has(52 + 4 * words)) return s + TRUNC;
       s += '\n\tAuthentication: ';
-      if (key + 4 + 4 * words > cap) return s + TRUNC;
-      for (let i = 0; i < words; i++) s += u32(d, key + 4 + 4 * i).toString(16).padStart(8, '0');
+      for (let i = 0; i < words; i++) s += u32(d, o + 52 + 4 * i).toString(16).padStart(8, '0');
     }
   } else if (len > 48) s += '\n\t(' + (len - 48) + ' more bytes after the header)';
   return s;
