@@ -2,7 +2,8 @@
  * FTP-DATA (src/core/decode/app/ftpData.ts): the data connections announced on the control connection
  * by PASV (227), EPSV (229), PORT and EPRT are labelled, and only those (and port 20); an announcement
  * made after a connection started does not count; `capture-lens conns` shows the label in an APP
- * column and as "app" in JSON. Runs the built dist/cli.js for the CLI part.
+ * column and as "app" in JSON, the editor's index in its connections. Runs the built dist/cli.js for
+ * the CLI part.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { DecodedPacket } from '../src/core/decode/packet';
 import { FtpDataTracker, ftpDataLabels, MAX_ANNOUNCEMENTS } from '../src/core/decode/app/ftpData';
 import { analyzeCaptureFile } from '../src/node/analyze';
 import { skipBecause } from './helpers/skip';
+import { CaptureIndex } from '../src/worker/captureIndex';
 
 const C = '10.0.0.1';
 const S = '10.0.0.2';
@@ -92,6 +94,18 @@ describe('FTP-DATA: data connections named from the control connection', functio
     assert.equal(tracker.size, 4);
     const a = tracker.announcementOf({ addr: C, port: 41000 }, { addr: S, port: 5001 });
     assert.deepEqual([a?.mode, a?.source, a?.control], ['passive', 'PASV', '10.0.0.2:21 > 10.0.0.1:40000']);
+  });
+
+  it('the editor\'s index gives the label with its connections (the connections table shows it)', async () => {
+    const idx = new CaptureIndex(writeSession(dir));
+    try {
+      await idx.start();
+      const conns = await idx.connections();
+      assert.deepEqual(conns.filter((c) => c.app === 'FTP-DATA').map((c) => c.server), ['10.0.0.2:5001', '10.0.0.2:6446', '10.0.0.1:50000']);
+      assert.equal(conns.find((c) => c.server === '10.0.0.2:7000')?.app, undefined);
+    } finally {
+      await idx.close();
+    }
   });
 
   it('keeps at most its limit of endpoints and counts the rest', () => {

@@ -15,6 +15,8 @@ import * as zlib from 'node:zlib';
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../core/capture/types';
 import { errorMessage } from '../core/errors';
 import { decodeFrame, DecodedPacket } from '../core/decode/index';
+import { FTP_PORT } from '../core/decode/app/ftp';
+import type { FtpDataTracker } from '../core/decode/app/ftpData';
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, NET_ARP, NET_IPV4, NET_IPV6, TH_ACK } from '../core/decode/packet';
 import { u32be } from '../core/bytes';
 import {
@@ -69,6 +71,8 @@ export interface RunTarget {
   readonly cols: PacketColumns;
   readonly engine: TcpEngine;
   readonly seqBases: SeqBases;
+  /** Names FTP data connections from the control connection's lines (fed the TCP packets on port 21). */
+  readonly ftpData?: FtpDataTracker;
   /** Most bytes the index may hold. */
   readonly maxBytes: number;
   /** Indexing is over (engine finished, columns trimmed): re-evaluate what depends on the results. */
@@ -298,6 +302,8 @@ export class IndexRun {
       switch (l4.proto) {
         case IPPROTO_TCP:
           pc = v4 ? PC_TCP4 : PC_TCP6;
+          // two port tests a TCP packet; the control line is parsed only for FTP's port 21
+          if ((l4.sport === FTP_PORT || l4.dport === FTP_PORT) && this.t.ftpData !== undefined) this.t.ftpData.observe(pkt, i);
           sp = l4.sport;
           dp = l4.dport;
           break;

@@ -125,6 +125,8 @@ export interface ConnJson {
   connState: ConnectionSummary['connState'];
   history: string;
   problems: { kind: string; packet: number; severity: string; message: string; messageZh: string }[];
+  /** The application the connection carries, when known from elsewhere in the capture ("FTP-DATA"). */
+  app?: string;
 }
 
 /**
