@@ -13,7 +13,7 @@ import type { AppTransport } from '../../decode/app/index';
 import type { DecodedPacket } from '../../decode/packet';
 import { l4CapEnd } from '../../decode/tcp';
 import type { PrintContext } from '../context';
-import { printableChar } from '../tcp';
+import { fnPrintChar as printableChar } from './chars';
 
 const TRUNC = ' [|bootp]';
 

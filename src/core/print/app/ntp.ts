@@ -10,7 +10,7 @@ import type { AppTransport } from '../../decode/app/index';
 import type { DecodedPacket } from '../../decode/packet';
 import { l4CapEnd } from '../../decode/tcp';
 import type { PrintContext } from '../context';
-import { printableChar } from '../tcp';
+import { fnPrintChar as printableChar } from './chars';
 
 const TRUNC = ' [|ntp]';
 const MODES = ['unspecified', 'symmetric active', 'symmetric passive', 'Client', 'Server', 'Broadcast', 'Control Message', 'Reserved'];
