@@ -2,8 +2,8 @@
  * Telnet option negotiation as tcpdump prints it (print-telnet.c, port 23, with or without -v):
  * " [telnet DO TERMINAL TYPE, WILL NAWS, SB TERMINAL TYPE IS 0x58 0x54 SE]" — every IAC command at
  * the start of the payload, until the data or a command it cannot read; nothing when the payload does
- * not start with IAC. Reads past the captured bytes end the text with " [|telnet]". tcpdump's -X -vvv
- * variant (a hex dump per command) is not reproduced: with -X and -vvv we print the same list.
+ * not start with IAC. Reads past the captured bytes end the text with " [|telnet]". With -X and -vvv
+ * tcpdump prints "\nTelnet:" and each command on its own line, its bytes in hex before its text.
  * Each command consumes ≥ 2 bytes and every sub-negotiation scan moves forward: linear in the payload.
  */
 
@@ -107,9 +107,26 @@ function parse(d: Uint8Array, sp: number, length: number, cap: number, out: Pars
   out.n = sp - start;
 }
 
-export function printTelnet(pkt: DecodedPacket, _ctx: PrintContext, off: number, len: number, _t: AppTransport): string {
+/** hex_print_with_offset with the "\n" prefix: 16 bytes a line, as 2-byte groups, offsets from `oset`. */
+function hexWithOffset(d: Uint8Array, p: number, n: number, oset: number): string {
+  let s = '';
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    if (i % 16 === 0) s += '\n0x' + (oset + i).toString(16).padStart(4, '0') + ': ';
+    s += ' ' + d[p + i].toString(16).padStart(2, '0') + d[p + i + 1].toString(16).padStart(2, '0');
+  }
+  if (n & 1) {
+    if (i % 16 === 0) s += '\n0x' + (oset + i).toString(16).padStart(4, '0') + ': ';
+    s += ' ' + d[p + i].toString(16).padStart(2, '0');
+  }
+  return s;
+}
+
+export function printTelnet(pkt: DecodedPacket, ctx: PrintContext, off: number, len: number, _t: AppTransport): string {
   const d = pkt.data;
   const cap = l4CapEnd(pkt);
+  // -X (or -XX) with -vvv: "\nTelnet:" and each command's bytes in hex before its text
+  const hexMode = ctx.opts.hex >= 3 && ctx.opts.verbose > 2;
   let s = '';
   let first = true;
   let sp = off;
@@ -121,10 +138,14 @@ export function printTelnet(pkt: DecodedPacket, _ctx: PrintContext, off: number,
     parse(d, sp, length, cap, out);
     if (out.n === -2) return s + TRUNC;
     if (out.n < 0) break;
-    s += (first ? ' [telnet ' : ', ') + out.s;
+    if (hexMode) {
+      if (first) s += '\nTelnet:';
+      s += hexWithOffset(d, sp, out.n, sp - off) + (out.n > 8 ? '\n\t\t\t\t' : ' '.repeat((8 - out.n) * 3) + '\t') + out.s;
+    } else s += (first ? ' [telnet ' : ', ') + out.s;
     first = false;
     sp += out.n;
     length -= out.n;
   }
-  return first ? s : s + ']';
+  if (first) return s;
+  return hexMode ? s + '\n' : s + ']';
 }
