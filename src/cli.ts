@@ -13,6 +13,7 @@ import { partialRead } from './core/capture/types';
 import { BufferedOutput } from './node/output';
 import { analyzeCaptureFile, packetHeader, visitCaptureFile } from './node/analyze';
 import { connJson, connsTableLines, packetJson } from './core/tcp/json';
+import { FtpDataTracker, ftpDataLabels } from './core/decode/app/ftpData';
 import { emptyResult, type ConnectionSummary } from './core/tcp/types';
 import { analyzeLog, blankResult, type LogModel } from './core/log/model';
 import { toSegmentInput } from './core/text/index';
@@ -231,21 +232,23 @@ async function cmdPackets(args: string[]): Promise<number> {
  * The connections as JSON (the text of JSON.stringify(list, null, 2)) or as the table, a line at a
  * time: one string of 100,000 connections would be ~100 MB, and a few million pass V8's limit.
  */
-async function writeConns(sums: readonly ConnectionSummary[], json: boolean, t: Translate, convs?: readonly Conversation[]): Promise<void> {
+async function writeConns(sums: readonly ConnectionSummary[], json: boolean, t: Translate, convs?: readonly Conversation[], labels?: ReadonlyMap<number, string>): Promise<void> {
   const out = new BufferedOutput(process.stdout);
   if (json) {
     const zh = zhCn();
     if (sums.length === 0) out.write('[]\n');
     else {
       for (let i = 0; i < sums.length; i++) {
-        const obj = convs ? { ...connJson(sums[i], zh), perf: perfJson(convs[i]) } : connJson(sums[i], zh);
+        const app = labels?.get(sums[i].stream);
+        const base = app !== undefined ? { ...connJson(sums[i], zh), app } : connJson(sums[i], zh);
+        const obj = convs ? { ...base, perf: perfJson(convs[i]) } : base;
         out.write((i === 0 ? '[\n  ' : ',\n  ') + JSON.stringify(obj, null, 2).replace(/\n/g, '\n  '));
         if (out.blocked) await out.room();
       }
       out.write('\n]\n');
     }
   } else {
-    for (const line of connsTableLines(sums, { t })) {
+    for (const line of connsTableLines(sums, { t, labels })) {
       out.write(line + '\n');
       if (out.blocked) await out.room();
     }
@@ -266,12 +269,15 @@ async function cmdConns(args: string[]): Promise<number> {
   }
   // the JSON carries each connection's perf object: measured only then (see TcpEngineOptions.perf)
   const json = flags.has('--json');
-  const { engine, read } = await analyzeCaptureFile(file, undefined, { perf: json });
+  // FTP data connections are named from the control connection's PORT / PASV / EPRT / EPSV lines
+  const ftpData = new FtpDataTracker();
+  const { engine, read } = await analyzeCaptureFile(file, (rec, pkt) => ftpData.observe(pkt, rec.index), { perf: json });
   if (read.error && !partialRead(read.error)) {
     fail(read.error.message);
     return 1;
   }
-  await writeConns(engine.summaries(), json, t, json ? engine.conversations() : undefined);
+  const sums = engine.summaries();
+  await writeConns(sums, json, t, json ? engine.conversations() : undefined, ftpDataLabels(ftpData, sums));
   if (read.error) {
     fail(read.error.message);
     return 1;

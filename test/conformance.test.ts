@@ -30,7 +30,7 @@ interface TestResult {
 
 /** Application packets compared per protocol (by the TCP port table's printer). */
 const appCounts = new Map<string, { total: number; same: number; diffs: string[] }>();
-const APP_NAMES = new Map<number, string>([[53, 'DNS over TCP'], [80, 'HTTP over TCP'], [8080, 'HTTP over TCP']]);
+const APP_NAMES = new Map<number, string>([[53, 'DNS over TCP'], [80, 'HTTP over TCP'], [8080, 'HTTP over TCP'], [22, 'SSH'], [23, 'telnet'], [25, 'SMTP']]);
 
 /** The application protocol of an expected packet (ports of its "Flags [" line), or '' when none / no app text. */
 function appOf(lines: string[]): string {

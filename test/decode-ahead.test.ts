@@ -195,6 +195,24 @@ describe('decode-ahead: the index decoded in a second thread equals the one-thre
     assert.ok(sacks > 0, 'some segments carry SACK blocks');
   });
 
+  it('an FTP session: the FTP-DATA label of its data connection (the tracker reads port-21 segments)', async () => {
+    const enc = new TextEncoder();
+    const C = '10.0.0.1';
+    const S = '10.0.0.2';
+    const frames = [
+      tcpFrame({ src: C, dst: S, sport: 40000, dport: 21, seq: 99, flags: 0x02 }),
+      tcpFrame({ src: S, dst: C, sport: 21, dport: 40000, seq: 899, ack: 100, flags: 0x12 }),
+      tcpFrame({ src: C, dst: S, sport: 40000, dport: 21, seq: 100, ack: 900, flags: 0x18, payload: enc.encode('PASV\r\n') }),
+      tcpFrame({ src: S, dst: C, sport: 21, dport: 40000, seq: 900, ack: 106, flags: 0x18, payload: enc.encode('227 Entering Passive Mode (10,0,0,2,19,137).\r\n') }),
+      tcpFrame({ src: C, dst: S, sport: 41000, dport: 5001, seq: 1, flags: 0x02 }),
+    ];
+    const f = write('ftp.pcap', [pcapHeader(1, false), ...frames.map((fr, i) => pcapRecord(1000 + i, 0, fr))]);
+    await same(f);
+    const b = await build(f, 'on');
+    assert.match(JSON.stringify(await b.idx.connections()), /FTP-DATA/);
+    await b.idx.close();
+  });
+
   it('every tunnel (PPPoE, MPLS, IP-in-IP, 6in4, GRE, PPTP, VXLAN)', async () => {
     for (const t of Object.keys(TUNNELS)) await same(write(`t-${t}.pcap`, [tunnelPcap(t)]));
   });

@@ -72,7 +72,8 @@ export function renderConns(list: ConnJson[]): void {
     const cells = [
       String(c.stream),
       c.client,
-      c.server,
+      // an FTP data connection says so (named from its control connection's PASV / PORT lines)
+      c.app !== undefined ? c.server + ' (' + c.app + ')' : c.server,
       c.connState,
       c.history === '' ? '-' : c.history,
       c.clientState + ' / ' + c.serverState,

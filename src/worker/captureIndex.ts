@@ -48,6 +48,7 @@ import type { Address } from '../core/filter/parse';
 import { TcpEngine } from '../core/tcp/engine';
 import { DnsMatcher, type DnsPair } from '../core/decode/app/dnsMatch';
 import { connJson, type ConnJson } from '../core/tcp/json';
+import { FtpDataTracker, ftpDataLabels } from '../core/decode/app/ftpData';
 import { emptyResult, type PacketResult } from '../core/tcp/types';
 import type { GzipLimits } from '../node/gzipLimits';
 import { zhCn } from '../node/l10n';
@@ -107,6 +108,8 @@ export class CaptureIndex implements FilterColumns {
   private readonly presenter: RowPresenter;
   private readonly res = emptyResult();
   private readonly frames: FrameReader;
+  /** FTP data connections, named while indexing (the connections table's app label). */
+  private readonly ftpData = new FtpDataTracker();
   private closed = false;
   /** FilterColumns: the engine keeps no relSeq / relAck / winScaled (keepSeqAck: false above). */
   readonly seqAckKept = false;
@@ -124,6 +127,7 @@ export class CaptureIndex implements FilterColumns {
       seqBases: this.seqBases,
       dns: this.dns,
       frame: (i, out) => this.frameInto(i, out),
+      ftpData: this.ftpData,
       maxBytes,
       ended: () => {
         this.presenter.clearCache();
@@ -333,7 +337,13 @@ export class CaptureIndex implements FilterColumns {
   async connections(): Promise<ConnJson[]> {
     await this.run.whenDone;
     if (!this.run.finished) return [];
-    return this.engine.summaries().map((s) => connJson(s, zhCn()));
+    const sums = this.engine.summaries();
+    const labels = ftpDataLabels(this.ftpData, sums);
+    return sums.map((s) => {
+      const j = connJson(s, zhCn());
+      const app = labels.get(s.stream);
+      return app === undefined ? j : { ...j, app };
+    });
   }
 
   /** Bytes held by the typed arrays: columns (with the sequence bases and filter views) and the engine (its arrays). */

@@ -17,6 +17,7 @@ import { errorMessage } from '../core/errors';
 import { decodeFrame, DecodedPacket } from '../core/decode/index';
 import { TH_ACK } from '../core/decode/packet';
 import { KIND_BAD, KIND_FLAGS, KIND_HDR_SHIFT, KIND_PROTO_SHIFT } from '../core/filter/eval';
+import type { FtpDataTracker } from '../core/decode/app/ftpData';
 import type { TcpEngine } from '../core/tcp/engine';
 import type { DnsMatcher } from '../core/decode/app/dnsMatch';
 import type { FrameRef } from '../core/filter/eval';
@@ -81,6 +82,8 @@ export interface RunTarget {
   readonly dns?: DnsMatcher;
   /** Packet i's frame read back from the file (it is indexed up to i): DNS packets decoded ahead are decoded again here. */
   frame?(i: number, out: FrameRef): boolean;
+  /** Names FTP data connections from the control connection's lines (fed the TCP packets on port 21). */
+  readonly ftpData?: FtpDataTracker;
   /** Most bytes the index may hold. */
   readonly maxBytes: number;
   /** Indexing is over (engine finished, columns trimmed): re-evaluate what depends on the results. */
@@ -327,13 +330,17 @@ export class IndexRun {
       }
     }
     cols.setPacket(i, flags | (bad ? KIND_BAD : 0) | (f.hdr << KIND_HDR_SHIFT) | (f.pc << KIND_PROTO_SHIFT), f.sport, f.dport, s, d);
-    if (f.dns && this.t.dns) {
-      // a DNS message (a port lookup found it): the matcher reads it from the decoded packet — this
-      // thread's own decode, or (decode-ahead) the frame read back and decoded here, as DNS packets
-      // are few in most captures (a DNS server's capture then decodes its packets twice)
+    if ((f.dns && this.t.dns) || (f.ftp && this.t.ftpData)) {
+      // a DNS message or an FTP control segment (port lookups found them): the DNS matcher and the
+      // FTP-DATA tracker read the decoded packet — this thread's own decode, or (decode-ahead) the
+      // frame read back and decoded here, as such packets are few in most captures (a DNS server's
+      // capture then decodes its packets twice)
       let p: DecodedPacket | null = pkt ?? null;
       if (p === null && this.t.frame?.(i, this.frameRef)) p = decodeFrame(this.pkt, this.frameRef.data, this.frameRef.origLen, this.frameRef.linkType);
-      if (p !== null) this.t.dns.add(i, p, f.tsSec, f.tsNsec);
+      if (p !== null) {
+        if (f.ftp) this.t.ftpData?.observe(p, i);
+        if (f.dns) this.t.dns?.add(i, p, f.tsSec, f.tsNsec);
+      }
     }
     if (cols.n === FIRST_ROWS) this.emitProgress();
     if ((i & 255) === 0) this.maybeYield();

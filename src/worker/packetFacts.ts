@@ -14,6 +14,7 @@ import { KIND_FLAGS, PC_ARP, PC_ICMP, PC_ICMP6, PC_IP4, PC_IP6, PC_OTHER, PC_TCP
 import { ipv4Text, scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import type { SegmentInput } from '../core/tcp/types';
 import { DNS } from '../core/decode/app/dns';
+import { FTP_PORT } from '../core/decode/app/ftp';
 import { appProtocolOf } from '../core/decode/app/index';
 import { HDR_EPB, HDR_PCAP, HDR_SPB } from './packetColumns';
 
@@ -57,6 +58,8 @@ export class PacketFacts {
   segInner = false;
   /** A DNS message over UDP or TCP (by port, with payload): the DNS matcher wants its decode. */
   dns = false;
+  /** A TCP segment on FTP's control port (21): the FTP-DATA tracker wants its decode. */
+  ftp = false;
   readonly seg: SegmentInput = scratchSegment();
 
   /** Fill from a record and its decode (`pkt` decoded from `rec.data`). */
@@ -131,6 +134,7 @@ export class PacketFacts {
     // (it stops at "[bad hdr length …]" before); VXLAN's inner header is not looked at here
     this.shortHdr = seg !== null && l4.proto === IPPROTO_TCP && l4.off + 12 < pkt.caplen && pkt.data[l4.off + 12] >> 4 < 5;
     this.dns = isDns(pkt);
+    this.ftp = (net.kind === NET_IPV4 || net.kind === NET_IPV6) && l4.proto === IPPROTO_TCP && (l4.sport === FTP_PORT || l4.dport === FTP_PORT);
     if (seg !== null && seg.srcKey === undefined) {
       // an IPv6 segment: its addresses as 16 bytes for the slot (the innermost packet's)
       const inner = innermost(pkt);
@@ -170,6 +174,7 @@ export class PacketFacts {
       (this.shortHdr ? B_SHORT : 0) |
       (this.segInner ? B_INNER : 0) |
       (this.dns ? B_DNS : 0) |
+      (this.ftp ? B_FTP : 0) |
       (sf << SRC_FAM_SHIFT) |
       (df << DST_FAM_SHIFT);
     if (sf === FAM_V4) ring[o + W_SRC4] = this.src4;
@@ -229,6 +234,7 @@ export class PacketFacts {
     this.shortHdr = (bits & B_SHORT) !== 0;
     this.segInner = (bits & B_INNER) !== 0;
     this.dns = (bits & B_DNS) !== 0;
+    this.ftp = (bits & B_FTP) !== 0;
     this.srcFam = (bits >> SRC_FAM_SHIFT) & 3;
     this.dstFam = (bits >> DST_FAM_SHIFT) & 3;
     if (this.srcFam === FAM_V4) this.src4 = ring[o + W_SRC4];
@@ -352,6 +358,7 @@ const B_SEG_V6 = 1 << 15;
 const B_SEG_DAMAGED = 1 << 16;
 const B_SEG_SACKOK = 1 << 17;
 const B_DNS = 1 << 18;
+const B_FTP = 1 << 19;
 
 /** What DnsMatcher.add looks for first (src/core/decode/app/dnsMatch.ts): UDP or TCP payload on a DNS port, not a fragment. */
 function isDns(pkt: DecodedPacket): boolean {

@@ -125,6 +125,8 @@ export interface ConnJson {
   connState: ConnectionSummary['connState'];
   history: string;
   problems: { kind: string; packet: number; severity: string; message: string; messageZh: string }[];
+  /** The application the connection carries, when known from elsewhere in the capture ("FTP-DATA"). */
+  app?: string;
 }
 
 /**
@@ -176,6 +178,11 @@ export interface ConnsTableOptions {
   t?: Translate;
   /** List each problem under the table (default true). */
   problems?: boolean;
+  /**
+   * Application labels by stream ("FTP-DATA" from src/core/decode/app/ftpData.ts): when any is given,
+   * an APP column follows SERVER; without labels the table is as before.
+   */
+  labels?: ReadonlyMap<number, string>;
 }
 
 function fmtDuration(d: number): string {
@@ -238,21 +245,26 @@ function tableCells(s: ConnectionSummary): string[] {
  */
 export function* connsTableLines(sums: readonly ConnectionSummary[], opts: ConnsTableOptions = {}): Generator<string> {
   const t = opts.t ?? formatEn;
-  const head = tableHead(t);
+  const labels = opts.labels !== undefined && opts.labels.size > 0 ? opts.labels : null;
+  // the APP column (after SERVER) only when some connection has a label
+  const withApp = (r: string[], app: string): string[] => (labels === null ? r : [...r.slice(0, 3), app, ...r.slice(3)]);
+  const right = labels === null ? TABLE_RIGHT : withApp(TABLE_RIGHT.map(String), 'false').map((v) => v === 'true');
+  const cellsOf = (s: ConnectionSummary): string[] => withApp(tableCells(s), labels?.get(s.stream) ?? '-');
+  const head = withApp(tableHead(t), t('APP'));
   // column widths in a first pass, with loops: Math.max(...column) / push(...lines) passed every
   // row as an argument on the stack, which overflowed at ~70,000 connections (a SYN scan)
   const widths = head.map(width);
   for (const s of sums) {
-    const cells = tableCells(s);
+    const cells = cellsOf(s);
     for (let c = 0; c < cells.length; c++) widths[c] = Math.max(widths[c], width(cells[c]));
   }
   const line = (r: string[]): string =>
     r
-      .map((cell, c) => (c === r.length - 1 ? cell : pad(cell, widths[c], TABLE_RIGHT[c])))
+      .map((cell, c) => (c === r.length - 1 ? cell : pad(cell, widths[c], right[c])))
       .join('  ')
       .trimEnd();
   yield line(head);
-  for (const s of sums) yield line(tableCells(s));
+  for (const s of sums) yield line(cellsOf(s));
   if (opts.problems === false) return;
   let first = true;
   for (const s of sums) {

@@ -27,6 +27,10 @@ import {
   explainStep,
   explainUrg,
   explainWindow,
+  explainAppField,
+  explainFtpField,
+  explainMoreAppField,
+  explainTlsField,
   toPlainText,
 } from '../../core/explain/catalog';
 import { TCP_STATES } from '../../core/tcp/types';
@@ -215,8 +219,15 @@ export function explainField(node: FieldNode, ctx: PacketContext, t: Translate):
     case 'tcp.flags': return ctx.flags !== undefined ? explainFlags(ctx.flags, ctx, t) : null;
     case 'tcp.options': return explainOptions(t);
     case 'tcp.payload': return explainLength(ctx, t);
-    default: return null;
+    default: return explainApplicationField(name, node.value, t);
   }
+}
+
+/** An application field (DNS, HTTP, TLS, FTP, SSH, mail, telnet, DHCP, NTP, SSDP), by its Wireshark name. */
+function explainApplicationField(name: string, value: FieldNode['value'], t: Translate): Explanation | null {
+  const e = explainAppField(name, value, t) ?? explainMoreAppField(name, value, t);
+  if (e !== null || (typeof value !== 'string' && typeof value !== 'number')) return e;
+  return explainTlsField(name, value, t) ?? explainFtpField(name, value, t);
 }
 
 function severityOf(node: FieldNode): DetailNode['severity'] {

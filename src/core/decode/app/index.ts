@@ -17,6 +17,12 @@ import { DNS, DNS_PORT, MDNS_PORT } from './dns';
 import { HTTP, HTTP_ALT_PORT, HTTP_PORT } from './http';
 import { FTP, FTP_PORT } from './ftp';
 import { TLS, TLS_PORT } from './tls';
+import { SSH, SSH_PORT } from './ssh';
+import { IMAP, IMAP_PORT, POP, POP3_PORT, SMTP, SMTP_PORT, SUBMISSION_PORT } from './mail';
+import { TELNET, TELNET_PORT } from './telnet';
+import { BOOTPC_PORT, BOOTPS_PORT, DHCP } from './dhcp';
+import { NTP, NTP_PORT } from './ntp';
+import { SSDP, SSDP_PORT } from './ssdp';
 
 /** The transport an application payload came on (IPPROTO_TCP = 6, IPPROTO_UDP = 17). */
 export type AppTransport = 6 | 17;
@@ -60,11 +66,21 @@ export const TCP_APP_DECODERS: ReadonlyMap<number, AppProtocol> = new Map<number
   [HTTP_ALT_PORT, HTTP],
   [FTP_PORT, FTP],
   [TLS_PORT, TLS],
+  [SSH_PORT, SSH],
+  [TELNET_PORT, TELNET],
+  [SMTP_PORT, SMTP],
+  [SUBMISSION_PORT, SMTP],
+  [POP3_PORT, POP],
+  [IMAP_PORT, IMAP],
 ]);
 /** UDP well-known port → protocol (either port matches, destination first). */
 export const UDP_APP_DECODERS: ReadonlyMap<number, AppProtocol> = new Map<number, AppProtocol>([
   [DNS_PORT, DNS],
   [MDNS_PORT, DNS],
+  [BOOTPS_PORT, DHCP],
+  [BOOTPC_PORT, DHCP],
+  [NTP_PORT, NTP],
+  [SSDP_PORT, SSDP],
 ]);
 
 /** The protocol of the packet's transport payload by its ports, or undefined. */

@@ -15,6 +15,16 @@ import { HTTP_ALT_PORT, HTTP_PORT } from '../../decode/app/http';
 import { printHttp } from './http';
 import { FTP_PORT } from '../../decode/app/ftp';
 import { printFtp } from './ftp';
+import { SSH_PORT } from '../../decode/app/ssh';
+import { printSsh } from './ssh';
+import { SMTP_PORT } from '../../decode/app/mail';
+import { printSmtp } from './smtp';
+import { TELNET_PORT } from '../../decode/app/telnet';
+import { printTelnet } from './telnet';
+import { BOOTPC_PORT, BOOTPS_PORT } from '../../decode/app/dhcp';
+import { printBootp } from './bootp';
+import { NTP_PORT } from '../../decode/app/ntp';
+import { printNtp } from './ntp';
 
 /**
  * Prints an application payload of `len` bytes at `off` (`len` as the transport header claims; bound
@@ -37,9 +47,18 @@ export const TCP_APP_PRINTERS: ReadonlyMap<number, AppPrinter> = new Map<number,
   [HTTP_ALT_PORT, printHttp],
   // TLS (443) has no entry: tcpdump prints nothing after `length N` for it
   [FTP_PORT, printFtp],
+  [SSH_PORT, printSsh],
+  // telnet prints " [telnet …]" with its own leading space; SMTP only on 25 (tcpdump has no 587, POP3
+  // or IMAP printer: those print nothing after "length N")
+  [TELNET_PORT, printTelnet],
+  [SMTP_PORT, printSmtp],
 ]);
 /** UDP well-known port → printer (either port; consulted after print/udp.ts's UDP_PORT_PRINTERS). */
 export const UDP_APP_PRINTERS: ReadonlyMap<number, AppPrinter> = new Map<number, AppPrinter>([
   [DNS_PORT, printDns],
   [MDNS_PORT, printDns],
+  [BOOTPS_PORT, printBootp],
+  [BOOTPC_PORT, printBootp],
+  [NTP_PORT, printNtp],
+  // SSDP (1900): tcpdump 4.99.3 prints "UDP, length N", as without an entry
 ]);
