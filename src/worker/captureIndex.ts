@@ -73,6 +73,8 @@ export interface CaptureIndexOptions {
   maxIndexBytes?: number;
   /** Packets a filter that decodes frames evaluates per turn of the event loop (default DECODE_SLICE; tests lower it). */
   filterSlice?: number;
+  /** Follow mode (issue 16): the file is still being written; see IndexRunOptions.follow, grow() and settle(). */
+  follow?: boolean;
 }
 
 /**
@@ -164,6 +166,16 @@ export class CaptureIndex implements FilterColumns {
 
   progress(): IndexProgress {
     return this.run.progress();
+  }
+
+  /** Follow mode: the file grew; index what it gained. */
+  grow(): void {
+    this.run.grow();
+  }
+
+  /** Follow mode: the file stopped growing; finish indexing as for a whole file. */
+  settle(): void {
+    this.run.settle();
   }
 
   /** Stop indexing at once (what is indexed stays available) and close the file. */
@@ -310,8 +322,12 @@ export class CaptureIndex implements FilterColumns {
     return this.presenter.visitRecords(indices, visit);
   }
 
-  /** The connections (waits for indexing to end: summaries need the whole capture). */
+  /**
+   * The connections (waits for indexing to end: summaries need the whole capture). While a
+   * growing file is followed, the connections so far at once, with their states as of now.
+   */
   async connections(): Promise<ConnJson[]> {
+    if (this.run.following) return this.engine.liveSummaries().map((s) => connJson(s, zhCn()));
     await this.run.whenDone;
     if (!this.run.finished) return [];
     return this.engine.summaries().map((s) => connJson(s, zhCn()));

@@ -36,6 +36,7 @@ import {
 import type { TcpEngine } from '../core/tcp/engine';
 import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import { readCaptureFile, type CaptureReading } from '../node/captureFile';
+import { followCaptureFile, type FollowReading } from '../node/followFile';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
 import { HDR_EPB, HDR_PCAP, HDR_SPB, type PacketColumns } from './packetColumns';
 import type { SeqBases } from './seqBases';
@@ -62,6 +63,12 @@ export interface IndexRunOptions {
   chunkSize?: number;
   /** How far a gzip-compressed capture is decompressed (default GZIP_LIMITS; tests lower them). */
   gzipLimits?: Partial<GzipLimits>;
+  /**
+   * Follow mode (issue 16): the file is still being written. Read it up to its last complete
+   * record, then read what it gains at each `grow()`, until `settle()` (src/node/followFile.ts).
+   * A gzip-compressed file is read once, as without it.
+   */
+  follow?: boolean;
 }
 
 /** What the run fills, and what it tells the rest of the index. */
@@ -109,6 +116,10 @@ export class IndexRun {
   private limited: CaptureError | null = null;
   private lastYield = 0;
   private yielding = false;
+  /** Follow mode: the reading that goes on as the file grows (null otherwise, and once it ended). */
+  private follower: FollowReading | null = null;
+  /** settle() came before the follower started. */
+  private settleAsked = false;
 
   constructor(
     readonly filePath: string,
@@ -170,18 +181,24 @@ export class IndexRun {
     }
     const progressMs = this.opts.progressMs ?? 100;
     this.timer = setInterval(() => this.emitProgress(), progressMs);
-    this.reading = readCaptureFile(
-      this.readPath,
-      {
-        onInfo: (info) => {
-          this.info = info;
-        },
-        onRecord: (rec) => this.add(rec),
+    const sink = {
+      onInfo: (info: CaptureInfo) => {
+        this.info = info;
       },
-      { chunkSize: this.opts.chunkSize ?? 512 * 1024 },
-    );
+      onRecord: (rec: CaptureRecord) => this.add(rec),
+    };
+    if (this.opts.follow && this.readPath === this.filePath) {
+      const f = followCaptureFile(this.readPath, sink);
+      this.follower = f;
+      this.reading = f;
+      if (this.settleAsked) f.stop();
+    } else {
+      this.reading = readCaptureFile(this.readPath, sink, { chunkSize: this.opts.chunkSize ?? 512 * 1024 });
+    }
     const summary = await this.reading.done;
+    if (this.follower) this.totalBytes = this.follower.size;
     this.reading = null;
+    this.follower = null;
     if (summary.info) this.info = summary.info;
     if (summary.error) this.error = summary.error;
     if (this.limited) {
@@ -410,9 +427,26 @@ export class IndexRun {
     });
   }
 
+  /** Follow mode: the file grew (the host's watcher says so); read what it gained. */
+  grow(): void {
+    this.follower?.grow();
+  }
+
+  /** Follow mode: the file will not grow any more; read its last bytes and end indexing as for a whole file. */
+  settle(): void {
+    this.settleAsked = true;
+    this.follower?.stop();
+  }
+
+  /** True while the file is followed (indexing goes on as it grows). */
+  get following(): boolean {
+    return this.opts.follow === true && !this.done && !this.settleAsked;
+  }
+
   progress(): IndexProgress {
     const elapsedMs = performance.now() - this.startTime;
     const n = this.t.cols.n;
+    if (this.follower) this.totalBytes = this.follower.size;
     const p: IndexProgress = {
       packets: n,
       bytesRead: this.bytesRead,
@@ -424,6 +458,7 @@ export class IndexRun {
     if (this.error) p.error = this.error;
     if (this.cancelled) p.cancelled = true;
     if (this.done) p.statesFinal = true;
+    if (this.following) p.following = true;
     const views = this.t.viewCounts();
     if (views) p.views = views;
     return p;

@@ -46,6 +46,7 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<CaptureIn
   let infoSent = false;
   const idx: CaptureIndex = new CaptureIndex(file, {
     progressMs: msg.progressMs,
+    follow: msg.follow === true && !msg.bytes,
     onProgress(p) {
       const info = idx.captureInfo;
       if (info && (!infoSent || p.done)) {
@@ -116,6 +117,13 @@ channel
   .on('cancel', async () => {
     if (index) index.cancel();
     else if (opening) (await opening).cancel();
+  })
+  .on('grow', () => {
+    index?.grow();
+  })
+  .on('settle', async () => {
+    if (index) index.settle();
+    else if (opening) (await opening).settle();
   })
   .on('stats', () => {
     collectGarbage();
