@@ -2,7 +2,8 @@
  * Live capture in a real VS Code (issue 16): "Capture Lens: Start Capture…" on lo with a filter on
  * a port chosen here, a small Node server and client make one connection, its rows appear in the
  * capture editor while tcpdump runs (SYN_SENT, ESTABLISHED), the client closes and TIME_WAIT
- * appears, "Stop Capture" settles the view, "Save Capture As…" writes a pcapng; a mistyped
+ * appears, "Stop Capture" settles the view, "Save Capture As…" writes a pcapng; "Capture to
+ * tcpdump Text" streams lines into a tcpdump document with its lenses; a mistyped
  * filter shows tcpdump's own message under the filter box. Needs tcpdump and root (CI has both):
  * skipped with the reason otherwise. Screenshots: test-results/e2e/live-*.png.
  */
@@ -48,10 +49,10 @@ describe('e2e: live capture on lo (tcpdump)', function () {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  /** Starts "Start Capture…", picks lo and types `filter` into the filter box (Enter). */
-  async function startOnLo(filter: string): Promise<void> {
+  /** Starts "Start Capture…" (or `title`), picks lo and types `filter` into the filter box (Enter). */
+  async function startOnLo(filter: string, title = 'Capture Lens: Start Capture…'): Promise<void> {
     const page = s.page;
-    await command('Capture Lens: Start Capture…');
+    await command(title);
     const lo = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Loopback' }).first();
     await lo.waitFor({ state: 'visible', timeout: 15_000 });
     await lo.click();
@@ -106,6 +107,43 @@ describe('e2e: live capture on lo (tcpdump)', function () {
     await s.screenshot('live-bad-filter');
     await s.page.keyboard.press('Escape');
     assert.equal(await s.page.locator('.statusbar-item').filter({ hasText: 'Capturing on' }).count(), 0);
+  });
+
+  it('"Capture to tcpdump Text": tcpdump -l lines stream into a tcpdump document and its lenses follow', async () => {
+    const server = net.createServer((sock) => {
+      sock.on('data', () => sock.write('pong'));
+      sock.on('end', () => sock.end());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      await startOnLo(`tcp port ${port}`, 'Capture Lens: Capture to tcpdump Text…');
+      await acceptBox('Snap length');
+      await acceptBox('Packet limit');
+      await s.waitForActiveTab(/Untitled-\d+/, { timeout: 15_000 });
+      await s.page.locator('.statusbar-item').filter({ hasText: 'Capturing on lo' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      const client = net.connect(port, '127.0.0.1');
+      await new Promise<void>((r) => client.once('connect', () => r()));
+      client.write('ping');
+      await new Promise<void>((r) => client.once('data', () => r()));
+      const closed = new Promise<void>((r) => client.once('close', () => r()));
+      client.end();
+      await closed;
+      let text = '';
+      for (let i = 0; i < 60 && !(text.includes('Flags [S]') && text.includes('Flags [F.]')); i++) {
+        await s.page.waitForTimeout(250);
+        text = await s.editorText();
+      }
+      assert.match(text, new RegExp(`127\\.0\\.0\\.1\\.\\d+ > 127\\.0\\.0\\.1\\.${port}: Flags \\[S\\]`), text);
+      const lenses = await s.codeLensTexts({ timeout: 10_000 });
+      assert.ok(lenses.some((l) => l.includes('SYN_SENT')), JSON.stringify(lenses));
+      await s.screenshot('live-text');
+      await command('Capture Lens: Stop Capture');
+      await s.page.locator('.statusbar-item').filter({ hasText: 'Capturing on lo' }).first().waitFor({ state: 'hidden', timeout: 10_000 });
+      await command('View: Revert and Close Editor');
+    } finally {
+      server.close();
+    }
   });
 
   it('captures a connection on lo: rows appear with SYN_SENT, ESTABLISHED, then TIME_WAIT; stop; save as pcapng', async () => {
