@@ -59,7 +59,7 @@ describe('live capture: tcpdump helpers', () => {
   });
 
   it("tells tcpdump's complaints apart and keeps its words", () => {
-    assert.equal(classifyFailure('', 'ENOENT').kind, 'missing');
+    assert.deepEqual(classifyFailure('', 'ENOENT', '/opt/x/tcpdump'), { kind: 'missing', message: '/opt/x/tcpdump: no such program' });
     const perm = classifyFailure("tcpdump: eth0: You don't have permission to capture on that device\n(socket: Operation not permitted)\n");
     assert.equal(perm.kind, 'permission');
     assert.match(perm.message, /You don't have permission/);

@@ -73,11 +73,11 @@ export function parseInterfaces(text: string): TcpdumpInterface[] {
  * What tcpdump's stderr (or a failed spawn's error code) means. Plain substring tests, in the
  * order that matters: libpcap says "permission" and "no such device" in several wordings.
  */
-export function classifyFailure(stderr: string, spawnCode?: string): TcpdumpFailure {
-  if (spawnCode === 'ENOENT') return { kind: 'missing', message: stderr.trim() || 'tcpdump: command not found' };
+export function classifyFailure(stderr: string, spawnCode?: string, program = 'tcpdump'): TcpdumpFailure {
+  if (spawnCode === 'ENOENT') return { kind: 'missing', message: `${program}: no such program` };
   const message = cleanStderr(stderr);
   const low = message.toLowerCase();
-  if (spawnCode === 'EACCES') return { kind: 'missing', message: message || 'tcpdump: permission denied (not executable)' };
+  if (spawnCode === 'EACCES') return { kind: 'missing', message: `${program}: not executable` };
   if (low.includes("don't have permission") || low.includes('operation not permitted') || low.includes('permission denied') || low.includes('socket: operation not permitted')) {
     return { kind: 'permission', message };
   }
@@ -167,7 +167,7 @@ export function runTcpdump(tcpdump: string, args: string[], timeoutMs = 10000): 
 /** The interfaces tcpdump can capture on, or why it cannot say. */
 export async function listInterfaces(tcpdump: string): Promise<TcpdumpInterface[] | TcpdumpFailure> {
   const r = await runTcpdump(tcpdump, ['-D']);
-  if (r.spawnError || r.code !== 0) return classifyFailure(r.stderr, r.spawnError);
+  if (r.spawnError || r.code !== 0) return classifyFailure(r.stderr, r.spawnError, tcpdump);
   return parseInterfaces(r.stdout);
 }
 
@@ -179,7 +179,7 @@ export async function checkFilter(tcpdump: string, iface: string, filter: string
   if (filter.trim() === '') return null;
   const r = await runTcpdump(tcpdump, ['-d', '-i', iface, '--', filter]);
   if (!r.spawnError && r.code === 0) return null;
-  return classifyFailure(r.stderr, r.spawnError);
+  return classifyFailure(r.stderr, r.spawnError, tcpdump);
 }
 
 /** A running tcpdump: its exit, its stderr so far, pause (SIGSTOP), resume, stop (SIGINT, then SIGKILL). */
@@ -195,7 +195,11 @@ export class TcpdumpProcess {
   /** Resolves once tcpdump says "listening on" (or exits: check `exitCode`). */
   readonly started: Promise<void>;
 
-  constructor(tcpdump: string, args: string[], onStdout?: (text: string) => void) {
+  constructor(
+    private readonly tcpdump: string,
+    args: string[],
+    onStdout?: (text: string) => void,
+  ) {
     this.started = new Promise((r) => (this.listening = r));
     this.child = spawn(tcpdump, args, { stdio: ['ignore', onStdout ? 'pipe' : 'ignore', 'pipe'], shell: false });
     if (onStdout) {
@@ -257,6 +261,6 @@ export class TcpdumpProcess {
 
   /** Why it failed, from its stderr and exit. */
   failure(): TcpdumpFailure {
-    return classifyFailure(this.stderr, this.spawnError);
+    return classifyFailure(this.stderr, this.spawnError, this.tcpdump);
   }
 }

@@ -3,7 +3,8 @@
  * a port chosen here, a small Node server and client make one connection, its rows appear in the
  * capture editor while tcpdump runs (SYN_SENT, ESTABLISHED), the client closes and TIME_WAIT
  * appears, "Stop Capture" settles the view, "Save Capture As…" writes a pcapng; "Capture to
- * tcpdump Text" streams lines into a tcpdump document with its lenses; a mistyped
+ * tcpdump Text" streams lines into a tcpdump document with its lenses; without tcpdump (a
+ * tcpdumpPath naming no program) the install advice shows; a mistyped
  * filter shows tcpdump's own message under the filter box. Needs tcpdump and root (CI has both):
  * skipped with the reason otherwise. Screenshots: test-results/e2e/live-*.png.
  */
@@ -202,5 +203,38 @@ describe('e2e: live capture on lo (tcpdump)', function () {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('e2e: live capture without tcpdump', function () {
+  this.timeout(120_000);
+  let s: Session;
+
+  before(async function () {
+    this.timeout(120_000);
+    // tcpdumpPath naming no program stands for a machine without tcpdump (runs anywhere, root or not)
+    s = await startSession({ settings: { 'captureLens.capture.tcpdumpPath': 'capture-lens-no-such-tcpdump' } });
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await s?.close();
+  });
+
+  it('Start Capture… says tcpdump is not installed and how to install it', async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await s.runCommand('Capture Lens: Start Capture…');
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        await s.page.keyboard.press('Escape');
+        await s.page.waitForTimeout(2000);
+      }
+    }
+    const toast = s.page.locator('.notifications-toasts').filter({ hasText: 'apt-get install tcpdump' }).first();
+    await toast.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await toast.innerText(), /tcpdump is not installed \(or not on the PATH\)/);
+    await s.screenshot('live-no-tcpdump');
   });
 });
