@@ -13,6 +13,7 @@ import { conversations, prng } from '../src/core/synth/conversations';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import type { IndexProgress } from '../src/worker/api';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { flowPackets } from '../src/worker/flowPackets';
 
 function records(): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -61,6 +62,7 @@ describe('capture editor: follow mode (a file still being written)', function ()
     const first = await until(reports, (p) => p.packets === third && p.following === true, `${third} packets while following`);
     assert.equal(first.error, undefined, 'a record cut by the current end is not damage');
     assert.equal(first.done, false);
+    assert.equal(idx.following, true);
     const early = await idx.connections();
     assert.ok(early.length > 0, 'connections are answered while following');
     assert.ok(early.every((c) => c.packets.client + c.packets.server > 0));
@@ -77,6 +79,9 @@ describe('capture editor: follow mode (a file still being written)', function ()
     }
     fs.closeSync(fd);
     const rowsWhileFollowing = await idx.rows(0, recs.length);
+    // the flow graph's packets are answered while following too (not held until the file settles)
+    const flowLive = await flowPackets(idx);
+    assert.ok(flowLive.length > 0 && flowLive.length <= recs.length);
     assert.equal(rowsWhileFollowing.length, recs.length);
     idx.settle();
     await idx.indexed;

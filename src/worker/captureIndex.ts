@@ -168,6 +168,11 @@ export class CaptureIndex implements FilterColumns {
     return this.run.progress();
   }
 
+  /** True while a growing file is followed (follow mode): results so far are provisional. */
+  get following(): boolean {
+    return this.run.following;
+  }
+
   /** Follow mode: the file grew; index what it gained. */
   grow(): void {
     this.run.grow();
