@@ -14,6 +14,9 @@ import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import type { IndexProgress } from '../src/worker/api';
 import { CaptureIndex } from '../src/worker/captureIndex';
 import { flowPackets } from '../src/worker/flowPackets';
+import { WorkerClient } from '../src/worker/client';
+import { Worker } from 'node:worker_threads';
+import { skipBecause } from './helpers/skip';
 
 function records(): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -117,5 +120,31 @@ describe('capture editor: follow mode (a file still being written)', function ()
     assert.equal(end.error?.kind, 'truncated');
     assert.equal(idx.count, 9);
     await idx.close();
+  });
+
+  it('through the worker (dist/worker.js): open with follow, grow and settle messages, conns while following', async function () {
+    const workerJs = [path.resolve(process.cwd(), 'dist', 'worker.js'), path.resolve(__dirname, '..', '..', 'dist', 'worker.js')].find((f) => fs.existsSync(f));
+    if (!workerJs) skipBecause(this, 'dist/worker.js not built; run npm run build');
+    const recs = records();
+    const file = path.join(dir, 'w.pcap');
+    fs.writeFileSync(file, Buffer.concat([pcapHeader(), ...recs.slice(0, 40)]));
+    const c = new WorkerClient(new Worker(workerJs));
+    const reports: IndexProgress[] = [];
+    c.onProgress((p) => reports.push(p));
+    try {
+      c.openPath(file, 20, true);
+      await until(reports, (p) => p.packets === 40 && p.following === true, '40 packets while following');
+      assert.ok((await c.connections()).length > 0, 'connections while following');
+      fs.appendFileSync(file, Buffer.concat(recs.slice(40)));
+      c.grow();
+      await until(reports, (p) => p.packets === recs.length, `${recs.length} packets after grow`);
+      c.settle();
+      const done = await c.whenDone();
+      assert.equal(done.packets, recs.length);
+      assert.equal(done.statesFinal, true);
+      assert.equal(done.following, undefined);
+    } finally {
+      await c.close();
+    }
   });
 });
