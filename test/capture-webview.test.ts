@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { FineScroll, MAX_SCROLL_PX, ScrollGeometry, contentHeight, pageRows, pagesFor, realTop, revealTop, scrollTopFor, spacerHeight, visibleRange, visibleRangeAt } from '../media/common/scroll';
+import { atEnd, endTop, FineScroll, MAX_SCROLL_PX, ScrollGeometry, contentHeight, pageRows, pagesFor, realTop, revealTop, scrollTopFor, spacerHeight, visibleRange, visibleRangeAt } from '../media/common/scroll';
 import { asciiChar, byteOwners, fieldPath, fieldRange, flatten, hex2, offsetLabel, toBytes } from '../media/capture/fields';
 import { fmt, group, parsePacketNumber, rate, seconds, timeColumn, timeOfDay } from '../media/capture/format';
 import { buildDetails } from '../src/extension/capture/details';
@@ -22,6 +22,19 @@ const ROOT = path.resolve(__dirname, '..', '..');
 describe('capture webview: virtual scroller', () => {
   const big: ScrollGeometry = { count: 5_000_000, rowHeight: 22, viewport: 440 };
   const small: ScrollGeometry = { count: 100, rowHeight: 22, viewport: 440 };
+
+  it('follow mode: tells a list shown at its end from one scrolled away, and where its end is', () => {
+    const g: ScrollGeometry = { count: 1000, rowHeight: 22, viewport: 440 };
+    assert.equal(endTop(g), 22000 - 440);
+    assert.equal(atEnd(endTop(g), g), true);
+    assert.equal(atEnd(endTop(g) - 5, g), true, 'within half a row');
+    assert.equal(atEnd(endTop(g) - 22, g), false, 'one row up: the user scrolled away');
+    assert.equal(atEnd(0, { ...g, count: 0 }), true);
+    assert.equal(atEnd(0, small), false);
+    assert.equal(atEnd(0, { ...small, count: 10 }), true, 'a list shorter than the view');
+    assert.equal(endTop({ ...small, count: 10 }), 0);
+    assert.equal(endTop(big), 110_000_000 - 440);
+  });
 
   it('caps the spacer for millions of rows and keeps small lists 1:1', () => {
     assert.equal(contentHeight(big), 110_000_000);

@@ -6,7 +6,7 @@
 import type { UiStrings } from '../../src/extension/capture/webviewMessages';
 import type { PacketRow } from '../../src/worker/api';
 import { el } from '../common/dom';
-import { FineScroll, pageRows, pagesFor, revealTop, spacerHeight, visibleRangeAt, type ScrollGeometry } from '../common/scroll';
+import { atEnd as listAtEnd, endTop, FineScroll, pageRows, pagesFor, revealTop, spacerHeight, visibleRangeAt, type ScrollGeometry } from '../common/scroll';
 import { vscodeApi } from '../common/vscode';
 import { filterInput } from './filter';
 import { fmt, timeColumn } from './format';
@@ -217,10 +217,17 @@ function selRange(): [number, number] {
 /** New counts (file, and the view when filtered): restores a saved selection once its row exists. */
 export function setCounts(all: number, vCount: number | undefined): void {
   const before = state.viewCount;
+  // Follow mode (issue 16): the list sticks to its end while new rows arrive, unless the user scrolled away from it.
+  const g0 = geom();
+  const atEnd = state.progress?.following === true && listAtEnd(topPx(g0), g0);
   state.total = all;
   state.viewCount = state.view === 0 ? all : vCount ?? state.viewCount;
   if (state.viewCount !== before) {
     rows.dropWhere((p) => p.rows.length < PAGE); // pages cut short by the end of the (growing) list
+    if (atEnd && state.viewCount > before && state.pendingTopRow < 0) {
+      const g = geom();
+      setTop(endTop(g), g);
+    }
     if (state.pendingSelPos >= 0 && state.pendingSelPos < state.viewCount && savedViewReady()) {
       const p = state.pendingSelPos;
       state.pendingSelPos = -1;

@@ -136,6 +136,7 @@ channel
     else setCounts(m.count, undefined);
     if (m.progress.done && state.tab === 'conns') post({ type: 'conns' });
     else if (m.progress.done) state.connsRequested = false;
+    else if (m.progress.following) followConns();
     updateStatus();
   })
   .on('details', (m) => {
@@ -184,6 +185,21 @@ channel
   .on('notice', (m) => showNotice(m.text, m.severity))
   .on('goTo', (m) => goTo(m.packet))
   .on('reveal', (m) => reveal(m.index));
+
+/**
+ * Follow mode (issue 16): the connections table is asked for again at most once a second while
+ * the file grows (each answer summarizes every connection: a second keeps that off the hot path).
+ */
+let connsAt = 0;
+function followConns(): void {
+  if (state.tab === 'conns') {
+    const now = Date.now();
+    if (now - connsAt >= 1000) {
+      connsAt = now;
+      post({ type: 'conns' });
+    }
+  } else state.connsRequested = false;
+}
 
 // Restore the selection without a filter right away (with a filter: after its result).
 if ((saved.filter ?? '').trim() !== '') {

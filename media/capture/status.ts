@@ -45,9 +45,14 @@ export function updateStatus(): void {
   if (!S) return;
   const p = state.progress;
   const indexing = p !== undefined && !p.done;
-  progressTrack.hidden = !indexing;
+  const following = indexing && p?.following === true;
+  progressTrack.hidden = !indexing || following;
   cancelBtn.hidden = !indexing;
-  if (indexing && p) {
+  cancelBtn.textContent = following ? S.stopFollowing : S.cancel;
+  app.classList.toggle('following', following);
+  if (following && p) {
+    statusText.textContent = fmt(S.following, group(p.packets));
+  } else if (indexing && p) {
     const frac = p.totalBytes > 0 ? Math.min(1, p.bytesRead / p.totalBytes) : 0;
     progressFill.style.width = (frac * 100).toFixed(1) + '%';
     progressTrack.setAttribute('role', 'progressbar');
@@ -96,7 +101,8 @@ export function showNotice(text: string, severity: 'info' | 'error'): void {
 }
 
 cancelBtn.addEventListener('click', () => {
-  state.cancelled = true;
+  // stopping a followed file settles it (the host ends the follow): not a cancel
+  if (state.progress?.following !== true) state.cancelled = true;
   post({ type: 'cancel' });
 });
 bannerBtn.addEventListener('click', () => post({ type: 'command', command: 'reopenText' }));

@@ -101,6 +101,19 @@ export function pagesFor(first: number, count: number, total: number, pageSize: 
  * The exact real offset a capped scroller was last set to: its scrollTop is rounded, and with a
  * capped scroller one bar pixel is several real pixels. Kept until the user scrolls elsewhere.
  */
+/**
+ * Follow mode (issue 16): true when the real top `top` shows the last row (within half a row), so
+ * rows arriving at the end should keep the list at its end; an empty list counts as at its end.
+ */
+export function atEnd(top: number, g: ScrollGeometry): boolean {
+  return g.count <= 0 || top + g.viewport >= contentHeight(g) - g.rowHeight / 2;
+}
+
+/** The real top that shows the last rows of the list. */
+export function endTop(g: ScrollGeometry): number {
+  return Math.max(0, contentHeight(g) - g.viewport);
+}
+
 export class FineScroll {
   private fineTop = -1;
   private fineScroll = -1;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CaptureEditorProvider, registerCaptureEditor } from './capture/editorProvider';
 import { registerFlowGraph } from './flow/commands';
+import { registerLiveCapture } from './capture/live';
 import { registerCodeLens } from './tcpdump/codeLens';
 import { registerCommands } from './tcpdump/commands';
 import { registerDiagnostics } from './tcpdump/diagnostics';
@@ -38,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCaptureEditor(context, captureProvider),
     registerFlowGraph(context, models, captureProvider),
     registerWalkthrough(context),
+    // live capture (issue 16): tcpdump into a followed capture file or a tcpdump document
+    registerLiveCapture(),
     // netstat / ss output: the same kinds of features over its own parse cache (src/extension/sockets)
     sockets,
     registerSocketsHover(sockets),

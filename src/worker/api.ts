@@ -52,6 +52,11 @@ export interface IndexProgress {
    * Rows fetched earlier may show provisional states: re-request the rows on screen when it turns true.
    */
   statesFinal?: boolean;
+  /**
+   * Follow mode (issue 16): the file is still being written and indexing goes on as it grows;
+   * states, connections and problems are provisional until `done`.
+   */
+  following?: boolean;
   /** Packet counts of the live filter views (they grow while indexing continues; recomputed when done). */
   views?: { view: number; count: number }[];
 }

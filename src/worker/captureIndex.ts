@@ -79,6 +79,8 @@ export interface CaptureIndexOptions {
   decodeAhead?: 'auto' | 'on' | 'off';
   /** The script that runs the decode-ahead producer. */
   decodeAheadScript?: string;
+  /** Follow mode (issue 16): the file is still being written; see IndexRunOptions.follow, grow() and settle(). */
+  follow?: boolean;
 }
 
 /**
@@ -177,6 +179,21 @@ export class CaptureIndex implements FilterColumns {
 
   progress(): IndexProgress {
     return this.run.progress();
+  }
+
+  /** True while a growing file is followed (follow mode): results so far are provisional. */
+  get following(): boolean {
+    return this.run.following;
+  }
+
+  /** Follow mode: the file grew; index what it gained. */
+  grow(): void {
+    this.run.grow();
+  }
+
+  /** Follow mode: the file stopped growing; finish indexing as for a whole file. */
+  settle(): void {
+    this.run.settle();
   }
 
   /** Stop indexing at once (what is indexed stays available) and close the file. */
@@ -333,8 +350,12 @@ export class CaptureIndex implements FilterColumns {
     return this.presenter.visitRecords(indices, visit);
   }
 
-  /** The connections (waits for indexing to end: summaries need the whole capture). */
+  /**
+   * The connections (waits for indexing to end: summaries need the whole capture). While a
+   * growing file is followed, the connections so far at once, with their states as of now.
+   */
   async connections(): Promise<ConnJson[]> {
+    if (this.run.following) return this.engine.liveSummaries().map((s) => connJson(s, zhCn()));
     await this.run.whenDone;
     if (!this.run.finished) return [];
     const sums = this.engine.summaries();

@@ -50,10 +50,20 @@ export class WorkerClient {
     });
   }
 
-  /** Index a file on disk. */
-  openPath(path: string, progressMs?: number): void {
-    this.post({ type: 'open', id: this.channel.newId(), path, progressMs });
+  /** Index a file on disk; with `follow`, go on reading as it grows (grow(), settle()). */
+  openPath(path: string, progressMs?: number, follow?: boolean): void {
+    this.post({ type: 'open', id: this.channel.newId(), path, progressMs, follow: follow === true ? true : undefined });
     this.markReady();
+  }
+
+  /** Follow mode: the file grew. */
+  grow(): void {
+    void this.ready.then(() => this.post({ type: 'grow' }));
+  }
+
+  /** Follow mode: the file stopped growing (or its writer exited): finish indexing. */
+  settle(): void {
+    void this.ready.then(() => this.post({ type: 'settle' }));
   }
 
   /** Index bytes that are not on disk (transferred: `bytes` is unusable afterwards). */

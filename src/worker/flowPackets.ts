@@ -30,7 +30,8 @@ const BATCH = 4096;
  * answers with what was indexed. At most `limit` packets (the first ones) when given.
  */
 export async function flowPackets(idx: CaptureIndex, streams?: readonly number[], limit = Infinity): Promise<FlowPacket[]> {
-  await idx.indexed;
+  // a file still being written (follow mode, issue 16) is answered at once with what is indexed, states as of now
+  if (!idx.following) await idx.indexed;
   const want = streams ? new Set(streams) : null;
   const out: FlowPacket[] = [];
   const pkt = new DecodedPacket();

@@ -22,6 +22,7 @@ import type { TcpEngine } from '../core/tcp/engine';
 import type { DnsMatcher } from '../core/decode/app/dnsMatch';
 import type { FrameRef } from '../core/filter/eval';
 import { readCaptureFile, type CaptureReading } from '../node/captureFile';
+import { followCaptureFile, type FollowReading } from '../node/followFile';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
 import { readDecodedAhead } from './decodeAhead';
 import type { PacketColumns } from './packetColumns';
@@ -58,6 +59,12 @@ export interface IndexRunOptions {
   decodeAhead?: 'auto' | 'on' | 'off';
   /** The script that runs the decode-ahead producer (the built worker passes its own file). */
   decodeAheadScript?: string;
+  /**
+   * Follow mode (issue 16): the file is still being written. Read it up to its last complete
+   * record, then read what it gains at each `grow()`, until `settle()` (src/node/followFile.ts).
+   * A gzip-compressed file is read once, as without it.
+   */
+  follow?: boolean;
 }
 
 /**
@@ -125,6 +132,10 @@ export class IndexRun {
   private limited: CaptureError | null = null;
   private lastYield = 0;
   private yielding = false;
+  /** Follow mode: the reading that goes on as the file grows (null otherwise, and once it ended). */
+  private follower: FollowReading | null = null;
+  /** settle() came before the follower started. */
+  private settleAsked = false;
 
   constructor(
     readonly filePath: string,
@@ -193,11 +204,21 @@ export class IndexRun {
     const script = this.opts.decodeAheadScript ?? defaultAheadScript();
     const mode = this.opts.decodeAhead ?? 'auto';
     const ahead = script !== undefined && typeof SharedArrayBuffer === 'function' && (mode === 'on' || (mode === 'auto' && this.totalBytes >= DECODE_AHEAD_MIN));
-    this.reading = ahead
-      ? readDecodedAhead(this.readPath, { onInfo, onFacts: (f) => this.addFacts(f) }, { script, chunkSize })
-      : readCaptureFile(this.readPath, { onInfo, onRecord: (rec) => this.add(rec) }, { chunkSize });
+    if (this.opts.follow && this.readPath === this.filePath) {
+      // a file still being written: read in this thread as it grows (its growth is slow beside decoding)
+      const f = followCaptureFile(this.readPath, { onInfo, onRecord: (rec: CaptureRecord) => this.add(rec) });
+      this.follower = f;
+      this.reading = f;
+      if (this.settleAsked) f.stop();
+    } else {
+      this.reading = ahead
+        ? readDecodedAhead(this.readPath, { onInfo, onFacts: (f) => this.addFacts(f) }, { script, chunkSize })
+        : readCaptureFile(this.readPath, { onInfo, onRecord: (rec) => this.add(rec) }, { chunkSize });
+    }
     const summary = await this.reading.done;
+    if (this.follower) this.totalBytes = this.follower.size;
     this.reading = null;
+    this.follower = null;
     if (summary.info) this.info = summary.info;
     if (summary.error) this.error = summary.error;
     if (this.limited) {
@@ -399,9 +420,26 @@ export class IndexRun {
     });
   }
 
+  /** Follow mode: the file grew (the host's watcher says so); read what it gained. */
+  grow(): void {
+    this.follower?.grow();
+  }
+
+  /** Follow mode: the file will not grow any more; read its last bytes and end indexing as for a whole file. */
+  settle(): void {
+    this.settleAsked = true;
+    this.follower?.stop();
+  }
+
+  /** True while the file is followed (indexing goes on as it grows). */
+  get following(): boolean {
+    return this.opts.follow === true && !this.done && !this.settleAsked;
+  }
+
   progress(): IndexProgress {
     const elapsedMs = performance.now() - this.startTime;
     const n = this.t.cols.n;
+    if (this.follower) this.totalBytes = this.follower.size;
     const p: IndexProgress = {
       packets: n,
       bytesRead: this.bytesRead,
@@ -413,6 +451,7 @@ export class IndexRun {
     if (this.error) p.error = this.error;
     if (this.cancelled) p.cancelled = true;
     if (this.done) p.statesFinal = true;
+    if (this.following) p.following = true;
     const views = this.t.viewCounts();
     if (views) p.views = views;
     return p;

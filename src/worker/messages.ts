@@ -31,6 +31,8 @@ export interface OpenRequest {
   name?: string;
   /** Milliseconds between progress messages (default 100). */
   progressMs?: number;
+  /** Follow the file as it grows (issue 16): `grow` and `settle` messages follow. */
+  follow?: boolean;
 }
 export interface RowsRequest {
   type: 'rows';
@@ -95,6 +97,14 @@ export interface ExportRequest {
 export interface CancelRequest {
   type: 'cancel';
 }
+/** Follow mode (issue 16): the file grew; read what it gained. */
+export interface GrowRequest {
+  type: 'grow';
+}
+/** Follow mode: the file stopped growing (or its writer exited); finish indexing as for a whole file. */
+export interface SettleRequest {
+  type: 'settle';
+}
 /** Memory figures of the worker (benchmarks; runs gc first when the worker has --expose-gc). */
 export interface StatsRequest {
   type: 'stats';
@@ -115,6 +125,8 @@ export type ToWorker =
   | FlowPacketsRequest
   | ExportRequest
   | CancelRequest
+  | GrowRequest
+  | SettleRequest
   | StatsRequest
   | CloseRequest;
 

@@ -50,6 +50,7 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<CaptureIn
     progressMs: msg.progressMs,
     // this bundle also runs the decode-ahead producer (started by its workerData)
     decodeAheadScript: __filename,
+    follow: msg.follow === true && !msg.bytes,
     onProgress(p) {
       const info = idx.captureInfo;
       if (info && (!infoSent || p.done)) {
@@ -125,6 +126,13 @@ channel
   .on('cancel', async () => {
     if (index) index.cancel();
     else if (opening) (await opening).cancel();
+  })
+  .on('grow', () => {
+    index?.grow();
+  })
+  .on('settle', async () => {
+    if (index) index.settle();
+    else if (opening) (await opening).settle();
   })
   .on('stats', () => {
     collectGarbage();

@@ -102,6 +102,13 @@ export class PcapParser {
   get error(): CaptureError | null {
     return this._error;
   }
+  /**
+   * Bytes pushed but not yet delivered: the beginning of the file header or of a record that the
+   * last chunk cut (a file still being written holds its last record here; src/core/capture/follow.ts).
+   */
+  get pending(): number {
+    return this.carry.length;
+  }
 
   /**
    * Feed the next bytes of the file. Returns false once the parser has stopped (damage found);

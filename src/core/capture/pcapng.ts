@@ -198,6 +198,10 @@ export class PcapngParser {
   get bytesConsumed(): number {
     return this.offset;
   }
+  /** Bytes pushed but not yet handled: the beginning of a block the last chunk cut (src/core/capture/follow.ts). */
+  get pending(): number {
+    return this.carry.length;
+  }
 
   /**
    * Feed the next bytes of the file. Returns false once the parser has stopped (damage found, or not

@@ -313,6 +313,17 @@ export class TcpEngine {
     return this.sums;
   }
 
+  /**
+   * Per-connection summaries of the packets added so far, without finishing (a capture followed
+   * while it is written, issue 16): states as of the last packet, problems as they stand (a
+   * connection still open may show CLOSE_WAIT that its next packet ends). After finish(), summaries().
+   */
+  liveSummaries(): ConnectionSummary[] {
+    if (this.finished) return this.sums;
+    const cache: ParamsCache = new Map();
+    return this.table.list.map((conv) => summarize(conv, cache));
+  }
+
   /** SYN-flood findings of finish(). */
   synFloods(): SynFloodFinding[] {
     return this.floods;

@@ -63,6 +63,8 @@ function uiStrings(): UiStrings {
     flowGraphHint: t('Show the selected connection (or every connection) as a sequence diagram'),
     cancel: t('Cancel'),
     indexing: t('Reading: {0} packets, {1} packets/s'),
+    following: t('Following: {0} packets so far, the file is still being written'),
+    stopFollowing: t('Stop following'),
     indexed: t('{0} packets'),
     cancelled: t('Reading cancelled after {0} packets.'),
     packetsShown: t('{0} of {1} packets shown'),

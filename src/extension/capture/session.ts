@@ -17,6 +17,7 @@ import type { ConnJson } from '../../core/tcp/json';
 import { WORKER_RESOURCE_LIMITS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
 import { WorkerClient } from '../../worker/client';
 import { errorMessage } from '../../core/errors';
+import { FileGrowthWatcher, shouldFollow } from './follow';
 
 export class CaptureSession implements vscode.Disposable {
   /** Start the worker for `uri` and begin indexing at once. */
@@ -28,6 +29,8 @@ export class CaptureSession implements vscode.Disposable {
   private readonly client: WorkerClient;
   private readonly emitter = new vscode.EventEmitter<IndexProgress>();
   private disposed = false;
+  /** Follow mode (issue 16): watches the file while it is still being written. */
+  private watcher: FileGrowthWatcher | undefined;
   /** Fires with every progress report (about every 100 ms while indexing, then once with `done`). */
   readonly onProgress: vscode.Event<IndexProgress> = this.emitter.event;
 
@@ -40,7 +43,15 @@ export class CaptureSession implements vscode.Disposable {
       if (!this.disposed) this.emitter.fire(p);
     });
     if (uri.scheme === 'file') {
-      this.client.openPath(uri.fsPath);
+      const follow = shouldFollow(uri);
+      this.client.openPath(uri.fsPath, undefined, follow);
+      if (follow) {
+        this.watcher = new FileGrowthWatcher(
+          uri.fsPath,
+          () => this.client.grow(),
+          () => this.client.settle(),
+        );
+      }
     } else {
       const name = uri.path.split('/').pop() ?? 'capture';
       vscode.workspace.fs.readFile(uri).then(
@@ -101,14 +112,21 @@ export class CaptureSession implements vscode.Disposable {
     return this.client.exportPackets(path, format, which);
   }
 
-  /** Stop indexing now; the packets indexed so far stay available. */
+  /** Stop indexing now; the packets indexed so far stay available. A followed file stops being followed and settles. */
   cancel(): void {
-    this.client.cancel();
+    if (this.watcher && this.client.progress.following) this.watcher.settle();
+    else this.client.cancel();
+  }
+
+  /** True while the file is followed as it grows. */
+  get following(): boolean {
+    return this.client.progress.following === true;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.watcher?.dispose();
     void this.client.close();
     this.emitter.dispose();
   }

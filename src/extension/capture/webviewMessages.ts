@@ -38,6 +38,9 @@ export interface UiStrings {
   cancel: string;
   /** "{0} packets" etc. are formatted by the webview: placeholders {0}, {1}. */
   indexing: string;
+  /** Follow mode (issue 16): the status line while the file grows, and the button that stops following. */
+  following: string;
+  stopFollowing: string;
   indexed: string;
   cancelled: string;
   packetsShown: string;
