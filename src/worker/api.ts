@@ -69,6 +69,11 @@ export interface PacketDetails {
   bytes: Uint8Array;
   /** tcpdump's line for this packet (as `capture-lens print` prints it). */
   tcpdump: string;
+  /**
+   * tshark's ack_rtt (ms) and bytes_in_flight of this packet (0: none), when its connection's
+   * replay was at hand (src/worker/perfGraph.ts): absent otherwise.
+   */
+  perf?: { rttMs: number; bytesInFlight: number };
 }
 
 /**

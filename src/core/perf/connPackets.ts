@@ -231,3 +231,24 @@ export function sackEdges(pkt: DecodedPacket, c: TcpOptCursor = new TcpOptCursor
   }
   return out;
 }
+
+/** What the Graphs panel learns about the connection when it opens (the columns stay with whoever built them). */
+export interface GraphConnInfo {
+  stream: number;
+  /** Rows (packets) in the graph, and whether the connection had more (MAX_GRAPH_PACKETS). */
+  packets: number;
+  truncated: boolean;
+  /** Seconds from the first to the last packet. */
+  duration: number;
+  /** Capture time of the first packet (s since the epoch). */
+  startSec: number;
+  /** Payload bytes each direction sent (the panel starts on the direction that sent more). */
+  bytes: [number, number];
+  perf: PerfJson | null;
+}
+
+export function graphConnInfo(c: ConnPackets, stream: number): GraphConnInfo {
+  const bytes: [number, number] = [0, 0];
+  for (let r = 0; r < c.n; r++) bytes[c.dir[r]] += c.len[r];
+  return { stream, packets: c.n, truncated: c.truncated, duration: c.n > 0 ? c.t[c.n - 1] : 0, startSec: c.startSec, bytes, perf: c.perf };
+}
