@@ -87,3 +87,14 @@ export interface PacketDetails {
  * under about 3.3 GiB in all.
  */
 export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 2048 } as const;
+
+/** The Connections tab's performance cells of one connection (null: not measured). */
+export interface ConnPerfCells {
+  stream: number;
+  /** Handshake RTT, else the median data RTT of the direction that sent more (ms). */
+  rttMs: number | null;
+  /** Payload bytes a second, client → server and server → client. */
+  throughput: [number, number];
+  /** Retransmitted share of the bytes sent (0 … 1), each direction. */
+  retx: [number, number];
+}

@@ -8,10 +8,10 @@ import type { ConnJson } from '../core/tcp/json';
 import type { CaptureInfo } from '../core/capture/types';
 import type { FlowPacket } from '../core/flow/model';
 import { MessageHandler, type BodyOf, type MessageOf, type RequestType } from '../core/messaging';
-import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import type { ConnPerfCells, FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 import type { GraphConnInfo } from '../core/perf/connPackets';
 import type { SeriesData, SeriesRequest } from '../core/perf/series';
-import type { ConnPerfCells } from './perfGraph';
+
 import { WORKER_REPLIES, type FromWorker, type StatsReply, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
 

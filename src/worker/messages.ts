@@ -14,8 +14,8 @@ import type { FlowPacket } from '../core/flow/model';
 import type { ConnJson } from '../core/tcp/json';
 import type { GraphConnInfo } from '../core/perf/connPackets';
 import type { SeriesData, SeriesRequest } from '../core/perf/series';
-import type { ConnPerfCells } from './perfGraph';
-import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+
+import type { ConnPerfCells, FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 
 // ---- host → worker
 

@@ -19,6 +19,7 @@ import { perfJson } from '../core/perf/summary';
 import { TcpEngine } from '../core/tcp/engine';
 import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import type { CaptureIndex } from './captureIndex';
+import type { ConnPerfCells } from './api';
 
 /** Packets re-read per batch (bounded memory for the frames read at once). */
 const BATCH = 4096;
@@ -26,17 +27,6 @@ const BATCH = 4096;
 const GRAPH_CACHE = 2;
 /** A stream this small is replayed for the details line of one of its packets (~50 ms). */
 export const DETAILS_REPLAY_MAX = 20_000;
-
-/** The Connections tab's performance cells of one connection (null: not measured). */
-export interface ConnPerfCells {
-  stream: number;
-  /** Handshake RTT, else the median data RTT of the direction that sent more (ms). */
-  rttMs: number | null;
-  /** Payload bytes a second, client → server and server → client. */
-  throughput: [number, number];
-  /** Retransmitted share of the bytes sent (0 … 1), each direction. */
-  retx: [number, number];
-}
 
 export class PerfGraphs {
   private readonly cache: { stream: number; conn: Promise<ConnPackets> }[] = [];

@@ -16,7 +16,7 @@ import type { FlowPacket } from '../../core/flow/model';
 import type { ConnJson } from '../../core/tcp/json';
 import type { GraphConnInfo } from '../../core/perf/connPackets';
 import type { SeriesData, SeriesRequest } from '../../core/perf/series';
-import type { ConnPerfCells } from '../../worker/perfGraph';
+import type { ConnPerfCells } from '../../worker/api';
 import { WORKER_RESOURCE_LIMITS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
 import { WorkerClient } from '../../worker/client';
 import { errorMessage } from '../../core/errors';
