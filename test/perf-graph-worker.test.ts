@@ -12,6 +12,11 @@ import { TcpEngine } from '../src/core/tcp/engine';
 import { segmentFromPacket } from '../src/core/tcp/fromPacket';
 import { CaptureIndex } from '../src/worker/captureIndex';
 import { PerfGraphs } from '../src/worker/perfGraph';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { buildSeries } from '../src/core/perf/series';
+import { bulkTransfer } from '../src/core/synth/bulk';
+import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { readAll } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
 
@@ -84,6 +89,26 @@ describe('perf graphs in the worker (on demand, nothing kept per packet in the i
       await assert.rejects(g.connPackets(1_000_000), /no TCP connection/);
     } finally {
       await idx.close();
+    }
+  });
+
+  it('the bulk transfer of the e2e test and screenshots draws its loss, SACK blocks and zero window', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perf-bulk-'));
+    const file = path.join(dir, 'bulk.pcap');
+    fs.writeFileSync(file, Buffer.concat([pcapHeader(1, false), ...bulkTransfer().map((f) => pcapRecord(1_763_712_000 + Math.floor(f.us / 1e6), f.us % 1e6, f.frame))]));
+    const idx = await opened(file);
+    try {
+      const c = await new PerfGraphs(idx).connPackets(0);
+      const s = buildSeries(c, { kind: 'tseq', dir: 0, t0: 0, t1: c.t[c.n - 1], width: 1000 });
+      const stats = Object.fromEntries(s.layers.map((l) => [l.name, l.stats.count]));
+      assert.equal(stats.retx, 1, JSON.stringify(stats));
+      // SYN, 400 segments and the FIN; the lost one's copy is the retransmission
+      assert.ok(stats.sack >= 3 && stats.zerowin === 1 && stats.data === 402, JSON.stringify(stats));
+      const rtt = buildSeries(c, { kind: 'rtt', dir: 0, t0: 0, t1: c.t[c.n - 1], width: 1000 }).layers[0].stats;
+      assert.ok(rtt.min >= 19.9 && rtt.count > 300, JSON.stringify(rtt));
+    } finally {
+      await idx.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
