@@ -133,6 +133,7 @@ function request(): void {
       .request('series', { request: { kind: st.kind, dir: st.dir, t0: st.t0, t1: st.t1, width: plot.plotWidth } })
       .then((m) => {
         if (v !== st.version) return; // a newer view was asked for
+        if (status.textContent === st.S?.loading) status.textContent = '';
         draw(m.series);
       })
       .catch((e: unknown) => {
