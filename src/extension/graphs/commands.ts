@@ -3,7 +3,7 @@
  *
  * - `captureLens.showGraphs` [uri] [stream]: from the palette, the capture editor (its "Graphs"
  *   button and the Connections tab's rows), a tcpdump document's editor title and context menu, and
- *   the "Graphs" CodeLens beside each connection's first line (./codeLens.ts). Without a stream it
+ *   the "Graphs" CodeLens beside each connection's first line (src/extension/tcpdump/codeLens.ts). Without a stream it
  *   takes the connection the user looks at — the capture editor's `stream N` filter or selected
  *   packet, the packet under the cursor in a log — and asks when there is none.
  *
@@ -16,7 +16,6 @@ import type { CaptureEditorProvider } from '../capture/editorProvider';
 import { CaptureFlowSource } from '../flow/captureSource';
 import { LogFlowSource } from '../flow/logSource';
 import type { LogModels } from '../tcpdump/models';
-import { registerGraphsLens } from './codeLens';
 import { showGraphs } from './panel';
 import { CaptureGraphSource, LogGraphSource, type GraphSource } from './source';
 
@@ -105,7 +104,6 @@ export function registerGraphs(context: vscode.ExtensionContext, models: LogMode
     vscode.commands.registerCommand('captureLens.showGraphs', (uri?: unknown, stream?: unknown) =>
       show(uri instanceof vscode.Uri ? uri : undefined, typeof stream === 'number' ? stream : undefined).catch(report),
     ),
-    registerGraphsLens(models),
     {
       dispose: () => {
         for (const { flow } of [...sources.values()]) flow.dispose(true);
