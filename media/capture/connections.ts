@@ -3,6 +3,7 @@
  * connection; choosing one filters the packet list to its stream.
  */
 import type { ConnJson } from '../../src/core/tcp/json';
+import type { ConnPerfCells } from '../../src/worker/api';
 import type { UiStrings } from '../../src/extension/capture/webviewMessages';
 import { el } from '../common/dom';
 import { detailsPane } from './details';
@@ -61,6 +62,8 @@ export function renderConns(list: ConnJson[]): void {
   const thead = el('thead');
   const hr = el('tr');
   for (const h of [S.connStream, S.connClient, S.connServer, S.connState, S.connHistory, S.connFinal, S.connPackets, S.connBytes, S.connDuration, S.connProblems]) hr.append(el('th', undefined, h));
+  // issue 14: RTT, throughput, retransmitted share (filled by `connsPerf`), and a Graphs button
+  for (const h of [S.connRtt, S.connThroughput, S.connRetx, S.graphs]) hr.append(el('th', 'perf-col', h));
   thead.append(hr);
   const tbody = el('tbody');
   for (const c of list) {
@@ -87,6 +90,21 @@ export function renderConns(list: ConnJson[]): void {
       if (i === 9 && c.problems.length > 0) td.title = c.problems.map((p) => '#' + p.packet + ' ' + (zh ? p.messageZh : p.message)).join('\n');
       tr.append(td);
     });
+    for (const k of ['rtt', 'tput', 'retx']) {
+      const td = el('td', 'perf-cell', '…');
+      td.dataset.perf = k;
+      tr.append(td);
+    }
+    const g = el('button', 'btn secondary graphs-btn', S.graphs);
+    g.type = 'button';
+    g.setAttribute('aria-label', S.connGraphsOf.replace('{0}', String(c.stream)));
+    g.addEventListener('click', (e) => {
+      e.stopPropagation();
+      post({ type: 'command', command: 'graphs', stream: c.stream });
+    });
+    const gtd = el('td');
+    gtd.append(g);
+    tr.append(gtd);
     tbody.append(tr);
   }
   table.append(thead, tbody);
@@ -100,9 +118,33 @@ export function renderConns(list: ConnJson[]): void {
   };
   tbody.addEventListener('click', (e) => choose((e.target as HTMLElement).closest('tr')));
   tbody.addEventListener('keydown', (e) => {
+    if ((e.target as HTMLElement).tagName === 'BUTTON') return;
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       choose((e.target as HTMLElement).closest('tr'));
     }
+  });
+}
+
+function rateText(bps: number): string {
+  return bps >= 1e6 ? (bps / 1e6).toFixed(2) + ' MB/s' : bps >= 1e3 ? (bps / 1e3).toFixed(1) + ' kB/s' : bps + ' B/s';
+}
+
+/** Issue 14's cells of the rows shown: RTT, throughput and retransmitted share (client → server / server → client). */
+export function fillConnsPerf(cells: ConnPerfCells[]): void {
+  const byStream = new Map(cells.map((c) => [c.stream, c]));
+  connsPane.querySelectorAll<HTMLTableRowElement>('tbody tr[data-stream]').forEach((tr) => {
+    const c = byStream.get(Number(tr.dataset.stream));
+    const set = (k: string, text: string): void => {
+      const td = tr.querySelector<HTMLElement>(`td[data-perf="${k}"]`);
+      if (td) td.textContent = text;
+    };
+    if (!c) {
+      for (const k of ['rtt', 'tput', 'retx']) set(k, '-');
+      return;
+    }
+    set('rtt', c.rttMs === null ? '-' : c.rttMs.toFixed(c.rttMs >= 100 ? 0 : c.rttMs >= 1 ? 1 : 3) + ' ms');
+    set('tput', rateText(c.throughput[0]) + ' / ' + rateText(c.throughput[1]));
+    set('retx', (c.retx[0] * 100).toFixed(1) + ' % / ' + (c.retx[1] * 100).toFixed(1) + ' %');
   });
 }

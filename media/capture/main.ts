@@ -8,7 +8,7 @@
  */
 import type { TimeFormat, UiStrings } from '../../src/extension/capture/webviewMessages';
 import { el } from '../common/dom';
-import { renderConns, showTab, applyConnsStrings, connsPane, tabs } from './connections';
+import { renderConns, showTab, applyConnsStrings, connsPane, tabs, fillConnsPerf } from './connections';
 import { applyDetailsStrings, detailsPane, renderDetails } from './details';
 import { toBytes } from './fields';
 import { applyBtn, applyFilter, applyFilterStrings, clearBtn, clearFilterError, filterInput, filterWrap, showFilterError } from './filter';
@@ -32,7 +32,9 @@ const copyBtn = el('button', 'btn secondary');
 copyBtn.id = 'copy-tcpdump';
 const flowBtn = el('button', 'btn secondary');
 flowBtn.id = 'flow-graph';
-toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, textBtn, copyBtn, flowBtn);
+const graphsBtn = el('button', 'btn secondary');
+graphsBtn.id = 'graphs';
+toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, textBtn, copyBtn, flowBtn, graphsBtn);
 
 const splitter = el('div', 'splitter');
 splitter.setAttribute('role', 'separator');
@@ -54,6 +56,8 @@ function applyStrings(s: UiStrings): void {
   copyBtn.textContent = s.copyTcpdump;
   flowBtn.textContent = s.flowGraph;
   flowBtn.title = s.flowGraphHint;
+  graphsBtn.textContent = s.graphs;
+  graphsBtn.title = s.graphsHint;
   applyConnsStrings(s);
   timeSelect.textContent = '';
   for (const [v, label] of [['relative', s.timeRelative], ['absolute', s.timeAbsolute], ['delta', s.timeDelta]] as const) {
@@ -80,6 +84,7 @@ gotoInput.addEventListener('keydown', (e) => {
 gotoBtn.addEventListener('click', () => goTo(parsePacketNumber(gotoInput.value)));
 textBtn.addEventListener('click', () => post({ type: 'command', command: 'openAsText' }));
 flowBtn.addEventListener('click', () => post({ type: 'command', command: 'flowGraph' }));
+graphsBtn.addEventListener('click', () => post({ type: 'command', command: 'graphs' }));
 copyBtn.addEventListener('click', copySelection);
 timeSelect.addEventListener('change', () => {
   const v = timeSelect.value as TimeFormat;
@@ -177,6 +182,7 @@ channel
     state.conns = m.conns;
     renderConns(m.conns);
   })
+  .on('connsPerf', (m) => fillConnsPerf(m.cells))
   .on('settings', (m) => {
     state.timeFormat = m.timeFormat;
     timeSelect.value = m.timeFormat;

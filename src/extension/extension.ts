@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CaptureEditorProvider, registerCaptureEditor } from './capture/editorProvider';
 import { registerFlowGraph } from './flow/commands';
 import { registerLiveCapture } from './capture/live';
+import { registerGraphs } from './graphs/commands';
 import { registerCodeLens } from './tcpdump/codeLens';
 import { registerCommands } from './tcpdump/commands';
 import { registerDiagnostics } from './tcpdump/diagnostics';
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommands(models),
     registerCaptureEditor(context, captureProvider),
     registerFlowGraph(context, models, captureProvider),
+    registerGraphs(context, models, captureProvider),
     registerWalkthrough(context),
     // live capture (issue 16): tcpdump into a followed capture file or a tcpdump document
     registerLiveCapture(),

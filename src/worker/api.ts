@@ -74,6 +74,11 @@ export interface PacketDetails {
   bytes: Uint8Array;
   /** tcpdump's line for this packet (as `capture-lens print` prints it). */
   tcpdump: string;
+  /**
+   * tshark's ack_rtt (ms) and bytes_in_flight of this packet (0: none), when its connection's
+   * replay was at hand (src/worker/perfGraph.ts): absent otherwise.
+   */
+  perf?: { rttMs: number; bytesInFlight: number };
 }
 
 /**
@@ -87,3 +92,14 @@ export interface PacketDetails {
  * under about 3.3 GiB in all.
  */
 export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 2048 } as const;
+
+/** The Connections tab's performance cells of one connection (null: not measured). */
+export interface ConnPerfCells {
+  stream: number;
+  /** Handshake RTT, else the median data RTT of the direction that sent more (ms). */
+  rttMs: number | null;
+  /** Payload bytes a second, client → server and server → client. */
+  throughput: [number, number];
+  /** Retransmitted share of the bytes sent (0 … 1), each direction. */
+  retx: [number, number];
+}

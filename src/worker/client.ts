@@ -8,7 +8,10 @@ import type { ConnJson } from '../core/tcp/json';
 import type { CaptureInfo } from '../core/capture/types';
 import type { FlowPacket } from '../core/flow/model';
 import { MessageHandler, type BodyOf, type MessageOf, type RequestType } from '../core/messaging';
-import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import type { ConnPerfCells, FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import type { GraphConnInfo } from '../core/perf/connPackets';
+import type { SeriesData, SeriesRequest } from '../core/perf/series';
+
 import { WORKER_REPLIES, type FromWorker, type StatsReply, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
 
@@ -122,6 +125,24 @@ export class WorkerClient {
   }
 
   /** The TCP packets of some streams (all when undefined) with their final engine results (answered once indexing is over). */
+  /** The Graphs panel: one connection's summary (replayed in the worker on first use), a view's series, a packet's time in it. */
+  async graphInfo(stream: number): Promise<GraphConnInfo> {
+    return (await this.request('graphInfo', { stream })).info;
+  }
+
+  async graphSeries(stream: number, request: SeriesRequest): Promise<SeriesData> {
+    return (await this.request('graphSeries', { stream, request })).series;
+  }
+
+  async graphLocate(stream: number, index: number): Promise<number> {
+    return (await this.request('graphLocate', { stream, index })).t;
+  }
+
+  /** The Connections tab's RTT / throughput / retransmission cells (one more pass over the file, once). */
+  async perfConns(): Promise<ConnPerfCells[]> {
+    return (await this.request('perfConns', {})).conns;
+  }
+
   async flowPackets(streams?: readonly number[], limit?: number): Promise<FlowPacket[]> {
     return (await this.request('flowPackets', { streams: streams ? [...streams] : undefined, limit })).packets;
   }

@@ -12,7 +12,10 @@
 import type { CaptureInfo } from '../core/capture/types';
 import type { FlowPacket } from '../core/flow/model';
 import type { ConnJson } from '../core/tcp/json';
-import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import type { GraphConnInfo } from '../core/perf/connPackets';
+import type { SeriesData, SeriesRequest } from '../core/perf/series';
+
+import type { ConnPerfCells, FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 
 // ---- host → worker
 
@@ -93,6 +96,34 @@ export interface ExportRequest {
   stream?: number;
   indices?: number[];
 }
+/**
+ * The Graphs panel (issue 14, src/worker/perfGraph.ts): one connection replayed into columns on
+ * demand (`graphInfo`), its decimated series for a view (`graphSeries`), where a packet is in it
+ * (`graphLocate`); the Connections tab's RTT / throughput / retransmission cells (`perfConns`).
+ * Answered once indexing is over.
+ */
+export interface GraphInfoRequest {
+  type: 'graphInfo';
+  id: number;
+  stream: number;
+}
+export interface GraphSeriesRequest {
+  type: 'graphSeries';
+  id: number;
+  stream: number;
+  request: SeriesRequest;
+}
+export interface GraphLocateRequest {
+  type: 'graphLocate';
+  id: number;
+  stream: number;
+  /** 0-based packet index in the file. */
+  index: number;
+}
+export interface PerfConnsRequest {
+  type: 'perfConns';
+  id: number;
+}
 /** Stop indexing at once (what is indexed stays available) and close the file. */
 export interface CancelRequest {
   type: 'cancel';
@@ -124,6 +155,10 @@ export type ToWorker =
   | LinesRequest
   | FlowPacketsRequest
   | ExportRequest
+  | GraphInfoRequest
+  | GraphSeriesRequest
+  | GraphLocateRequest
+  | PerfConnsRequest
   | CancelRequest
   | GrowRequest
   | SettleRequest
@@ -175,6 +210,27 @@ export interface FlowPacketsReply {
   id: number;
   packets: FlowPacket[];
 }
+export interface GraphInfoReply {
+  type: 'graphInfo';
+  id: number;
+  info: GraphConnInfo;
+}
+export interface GraphSeriesReply {
+  type: 'graphSeries';
+  id: number;
+  series: SeriesData;
+}
+export interface GraphLocateReply {
+  type: 'graphLocate';
+  id: number;
+  /** The packet's time in the graph (s since the connection's first packet), -1 when it is not in it. */
+  t: number;
+}
+export interface PerfConnsReply {
+  type: 'perfConns';
+  id: number;
+  conns: ConnPerfCells[];
+}
 export interface StatsReply {
   type: 'stats';
   id: number;
@@ -204,7 +260,23 @@ export interface ErrorReply {
 export interface ClosedMessage {
   type: 'closed';
 }
-export type FromWorker = ProgressMessage | InfoMessage | RowsReply | FilterReply | DetailsReply | ConnsReply | LinesReply | FlowPacketsReply | ExportReply | StatsReply | ErrorReply | ClosedMessage;
+export type FromWorker =
+  | ProgressMessage
+  | InfoMessage
+  | RowsReply
+  | FilterReply
+  | DetailsReply
+  | ConnsReply
+  | LinesReply
+  | FlowPacketsReply
+  | ExportReply
+  | GraphInfoReply
+  | GraphSeriesReply
+  | GraphLocateReply
+  | PerfConnsReply
+  | StatsReply
+  | ErrorReply
+  | ClosedMessage;
 
 /** Request → reply types (src/core/messaging.ts); a failed request is answered by `error` instead. */
 export const WORKER_REPLIES = {
@@ -215,6 +287,10 @@ export const WORKER_REPLIES = {
   lines: 'lines',
   flowPackets: 'flowPackets',
   export: 'exported',
+  graphInfo: 'graphInfo',
+  graphSeries: 'graphSeries',
+  graphLocate: 'graphLocate',
+  perfConns: 'perfConns',
   stats: 'stats',
 } as const satisfies { [K in ToWorker['type']]?: FromWorker['type'] };
 export type WorkerReplies = typeof WORKER_REPLIES;

@@ -14,6 +14,9 @@ import { CaptureIndex } from './captureIndex';
 import { MessageHandler } from '../core/messaging';
 import { exportPackets } from './exporter';
 import { flowPackets } from './flowPackets';
+import { PerfGraphs } from './perfGraph';
+import { graphConnInfo, rowOfPacket } from '../core/perf/connPackets';
+import { buildSeries } from '../core/perf/series';
 import { WORKER_REPLIES, type FromWorker, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
 import { isDecodeAheadThread } from './decodeAhead';
@@ -81,6 +84,14 @@ function collectGarbage(): void {
   }
 }
 
+let graphs: PerfGraphs | undefined;
+/** The Graphs panel's and the Connections tab's figures (src/worker/perfGraph.ts), made on first use. */
+async function perf(): Promise<PerfGraphs> {
+  const idx = await need();
+  graphs ??= new PerfGraphs(idx);
+  return graphs;
+}
+
 async function need(): Promise<CaptureIndex> {
   if (index) return index;
   if (opening) return opening;
@@ -114,7 +125,13 @@ channel
   .on('dropView', (msg) => {
     index?.dropView(msg.view);
   })
-  .on('details', async (msg) => ({ details: await (await need()).details(msg.index) }))
+  .on('details', async (msg) => {
+    const details = await (await need()).details(msg.index);
+    // an ACK's RTT sample and bytes in flight (issue 14): from its connection's replay, when cheap now
+    const p = await (await perf()).packetPerf(msg.index).catch(() => null);
+    if (p && (p.rttMs > 0 || p.bytesInFlight > 0)) details.perf = p;
+    return { details };
+  })
   .on('conns', async () => ({ conns: await (await need()).connections() }))
   .on('lines', async (msg) => ({ lines: await (await need()).lines(msg.indices) }))
   .on('flowPackets', async (msg) => ({ packets: await flowPackets(await need(), msg.streams, msg.limit ?? Infinity) }))
@@ -123,6 +140,14 @@ channel
     await idx.indexed;
     return await exportPackets(idx, msg.path, msg.format, { view: msg.view, stream: msg.stream, indices: msg.indices });
   })
+  .on('graphInfo', async (msg) => ({ info: graphConnInfo(await (await perf()).connPackets(msg.stream), msg.stream) }))
+  .on('graphSeries', async (msg) => ({ series: buildSeries(await (await perf()).connPackets(msg.stream), msg.request) }))
+  .on('graphLocate', async (msg) => {
+    const c = await (await perf()).connPackets(msg.stream);
+    const row = rowOfPacket(c, msg.index);
+    return { t: row < 0 ? -1 : c.t[row] };
+  })
+  .on('perfConns', async () => ({ conns: await (await perf()).perfConns() }))
   .on('cancel', async () => {
     if (index) index.cancel();
     else if (opening) (await opening).cancel();

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IndexProgress, PacketRow } from '../../worker/api';
 import { streamOfFilter } from '../flow/sourceData';
+import { addPerfNode } from './perfDetails';
 import { buildDetails } from './details';
 import { CaptureSession } from './session';
 import { MessageHandler } from '../../core/messaging';
@@ -100,6 +101,12 @@ function uiStrings(): UiStrings {
     listLabel: t('Packet list'),
     detailsLabel: t('Packet details'),
     bytesLabel: t('Packet bytes'),
+    graphs: t('Graphs'),
+    graphsHint: t('Time-sequence, throughput, RTT and window graphs of the selected connection'),
+    connRtt: t('RTT'),
+    connThroughput: t('Throughput'),
+    connRetx: t('Retransmitted'),
+    connGraphsOf: t('Graphs of connection {0}'),
   };
 }
 
@@ -388,7 +395,7 @@ export class CaptureEditor implements vscode.Disposable {
         const seq = ++this.detailsSeq;
         const [d, row] = await Promise.all([s.details(m.index), this.rowOf(m.index)]);
         if (seq !== this.detailsSeq) return; // a newer selection won
-        const tree = buildDetails(d.tree, row, vscode.l10n.t);
+        const tree = addPerfNode(buildDetails(d.tree, row, vscode.l10n.t), d.perf, vscode.l10n.t);
         const bytes = d.bytes instanceof Uint8Array ? d.bytes : new Uint8Array(d.bytes as ArrayLike<number>);
         this.post({ type: 'details', index: d.index, tree, bytes, tcpdump: d.tcpdump });
       })
@@ -408,7 +415,11 @@ export class CaptureEditor implements vscode.Disposable {
         if (result.ok) this.filterExpr = expr;
         this.post({ type: 'filter', expr: m.expr, result });
       })
-      .on('conns', async () => this.post({ type: 'conns', conns: await s.connections() }))
+      .on('conns', async () => {
+        this.post({ type: 'conns', conns: await s.connections() });
+        // issue 14's columns come after (one more pass over the file, once): the table shows first
+        this.post({ type: 'connsPerf', cells: await s.perfConns() });
+      })
       .on('cancel', () => s.cancel())
       .on('copy', async (m) => {
         const lines = await s.tcpdumpLines(m.indices);
@@ -428,6 +439,9 @@ export class CaptureEditor implements vscode.Disposable {
             return;
           case 'flowGraph':
             await vscode.commands.executeCommand('captureLens.flowGraph.open', this.document.uri, (await this.currentStreams()) ?? null);
+            return;
+          case 'graphs':
+            await vscode.commands.executeCommand('captureLens.showGraphs', this.document.uri, m.stream ?? (await this.currentStreams())?.[0]);
             return;
         }
       });

@@ -14,6 +14,9 @@ import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import type { FlowPacket } from '../../core/flow/model';
 import type { ConnJson } from '../../core/tcp/json';
+import type { GraphConnInfo } from '../../core/perf/connPackets';
+import type { SeriesData, SeriesRequest } from '../../core/perf/series';
+import type { ConnPerfCells } from '../../worker/api';
 import { WORKER_RESOURCE_LIMITS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
 import { WorkerClient } from '../../worker/client';
 import { errorMessage } from '../../core/errors';
@@ -100,6 +103,23 @@ export class CaptureSession implements vscode.Disposable {
   /** The TCP packets of some streams (all when undefined) with their final engine results, for the flow graph (once indexing is over). */
   flowPackets(streams?: readonly number[], limit?: number): Promise<FlowPacket[]> {
     return this.client.flowPackets(streams, limit);
+  }
+
+  /** The Graphs panel's requests and the Connections tab's performance cells (src/worker/perfGraph.ts). */
+  graphInfo(stream: number): Promise<GraphConnInfo> {
+    return this.client.graphInfo(stream);
+  }
+
+  graphSeries(stream: number, request: SeriesRequest): Promise<SeriesData> {
+    return this.client.graphSeries(stream, request);
+  }
+
+  graphLocate(stream: number, index: number): Promise<number> {
+    return this.client.graphLocate(stream, index);
+  }
+
+  perfConns(): Promise<ConnPerfCells[]> {
+    return this.client.perfConns();
   }
 
   /** tcpdump lines of the given packets (0-based indices), as `capture-lens print` prints them. */

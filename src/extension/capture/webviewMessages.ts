@@ -12,6 +12,7 @@
  */
 import type { FilterResult, IndexProgress, PacketRow } from '../../worker/api';
 import type { ConnJson } from '../../core/tcp/json';
+import type { ConnPerfCells } from '../../worker/api';
 
 export type TimeFormat = 'relative' | 'absolute' | 'delta';
 
@@ -76,6 +77,14 @@ export interface UiStrings {
   listLabel: string;
   detailsLabel: string;
   bytesLabel: string;
+  /** Issue 14: the Graphs button, and the Connections tab's performance columns. */
+  graphs: string;
+  graphsHint: string;
+  connRtt: string;
+  connThroughput: string;
+  connRetx: string;
+  /** "Graphs of connection {0}" (a row's button label for screen readers). */
+  connGraphsOf: string;
 }
 
 /** A node of the details tree as the webview shows it: the decoder's FieldNode plus its explanation. */
@@ -159,7 +168,13 @@ export interface RevealMessage {
   /** 0-based packet index in the file. */
   index: number;
 }
+/** The Connections tab's RTT / throughput / retransmission cells (after `conns`: one more pass over the file). */
+export interface ConnsPerfMessage {
+  type: 'connsPerf';
+  cells: ConnPerfCells[];
+}
 export type ToWebview =
+  | ConnsPerfMessage
   | InitMessage
   | ProgressMessage
   | RowsMessage
@@ -208,7 +223,9 @@ export interface CopyRequest {
 }
 export interface CommandRequest {
   type: 'command';
-  command: 'openAsText' | 'reopenText' | 'flowGraph';
+  command: 'openAsText' | 'reopenText' | 'flowGraph' | 'graphs';
+  /** `graphs`: the connection (a Connections tab row); absent: the one the user looks at. */
+  stream?: number;
 }
 export interface SetTimeFormat {
   type: 'timeFormat';
@@ -233,7 +250,7 @@ export const MAX_COPY_PACKETS = 100_000;
 export const MAX_FILTER_CHARS = 65_536;
 
 export const TIME_FORMATS: readonly TimeFormat[] = ['relative', 'absolute', 'delta'];
-const COMMANDS: readonly string[] = ['openAsText', 'reopenText', 'flowGraph'];
+const COMMANDS: readonly string[] = ['openAsText', 'reopenText', 'flowGraph', 'graphs'];
 
 function isObj(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -268,8 +285,15 @@ export function parseFromWebview(m: unknown): FromWebview | null {
       }
       return indices.length > 0 ? { type: 'copy', indices } : null;
     }
-    case 'command':
-      return typeof m.command === 'string' && COMMANDS.includes(m.command) ? { type: 'command', command: m.command as CommandRequest['command'] } : null;
+    case 'command': {
+      if (typeof m.command !== 'string' || !COMMANDS.includes(m.command)) return null;
+      const c: CommandRequest = { type: 'command', command: m.command as CommandRequest['command'] };
+      if (m.stream !== undefined) {
+        if (m.command !== 'graphs' || !isInt(m.stream)) return null;
+        c.stream = m.stream;
+      }
+      return c;
+    }
     case 'timeFormat':
       return typeof m.value === 'string' && (TIME_FORMATS as readonly string[]).includes(m.value) ? { type: 'timeFormat', value: m.value as TimeFormat } : null;
     default:

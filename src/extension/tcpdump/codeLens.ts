@@ -37,6 +37,8 @@ class TcpStateLensProvider implements vscode.CodeLensProvider {
       const line = m.log.packets[i].line;
       lenses.push(new ConnLens(new vscode.Range(line, 0, line, 0), doc.uri, m, s));
       lenses.push(new FlowLens(new vscode.Range(line, 0, line, 0), doc.uri, s));
+      // issue 14: the connection's Graphs panel (src/extension/graphs/); in this provider, so a line's lenses arrive together
+      lenses.push(new GraphsLens(new vscode.Range(line, 0, line, 0), doc.uri, s));
     }
     if (!perPacket || m.log.packets.length > maxPacketLines) return lenses;
     for (let i = 0; i < m.log.packets.length; i++) {
@@ -63,6 +65,13 @@ class TcpStateLensProvider implements vscode.CodeLensProvider {
         arguments: [lens.uri, [lens.stream]],
         tooltip: vscode.l10n.t('Show this connection as a sequence diagram'),
       };
+    } else if (lens instanceof GraphsLens) {
+      lens.command = {
+        title: vscode.l10n.t('Graphs'),
+        command: 'captureLens.showGraphs',
+        arguments: [lens.uri, lens.stream],
+        tooltip: vscode.l10n.t('Time-sequence, throughput, RTT and window graphs of this connection'),
+      };
     } else if (lens instanceof PacketLens) {
       lens.command = { title: packetLensText(lens.model, lens.packet, vscode.l10n.t) ?? '', command: '' };
     }
@@ -76,6 +85,11 @@ class PacketLens extends vscode.CodeLens {
   }
 }
 class FlowLens extends vscode.CodeLens {
+  constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly stream: number) {
+    super(range);
+  }
+}
+class GraphsLens extends vscode.CodeLens {
   constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly stream: number) {
     super(range);
   }

@@ -1,16 +1,31 @@
 import * as vscode from 'vscode';
 import { hoverAt } from '../../core/log/hover';
+import { ackRttText } from '../../core/perf/logGraph';
+import { spanAt } from '../../core/text/model';
 import { LogModels, TCPDUMP_SELECTOR } from './models';
 
 class TcpdumpHover implements vscode.HoverProvider {
   constructor(private readonly models: LogModels) {}
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | null {
-    const h = hoverAt(this.models.get(doc), pos.line, pos.character, vscode.l10n.t);
+    const m = this.models.get(doc);
+    const h = hoverAt(m, pos.line, pos.character, vscode.l10n.t);
     if (!h) return null;
-    const md = new vscode.MarkdownString(h.markdown);
+    const md = new vscode.MarkdownString(h.markdown + ackRttLine(m, pos.line, pos.character));
     md.isTrusted = false;
     md.supportHtml = false;
     return new vscode.Hover(md, new vscode.Range(h.range.line, h.range.start, h.range.line, h.range.end));
+  }
+}
+
+/** On an `ack` field: the RTT sample that ACK gives (issue 14), as a paragraph after the explanation. */
+function ackRttLine(m: ReturnType<LogModels['get']>, line: number, col: number): string {
+  const i = line >= 0 && line < m.log.packetOfLine.length ? m.log.packetOfLine[line] : -1;
+  if (i < 0 || spanAt(m.log.packets[i], line, col)?.name !== 'ack') return '';
+  try {
+    const text = ackRttText(m, i, vscode.l10n.t);
+    return text ? '\n\n' + text : '';
+  } catch {
+    return '';
   }
 }
 

@@ -1,0 +1,50 @@
+/** The Graphs webview's UI strings, translated by the caller's Translate (vscode.l10n.t in the panel). Pure. */
+import type { Translate } from '../../core/explain/l10n';
+import type { GraphsUiStrings } from './messages';
+
+export function graphsUiStrings(t: Translate): GraphsUiStrings {
+  return {
+    tseq: t('Time-sequence'),
+    throughput: t('Throughput'),
+    rtt: t('Round-trip time'),
+    window: t('Window and in flight'),
+    kinds: t('Graph'),
+    direction: t('Data sent by {0}'),
+    zoomIn: t('Zoom in'),
+    zoomOut: t('Zoom out'),
+    zoomReset: t('Whole connection'),
+    exportSvg: t('Export SVG…'),
+    exportPng: t('Export PNG…'),
+    heading: t('Connection {0}: {1} → {2}, {3} packets over {4} s'),
+    truncated: t('Only the first {0} packets of this connection are drawn.'),
+    loading: t('Reading the connection…'),
+    empty: t('Nothing to draw in this range.'),
+    time: t('Time (s)'),
+    unitSeq: t('Sequence number (relative)'),
+    unitBps: t('Bytes per second'),
+    unitMs: t('Milliseconds'),
+    unitBytes: t('Bytes'),
+    layers: {
+      data: t('Segments sent'),
+      retx: t('Retransmissions'),
+      sack: t('SACK blocks'),
+      ack: t('ACK line'),
+      rwin: t('Receive window (ACK + window)'),
+      zerowin: t('Zero window'),
+      throughput: t('Throughput'),
+      goodput: t('Goodput (without retransmissions)'),
+      rtt: t('RTT samples (ack_rtt)'),
+      bif: t('Bytes in flight'),
+      awin: t('Advertised window of the receiver'),
+    },
+    tableCaption: t('What the graph shows, from {0} s to {1} s'),
+    colSeries: t('Series'),
+    colPoints: t('Points'),
+    colMin: t('Lowest'),
+    colMax: t('Highest'),
+    valueAt: t('{0} at {1} s'),
+    point: t('Packet {0}: {1} at {2} s'),
+    keys: t('Mouse wheel or + and − zoom, drag or Shift+arrows pan, 0 shows the whole connection; arrows move between points, Enter selects the packet.'),
+    graphLabel: t('{0} of connection {1}'),
+  };
+}
