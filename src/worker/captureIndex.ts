@@ -56,6 +56,7 @@ import { IndexRun } from './indexRun';
 import { PacketColumns } from './packetColumns';
 import { RowPresenter } from './rowPresenter';
 import { SeqBases } from './seqBases';
+import { WsNumbers } from './wsNumbers';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 
 export interface CaptureIndexOptions {
@@ -96,6 +97,8 @@ export class CaptureIndex implements FilterColumns {
   /** Without per-packet relSeq / relAck / winScaled: only the flow graph shows them, and it re-derives them (flowPackets). */
   private readonly engine = new TcpEngine({ keepSeqAck: false });
   private readonly seqBases = new SeqBases();
+  /** 10 bytes a TCP stream: Wireshark's relative numbers and window shifts for the rows (wsNumbers.ts). */
+  private readonly wsNumbers = new WsNumbers();
   private readonly run: IndexRun;
   private readonly views: FilterViews;
   private readonly presenter: RowPresenter;
@@ -116,6 +119,7 @@ export class CaptureIndex implements FilterColumns {
       cols: this.cols,
       engine: this.engine,
       seqBases: this.seqBases,
+      wsNumbers: this.wsNumbers,
       maxBytes,
       ended: () => {
         this.presenter.clearCache();
@@ -131,6 +135,7 @@ export class CaptureIndex implements FilterColumns {
         cols: this.cols,
         engine: this.engine,
         seqBases: this.seqBases,
+        wsNumbers: this.wsNumbers,
         readPath: () => this.run.readPath,
         isClosed: () => this.closed,
       },
@@ -319,7 +324,7 @@ export class CaptureIndex implements FilterColumns {
 
   /** Bytes held by the typed arrays: columns (with the sequence bases and filter views) and the engine (its arrays). */
   memoryBytes(): { columns: number; engine: number; perPacket: number } {
-    const columns = this.cols.arrayBytes() + this.seqBases.bytes() + this.views.bytes();
+    const columns = this.cols.arrayBytes() + this.seqBases.bytes() + this.wsNumbers.bytes() + this.views.bytes();
     const engine = this.engine.bytesPerPacket() * this.engine.packetCount;
     const n = this.cols.n;
     return { columns, engine, perPacket: n > 0 ? (columns + engine) / n : 0 };

@@ -39,6 +39,7 @@ import { readCaptureFile, type CaptureReading } from '../node/captureFile';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
 import { HDR_EPB, HDR_PCAP, HDR_SPB, type PacketColumns } from './packetColumns';
 import type { SeqBases } from './seqBases';
+import type { WsNumbers } from './wsNumbers';
 import type { IndexProgress } from './api';
 
 /**
@@ -69,6 +70,8 @@ export interface RunTarget {
   readonly cols: PacketColumns;
   readonly engine: TcpEngine;
   readonly seqBases: SeqBases;
+  /** Per stream: Wireshark's bases and window shifts (the rows' Wireshark Info). */
+  readonly wsNumbers: WsNumbers;
   /** Most bytes the index may hold. */
   readonly maxBytes: number;
   /** Indexing is over (engine finished, columns trimmed): re-evaluate what depends on the results. */
@@ -351,6 +354,7 @@ export class IndexRun {
       const l4 = pkt.l4;
       const shortHdr = l4.proto === IPPROTO_TCP && l4.off + 12 < pkt.caplen && pkt.data[l4.off + 12] >> 4 < 5;
       this.t.seqBases.note(i, r.stream, seg, (seg.flags & TH_ACK) !== 0 && !shortHdr);
+      this.t.wsNumbers.note(seg, r);
     } else if (pkt.l4.proto === IPPROTO_TCP) {
       flags = pkt.l4.flags & KIND_FLAGS;
     }
@@ -371,7 +375,7 @@ export class IndexRun {
     while (cap < packets) cap *= 2;
     const { cols, engine } = this.t;
     const perPacket = cols.bytesPerPacket() + engine.bytesPerPacket();
-    return cap * perPacket + cols.checkpointBytes(cap) + this.t.seqBases.bytes() + cols.heapBytes() + engine.connectionCount * CONNECTION_BYTES;
+    return cap * perPacket + cols.checkpointBytes(cap) + this.t.seqBases.bytes() + this.t.wsNumbers.bytes() + cols.heapBytes() + engine.connectionCount * CONNECTION_BYTES;
   }
 
   /** The index ceiling is reached at record `rec`: stop reading; the packets before it stay indexed. */
