@@ -54,20 +54,22 @@ function statesText(row: PacketRow): string {
 
 /**
  * Every column the chooser offers (the Record makes the compiler ask for each ColumnId). Widths: the
- * old fixed layout's, Source/Destination 30 px wider for the port (":65535"), Info takes the rest.
+ * old fixed layout's; Source/Destination 10 px wider for the port ("255.255.255.255:65535" is 21
+ * characters, about 165 px in a 13 px monospace font); Info and the states share what is left, 3 : 1,
+ * so that in a 1,400 px window beside the explorer (about 300 px left) both keep their minimum.
  */
 export const COLUMN_DEFS: Record<ColumnId, ColumnDef> = {
   no: { cls: 'c-no', label: 'colNo', width: '76px', text: (r) => String(r.index + 1) },
   time: { cls: 'c-time', label: 'colTime', width: '136px', text: (r) => timeColumn(r, state.timeFormat) },
   delta: { cls: 'c-delta', label: 'colDelta', width: '110px', text: (r) => seconds(r.delta) },
-  src: { cls: 'c-src', label: 'colSource', width: '200px', text: (r) => endpoint(r.src, r.sport) },
-  dst: { cls: 'c-dst', label: 'colDestination', width: '200px', text: (r) => endpoint(r.dst, r.dport) },
+  src: { cls: 'c-src', label: 'colSource', width: '180px', text: (r) => endpoint(r.src, r.sport) },
+  dst: { cls: 'c-dst', label: 'colDestination', width: '180px', text: (r) => endpoint(r.dst, r.dport) },
   proto: { cls: 'c-proto', label: 'colProtocol', width: '86px', text: (r) => r.proto },
   length: { cls: 'c-len', label: 'colLength', width: '70px', text: (r) => String(r.length) },
   stream: { cls: 'c-stream', label: 'colStream', width: '70px', text: (r) => (r.stream !== undefined ? String(r.stream) : '') },
-  states: { cls: 'c-states', label: 'colStates', width: '250px', text: statesText },
+  states: { cls: 'c-states', label: 'colStates', width: 'minmax(120px, 1fr)', text: statesText },
   app: { cls: 'c-app', label: 'colApp', width: '90px', text: (r) => r.app ?? '' },
-  info: { cls: 'c-info', label: 'colInfo', width: 'minmax(200px, 1fr)', text: infoText },
+  info: { cls: 'c-info', label: 'colInfo', width: 'minmax(180px, 3fr)', text: infoText },
 };
 
 /** The header for the columns shown (state.columns), and the grid's template. */
