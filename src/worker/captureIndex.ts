@@ -27,6 +27,8 @@
  *                                                               replays its streams), prev (4:
  *                                                               dropped at finish)
  *   sequence bases (seqBases.ts)       0.2                0.2   16 bytes a base event (~ a connection)
+ *   Wireshark numbers (wsNumbers.ts)   –                  0.05  10 bytes a TCP stream (issue 13: the rows'
+ *                                                               Wireshark Info), nothing per packet
  *   V8 heap                           ~14                ~4     before: the engine's conversations
  *                                                               (~1.8 KB a connection, kept after
  *                                                               finish) and their summaries (~0.8 KB);
