@@ -94,6 +94,41 @@ describe('capture editor rows: ports, Wireshark Info, application (issue 13)', (
     assert.equal(ws.bytes(), 2048 * 5);
   });
 
+  it('scales windows only when both ends offered window scaling, as the engine does (all four handshakes)', () => {
+    for (const [cws, sws] of [[7, 7], [7, -1], [-1, 7], [-1, -1]]) {
+      const c = { src: '192.0.2.1', dst: '192.0.2.80', sport: 40000, dport: 80 };
+      const sv = { src: '192.0.2.80', dst: '192.0.2.1', sport: 80, dport: 40000 };
+      const frames = [
+        tcpFrame({ ...c, seq: 10, flags: TH_SYN, win: 1000, options: cws >= 0 ? opt.wscale(cws) : [] }),
+        tcpFrame({ ...sv, seq: 90, ack: 11, flags: TH_SYN | TH_ACK, win: 2000, options: sws >= 0 ? opt.wscale(sws) : [] }),
+        tcpFrame({ ...c, seq: 11, ack: 91, flags: TH_ACK, win: 300 }),
+        tcpFrame({ ...sv, seq: 91, ack: 11, flags: TH_ACK | TH_PUSH, win: 400, payload: 5 }),
+      ];
+      const engine = new TcpEngine();
+      const ws = new WsNumbers();
+      const pkt = new DecodedPacket();
+      const scratch = scratchSegment();
+      const seen: number[] = [];
+      frames.forEach((frame, i) => {
+        const rec = { index: i, data: frame, origLen: frame.length, tsSec: 1, tsNsec: i, tsPrecision: 6 as const, linkType: 1, interfaceId: 0, fileOffset: 0, fileLength: 0, blockType: 'pcap' as const };
+        const seg = segmentFromPacket(decodeRecord(pkt, rec), rec, scratch)!;
+        ws.note(seg, engine.add(seg));
+        seen.push(seg.win, seg.flags);
+      });
+      engine.finish();
+      const r = emptyResult();
+      for (let i = 0; i < frames.length; i++) {
+        engine.resultInto(i, r);
+        const shift = ws.winShift(r.stream, r.dir);
+        const win = seen[2 * i + 1] & TH_SYN || shift < 0 ? seen[2 * i] : seen[2 * i] * (1 << shift);
+        assert.equal(win, r.winScaled, `client ws ${cws}, server ws ${sws}, packet ${i + 1}`);
+      }
+      // scaled only with both: 300 × 128 and 400 × 128, else raw
+      engine.resultInto(2, r);
+      assert.equal(r.winScaled, cws >= 0 && sws >= 0 ? 300 * 128 : 300);
+    }
+  });
+
   it('derives the same relative Seq/Ack and window as the engine keeping them per packet, on every corpus TCP packet', async function () {
     needCorpus(this);
     let compared = 0;
