@@ -76,6 +76,10 @@ export interface CaptureIndexOptions {
   maxIndexBytes?: number;
   /** Packets a filter that decodes frames evaluates per turn of the event loop (default DECODE_SLICE; tests lower it). */
   filterSlice?: number;
+  /** Decode in a second thread (IndexRunOptions.decodeAhead, src/worker/indexRun.ts). */
+  decodeAhead?: 'auto' | 'on' | 'off';
+  /** The script that runs the decode-ahead producer. */
+  decodeAheadScript?: string;
 }
 
 /**
@@ -227,6 +231,11 @@ export class CaptureIndex implements FilterColumns {
     if (this.res.analysis !== 0) return true;
     const sp = this.run.streamProblem;
     return sp !== null && this.res.stream < sp.length && sp[this.res.stream] === 1;
+  }
+
+  /** Packet indices at positions start .. start+count-1 of a view (0: all packets), unclamped (Export Packets). */
+  viewIndices(start: number, count: number, view = 0): number[] {
+    return this.views.indicesOf(start, count, view);
   }
 
   tcpResult(i: number, out: PacketResult): boolean {

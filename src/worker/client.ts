@@ -116,6 +116,12 @@ export class WorkerClient {
     return (await this.request('flowPackets', { streams: streams ? [...streams] : undefined, limit })).packets;
   }
 
+  /** Write packets (a view, a stream or a list) to `path` as pcap or pcapng; answered once written (after indexing). */
+  async exportPackets(path: string, format: 'pcap' | 'pcapng', which: { view?: number; stream?: number; indices?: number[] }): Promise<{ packets: number; bytes: number }> {
+    const r = await this.request('export', { path, format, ...which });
+    return { packets: r.packets, bytes: r.bytes };
+  }
+
   /** Memory figures of the worker (answered before `open` too). */
   async stats(): Promise<StatsReply> {
     return this.request('stats', {}, false);

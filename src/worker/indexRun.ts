@@ -15,29 +15,14 @@ import * as zlib from 'node:zlib';
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../core/capture/types';
 import { errorMessage } from '../core/errors';
 import { decodeFrame, DecodedPacket } from '../core/decode/index';
-import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, NET_ARP, NET_IPV4, NET_IPV6, TH_ACK } from '../core/decode/packet';
-import { u32be } from '../core/bytes';
-import {
-  KIND_BAD,
-  KIND_FLAGS,
-  KIND_HDR_SHIFT,
-  KIND_PROTO_SHIFT,
-  PC_ARP,
-  PC_ICMP,
-  PC_ICMP6,
-  PC_IP4,
-  PC_IP6,
-  PC_OTHER,
-  PC_TCP4,
-  PC_TCP6,
-  PC_UDP4,
-  PC_UDP6,
-} from '../core/filter/eval';
+import { TH_ACK } from '../core/decode/packet';
+import { KIND_BAD, KIND_FLAGS, KIND_HDR_SHIFT, KIND_PROTO_SHIFT } from '../core/filter/eval';
 import type { TcpEngine } from '../core/tcp/engine';
-import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import { readCaptureFile, type CaptureReading } from '../node/captureFile';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
-import { HDR_EPB, HDR_PCAP, HDR_SPB, type PacketColumns } from './packetColumns';
+import { readDecodedAhead } from './decodeAhead';
+import type { PacketColumns } from './packetColumns';
+import { FAM_V4, FAM_V6, PacketFacts } from './packetFacts';
 import type { SeqBases } from './seqBases';
 import type { WsNumbers } from './wsNumbers';
 import type { IndexProgress } from './api';
@@ -63,6 +48,27 @@ export interface IndexRunOptions {
   chunkSize?: number;
   /** How far a gzip-compressed capture is decompressed (default GZIP_LIMITS; tests lower them). */
   gzipLimits?: Partial<GzipLimits>;
+  /**
+   * Decode in a second thread (src/worker/decodeAhead.ts): 'auto' (the default) for files of
+   * DECODE_AHEAD_MIN bytes and more when the producer's script is known, 'on' whenever it is,
+   * 'off' never.
+   */
+  decodeAhead?: 'auto' | 'on' | 'off';
+  /** The script that runs the decode-ahead producer (the built worker passes its own file). */
+  decodeAheadScript?: string;
+}
+
+/**
+ * Files from this size on are decoded in a second thread (decode-ahead). Below it, starting a
+ * thread (about 40 ms: it loads the worker's bundle again) costs more than it saves: a 64 MiB
+ * capture indexes in about 0.5 s on one thread.
+ */
+export const DECODE_AHEAD_MIN = 64 * 1024 * 1024;
+
+/** The producer script beside this module (tests run the compiled modules from out/), or undefined. */
+function defaultAheadScript(): string | undefined {
+  const p = path.join(__dirname, 'decodeAhead.js');
+  return fs.existsSync(p) ? p : undefined;
 }
 
 /** What the run fills, and what it tells the rest of the index. */
@@ -86,8 +92,8 @@ export interface RunTarget {
 
 export class IndexRun {
   private readonly pkt = new DecodedPacket();
-  /** One SegmentInput refilled for every packet (the engine keeps nothing of its input). */
-  private readonly scratch = scratchSegment();
+  /** The facts of the packet decoded in this thread (refilled for every packet: the engine keeps nothing of its input). */
+  private readonly facts = new PacketFacts();
   private reading: CaptureReading | null = null;
   info: CaptureInfo | null = null;
   private error: CaptureError | undefined;
@@ -173,16 +179,16 @@ export class IndexRun {
     }
     const progressMs = this.opts.progressMs ?? 100;
     this.timer = setInterval(() => this.emitProgress(), progressMs);
-    this.reading = readCaptureFile(
-      this.readPath,
-      {
-        onInfo: (info) => {
-          this.info = info;
-        },
-        onRecord: (rec) => this.add(rec),
-      },
-      { chunkSize: this.opts.chunkSize ?? 512 * 1024 },
-    );
+    const chunkSize = this.opts.chunkSize ?? 512 * 1024;
+    const onInfo = (info: CaptureInfo) => {
+      this.info = info;
+    };
+    const script = this.opts.decodeAheadScript ?? defaultAheadScript();
+    const mode = this.opts.decodeAhead ?? 'auto';
+    const ahead = script !== undefined && typeof SharedArrayBuffer === 'function' && (mode === 'on' || (mode === 'auto' && this.totalBytes >= DECODE_AHEAD_MIN));
+    this.reading = ahead
+      ? readDecodedAhead(this.readPath, { onInfo, onFacts: (f) => this.addFacts(f) }, { script, chunkSize })
+      : readCaptureFile(this.readPath, { onInfo, onRecord: (rec) => this.add(rec) }, { chunkSize });
     const summary = await this.reading.done;
     this.reading = null;
     if (summary.info) this.info = summary.info;
@@ -276,89 +282,50 @@ export class IndexRun {
   // -----------------------------------------------------------------------------------------------
   // One packet
 
+  /** A record read in this thread: decode it here. */
   private add(rec: CaptureRecord): void {
+    if (this.limited) return;
+    decodeFrame(this.pkt, rec.data, rec.origLen, rec.linkType);
+    this.facts.fromPacket(rec, this.pkt);
+    this.addFacts(this.facts);
+  }
+
+  /** One packet, decoded here (add) or by the decode-ahead thread: the columns and the engine. */
+  private addFacts(f: PacketFacts): void {
     const cols = this.t.cols;
     const i = cols.n;
     if (this.limited) return;
     if (i % BUDGET_STEP === 0 && this.accountedBytes(i + BUDGET_STEP) > this.t.maxBytes) {
-      this.stopAtCeiling(rec);
+      this.stopAtCeiling(f.fileOffset);
       return;
     }
-    cols.addRecord(i, rec);
-    this.bytesRead = rec.fileOffset + rec.fileLength;
-    const hdr = rec.blockType === 'pcap' ? HDR_PCAP : rec.blockType === 'SPB' ? HDR_SPB : HDR_EPB;
-
-    const pkt = decodeFrame(this.pkt, rec.data, rec.origLen, rec.linkType);
-    const net = pkt.net;
-    const l4 = pkt.l4;
-    let pc = PC_OTHER;
+    cols.addRecord(i, f);
+    this.bytesRead = f.fileOffset + f.fileLength;
     let s = 0;
     let d = 0;
-    let sp = 0;
-    let dp = 0;
-    if (net.kind === NET_IPV4 || net.kind === NET_IPV6) {
-      const v4 = net.kind === NET_IPV4;
-      switch (l4.proto) {
-        case IPPROTO_TCP:
-          pc = v4 ? PC_TCP4 : PC_TCP6;
-          sp = l4.sport;
-          dp = l4.dport;
-          break;
-        case IPPROTO_UDP:
-          pc = v4 ? PC_UDP4 : PC_UDP6;
-          sp = l4.sport;
-          dp = l4.dport;
-          break;
-        case IPPROTO_ICMP:
-          pc = PC_ICMP;
-          break;
-        case IPPROTO_ICMPV6:
-          pc = PC_ICMP6;
-          break;
-        default:
-          pc = v4 ? PC_IP4 : PC_IP6;
+    if (f.srcFam === FAM_V4) s = cols.internId(f.src4, '', true);
+    else if (f.srcFam === FAM_V6) s = cols.internId(0, f.src6, true);
+    if (f.dstFam === FAM_V4) d = cols.internId(f.dst4, '', true);
+    else if (f.dstFam === FAM_V6) d = cols.internId(0, f.dst6, true);
+    let flags = f.tcpFlags;
+    let bad = f.bad;
+    if (f.hasSeg) {
+      const seg = f.seg;
+      seg.index = i;
+      try {
+        flags = seg.flags & KIND_FLAGS;
+        const r = this.t.engine.add(seg);
+        this.t.seqBases.note(i, r.stream, seg, (seg.flags & TH_ACK) !== 0 && !f.shortHdr);
+        this.t.wsNumbers.note(seg, r);
+      } catch {
+        // an analysis bug must not stop indexing: the packet is shown as damaged
+        bad = true;
+        flags = f.tcpFlags;
       }
-    } else if (net.kind === NET_ARP) pc = PC_ARP;
-    if (net.addrLen === 4 && net.srcOff + 4 <= pkt.caplen && net.dstOff + 4 <= pkt.caplen) {
-      s = cols.internId(u32be(pkt.data, net.srcOff), '', true);
-      d = cols.internId(u32be(pkt.data, net.dstOff), '', true);
-    } else if (net.addrLen === 16) {
-      const a = net.src;
-      const b = net.dst;
-      if (a) s = cols.internId(0, a, true);
-      if (b) d = cols.internId(0, b, true);
     }
-    let flags = 0;
-    let bad = pkt.truncated || pkt.malformed;
-    try {
-      flags = this.addSegment(pkt, rec, i);
-    } catch {
-      // an analysis bug must not stop indexing: the packet is shown as damaged
-      bad = true;
-      flags = l4.proto === IPPROTO_TCP ? l4.flags & KIND_FLAGS : 0;
-    }
-    cols.setPacket(i, flags | (bad ? KIND_BAD : 0) | (hdr << KIND_HDR_SHIFT) | (pc << KIND_PROTO_SHIFT), sp, dp, s, d);
+    cols.setPacket(i, flags | (bad ? KIND_BAD : 0) | (f.hdr << KIND_HDR_SHIFT) | (f.pc << KIND_PROTO_SHIFT), f.sport, f.dport, s, d);
     if (cols.n === FIRST_ROWS) this.emitProgress();
     if ((i & 255) === 0) this.maybeYield();
-  }
-
-  /** Run the TCP engine on packet i; its TCP flags (those of the inner segment for VXLAN). */
-  private addSegment(pkt: DecodedPacket, rec: CaptureRecord, i: number): number {
-    let flags = 0;
-    const seg = segmentFromPacket(pkt, rec, this.scratch);
-    if (seg) {
-      flags = seg.flags & KIND_FLAGS;
-      const r = this.t.engine.add(seg);
-      // printTcp takes relative numbers only from packets with ACK whose header length is ≥ 20
-      // (it stops at "[bad hdr length …]" before); VXLAN's inner header is not looked at here
-      const l4 = pkt.l4;
-      const shortHdr = l4.proto === IPPROTO_TCP && l4.off + 12 < pkt.caplen && pkt.data[l4.off + 12] >> 4 < 5;
-      this.t.seqBases.note(i, r.stream, seg, (seg.flags & TH_ACK) !== 0 && !shortHdr);
-      this.t.wsNumbers.note(seg, r);
-    } else if (pkt.l4.proto === IPPROTO_TCP) {
-      flags = pkt.l4.flags & KIND_FLAGS;
-    }
-    return flags;
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -379,16 +346,16 @@ export class IndexRun {
   }
 
   /** The index ceiling is reached at record `rec`: stop reading; the packets before it stay indexed. */
-  private stopAtCeiling(rec: CaptureRecord): void {
+  private stopAtCeiling(at: number): void {
     const n = this.t.cols.n;
     const mib = Math.round(this.t.maxBytes / (1024 * 1024));
     const per = n > 0 ? Math.round(this.accountedBytes(n) / n) : 0;
     this.limited = {
       kind: 'limit',
-      offset: rec.fileOffset,
+      offset: at,
       message:
         `${this.filePath}: this capture has more than ${n} packets, more than the editor's index holds (${mib} MiB, ` +
-        `about ${per} bytes a packet here). The editor shows the first ${n} (up to byte ${rec.fileOffset}); ` +
+        `about ${per} bytes a packet here). The editor shows the first ${n} (up to byte ${at}); ` +
         'use `capture-lens print` or `tcpdump -r` for the rest',
     };
     this.reading?.cancel();

@@ -78,6 +78,19 @@ export interface FlowPacketsRequest {
   /** At most this many packets (the first ones). */
   limit?: number;
 }
+/**
+ * Export Packets: write the packets of a view, a TCP stream or a list to `path` as pcap or pcapng
+ * (src/worker/exporter.ts); answered once written. Waits for indexing to end.
+ */
+export interface ExportRequest {
+  type: 'export';
+  id: number;
+  path: string;
+  format: 'pcap' | 'pcapng';
+  view?: number;
+  stream?: number;
+  indices?: number[];
+}
 /** Stop indexing at once (what is indexed stays available) and close the file. */
 export interface CancelRequest {
   type: 'cancel';
@@ -100,6 +113,7 @@ export type ToWorker =
   | ConnsRequest
   | LinesRequest
   | FlowPacketsRequest
+  | ExportRequest
   | CancelRequest
   | StatsRequest
   | CloseRequest;
@@ -161,6 +175,12 @@ export interface StatsReply {
   perPacket: number;
   packets: number;
 }
+export interface ExportReply {
+  type: 'exported';
+  id: number;
+  packets: number;
+  bytes: number;
+}
 /** A request failed (bad argument, read error…): the worker keeps serving. */
 export interface ErrorReply {
   type: 'error';
@@ -172,7 +192,7 @@ export interface ErrorReply {
 export interface ClosedMessage {
   type: 'closed';
 }
-export type FromWorker = ProgressMessage | InfoMessage | RowsReply | FilterReply | DetailsReply | ConnsReply | LinesReply | FlowPacketsReply | StatsReply | ErrorReply | ClosedMessage;
+export type FromWorker = ProgressMessage | InfoMessage | RowsReply | FilterReply | DetailsReply | ConnsReply | LinesReply | FlowPacketsReply | ExportReply | StatsReply | ErrorReply | ClosedMessage;
 
 /** Request → reply types (src/core/messaging.ts); a failed request is answered by `error` instead. */
 export const WORKER_REPLIES = {
@@ -182,6 +202,7 @@ export const WORKER_REPLIES = {
   conns: 'conns',
   lines: 'lines',
   flowPackets: 'flowPackets',
+  export: 'exported',
   stats: 'stats',
 } as const satisfies { [K in ToWorker['type']]?: FromWorker['type'] };
 export type WorkerReplies = typeof WORKER_REPLIES;

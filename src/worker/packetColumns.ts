@@ -25,13 +25,23 @@
  * i.e. 16.75 bytes (+2 with the gap column, +2 when lengths on the wire differ, +1 with several
  * interface classes, +4 with wide address ids).
  */
-import type { CaptureRecord } from '../core/capture/types';
 import { KIND_HDR_SHIFT } from '../core/filter/eval';
 import { parseIPv6Text, type Address } from '../core/filter/parse';
 import { ipv6String } from '../core/bytes';
 import { IntIdMap } from '../core/intMaps';
 
 /** Frame header kinds (bits 10..11 of the kind word): where the frame starts in its record. */
+/** What addRecord keeps of a record (src/worker/packetFacts.ts has it). */
+export interface RecordPlace {
+  fileOffset: number;
+  caplen: number;
+  origLen: number;
+  tsSec: number;
+  tsNsec: number;
+  tsPrecision: 6 | 9;
+  linkType: number;
+}
+
 export const HDR_PCAP = 0; // 16-byte pcap record header
 export const HDR_EPB = 1; // pcapng EPB / PB: 28 bytes
 export const HDR_SPB = 2; // pcapng SPB: 12 bytes
@@ -160,7 +170,7 @@ export class PacketColumns {
    * Store where record `rec` (packet i = n) is and its lengths, time and interface class; the packet's
    * other columns are set by `setPacket`, which ends it.
    */
-  addRecord(i: number, rec: CaptureRecord): void {
+  addRecord(i: number, rec: RecordPlace): void {
     if (i >= this.cap) this.grow(i + 1);
     const off = rec.fileOffset;
     const ck = i & ((1 << CKPT_SHIFT) - 1);
@@ -173,7 +183,7 @@ export class PacketColumns {
       } else if (this.gap !== null) this.setGap(i, g);
     }
     this.lastOff = off;
-    const caplen = rec.data.length;
+    const caplen = rec.caplen;
     if (caplen < BIG) this.caplenA[i] = caplen;
     else {
       this.caplenA[i] = BIG;

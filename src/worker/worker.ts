@@ -12,9 +12,11 @@ import * as vm from 'node:vm';
 import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { CaptureIndex } from './captureIndex';
 import { MessageHandler } from '../core/messaging';
+import { exportPackets } from './exporter';
 import { flowPackets } from './flowPackets';
 import { WORKER_REPLIES, type FromWorker, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
+import { isDecodeAheadThread } from './decodeAhead';
 
 const port = parentPort;
 let index: CaptureIndex | undefined;
@@ -46,6 +48,8 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<CaptureIn
   let infoSent = false;
   const idx: CaptureIndex = new CaptureIndex(file, {
     progressMs: msg.progressMs,
+    // this bundle also runs the decode-ahead producer (started by its workerData)
+    decodeAheadScript: __filename,
     onProgress(p) {
       const info = idx.captureInfo;
       if (info && (!infoSent || p.done)) {
@@ -113,6 +117,11 @@ channel
   .on('conns', async () => ({ conns: await (await need()).connections() }))
   .on('lines', async (msg) => ({ lines: await (await need()).lines(msg.indices) }))
   .on('flowPackets', async (msg) => ({ packets: await flowPackets(await need(), msg.streams, msg.limit ?? Infinity) }))
+  .on('export', async (msg) => {
+    const idx = await need();
+    await idx.indexed;
+    return await exportPackets(idx, msg.path, msg.format, { view: msg.view, stream: msg.stream, indices: msg.indices });
+  })
   .on('cancel', async () => {
     if (index) index.cancel();
     else if (opening) (await opening).cancel();
@@ -139,4 +148,5 @@ channel
     port?.close();
   });
 
-port?.on('message', (msg: unknown) => void channel.receive(msg));
+// the same bundle runs as a decode-ahead producer (src/worker/decodeAhead.ts): that thread speaks no protocol
+if (!isDecodeAheadThread()) port?.on('message', (msg: unknown) => void channel.receive(msg));

@@ -77,7 +77,6 @@ const NRB_IPV6 = 2;
 const NRB_EUI48 = 3;
 const NRB_EUI64 = 4;
 
-const TWO_32 = 4294967296;
 
 /** Per-interface state used on the hot path (the public `InterfaceInfo` lives in `CaptureInfo`). */
 interface IfState {
@@ -93,6 +92,14 @@ interface IfState {
   tsOffset: number;
   tsOffsetBig: bigint;
   tsPrecision: 6 | 9;
+  /**
+   * The timestamps' high 32 bits last seen (-1: none yet) and high·2^32 split as hiSec·unitsPerSec +
+   * hiRem. `high` changes every 2^32 units (4.3 s at nanosecond resolution), so a packet costs one
+   * division instead of the three of a 64-bit long division (29 ns a packet, 0.3 s on 10 M).
+   */
+  hiKey: number;
+  hiSec: number;
+  hiRem: number;
 }
 
 /** Human names for messages. */
@@ -313,20 +320,18 @@ export class PcapngParser {
       return -1;
     }
     const len = dv.getUint32(o + 4, le);
+    // One test for the three kinds of damage, so a good block builds no message (this runs once per
+    // packet: a template string here cost about 30 ns a block, 0.3 s on 10 M packets).
+    if (len >= minLength(type) && (len & 3) === 0 && len <= PCAPNG_MAX_BLOCK_SIZE) return len;
     const what = `the ${blockName(type)} at byte ${at}`;
     if (len < minLength(type)) {
       this.fail('corrupt', at, `${what} claims a length of ${len} bytes, too short for such a block (at least ${minLength(type)})`);
-      return -1;
-    }
-    if (len % 4 !== 0) {
+    } else if (len % 4 !== 0) {
       this.fail('corrupt', at, `${what} claims a length of ${len} bytes, which is not a multiple of 4`);
-      return -1;
-    }
-    if (len > PCAPNG_MAX_BLOCK_SIZE) {
+    } else {
       this.fail('corrupt', at, `${what} claims a length of ${len} bytes, more than the ${PCAPNG_MAX_BLOCK_SIZE} this reader accepts`);
-      return -1;
     }
-    return len;
+    return -1;
   }
 
 
@@ -465,7 +470,7 @@ export class PcapngParser {
     // Exact fast path when one unit is a whole number of nanoseconds (1 s, 1 ms, 1 µs, 1 ns, ...).
     const nsPerUnit = unitsPerSec <= 1e9 && Number.isInteger(1e9 / unitsPerSec) ? 1e9 / unitsPerSec : 0;
     const tsPrecision: 6 | 9 = unitsPerSec > 1e6 ? 9 : 6;
-    this.ifaces.push({ linkType, snaplen, unitsPerSec, nsPerUnit, unitsBig, tsOffset, tsOffsetBig, tsPrecision });
+    this.ifaces.push({ linkType, snaplen, unitsPerSec, nsPerUnit, unitsBig, tsOffset, tsOffsetBig, tsPrecision, hiKey: -1, hiSec: 0, hiRem: 0 });
 
     const info = this._info!; // an SHB always precedes (checked by blockLength)
     const iface: InterfaceInfo = {
@@ -644,33 +649,26 @@ export class PcapngParser {
     let nsec: number;
     if (perUnit !== 0) {
       const D = iface.unitsPerSec; // divides 1e9, so D <= 1e9 < 2^30
-      if (high < 0x200000) {
-        // The value fits in 53 bits: one division, corrected for rounding at the edge.
-        const units = high * TWO_32 + low;
-        sec = Math.floor(units / D);
-        let rem = units - sec * D;
-        if (rem < 0) {
-          sec--;
-          rem += D;
-        } else if (rem >= D) {
-          sec++;
-          rem -= D;
-        }
-        nsec = rem * perUnit;
-      } else {
-        // Long division of the 64-bit value by D in 32 + 16 + 16 bit steps; every
-        // intermediate stays below 2^46, so all of it is exact double arithmetic.
+      if (high !== iface.hiKey) {
+        // Long division of high·2^32 by D in 32 + 16 + 16 bit steps; every intermediate stays
+        // below 2^46, so all of it is exact double arithmetic.
         const q1 = Math.floor(high / D);
         let r = high - q1 * D;
-        let cur = r * 65536 + (low >>> 16);
+        let cur = r * 65536;
         const q2 = Math.floor(cur / D);
         r = cur - q2 * D;
-        cur = r * 65536 + (low & 0xffff);
+        cur = r * 65536;
         const q3 = Math.floor(cur / D);
-        r = cur - q3 * D;
-        sec = (q1 * 65536 + q2) * 65536 + q3;
-        nsec = r * perUnit;
+        iface.hiRem = cur - q3 * D;
+        iface.hiSec = (q1 * 65536 + q2) * 65536 + q3;
+        iface.hiKey = high;
       }
+      // hiRem + low < 2^30 + 2^32: exact, and a quotient of integers below 2^33 never rounds up
+      // to the next integer, so floor() is exact too.
+      const cur = iface.hiRem + low;
+      const q = Math.floor(cur / D);
+      sec = iface.hiSec + q;
+      nsec = (cur - q * D) * perUnit;
     } else {
       // Unusual resolutions (powers of 2, finer than 1 ns): exact with BigInt, nanoseconds rounded down.
       const units = (BigInt(high) << 32n) | BigInt(low);

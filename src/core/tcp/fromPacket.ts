@@ -71,7 +71,7 @@ export function scratchSegment(): SegmentInput {
  */
 const v4Ids = new IntIdMap();
 let v4Texts: string[] = [''];
-function ipv4Text(a: number): string {
+export function ipv4Text(a: number): string {
   const id = v4Ids.get(a);
   if (id !== 0) return v4Texts[id];
   if (v4Texts.length > 65536) {

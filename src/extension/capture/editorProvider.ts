@@ -9,6 +9,9 @@
  * it sets as text. Explanations are computed here with vscode.l10n.t and sent as plain strings.
  */
 import { webviewHtml } from '../webviewHtml';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IndexProgress, PacketRow } from '../../worker/api';
 import { streamOfFilter } from '../flow/sourceData';
@@ -276,6 +279,46 @@ export class CaptureEditor implements vscode.Disposable {
     return row?.stream !== undefined ? [row.stream] : undefined;
   }
 
+  /**
+   * Export Packets… (Wireshark's "Export Specified Packets"): the displayed (filtered) packets, the
+   * selected one, its connection, or all, saved as pcap or pcapng. Written by the worker to a local
+   * file; for a non-file target (a remote or virtual workspace) to a temporary file copied there
+   * through workspace.fs.
+   */
+  async exportPackets(): Promise<void> {
+    const t = vscode.l10n.t;
+    const s = this.session;
+    type Pick = vscode.QuickPickItem & { which: { view?: number; stream?: number; indices?: number[] }; name: string };
+    const picks: Pick[] = [];
+    if (this.view !== 0) picks.push({ label: t('Displayed packets ({0})', s.count(this.view)), description: this.filterExpr, which: { view: this.view }, name: 'filtered' });
+    if (this.selectedIndex >= 0) {
+      const row = await this.rowOf(this.selectedIndex);
+      picks.push({ label: t('Selected packet (No. {0})', this.selectedIndex + 1), which: { indices: [this.selectedIndex] }, name: `packet-${this.selectedIndex + 1}` });
+      if (row?.stream !== undefined) picks.push({ label: t('Its connection (stream {0})', row.stream), which: { stream: row.stream }, name: `stream-${row.stream}` });
+    }
+    picks.push({ label: t('All packets ({0})', s.count()), which: { view: 0 }, name: 'all' });
+    const pick = picks.length === 1 ? picks[0] : await vscode.window.showQuickPick(picks, { placeHolder: t('Which packets to export') });
+    if (!pick) return;
+    const base = this.document.uri.path.split('/').pop()?.replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, '') ?? 'capture';
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(this.document.uri, '..', `${base}-${pick.name}.pcapng`),
+      filters: { pcapng: ['pcapng'], pcap: ['pcap'] },
+      title: t('Export Packets'),
+    });
+    if (!target) return;
+    const format = /\.pcap$/i.test(target.path) ? 'pcap' : 'pcapng';
+    const local = target.scheme === 'file' ? target.fsPath : path.join(os.tmpdir(), `capture-lens-export-${process.pid}-${Date.now()}.${format}`);
+    try {
+      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Exporting packets…') }, () => s.exportPackets(local, format, pick.which));
+      if (target.scheme !== 'file') await vscode.workspace.fs.writeFile(target, await fs.promises.readFile(local));
+      void vscode.window.showInformationMessage(t('Exported {0} packets to {1}', r.packets, vscode.workspace.asRelativePath(target)));
+    } catch (e) {
+      void vscode.window.showErrorMessage(t('Export Packets failed: {0}', errorMessage(e)));
+    } finally {
+      if (target.scheme !== 'file') await fs.promises.rm(local, { force: true });
+    }
+  }
+
   /** Select packet `index` in the list (the flow graph chose it); shows the editor, without taking the focus, when hidden. */
   reveal(index: number): void {
     if (this.disposed) return;
@@ -453,6 +496,11 @@ export function registerCaptureEditor(context: vscode.ExtensionContext, provider
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('captureLens.editor.timeFormat') || e.affectsConfiguration('captureLens.infoStyle')) provider.settingsChanged();
+    }),
+    vscode.commands.registerCommand('captureLens.captureEditor.exportPackets', async () => {
+      const editor = provider.activeEditor();
+      if (editor) await editor.exportPackets();
+      else void vscode.window.showInformationMessage(vscode.l10n.t('Open a capture in the capture editor first.'));
     }),
     vscode.commands.registerCommand('captureLens.captureEditor.goToPacket', async () => {
       const editor = provider.activeEditor();

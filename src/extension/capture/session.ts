@@ -96,6 +96,11 @@ export class CaptureSession implements vscode.Disposable {
     return this.client.lines(indices);
   }
 
+  /** Write packets (a view, a TCP stream or a list) to a local file as pcap or pcapng (once indexing is over). */
+  exportPackets(path: string, format: 'pcap' | 'pcapng', which: { view?: number; stream?: number; indices?: number[] }): Promise<{ packets: number; bytes: number }> {
+    return this.client.exportPackets(path, format, which);
+  }
+
   /** Stop indexing now; the packets indexed so far stay available. */
   cancel(): void {
     this.client.cancel();
