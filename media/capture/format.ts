@@ -49,6 +49,20 @@ export function timeColumn(row: PacketRow, format: TimeFormat): string {
   }
 }
 
+/**
+ * A TCP/UDP endpoint as the Source and Destination columns show it: `10.0.0.1:34220`, and
+ * `[2001:db8::1]:443` for IPv6 (RFC 5952 §6: the brackets keep the port apart from the address's
+ * colons); the address alone without a port. This is how Wireshark itself writes an endpoint
+ * (`tshark -z conv,tcp`: "127.0.0.1:32784 <-> 127.0.0.1:56789"; Follow Stream: "Node 0:
+ * 127.0.0.1:32784"), so its users read it at once, and it keeps two connections between the same
+ * hosts apart in every row without two more columns of width (Wireshark's own Source/Destination
+ * show addresses only, with the ports in Info — which tcpdump's wording does not start with).
+ */
+export function endpoint(addr: string, port: number | undefined): string {
+  if (port === undefined || addr === '') return addr;
+  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
 /** "a:1 → b:2" endpoints as shown in the connections table (unchanged, packet-derived). */
 export function bytesText(n: number): string {
   if (n < 1024) return n + ' B';

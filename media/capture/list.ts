@@ -3,13 +3,13 @@
  * rows come from the host a page at a time, the selection (a Shift range, the keyboard), copy as
  * tcpdump, "go to packet" and the flow graph's `reveal`, and the state saved with setState.
  */
-import type { UiStrings } from '../../src/extension/capture/webviewMessages';
+import type { ColumnId, UiStrings } from '../../src/extension/capture/webviewMessages';
 import type { PacketRow } from '../../src/worker/api';
 import { el } from '../common/dom';
 import { atEnd as listAtEnd, endTop, FineScroll, pageRows, pagesFor, revealTop, spacerHeight, visibleRangeAt, type ScrollGeometry } from '../common/scroll';
 import { vscodeApi } from '../common/vscode';
 import { filterInput } from './filter';
-import { fmt, timeColumn } from './format';
+import { endpoint, fmt, seconds, timeColumn } from './format';
 import { PAGE, ROW_H, channel, post, rows, savedViewReady, state, type SavedState } from './state';
 
 export const grid = el('div', 'grid');
@@ -35,17 +35,71 @@ spacer.append(win);
 scroller.append(spacer);
 grid.append(header, scroller);
 
-const COLS: (keyof UiStrings)[] = ['colNo', 'colTime', 'colSource', 'colDestination', 'colProtocol', 'colLength', 'colInfo'];
-const COL_CLASS = ['c-no', 'c-time', 'c-src', 'c-dst', 'c-proto', 'c-len', 'c-info'];
+/** One column of the list: its class, header string, width in the grid template, and its text for a row. */
+interface ColumnDef {
+  cls: string;
+  label: keyof UiStrings;
+  width: string;
+  text(row: PacketRow): string;
+}
+
+/** The Info text in the chosen wording (rows carry both; older workers sent tcpdump's only). */
+function infoText(row: PacketRow): string {
+  return state.infoStyle === 'wireshark' ? (row.wsInfo ?? row.info) : row.info;
+}
+
+function statesText(row: PacketRow): string {
+  return row.states && state.S ? fmt(state.S.states, row.states.client, row.states.server) : '';
+}
+
+/**
+ * Every column the chooser offers (the Record makes the compiler ask for each ColumnId). Widths: the
+ * old fixed layout's; Source/Destination 10 px wider for the port ("255.255.255.255:65535" is 21
+ * characters, about 165 px in a 13 px monospace font); Info and the states share what is left, 3 : 1,
+ * so that in a 1,400 px window beside the explorer (about 300 px left) both keep their minimum.
+ */
+export const COLUMN_DEFS: Record<ColumnId, ColumnDef> = {
+  no: { cls: 'c-no', label: 'colNo', width: '76px', text: (r) => String(r.index + 1) },
+  time: { cls: 'c-time', label: 'colTime', width: '136px', text: (r) => timeColumn(r, state.timeFormat) },
+  delta: { cls: 'c-delta', label: 'colDelta', width: '110px', text: (r) => seconds(r.delta) },
+  src: { cls: 'c-src', label: 'colSource', width: '180px', text: (r) => endpoint(r.src, r.sport) },
+  dst: { cls: 'c-dst', label: 'colDestination', width: '180px', text: (r) => endpoint(r.dst, r.dport) },
+  proto: { cls: 'c-proto', label: 'colProtocol', width: '86px', text: (r) => r.proto },
+  length: { cls: 'c-len', label: 'colLength', width: '70px', text: (r) => String(r.length) },
+  stream: { cls: 'c-stream', label: 'colStream', width: '70px', text: (r) => (r.stream !== undefined ? String(r.stream) : '') },
+  states: { cls: 'c-states', label: 'colStates', width: 'minmax(120px, 1fr)', text: statesText },
+  app: { cls: 'c-app', label: 'colApp', width: '90px', text: (r) => r.app ?? '' },
+  info: { cls: 'c-info', label: 'colInfo', width: 'minmax(180px, 3fr)', text: infoText },
+};
+
+/** The header for the columns shown (state.columns), and the grid's template. */
+function buildHeader(): void {
+  headerRow.textContent = '';
+  const s = state.S;
+  for (const id of state.columns) {
+    const d = COLUMN_DEFS[id];
+    const c = el('div', 'cell ' + d.cls, s ? s[d.label] : '');
+    c.setAttribute('role', 'columnheader');
+    c.dataset.col = id;
+    headerRow.append(c);
+  }
+  grid.style.setProperty('--columns', state.columns.map((id) => COLUMN_DEFS[id].width).join(' '));
+}
 
 export function applyListStrings(s: UiStrings): void {
-  headerRow.textContent = '';
-  COLS.forEach((k, i) => {
-    const c = el('div', 'cell ' + COL_CLASS[i], s[k]);
-    c.setAttribute('role', 'columnheader');
-    headerRow.append(c);
-  });
+  buildHeader();
   grid.setAttribute('aria-label', s.listLabel);
+}
+
+/** Show these columns in this order (the chooser, the host's init or another editor's change). */
+export function setColumns(columns: readonly ColumnId[]): void {
+  if (columns.length === 0) return;
+  state.columns = [...columns];
+  buildHeader();
+  // the pooled rows have the old cells: make new ones
+  for (const r of rowPool) r.remove();
+  rowPool.length = 0;
+  scheduleRender();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,10 +174,9 @@ const rowPool: HTMLDivElement[] = [];
 function makeRow(): HTMLDivElement {
   const r = el('div', 'row');
   r.setAttribute('role', 'row');
-  for (let i = 0; i < COL_CLASS.length; i++) {
-    const c = el('div', 'cell ' + COL_CLASS[i]);
+  for (const id of state.columns) {
+    const c = el('div', 'cell ' + COLUMN_DEFS[id].cls);
     c.setAttribute('role', 'gridcell');
-    if (i === 6) c.append(el('span', 'info-text'), el('span', 'info-states'));
     r.append(c);
   }
   return r;
@@ -183,29 +236,26 @@ function fillRow(r: HTMLDivElement, pos: number, row: PacketRow | undefined, sel
   r.setAttribute('aria-selected', selected ? 'true' : 'false');
   r.dataset.pos = String(pos);
   const cells = r.children;
+  const cols = state.columns;
   if (!row) {
     r.className = 'row loading';
     r.dataset.index = '';
-    cells[0].textContent = String(state.view === 0 ? pos + 1 : '');
-    for (let i = 1; i < 6; i++) cells[i].textContent = '';
-    (cells[6] as HTMLElement).title = '';
-    (cells[6].firstChild as HTMLElement).textContent = '…';
-    (cells[6].lastChild as HTMLElement).textContent = '';
+    for (let i = 0; i < cols.length; i++) {
+      const c = cells[i] as HTMLElement;
+      c.textContent = cols[i] === 'no' ? String(state.view === 0 ? pos + 1 : '') : cols[i] === 'info' ? '…' : '';
+      c.title = '';
+    }
     return;
   }
   r.className = 'row' + (row.kind ? ' k-' + row.kind : '') + (selected ? ' selected' : '');
   r.dataset.index = String(row.index);
-  cells[0].textContent = String(row.index + 1);
-  cells[1].textContent = timeColumn(row, state.timeFormat);
-  cells[2].textContent = row.src;
-  cells[3].textContent = row.dst;
-  cells[4].textContent = row.proto;
-  cells[5].textContent = String(row.length);
-  const S = state.S;
-  const states = row.states && S ? fmt(S.states, row.states.client, row.states.server) : '';
-  (cells[6].firstChild as HTMLElement).textContent = row.info;
-  (cells[6].lastChild as HTMLElement).textContent = states;
-  (cells[6] as HTMLElement).title = states ? row.info + '\n' + states : row.info;
+  for (let i = 0; i < cols.length; i++) {
+    const c = cells[i] as HTMLElement;
+    const text = COLUMN_DEFS[cols[i]].text(row);
+    c.textContent = text;
+    // long texts (Info, IPv6 endpoints, states) are cut with an ellipsis: the whole text on hover
+    c.title = cols[i] === 'info' || cols[i] === 'src' || cols[i] === 'dst' || cols[i] === 'states' ? text : '';
+  }
 }
 
 function selRange(): [number, number] {

@@ -8,13 +8,14 @@
  */
 import type { TimeFormat, UiStrings } from '../../src/extension/capture/webviewMessages';
 import { el } from '../common/dom';
+import { applyColumnSettings, applyColumnsStrings, columnsWrap, infoStyleSelect } from './columns';
 import { renderConns, showTab, applyConnsStrings, connsPane, tabs, fillConnsPerf } from './connections';
 import { applyDetailsStrings, detailsPane, renderDetails } from './details';
 import { toBytes } from './fields';
 import { applyBtn, applyFilter, applyFilterStrings, clearBtn, clearFilterError, filterInput, filterWrap, showFilterError } from './filter';
 import { parsePacketNumber } from './format';
-import { applyListStrings, clearRows, copySelection, goTo, grid, render, requestDetails, reveal, saveState, scheduleRender, scrollToTop, setCounts } from './list';
-import { app, channel, post, saved, state } from './state';
+import { applyListStrings, clearRows, copySelection, goTo, grid, render, requestDetails, reveal, saveState, scheduleRender, scrollToTop, setColumns, setCounts } from './list';
+import { app, channel, INITIAL_COLUMNS, post, saved, state } from './state';
 import { applyStatusStrings, banner, notice, showNotice, statusBar, updateStatus } from './status';
 
 // ---------------------------------------------------------------------------------------------
@@ -34,7 +35,7 @@ const flowBtn = el('button', 'btn secondary');
 flowBtn.id = 'flow-graph';
 const graphsBtn = el('button', 'btn secondary');
 graphsBtn.id = 'graphs';
-toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, textBtn, copyBtn, flowBtn, graphsBtn);
+toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, infoStyleSelect, columnsWrap, textBtn, copyBtn, flowBtn, graphsBtn);
 
 const splitter = el('div', 'splitter');
 splitter.setAttribute('role', 'separator');
@@ -48,6 +49,7 @@ app.append(toolbar, statusBar, banner, grid, splitter, bottom, notice);
 /** Localized static texts (after init). */
 function applyStrings(s: UiStrings): void {
   applyListStrings(s);
+  applyColumnsStrings(s);
   applyFilterStrings(s);
   gotoInput.placeholder = s.goToPlaceholder;
   gotoInput.setAttribute('aria-label', s.goToPlaceholder);
@@ -117,8 +119,11 @@ channel
   .on('init', (m) => {
     state.S = m.strings;
     state.timeFormat = m.timeFormat;
+    state.infoStyle = m.infoStyle ?? 'tcpdump';
+    state.columns = [...(m.columns ?? INITIAL_COLUMNS)];
     state.progress = m.progress;
     applyStrings(m.strings);
+    setColumns(state.columns);
     setCounts(m.count, undefined);
     if (filterInput.value.trim() !== '') {
       // restore the saved filter; selection and scroll follow once its result arrives
@@ -186,6 +191,7 @@ channel
   .on('settings', (m) => {
     state.timeFormat = m.timeFormat;
     timeSelect.value = m.timeFormat;
+    applyColumnSettings(m.infoStyle, m.columns);
     scheduleRender();
   })
   .on('notice', (m) => showNotice(m.text, m.severity))

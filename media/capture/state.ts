@@ -3,7 +3,7 @@
  * module of the view (list, details, bytes, connections, status, filter) reads and writes `state`;
  * each owns its own DOM. Protocol: src/extension/capture/webviewMessages.ts.
  */
-import type { CaptureReplies, FromWebview, TimeFormat, ToWebview, UiStrings } from '../../src/extension/capture/webviewMessages';
+import type { CaptureReplies, ColumnId, FromWebview, InfoStyle, TimeFormat, ToWebview, UiStrings } from '../../src/extension/capture/webviewMessages';
 import type { ConnJson } from '../../src/core/tcp/json';
 import type { IndexProgress, PacketRow } from '../../src/worker/api';
 import { webviewChannel } from '../common/channel';
@@ -30,10 +30,16 @@ export const PAGE = 256;
 export const MAX_PAGES = 64;
 export const MAX_BYTES_SHOWN = 16384;
 
+/** The columns before the host's init says which (the host's DEFAULT_COLUMNS; the webview may import only types). */
+export const INITIAL_COLUMNS: readonly ColumnId[] = ['no', 'time', 'src', 'dst', 'proto', 'length', 'info', 'states'];
+
 export const state = {
   /** The host's translated strings (from `init`). */
   S: undefined as UiStrings | undefined,
   timeFormat: 'relative' as TimeFormat,
+  /** The Info column's wording and the columns shown, in order (from `init`, `settings` and the chooser). */
+  infoStyle: 'tcpdump' as InfoStyle,
+  columns: [...INITIAL_COLUMNS] as ColumnId[],
   progress: undefined as IndexProgress | undefined,
   /** Packets in the file so far. */
   total: 0,

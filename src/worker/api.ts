@@ -17,12 +17,26 @@ export interface PacketRow {
   delta: number;
   src: string;
   dst: string;
+  /**
+   * TCP/UDP: the ports of `src` and `dst` (the webview shows `addr:port`, `[v6addr]:port`). Kept apart
+   * from the addresses so that other readers of rows keep plain addresses.
+   */
+  sport?: number;
+  dport?: number;
   /** "TCP", "UDP", "ICMP", "ICMPv6", "ARP", "IPv4", "IPv6", "link-N", … */
   proto: string;
   /** Frame length on the wire. */
   length: number;
   /** tcpdump-like summary (the text after the addresses), with Wireshark's analysis markers such as "[TCP Retransmission]". */
   info: string;
+  /**
+   * Wireshark's Info wording (tshark's _ws.col.Info: "34220 → 61001 [SYN] Seq=0 Win=65495 Len=0 …",
+   * the application summary when there is one), with the same analysis markers; for packets that are
+   * not TCP or UDP the same text as `info`. Shown when the setting captureLens.infoStyle is 'wireshark'.
+   */
+  wsInfo?: string;
+  /** The application protocol recognised in the payload ("HTTP", "DNS", "TLS", "FTP"), when any. */
+  app?: string;
   /** Row colouring keys: 'syn' | 'fin' | 'rst' | 'warn' (analysis) | 'bad' (malformed/truncated) | ''. */
   kind: '' | 'syn' | 'fin' | 'rst' | 'warn' | 'bad';
   /** TCP only: stream, both states after the packet, the step. */

@@ -27,6 +27,8 @@
  *                                                               replays its streams), prev (4:
  *                                                               dropped at finish)
  *   sequence bases (seqBases.ts)       0.2                0.2   16 bytes a base event (~ a connection)
+ *   Wireshark numbers (wsNumbers.ts)   –                  0.05  10 bytes a TCP stream (issue 13: the rows'
+ *                                                               Wireshark Info), nothing per packet
  *   V8 heap                           ~14                ~4     before: the engine's conversations
  *                                                               (~1.8 KB a connection, kept after
  *                                                               finish) and their summaries (~0.8 KB);
@@ -58,6 +60,7 @@ import { IndexRun } from './indexRun';
 import { PacketColumns } from './packetColumns';
 import { RowPresenter } from './rowPresenter';
 import { SeqBases } from './seqBases';
+import { WsNumbers } from './wsNumbers';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 
 export interface CaptureIndexOptions {
@@ -105,6 +108,8 @@ export class CaptureIndex implements FilterColumns {
   private readonly engine = new TcpEngine({ keepSeqAck: false });
   private readonly seqBases = new SeqBases();
   private readonly dns = new DnsMatcher();
+  /** 10 bytes a TCP stream: Wireshark's relative numbers and window shifts for the rows (wsNumbers.ts). */
+  private readonly wsNumbers = new WsNumbers();
   private readonly run: IndexRun;
   private readonly views: FilterViews;
   private readonly presenter: RowPresenter;
@@ -130,6 +135,7 @@ export class CaptureIndex implements FilterColumns {
       dns: this.dns,
       frame: (i, out) => this.frameInto(i, out),
       ftpData: this.ftpData,
+      wsNumbers: this.wsNumbers,
       maxBytes,
       ended: () => {
         this.presenter.clearCache();
@@ -146,6 +152,7 @@ export class CaptureIndex implements FilterColumns {
         engine: this.engine,
         seqBases: this.seqBases,
         dns: this.dns,
+        wsNumbers: this.wsNumbers,
         readPath: () => this.run.readPath,
         isClosed: () => this.closed,
       },
@@ -369,7 +376,7 @@ export class CaptureIndex implements FilterColumns {
 
   /** Bytes held by the typed arrays: columns (with the sequence bases and filter views) and the engine (its arrays). */
   memoryBytes(): { columns: number; engine: number; perPacket: number } {
-    const columns = this.cols.arrayBytes() + this.seqBases.bytes() + this.views.bytes();
+    const columns = this.cols.arrayBytes() + this.seqBases.bytes() + this.wsNumbers.bytes() + this.views.bytes();
     const engine = this.engine.bytesPerPacket() * this.engine.packetCount;
     const n = this.cols.n;
     return { columns, engine, perPacket: n > 0 ? (columns + engine) / n : 0 };

@@ -28,6 +28,7 @@ import { readDecodedAhead } from './decodeAhead';
 import type { PacketColumns } from './packetColumns';
 import { FAM_V4, FAM_V6, PacketFacts } from './packetFacts';
 import type { SeqBases } from './seqBases';
+import type { WsNumbers } from './wsNumbers';
 import type { IndexProgress } from './api';
 
 /**
@@ -91,6 +92,8 @@ export interface RunTarget {
   frame?(i: number, out: FrameRef): boolean;
   /** Names FTP data connections from the control connection's lines (fed the TCP packets on port 21). */
   readonly ftpData?: FtpDataTracker;
+  /** Per stream: Wireshark's bases and window shifts (the rows' Wireshark Info). */
+  readonly wsNumbers: WsNumbers;
   /** Most bytes the index may hold. */
   readonly maxBytes: number;
   /** Indexing is over (engine finished, columns trimmed): re-evaluate what depends on the results. */
@@ -344,6 +347,7 @@ export class IndexRun {
         flags = seg.flags & KIND_FLAGS;
         const r = this.t.engine.add(seg);
         this.t.seqBases.note(i, r.stream, seg, (seg.flags & TH_ACK) !== 0 && !f.shortHdr);
+        this.t.wsNumbers.note(seg, r);
       } catch {
         // an analysis bug must not stop indexing: the packet is shown as damaged
         bad = true;
@@ -381,7 +385,7 @@ export class IndexRun {
     while (cap < packets) cap *= 2;
     const { cols, engine } = this.t;
     const perPacket = cols.bytesPerPacket() + engine.bytesPerPacket();
-    return cap * perPacket + cols.checkpointBytes(cap) + this.t.seqBases.bytes() + cols.heapBytes() + engine.connectionCount * CONNECTION_BYTES;
+    return cap * perPacket + cols.checkpointBytes(cap) + this.t.seqBases.bytes() + this.t.wsNumbers.bytes() + cols.heapBytes() + engine.connectionCount * CONNECTION_BYTES;
   }
 
   /** The index ceiling is reached at record `rec`: stop reading; the packets before it stay indexed. */

@@ -14,7 +14,8 @@ import * as fs from 'node:fs';
 import type { CaptureRecord } from '../core/capture/types';
 import { decodeFrame, DecodedPacket, TreeSink } from '../core/decode/index';
 import { addDnsPairFields, type DnsMatcher } from '../core/decode/app/dnsMatch';
-import { TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../core/decode/packet';
+import { appInfo, appProtocolOf } from '../core/decode/app/index';
+import { innermost, IPPROTO_TCP, IPPROTO_UDP, TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../core/decode/packet';
 import { ETHERTYPE_NAMES, LINKTYPE_ETHERNET } from '../core/decode/link';
 import { macString } from '../core/bytes';
 import { errorMessage } from '../core/errors';
@@ -22,12 +23,14 @@ import { KIND_BAD, KIND_FLAGS, KIND_PROTO_SHIFT, PC_TCP4, PC_TCP6 } from '../cor
 import { PrintContext } from '../core/print/context';
 import { printLink } from '../core/print/link';
 import { PacketPrinter } from '../core/print/packet';
+import { wiresharkInfo, type WsTcpNumbers } from '../core/print/wiresharkInfo';
 import { defaultPrintOptions } from '../core/print/options';
 import type { TcpEngine } from '../core/tcp/engine';
 import { timeText } from '../core/tcp/summary';
 import { A_DUPLICATE_ACK, A_WINDOW_UPDATE, ANALYSIS_NAMES, analysisNames, emptyResult, TCP_STATES, type PacketResult } from '../core/tcp/types';
 import type { PacketColumns } from './packetColumns';
 import type { SeqBases } from './seqBases';
+import type { WsNumbers } from './wsNumbers';
 import type { PacketDetails, PacketRow } from './api';
 
 /** Packets whose frames `lines` reads at a time. */
@@ -61,6 +64,7 @@ export interface PresenterSource {
   readonly seqBases: SeqBases;
   /** DNS pairs: the details of a DNS packet show its response / query and the time between them. */
   readonly dns?: DnsMatcher;
+  readonly wsNumbers: WsNumbers;
   /** Path to read frames from (a decompressed copy for gzip files). */
   readPath(): string;
   /** The index is closed: no more reads. */
@@ -276,26 +280,46 @@ export class RowPresenter {
       proto,
       length: cols.origLen(i),
       info,
+      wsInfo: info,
       kind: '',
     };
+    // ports of the layer whose addresses are shown (a tunnel's outer UDP for VXLAN)
+    const l4 = pkt.l4;
+    if ((l4.proto === IPPROTO_TCP || l4.proto === IPPROTO_UDP) && net.addrLen > 0) {
+      row.sport = l4.sport;
+      row.dport = l4.dport;
+    }
+    // the application summary (the rows of a page only: never on the indexing path)
+    const inner = innermost(pkt);
+    const app = appInfo(inner);
+    if (app !== '') row.app = appProtocolOf(inner.l4.proto as 6 | 17, inner.l4.sport, inner.l4.dport)?.name;
+    let nums: WsTcpNumbers | null = null;
     let analysis = 0;
+    let marks = '';
     if (this.src.engine.resultInto(i, this.res)) {
       const r = this.res;
       analysis = r.analysis;
       row.stream = r.stream;
       row.states = { client: TCP_STATES[r.clientState], server: TCP_STATES[r.serverState] };
       if (r.step) row.step = r.step;
+      const ws = this.src.wsNumbers;
+      if (ws.has(r.stream)) {
+        nums = { relative: true, seqBase: ws.seqBase(r.stream, r.dir), ackBase: ws.seqBase(r.stream, (r.dir ^ 1) as 0 | 1), winShift: ws.winShift(r.stream, r.dir) };
+      }
       if (analysis !== 0) {
         const names = analysisNames(analysis);
         row.analysis = names;
-        const marks: string[] = [];
+        const list: string[] = [];
         for (const name of names) {
-          if (name === 'duplicate_ack' && analysis & A_DUPLICATE_ACK) marks.push(`[TCP Dup ACK ${r.dupAckOf + 1}#${r.dupAckNum}]`);
-          else marks.push(MARKERS[name]);
+          if (name === 'duplicate_ack' && analysis & A_DUPLICATE_ACK) list.push(`[TCP Dup ACK ${r.dupAckOf + 1}#${r.dupAckNum}]`);
+          else list.push(MARKERS[name]);
         }
-        row.info = marks.join(' ') + ' ' + info;
+        marks = list.join(' ') + ' ';
+        row.info = marks + info;
       }
     }
+    const ws = wiresharkInfo(pkt, nums, app);
+    row.wsInfo = ws !== '' ? marks + ws : row.info;
     const flags = k & KIND_FLAGS;
     const tcp = pc === PC_TCP4 || pc === PC_TCP6;
     if (k & KIND_BAD) row.kind = 'bad';

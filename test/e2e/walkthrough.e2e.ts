@@ -143,7 +143,7 @@ describe('e2e: the walkthrough, installed from the .vsix in a workspace without 
     assert.equal(await statusText(s!, f, /^11 packets$/), '11 packets');
     for (let k = 0; k < 50 && (await f.locator('.rows .row.loading:not([hidden])').count()) > 0; k++) await s!.page.waitForTimeout(100);
     const rows = (await f.locator('.rows .row:not([hidden])').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    assert.match(rows[0] ?? '', /^1 0\.000000 10\.23\.185\.135 106\.53\.211\.6 TCP \d+ Flags \[S\]/, rows[0]);
+    assert.match(rows[0] ?? '', /^1 0\.000000 10\.23\.185\.135:\d+ 106\.53\.211\.6:\d+ TCP \d+ Flags \[S\]/, rows[0]);
     // no samples/ in the workspace: written into the extension's global storage
     const stored = path.join(s!.runDir, 'user-data', 'User', 'globalStorage', EXT_ID);
     const written = fs.existsSync(stored) ? fs.readdirSync(stored).filter((d) => d.startsWith('samples-')) : [];

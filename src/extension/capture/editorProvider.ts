@@ -19,7 +19,19 @@ import { addPerfNode } from './perfDetails';
 import { buildDetails } from './details';
 import { CaptureSession } from './session';
 import { MessageHandler } from '../../core/messaging';
-import { CAPTURE_REPLIES, parseFromWebview, type CaptureReplies, type FromWebview, type TimeFormat, type ToWebview, type UiStrings } from './webviewMessages';
+import {
+  CAPTURE_REPLIES,
+  DEFAULT_COLUMNS,
+  parseColumns,
+  parseFromWebview,
+  type CaptureReplies,
+  type ColumnId,
+  type FromWebview,
+  type InfoStyle,
+  type TimeFormat,
+  type ToWebview,
+  type UiStrings,
+} from './webviewMessages';
 import { errorMessage } from '../../core/errors';
 
 export const CAPTURE_EDITOR_VIEW_TYPE = 'captureLens.captureEditor';
@@ -40,6 +52,18 @@ function timeFormat(): TimeFormat {
   return v === 'absolute' || v === 'delta' ? v : 'relative';
 }
 
+function infoStyle(): InfoStyle {
+  return vscode.workspace.getConfiguration('captureLens').get<string>('infoStyle', 'tcpdump') === 'wireshark' ? 'wireshark' : 'tcpdump';
+}
+
+/** workspaceState key of the packet list's columns (shown ones, in order). */
+const COLUMNS_KEY = 'captureLens.captureEditor.columns';
+
+/** The columns remembered for this workspace, checked like a message (the stored value is data too). */
+function savedColumns(state: vscode.Memento): ColumnId[] {
+  return parseColumns(state.get<unknown>(COLUMNS_KEY)) ?? [...DEFAULT_COLUMNS];
+}
+
 /** Every UI string of the webview, translated. */
 function uiStrings(): UiStrings {
   const t = vscode.l10n.t;
@@ -51,6 +75,17 @@ function uiStrings(): UiStrings {
     colProtocol: t('Protocol'),
     colLength: t('Length'),
     colInfo: t('Info'),
+    colDelta: t('Delta time'),
+    colStream: t('Stream'),
+    colStates: t('States (client · server)'),
+    colApp: t('Application'),
+    columns: t('Columns…'),
+    columnsTitle: t('Columns: show, hide and order them (remembered for this workspace)'),
+    moveUp: t('Move up'),
+    moveDown: t('Move down'),
+    infoStyle: t('Info wording'),
+    infoStyleTcpdump: t('Info: tcpdump'),
+    infoStyleWireshark: t('Info: Wireshark'),
     filterPlaceholder: t('Filter: host 10.0.0.1 and port 443, stream 3, flags S, problem…'),
     filterApply: t('Apply'),
     filterClear: t('Clear'),
@@ -135,7 +170,10 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 
   resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
-    const editor = new CaptureEditor(document, panel, this.context.extensionUri, (index) => this.selected.fire({ uri: document.uri, index }));
+    const editor = new CaptureEditor(document, panel, this.context.extensionUri, (index) => this.selected.fire({ uri: document.uri, index }), {
+      state: this.context.workspaceState,
+      columnsChanged: (from) => this.columnsChanged(from),
+    });
     this.editors.add(editor);
     this.active = editor;
     panel.onDidChangeViewState(() => {
@@ -164,7 +202,13 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 
   settingsChanged(): void {
-    for (const e of this.editors) e.post({ type: 'settings', timeFormat: timeFormat() });
+    for (const e of this.editors) e.post({ type: 'settings', timeFormat: timeFormat(), infoStyle: infoStyle() });
+  }
+
+  /** One editor changed the columns: the others of this workspace follow. */
+  private columnsChanged(from: CaptureEditor): void {
+    const columns = savedColumns(this.context.workspaceState);
+    for (const e of this.editors) if (e !== from) e.post({ type: 'settings', timeFormat: timeFormat(), infoStyle: infoStyle(), columns });
   }
 
   dispose(): void {
@@ -218,6 +262,8 @@ export class CaptureEditor implements vscode.Disposable {
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
     private readonly onUserSelect: (index: number) => void = () => undefined,
+    /** Where the columns are remembered (the workspace's state) and whom to tell when they change. */
+    private readonly columnStore?: { state: vscode.Memento; columnsChanged(from: CaptureEditor): void },
   ) {
     const webview = panel.webview;
     webview.options = {
@@ -369,6 +415,8 @@ export class CaptureEditor implements vscode.Disposable {
           fileName: this.document.uri.path.split('/').pop() ?? '',
           strings: uiStrings(),
           timeFormat: timeFormat(),
+          infoStyle: infoStyle(),
+          columns: this.columnStore ? savedColumns(this.columnStore.state) : [...DEFAULT_COLUMNS],
           progress: s.progress,
           count: s.count(),
         });
@@ -429,6 +477,14 @@ export class CaptureEditor implements vscode.Disposable {
       .on('timeFormat', async (m) => {
         await vscode.workspace.getConfiguration('captureLens').update('editor.timeFormat', m.value, vscode.ConfigurationTarget.Global);
       })
+      .on('infoStyle', async (m) => {
+        await vscode.workspace.getConfiguration('captureLens').update('infoStyle', m.value, vscode.ConfigurationTarget.Global);
+      })
+      .on('columns', async (m) => {
+        if (!this.columnStore) return;
+        await this.columnStore.state.update(COLUMNS_KEY, m.columns);
+        this.columnStore.columnsChanged(this);
+      })
       .on('command', async (m) => {
         switch (m.command) {
           case 'openAsText':
@@ -479,7 +535,7 @@ export function registerCaptureEditor(context: vscode.ExtensionContext, provider
       webviewOptions: { retainContextWhenHidden: false },
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('captureLens.editor.timeFormat')) provider.settingsChanged();
+      if (e.affectsConfiguration('captureLens.editor.timeFormat') || e.affectsConfiguration('captureLens.infoStyle')) provider.settingsChanged();
     }),
     // args (keybindings, tests): { target: a file path, which: displayed | selected | connection | all } skip the questions
     vscode.commands.registerCommand('captureLens.captureEditor.exportPackets', async (args?: unknown) => {

@@ -16,6 +16,31 @@ import type { ConnPerfCells } from '../../worker/api';
 
 export type TimeFormat = 'relative' | 'absolute' | 'delta';
 
+/** The Info column's wording (setting captureLens.infoStyle): tcpdump's line, or Wireshark's Info. */
+export type InfoStyle = 'tcpdump' | 'wireshark';
+export const INFO_STYLES: readonly InfoStyle[] = ['tcpdump', 'wireshark'];
+
+/**
+ * The packet list's columns (the column chooser: shown ones, in order; remembered per workspace).
+ * 'delta': seconds since the previous packet, whatever the Time column's format; 'states': both
+ * ends' TCP states after the packet; 'app': the application protocol of the payload.
+ */
+export type ColumnId = 'no' | 'time' | 'delta' | 'src' | 'dst' | 'proto' | 'length' | 'stream' | 'states' | 'app' | 'info';
+export const COLUMN_IDS: readonly ColumnId[] = ['no', 'time', 'delta', 'src', 'dst', 'proto', 'length', 'stream', 'states', 'app', 'info'];
+/** What a new workspace shows: the list as it was before the chooser (states were then a part of Info). */
+export const DEFAULT_COLUMNS: readonly ColumnId[] = ['no', 'time', 'src', 'dst', 'proto', 'length', 'info', 'states'];
+
+/** The column list when `x` is a valid one (known ids, each once, at least one), else null. */
+export function parseColumns(x: unknown): ColumnId[] | null {
+  if (!Array.isArray(x) || x.length === 0 || x.length > COLUMN_IDS.length) return null;
+  const out: ColumnId[] = [];
+  for (const c of x) {
+    if (typeof c !== 'string' || !(COLUMN_IDS as readonly string[]).includes(c) || out.includes(c as ColumnId)) return null;
+    out.push(c as ColumnId);
+  }
+  return out;
+}
+
 /** Every string the webview shows that is not packet data (translated by the host with vscode.l10n.t). */
 export interface UiStrings {
   colNo: string;
@@ -25,6 +50,18 @@ export interface UiStrings {
   colProtocol: string;
   colLength: string;
   colInfo: string;
+  colDelta: string;
+  colStream: string;
+  colStates: string;
+  colApp: string;
+  /** The column chooser: its button, its title, move buttons; the Info wording choice and its two options. */
+  columns: string;
+  columnsTitle: string;
+  moveUp: string;
+  moveDown: string;
+  infoStyle: string;
+  infoStyleTcpdump: string;
+  infoStyleWireshark: string;
   filterPlaceholder: string;
   filterApply: string;
   filterClear: string;
@@ -110,6 +147,10 @@ export interface InitMessage {
   fileName: string;
   strings: UiStrings;
   timeFormat: TimeFormat;
+  /** The Info wording (absent from older hosts: tcpdump's). */
+  infoStyle?: InfoStyle;
+  /** The columns shown, in order (absent: DEFAULT_COLUMNS). */
+  columns?: ColumnId[];
   progress: IndexProgress;
   /** Packets indexed so far (view 0, the whole file). */
   count: number;
@@ -150,6 +191,9 @@ export interface ConnsMessage {
 export interface SettingsMessage {
   type: 'settings';
   timeFormat: TimeFormat;
+  infoStyle?: InfoStyle;
+  /** The columns changed in another capture editor of this workspace. */
+  columns?: ColumnId[];
 }
 export interface NoticeMessage {
   type: 'notice';
@@ -231,7 +275,28 @@ export interface SetTimeFormat {
   type: 'timeFormat';
   value: TimeFormat;
 }
-export type FromWebview = ReadyMessage | RowsRequest | SelectMessage | FilterRequest | ConnsRequest | CancelMessage | CopyRequest | CommandRequest | SetTimeFormat;
+/** The user chose the Info wording (saved in the setting captureLens.infoStyle). */
+export interface SetInfoStyle {
+  type: 'infoStyle';
+  value: InfoStyle;
+}
+/** The user changed the columns (shown ones, in order; saved per workspace). */
+export interface SetColumns {
+  type: 'columns';
+  columns: ColumnId[];
+}
+export type FromWebview =
+  | ReadyMessage
+  | RowsRequest
+  | SelectMessage
+  | FilterRequest
+  | ConnsRequest
+  | CancelMessage
+  | CopyRequest
+  | CommandRequest
+  | SetTimeFormat
+  | SetInfoStyle
+  | SetColumns;
 
 /** Request → reply types (src/core/messaging.ts). The webview spells it out again (it may import only types from here), checked against this type. */
 export const CAPTURE_REPLIES = { rows: 'rows' } as const satisfies { [K in FromWebview['type']]?: ToWebview['type'] };
@@ -296,6 +361,12 @@ export function parseFromWebview(m: unknown): FromWebview | null {
     }
     case 'timeFormat':
       return typeof m.value === 'string' && (TIME_FORMATS as readonly string[]).includes(m.value) ? { type: 'timeFormat', value: m.value as TimeFormat } : null;
+    case 'infoStyle':
+      return typeof m.value === 'string' && (INFO_STYLES as readonly string[]).includes(m.value) ? { type: 'infoStyle', value: m.value as InfoStyle } : null;
+    case 'columns': {
+      const columns = parseColumns(m.columns);
+      return columns ? { type: 'columns', columns } : null;
+    }
     default:
       return null;
   }
