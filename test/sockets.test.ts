@@ -31,11 +31,14 @@ import {
 } from '../src/core/tcp/types';
 import { TcpEngine } from '../src/core/tcp/engine';
 import { TH_ACK, TH_FIN, TH_SYN } from '../src/core/decode/packet';
-import { tcpFrame } from '../src/core/synth/frames';
+import { tcpFrame, udpFrame } from '../src/core/synth/frames';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { analyzeCaptureFile } from '../src/node/analyze';
 import { looksLikeSockets, portSymbols } from '../src/core/sockets/outline';
 import { skipBecause } from './helpers/skip';
+import { Worker } from 'node:worker_threads';
+import { WorkerClient } from '../src/worker/client';
+import { CaptureIndex } from '../src/worker/captureIndex';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIX = path.join(ROOT, 'test', 'fixtures', 'sockets');
@@ -553,6 +556,73 @@ describe('sockets: at a packet of a capture', () => {
         client?.sockets.map((x) => x.state),
         expired ? [S_SYN_SENT] : [S_TIME_WAIT, S_SYN_SENT],
       );
+    }
+  });
+
+  it('the capture editor: its worker answers `sockets` with the tables of the CLI\'s pass (TIME_WAIT expiry from its time columns)', async function () {
+    this.timeout(20000);
+    const workerJs = path.join(ROOT, 'dist', 'worker.js');
+    if (!fs.existsSync(workerJs)) return skipBecause(this, 'dist/worker.js not built; run npm run build');
+    // the connection closes, a second one starts 98 s later: its client's TIME_WAIT has expired by then
+    const later = tcpFrame({ src: C.src, dst: S.src, sport: 40001, dport: S.sport, seq: 900, flags: TH_SYN, win: 64240 });
+    const ts = [...times, 100];
+    const f = path.join(dir, 'editor.pcap');
+    fs.writeFileSync(
+      f,
+      Buffer.concat([
+        pcapHeader(),
+        ...[...frames, later].map((fr, i) => pcapRecord(1700000000 + Math.floor(ts[i]), Math.round((ts[i] % 1) * 1e6), fr)),
+      ]),
+    );
+    const { engine } = await analyzeCaptureFile(f);
+    const c = new WorkerClient(new Worker(workerJs));
+    try {
+      c.openPath(f);
+      for (const at of [0, 4, 5, 7]) {
+        const got = await c.socketsAt(at);
+        assert.deepEqual(got, socketsAtPacket(engine, engine.summaries(), at, ts), String(at));
+      }
+      const at7 = await c.socketsAt(7);
+      assert.equal(at7.expired, 1);
+      assert.deepEqual(
+        at7.hosts.map((h) => [h.addr, h.sockets.map((x) => x.state)]),
+        [
+          ['10.0.0.2', [S_LISTEN]],
+          ['10.0.0.1', [S_SYN_SENT]],
+        ],
+      );
+      // a packet the capture does not have is an error reply, not a hang
+      await assert.rejects(c.socketsAt(8), /no packet 8/);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('a packet after the last TCP one (a UDP datagram): the last TCP states, its own number and clock', async () => {
+    const dns = udpFrame({ src: C.src, dst: '10.0.0.53', sport: 5353, dport: 53, payload: [1, 2, 3, 4] });
+    const ts = [...times, 70];
+    const f = path.join(dir, 'udp-last.pcap');
+    fs.writeFileSync(
+      f,
+      Buffer.concat([
+        pcapHeader(),
+        ...[...frames, dns].map((fr, i) => pcapRecord(1700000000 + Math.floor(ts[i]), Math.round((ts[i] % 1) * 1e6), fr)),
+      ]),
+    );
+    const idx = new CaptureIndex(f);
+    await idx.start();
+    try {
+      const s = await idx.socketsAt(7);
+      // packet 8 is the UDP one; the client's TIME_WAIT (entered at 2.001 s) is 68 s old at 70 s
+      assert.equal(s.packet, 7);
+      assert.equal(s.expired, 1);
+      assert.match(socketsAtPacketText(s, formatEn)[0], /after packet 8\b/);
+      assert.deepEqual(
+        s.hosts.map((h) => [h.addr, h.sockets.map((x) => x.state)]),
+        [['10.0.0.2', [S_LISTEN]]],
+      );
+    } finally {
+      await idx.close();
     }
   });
 });

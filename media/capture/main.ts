@@ -32,7 +32,9 @@ const copyBtn = el('button', 'btn secondary');
 copyBtn.id = 'copy-tcpdump';
 const flowBtn = el('button', 'btn secondary');
 flowBtn.id = 'flow-graph';
-toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, textBtn, copyBtn, flowBtn);
+const socketsBtn = el('button', 'btn secondary');
+socketsBtn.id = 'sockets-at-packet';
+toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, textBtn, copyBtn, flowBtn, socketsBtn);
 
 const splitter = el('div', 'splitter');
 splitter.setAttribute('role', 'separator');
@@ -54,6 +56,8 @@ function applyStrings(s: UiStrings): void {
   copyBtn.textContent = s.copyTcpdump;
   flowBtn.textContent = s.flowGraph;
   flowBtn.title = s.flowGraphHint;
+  socketsBtn.textContent = s.sockets;
+  socketsBtn.title = s.socketsHint;
   applyConnsStrings(s);
   timeSelect.textContent = '';
   for (const [v, label] of [['relative', s.timeRelative], ['absolute', s.timeAbsolute], ['delta', s.timeDelta]] as const) {
@@ -80,6 +84,7 @@ gotoInput.addEventListener('keydown', (e) => {
 gotoBtn.addEventListener('click', () => goTo(parsePacketNumber(gotoInput.value)));
 textBtn.addEventListener('click', () => post({ type: 'command', command: 'openAsText' }));
 flowBtn.addEventListener('click', () => post({ type: 'command', command: 'flowGraph' }));
+socketsBtn.addEventListener('click', () => post({ type: 'command', command: 'socketsAtPacket' }));
 copyBtn.addEventListener('click', copySelection);
 timeSelect.addEventListener('change', () => {
   const v = timeSelect.value as TimeFormat;

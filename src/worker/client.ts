@@ -7,6 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ConnJson } from '../core/tcp/json';
 import type { CaptureInfo } from '../core/capture/types';
 import type { FlowPacket } from '../core/flow/model';
+import type { SocketsAtPacket } from '../core/sockets/fromCapture';
 import { MessageHandler, type BodyOf, type MessageOf, type RequestType } from '../core/messaging';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 import { WORKER_REPLIES, type FromWorker, type StatsReply, type ToWorker, type WorkerReplies } from './messages';
@@ -114,6 +115,11 @@ export class WorkerClient {
   /** The TCP packets of some streams (all when undefined) with their final engine results (answered once indexing is over). */
   async flowPackets(streams?: readonly number[], limit?: number): Promise<FlowPacket[]> {
     return (await this.request('flowPackets', { streams: streams ? [...streams] : undefined, limit })).packets;
+  }
+
+  /** The sockets of each host right after packet `index` (0-based; answered once indexing is over). */
+  async socketsAt(index: number): Promise<SocketsAtPacket> {
+    return (await this.request('sockets', { index })).sockets;
   }
 
   /** Memory figures of the worker (answered before `open` too). */

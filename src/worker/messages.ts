@@ -12,6 +12,7 @@
 import type { CaptureInfo } from '../core/capture/types';
 import type { FlowPacket } from '../core/flow/model';
 import type { ConnJson } from '../core/tcp/json';
+import type { SocketsAtPacket } from '../core/sockets/fromCapture';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 
 // ---- host → worker
@@ -78,6 +79,17 @@ export interface FlowPacketsRequest {
   /** At most this many packets (the first ones). */
   limit?: number;
 }
+/**
+ * "Sockets at this packet": the tables netstat -nat would have shown on each host right after
+ * packet `index` (src/core/sockets/fromCapture.ts); answered once indexing is over (the states
+ * are final then).
+ */
+export interface SocketsRequest {
+  type: 'sockets';
+  id: number;
+  /** 0-based packet index. */
+  index: number;
+}
 /** Stop indexing at once (what is indexed stays available) and close the file. */
 export interface CancelRequest {
   type: 'cancel';
@@ -100,6 +112,7 @@ export type ToWorker =
   | ConnsRequest
   | LinesRequest
   | FlowPacketsRequest
+  | SocketsRequest
   | CancelRequest
   | StatsRequest
   | CloseRequest;
@@ -149,6 +162,12 @@ export interface FlowPacketsReply {
   id: number;
   packets: FlowPacket[];
 }
+/** Data, no text: the host writes it in the reader's language (socketsAtPacketText). */
+export interface SocketsReply {
+  type: 'sockets';
+  id: number;
+  sockets: SocketsAtPacket;
+}
 export interface StatsReply {
   type: 'stats';
   id: number;
@@ -172,7 +191,7 @@ export interface ErrorReply {
 export interface ClosedMessage {
   type: 'closed';
 }
-export type FromWorker = ProgressMessage | InfoMessage | RowsReply | FilterReply | DetailsReply | ConnsReply | LinesReply | FlowPacketsReply | StatsReply | ErrorReply | ClosedMessage;
+export type FromWorker = ProgressMessage | InfoMessage | RowsReply | FilterReply | DetailsReply | ConnsReply | LinesReply | FlowPacketsReply | SocketsReply | StatsReply | ErrorReply | ClosedMessage;
 
 /** Request → reply types (src/core/messaging.ts); a failed request is answered by `error` instead. */
 export const WORKER_REPLIES = {
@@ -182,6 +201,7 @@ export const WORKER_REPLIES = {
   conns: 'conns',
   lines: 'lines',
   flowPackets: 'flowPackets',
+  sockets: 'sockets',
   stats: 'stats',
 } as const satisfies { [K in ToWorker['type']]?: FromWorker['type'] };
 export type WorkerReplies = typeof WORKER_REPLIES;

@@ -113,6 +113,7 @@ channel
   .on('conns', async () => ({ conns: await (await need()).connections() }))
   .on('lines', async (msg) => ({ lines: await (await need()).lines(msg.indices) }))
   .on('flowPackets', async (msg) => ({ packets: await flowPackets(await need(), msg.streams, msg.limit ?? Infinity) }))
+  .on('sockets', async (msg) => ({ sockets: await (await need()).socketsAt(msg.index) }))
   .on('cancel', async () => {
     if (index) index.cancel();
     else if (opening) (await opening).cancel();

@@ -58,6 +58,8 @@ function uiStrings(): UiStrings {
     goToPlaceholder: t('Packet no.'),
     flowGraph: t('Flow graph'),
     flowGraphHint: t('Show the selected connection (or every connection) as a sequence diagram'),
+    sockets: t('Sockets at this packet'),
+    socketsHint: t('The tables netstat -nat would have shown on each host right after the selected packet, as a netstat document'),
     cancel: t('Cancel'),
     indexing: t('Reading: {0} packets, {1} packets/s'),
     indexed: t('{0} packets'),
@@ -218,6 +220,11 @@ export class CaptureEditor implements vscode.Disposable {
     return this.document.session;
   }
 
+  /** The packet selected last (0-based), -1 when none. */
+  get selectedPacket(): number {
+    return this.selectedIndex;
+  }
+
   /**
    * The streams the user is looking at: the stream of a `stream N` filter, else the selected
    * packet's stream; undefined (every connection) when neither says.
@@ -359,6 +366,10 @@ export class CaptureEditor implements vscode.Disposable {
             return;
           case 'flowGraph':
             await vscode.commands.executeCommand('captureLens.flowGraph.open', this.document.uri, (await this.currentStreams()) ?? null);
+            return;
+          case 'socketsAtPacket':
+            // src/extension/sockets/commands.ts: the palette's command, told which capture and packet
+            await vscode.commands.executeCommand('captureLens.socketsAtPacket', this.document.uri, this.selectedIndex);
             return;
         }
       });

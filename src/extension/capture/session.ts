@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import type { FlowPacket } from '../../core/flow/model';
 import type { ConnJson } from '../../core/tcp/json';
+import type { SocketsAtPacket } from '../../core/sockets/fromCapture';
 import { WORKER_RESOURCE_LIMITS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
 import { WorkerClient } from '../../worker/client';
 import { errorMessage } from '../../core/errors';
@@ -89,6 +90,11 @@ export class CaptureSession implements vscode.Disposable {
   /** The TCP packets of some streams (all when undefined) with their final engine results, for the flow graph (once indexing is over). */
   flowPackets(streams?: readonly number[], limit?: number): Promise<FlowPacket[]> {
     return this.client.flowPackets(streams, limit);
+  }
+
+  /** The sockets of each host right after packet `index` (0-based), once indexing is over. */
+  socketsAt(index: number): Promise<SocketsAtPacket> {
+    return this.client.socketsAt(index);
   }
 
   /** tcpdump lines of the given packets (0-based indices), as `capture-lens print` prints them. */
