@@ -185,6 +185,114 @@ describe('sockets: parser on real outputs', () => {
   });
 });
 
+describe('sockets: ss -s summaries', () => {
+  /** Every number of a summary, by key. */
+  function values(text: string): Record<string, number>[] {
+    return parseSockets(text).summaries.map((x) => Object.fromEntries(x.values));
+  }
+
+  it('reads the real ss -s outputs: Total, the TCP line and the Transport table, which add up as ss computes them', () => {
+    for (const f of ['server-ss-s.txt', 'client-ss-s.txt', 'busy-ss-s.txt']) {
+      const v = values(fixture(f));
+      assert.equal(v.length, 1, f);
+      for (const k of ['total', 'tcp', 'estab', 'closed', 'orphaned', 'timewait', 'TCP.total', 'TCP.ip', 'TCP.ipv6', 'UDP.total', 'FRAG.ipv6'])
+        assert.equal(typeof v[0][k], 'number', f + ' ' + k);
+      // ss: TCP = alloc + tw, closed = alloc - (hashed - tw), the table's TCP row = hashed
+      assert.equal(v[0].tcp, v[0]['TCP.total'] + v[0].closed, f);
+      assert.equal(v[0]['TCP.total'], v[0]['TCP.ip'] + v[0]['TCP.ipv6'], f);
+    }
+    assert.deepEqual(
+      [values(fixture('client-ss-s.txt'))[0].timewait, values(fixture('client-ss-s.txt'))[0].estab],
+      [30, 21],
+    );
+  });
+
+  it('busy-ss-s: its counts agree with the same moment counted socket by socket (ss -tan | awk)', () => {
+    const v = values(fixture('busy-ss-s.txt'))[0];
+    const byState: Record<string, number> = {};
+    for (const c of parseSockets(fixture('busy-awk-count.txt')).counts) byState[TCP_STATES[c.state]] = c.count;
+    assert.equal(v.timewait, byState.TIME_WAIT);
+    // the orphans are the closed sockets stuck in FIN_WAIT1 behind their unsent data
+    assert.equal(v.orphaned, byState.FIN_WAIT_1);
+    // CurrEstab counts ESTABLISHED and CLOSE_WAIT
+    assert.equal(v.estab, byState.ESTABLISHED + (byState.CLOSE_WAIT ?? 0));
+  });
+
+  it("older ss versions' form (documented): Total with kernel, synrecv, timewait N/M, ports, the * row", () => {
+    const text = [
+      '$ ss -s',
+      'Total: 1180 (kernel 1425)',
+      'TCP:   1001 (estab 974, closed 13, orphaned 0, synrecv 0, timewait 5/0), ports 0',
+      '',
+      'Transport Total     IP        IPv6',
+      '*         1425      -         -',
+      'RAW       0         0         0',
+      'UDP       3         2         1',
+      'TCP       988       9         979',
+      'INET      991       11        980',
+      'FRAG      0         0         0',
+      '',
+    ].join('\n');
+    const d = parseSockets(text);
+    assert.deepEqual(d.unreadable, []);
+    assert.equal(d.rows.length, 0);
+    const v = values(text)[0];
+    assert.deepEqual(
+      [v.total, v.kernel, v.tcp, v.estab, v.closed, v.orphaned, v.synrecv, v.timewait, v.ports, v['*.total'], v['*.ip']],
+      [1180, 1425, 1001, 974, 13, 0, 0, 5, 0, 1425, undefined],
+    );
+    assert.equal(v.tcp, v['TCP.total'] + v.closed);
+  });
+
+  it('a diagnostic when orphaned or timewait is notable (busy-ss-s), none on quiet ones; EN and ZH', () => {
+    for (const f of ['server-ss-s.txt', 'client-ss-s.txt']) assert.deepEqual(diagnoseSockets(parseSockets(fixture(f))).findings, [], f);
+    const text = fixture('busy-ss-s.txt');
+    const lines = text.split('\n');
+    const d = diagnoseSockets(parseSockets(text));
+    assert.deepEqual(
+      d.findings.map((f) => [f.kind, f.severity, f.count, lines[f.line].slice(f.start, f.end)]),
+      [
+        ['orphaned', 'warning', 120, 'orphaned 120'],
+        ['time-wait', 'info', 600, 'timewait 600'],
+      ],
+    );
+    assert.match(findingText(d.findings[0], formatEn), /^120 orphaned TCP sockets \(ss -s\).*tcp_max_orphans/);
+    assert.match(findingText(d.findings[1], formatEn), /^600 sockets in TIME_WAIT\..*ip_local_port_range/);
+    assert.match(findingText(d.findings[0], zhCn()), /^120 个孤儿 TCP 套接字/);
+    // one below the thresholds: quiet
+    const quiet = text.replace('orphaned 120', 'orphaned 99').replace('timewait 600', 'timewait 499');
+    assert.deepEqual(diagnoseSockets(parseSockets(quiet)).findings, []);
+    assert.equal(DEFAULT_THRESHOLDS.orphaned, 100);
+  });
+
+  it('hovers: each number of the TCP line, the Transport rows and cells, in English and Chinese', () => {
+    const text = fixture('busy-ss-s.txt');
+    const lines = text.split('\n');
+    const doc = parseSockets(text);
+    const at = (needle: string, word: string, t = formatEn): { md: string; range: string } => {
+      const ln = lines.findIndex((l) => l.includes(needle));
+      const h = socketsHoverAt(doc, ln, lines[ln].indexOf(word) + 1, lines[ln], t);
+      assert.ok(h, needle + ' / ' + word);
+      return { md: h.markdown, range: lines[ln].slice(h.range.start, h.range.end) };
+    };
+    const orphan = at('TCP:', 'orphaned');
+    assert.equal(orphan.range, 'orphaned 120');
+    assert.match(orphan.md, /120 orphaned/);
+    assert.match(orphan.md, /tcp\\_max\\_orphans/);
+    assert.match(at('TCP:', 'estab').md, /CurrEstab.*CLOSE\\_WAIT/s);
+    assert.match(at('TCP:', 'timewait').md, /tcp\\_max\\_tw\\_buckets/);
+    assert.match(at('TCP:', 'closed').md, /Not a state but a difference/);
+    assert.match(at('Total:', 'Total').md, /sockets\\: used/);
+    assert.equal(at('Total:', 'Total').range, 'Total: 242');
+    assert.match(at('Transport', 'Transport').md, /sockets per transport/);
+    assert.match(at('FRAG', 'FRAG').md, /fragments/);
+    const cell = at('TCP\t', '242');
+    assert.equal(cell.range, '242');
+    assert.match(cell.md, /TCP \\\(IPv4 and IPv6\\\)\\: 242/);
+    assert.match(at('TCP:', 'orphaned', zhCn()).md, /120 个孤儿/);
+  });
+});
+
 describe('sockets: other systems (documented formats) and tolerance', () => {
   it('macOS / BSD netstat -an -p tcp: addresses with dots, tcp4 / tcp6 / tcp46', () => {
     const text = [

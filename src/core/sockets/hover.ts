@@ -6,6 +6,7 @@ import {
   explainCount,
   explainInfo,
   explainSocketSpan,
+  explainSsSummary,
   findingText,
   portsLensText,
   summaryLensText,
@@ -38,6 +39,17 @@ export function socketsHoverAt(
   t: Translate,
 ): SocketsHover | null {
   if (line < 0 || line >= doc.itemOfLine.length) return null;
+  const sum = doc.summaryOfLine[line];
+  if (sum >= 0) {
+    // ss -s: the word and its number, or a Transport row's label or cell
+    const spans = doc.summaries[sum].spans.filter((x) => x.line === line);
+    const s = spans.find((x) => col >= x.start && col < x.end) ?? spans.find((x) => col === x.end);
+    if (!s) return null;
+    return {
+      markdown: toMarkdown(explainSsSummary(s.key, doc.summaries[sum].values.get(s.key), t)),
+      range: { line, start: s.start, end: s.end },
+    };
+  }
   const item = doc.itemOfLine[line];
   if (item === -1) return null;
   if (item <= -2) {
