@@ -785,6 +785,25 @@ describe('sockets: CLI', function () {
     assert.match(z.stdout, /CLOSE_WAIT，由 python3/);
   });
 
+  it('sockets FILE on an ss -s output: its totals and findings (it used to say there was no socket line)', () => {
+    const r = run(['sockets', path.join(FIX, 'busy-ss-s.txt')]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[0], 'line 2: ss -s: 852 TCP sockets (120 established, 120 orphaned, 600 in TIME_WAIT) · 2 findings');
+    assert.match(lines[1], /^line 3: warning: 120 orphaned TCP sockets/);
+    assert.match(lines[2], /^line 3: info: 600 sockets in TIME_WAIT/);
+    const j = JSON.parse(run(['sockets', '--json', path.join(FIX, 'busy-ss-s.txt')]).stdout) as {
+      ssSummaries: Record<string, number>[];
+      findings: { kind: string }[];
+    };
+    assert.equal(j.ssSummaries[0].orphaned, 120);
+    assert.deepEqual(
+      j.findings.map((f) => f.kind),
+      ['orphaned', 'time-wait'],
+    );
+    assert.match(run(['sockets', '--zh', path.join(FIX, 'server-ss-s.txt')]).stdout, /^第 2 行: ss -s: 49 个 TCP 套接字/);
+  });
+
   it('sockets: unreadable input exits 1 with one line', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-sockets-cli-'));
     try {

@@ -741,6 +741,23 @@ export function diffLensText(d: SnapshotDiff, t: Translate): string {
   return s;
 }
 
+/** Above an ss -s summary: "ss -s: 852 TCP sockets (120 established, 120 orphaned, 600 in TIME_WAIT) · 2 findings". */
+export function ssSummaryLensText(values: ReadonlyMap<string, number>, findings: number, t: Translate): string {
+  const parts: string[] = [];
+  const add = (key: string, say: (n: number) => string): void => {
+    const n = values.get(key);
+    if (n !== undefined) parts.push(say(n));
+  };
+  add('estab', (n) => t('{0} established', n));
+  add('orphaned', (n) => t('{0} orphaned', n));
+  add('timewait', (n) => t('{0} in TIME_WAIT', n));
+  const tcp = values.get('tcp');
+  let text = 'ss -s: ' + (tcp !== undefined ? t('{0} TCP sockets', tcp) : t('socket totals'));
+  if (parts.length > 0) text += ' (' + parts.join(', ') + ')';
+  text += ' · ' + (findings === 0 ? t('nothing unusual') : findings === 1 ? t('1 finding') : t('{0} findings', findings));
+  return text;
+}
+
 /** Title of the sockets table built from a capture (CLI and editor). */
 export function socketsAtPacketTitle(packet: number, host: string, t: Translate): string {
   return t('Sockets on {0} after packet {1} (as netstat -nat would show them)', host, packet);

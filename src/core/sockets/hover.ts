@@ -11,6 +11,7 @@ import {
   portsLensText,
   summaryLensText,
   diffLensText,
+  ssSummaryLensText,
 } from '../explain/sockets';
 import { toMarkdown, toPlainText } from '../explain/explanation';
 import { severityText } from '../explain/problems';
@@ -88,6 +89,14 @@ export function socketsReportLines(doc: SocketsDoc, d: SocketsDiagnosis, t: Tran
     if (s.ports.length > 0) out.push(portsLensText(s, t));
     const diff = d.diffs.find((x) => x.snapshot === s.snapshot);
     if (diff) out.push(diffLensText(diff, t));
+    for (const f of findings)
+      out.push(t('line {0}', f.line + 1) + ': ' + severityText(f.severity, t) + ': ' + findingText(f, t));
+    out.push('');
+  }
+  for (const sum of doc.summaries) {
+    const lines = new Set(sum.spans.map((x) => x.line));
+    const findings = d.findings.filter((f) => lines.has(f.line));
+    out.push(t('line {0}', sum.line + 1) + ': ' + ssSummaryLensText(sum.values, findings.length, t));
     for (const f of findings)
       out.push(t('line {0}', f.line + 1) + ': ' + severityText(f.severity, t) + ': ' + findingText(f, t));
     out.push('');
