@@ -542,8 +542,11 @@ describe('sockets: the seeds of the tutorial', function () {
 
   it('reads every seed without an unreadable line', () => {
     for (const f of fs.readdirSync(SEEDS).filter((x) => x.endsWith('.txt'))) {
-      const d = parseSockets(fs.readFileSync(path.join(SEEDS, f), 'utf8'));
+      const text = fs.readFileSync(path.join(SEEDS, f), 'utf8');
+      const d = parseSockets(text);
       assert.deepEqual(d.unreadable, [], f);
+      // a tutorial's prose about netstat (its commands, its state names) is not taken for output
+      assert.ok(!looksLikeSockets(d, text), f);
     }
   });
 });
@@ -917,6 +920,11 @@ describe('sockets: the netstat language (package.json), detection and outline', 
       'tcp        0      0 10.1.1.1:80     10.1.1.2:5001     ESTABLISHED',
     ].join('\n');
     assert.ok(!looksLikeSockets(parseSockets(prose), prose));
+    // an ss -s pasted without its command line; a "Total: 3" in prose is not one
+    const ss = fixture('busy-ss-s.txt').split('\n').slice(1).join('\n');
+    assert.ok(looksLikeSockets(parseSockets(ss), ss));
+    const totals = ['Shopping list', 'Total: 3', 'apples', 'pears'].join('\n');
+    assert.ok(!looksLikeSockets(parseSockets(totals), totals));
   });
 
   it('outline: one symbol per listening port and per destination', () => {

@@ -98,6 +98,29 @@ describe('e2e: pasted netstat output in code-server', function () {
     await s.page.keyboard.press('Control+Shift+M');
   });
 
+  it('a pasted netstat -nat (no -p): its lens, a hover and the CLOSE_WAIT diagnostic that asks for -p', async () => {
+    await s.setClipboard(fs.readFileSync(path.join(repoRoot(), 'test', 'fixtures', 'sockets', 'server-netstat-nat.txt'), 'utf8'));
+    await s.runCommand('Capture Lens: Paste netstat/ss Output');
+    await s.waitForActiveTab((l) => /netstat -nat/.test(l) && /Untitled-\d+/.test(l));
+    assert.equal(await s.languageMode(), 'netstat / ss output');
+    const lenses = await s.codeLensTexts({ timeout: 10_000 });
+    assert.ok(
+      lenses.some((l) => /^28 TCP sockets: .*4 CLOSE_WAIT \(unusual\)/.test(l)),
+      JSON.stringify(lenses),
+    );
+    assert.match(await s.hoverWord('SYN_RECV'), /tcp_synack_retries/);
+    let problems: string[] = [];
+    const found = () => problems.find((p) => /4 sockets in CLOSE_WAIT on 10\.99\.0\.1:9000: .*run netstat -p or ss -p/.test(p));
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      problems = await s.problems();
+      if (found()) break;
+      await s.page.waitForTimeout(300);
+    }
+    assert.ok(found(), JSON.stringify(problems, null, 1));
+    await s.page.keyboard.press('Control+Shift+M');
+  });
+
   // ---------------------------------------------------------------------------------------------
   // "Sockets at this packet" in the capture editor
 
