@@ -15,7 +15,7 @@ import { diagnoseSockets, DEFAULT_THRESHOLDS, type Finding } from '../src/core/s
 import { socketsHoverAt } from '../src/core/sockets/hover';
 import { netstatLines, socketsAtPacket, socketsAtPacketText } from '../src/core/sockets/fromCapture';
 import { analyzeLog } from '../src/core/log/model';
-import { findingText, summaryLensText } from '../src/core/explain/sockets';
+import { explainInfo, findingText, summaryLensText } from '../src/core/explain/sockets';
 import { formatEn } from '../src/core/explain/l10n';
 import { zhCn } from '../src/node/l10n';
 import {
@@ -526,6 +526,21 @@ describe('sockets: hovers', () => {
     const z = socketsHoverAt(d2, ln, l2[ln].indexOf('cwnd:') + 1, l2[ln], zhCn());
     assert.ok(z);
     assert.match(z.markdown, /拥塞窗口/);
+  });
+
+  it("every ss -i field of the real outputs and the issue's list has its own words, in both languages", () => {
+    const keys = new Set(['rtt', 'rto', 'cwnd', 'ssthresh', 'bytes_acked', 'retrans', 'busy', 'rwnd_limited', 'sndbuf_limited', 'skmem']);
+    for (const f of ['server-ss-tani.txt', 'client-ss-tani.txt', 'server-ss-tinm.txt', 'client-ss-tinm.txt'])
+      for (const r of parseSockets(fixture(f)).rows) for (const k of r.info.keys()) keys.add(k);
+    assert.ok(keys.size > 30, [...keys].join(' '));
+    const generic = explainInfo('no-such-field', '', formatEn).text[0];
+    const genericZh = explainInfo('no-such-field', '', zhCn()).text[0];
+    for (const k of keys) {
+      assert.notEqual(explainInfo(k, '', formatEn).text[0], generic, k);
+      const zh = explainInfo(k, '', zhCn()).text[0];
+      assert.notEqual(zh, genericZh, k);
+      assert.notEqual(zh, explainInfo(k, '', formatEn).text[0], k + ' has no Chinese');
+    }
   });
 
   it('a port: its well-known service', () => {
