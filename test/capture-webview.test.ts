@@ -271,6 +271,7 @@ describe('capture editor: messages from the webview are checked (issue 11)', () 
     assert.deepEqual(parseFromWebview({ type: 'filter', expr: 'tcp port 80' }), { type: 'filter', expr: 'tcp port 80' });
     assert.deepEqual(parseFromWebview({ type: 'copy', indices: [3, 1] }), { type: 'copy', indices: [3, 1] });
     assert.deepEqual(parseFromWebview({ type: 'command', command: 'flowGraph' }), { type: 'command', command: 'flowGraph' });
+    assert.deepEqual(parseFromWebview({ type: 'command', command: 'socketsAtPacket' }), { type: 'command', command: 'socketsAtPacket' });
     for (const value of ['relative', 'absolute', 'delta']) assert.deepEqual(parseFromWebview({ type: 'timeFormat', value }), { type: 'timeFormat', value });
     const many = parseFromWebview({ type: 'copy', indices: Array.from({ length: MAX_COPY_PACKETS + 5 }, (_, i) => i) });
     assert.equal(many?.type === 'copy' && many.indices.length, MAX_COPY_PACKETS);

@@ -15,7 +15,7 @@ import { diagnoseSockets, DEFAULT_THRESHOLDS, type Finding } from '../src/core/s
 import { socketsHoverAt } from '../src/core/sockets/hover';
 import { netstatLines, socketsAtPacket, socketsAtPacketText } from '../src/core/sockets/fromCapture';
 import { analyzeLog } from '../src/core/log/model';
-import { findingText, summaryLensText } from '../src/core/explain/sockets';
+import { explainInfo, findingText, summaryLensText } from '../src/core/explain/sockets';
 import { formatEn } from '../src/core/explain/l10n';
 import { zhCn } from '../src/node/l10n';
 import {
@@ -31,11 +31,14 @@ import {
 } from '../src/core/tcp/types';
 import { TcpEngine } from '../src/core/tcp/engine';
 import { TH_ACK, TH_FIN, TH_SYN } from '../src/core/decode/packet';
-import { tcpFrame } from '../src/core/synth/frames';
+import { tcpFrame, udpFrame } from '../src/core/synth/frames';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { analyzeCaptureFile } from '../src/node/analyze';
 import { looksLikeSockets, portSymbols } from '../src/core/sockets/outline';
 import { skipBecause } from './helpers/skip';
+import { Worker } from 'node:worker_threads';
+import { WorkerClient } from '../src/worker/client';
+import { CaptureIndex } from '../src/worker/captureIndex';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIX = path.join(ROOT, 'test', 'fixtures', 'sockets');
@@ -179,6 +182,114 @@ describe('sockets: parser on real outputs', () => {
     const d = parseSockets(fixture('server-grep-9002.txt'));
     assert.equal(d.rows.length, 3);
     assert.ok(d.rows.every((r) => r.local.port === 9002));
+  });
+});
+
+describe('sockets: ss -s summaries', () => {
+  /** Every number of a summary, by key. */
+  function values(text: string): Record<string, number>[] {
+    return parseSockets(text).summaries.map((x) => Object.fromEntries(x.values));
+  }
+
+  it('reads the real ss -s outputs: Total, the TCP line and the Transport table, which add up as ss computes them', () => {
+    for (const f of ['server-ss-s.txt', 'client-ss-s.txt', 'busy-ss-s.txt']) {
+      const v = values(fixture(f));
+      assert.equal(v.length, 1, f);
+      for (const k of ['total', 'tcp', 'estab', 'closed', 'orphaned', 'timewait', 'TCP.total', 'TCP.ip', 'TCP.ipv6', 'UDP.total', 'FRAG.ipv6'])
+        assert.equal(typeof v[0][k], 'number', f + ' ' + k);
+      // ss: TCP = alloc + tw, closed = alloc - (hashed - tw), the table's TCP row = hashed
+      assert.equal(v[0].tcp, v[0]['TCP.total'] + v[0].closed, f);
+      assert.equal(v[0]['TCP.total'], v[0]['TCP.ip'] + v[0]['TCP.ipv6'], f);
+    }
+    assert.deepEqual(
+      [values(fixture('client-ss-s.txt'))[0].timewait, values(fixture('client-ss-s.txt'))[0].estab],
+      [30, 21],
+    );
+  });
+
+  it('busy-ss-s: its counts agree with the same moment counted socket by socket (ss -tan | awk)', () => {
+    const v = values(fixture('busy-ss-s.txt'))[0];
+    const byState: Record<string, number> = {};
+    for (const c of parseSockets(fixture('busy-awk-count.txt')).counts) byState[TCP_STATES[c.state]] = c.count;
+    assert.equal(v.timewait, byState.TIME_WAIT);
+    // the orphans are the closed sockets stuck in FIN_WAIT1 behind their unsent data
+    assert.equal(v.orphaned, byState.FIN_WAIT_1);
+    // CurrEstab counts ESTABLISHED and CLOSE_WAIT
+    assert.equal(v.estab, byState.ESTABLISHED + (byState.CLOSE_WAIT ?? 0));
+  });
+
+  it("older ss versions' form (documented): Total with kernel, synrecv, timewait N/M, ports, the * row", () => {
+    const text = [
+      '$ ss -s',
+      'Total: 1180 (kernel 1425)',
+      'TCP:   1001 (estab 974, closed 13, orphaned 0, synrecv 0, timewait 5/0), ports 0',
+      '',
+      'Transport Total     IP        IPv6',
+      '*         1425      -         -',
+      'RAW       0         0         0',
+      'UDP       3         2         1',
+      'TCP       988       9         979',
+      'INET      991       11        980',
+      'FRAG      0         0         0',
+      '',
+    ].join('\n');
+    const d = parseSockets(text);
+    assert.deepEqual(d.unreadable, []);
+    assert.equal(d.rows.length, 0);
+    const v = values(text)[0];
+    assert.deepEqual(
+      [v.total, v.kernel, v.tcp, v.estab, v.closed, v.orphaned, v.synrecv, v.timewait, v.ports, v['*.total'], v['*.ip']],
+      [1180, 1425, 1001, 974, 13, 0, 0, 5, 0, 1425, undefined],
+    );
+    assert.equal(v.tcp, v['TCP.total'] + v.closed);
+  });
+
+  it('a diagnostic when orphaned or timewait is notable (busy-ss-s), none on quiet ones; EN and ZH', () => {
+    for (const f of ['server-ss-s.txt', 'client-ss-s.txt']) assert.deepEqual(diagnoseSockets(parseSockets(fixture(f))).findings, [], f);
+    const text = fixture('busy-ss-s.txt');
+    const lines = text.split('\n');
+    const d = diagnoseSockets(parseSockets(text));
+    assert.deepEqual(
+      d.findings.map((f) => [f.kind, f.severity, f.count, lines[f.line].slice(f.start, f.end)]),
+      [
+        ['orphaned', 'warning', 120, 'orphaned 120'],
+        ['time-wait', 'info', 600, 'timewait 600'],
+      ],
+    );
+    assert.match(findingText(d.findings[0], formatEn), /^120 orphaned TCP sockets \(ss -s\).*tcp_max_orphans/);
+    assert.match(findingText(d.findings[1], formatEn), /^600 sockets in TIME_WAIT\..*ip_local_port_range/);
+    assert.match(findingText(d.findings[0], zhCn()), /^120 个孤儿 TCP 套接字/);
+    // one below the thresholds: quiet
+    const quiet = text.replace('orphaned 120', 'orphaned 99').replace('timewait 600', 'timewait 499');
+    assert.deepEqual(diagnoseSockets(parseSockets(quiet)).findings, []);
+    assert.equal(DEFAULT_THRESHOLDS.orphaned, 100);
+  });
+
+  it('hovers: each number of the TCP line, the Transport rows and cells, in English and Chinese', () => {
+    const text = fixture('busy-ss-s.txt');
+    const lines = text.split('\n');
+    const doc = parseSockets(text);
+    const at = (needle: string, word: string, t = formatEn): { md: string; range: string } => {
+      const ln = lines.findIndex((l) => l.includes(needle));
+      const h = socketsHoverAt(doc, ln, lines[ln].indexOf(word) + 1, lines[ln], t);
+      assert.ok(h, needle + ' / ' + word);
+      return { md: h.markdown, range: lines[ln].slice(h.range.start, h.range.end) };
+    };
+    const orphan = at('TCP:', 'orphaned');
+    assert.equal(orphan.range, 'orphaned 120');
+    assert.match(orphan.md, /120 orphaned/);
+    assert.match(orphan.md, /tcp\\_max\\_orphans/);
+    assert.match(at('TCP:', 'estab').md, /CurrEstab.*CLOSE\\_WAIT/s);
+    assert.match(at('TCP:', 'timewait').md, /tcp\\_max\\_tw\\_buckets/);
+    assert.match(at('TCP:', 'closed').md, /Not a state but a difference/);
+    assert.match(at('Total:', 'Total').md, /sockets\\: used/);
+    assert.equal(at('Total:', 'Total').range, 'Total: 242');
+    assert.match(at('Transport', 'Transport').md, /sockets per transport/);
+    assert.match(at('FRAG', 'FRAG').md, /fragments/);
+    const cell = at('TCP\t', '242');
+    assert.equal(cell.range, '242');
+    assert.match(cell.md, /TCP \\\(IPv4 and IPv6\\\)\\: 242/);
+    assert.match(at('TCP:', 'orphaned', zhCn()).md, /120 个孤儿/);
   });
 });
 
@@ -417,6 +528,21 @@ describe('sockets: hovers', () => {
     assert.match(z.markdown, /拥塞窗口/);
   });
 
+  it("every ss -i field of the real outputs and the issue's list has its own words, in both languages", () => {
+    const keys = new Set(['rtt', 'rto', 'cwnd', 'ssthresh', 'bytes_acked', 'retrans', 'busy', 'rwnd_limited', 'sndbuf_limited', 'skmem']);
+    for (const f of ['server-ss-tani.txt', 'client-ss-tani.txt', 'server-ss-tinm.txt', 'client-ss-tinm.txt'])
+      for (const r of parseSockets(fixture(f)).rows) for (const k of r.info.keys()) keys.add(k);
+    assert.ok(keys.size > 30, [...keys].join(' '));
+    const generic = explainInfo('no-such-field', '', formatEn).text[0];
+    const genericZh = explainInfo('no-such-field', '', zhCn()).text[0];
+    for (const k of keys) {
+      assert.notEqual(explainInfo(k, '', formatEn).text[0], generic, k);
+      const zh = explainInfo(k, '', zhCn()).text[0];
+      assert.notEqual(zh, genericZh, k);
+      assert.notEqual(zh, explainInfo(k, '', formatEn).text[0], k + ' has no Chinese');
+    }
+  });
+
   it('a port: its well-known service', () => {
     const md = hover('10.99.0.1:8080', '8080');
     assert.match(md, /HTTP/);
@@ -431,8 +557,11 @@ describe('sockets: the seeds of the tutorial', function () {
 
   it('reads every seed without an unreadable line', () => {
     for (const f of fs.readdirSync(SEEDS).filter((x) => x.endsWith('.txt'))) {
-      const d = parseSockets(fs.readFileSync(path.join(SEEDS, f), 'utf8'));
+      const text = fs.readFileSync(path.join(SEEDS, f), 'utf8');
+      const d = parseSockets(text);
       assert.deepEqual(d.unreadable, [], f);
+      // a tutorial's prose about netstat (its commands, its state names) is not taken for output
+      assert.ok(!looksLikeSockets(d, text), f);
     }
   });
 });
@@ -555,6 +684,73 @@ describe('sockets: at a packet of a capture', () => {
       );
     }
   });
+
+  it('the capture editor: its worker answers `sockets` with the tables of the CLI\'s pass (TIME_WAIT expiry from its time columns)', async function () {
+    this.timeout(20000);
+    const workerJs = path.join(ROOT, 'dist', 'worker.js');
+    if (!fs.existsSync(workerJs)) return skipBecause(this, 'dist/worker.js not built; run npm run build');
+    // the connection closes, a second one starts 98 s later: its client's TIME_WAIT has expired by then
+    const later = tcpFrame({ src: C.src, dst: S.src, sport: 40001, dport: S.sport, seq: 900, flags: TH_SYN, win: 64240 });
+    const ts = [...times, 100];
+    const f = path.join(dir, 'editor.pcap');
+    fs.writeFileSync(
+      f,
+      Buffer.concat([
+        pcapHeader(),
+        ...[...frames, later].map((fr, i) => pcapRecord(1700000000 + Math.floor(ts[i]), Math.round((ts[i] % 1) * 1e6), fr)),
+      ]),
+    );
+    const { engine } = await analyzeCaptureFile(f);
+    const c = new WorkerClient(new Worker(workerJs));
+    try {
+      c.openPath(f);
+      for (const at of [0, 4, 5, 7]) {
+        const got = await c.socketsAt(at);
+        assert.deepEqual(got, socketsAtPacket(engine, engine.summaries(), at, ts), String(at));
+      }
+      const at7 = await c.socketsAt(7);
+      assert.equal(at7.expired, 1);
+      assert.deepEqual(
+        at7.hosts.map((h) => [h.addr, h.sockets.map((x) => x.state)]),
+        [
+          ['10.0.0.2', [S_LISTEN]],
+          ['10.0.0.1', [S_SYN_SENT]],
+        ],
+      );
+      // a packet the capture does not have is an error reply, not a hang
+      await assert.rejects(c.socketsAt(8), /no packet 8/);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('a packet after the last TCP one (a UDP datagram): the last TCP states, its own number and clock', async () => {
+    const dns = udpFrame({ src: C.src, dst: '10.0.0.53', sport: 5353, dport: 53, payload: [1, 2, 3, 4] });
+    const ts = [...times, 70];
+    const f = path.join(dir, 'udp-last.pcap');
+    fs.writeFileSync(
+      f,
+      Buffer.concat([
+        pcapHeader(),
+        ...[...frames, dns].map((fr, i) => pcapRecord(1700000000 + Math.floor(ts[i]), Math.round((ts[i] % 1) * 1e6), fr)),
+      ]),
+    );
+    const idx = new CaptureIndex(f);
+    await idx.start();
+    try {
+      const s = await idx.socketsAt(7);
+      // packet 8 is the UDP one; the client's TIME_WAIT (entered at 2.001 s) is 68 s old at 70 s
+      assert.equal(s.packet, 7);
+      assert.equal(s.expired, 1);
+      assert.match(socketsAtPacketText(s, formatEn)[0], /after packet 8\b/);
+      assert.deepEqual(
+        s.hosts.map((h) => [h.addr, h.sockets.map((x) => x.state)]),
+        [['10.0.0.2', [S_LISTEN]]],
+      );
+    } finally {
+      await idx.close();
+    }
+  });
 });
 
 describe('sockets: at a packet of a tcpdump text log (the editor command)', () => {
@@ -605,6 +801,25 @@ describe('sockets: CLI', function () {
     assert.ok(j.findings.some((x: { kind: string }) => x.kind === 'syn-recv'));
     const z = run(['sockets', f, '--zh']);
     assert.match(z.stdout, /CLOSE_WAIT，由 python3/);
+  });
+
+  it('sockets FILE on an ss -s output: its totals and findings (it used to say there was no socket line)', () => {
+    const r = run(['sockets', path.join(FIX, 'busy-ss-s.txt')]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[0], 'line 2: ss -s: 852 TCP sockets (120 established, 120 orphaned, 600 in TIME_WAIT) · 2 findings');
+    assert.match(lines[1], /^line 3: warning: 120 orphaned TCP sockets/);
+    assert.match(lines[2], /^line 3: info: 600 sockets in TIME_WAIT/);
+    const j = JSON.parse(run(['sockets', '--json', path.join(FIX, 'busy-ss-s.txt')]).stdout) as {
+      ssSummaries: Record<string, number>[];
+      findings: { kind: string }[];
+    };
+    assert.equal(j.ssSummaries[0].orphaned, 120);
+    assert.deepEqual(
+      j.findings.map((f) => f.kind),
+      ['orphaned', 'time-wait'],
+    );
+    assert.match(run(['sockets', '--zh', path.join(FIX, 'server-ss-s.txt')]).stdout, /^第 2 行: ss -s: 49 个 TCP 套接字/);
   });
 
   it('sockets: unreadable input exits 1 with one line', () => {
@@ -720,6 +935,11 @@ describe('sockets: the netstat language (package.json), detection and outline', 
       'tcp        0      0 10.1.1.1:80     10.1.1.2:5001     ESTABLISHED',
     ].join('\n');
     assert.ok(!looksLikeSockets(parseSockets(prose), prose));
+    // an ss -s pasted without its command line; a "Total: 3" in prose is not one
+    const ss = fixture('busy-ss-s.txt').split('\n').slice(1).join('\n');
+    assert.ok(looksLikeSockets(parseSockets(ss), ss));
+    const totals = ['Shopping list', 'Total: 3', 'apples', 'pears'].join('\n');
+    assert.ok(!looksLikeSockets(parseSockets(totals), totals));
   });
 
   it('outline: one symbol per listening port and per destination', () => {

@@ -35,7 +35,9 @@ const flowBtn = el('button', 'btn secondary');
 flowBtn.id = 'flow-graph';
 const graphsBtn = el('button', 'btn secondary');
 graphsBtn.id = 'graphs';
-toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, infoStyleSelect, columnsWrap, textBtn, copyBtn, flowBtn, graphsBtn);
+const socketsBtn = el('button', 'btn secondary');
+socketsBtn.id = 'sockets-at-packet';
+toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, infoStyleSelect, columnsWrap, textBtn, copyBtn, flowBtn, graphsBtn, socketsBtn);
 
 const splitter = el('div', 'splitter');
 splitter.setAttribute('role', 'separator');
@@ -60,6 +62,8 @@ function applyStrings(s: UiStrings): void {
   flowBtn.title = s.flowGraphHint;
   graphsBtn.textContent = s.graphs;
   graphsBtn.title = s.graphsHint;
+  socketsBtn.textContent = s.sockets;
+  socketsBtn.title = s.socketsHint;
   applyConnsStrings(s);
   timeSelect.textContent = '';
   for (const [v, label] of [['relative', s.timeRelative], ['absolute', s.timeAbsolute], ['delta', s.timeDelta]] as const) {
@@ -87,6 +91,7 @@ gotoBtn.addEventListener('click', () => goTo(parsePacketNumber(gotoInput.value))
 textBtn.addEventListener('click', () => post({ type: 'command', command: 'openAsText' }));
 flowBtn.addEventListener('click', () => post({ type: 'command', command: 'flowGraph' }));
 graphsBtn.addEventListener('click', () => post({ type: 'command', command: 'graphs' }));
+socketsBtn.addEventListener('click', () => post({ type: 'command', command: 'socketsAtPacket' }));
 copyBtn.addEventListener('click', copySelection);
 timeSelect.addEventListener('change', () => {
   const v = timeSelect.value as TimeFormat;

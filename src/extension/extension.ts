@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerSocketsCodeLens(sockets),
     registerSocketsDiagnostics(sockets),
     registerSocketsOutline(sockets),
-    registerSocketsCommands(models),
+    registerSocketsCommands(models, captureProvider),
   );
   channel.appendLine('Capture Lens activated');
 }

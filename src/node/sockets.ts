@@ -60,7 +60,8 @@ function socketsOfText(file: string, json: boolean, t: Translate): number {
     return fail(`cannot read ${file}: ${errorMessage(err)}`);
   }
   const doc = parseSockets(text);
-  if (doc.rows.length === 0 && doc.counts.length === 0) return fail(`${file} has no netstat, ss or lsof socket line`);
+  if (doc.rows.length === 0 && doc.counts.length === 0 && doc.summaries.length === 0)
+    return fail(`${file} has no netstat, ss or lsof socket line`);
   const d = diagnoseSockets(doc);
   if (json) {
     const obj = {
@@ -80,6 +81,7 @@ function socketsOfText(file: string, json: boolean, t: Translate): number {
         recvQGrew: x.recvGrew,
         sendQGrew: x.sendGrew,
       })),
+      ssSummaries: doc.summaries.map((x) => ({ line: x.line + 1, ...Object.fromEntries(x.values) })),
       findings: d.findings.map((f) => ({
         kind: f.kind,
         severity: f.severity,

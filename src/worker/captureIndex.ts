@@ -51,6 +51,7 @@ import { TcpEngine } from '../core/tcp/engine';
 import { DnsMatcher, type DnsPair } from '../core/decode/app/dnsMatch';
 import { connJson, type ConnJson } from '../core/tcp/json';
 import { FtpDataTracker, ftpDataLabels } from '../core/decode/app/ftpData';
+import { socketsAtPacket, type SocketsAtPacket } from '../core/sockets/fromCapture';
 import { emptyResult, type PacketResult } from '../core/tcp/types';
 import type { GzipLimits } from '../node/gzipLimits';
 import { zhCn } from '../node/l10n';
@@ -372,6 +373,19 @@ export class CaptureIndex implements FilterColumns {
       const app = labels.get(s.stream);
       return app === undefined ? j : { ...j, app };
     });
+  }
+
+  /**
+   * "Sockets at this packet" (src/core/sockets/fromCapture.ts) right after packet `index`: waits
+   * for indexing to end (the engine's states are final then, and the summaries exist). One walk
+   * over the engine's rows up to `index`; the times come from the columns (no array of them).
+   */
+  async socketsAt(index: number): Promise<SocketsAtPacket> {
+    await this.run.whenDone;
+    const n = this.cols.n;
+    if (!Number.isInteger(index) || index < 0 || index >= n) throw new Error(`no packet ${index} (${n} packets indexed)`);
+    const summaries = this.run.finished ? this.engine.summaries() : [];
+    return socketsAtPacket(this.engine, summaries, index, (i) => this.relTime(i));
   }
 
   /** Bytes held by the typed arrays: columns (with the sequence bases and filter views) and the engine (its arrays). */

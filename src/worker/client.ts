@@ -7,6 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ConnJson } from '../core/tcp/json';
 import type { CaptureInfo } from '../core/capture/types';
 import type { FlowPacket } from '../core/flow/model';
+import type { SocketsAtPacket } from '../core/sockets/fromCapture';
 import { MessageHandler, type BodyOf, type MessageOf, type RequestType } from '../core/messaging';
 import type { ConnPerfCells, FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 import type { GraphConnInfo } from '../core/perf/connPackets';
@@ -151,6 +152,11 @@ export class WorkerClient {
   async exportPackets(path: string, format: 'pcap' | 'pcapng', which: { view?: number; stream?: number; indices?: number[] }): Promise<{ packets: number; bytes: number }> {
     const r = await this.request('export', { path, format, ...which });
     return { packets: r.packets, bytes: r.bytes };
+  }
+
+  /** The sockets of each host right after packet `index` (0-based; answered once indexing is over). */
+  async socketsAt(index: number): Promise<SocketsAtPacket> {
+    return (await this.request('sockets', { index })).sockets;
   }
 
   /** Memory figures of the worker (answered before `open` too). */

@@ -16,6 +16,7 @@ import type { GraphConnInfo } from '../core/perf/connPackets';
 import type { SeriesData, SeriesRequest } from '../core/perf/series';
 
 import type { ConnPerfCells, FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import type { SocketsAtPacket } from '../core/sockets/fromCapture';
 
 // ---- host → worker
 
@@ -124,6 +125,17 @@ export interface PerfConnsRequest {
   type: 'perfConns';
   id: number;
 }
+/**
+ * "Sockets at this packet": the tables netstat -nat would have shown on each host right after
+ * packet `index` (src/core/sockets/fromCapture.ts); answered once indexing is over (the states
+ * are final then).
+ */
+export interface SocketsRequest {
+  type: 'sockets';
+  id: number;
+  /** 0-based packet index. */
+  index: number;
+}
 /** Stop indexing at once (what is indexed stays available) and close the file. */
 export interface CancelRequest {
   type: 'cancel';
@@ -159,6 +171,7 @@ export type ToWorker =
   | GraphSeriesRequest
   | GraphLocateRequest
   | PerfConnsRequest
+  | SocketsRequest
   | CancelRequest
   | GrowRequest
   | SettleRequest
@@ -231,6 +244,12 @@ export interface PerfConnsReply {
   id: number;
   conns: ConnPerfCells[];
 }
+/** Data, no text: the host writes it in the reader's language (socketsAtPacketText). */
+export interface SocketsReply {
+  type: 'sockets';
+  id: number;
+  sockets: SocketsAtPacket;
+}
 export interface StatsReply {
   type: 'stats';
   id: number;
@@ -274,6 +293,7 @@ export type FromWorker =
   | GraphSeriesReply
   | GraphLocateReply
   | PerfConnsReply
+  | SocketsReply
   | StatsReply
   | ErrorReply
   | ClosedMessage;
@@ -291,6 +311,7 @@ export const WORKER_REPLIES = {
   graphSeries: 'graphSeries',
   graphLocate: 'graphLocate',
   perfConns: 'perfConns',
+  sockets: 'sockets',
   stats: 'stats',
 } as const satisfies { [K in ToWorker['type']]?: FromWorker['type'] };
 export type WorkerReplies = typeof WORKER_REPLIES;

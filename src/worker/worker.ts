@@ -148,6 +148,7 @@ channel
     return { t: row < 0 ? -1 : c.t[row] };
   })
   .on('perfConns', async () => ({ conns: await (await perf()).perfConns() }))
+  .on('sockets', async (msg) => ({ sockets: await (await need()).socketsAt(msg.index) }))
   .on('cancel', async () => {
     if (index) index.cancel();
     else if (opening) (await opening).cancel();

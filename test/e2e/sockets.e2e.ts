@@ -2,14 +2,35 @@
  * netstat / ss output in a real VS Code (issue 15): a pasted `netstat -antp` (the real output of
  * test/fixtures/sockets, made by scripts/sockets-fixtures.sh) opens in the netstat language, its
  * CLOSE_WAIT has its hover, the summary CodeLens sits on top and the CLOSE_WAIT pile is a
- * diagnostic in the Problems view. Run by `npm run test:e2e`; harness in test/e2e/harness/.
- * ("Sockets at this packet" in the capture editor is not here: the button belongs to the capture
- * webview, which is being restructured; the CLI and src/core/sockets/fromCapture.ts have it.)
+ * diagnostic in the Problems view. Then "Sockets at this packet" in the capture editor: a sample
+ * capture (samples/stuck-close-wait.pcap, made by `npm run samples`) opens in the capture editor,
+ * a packet is selected, the toolbar button (and then the palette command) opens the netstat tables
+ * of both hosts beside, whose text must equal what our engine computes for that packet (the CLI's
+ * pass over the same file), with the netstat language's lens on it.
+ * Run by `npm run test:e2e`; harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot, Session, startSession } from './harness';
+import { analyzeCaptureFile } from '../../src/node/analyze';
+import { socketsAtPacket, socketsAtPacketText } from '../../src/core/sockets/fromCapture';
+import { formatEn } from '../../src/core/explain/l10n';
+
+/** The part of playwright's FrameLocator / Locator API used here (the harness types only the page's part). */
+interface Loc {
+  locator(selector: string): Loc;
+  first(): Loc;
+  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
+  click(o?: { timeout?: number }): Promise<void>;
+  count(): Promise<number>;
+  getAttribute(name: string): Promise<string | null>;
+  innerText(): Promise<string>;
+}
+interface FrameLoc {
+  frameLocator(selector: string): FrameLoc;
+  locator(selector: string): Loc;
+}
 
 const OUTPUT = fs.readFileSync(path.join(repoRoot(), 'test', 'fixtures', 'sockets', 'server-netstat-antp.txt'), 'utf8');
 
@@ -75,5 +96,124 @@ describe('e2e: pasted netstat output in code-server', function () {
     assert.ok(found(), JSON.stringify(problems, null, 1));
     await s.screenshot('sockets-problems');
     await s.page.keyboard.press('Control+Shift+M');
+  });
+
+  it('a pasted netstat -nat (no -p): its lens, a hover and the CLOSE_WAIT diagnostic that asks for -p', async () => {
+    await s.setClipboard(fs.readFileSync(path.join(repoRoot(), 'test', 'fixtures', 'sockets', 'server-netstat-nat.txt'), 'utf8'));
+    await s.runCommand('Capture Lens: Paste netstat/ss Output');
+    await s.waitForActiveTab((l) => /netstat -nat/.test(l) && /Untitled-\d+/.test(l));
+    assert.equal(await s.languageMode(), 'netstat / ss output');
+    const lenses = await s.codeLensTexts({ timeout: 10_000 });
+    assert.ok(
+      lenses.some((l) => /^28 TCP sockets: .*4 CLOSE_WAIT \(unusual\)/.test(l)),
+      JSON.stringify(lenses),
+    );
+    assert.match(await s.hoverWord('SYN_RECV'), /tcp_synack_retries/);
+    let problems: string[] = [];
+    const found = () => problems.find((p) => /4 sockets in CLOSE_WAIT on 10\.99\.0\.1:9000: .*run netstat -p or ss -p/.test(p));
+    // the first paste's problems come first in the list, which draws only the rows it has room for
+    await s.problems();
+    await s.runCommand('View: Toggle Maximized Panel');
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      problems = await s.problems();
+      if (found()) break;
+      await s.page.waitForTimeout(300);
+    }
+    await s.runCommand('View: Toggle Maximized Panel');
+    assert.ok(found(), JSON.stringify(problems, null, 1));
+    await s.page.keyboard.press('Control+Shift+M');
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // "Sockets at this packet" in the capture editor
+
+  const CAPTURE = 'stuck-close-wait.pcap';
+
+  /** The active capture editor's webview. */
+  function view(): FrameLoc {
+    return (s.page as unknown as FrameLoc).frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  }
+
+  /** What our engine says after packet `no` (1-based), as the editor must show it: lines without trailing blanks. */
+  async function expected(no: number): Promise<string[]> {
+    const file = path.join(s.workspace, CAPTURE);
+    const times: number[] = [];
+    const { engine } = await analyzeCaptureFile(file, (rec) => {
+      times[rec.index] = rec.tsSec + rec.tsNsec / 1e9;
+    });
+    const lines = socketsAtPacketText(socketsAtPacket(engine, engine.summaries(), no - 1, times), formatEn);
+    return lines.map((l) => l.trimEnd()).filter((l) => l !== '');
+  }
+
+  async function shownLines(): Promise<string[]> {
+    return (await s.editorText())
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => l !== '');
+  }
+
+  it('capture editor: the "Sockets at this packet" button opens both hosts\' tables at the selected packet', async () => {
+    // (no "Close All Editors": the pasted document is unsaved, closing it would ask)
+    await s.page.keyboard.press('Escape');
+    await s.page.keyboard.press('Control+P');
+    const input = s.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await s.page.keyboard.type(CAPTURE);
+    await s.page.waitForTimeout(400);
+    await s.page.keyboard.press('Enter');
+    await s.waitForActiveTab(CAPTURE);
+    const v = view();
+    await v.locator('.rows .row[aria-rowindex="10"]').waitFor({ state: 'visible', timeout: 20_000 });
+    // packet 9: the server acknowledged the client's FIN and never closed
+    await v.locator('.rows .row[aria-rowindex="10"]').click();
+    assert.equal(await v.locator('.rows .row[aria-rowindex="10"]').getAttribute('aria-selected'), 'true');
+    const button = v.locator('#sockets-at-packet');
+    assert.equal((await button.innerText()).trim(), 'Sockets at this packet');
+    await button.click();
+    // an untitled document is named after its first line: the first host's title
+    await s.waitForActiveTab((l) => /Untitled-\d+/.test(l) && /after packet 9\b/.test(l), { timeout: 20_000 });
+    assert.equal(await s.languageMode(), 'netstat / ss output');
+    const want = await expected(9);
+    let got: string[] = [];
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      got = await shownLines();
+      if (got.length >= want.length) break;
+      await s.page.waitForTimeout(200);
+    }
+    assert.deepEqual(got, want);
+    // both ends, as our engine has them: the server in CLOSE_WAIT, the client in FIN_WAIT2
+    assert.match(got.join('\n'), /Sockets on 106\.53\.211\.6 after packet 9\b/);
+    assert.ok(got.some((l) => /^tcp +- +- 106\.53\.211\.6:8888 +10\.23\.185\.135:\d+ +CLOSE_WAIT$/.test(l)), got.join('\n'));
+    assert.ok(got.some((l) => /^tcp +- +- 10\.23\.185\.135:\d+ +106\.53\.211\.6:8888 +FIN_WAIT2$/.test(l)), got.join('\n'));
+    // a netstat document like a pasted one: its summary lens counts the sockets
+    const lenses = await s.codeLensTexts({ timeout: 10_000 });
+    assert.ok(
+      lenses.some((l) => /^\d+ TCP sockets: .*CLOSE_WAIT/.test(l)),
+      JSON.stringify(lenses),
+    );
+    await s.screenshot('sockets-at-packet-capture-editor');
+  });
+
+  it('capture editor: the same from the command palette, for the packet selected there', async () => {
+    // back to the capture editor: select packet 8 (the client's FIN) in its webview
+    await s.page.locator(`.tabs-container .tab[aria-label^="${CAPTURE}"]`).first().click();
+    const v = view();
+    await v.locator('.rows .row[aria-rowindex="9"]').waitFor({ state: 'visible', timeout: 20_000 });
+    await v.locator('.rows .row[aria-rowindex="9"]').click();
+    await s.waitForActiveTab(CAPTURE);
+    await s.runCommand('Capture Lens: Sockets at This Packet (netstat view)');
+    await s.waitForActiveTab((l) => /Untitled-\d+/.test(l) && /after packet 8\b/.test(l), { timeout: 20_000 });
+    const want = await expected(8);
+    let got: string[] = [];
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      got = await shownLines();
+      if (got.some((l) => /after packet 8\b/.test(l)) && got.length >= want.length) break;
+      await s.page.waitForTimeout(200);
+    }
+    assert.deepEqual(got, want);
+    assert.ok(got.some((l) => / FIN_WAIT1$/.test(l)), got.join('\n'));
   });
 });

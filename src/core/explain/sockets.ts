@@ -552,6 +552,128 @@ export function findingText(f: Finding, t: Translate): string {
             f.count,
             f.where,
           );
+    case 'orphaned':
+      return t(
+        '{0} orphaned TCP sockets (ss -s): their programs closed them, and the kernel is still trying to deliver their FIN or unsent data, usually to peers that stopped reading or answering (FIN_WAIT1 behind a full send queue). Each still holds its send buffer; above net.ipv4.tcp_max_orphans the kernel resets them and logs "too many orphaned sockets". Find the peers with ss -tn state fin-wait-1, and lower net.ipv4.tcp_orphan_retries to release them sooner.',
+        f.count,
+      );
+  }
+}
+
+/** ss -s's Transport rows, in words. */
+function transportWhat(row: string, t: Translate): string {
+  switch (row) {
+    case 'RAW':
+      return t('Raw sockets (ping, routing daemons, packet tools).');
+    case 'UDP':
+      return t('UDP sockets.');
+    case 'TCP':
+      return t(
+        'TCP sockets in the kernel\'s lookup tables: listening, connecting, connected or closing (TIME_WAIT not included).',
+      );
+    case 'INET':
+      return t('RAW + UDP + TCP: every Internet socket in the rows above.');
+    case 'FRAG':
+      return t('IP fragments waiting to be reassembled into packets (not sockets).');
+    default:
+      return t('Every socket the kernel has allocated (older ss versions).');
+  }
+}
+
+/** A number (or a row label) of an `ss -s` summary: what the kernel counted, and where it comes from. */
+export function explainSsSummary(key: string, value: number | undefined, t: Translate): Explanation {
+  const v = value === undefined ? '' : String(value);
+  const dot = key.indexOf('.');
+  if (dot > 0) {
+    const row = key.slice(0, dot);
+    const col = key.slice(dot + 1);
+    const family = col === 'ip' ? t('IPv4') : col === 'ipv6' ? t('IPv6') : t('IPv4 and IPv6');
+    return { title: t('{0} ({1}): {2}', row, family, v), text: [transportWhat(row, t)], here: [] };
+  }
+  switch (key) {
+    case 'total':
+      return {
+        title: t('{0} sockets in all', v),
+        text: [
+          t(
+            'Every socket the kernel has in use, of every family (TCP, UDP, Unix, netlink…): the "sockets: used" line of /proc/net/sockstat.',
+          ),
+        ],
+        here: [],
+      };
+    case 'kernel':
+      return { title: t('{0} sockets allocated by the kernel', v), text: [t('Printed by older ss versions beside the total.')], here: [] };
+    case 'tcp':
+      return {
+        title: t('{0} TCP sockets', v),
+        text: [
+          t(
+            'Every TCP socket the kernel has allocated, plus those in TIME_WAIT (/proc/net/sockstat: alloc + tw). It equals the Transport table\'s TCP total plus "closed".',
+          ),
+        ],
+        here: [],
+      };
+    case 'estab':
+      return {
+        title: t('{0} established', v),
+        text: [
+          t(
+            'The kernel\'s CurrEstab counter (/proc/net/snmp): connections in ESTABLISHED and in CLOSE_WAIT, the states in which this side still sends.',
+          ),
+        ],
+        here: [],
+      };
+    case 'closed':
+      return {
+        title: t('{0} closed', v),
+        text: [
+          t(
+            'Not a state but a difference (allocated + TIME_WAIT − in the lookup tables): TCP sockets in no table — created and never bound or connected, held by a program after their connection ended — and, as ss computes it, the TIME_WAIT ones.',
+          ),
+        ],
+        here: [],
+      };
+    case 'orphaned':
+      return {
+        title: t('{0} orphaned', v),
+        text: [
+          t(
+            'TCP sockets no program holds any more: closed by their program while the kernel still finishes the close (FIN_WAIT1 with unsent data, FIN_WAIT2, CLOSING, LAST_ACK). Limited by net.ipv4.tcp_max_orphans; beyond it the kernel resets them ("too many orphaned sockets").',
+          ),
+        ],
+        here: [],
+      };
+    case 'synrecv':
+      return {
+        title: t('{0} in SYN_RECV', v),
+        text: [t('Half-open connections waiting for the client\'s final ACK (printed by older ss versions).')],
+        here: [],
+      };
+    case 'timewait':
+      return {
+        title: t('{0} in TIME_WAIT', v),
+        text: [
+          t(
+            'TIME_WAIT sockets (/proc/net/sockstat\'s tw): 60 s each after an active close. Linux keeps FIN_WAIT2 sockets their program has closed in the same small structure, so they count here too. Limited by net.ipv4.tcp_max_tw_buckets.',
+          ),
+        ],
+        here: [],
+      };
+    case 'ports':
+      return { title: t('{0} local ports bound', v), text: [t('Printed by older ss versions.')], here: [] };
+    case 'Transport':
+      return {
+        title: t('ss -s: sockets per transport'),
+        text: [
+          t(
+            'Total, IPv4 (IP) and IPv6 sockets per protocol, from /proc/net/sockstat and sockstat6. TCP counts only the sockets in the lookup tables; the line above counts them all.',
+          ),
+        ],
+        here: [],
+      };
+    default:
+      // a Transport row's label ("TCP", "RAW"): the protocol's own name
+      return { title: key, text: [transportWhat(key, t)], here: [] };
   }
 }
 
@@ -617,6 +739,23 @@ export function diffLensText(d: SnapshotDiff, t: Translate): string {
   if (d.recvGrew > 0) s += ' · ' + t('Recv-Q grew on {0}', d.recvGrew);
   if (d.sendGrew > 0) s += ' · ' + t('Send-Q grew on {0}', d.sendGrew);
   return s;
+}
+
+/** Above an ss -s summary: "ss -s: 852 TCP sockets (120 established, 120 orphaned, 600 in TIME_WAIT) · 2 findings". */
+export function ssSummaryLensText(values: ReadonlyMap<string, number>, findings: number, t: Translate): string {
+  const parts: string[] = [];
+  const add = (key: string, say: (n: number) => string): void => {
+    const n = values.get(key);
+    if (n !== undefined) parts.push(say(n));
+  };
+  add('estab', (n) => t('{0} established', n));
+  add('orphaned', (n) => t('{0} orphaned', n));
+  add('timewait', (n) => t('{0} in TIME_WAIT', n));
+  const tcp = values.get('tcp');
+  let text = 'ss -s: ' + (tcp !== undefined ? t('{0} TCP sockets', tcp) : t('socket totals'));
+  if (parts.length > 0) text += ' (' + parts.join(', ') + ')';
+  text += ' · ' + (findings === 0 ? t('nothing unusual') : findings === 1 ? t('1 finding') : t('{0} findings', findings));
+  return text;
 }
 
 /** Title of the sockets table built from a capture (CLI and editor). */

@@ -10,6 +10,11 @@
  * one shows 0–2). TIME_WAIT: 500 toward one destination — 60 s of TIME_WAIT at 8 closes a second,
  * and 1.8 % of Linux's 28 232 ephemeral ports (32768–60999); below that it is the normal price of
  * active closes. Queues: 4096 bytes (a few segments) still waiting is no longer a moment's lag.
+ * ss -s orphans (sockets closed by their program, still sending their FIN or unsent data): 100 at
+ * one instant — an orphan normally lives one round trip, so even 1 000 closes a second over a
+ * 10 ms path keep about 10; 100 means peers or paths that stopped taking data, each orphan still
+ * holding its send buffer, until net.ipv4.tcp_max_orphans ("too many orphaned sockets": resets).
+ * ss -s timewait uses the TIME_WAIT threshold above (the count is host-wide).
  */
 import {
   S_CLOSE_WAIT,
@@ -22,7 +27,7 @@ import {
   S_TIME_WAIT,
   TCP_STATES,
 } from '../tcp/types';
-import type { CountLine, SocketRow, SocketsDoc } from './parse';
+import type { CountLine, SocketRow, SocketsDoc, SsSummary } from './parse';
 
 export interface Thresholds {
   closeWait: number;
@@ -32,6 +37,7 @@ export interface Thresholds {
   synSent: number;
   timeWait: number;
   queueBytes: number;
+  orphaned: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -42,6 +48,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   synSent: 3,
   timeWait: 500,
   queueBytes: 4096,
+  orphaned: 100,
 };
 
 export type FindingKind =
@@ -53,7 +60,8 @@ export type FindingKind =
   | 'recv-q'
   | 'send-q'
   | 'fin-wait-1'
-  | 'fin-wait-2';
+  | 'fin-wait-2'
+  | 'orphaned';
 
 export interface Finding {
   kind: FindingKind;
@@ -303,6 +311,35 @@ function countFindings(counts: CountLine[], th: Thresholds): Finding[] {
   return out;
 }
 
+/** ss -s: the host's TIME_WAIT and orphan counts (and SYN_RECV, which older versions print). */
+function summaryFindings(sums: SsSummary[], th: Thresholds): Finding[] {
+  const out: Finding[] = [];
+  for (const sum of sums) {
+    const f = (key: string, kind: FindingKind, severity: Finding['severity'], min: number): void => {
+      const n = sum.values.get(key);
+      const at = sum.spans.find((x) => x.key === key);
+      if (n === undefined || at === undefined || n < min) return;
+      out.push({
+        kind,
+        severity,
+        line: at.line,
+        start: at.start,
+        end: at.end,
+        count: n,
+        where: '',
+        program: '',
+        limit: -1,
+        lines: [at.line],
+        connections: 1,
+      });
+    };
+    f('orphaned', 'orphaned', 'warning', th.orphaned);
+    f('timewait', 'time-wait', 'info', th.timeWait);
+    f('synrecv', 'syn-recv', 'warning', th.synRecv);
+  }
+  return out;
+}
+
 /** One connection's identity across snapshots. */
 export function connKey(r: SocketRow): string {
   return r.proto + ' ' + ep(r.local.addr, r.local.portText) + ' ' + ep(r.peer.addr, r.peer.portText);
@@ -401,5 +438,6 @@ export function diagnoseSockets(doc: SocketsDoc, th: Thresholds = DEFAULT_THRESH
       prevSummary = s;
     }
   }
+  findings.push(...summaryFindings(doc.summaries, th));
   return { snapshots, findings, diffs };
 }

@@ -52,23 +52,29 @@ export interface SocketsAtPacket {
 }
 
 /**
- * Sockets at packet `at` (0-based index). `times`: seconds of each packet (optional; without it
- * no TIME_WAIT expires). The engine must be finished (its rows are final then).
+ * Sockets at packet `at` (0-based index). `times`: seconds of each packet, as an array or a
+ * function of the index (the editor's index keeps its times in columns, and an array of 8 bytes a
+ * packet would cost 80 MB for 10 M packets); optional, without it no TIME_WAIT expires. Only
+ * differences between times are used, so relative times do. The engine must be finished (its
+ * rows are final then).
  */
 export function socketsAtPacket(
   engine: TcpEngine,
   summaries: readonly ConnectionSummary[],
   at: number,
-  times?: ArrayLike<number>,
+  times?: ArrayLike<number> | ((i: number) => number),
 ): SocketsAtPacket {
+  const timeOf = times === undefined ? undefined : typeof times === 'function' ? times : (i: number) => times[i];
   const last = new Map<number, { client: number; server: number; time: number }>();
   const r = emptyResult();
   const n = Math.min(at, engine.packetCount - 1);
   for (let i = 0; i <= n; i++) {
     if (!engine.resultInto(i, r)) continue;
-    last.set(r.stream, { client: r.clientState, server: r.serverState, time: times ? times[i] : 0 });
+    last.set(r.stream, { client: r.clientState, server: r.serverState, time: timeOf ? timeOf(i) : 0 });
   }
-  const now = times && n >= 0 ? times[n] : 0;
+  // a packet after the last TCP one (a UDP or ARP packet the user selected) sees the last TCP
+  // states, and the clock of its own time
+  const now = timeOf && at >= 0 ? timeOf(at) : 0;
   const byHost = new Map<string, CaptureSocket[]>();
   const add = (addr: string, s: CaptureSocket): void => {
     const list = byHost.get(addr);
@@ -94,7 +100,7 @@ export function socketsAtPacket(
     ];
     for (const [state, local, peer] of sides) {
       if (state === S_CLOSED || state === S_LISTEN) continue;
-      if (state === S_TIME_WAIT && times && now - st.time > TIME_WAIT_SEC) {
+      if (state === S_TIME_WAIT && timeOf && now - st.time > TIME_WAIT_SEC) {
         expired++;
         continue;
       }
@@ -105,7 +111,7 @@ export function socketsAtPacket(
     addr,
     sockets: sockets.sort((a, b) => (a.state === S_LISTEN ? 0 : 1) - (b.state === S_LISTEN ? 0 : 1)),
   }));
-  return { packet: n, hosts, expired };
+  return { packet: Math.max(at, 0), hosts, expired };
 }
 
 function ep(a: { addr: string; port: number }): string {

@@ -6,10 +6,12 @@ import {
   explainCount,
   explainInfo,
   explainSocketSpan,
+  explainSsSummary,
   findingText,
   portsLensText,
   summaryLensText,
   diffLensText,
+  ssSummaryLensText,
 } from '../explain/sockets';
 import { toMarkdown, toPlainText } from '../explain/explanation';
 import { severityText } from '../explain/problems';
@@ -38,6 +40,17 @@ export function socketsHoverAt(
   t: Translate,
 ): SocketsHover | null {
   if (line < 0 || line >= doc.itemOfLine.length) return null;
+  const sum = doc.summaryOfLine[line];
+  if (sum >= 0) {
+    // ss -s: the word and its number, or a Transport row's label or cell
+    const spans = doc.summaries[sum].spans.filter((x) => x.line === line);
+    const s = spans.find((x) => col >= x.start && col < x.end) ?? spans.find((x) => col === x.end);
+    if (!s) return null;
+    return {
+      markdown: toMarkdown(explainSsSummary(s.key, doc.summaries[sum].values.get(s.key), t)),
+      range: { line, start: s.start, end: s.end },
+    };
+  }
   const item = doc.itemOfLine[line];
   if (item === -1) return null;
   if (item <= -2) {
@@ -76,6 +89,14 @@ export function socketsReportLines(doc: SocketsDoc, d: SocketsDiagnosis, t: Tran
     if (s.ports.length > 0) out.push(portsLensText(s, t));
     const diff = d.diffs.find((x) => x.snapshot === s.snapshot);
     if (diff) out.push(diffLensText(diff, t));
+    for (const f of findings)
+      out.push(t('line {0}', f.line + 1) + ': ' + severityText(f.severity, t) + ': ' + findingText(f, t));
+    out.push('');
+  }
+  for (const sum of doc.summaries) {
+    const lines = new Set(sum.spans.map((x) => x.line));
+    const findings = d.findings.filter((f) => lines.has(f.line));
+    out.push(t('line {0}', sum.line + 1) + ': ' + ssSummaryLensText(sum.values, findings.length, t));
     for (const f of findings)
       out.push(t('line {0}', f.line + 1) + ': ' + severityText(f.severity, t) + ': ' + findingText(f, t));
     out.push('');

@@ -56,12 +56,16 @@ export function portSymbols(doc: SocketsDoc): PortSymbol[] {
 }
 
 /**
- * Does this text look like netstat / ss / lsof output? At least 2 socket rows or count lines, and
+ * Does this text look like netstat / ss / lsof output? At least 2 socket rows, count lines or ss -s lines, and
  * they make at least a third of the non-blank lines (a tutorial with one netstat line in its prose
  * stays plain text; a paste with a prompt, headers and rows does not).
  */
 export function looksLikeSockets(doc: SocketsDoc, text: string): boolean {
-  const items = doc.rows.length + doc.counts.length;
+  let items = doc.rows.length + doc.counts.length;
+  // an ss -s paste: its lines count when it has the distinctive "TCP: N (estab …)" line
+  const withTcp = new Set<number>();
+  doc.summaries.forEach((x, i) => x.values.has('tcp') && withTcp.add(i));
+  for (let ln = 0; ln < doc.summaryOfLine.length; ln++) if (withTcp.has(doc.summaryOfLine[ln])) items++;
   if (items < 2) return false;
   let nonBlank = 0;
   let i = 0;

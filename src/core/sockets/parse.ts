@@ -13,6 +13,8 @@
  *   ss -tn state close-wait                     7 0 10.0.0.1:9000 10.0.0.2:46736   (state from the command)
  *   lsof -i -n -P                                python3 2292 root 8u IPv4 446194 0t0 TCP a:1->b:2 (CLOSE_WAIT)
  *   counting pipelines                          TIME_WAIT 814   /   814 TIME_WAIT   (uniq -c)
+ *   ss -s summaries                             Total: 20 / TCP:   49 (estab 13, closed 30, orphaned 0, timewait 0)
+ *                                               and its Transport table (RAW / UDP / TCP / INET / FRAG rows)
  *
  * Longer than our 600-line guide: one line loop reads seven output forms that share the column
  * splitter, the endpoint reader and the field positions; a file per form would repeat that core.
@@ -47,13 +49,18 @@ export type SocketField =
   | 'process'
   | 'count'
   | 'info'
-  | 'header';
+  | 'header'
+  | 'summary';
 
 export interface Span {
   field: SocketField;
   start: number;
   end: number;
-  /** For 'info': the ss -i key ("rtt", "skmem"); for 'header': the column name. */
+  /**
+   * For 'info': the ss -i key ("rtt", "skmem"); for 'header': the column name; for 'summary' (ss -s):
+   * "total", "kernel", "tcp", "estab", "closed", "orphaned", "synrecv", "timewait", "ports", or a
+   * Transport table cell "TCP.total", "UDP.ipv6" ….
+   */
   key?: string;
 }
 
@@ -104,9 +111,23 @@ export interface CountLine {
   snapshot: number;
 }
 
+/** One `ss -s` summary: its numbers by key (Span.key's names) and where each is. */
+export interface SsSummary {
+  snapshot: number;
+  /** First line of the summary ("Total: …", or "TCP: …" when Total was cut off). */
+  line: number;
+  values: Map<string, number>;
+  /** Every number's place (line and columns), by key. */
+  spans: { key: string; line: number; start: number; end: number }[];
+}
+
 export interface SocketsDoc {
   rows: SocketRow[];
   counts: CountLine[];
+  /** `ss -s` summaries. */
+  summaries: SsSummary[];
+  /** The ss -s summary of each line (index into summaries; -1: none). */
+  summaryOfLine: Int32Array;
   /** Lines that start like a socket row but could not be read (0-based). */
   unreadable: number[];
   /** First line of each snapshot (a command, a header or the first row after a gap of prose). */
@@ -581,14 +602,61 @@ function startsLikeRow(toks: Tok[]): boolean {
   return isUint(b) || splitEndpoint(b, false) !== null || stateOfWord(b) !== undefined;
 }
 
+/** ss -s's Transport table rows (the older iproute2 adds a "*" row: every socket the kernel has). */
+const SS_TRANSPORTS = new Set(['*', 'RAW', 'UDP', 'TCP', 'INET', 'FRAG']);
+const SS_COLUMNS = ['total', 'ip', 'ipv6'];
+
+/** A number as ss -s prints it: "13", "13," "0)" "5/0" (timewait/… of older versions: the first). */
+function ssNumber(tok: Tok): { n: number; start: number; end: number } | null {
+  let a = 0;
+  let b = tok.s.length;
+  while (a < b && tok.s[a] === '(') a++;
+  while (b > a && (tok.s[b - 1] === ',' || tok.s[b - 1] === ')')) b--;
+  let c = a;
+  while (c < b && tok.s.charCodeAt(c) >= 48 && tok.s.charCodeAt(c) <= 57) c++;
+  if (c === a || c - a > 12 || (c < b && tok.s[c] !== '/')) return null;
+  return { n: Number(tok.s.slice(a, c)), start: tok.start + a, end: tok.start + c };
+}
+
+/** The words of an ss -s line after its label: "(estab 13, closed 30, …), ports 0" or "(kernel 1425)". */
+function readSsPairs(sum: SsSummary, toks: Tok[], from: number, ln: number): void {
+  for (let i = from; i + 1 < toks.length; i++) {
+    let w = toks[i].s;
+    let lead = 0;
+    while (w.startsWith('(')) {
+      w = w.slice(1);
+      lead++;
+    }
+    while (w.endsWith(',')) w = w.slice(0, -1);
+    if (w.length === 0 || w.length > 12) continue;
+    const v = ssNumber(toks[i + 1]);
+    if (v === null) continue;
+    sum.values.set(w, v.n);
+    // the word and its number ("orphaned 120"): what a hover and a diagnostic cover
+    sum.spans.push({ key: w, line: ln, start: toks[i].start + lead, end: v.end });
+    i++;
+  }
+}
+
 /** Parse netstat / ss / lsof text (any mix, several snapshots). */
 export function parseSockets(text: string): SocketsDoc {
   const rows: SocketRow[] = [];
   const counts: CountLine[] = [];
+  const summaries: SsSummary[] = [];
   const unreadable: number[] = [];
   const snapshotLines: number[] = [];
   const lines = text.split('\n');
   const itemOfLine = new Int32Array(lines.length).fill(-1);
+  const summaryOfLine = new Int32Array(lines.length).fill(-1);
+  // the ss -s summary being read (a blank line ends it after its Transport table)
+  let summary: SsSummary | null = null;
+  const newSummary = (ln: number): SsSummary => {
+    if (snapshot < 0) boundary(ln);
+    inSnapshot = true;
+    const x: SsSummary = { snapshot, line: ln, values: new Map(), spans: [] };
+    summaries.push(x);
+    return x;
+  };
   let snapshot = -1;
   let inSnapshot = false; // rows since the last boundary
   let filter: number | undefined;
@@ -611,6 +679,7 @@ export function parseSockets(text: string): SocketsDoc {
     const toks = tokens(line);
     if (toks.length === 0) {
       lastRow = null;
+      if (inTotals) summary = null;
       inTotals = false;
       continue;
     }
@@ -633,12 +702,45 @@ export function parseSockets(text: string): SocketsDoc {
         filter = toks[0].s === 'Proto' ? undefined : filter;
       continue;
     }
-    // ss -s: "TCP:   40 (estab 9, closed 26, …)" and its Transport table: totals, not sockets
-    if (toks[0].s === 'Transport' && toks.length > 1 && toks[1].s === 'Total') {
-      inTotals = true;
+    // ss -s: "Total: 20", "TCP:   40 (estab 9, closed 26, …)" and its Transport table: totals, not sockets
+    if (toks[0].s === 'Total:' && toks.length >= 2 && isUint(toks[1].s)) {
+      summary = newSummary(ln);
+      const v = ssNumber(toks[1]) as { n: number; start: number; end: number };
+      summary.values.set('total', v.n);
+      summary.spans.push({ key: 'total', line: ln, start: toks[0].start, end: v.end });
+      readSsPairs(summary, toks, 2, ln);
+      summaryOfLine[ln] = summaries.length - 1;
       continue;
     }
-    if (inTotals) continue;
+    if (toks[0].s === 'TCP:' && toks.length >= 3 && isUint(toks[1].s) && toks[2].s.startsWith('(')) {
+      if (summary === null || summary.values.has('tcp')) summary = newSummary(ln);
+      summary.values.set('tcp', Number(toks[1].s));
+      summary.spans.push({ key: 'tcp', line: ln, start: toks[0].start, end: toks[1].end });
+      readSsPairs(summary, toks, 2, ln);
+      summaryOfLine[ln] = summaries.length - 1;
+      continue;
+    }
+    if (toks[0].s === 'Transport' && toks.length > 1 && toks[1].s === 'Total') {
+      inTotals = true;
+      if (summary === null) summary = newSummary(ln);
+      summary.spans.push({ key: 'Transport', line: ln, start: toks[0].start, end: toks[toks.length - 1].end });
+      summaryOfLine[ln] = summaries.length - 1;
+      continue;
+    }
+    if (inTotals) {
+      if (summary !== null && SS_TRANSPORTS.has(toks[0].s) && toks.length === 4) {
+        summary.spans.push({ key: toks[0].s, line: ln, start: toks[0].start, end: toks[0].end });
+        for (let k = 1; k < 4; k++) {
+          const v = ssNumber(toks[k]);
+          if (v === null) continue; // "-" in the "*" row
+          const key = toks[0].s + '.' + SS_COLUMNS[k - 1];
+          summary.values.set(key, v.n);
+          summary.spans.push({ key, line: ln, start: v.start, end: v.end });
+        }
+        summaryOfLine[ln] = summaries.length - 1;
+      }
+      continue;
+    }
     // the Unix-socket section of netstat -an: nothing of TCP below it
     if (toks[0].s === 'unix' || (toks[0].s === 'Active' && toks.length > 1 && toks[1].s === 'UNIX')) continue;
     let row: SocketRow | null = null;
@@ -703,5 +805,5 @@ export function parseSockets(text: string): SocketsDoc {
     inSnapshot = true;
     lastRow = row;
   }
-  return { rows, counts, unreadable, snapshotLines, itemOfLine, lineCount: lines.length };
+  return { rows, counts, summaries, summaryOfLine, unreadable, snapshotLines, itemOfLine, lineCount: lines.length };
 }

@@ -97,6 +97,8 @@ function uiStrings(): UiStrings {
     goToPlaceholder: t('Packet no.'),
     flowGraph: t('Flow graph'),
     flowGraphHint: t('Show the selected connection (or every connection) as a sequence diagram'),
+    sockets: t('Sockets at this packet'),
+    socketsHint: t('The tables netstat -nat would have shown on each host right after the selected packet, as a netstat document'),
     cancel: t('Cancel'),
     indexing: t('Reading: {0} packets, {1} packets/s'),
     following: t('Following: {0} packets so far, the file is still being written'),
@@ -288,6 +290,11 @@ export class CaptureEditor implements vscode.Disposable {
 
   get session(): CaptureSession {
     return this.document.session;
+  }
+
+  /** The packet selected last (0-based), -1 when none. */
+  get selectedPacket(): number {
+    return this.selectedIndex;
   }
 
   /**
@@ -498,6 +505,10 @@ export class CaptureEditor implements vscode.Disposable {
             return;
           case 'graphs':
             await vscode.commands.executeCommand('captureLens.showGraphs', this.document.uri, m.stream ?? (await this.currentStreams())?.[0]);
+            return;
+          case 'socketsAtPacket':
+            // src/extension/sockets/commands.ts: the palette's command, told which capture and packet
+            await vscode.commands.executeCommand('captureLens.socketsAtPacket', this.document.uri, this.selectedIndex);
             return;
         }
       });

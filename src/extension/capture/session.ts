@@ -17,6 +17,7 @@ import type { ConnJson } from '../../core/tcp/json';
 import type { GraphConnInfo } from '../../core/perf/connPackets';
 import type { SeriesData, SeriesRequest } from '../../core/perf/series';
 import type { ConnPerfCells } from '../../worker/api';
+import type { SocketsAtPacket } from '../../core/sockets/fromCapture';
 import { WORKER_RESOURCE_LIMITS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
 import { WorkerClient } from '../../worker/client';
 import { errorMessage } from '../../core/errors';
@@ -120,6 +121,11 @@ export class CaptureSession implements vscode.Disposable {
 
   perfConns(): Promise<ConnPerfCells[]> {
     return this.client.perfConns();
+  }
+
+  /** The sockets of each host right after packet `index` (0-based), once indexing is over. */
+  socketsAt(index: number): Promise<SocketsAtPacket> {
+    return this.client.socketsAt(index);
   }
 
   /** tcpdump lines of the given packets (0-based indices), as `capture-lens print` prints them. */

@@ -73,6 +73,8 @@ export interface UiStrings {
   goToPlaceholder: string;
   flowGraph: string;
   flowGraphHint: string;
+  sockets: string;
+  socketsHint: string;
   cancel: string;
   /** "{0} packets" etc. are formatted by the webview: placeholders {0}, {1}. */
   indexing: string;
@@ -267,7 +269,8 @@ export interface CopyRequest {
 }
 export interface CommandRequest {
   type: 'command';
-  command: 'openAsText' | 'reopenText' | 'flowGraph' | 'graphs';
+  /** socketsAtPacket: "Sockets at this packet" for the packet selected last (the host knows which). */
+  command: 'openAsText' | 'reopenText' | 'flowGraph' | 'graphs' | 'socketsAtPacket';
   /** `graphs`: the connection (a Connections tab row); absent: the one the user looks at. */
   stream?: number;
 }
@@ -315,7 +318,7 @@ export const MAX_COPY_PACKETS = 100_000;
 export const MAX_FILTER_CHARS = 65_536;
 
 export const TIME_FORMATS: readonly TimeFormat[] = ['relative', 'absolute', 'delta'];
-const COMMANDS: readonly string[] = ['openAsText', 'reopenText', 'flowGraph', 'graphs'];
+const COMMANDS: readonly string[] = ['openAsText', 'reopenText', 'flowGraph', 'graphs', 'socketsAtPacket'];
 
 function isObj(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);

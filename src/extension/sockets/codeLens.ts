@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { diffLensText, portsLensText, summaryLensText } from '../../core/explain/sockets';
+import { diffLensText, portsLensText, ssSummaryLensText, summaryLensText } from '../../core/explain/sockets';
 import { NETSTAT_SELECTOR, SocketsModels } from './models';
 
 /**
@@ -31,6 +31,17 @@ class SocketsLensProvider implements vscode.CodeLensProvider {
         lenses.push(new vscode.CodeLens(range, { title: portsLensText(s, vscode.l10n.t), command: '' }));
       const d = diagnosis.diffs.find((x) => x.snapshot === s.snapshot);
       if (d) lenses.push(new vscode.CodeLens(range, { title: diffLensText(d, vscode.l10n.t), command: '' }));
+    }
+    // ss -s: the totals and the findings on them (they belong to no snapshot of socket rows)
+    for (const sum of parsed.summaries) {
+      const lines = new Set(sum.spans.map((x) => x.line));
+      const findings = diagnosis.findings.filter((f) => lines.has(f.line)).length;
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(sum.line, 0, sum.line, 0), {
+          title: ssSummaryLensText(sum.values, findings, vscode.l10n.t),
+          command: findings > 0 ? 'workbench.actions.view.problems' : '',
+        }),
+      );
     }
     return lenses;
   }
