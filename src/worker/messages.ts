@@ -13,6 +13,7 @@ import type { CaptureInfo } from '../core/capture/types';
 import type { FlowPacket } from '../core/flow/model';
 import type { ConnJson } from '../core/tcp/json';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import { FOLLOW_WORKER_REPLIES, type FollowFromWorker, type FollowToWorker } from './followMessages';
 
 // ---- host → worker
 
@@ -102,7 +103,8 @@ export type ToWorker =
   | FlowPacketsRequest
   | CancelRequest
   | StatsRequest
-  | CloseRequest;
+  | CloseRequest
+  | FollowToWorker;
 
 // ---- worker → host
 
@@ -172,7 +174,19 @@ export interface ErrorReply {
 export interface ClosedMessage {
   type: 'closed';
 }
-export type FromWorker = ProgressMessage | InfoMessage | RowsReply | FilterReply | DetailsReply | ConnsReply | LinesReply | FlowPacketsReply | StatsReply | ErrorReply | ClosedMessage;
+export type FromWorker =
+  | ProgressMessage
+  | InfoMessage
+  | RowsReply
+  | FilterReply
+  | DetailsReply
+  | ConnsReply
+  | LinesReply
+  | FlowPacketsReply
+  | StatsReply
+  | ErrorReply
+  | ClosedMessage
+  | FollowFromWorker;
 
 /** Request → reply types (src/core/messaging.ts); a failed request is answered by `error` instead. */
 export const WORKER_REPLIES = {
@@ -183,5 +197,6 @@ export const WORKER_REPLIES = {
   lines: 'lines',
   flowPackets: 'flowPackets',
   stats: 'stats',
+  ...FOLLOW_WORKER_REPLIES,
 } as const satisfies { [K in ToWorker['type']]?: FromWorker['type'] };
 export type WorkerReplies = typeof WORKER_REPLIES;

@@ -13,6 +13,8 @@ import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { CaptureIndex } from './captureIndex';
 import { MessageHandler } from '../core/messaging';
 import { flowPackets } from './flowPackets';
+import { FollowService } from './follow';
+import { parseFollowRequest } from './followMessages';
 import { WORKER_REPLIES, type FromWorker, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
 
@@ -76,6 +78,17 @@ function collectGarbage(): void {
   }
 }
 
+let follow: FollowService | undefined;
+
+/** The follow service of the open capture, and the request checked at run time (a malformed one fails with an error reply). */
+async function followOf<T extends { type: string }>(msg: T): Promise<[FollowService, T]> {
+  const checked = parseFollowRequest(msg);
+  if (!checked || checked.type !== msg.type) throw new Error(`malformed ${msg.type} request`);
+  const idx = await need();
+  follow ??= new FollowService(idx);
+  return [follow, checked as unknown as T];
+}
+
 async function need(): Promise<CaptureIndex> {
   if (index) return index;
   if (opening) return opening;
@@ -113,6 +126,26 @@ channel
   .on('conns', async () => ({ conns: await (await need()).connections() }))
   .on('lines', async (msg) => ({ lines: await (await need()).lines(msg.indices) }))
   .on('flowPackets', async (msg) => ({ packets: await flowPackets(await need(), msg.streams, msg.limit ?? Infinity) }))
+  .on('followOpen', async (msg) => {
+    const [f, m] = await followOf(msg);
+    return { meta: await f.open(m.stream) };
+  })
+  .on('followPage', async (msg) => {
+    const [f, m] = await followOf(msg);
+    return f.page(m.stream, m.from, m.count);
+  })
+  .on('followChunkOf', async (msg) => {
+    const [f, m] = await followOf(msg);
+    return { chunk: await f.chunkOf(m.stream, m.packet) };
+  })
+  .on('followSave', async (msg) => {
+    const [f, m] = await followOf(msg);
+    return { bytes: await f.save(m.stream, m.dir, m.path) };
+  })
+  .on('followClose', async (msg) => {
+    const [f, m] = await followOf(msg);
+    f.close(m.stream);
+  })
   .on('cancel', async () => {
     if (index) index.cancel();
     else if (opening) (await opening).cancel();

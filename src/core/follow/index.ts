@@ -19,3 +19,7 @@ export type { StreamDecoder, StreamMessage } from './messages';
 export type { PayloadRef } from './payload';
 export { annotatedFollow, directionBytes, grouped, hexDump, missingText, tsharkFollow } from './render';
 export type { RenderOptions, StatesAccessor, StreamRoles, TsharkMode } from './render';
+export { followMeta, followPage, CHUNK_BYTES_MAX, FOLLOW_PAGE_MAX } from './page';
+export type { ChunkView, FollowMeta, PageOptions } from './page';
+export { httpHeads, MAX_HEAD_LINES } from './heads';
+export type { HeadReader, MessageHead } from './heads';
