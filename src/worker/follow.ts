@@ -64,7 +64,10 @@ class Built {
 
   private wake(): void {
     const keep: typeof this.waiters = [];
-    for (const w of this.waiters) (this.finished || this.count >= w.need ? w.resolve() : keep.push(w));
+    for (const w of this.waiters) {
+      if (this.finished || this.count >= w.need) w.resolve();
+      else keep.push(w);
+    }
     this.waiters = keep;
   }
 
