@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CaptureEditorProvider, registerCaptureEditor } from './capture/editorProvider';
 import { registerFlowGraph } from './flow/commands';
+import { registerFollowStream } from './follow/commands';
 import { registerCodeLens } from './tcpdump/codeLens';
 import { registerCommands } from './tcpdump/commands';
 import { registerDiagnostics } from './tcpdump/diagnostics';
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommands(models),
     registerCaptureEditor(context, captureProvider),
     registerFlowGraph(context, models, captureProvider),
+    registerFollowStream(context, models, captureProvider),
     registerWalkthrough(context),
     // netstat / ss output: the same kinds of features over its own parse cache (src/extension/sockets)
     sockets,

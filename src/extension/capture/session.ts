@@ -13,6 +13,7 @@
 import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import type { FlowPacket } from '../../core/flow/model';
+import type { ChunkView, FollowMeta } from '../../core/follow/page';
 import type { ConnJson } from '../../core/tcp/json';
 import { WORKER_RESOURCE_LIMITS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
 import { WorkerClient } from '../../worker/client';
@@ -94,6 +95,27 @@ export class CaptureSession implements vscode.Disposable {
   /** tcpdump lines of the given packets (0-based indices), as `capture-lens print` prints them. */
   tcpdumpLines(indices: number[]): Promise<string[]> {
     return this.client.lines(indices);
+  }
+
+  /** Follow TCP Stream, served by the worker by pages (src/worker/follow.ts): start following stream n. */
+  followOpen(stream: number): Promise<FollowMeta | null> {
+    return this.client.followOpen(stream);
+  }
+
+  followPage(stream: number, from: number, count: number): Promise<{ meta: FollowMeta; chunks: ChunkView[] }> {
+    return this.client.followPage(stream, from, count);
+  }
+
+  followChunkOf(stream: number, packet: number): Promise<number> {
+    return this.client.followChunkOf(stream, packet);
+  }
+
+  followSave(stream: number, dir: 0 | 1, path: string): Promise<number> {
+    return this.client.followSave(stream, dir, path);
+  }
+
+  followClose(stream: number): void {
+    this.client.followClose(stream);
   }
 
   /** Stop indexing now; the packets indexed so far stay available. */
