@@ -17,6 +17,12 @@ import { parseFollowRequest } from '../src/worker/followMessages';
 import { WorkerClient } from '../src/worker/client';
 import { followCapture } from '../src/node/follow';
 import { followMarksPcap, httpGapPcap, HTTP_SEGMENT } from './helpers/followCaptures';
+import type { ChunkView } from '../src/core/follow/page';
+import { FOLLOW_VIEW_PAGE, parseFromWebview as parseFollowPanelMessage, type FollowUiStrings } from '../src/extension/follow/messages';
+import { parseFromWebview as parseCaptureMessage } from '../src/extension/capture/webviewMessages';
+import { parseFromWebview as parseFlowMessage } from '../src/extension/flow/messages';
+import { chunkLines, TEXT_COLS } from '../media/follow/lines';
+import { Heights } from '../media/follow/heights';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -157,5 +163,70 @@ describe('Follow view: pages of a stream', function () {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('Follow view: messages from the webviews are checked', function () {
+  it('the Follow panel takes only well-formed messages, page counts clamped', function () {
+    assert.deepEqual(parseFollowPanelMessage({ type: 'page', id: 3, from: 128, count: 1e6 }), { type: 'page', id: 3, from: 128, count: FOLLOW_VIEW_PAGE });
+    assert.equal(parseFollowPanelMessage({ type: 'page', id: 3, from: -1, count: 4 }), null);
+    assert.equal(parseFollowPanelMessage({ type: 'page', id: 3, from: 0, count: 0 }), null);
+    assert.deepEqual(parseFollowPanelMessage({ type: 'select', packet: 9 }), { type: 'select', packet: 9 });
+    assert.equal(parseFollowPanelMessage({ type: 'select', packet: '9' }), null);
+    assert.deepEqual(parseFollowPanelMessage({ type: 'save', dir: 1 }), { type: 'save', dir: 1 });
+    assert.equal(parseFollowPanelMessage({ type: 'save', dir: 'server' }), null);
+    assert.equal(parseFollowPanelMessage({ type: 'eval', code: 'x' }), null);
+  });
+  it('the capture editor\'s and the flow graph\'s "follow" messages', function () {
+    assert.deepEqual(parseCaptureMessage({ type: 'follow', stream: 2 }), { type: 'follow', stream: 2 });
+    assert.deepEqual(parseCaptureMessage({ type: 'follow', packet: 5 }), { type: 'follow', packet: 5 });
+    assert.deepEqual(parseCaptureMessage({ type: 'follow' }), { type: 'follow' });
+    assert.equal(parseCaptureMessage({ type: 'follow', stream: -2 }), null);
+    assert.equal(parseCaptureMessage({ type: 'follow', packet: 1.5 }), null);
+    assert.deepEqual(parseFlowMessage({ type: 'follow', index: 4 }), { type: 'follow', index: 4 });
+    assert.equal(parseFlowMessage({ type: 'follow', index: -4 }), null);
+  });
+});
+
+describe('Follow view: lines and heights (media/follow)', function () {
+  const S = {
+    chunk: '#{0} {1}, {2} bytes', sideClient: 'client', sideServer: 'server', notCaptured: '[{0} bytes not captured]', outOfOrder: 'out of order',
+    retrans: 'copy of {0} bytes at offset {1}', retransSame: 'same', retransDiffers: 'DIFFERS at {0} ({1} → {2})', retransUnknown: '?',
+    separator: '{0} · packet {1} · client {2}, server {3}', cut: '{0} more',
+  } as unknown as FollowUiStrings;
+  const data = (bytes: string, over: Partial<ChunkView> = {}): ChunkView => ({
+    index: 0, kind: 'data', dir: 0, packet: 3, pos: 16, length: bytes.length, tshark: true, flags: 0, bytes: enc(bytes), ...over,
+  });
+
+  it('text: lines break at LF (CR LF) and wrap at TEXT_COLS; a head adds its start line', function () {
+    const c = data('GET / HTTP/1.1\r\nHost: a\r\n\r\n' + 'x'.repeat(TEXT_COLS + 5));
+    c.head = httpHeads(c.bytes!, 0)!;
+    const l = chunkLines(c, 'text', 'both', S);
+    assert.deepEqual(l.map((x) => x.text), ['#4 client, ' + c.length + ' bytes', 'HTTP GET / HTTP/1.1', 'GET / HTTP/1.1', 'Host: a', '', 'x'.repeat(TEXT_COLS), 'xxxxx']);
+    assert.deepEqual(chunkLines(c, 'text', 1, S), [], 'the other direction only: no lines');
+  });
+  it('hex: 16 bytes a line, offsets in the direction\'s stream; raw: 32 bytes a line', function () {
+    const c = data('ABCDEFGHIJKLMNOPQ');
+    const hex = chunkLines(c, 'hex', 'both', S).map((x) => x.text);
+    assert.equal(hex.length, 3);
+    assert.equal(hex[1], '00000010  41 42 43 44 45 46 47 48  49 4a 4b 4c 4d 4e 4f 50  ABCDEFGHIJKLMNOP');
+    assert.ok(hex[2].startsWith('00000020  51 '));
+    assert.equal(chunkLines(data('a'.repeat(33)), 'raw', 'both', S).length, 3);
+  });
+  it('marks: bytes not captured, a differing copy, a separator with both states', function () {
+    assert.deepEqual(chunkLines({ ...data(''), kind: 'missing', bytes: undefined, length: 1448 }, 'text', 'both', S).map((x) => x.text), ['[1,448 bytes not captured]']);
+    const copy = chunkLines({ ...data('HELLO'), kind: 'retransmission-differs', differs: true, firstDiff: { pos: 16, was: 0x68, now: 0x48 } }, 'text', 'both', S);
+    assert.deepEqual(copy.map((x) => x.text), ['#4 client, copy of 5 bytes at offset 16: DIFFERS at 16 (0x68 → 0x48)', 'HELLO']);
+    const sep = chunkLines({ ...data(''), kind: 'separator', flags: 0x02, bytes: undefined, states: { client: 'SYN_SENT', server: 'SYN_RCVD' } }, 'text', 'both', S);
+    assert.deepEqual(sep.map((x) => x.text), ['── SYN · packet 4 · client SYN_SENT, server SYN_RCVD ──']);
+  });
+  it('Heights: prefix sums and the chunk holding a line, with zero-height chunks skipped', function () {
+    const h = new Heights();
+    h.reset(5, (i) => [2, 0, 3, 1, 4][i]);
+    assert.equal(h.total, 10);
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 9, 50].map((l) => h.find(l)), [0, 0, 2, 2, 2, 3, 4, 4, 4]);
+    h.set(1, 5);
+    assert.equal(h.prefix(2), 7);
+    assert.equal(h.find(2), 1);
   });
 });

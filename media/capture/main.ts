@@ -32,7 +32,9 @@ const copyBtn = el('button', 'btn secondary');
 copyBtn.id = 'copy-tcpdump';
 const flowBtn = el('button', 'btn secondary');
 flowBtn.id = 'flow-graph';
-toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, textBtn, copyBtn, flowBtn);
+const followBtn = el('button', 'btn secondary');
+followBtn.id = 'follow-stream';
+toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, textBtn, copyBtn, flowBtn, followBtn);
 
 const splitter = el('div', 'splitter');
 splitter.setAttribute('role', 'separator');
@@ -54,6 +56,8 @@ function applyStrings(s: UiStrings): void {
   copyBtn.textContent = s.copyTcpdump;
   flowBtn.textContent = s.flowGraph;
   flowBtn.title = s.flowGraphHint;
+  followBtn.textContent = s.followStream;
+  followBtn.title = s.followHint;
   applyConnsStrings(s);
   timeSelect.textContent = '';
   for (const [v, label] of [['relative', s.timeRelative], ['absolute', s.timeAbsolute], ['delta', s.timeDelta]] as const) {
@@ -81,6 +85,7 @@ gotoBtn.addEventListener('click', () => goTo(parsePacketNumber(gotoInput.value))
 textBtn.addEventListener('click', () => post({ type: 'command', command: 'openAsText' }));
 flowBtn.addEventListener('click', () => post({ type: 'command', command: 'flowGraph' }));
 copyBtn.addEventListener('click', copySelection);
+followBtn.addEventListener('click', () => post(state.selIndex >= 0 ? { type: 'follow', packet: state.selIndex } : { type: 'follow' }));
 timeSelect.addEventListener('change', () => {
   const v = timeSelect.value as TimeFormat;
   state.timeFormat = v;

@@ -95,6 +95,8 @@ function uiStrings(): UiStrings {
     listLabel: t('Packet list'),
     detailsLabel: t('Packet details'),
     bytesLabel: t('Packet bytes'),
+    followStream: t('Follow TCP Stream'),
+    followHint: t("Show the selected packet's connection as the bytes both ends sent"),
   };
 }
 
@@ -348,6 +350,10 @@ export class CaptureEditor implements vscode.Disposable {
       })
       .on('timeFormat', async (m) => {
         await vscode.workspace.getConfiguration('captureLens').update('editor.timeFormat', m.value, vscode.ConfigurationTarget.Global);
+      })
+      .on('follow', async (m) => {
+        const packet = m.packet ?? (m.stream === undefined && this.selectedIndex >= 0 ? this.selectedIndex : null);
+        await vscode.commands.executeCommand('captureLens.followStream', this.document.uri, m.stream ?? null, packet);
       })
       .on('command', async (m) => {
         switch (m.command) {

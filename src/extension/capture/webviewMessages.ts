@@ -73,6 +73,9 @@ export interface UiStrings {
   listLabel: string;
   detailsLabel: string;
   bytesLabel: string;
+  /** Follow TCP Stream (toolbar button, and a button on each connection row). */
+  followStream: string;
+  followHint: string;
 }
 
 /** A node of the details tree as the webview shows it: the decoder's FieldNode plus its explanation. */
@@ -211,7 +214,14 @@ export interface SetTimeFormat {
   type: 'timeFormat';
   value: TimeFormat;
 }
-export type FromWebview = ReadyMessage | RowsRequest | SelectMessage | FilterRequest | ConnsRequest | CancelMessage | CopyRequest | CommandRequest | SetTimeFormat;
+/** Follow TCP Stream: of a connection row's stream, or of a packet's (the selected one when neither is given). */
+export interface FollowRequest {
+  type: 'follow';
+  stream?: number;
+  /** 0-based packet index in the file. */
+  packet?: number;
+}
+export type FromWebview = ReadyMessage | RowsRequest | SelectMessage | FilterRequest | ConnsRequest | CancelMessage | CopyRequest | CommandRequest | SetTimeFormat | FollowRequest;
 
 /** Request → reply types (src/core/messaging.ts). The webview spells it out again (it may import only types from here), checked against this type. */
 export const CAPTURE_REPLIES = { rows: 'rows' } as const satisfies { [K in FromWebview['type']]?: ToWebview['type'] };
@@ -267,6 +277,18 @@ export function parseFromWebview(m: unknown): FromWebview | null {
     }
     case 'command':
       return typeof m.command === 'string' && COMMANDS.includes(m.command) ? { type: 'command', command: m.command as CommandRequest['command'] } : null;
+    case 'follow': {
+      const f: FollowRequest = { type: 'follow' };
+      if (m.stream !== undefined) {
+        if (!isInt(m.stream)) return null;
+        f.stream = m.stream;
+      }
+      if (m.packet !== undefined) {
+        if (!isInt(m.packet)) return null;
+        f.packet = m.packet;
+      }
+      return f;
+    }
     case 'timeFormat':
       return typeof m.value === 'string' && (TIME_FORMATS as readonly string[]).includes(m.value) ? { type: 'timeFormat', value: m.value as TimeFormat } : null;
     default:
