@@ -16,6 +16,10 @@ import { FollowService } from '../src/worker/follow';
 import { parseFollowRequest } from '../src/worker/followMessages';
 import { WorkerClient } from '../src/worker/client';
 import { followCapture } from '../src/node/follow';
+import { readCaptureFile } from '../src/node/captureFile';
+import { parsePrintArgs } from '../src/core/print/args';
+import { PacketPrinter } from '../src/core/print/packet';
+import { TextStreamData } from '../src/extension/follow/source';
 import { followMarksPcap, httpGapPcap, HTTP_SEGMENT } from './helpers/followCaptures';
 import type { ChunkView } from '../src/core/follow/page';
 import { FOLLOW_VIEW_PAGE, parseFromWebview as parseFollowPanelMessage, type FollowUiStrings } from '../src/extension/follow/messages';
@@ -134,6 +138,31 @@ describe('Follow view: pages of a stream', function () {
       assert.ok(saved.endsWith('a'.repeat(HTTP_SEGMENT) + 'c'.repeat(HTTP_SEGMENT)), 'the gap is skipped, both body segments are there');
     } finally {
       await idx.close();
+    }
+  });
+
+  it('tcpdump text with -X and -XX gives the view the same pages as the capture; without dumps, bytes are not captured', async function () {
+    const src = await followCapture(file, 0);
+    const ref = followPage(src.stream!, 0, 256, src.frame, src.states, { heads: httpHeads });
+    src.close();
+    const norm = (l: ChunkView[]): unknown[] => l.map((c) => ({ ...c, states: undefined, bytes: c.bytes && Buffer.from(c.bytes).toString('hex') }));
+    for (const opt of ['-X', '-XX', '']) {
+      const { opts } = parsePrintArgs(opt ? [file, opt] : [file]);
+      const printer = new PacketPrinter(opts);
+      let text = '';
+      await readCaptureFile(file, { onRecord: (rec) => (text += printer.print(rec)) }).done;
+      const data = new TextStreamData(text, 0);
+      const page = await data.page(0, 256);
+      if (opt) {
+        assert.deepEqual(norm(page), norm(ref), opt);
+        const out = path.join(dir, 'client' + opt + '.bin');
+        assert.equal(await data.save(0, out), 91);
+        assert.ok(fs.readFileSync(out, 'latin1').startsWith('GET /index.html HTTP/1.1\r\n'));
+      } else {
+        assert.equal(page.filter((c) => c.bytes).length, 0, 'no hex dump: no bytes');
+        assert.ok(page.some((c) => c.kind === 'missing' && c.length === 91), 'the request\'s 91 bytes are "not captured"');
+      }
+      data.close();
     }
   });
 
