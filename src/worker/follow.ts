@@ -35,6 +35,8 @@ class Built {
   readonly follow: FollowReassembler;
   stream: FollowStream | undefined;
   finished = false;
+  /** Forgotten (closed, or evicted by a newer stream): the build stops at its next batch. */
+  stopped = false;
   failed: unknown = undefined;
   private waiters: { need: number; resolve(): void }[] = [];
   readonly whenDone: Promise<void>;
@@ -98,7 +100,7 @@ class Built {
       await new Promise<void>((resolve) => setImmediate(resolve));
     };
     const total = idx.count;
-    for (let i = 0; i < total; i++) {
+    for (let i = 0; i < total && !this.stopped; i++) {
       if (idx.stream(i) !== this.n) continue;
       batch.push(i);
       if (batch.length >= BATCH) await flush();
@@ -119,7 +121,7 @@ export class FollowService {
   private get(n: number): Built {
     let b = this.built.get(n);
     if (!b) {
-      if (this.built.size >= MAX_STREAMS) this.built.delete(this.built.keys().next().value as number);
+      if (this.built.size >= MAX_STREAMS) this.close(this.built.keys().next().value as number);
       b = new Built(n, this.idx);
       this.built.set(n, b);
     }
@@ -193,6 +195,8 @@ export class FollowService {
   }
 
   close(n: number): void {
+    const b = this.built.get(n);
+    if (b) b.stopped = true;
     this.built.delete(n);
   }
 

@@ -96,7 +96,7 @@ function uiStrings(): UiStrings {
     detailsLabel: t('Packet details'),
     bytesLabel: t('Packet bytes'),
     followStream: t('Follow TCP Stream'),
-    followHint: t("Show the selected packet's connection as the bytes both ends sent"),
+    followHint: t('Show the connection of the selected packet as the bytes both ends sent'),
   };
 }
 
