@@ -20,6 +20,9 @@ import { readCaptureFile } from '../src/node/captureFile';
 import { parsePrintArgs } from '../src/core/print/args';
 import { PacketPrinter } from '../src/core/print/packet';
 import { TextStreamData } from '../src/extension/follow/source';
+import { tcpFrame } from '../src/core/synth/frames';
+import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
+import { TH_ACK, TH_SYN } from '../src/core/decode/packet';
 import { followMarksPcap, httpGapPcap, HTTP_SEGMENT } from './helpers/followCaptures';
 import type { ChunkView } from '../src/core/follow/page';
 import { FOLLOW_VIEW_PAGE, parseFromWebview as parseFollowPanelMessage, type FollowUiStrings } from '../src/extension/follow/messages';
@@ -136,6 +139,35 @@ describe('Follow view: pages of a stream', function () {
       assert.equal(n, saved.length);
       assert.ok(saved.startsWith('HTTP/1.1 200 OK\r\n'));
       assert.ok(saved.endsWith('a'.repeat(HTTP_SEGMENT) + 'c'.repeat(HTTP_SEGMENT)), 'the gap is skipped, both body segments are there');
+    } finally {
+      await idx.close();
+    }
+  });
+
+  it('the worker answers the first page while a long stream is still being read (paged, not whole)', async function () {
+    // 3 handshake packets + 6,000 data segments: three batches of 2,048 packets to read
+    const parts: Uint8Array[] = [pcapHeader(1, false, 65535)];
+    const add = (f: Uint8Array, i: number): void => void parts.push(pcapRecord(1700000000, i, f));
+    const c = { src: '10.1.0.1', dst: '10.1.0.2', sport: 40000, dport: 80 };
+    const s = { src: c.dst, dst: c.src, sport: c.dport, dport: c.sport };
+    add(tcpFrame({ ...c, seq: 0, flags: TH_SYN }), 0);
+    add(tcpFrame({ ...s, seq: 0, ack: 1, flags: TH_SYN | TH_ACK }), 1);
+    add(tcpFrame({ ...c, seq: 1, ack: 1, flags: TH_ACK }), 2);
+    for (let k = 0; k < 6000; k++) add(tcpFrame({ ...c, seq: 1 + k * 100, ack: 1, flags: TH_ACK, payload: enc(String(k).padStart(100, '.')) }), 3 + k);
+    const big = path.join(dir, 'long.pcap');
+    fs.writeFileSync(big, Buffer.concat(parts));
+    const idx = new CaptureIndex(big);
+    await idx.start();
+    const svc = new FollowService(idx);
+    try {
+      const first = await svc.open(0);
+      assert.ok(first && !first.done && first.chunkCount < 6000, 'answered after the first batch: ' + JSON.stringify(first && { done: first.done, n: first.chunkCount }));
+      const p = await svc.page(0, 5000, 3);
+      assert.equal(Buffer.from(p.chunks[0].bytes!).toString('latin1').replace(/^\.+/, ''), '4998', 'a page far down waits for its chunks, then comes (chunks 0 and 1 are the SYN and SYN+ACK)');
+      const last = await svc.page(0, 6000, 10);
+      assert.equal(last.meta.done, true);
+      assert.equal(last.meta.chunkCount, 6002);
+      assert.equal(last.meta.delivered[0], 600_000);
     } finally {
       await idx.close();
     }
