@@ -13,6 +13,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot, Session, startSession } from './harness';
 import { httpGapPcap } from '../helpers/followCaptures';
+import { parsePrintArgs } from '../../src/core/print/args';
+import { PacketPrinter } from '../../src/core/print/packet';
+import { readCaptureFile } from '../../src/node/captureFile';
 
 interface Loc {
   locator(selector: string): Loc;
@@ -34,11 +37,14 @@ interface PageExtra {
 }
 
 const NAME = 'http-gap.pcap';
+const TEXT = 'http-gap-X.tcpdump';
 
 describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a gap)', function () {
   this.timeout(120_000);
   let s: Session;
   let scratch = '';
+  /** 1-based line of the request's packet in the -X text. */
+  let textLine = 0;
   const page = (): PageExtra => s.page as unknown as PageExtra;
   const frameWith = async (selector: string): Promise<Frame> => (await s.webviewFrame(selector, { timeout: 20_000 })) as unknown as Frame;
 
@@ -65,7 +71,13 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
     this.timeout(150_000);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'follow-e2e-'));
     fs.writeFileSync(path.join(scratch, NAME), httpGapPcap());
-    s = await startSession({ extraFiles: [path.join(scratch, NAME)], viewport: { width: 1600, height: 1000 } });
+    // the same capture as `tcpdump -X` prints it (our printer, equal to tcpdump's: test/tcpdump-oracle.test.ts)
+    const printer = new PacketPrinter(parsePrintArgs([path.join(scratch, NAME), '-X']).opts);
+    let text = '';
+    await readCaptureFile(path.join(scratch, NAME), { onRecord: (rec) => (text += printer.print(rec)) }).done;
+    fs.writeFileSync(path.join(scratch, TEXT), text);
+    textLine = text.split('\n').findIndex((l) => l.includes('length 91')) + 1;
+    s = await startSession({ extraFiles: [path.join(scratch, NAME), path.join(scratch, TEXT)], viewport: { width: 1600, height: 1000 } });
     // room for the capture editor and the Follow panel side by side (and the README's screenshot)
     await page().locator('.part.editor').first().click();
     await s.runCommand('View: Toggle Primary Side Bar Visibility');
@@ -136,5 +148,18 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
     assert.match(text, /HTTP HTTP\/1\.1 200 OK\n {2}Content-Type: text\/plain\n {2}Content-Length: 4344\n/);
     // the first body segment's dump starts at its offset in the server's byte stream (67 bytes of head before it)
     assert.match(text, /\n00000043 {2}61 61 /);
+  });
+
+  it('from a tcpdump -X document: the command on a packet line follows its stream, with the same marks', async () => {
+    await s.runCommand('View: Close All Editors');
+    await s.openFile(TEXT);
+    await s.page.keyboard.press('Control+G');
+    await s.page.keyboard.type(String(textLine));
+    await s.page.keyboard.press('Enter');
+    await s.page.waitForTimeout(300);
+    await s.runCommand('Capture Lens: Follow TCP Stream');
+    const f = await frameWith('.follow-body');
+    const text = await until('follow text', () => followText(f), (t) => t.includes('[1,448 bytes not captured]') && t.includes('HTTP GET /index.html HTTP/1.1'));
+    assert.match(text, /#7 server, 1,448 bytes, out of order, put in place/);
   });
 });
