@@ -4,8 +4,9 @@
  * 1,448-byte body segment is missing from the capture). From the capture editor's selected packet, the
  * "Follow TCP Stream" button opens the panel; checked in its webview DOM: the request line, the
  * "[1,448 bytes not captured]" mark, choosing a chunk selects its packet in the capture editor, and
- * selecting a packet there selects its chunk. Then the flow graph's arrow (double click) opens the same
- * panel. The screenshot (test-results/e2e/follow-stream.png) is copied to media/screenshots/ for the README.
+ * selecting a packet there selects its chunk; hex dump mode. The same view from the capture printed as
+ * `tcpdump -X` (the command with the cursor on the request's line), from the Connections tab's Follow
+ * button and from a double click on a flow-graph arrow. The screenshot (test-results/e2e/follow-stream.png) is copied to media/screenshots/ for the README.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -93,7 +94,8 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('from the selected packet: the request line and the missing-bytes mark; a chosen chunk selects its packet, and back', async () => {
+  /** Opens the capture by quick open (s.openFile waits for text lines, which a capture editor has not). */
+  async function openCapture(): Promise<void> {
     await s.page.keyboard.press('Control+P');
     const input = page().locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -101,6 +103,10 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
     await page().locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: NAME }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await s.page.waitForTimeout(200);
     await s.page.keyboard.press('Enter');
+  }
+
+  it('from the selected packet: the request line and the missing-bytes mark; a chosen chunk selects its packet, and back', async () => {
+    await openCapture();
     const cap = await frameWith('#packet-grid');
     await until('capture rows', () => cap.locator('.rows .row:not(.loading):not([hidden])').count(), (n) => n === 11);
     // packet 4: the GET request
@@ -161,5 +167,27 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
     const f = await frameWith('.follow-body');
     const text = await until('follow text', () => followText(f), (t) => t.includes('[1,448 bytes not captured]') && t.includes('HTTP GET /index.html HTTP/1.1'));
     assert.match(text, /#7 server, 1,448 bytes, out of order, put in place/);
+  });
+
+  it('from a row of the Connections tab, and from an arrow of the flow graph', async () => {
+    await s.runCommand('View: Close All Editors');
+    await openCapture();
+    let cap = await frameWith('#packet-grid');
+    await cap.locator('#tab-conns').click();
+    await cap.locator('button.conn-follow[data-follow="0"]').click();
+    let f = await frameWith('.follow-body');
+    await until('follow text (connections)', () => followText(f), (t) => t.includes('HTTP GET /index.html HTTP/1.1'));
+
+    await s.runCommand('View: Close All Editors');
+    await openCapture();
+    cap = await frameWith('#packet-grid');
+    await until('capture rows', () => cap.locator('.rows .row:not(.loading):not([hidden])').count(), (n) => n === 11);
+    await cap.locator('#flow-graph').click();
+    const flow = await frameWith('.flow-body');
+    const arrow = flow.locator('.flow-row[data-index="4"] .flow-label');
+    await arrow.waitFor({ state: 'visible', timeout: 15_000 });
+    await arrow.dblclick({ force: true });
+    f = await frameWith('.follow-body');
+    await until('follow text (flow graph)', () => followText(f), (t) => t.includes('[1,448 bytes not captured]'));
   });
 });
