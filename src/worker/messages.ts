@@ -174,19 +174,7 @@ export interface ErrorReply {
 export interface ClosedMessage {
   type: 'closed';
 }
-export type FromWorker =
-  | ProgressMessage
-  | InfoMessage
-  | RowsReply
-  | FilterReply
-  | DetailsReply
-  | ConnsReply
-  | LinesReply
-  | FlowPacketsReply
-  | StatsReply
-  | ErrorReply
-  | ClosedMessage
-  | FollowFromWorker;
+export type FromWorker = ProgressMessage | InfoMessage | RowsReply | FilterReply | DetailsReply | ConnsReply | LinesReply | FlowPacketsReply | StatsReply | ErrorReply | ClosedMessage | FollowFromWorker;
 
 /** Request → reply types (src/core/messaging.ts); a failed request is answered by `error` instead. */
 export const WORKER_REPLIES = {
