@@ -60,6 +60,14 @@ function lines(c: ChunkView): Line[] {
   return l;
 }
 
+/** Forgets every chunk (the host sent a new `init`: an edited tcpdump document was read again). */
+export function resetList(): void {
+  pages.clear();
+  linesOf = new Map();
+  exact = new Uint8Array(0);
+  heights.reset(0, () => 0);
+}
+
 /** The chunk count changed (the stream is still being read): new chunks start estimated. */
 export function setCount(n: number): void {
   if (n === heights.count) return;

@@ -10,7 +10,7 @@ import type { FollowUiStrings } from '../../src/extension/follow/messages';
 import { grouped } from '../../src/core/follow/render';
 import { el } from '../common/dom';
 import { fmt } from '../common/text';
-import { body, relayout, reveal, scheduleRender, setCount } from './list';
+import { body, relayout, resetList, reveal, scheduleRender, setCount } from './list';
 import { app, channel, post, saved, state, type DirFilter, type Mode } from './state';
 
 const toolbar = el('div', 'follow-toolbar');
@@ -96,13 +96,15 @@ function showNotice(text: string, severity: 'info' | 'error'): void {
 
 channel
   .on('init', (m) => {
+    const again = state.S !== undefined;
+    if (again) resetList();
     state.S = m.strings;
     state.meta = m.meta;
     state.source = m.source;
     applyStrings(m.strings);
     showSummary(m.strings, m.meta);
     setCount(m.meta.chunkCount);
-    if (typeof saved.topChunk === 'number' && saved.topChunk > 0) reveal(saved.topChunk);
+    if (!again && typeof saved.topChunk === 'number' && saved.topChunk > 0) reveal(saved.topChunk);
     scheduleRender();
   })
   .on('meta', (m) => {

@@ -77,7 +77,15 @@ export function registerFollowStream(context: vscode.ExtensionContext, models: L
       stream = await pickStream(conns, basename(doc.uri));
     }
     if (stream === undefined) return;
-    showFollowPanel(context, { uri: doc.uri, title: basename(doc.uri), stream, link: new LogFlowSource(models, doc), data: new TextStreamData(doc.getText(), stream) });
+    const n = stream;
+    showFollowPanel(context, {
+      uri: doc.uri,
+      title: basename(doc.uri),
+      stream,
+      link: new LogFlowSource(models, doc),
+      data: new TextStreamData(doc.getText(), n),
+      reload: () => new TextStreamData(doc.getText(), n),
+    });
   }
 
   async function follow(uri?: unknown, stream?: unknown, packet?: unknown): Promise<void> {

@@ -27,6 +27,8 @@ export interface FollowTarget {
   /** Selection both ways (CaptureFlowSource / LogFlowSource: the flow graph's links); disposed with the panel. */
   link: FlowSource & { dispose(): void };
   data: StreamData;
+  /** A tcpdump document's data read again after an edit (the link's onDidChange); absent for captures. */
+  reload?: () => StreamData;
 }
 
 function strings(): FollowUiStrings {
@@ -113,6 +115,18 @@ export class FollowPanel {
       target.link.onDidSelect((packet) => void this.revealPacket(packet)),
       target.link.onDidDispose(() => this.panel.dispose()),
     );
+    const changed = target.link.onDidChange;
+    if (changed && target.reload) {
+      const reload = target.reload;
+      // an edited tcpdump document: its packets are read again and the view starts over
+      this.subs.push(
+        changed(() => {
+          this.target.data.close();
+          this.target.data = reload();
+          void this.sendInit();
+        }),
+      );
+    }
     this.panel.onDidDispose(() => {
       this.disposed = true;
       if (this.poll) clearTimeout(this.poll);
@@ -133,20 +147,24 @@ export class FollowPanel {
     if (!this.disposed && this.ready) void this.panel.webview.postMessage(m);
   }
 
+  /** The stream's meta and the strings: the webview (re)starts from them. */
+  private async sendInit(): Promise<void> {
+    const meta = await this.target.data.meta();
+    if (!meta) {
+      this.post({ type: 'notice', severity: 'error', text: vscode.l10n.t('{0} has no TCP stream {1}.', this.target.title, this.target.stream) });
+      return;
+    }
+    this.post({ type: 'init', strings: strings(), source: this.target.title, meta });
+    this.pollMeta(meta);
+  }
+
   private handle(): void {
-    const data = this.target.data;
     this.channel
       .on('ready', async () => {
         this.ready = true;
-        const meta = await data.meta();
-        if (!meta) {
-          this.post({ type: 'notice', severity: 'error', text: vscode.l10n.t('{0} has no TCP stream {1}.', this.target.title, this.target.stream) });
-          return;
-        }
-        this.post({ type: 'init', strings: strings(), source: this.target.title, meta });
-        this.pollMeta(meta);
+        await this.sendInit();
       })
-      .on('page', async (m) => ({ from: m.from, chunks: await data.page(m.from, m.count) }))
+      .on('page', async (m) => ({ from: m.from, chunks: await this.target.data.page(m.from, m.count) }))
       .on('select', (m) => this.target.link.reveal(m.packet))
       .on('save', async (m) => this.save(m.dir));
   }
