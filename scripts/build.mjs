@@ -27,11 +27,11 @@ const builds = [
 ];
 // Webview bundles (browser). They may bundle media/ and the pure core, never host code (src/extension, src/worker,
 // src/node): a type import from there vanishes, a value import would ship host code into the page — checked below.
-for (const [name, entry] of [['capture', 'media/capture/main.ts'], ['flow', 'media/flow/main.ts'], ['graphs', 'media/graphs/main.ts']]) {
+for (const [name, entry] of [['capture', 'media/capture/main.ts'], ['flow', 'media/flow/main.ts'], ['graphs', 'media/graphs/main.ts'], ['follow', 'media/follow/main.ts']]) {
   builds.push({ ...common, entryPoints: { [name]: entry }, platform: 'browser', format: 'iife', outdir: 'dist', target: 'es2022', metafile: true });
 }
-// Webview style sheets (dist/capture.css, dist/flow.css, dist/graphs.css).
-for (const [name, entry] of [['capture', 'media/capture/capture.css'], ['flow', 'media/flow/flow.css'], ['graphs', 'media/graphs/graphs.css']]) {
+// Webview style sheets (dist/capture.css, dist/flow.css, dist/graphs.css, dist/follow.css).
+for (const [name, entry] of [['capture', 'media/capture/capture.css'], ['flow', 'media/flow/flow.css'], ['graphs', 'media/graphs/graphs.css'], ['follow', 'media/follow/follow.css']]) {
   builds.push({ ...common, entryPoints: { [name]: entry }, outdir: 'dist', target: 'chrome120' });
 }
 

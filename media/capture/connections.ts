@@ -105,6 +105,11 @@ export function renderConns(list: ConnJson[]): void {
     const gtd = el('td');
     gtd.append(g);
     tr.append(gtd);
+    // Follow TCP Stream of this row's connection (the row itself filters the list)
+    const follow = el('button', 'conn-follow', S.followStream);
+    follow.dataset.follow = String(c.stream);
+    follow.title = S.followStream;
+    tr.cells[0].append(' ', follow);
     tbody.append(tr);
   }
   table.append(thead, tbody);
@@ -116,12 +121,22 @@ export function renderConns(list: ConnJson[]): void {
     filterInput.value = 'stream ' + tr.dataset.stream;
     applyFilter();
   };
-  tbody.addEventListener('click', (e) => choose((e.target as HTMLElement).closest('tr')));
+  tbody.addEventListener('click', (e) => {
+    const f = (e.target as HTMLElement).closest('button.conn-follow') as HTMLElement | null;
+    if (f && f.dataset.follow !== undefined) {
+      post({ type: 'follow', stream: Number(f.dataset.follow) });
+      return;
+    }
+    choose((e.target as HTMLElement).closest('tr'));
+  });
   tbody.addEventListener('keydown', (e) => {
     if ((e.target as HTMLElement).tagName === 'BUTTON') return;
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       choose((e.target as HTMLElement).closest('tr'));
+    } else if (e.key === 'f' || e.key === 'F') {
+      const tr = (e.target as HTMLElement).closest('tr');
+      if (tr?.dataset.stream !== undefined) post({ type: 'follow', stream: Number(tr.dataset.stream) });
     }
   });
 }

@@ -35,9 +35,11 @@ const flowBtn = el('button', 'btn secondary');
 flowBtn.id = 'flow-graph';
 const graphsBtn = el('button', 'btn secondary');
 graphsBtn.id = 'graphs';
+const followBtn = el('button', 'btn secondary');
+followBtn.id = 'follow-stream';
 const socketsBtn = el('button', 'btn secondary');
 socketsBtn.id = 'sockets-at-packet';
-toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, infoStyleSelect, columnsWrap, textBtn, copyBtn, flowBtn, graphsBtn, socketsBtn);
+toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, infoStyleSelect, columnsWrap, textBtn, copyBtn, flowBtn, followBtn, graphsBtn, socketsBtn);
 
 const splitter = el('div', 'splitter');
 splitter.setAttribute('role', 'separator');
@@ -64,6 +66,8 @@ function applyStrings(s: UiStrings): void {
   graphsBtn.title = s.graphsHint;
   socketsBtn.textContent = s.sockets;
   socketsBtn.title = s.socketsHint;
+  followBtn.textContent = s.followStream;
+  followBtn.title = s.followHint;
   applyConnsStrings(s);
   timeSelect.textContent = '';
   for (const [v, label] of [['relative', s.timeRelative], ['absolute', s.timeAbsolute], ['delta', s.timeDelta]] as const) {
@@ -93,6 +97,7 @@ flowBtn.addEventListener('click', () => post({ type: 'command', command: 'flowGr
 graphsBtn.addEventListener('click', () => post({ type: 'command', command: 'graphs' }));
 socketsBtn.addEventListener('click', () => post({ type: 'command', command: 'socketsAtPacket' }));
 copyBtn.addEventListener('click', copySelection);
+followBtn.addEventListener('click', () => post(state.selIndex >= 0 ? { type: 'follow', packet: state.selIndex } : { type: 'follow' }));
 timeSelect.addEventListener('change', () => {
   const v = timeSelect.value as TimeFormat;
   state.timeFormat = v;

@@ -334,6 +334,15 @@ body.addEventListener('keydown', (e) => {
     case 'End':
       target = state.count - 1;
       break;
+    case 'f':
+    case 'F':
+      // Follow TCP Stream of the selected arrow's connection
+      if (selRow >= 0) {
+        const d = rowData(selRow);
+        if (d) post({ type: 'follow', index: d.index });
+      }
+      e.preventDefault();
+      return;
     case 'Enter':
     case ' ':
       if (selRow >= 0) {
@@ -355,6 +364,12 @@ rowsLayer.addEventListener('mousedown', (e) => {
   select(Number(r.dataset.row), { notify: true });
   body.focus({ preventScroll: true });
   e.preventDefault();
+});
+
+rowsLayer.addEventListener('dblclick', (e) => {
+  const r = (e.target as HTMLElement).closest('.flow-row') as HTMLElement | null;
+  const d = r && r.dataset.row !== undefined ? rowData(Number(r.dataset.row)) : undefined;
+  if (d) post({ type: 'follow', index: d.index });
 });
 
 body.addEventListener('scroll', () => {

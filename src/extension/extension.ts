@@ -3,6 +3,7 @@ import { CaptureEditorProvider, registerCaptureEditor } from './capture/editorPr
 import { registerFlowGraph } from './flow/commands';
 import { registerLiveCapture } from './capture/live';
 import { registerGraphs } from './graphs/commands';
+import { registerFollowStream } from './follow/commands';
 import { registerCodeLens } from './tcpdump/codeLens';
 import { registerCommands } from './tcpdump/commands';
 import { registerDiagnostics } from './tcpdump/diagnostics';
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCaptureEditor(context, captureProvider),
     registerFlowGraph(context, models, captureProvider),
     registerGraphs(context, models, captureProvider),
+    registerFollowStream(context, models, captureProvider),
     registerWalkthrough(context),
     // live capture (issue 16): tcpdump into a followed capture file or a tcpdump document
     registerLiveCapture(),

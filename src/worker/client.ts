@@ -8,6 +8,7 @@ import type { ConnJson } from '../core/tcp/json';
 import type { CaptureInfo } from '../core/capture/types';
 import type { FlowPacket } from '../core/flow/model';
 import type { SocketsAtPacket } from '../core/sockets/fromCapture';
+import type { ChunkView, FollowMeta } from '../core/follow/page';
 import { MessageHandler, type BodyOf, type MessageOf, type RequestType } from '../core/messaging';
 import type { ConnPerfCells, FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 import type { GraphConnInfo } from '../core/perf/connPackets';
@@ -157,6 +158,31 @@ export class WorkerClient {
   /** The sockets of each host right after packet `index` (0-based; answered once indexing is over). */
   async socketsAt(index: number): Promise<SocketsAtPacket> {
     return (await this.request('sockets', { index })).sockets;
+  }
+
+  /** Follow TCP Stream (src/worker/follow.ts): start following stream n; null when it has no segment. */
+  async followOpen(stream: number): Promise<FollowMeta | null> {
+    return (await this.request('followOpen', { stream })).meta;
+  }
+
+  /** Chunks [from, from + count) of a followed stream with their bytes (answered once they are built). */
+  async followPage(stream: number, from: number, count: number): Promise<{ meta: FollowMeta; chunks: ChunkView[] }> {
+    const r = await this.request('followPage', { stream, from, count });
+    return { meta: r.meta, chunks: r.chunks };
+  }
+
+  /** The first chunk of packet `packet` in a followed stream (-1: none). */
+  async followChunkOf(stream: number, packet: number): Promise<number> {
+    return (await this.request('followChunkOf', { stream, packet })).chunk;
+  }
+
+  /** Writes one direction's bytes of a followed stream to `path` (streamed by the worker); the bytes written. */
+  async followSave(stream: number, dir: 0 | 1, path: string): Promise<number> {
+    return (await this.request('followSave', { stream, dir, path })).bytes;
+  }
+
+  followClose(stream: number): void {
+    void this.ready.then(() => this.post({ type: 'followClose', stream }));
   }
 
   /** Memory figures of the worker (answered before `open` too). */

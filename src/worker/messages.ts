@@ -17,6 +17,7 @@ import type { SeriesData, SeriesRequest } from '../core/perf/series';
 
 import type { ConnPerfCells, FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
 import type { SocketsAtPacket } from '../core/sockets/fromCapture';
+import { FOLLOW_WORKER_REPLIES, type FollowFromWorker, type FollowToWorker } from './followMessages';
 
 // ---- host → worker
 
@@ -176,7 +177,8 @@ export type ToWorker =
   | GrowRequest
   | SettleRequest
   | StatsRequest
-  | CloseRequest;
+  | CloseRequest
+  | FollowToWorker;
 
 // ---- worker → host
 
@@ -296,7 +298,8 @@ export type FromWorker =
   | SocketsReply
   | StatsReply
   | ErrorReply
-  | ClosedMessage;
+  | ClosedMessage
+  | FollowFromWorker;
 
 /** Request → reply types (src/core/messaging.ts); a failed request is answered by `error` instead. */
 export const WORKER_REPLIES = {
@@ -313,5 +316,6 @@ export const WORKER_REPLIES = {
   perfConns: 'perfConns',
   sockets: 'sockets',
   stats: 'stats',
+  ...FOLLOW_WORKER_REPLIES,
 } as const satisfies { [K in ToWorker['type']]?: FromWorker['type'] };
 export type WorkerReplies = typeof WORKER_REPLIES;

@@ -17,6 +17,8 @@ import { flowPackets } from './flowPackets';
 import { PerfGraphs } from './perfGraph';
 import { graphConnInfo, rowOfPacket } from '../core/perf/connPackets';
 import { buildSeries } from '../core/perf/series';
+import { FollowService } from './follow';
+import { parseFollowRequest } from './followMessages';
 import { WORKER_REPLIES, type FromWorker, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
 import { isDecodeAheadThread } from './decodeAhead';
@@ -92,6 +94,17 @@ async function perf(): Promise<PerfGraphs> {
   return graphs;
 }
 
+let follow: FollowService | undefined;
+
+/** The follow service of the open capture, and the request checked at run time (a malformed one fails with an error reply). */
+async function followOf<T extends { type: string }>(msg: T): Promise<[FollowService, T]> {
+  const checked = parseFollowRequest(msg);
+  if (!checked || checked.type !== msg.type) throw new Error(`malformed ${msg.type} request`);
+  const idx = await need();
+  follow ??= new FollowService(idx);
+  return [follow, checked as unknown as T];
+}
+
 async function need(): Promise<CaptureIndex> {
   if (index) return index;
   if (opening) return opening;
@@ -149,6 +162,26 @@ channel
   })
   .on('perfConns', async () => ({ conns: await (await perf()).perfConns() }))
   .on('sockets', async (msg) => ({ sockets: await (await need()).socketsAt(msg.index) }))
+  .on('followOpen', async (msg) => {
+    const [f, m] = await followOf(msg);
+    return { meta: await f.open(m.stream) };
+  })
+  .on('followPage', async (msg) => {
+    const [f, m] = await followOf(msg);
+    return f.page(m.stream, m.from, m.count);
+  })
+  .on('followChunkOf', async (msg) => {
+    const [f, m] = await followOf(msg);
+    return { chunk: await f.chunkOf(m.stream, m.packet) };
+  })
+  .on('followSave', async (msg) => {
+    const [f, m] = await followOf(msg);
+    return { bytes: await f.save(m.stream, m.dir, m.path) };
+  })
+  .on('followClose', async (msg) => {
+    const [f, m] = await followOf(msg);
+    f.close(m.stream);
+  })
   .on('cancel', async () => {
     if (index) index.cancel();
     else if (opening) (await opening).cancel();

@@ -104,3 +104,34 @@ export function followMarksPcap(): Uint8Array {
   }
   return out;
 }
+
+/** A body segment's size: one Ethernet MSS (1,460 − 12 bytes of timestamps), as the issue's "[1,448 bytes not captured]". */
+export const HTTP_SEGMENT = 1448;
+
+/**
+ * An HTTP exchange with a gap, for the Follow view (unit and e2e tests): GET /index.html, a response of
+ * three 1,448-byte body segments whose second is missing from the capture (acknowledged by the client),
+ * then the close. Stream 0; packets (1-based): 1-3 handshake, 4 request, 5 response head, 6 and 7 body
+ * (the 2nd body segment dropped), 8 the client's ACK past the gap, 9-11 close.
+ */
+export function httpGapPcap(): Uint8Array {
+  const body = (ch: string): Uint8Array => fill(ch, HTTP_SEGMENT);
+  const c = new Conn('192.168.1.10', 51000, '93.184.216.34', [100000, 900000])
+    .handshake()
+    .send(0, TH_PUSH | TH_ACK, text('GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: capture-lens-test\r\nAccept: */*\r\n\r\n'))
+    .send(1, TH_PUSH | TH_ACK, text('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ' + 3 * HTTP_SEGMENT + '\r\n\r\n'))
+    .send(1, TH_ACK, body('a'))
+    .send(1, TH_ACK, body('b'), { drop: true })
+    .send(1, TH_PUSH | TH_ACK, body('c'))
+    .send(0, TH_ACK)
+    .close();
+  const parts: Uint8Array[] = [pcapHeader(1, false, 65535)];
+  c.recs.forEach((r, i) => parts.push(pcapRecord(1700000000, i * 1000, r.frame)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}

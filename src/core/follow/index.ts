@@ -22,3 +22,7 @@ export type { RenderOptions, StatesAccessor, StreamRoles, TsharkMode } from './r
 export { HTTP_DECODE_LIMITS, httpDecodeAllowance, httpMessages, httpStreamDecoder, inCaptureOrder, MAX_DIRECTION_BYTES } from './http';
 export type { ContentCoding, HttpDecodeLimits, HttpHeader, HttpMessage, HttpOptions, HttpProblem, HttpProblemKind, Inflate, InflateResult } from './http';
 export { httpFollowText } from './httpText';
+export { followMeta, followPage, CHUNK_BYTES_MAX, FOLLOW_PAGE_MAX } from './page';
+export type { ChunkView, FollowMeta, PageOptions } from './page';
+export { httpHeads, MAX_HEAD_LINES } from './heads';
+export type { HeadReader, MessageHead } from './heads';

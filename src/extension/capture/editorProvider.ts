@@ -144,6 +144,8 @@ function uiStrings(): UiStrings {
     connThroughput: t('Throughput'),
     connRetx: t('Retransmitted'),
     connGraphsOf: t('Graphs of connection {0}'),
+    followStream: t('Follow TCP Stream'),
+    followHint: t('Show the connection of the selected packet as the bytes both ends sent'),
   };
 }
 
@@ -491,6 +493,10 @@ export class CaptureEditor implements vscode.Disposable {
         if (!this.columnStore) return;
         await this.columnStore.state.update(COLUMNS_KEY, m.columns);
         this.columnStore.columnsChanged(this);
+      })
+      .on('follow', async (m) => {
+        const packet = m.packet ?? (m.stream === undefined && this.selectedIndex >= 0 ? this.selectedIndex : null);
+        await vscode.commands.executeCommand('captureLens.followStream', this.document.uri, m.stream ?? null, packet);
       })
       .on('command', async (m) => {
         switch (m.command) {

@@ -13,6 +13,7 @@
 import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import type { FlowPacket } from '../../core/flow/model';
+import type { ChunkView, FollowMeta } from '../../core/follow/page';
 import type { ConnJson } from '../../core/tcp/json';
 import type { GraphConnInfo } from '../../core/perf/connPackets';
 import type { SeriesData, SeriesRequest } from '../../core/perf/series';
@@ -136,6 +137,27 @@ export class CaptureSession implements vscode.Disposable {
   /** Write packets (a view, a TCP stream or a list) to a local file as pcap or pcapng (once indexing is over). */
   exportPackets(path: string, format: 'pcap' | 'pcapng', which: { view?: number; stream?: number; indices?: number[] }): Promise<{ packets: number; bytes: number }> {
     return this.client.exportPackets(path, format, which);
+  }
+
+  /** Follow TCP Stream, served by the worker by pages (src/worker/follow.ts): start following stream n. */
+  followOpen(stream: number): Promise<FollowMeta | null> {
+    return this.client.followOpen(stream);
+  }
+
+  followPage(stream: number, from: number, count: number): Promise<{ meta: FollowMeta; chunks: ChunkView[] }> {
+    return this.client.followPage(stream, from, count);
+  }
+
+  followChunkOf(stream: number, packet: number): Promise<number> {
+    return this.client.followChunkOf(stream, packet);
+  }
+
+  followSave(stream: number, dir: 0 | 1, path: string): Promise<number> {
+    return this.client.followSave(stream, dir, path);
+  }
+
+  followClose(stream: number): void {
+    this.client.followClose(stream);
   }
 
   /** Stop indexing now; the packets indexed so far stay available. A followed file stops being followed and settles. */

@@ -124,6 +124,9 @@ export interface UiStrings {
   connRetx: string;
   /** "Graphs of connection {0}" (a row's button label for screen readers). */
   connGraphsOf: string;
+  /** Follow TCP Stream (toolbar button, and a button on each connection row). */
+  followStream: string;
+  followHint: string;
 }
 
 /** A node of the details tree as the webview shows it: the decoder's FieldNode plus its explanation. */
@@ -288,6 +291,13 @@ export interface SetColumns {
   type: 'columns';
   columns: ColumnId[];
 }
+/** Follow TCP Stream: of a connection row's stream, or of a packet's (the selected one when neither is given). */
+export interface FollowRequest {
+  type: 'follow';
+  stream?: number;
+  /** 0-based packet index in the file. */
+  packet?: number;
+}
 export type FromWebview =
   | ReadyMessage
   | RowsRequest
@@ -299,7 +309,8 @@ export type FromWebview =
   | CommandRequest
   | SetTimeFormat
   | SetInfoStyle
-  | SetColumns;
+  | SetColumns
+  | FollowRequest;
 
 /** Request → reply types (src/core/messaging.ts). The webview spells it out again (it may import only types from here), checked against this type. */
 export const CAPTURE_REPLIES = { rows: 'rows' } as const satisfies { [K in FromWebview['type']]?: ToWebview['type'] };
@@ -361,6 +372,18 @@ export function parseFromWebview(m: unknown): FromWebview | null {
         c.stream = m.stream;
       }
       return c;
+    }
+    case 'follow': {
+      const f: FollowRequest = { type: 'follow' };
+      if (m.stream !== undefined) {
+        if (!isInt(m.stream)) return null;
+        f.stream = m.stream;
+      }
+      if (m.packet !== undefined) {
+        if (!isInt(m.packet)) return null;
+        f.packet = m.packet;
+      }
+      return f;
     }
     case 'timeFormat':
       return typeof m.value === 'string' && (TIME_FORMATS as readonly string[]).includes(m.value) ? { type: 'timeFormat', value: m.value as TimeFormat } : null;

@@ -257,7 +257,13 @@ export interface FlowPngMessage {
   base64?: string;
   error?: string;
 }
+/** Follow TCP Stream of an arrow's packet (double click, or F on the selected arrow). */
+export interface FlowFollowMessage {
+  type: 'follow';
+  index: number;
+}
 export type FlowFromWebview =
+  | FlowFollowMessage
   | FlowReadyMessage
   | FlowRowsRequest
   | FlowRevealMessage
@@ -311,6 +317,7 @@ export function parseFromWebview(m: unknown): FlowFromWebview | null {
       return { type: 'rows', id: m.id, version: m.version, start: m.start, count: Math.min(m.count, MAX_ROWS_PER_REQUEST) };
     case 'reveal':
     case 'selected':
+    case 'follow':
       return isInt(m.index, 0) ? { type: m.type, index: m.index } : null;
     case 'options': {
       const options = parseOptions(m.options);

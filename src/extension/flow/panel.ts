@@ -365,6 +365,9 @@ export class FlowPanel implements vscode.Disposable {
       .on('selected', (m) => {
         this.selIndex = m.index;
       })
+      .on('follow', async (m) => {
+        await vscode.commands.executeCommand('captureLens.followStream', this.source.uri, null, m.index);
+      })
       .on('options', (m) => {
         this.selIndex = m.selIndex;
         this.topIndex = m.topIndex;
