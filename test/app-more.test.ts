@@ -151,7 +151,7 @@ describe('application protocols (SSH, mail, telnet, DHCP, NTP, SSDP): decoders',
   it('Info: what each packet is, in Wireshark\'s words', () => {
     const info = (s: S.Sample): string => appInfo(decode(s).pkt);
     assert.equal(info(S.sshSamples()[0]), 'Server: Protocol (SSH-2.0-OpenSSH_8.9p1 Ubuntu-3)');
-    assert.equal(info(S.sshSamples()[2]), 'Client: Key Exchange Init (' + S.KEX_LISTS[0] + ')');
+    assert.equal(info(S.sshSamples()[2]), 'Client: Key Exchange Init');
     assert.equal(info(S.smtpSamples()[1]), 'C: EHLO client.example.org');
     assert.equal(info(S.smtpSamples()[2]), 'S: 250-mail.example.com | 250-PIPELINING | 250-SIZE 10240000 | 250 8BITMIME');
     assert.equal(info(S.pop3Samples()[1]), 'C: USER alice');

@@ -77,7 +77,7 @@ async function compare(file: string, name: string): Promise<{ compared: number; 
 interface Listed {
   capture: string;
   frames: '*' | Set<number>;
-  kind: 'app' | 'suffix' | 'exact';
+  kind: 'app' | 'suffix' | 'exact' | 'reassembly' | 'tcp' | 'prefix';
   ours: string;
   tshark: string;
   used: boolean;
@@ -107,6 +107,15 @@ function explains(e: Listed, d: Diff): boolean {
       return d.tshark === d.ours + e.tshark;
     case 'exact':
       return d.ours === e.ours && d.tshark === e.tshark;
+    case 'tcp':
+      // tshark shows TCP's text where we show the application summary (a retransmission tshark does not dissect)
+      return !PORTS.test(d.ours.replace(MARKERS, '')) && PORTS.test(d.tshark.replace(MARKERS, ''));
+    case 'prefix':
+      // tshark's text stops short of ours (a name its dissector has not)
+      return d.tshark.length > 0 && d.ours.startsWith(d.tshark);
+    case 'reassembly':
+      // tshark shows a segment before the end of an application PDU as TCP (its reassembly); we show the application summary
+      return !PORTS.test(d.ours.replace(MARKERS, '')) && d.tshark.endsWith('[TCP segment of a reassembled PDU]');
   }
 }
 

@@ -153,16 +153,6 @@ function kexinit(d: Uint8Array, p: number, end: number, sink: FieldSink): void {
   if (p < end) sink.field('ssh.first_kex_packet_follows', 'First KEX Packet Follows: ' + d[p], p, 1, d[p], String(d[p]));
 }
 
-/** KEXINIT's key-exchange list of the first packet of the segment ('' when none): for the Info column. */
-function kexSummary(d: Uint8Array, p: number, end: number): string {
-  let q = p + 6 + 16;
-  if (q + 4 > end) return '';
-  const n = u32(d, q);
-  q += 4;
-  if (n > end - q) return '';
-  return ftpText(d, q, Math.min(n, 80));
-}
-
 export function sshInfo(pkt: DecodedPacket, off: number, len: number, _t: AppTransport): string {
   const d = pkt.data;
   const end = capEnd(pkt, off, len);
@@ -174,10 +164,7 @@ export function sshInfo(pkt: DecodedPacket, off: number, len: number, _t: AppTra
   if (plen < 0) return who + 'Encrypted packet (len=' + (end - off) + ')';
   const code = d[off + 5];
   const name = SSH_MESSAGES.get(code) ?? 'Unknown (' + code + ')';
-  if (code === 20) {
-    const kex = kexSummary(d, off, Math.min(off + 4 + plen, end));
-    return who + name + (kex ? ' (' + kex + ')' : '');
-  }
+  // KEXINIT's algorithms are in the details, not in Info: "Client: Key Exchange Init" as tshark 4.0 says it
   return who + name;
 }
 
