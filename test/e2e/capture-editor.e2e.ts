@@ -285,7 +285,7 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
     const text = (await row.innerText()).replace(/\s+/g, ' ').trim();
     assert.match(
       text,
-      /^0 192\.168\.1\.11:33779 209\.87\.249\.18:53 SF ShADadFf TIME_WAIT \/ CLOSED 6 \/ 5 58 B \/ 226 B 0\.380967 s - [\d.]+ ms [\d.]+ [kM]?B\/s \/ [\d.]+ [kM]?B\/s 0\.0 % \/ 0\.0 % Graphs$/,
+      /^0 Follow TCP Stream 192\.168\.1\.11:33779 209\.87\.249\.18:53 SF ShADadFf TIME_WAIT \/ CLOSED 6 \/ 5 58 B \/ 226 B 0\.380967 s - [\d.]+ ms [\d.]+ [kM]?B\/s \/ [\d.]+ [kM]?B\/s 0\.0 % \/ 0\.0 % Graphs$/,
       text,
     );
     await row.click();

@@ -233,7 +233,7 @@ describe('e2e: live capture without tcpdump', function () {
       }
     }
     const toast = s.page.locator('.notifications-toasts').filter({ hasText: 'apt-get install tcpdump' }).first();
-    await toast.waitFor({ state: 'visible', timeout: 15_000 });
+    await toast.waitFor({ state: 'visible', timeout: 30_000 }); // the extension may still be activating on a loaded machine
     assert.match(await toast.innerText(), /tcpdump is not installed \(or not on the PATH\)/);
     await s.screenshot('live-no-tcpdump');
   });
