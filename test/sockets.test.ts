@@ -109,6 +109,33 @@ describe('sockets: parser on real outputs', () => {
     });
   }
 
+  it('LAST_ACK and CLOSING from real sockets (scripts/sockets-closing-fixture.sh), in netstat and ss forms, with their hovers', () => {
+    const want = { server: { LISTEN: 2, LAST_ACK: 1, FIN_WAIT_2: 1 }, client: { CLOSING: 1, TIME_WAIT: 1 } };
+    for (const side of ['server', 'client'] as const) {
+      for (const form of ['netstat-nat', 'ss-tan']) {
+        const d = parseSockets(fixture(`${side}-closing-${form}.txt`));
+        assert.deepEqual(d.unreadable, []);
+        assert.deepEqual(states(d.rows), want[side], `${side} ${form}`);
+      }
+    }
+    // the state word explains itself, in both languages
+    for (const [file, word] of [
+      ['server-closing-netstat-nat.txt', 'LAST_ACK'],
+      ['client-closing-ss-tan.txt', 'CLOSING'],
+    ] as const) {
+      const text = fixture(file);
+      const lines = text.split('\n');
+      const doc = parseSockets(text);
+      const ln = lines.findIndex((l) => l.includes(word));
+      for (const t of [formatEn, zhCn()]) {
+        const h = socketsHoverAt(doc, ln, lines[ln].indexOf(word) + 1, lines[ln], t);
+        assert.ok(h, `${file} ${word}`);
+        assert.ok(h.markdown.length > 80, h.markdown);
+      }
+      assert.notEqual(socketsHoverAt(doc, ln, lines[ln].indexOf(word) + 1, lines[ln], zhCn())!.markdown, socketsHoverAt(doc, ln, lines[ln].indexOf(word) + 1, lines[ln], formatEn)!.markdown);
+    }
+  });
+
   it('reads the queues, the endpoints and the program of netstat -antp', () => {
     const d = parseSockets(fixture('server-netstat-antp.txt'));
     const listen8080 = d.rows.find((r) => r.state === S_LISTEN && r.local.port === 8080);
