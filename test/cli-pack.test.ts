@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { samplesDir } from './helpers/generated';
 import { needTool } from './helpers/tools';
 import { skipBecause } from './helpers/skip';
 
@@ -37,7 +38,7 @@ describe('the CLI on its own: npm pack, npm install -g, capture-lens anywhere', 
     const bin = path.join(prefix, process.platform === 'win32' ? 'capture-lens.cmd' : 'bin/capture-lens');
     assert.ok(fs.existsSync(bin), `${bin} installed`);
 
-    const sample = path.join(ROOT, 'samples', 'reset.pcap');
+    const sample = path.join(samplesDir(), 'reset.pcap'); // samples/ is generated (git-ignored): a fresh clone has none
     const elsewhere = fs.mkdtempSync(path.join(dir, 'cwd-'));
     const theirs = spawnSync(bin, ['print', sample], { cwd: elsewhere, encoding: 'utf8' });
     const ours = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'capture-lens.js'), 'print', sample], { encoding: 'utf8' });
