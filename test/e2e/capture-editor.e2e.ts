@@ -322,7 +322,7 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
     await v.locator('.rows .row[aria-selected="true"]').first().waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await v.locator('.rows .row[aria-selected="true"] .c-no').innerText(), '2');
     // the details are the restored selection's (how far its tree is expanded is not part of the saved state)
-    await v.locator('#details-tree .tnode').filter({ hasText: /^Frame 2:/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await v.locator('#details-tree .tnode').filter({ hasText: 'Frame 2: 60 bytes on wire' }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await s.screenshot('capture-dns_tcp-restored');
   });
 
