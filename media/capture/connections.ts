@@ -176,6 +176,8 @@ function renderPerfSection(): void {
     perfSection.append(el('div', 'hint', S.connPerfPending));
     return;
   }
+  // the table's "Limited by" cell again, where the verdicts are read (the table is wide: its last columns scroll)
+  if (c && c.limitedBy) perfSection.append(el('div', 'verdict-limit', S.connLimitedBy + ': ' + c.limitedByText + ' (' + c.limitedByWho + ')'));
   if (!c || c.verdictViews.length === 0) {
     perfSection.append(el('div', 'verdict-none', S.connPerfNone));
     return;
