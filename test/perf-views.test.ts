@@ -14,7 +14,8 @@ import { bundleTranslator, formatEn } from '../src/core/explain/l10n';
 import { limitedByText, verdictSeverity, verdictView } from '../src/core/explain/perf';
 import { logPerf, logVerdictNotes, verdictLensText } from '../src/core/log/perf';
 import { analyzeLog } from '../src/core/log/model';
-import { peerInFlightAfterAck } from '../src/core/perf/ackInFlight';
+import { logAckInFlightText, peerInFlightAfterAck } from '../src/core/perf/ackInFlight';
+import { logConnPackets } from '../src/core/perf/logGraph';
 import type { ConnPackets } from '../src/core/perf/connPackets';
 import { dominantLimit } from '../src/core/perf/limitedBy';
 import { perfJson, type PerfJson } from '../src/core/perf/summary';
@@ -184,6 +185,37 @@ describe('issue 14 in the views: an ACK\'s in-flight figure', () => {
       }
       // a window-limited sender keeps data out past most ACKs
       assert.ok(acks > 10 && outstanding > acks / 2, `${acks} ACKs, ${outstanding} with data still out`);
+    } finally {
+      await idx.close();
+    }
+  });
+});
+
+describe('issue 14 in the views: the `ack` hover of a log', function () {
+  this.timeout(60_000);
+
+  it('says what each ACK leaves in flight, the same figures as the capture it was printed from', async () => {
+    const idx = new CaptureIndex(path.join(FIX, 'slowrecv.pcap'));
+    await idx.start();
+    try {
+      const cap = await new PerfGraphs(idx).connPackets(0);
+      const { text } = await logOf('slowrecv', ['-n', '-S']);
+      const m = analyzeLog(text);
+      const log = logConnPackets(m, 0);
+      assert.equal(log.n, cap.n);
+      let said = 0;
+      for (let r = 0; r < cap.n; r++) {
+        const want = peerInFlightAfterAck(cap, r);
+        const got = logAckInFlightText(m, cap.index[r], formatEn);
+        if (want < 0) assert.equal(got, null);
+        else {
+          assert.equal(got, `Still in flight after this ACK: ${want} bytes the other side sent that it does not acknowledge yet.`);
+          said++;
+        }
+      }
+      assert.ok(said > cap.n / 2, `${said} of ${cap.n}`);
+      assert.match(logAckInFlightText(m, cap.index[cap.n - 1], zh)!, /此 ACK 之后仍在途中/);
+      assert.equal(logAckInFlightText(analyzeLog('hello\n'), 0, formatEn), null);
     } finally {
       await idx.close();
     }

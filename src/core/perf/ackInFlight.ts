@@ -5,7 +5,10 @@
  * FIN counted as one each, as relative numbers count them) that this ACK still leaves unacknowledged.
  */
 import { TH_ACK, TH_FIN, TH_SYN } from '../decode/packet';
-import type { ConnPackets } from './connPackets';
+import type { Translate } from '../explain/l10n';
+import type { LogModel } from '../log/model';
+import { rowOfPacket, type ConnPackets } from './connPackets';
+import { logConnPackets } from './logGraph';
 
 /**
  * Bytes of the peer still unacknowledged after row `row`'s ACK: the highest sequence number the peer
@@ -24,4 +27,13 @@ export function peerInFlightAfterAck(c: ConnPackets, row: number): number {
   }
   if (end < 0) return -1;
   return Math.max(0, end - c.ack[row]);
+}
+
+/** The `ack` hover's second line for log packet `i`: what this ACK leaves in flight, or null (no ACK, not TCP). */
+export function logAckInFlightText(m: LogModel, i: number, t: Translate): string | null {
+  const stream = i >= 0 && i < m.streamOf.length ? m.streamOf[i] : -1;
+  if (stream < 0) return null;
+  const c = logConnPackets(m, stream);
+  const left = peerInFlightAfterAck(c, rowOfPacket(c, i));
+  return left < 0 ? null : t('Still in flight after this ACK: {0} bytes the other side sent that it does not acknowledge yet.', left);
 }
