@@ -30,7 +30,7 @@ interface Frame {
 interface PageExtra {
   locator(selector: string): Loc;
 }
-type Style = { bg: string; color: string; outlineStyle: string; outlineWidth: string; boxShadow: string };
+type Style = { bg: string; color: string; stroke: string; outlineStyle: string; outlineWidth: string; boxShadow: string };
 
 const SAMPLE = 'reset.pcap';
 const PLAIN_ROW = '.rows .row:not(.loading):not([hidden]):not(.k-syn):not(.k-fin):not(.k-rst):not(.k-warn):not(.k-bad)';
@@ -83,7 +83,7 @@ describe('e2e: high-contrast themes and colour customizations (issue 17)', funct
     return f.locator(selector).evaluateAll((els) =>
       els.map((e) => {
         const cs = getComputedStyle(e);
-        return { bg: cs.backgroundColor, color: cs.color, outlineStyle: cs.outlineStyle, outlineWidth: cs.outlineWidth, boxShadow: cs.boxShadow };
+        return { bg: cs.backgroundColor, color: cs.color, stroke: cs.stroke, outlineStyle: cs.outlineStyle, outlineWidth: cs.outlineWidth, boxShadow: cs.boxShadow };
       }),
     );
   }
@@ -249,5 +249,23 @@ describe('e2e: high-contrast themes and colour customizations (issue 17)', funct
     await until('the RST row in the user\'s colour', async () => (await first(cap, '.rows .row.k-rst:not(.selected)')).bg, (bg) => bg === rgb('#aa00aa'), 20_000);
     const f = await flow();
     await until('the RST arrow in the user\'s colour', async () => (await first(f, '.flow-row.k-rst .flow-arrow')).color, (c) => c === rgb('#00aa00'));
+  });
+
+  it('the Graphs panel takes an overridden series colour without being redrawn (SVG styled by captureLens.graph*)', async () => {
+    const cap = await capture();
+    await cap.locator('#graphs').click();
+    const g = await frameWith('svg.plot');
+    const layer = 'svg.plot path.layer-ack';
+    await until('the ACK line', () => g.locator(layer).count(), (n) => n > 0);
+    // mark the drawn path: the check below reads this very element, so no redraw is involved
+    await g.locator(layer).evaluateAll((els) => els.forEach((e) => e.setAttribute('data-drawn-before', '')));
+    const before = (await first(g, layer + '[data-drawn-before]')).stroke;
+    assert.notEqual(before, rgb('#0000aa'));
+    // the settings editor opens in the active group: make it the capture editor's, so the graph stays in view
+    await page().locator('.part.editor .tabs-container .tab[aria-label^="reset.pcap"]').first().click();
+    await setUserSettings({
+      'workbench.colorCustomizations': { 'captureLens.rstBackground': '#aa00aa', 'captureLens.flowRstArrow': '#00aa00', 'captureLens.graphAck': '#0000aa' },
+    });
+    await until('the ACK line in the user\'s colour', async () => (await first(g, layer + '[data-drawn-before]')).stroke, (c) => c === rgb('#0000aa'));
   });
 });
