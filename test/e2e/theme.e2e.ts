@@ -176,7 +176,9 @@ describe('e2e: high-contrast themes and colour customizations (issue 17)', funct
 
   before(async function () {
     this.timeout(150_000);
-    s = await startSession({ viewport: { width: 1600, height: 1000 }, settings: {
+    s = await startSession({
+      viewport: { width: 1600, height: 1000 },
+      settings: {
         'workbench.colorTheme': 'Default High Contrast',
         // the settings editor opened later must not take the place of a capture opened as a preview
         'workbench.editor.enablePreview': false,
