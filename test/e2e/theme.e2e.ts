@@ -6,7 +6,8 @@
  * the captureLens.* high-contrast defaults of package.json, solid, unlike a plain row's and each
  * other's, with the row's text at 7:1 or more on them; the selected row is outlined; the flow graph's
  * SYN and RST arrows differ from a plain one; and a workbench.colorCustomizations override of
- * captureLens.rstBackground / captureLens.flowRstArrow reaches both webviews. Screenshots are copied
+ * captureLens.rstBackground / captureLens.flowRstArrow reaches both webviews, and one of
+ * captureLens.graphAck repaints the Graphs panel's already drawn ACK line. Screenshots are copied
  * to media/screenshots/hc-*.png for the README. Harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
