@@ -162,10 +162,11 @@ function updateRwnd(l: LimitState): void {
 
 /**
  * One packet (after perfAdd's own bookkeeping): `dir` sent it, `ackRttNs` is the RTT sample it gave
- * (0: none), `ackedLen` the length of the segment it acknowledged exactly (0: none), `tNs` its time
- * (seg.tsSec * 1e9 + seg.tsNsec, as perfAdd computed it).
+ * (0: none) and `ackedLen` the length of the segment it acknowledged exactly (0: none).
  */
-export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, retx: boolean, ackRttNs: number, ackedLen: number, perf: PerfConn, tNs: number): void {
+export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, retx: boolean, ackRttNs: number, ackedLen: number, perf: PerfConn): void {
+  // recomputed rather than passed: a double argument is boxed (a heap number a packet) when the call is not inlined
+  const tNs = seg.tsSec * 1e9 + seg.tsNsec;
   const me: PerfDir = perf.dirs[dir];
   const peer: PerfDir = perf.dirs[dir ^ 1];
   const s = me.lim;

@@ -270,7 +270,7 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
     fwd.tsValNs = tNs;
   }
 
-  limitsAdd(conv, dir, seg, isRetx, out.ackRttNs, match.frame >= 0 ? match.len : 0, perf, tNs);
+  limitsAdd(conv, dir, seg, isRetx, out.ackRttNs, match.frame >= 0 ? match.len : 0, perf);
 }
 
 function gtSeqOrEq(x: number, y: number): boolean {
