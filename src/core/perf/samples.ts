@@ -22,21 +22,25 @@ export class Samples {
     const k = this.seen++;
     if (this.stride !== 1 && k % this.stride !== 0) return;
     let b = this.buf;
-    if (b === null) b = this.buf = new Float32Array(16);
-    else if (this.n === b.length) {
-      if (this.n >= MAX_SAMPLES) {
-        // keep every second sample, take every second one from now on
-        const half = this.n >> 1;
-        for (let i = 0; i < half; i++) b[i] = b[2 * i];
-        this.n = half;
-        this.stride *= 2;
-      } else {
-        const nb = new Float32Array(Math.min(MAX_SAMPLES, b.length * 4));
-        nb.set(b);
-        b = this.buf = nb;
-      }
-    }
+    if (b === null || this.n === b.length) b = this.room();
     b[this.n++] = v;
+  }
+
+  /** The first buffer, a larger one, or (at MAX_SAMPLES) every second sample kept. Out of `add` so that add is inlined (a call boxes its double argument). */
+  private room(): Float32Array {
+    const b = this.buf;
+    if (b === null) return (this.buf = new Float32Array(16));
+    if (this.n >= MAX_SAMPLES) {
+      // keep every second sample, take every second one from now on
+      const half = this.n >> 1;
+      for (let i = 0; i < half; i++) b[i] = b[2 * i];
+      this.n = half;
+      this.stride *= 2;
+      return b;
+    }
+    const nb = new Float32Array(Math.min(MAX_SAMPLES, b.length * 4));
+    nb.set(b);
+    return (this.buf = nb);
   }
 
   /** The kept samples (a copy). */

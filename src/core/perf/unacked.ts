@@ -81,19 +81,7 @@ export class UnackedList {
   push(seq: number, next: number, sec: number, nsec: number, frame: number, marked: boolean): void {
     if (this.tail - this.head >= MAX_UNACKED) return;
     let b = this.buf;
-    if (b === null) b = this.buf = new Float64Array(W);
-    else if (this.tail * W === b.length) {
-      const live = this.tail - this.head;
-      if (this.head > 0 && live * 2 <= this.tail) {
-        b.copyWithin(0, this.head * W, this.tail * W);
-      } else {
-        const nb = new Float64Array(b.length * 2);
-        nb.set(b.subarray(this.head * W, this.tail * W));
-        b = this.buf = nb;
-      }
-      this.head = 0;
-      this.tail = live;
-    }
+    if (b === null || this.tail * W === b.length) b = this.room();
     if (this.tail > this.head && b[(this.tail - 1) * W + 1] !== seq) this.breaks++;
     const o = this.tail * W;
     b[o] = seq;
@@ -104,6 +92,27 @@ export class UnackedList {
     this.tail++;
     this.pushed = true;
     this.fresh++;
+  }
+
+  /**
+   * Room for one more segment: the first buffer, the live part moved to the front, or a buffer twice
+   * as large. Out of `push` (and the walk out of `ack`) so that V8 inlines the common path into
+   * perfAdd: a call would box its sequence numbers (above 2^30) as heap numbers, several a packet.
+   */
+  private room(): Float64Array {
+    let b = this.buf;
+    if (b === null) return (this.buf = new Float64Array(W));
+    const live = this.tail - this.head;
+    if (this.head > 0 && live * 2 <= this.tail) {
+      b.copyWithin(0, this.head * W, this.tail * W);
+    } else {
+      const nb = new Float64Array(b.length * 2);
+      nb.set(b.subarray(this.head * W, this.tail * W));
+      b = this.buf = nb;
+    }
+    this.head = 0;
+    this.tail = live;
+    return b;
   }
 
   /** Contiguous and short enough that sequence comparisons are monotone over the list. */
@@ -145,9 +154,15 @@ export class UnackedList {
       this.ackedBreaks = this.breaks;
       return;
     }
-    // The walk, in Wireshark's order (newest first): the oldest match is the one kept. The same ACK
-    // again walks only the segments pushed since (see `fresh`).
-    const from = again ? Math.max(this.head, this.tail - fresh) : this.head;
+    this.walk(ack, m, again ? Math.max(this.head, this.tail - fresh) : this.head);
+  }
+
+  /**
+   * The walk, in Wireshark's order (newest first) over the segments from slot `from`: the oldest
+   * match is the one kept. The same ACK again walks only the segments pushed since (see `fresh`).
+   */
+  private walk(ack: number, m: AckMatch, from: number): void {
+    const b = this.buf!;
     const oldBreaks = from > this.head ? this.ackedBreaks : 0;
     let removed = false;
     for (let i = this.tail - 1; i >= from; i--) {
@@ -211,6 +226,12 @@ export class UnackedList {
     const lo0 = (b[this.head * W] - base) >>> 0;
     const hi0 = (b[(this.tail - 1) * W + 1] - base) >>> 0;
     if (this.fast() && hi0 >= lo0) return hi0 - lo0;
+    return this.spanWalk(base, hi0);
+  }
+
+  /** span over a list with breaks: every segment looked at (out of `span`, as `walk` is out of `ack`). */
+  private spanWalk(base: number, hi0: number): number {
+    const b = this.buf!;
     let lo = (b[(this.tail - 1) * W] - base) >>> 0;
     let hi = hi0;
     for (let i = this.head; i < this.tail; i++) {
