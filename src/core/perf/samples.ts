@@ -26,6 +26,14 @@ export class Samples {
     b[this.n++] = v;
   }
 
+  /**
+   * A sample given in ns, kept in ms (`add(ns / 1e6)`): the callers pass the integer, which V8 passes as
+   * is below 2^30, where a double argument to a call it does not inline is boxed (a heap number a sample).
+   */
+  addMs(ns: number): void {
+    this.add(ns / 1e6);
+  }
+
   /** The first buffer, a larger one, or (at MAX_SAMPLES) every second sample kept. Out of `add` so that add is inlined (a call boxes its double argument). */
   private room(): Float32Array {
     const b = this.buf;

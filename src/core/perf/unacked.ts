@@ -13,6 +13,8 @@
  * out of order) takes the walk, exactly as Wireshark does it.
  */
 
+import type { SegmentInput } from '../tcp/types';
+
 /** packet-tcp.c: `#define TCP_MAX_UNACKED_SEGMENTS 10000`. */
 export const MAX_UNACKED = 10000;
 /** Largest span of a contiguous list for the fast path (well inside the 2^31 of sequence comparisons). */
@@ -79,16 +81,28 @@ export class UnackedList {
 
   /** Add a segment (Wireshark prepends to its list; we append: the order is reversed, results are not). */
   push(seq: number, next: number, sec: number, nsec: number, frame: number, marked: boolean): void {
+    this.pushSeg({ seq, len: (next - seq) >>> 0, tsSec: sec, tsNsec: nsec, index: frame }, 0, marked);
+  }
+
+  /**
+   * `push` of a segment as the engine has it: [seq, seq + len + synFin). The numbers are read here
+   * from the segment (as `ackSeg` and `spanFrom` read theirs): passed to a call V8 does not inline,
+   * sequence numbers and seconds above 2^30 would each be boxed as a heap number (~40 MB of garbage
+   * on the 2 M-packet bench).
+   */
+  pushSeg(seg: Pick<SegmentInput, 'seq' | 'len' | 'tsSec' | 'tsNsec' | 'index'>, synFin: number, marked: boolean): void {
     if (this.tail - this.head >= MAX_UNACKED) return;
+    const seq = seg.seq >>> 0;
+    const next = (seq + (seg.len >>> 0) + synFin) >>> 0;
     let b = this.buf;
     if (b === null || this.tail * W === b.length) b = this.room();
     if (this.tail > this.head && b[(this.tail - 1) * W + 1] !== seq) this.breaks++;
     const o = this.tail * W;
     b[o] = seq;
     b[o + 1] = next;
-    b[o + 2] = sec;
-    b[o + 3] = nsec;
-    b[o + 4] = frame * 2 + (marked ? 1 : 0);
+    b[o + 2] = seg.tsSec;
+    b[o + 3] = seg.tsNsec;
+    b[o + 4] = seg.index * 2 + (marked ? 1 : 0);
     this.tail++;
     this.pushed = true;
     this.fresh++;
@@ -127,6 +141,12 @@ export class UnackedList {
    * segment ended exactly at `ack`).
    */
   ack(ack: number, m: AckMatch): void {
+    this.ackSeg({ ack }, m);
+  }
+
+  /** `ack` with the segment's ACK number (read here: see pushSeg). */
+  ackSeg(seg: Pick<SegmentInput, 'ack'>, m: AckMatch): void {
+    const ack = seg.ack >>> 0;
     m.frame = -1;
     m.matches = 0;
     m.marked = false;
@@ -144,11 +164,12 @@ export class UnackedList {
     if (this.fast() && ((ack - first + FAST_SPAN) >>> 0) <= ((last - first) >>> 0) + 2 * FAST_SPAN) {
       let i = this.head;
       const n = this.tail;
-      while (i < n && !gtSeq(b[i * W + 1], ack)) {
+      // GT_SEQ written out (a call, when not inlined, boxes these numbers above 2^30)
+      while (i < n && ((ack - b[i * W + 1]) | 0) >= 0) {
         if (b[i * W + 1] === ack) this.matched(i, m);
         i++;
       }
-      if (i < n && gtSeq(ack, b[i * W])) b[i * W] = ack;
+      if (i < n && ((b[i * W] - ack) | 0) < 0) b[i * W] = ack;
       this.head = i;
       if (i === n) this.head = this.tail = 0;
       this.ackedBreaks = this.breaks;
@@ -221,6 +242,12 @@ export class UnackedList {
    * unsigned 32-bit relative numbers; 0 when the list is empty.
    */
   span(base: number): number {
+    return this.spanFrom({ baseSeq: base });
+  }
+
+  /** `span` from the direction's base sequence number (read here: see pushSeg). */
+  spanFrom(flow: { baseSeq: number }): number {
+    const base = flow.baseSeq;
     if (this.tail === this.head) return 0;
     const b = this.buf!;
     const lo0 = (b[this.head * W] - base) >>> 0;
