@@ -46,7 +46,12 @@ async function child(file: string, perf: boolean): Promise<void> {
   }).done;
   engine.finish();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(JSON.stringify({ packets, secs, bytesPerPacket: engine.bytesPerPacket(), connections: engine.connectionCount }));
+  // what the finished engine keeps in the V8 heap (off: the summaries; on: also the conversations and their perf state)
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  const heap = process.memoryUsage().heapUsed;
+  process.stdout.write(JSON.stringify({ packets, secs, bytesPerPacket: engine.bytesPerPacket(), connections: engine.connectionCount, heap, kept: engine.summaries().length }));
 }
 
 interface Rec {
@@ -134,10 +139,11 @@ interface Measure {
   secs: number;
   bytesPerPacket: number;
   connections: number;
+  heap: number;
 }
 
 function measure(file: string, perf: boolean): Measure | null {
-  const r = spawnSync(process.execPath, [__filename, '--child', file, perf ? 'on' : 'off'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', file, perf ? 'on' : 'off'], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) {
     console.log(`  failed: ${r.stderr.split('\n').slice(0, 3).join(' ')}`);
     return null;
@@ -171,8 +177,9 @@ async function main(): Promise<void> {
     const a = best(off);
     const b = best(on);
     const pct = ((b.secs - a.secs) / a.secs) * 100;
+    const heap = (b.heap - a.heap) / a.packets;
     console.log(
-      `  ${label}, ${a.packets.toLocaleString('en')} packets, ${a.connections.toLocaleString('en')} connections: decode + engine ${a.secs.toFixed(2)} s, with perf ${b.secs.toFixed(2)} s: +${pct.toFixed(1)} %; +${b.bytesPerPacket - a.bytesPerPacket} bytes a packet in the engine`,
+      `  ${label}, ${a.packets.toLocaleString('en')} packets, ${a.connections.toLocaleString('en')} connections: decode + engine ${a.secs.toFixed(2)} s, with perf ${b.secs.toFixed(2)} s: +${pct.toFixed(1)} %; +${b.bytesPerPacket - a.bytesPerPacket} bytes a packet in the engine's columns, +${heap.toFixed(1)} in the heap once finished (the conversations and their perf state, ${((b.heap - a.heap) / a.connections / 1024).toFixed(1)} KB a connection)`,
     );
   }
 }

@@ -282,7 +282,14 @@ export function perfFinish(conv: Conversation, endNs: number): void {
   const p = conv.ext.perf as PerfConn | undefined;
   if (!p) return;
   limitsFinish(p, endNs);
+  // what only the pass needs goes, the rest is trimmed: the engine keeps its conversations after finish
+  p.pat.answerMs.compact();
   for (const d of p.dirs) {
+    d.unacked.release();
+    d.dataRtt.compact();
+    d.tsRtt.compact();
+    d.lim.ceiling.compact();
+    d.lim.nagleDelays.compact();
     if (d.zeroSinceNs >= 0) {
       d.zeroNs += Math.max(0, endNs - d.zeroSinceNs);
       d.zeroSinceNs = -1;

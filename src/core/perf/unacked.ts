@@ -129,6 +129,13 @@ export class UnackedList {
     return b;
   }
 
+  /** Drop the list (end of the capture: no segment comes any more, nothing reads it). */
+  release(): void {
+    this.buf = null;
+    this.head = this.tail = 0;
+    this.breaks = this.ackedBreaks = this.fresh = 0;
+  }
+
   /** Contiguous and short enough that sequence comparisons are monotone over the list. */
   private fast(): boolean {
     const b = this.buf!;
