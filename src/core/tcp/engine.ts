@@ -76,7 +76,7 @@ export class TcpEngine {
   private connections = 0;
   /**
    * Performance measurement (src/core/perf, opt-in with `perf: true`): ack_rtt / bytes_in_flight
-   * columns, 8 bytes a packet. Off by default: it costs +55–60 % of decode + engine on the 2 M-packet
+   * columns, 8 bytes a packet. Off by default: it costs +50–65 % of decode + engine on the 2 M-packet
    * bench files (scripts/bench-perf.ts; issue 14 asks for at most +20 %) and ~5.5 KB of heap a
    * connection once finished, so only `capture-lens perf`, `conns --json` and the editor's on-demand
    * replays (src/worker/perfGraph.ts) pay for it until it is cheaper.
