@@ -8,9 +8,11 @@ import * as path from 'node:path';
 
 import { perfJson, perfReportLines } from '../src/core/perf/summary';
 import { UnackedList, gtSeq, leSeq, type AckMatch } from '../src/core/perf/unacked';
+import { MAX_SAMPLES, Samples } from '../src/core/perf/samples';
 import { formatEn } from '../src/core/explain/l10n';
 import { TcpEngine } from '../src/core/tcp/engine';
 import type { SegmentInput } from '../src/core/tcp/types';
+import { prng } from '../src/core/synth/conversations';
 import { generated, samplesDir } from './helpers/generated';
 import { ourPerf } from './helpers/perf';
 
@@ -59,16 +61,27 @@ const HS: Seg[] = [
 describe('perf: unacknowledged segments (fast path = Wireshark walk)', () => {
   /** Wireshark's list, ported as written: newest first, full walk on every ACK. */
   class Reference {
-    segs: { seq: number; next: number; frame: number }[] = [];
-    push(seq: number, next: number, frame: number): void {
-      if (this.segs.length < 10000) this.segs.unshift({ seq, next, frame });
+    segs: { seq: number; next: number; frame: number; marked: boolean }[] = [];
+    /** The last ack's matches (segments ending at it), whether one was marked, the oldest one's length. */
+    matches = 0;
+    marked = false;
+    len = 0;
+    push(seq: number, next: number, frame: number, marked = false): void {
+      if (this.segs.length < 10000) this.segs.unshift({ seq, next, frame, marked });
     }
     ack(ack: number): number {
       let frame = -1;
       const keep = [];
+      this.matches = 0;
+      this.marked = false;
+      this.len = 0;
       for (const u of this.segs) {
-        if (ack === u.next) frame = u.frame;
-        else if (gtSeq(ack, u.seq) && leSeq(ack, u.next)) {
+        if (ack === u.next) {
+          frame = u.frame; // newest first: the last one met is the oldest
+          this.matches++;
+          this.marked ||= u.marked;
+          this.len = (u.next - u.seq) >>> 0;
+        } else if (gtSeq(ack, u.seq) && leSeq(ack, u.next)) {
           u.seq = ack;
           keep.push(u);
         } else if (gtSeq(u.next, ack)) keep.push(u);
@@ -126,6 +139,96 @@ describe('perf: unacknowledged segments (fast path = Wireshark walk)', () => {
         assert.equal(ours.span(base), ref.span(base), `round ${round} op ${i}: span`);
       }
     }
+  });
+
+  it('loss recovery: duplicate ACKs between new segments, retransmissions, partial ACKs give the same matches, marks, lengths and spans', () => {
+    // The same ACK number again after new segments only looks at those segments (unacked.ts `fresh`):
+    // this drives that path hard (a hole held open for many rounds while the sender keeps sending).
+    // mulberry32, not the LCG above: an LCG's low bits repeat with a short period, and `% n` of
+    // consecutive draws would tie the kind of retransmission to the operation drawn before it
+    const next01 = prng(11);
+    const rnd = (n: number) => Math.floor(next01() * n);
+    let again = 0;
+    for (let round = 0; round < 20; round++) {
+      const ours = new UnackedList();
+      const ref = new Reference();
+      const base = round % 2 ? 0xfffff000 : rnd(1e9);
+      let next = (base + 1) >>> 0;
+      let acked = next;
+      let lastAck = -1;
+      const m: AckMatch = { frame: -1, sec: 0, nsec: 0, matches: 0, marked: false, len: 0 };
+      for (let i = 0; i < 1500; i++) {
+        const r = rnd(20);
+        if (r < 9) {
+          const len = 1 + rnd(1448);
+          const seq = rnd(30) === 0 ? (next + 1 + rnd(3000)) >>> 0 : next;
+          ours.push(seq, (seq + len) >>> 0, 0, i, i, false);
+          ref.push(seq, (seq + len) >>> 0, i);
+          next = (seq + len) >>> 0;
+        } else if (r < 11) {
+          // a retransmission: from the hole (the ACK point), or of data already acknowledged (spurious)
+          // ending before it, exactly at it, or across it
+          const k = rnd(4);
+          const seq = k === 0 ? acked : (acked - 1 - rnd(3000)) >>> 0;
+          const end = k === 0 ? (acked + 1 + rnd(2000)) >>> 0 : k === 1 ? (acked - rnd((acked - seq) >>> 0)) >>> 0 : k === 2 ? acked : (acked + 1 + rnd(2000)) >>> 0;
+          ours.push(seq, end, 0, i, i, true);
+          ref.push(seq, end, i, true);
+        } else {
+          // mostly the same ACK again (duplicate ACKs), sometimes a partial or full cumulative one
+          const q = rnd(10);
+          const ack = q < 7 ? acked : q < 9 ? (acked + rnd(Math.max(1, (next - acked + 1) >>> 0))) >>> 0 : next;
+          if (ack === lastAck) again++;
+          lastAck = ack;
+          ours.ack(ack, m);
+          const f = ref.ack(ack);
+          const at = `round ${round} op ${i}`;
+          assert.equal(m.frame, f, `${at}: matched frame`);
+          assert.equal(m.matches, ref.matches, `${at}: matches`);
+          assert.equal(m.marked, ref.marked, `${at}: marked`);
+          assert.equal(m.len, ref.len, `${at}: length of the matched segment`);
+          if (gtSeq(ack, acked) && !gtSeq(ack, next)) acked = ack;
+        }
+        assert.equal(ours.count, ref.segs.length, `round ${round} op ${i}: list length`);
+        assert.equal(ours.span(base), ref.span(base), `round ${round} op ${i}: span`);
+      }
+    }
+    assert.ok(again > 3000, `the same ACK again ${again} times`);
+  });
+});
+
+describe('perf: bounded sample lists', () => {
+  it('keep every sample as a Float32 up to MAX_SAMPLES, then every second, fourth … one; compact() keeps the same values', () => {
+    const next01 = prng(3);
+    const s = new Samples();
+    const offered: number[] = [];
+    const total = MAX_SAMPLES * 5 + 123; // past three decimations
+    for (let i = 0; i < total; i++) {
+      const v = next01() * 1000;
+      offered.push(v);
+      s.add(v);
+    }
+    // what is kept: each decimation keeps the even positions of what was kept and then every 2^k-th offered
+    let kept: number[] = [];
+    let stride = 1;
+    for (let i = 0; i < total; i++) {
+      if (i % stride !== 0) continue;
+      if (kept.length === MAX_SAMPLES) {
+        kept = kept.filter((_, k) => k % 2 === 0);
+        stride *= 2;
+        if (i % stride !== 0) continue;
+      }
+      kept.push(Math.fround(offered[i]));
+    }
+    assert.equal(stride, 8);
+    assert.equal(s.seen, total);
+    assert.deepEqual(s.values(), kept);
+    s.compact();
+    assert.deepEqual(s.values(), kept);
+    const few = new Samples();
+    for (const v of [0.1, 2.5, 1e-3]) few.add(v);
+    few.compact();
+    assert.deepEqual(few.values(), [0.1, 2.5, 1e-3].map(Math.fround));
+    assert.deepEqual(new Samples().values(), []);
   });
 });
 

@@ -121,15 +121,21 @@ export class ConnPatterns {
   maxAnswerRespPkt = -1;
 }
 
-function gt(x: number, y: number): boolean {
-  return ((y - x) | 0) < 0;
-}
+/**
+ * GT_SEQ(x, y) is written out where it is used, ((y - x) | 0) < 0: limitsAdd is too large for V8 to
+ * inline a helper into it, and a call boxes sequence numbers above 2^30 as heap numbers (garbage a packet).
+ */
 
 /** Time from the capture point to this sender and back (ns), from the handshake; 0 when unknown. */
 function turnaroundNs(perf: PerfConn, dir: 0 | 1): number {
   if (perf.synNs < 0 || perf.synAckNs < perf.synNs) return 0;
   if (dir === 1) return perf.synAckNs - perf.synNs;
   return perf.ackNs >= perf.synAckNs ? perf.ackNs - perf.synAckNs : 0;
+}
+
+/** `account` at a packet's time, read from the segment here (a double argument to a call V8 does not inline is boxed: a heap number a packet). */
+function accountAt(l: LimitState, seg: SegmentInput): void {
+  account(l, seg.tsSec * 1e9 + seg.tsNsec);
 }
 
 function account(l: LimitState, tNs: number): void {
@@ -165,6 +171,7 @@ function updateRwnd(l: LimitState): void {
  * (0: none) and `ackedLen` the length of the segment it acknowledged exactly (0: none).
  */
 export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, retx: boolean, ackRttNs: number, ackedLen: number, perf: PerfConn): void {
+  // recomputed rather than passed: a double argument is boxed (a heap number a packet) when the call is not inlined
   const tNs = seg.tsSec * 1e9 + seg.tsNsec;
   const me: PerfDir = perf.dirs[dir];
   const peer: PerfDir = perf.dirs[dir ^ 1];
@@ -190,7 +197,7 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
       pat.reqPkt = seg.index;
     } else if (pat.reqNs >= 0) {
       const gap = tNs - pat.reqNs;
-      pat.answerMs.add(gap / 1e6);
+      pat.answerMs.addMs(gap);
       if (gap > pat.maxAnswerNs) {
         pat.maxAnswerNs = gap;
         pat.maxAnswerReqPkt = pat.reqPkt;
@@ -214,22 +221,22 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
 
   // This packet as an ACK (and window) for the peer's data.
   if (flags & TH_ACK && (flags & (TH_SYN | TH_RST)) === 0 && p.started) {
-    account(p, tNs);
+    accountAt(p, seg);
     const win = seg.win * (conv.flows[dir].winScale > 0 ? 1 << conv.flows[dir].winScale : 1);
     const ack = seg.ack >>> 0;
     const oldEdge = (p.una + Math.max(0, p.peerWin)) | 0;
-    if (gt(ack, p.una)) p.una = ack;
+    if (((p.una - ack) | 0) < 0) p.una = ack; // gt(ack, una)
     p.peerWin = win;
     if (p.busy) {
       if (p.minPeerWin < 0 || win < p.minPeerWin) p.minPeerWin = win;
       if (win > p.maxPeerWin) p.maxPeerWin = win;
     }
-    if (((p.una + win) | 0) !== oldEdge && gt((p.una + win) | 0, oldEdge)) {
+    if (((p.una + win) | 0) !== oldEdge && ((oldEdge - ((p.una + win) | 0)) | 0) < 0) {
       p.trigAckNs = tNs;
       if (p.burstMax > 0) p.ceiling.add(p.burstMax);
       p.burstMax = 0;
     }
-    if (p.busy && p.heldSinceNs < 0 && !gt(p.nxt, p.una)) {
+    if (p.busy && p.heldSinceNs < 0 && ((p.una - p.nxt) | 0) >= 0) {
       // everything acknowledged: its unclassified tail waited on the network when the last segment was
       // full-sized (a bulk transfer's last round trip), else on the application
       if (p.lastSendFull) p.netNs += p.openNs;
@@ -260,13 +267,13 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
       s.una = seq;
       s.cursorNs = tNs;
     }
-    account(s, tNs);
+    accountAt(s, seg);
     if (len > s.mss) s.mss = len;
     const full = len >= fullSize(s);
     s.dataSegs++;
     if (!full) s.shortSegs++;
     const end = (seq + len) >>> 0;
-    const isNew = gt(end, s.nxt);
+    const isNew = ((s.nxt - end) | 0) < 0; // gt(end, nxt)
     if (!isNew) {
       s.resentBytes += len;
       s.resentSegs++;
@@ -303,7 +310,7 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
       const base = s.minRttNs > 0 && (hs === 0 || s.minRttNs < hs) ? s.minRttNs : hs;
       if (base > 0 && s.pureAckRttNs >= base + DELAYED_ACK_NS) {
         s.nagleStalls++;
-        s.nagleDelays.add((s.pureAckRttNs - base) / 1e6);
+        s.nagleDelays.addMs(s.pureAckRttNs - base);
         if (s.nagleHeldPkt < 0) {
           s.nagleHeldPkt = seg.index;
           s.nagleAckPkt = s.pureAckPkt;

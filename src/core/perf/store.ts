@@ -28,11 +28,13 @@ export class PerfColumns {
 
   set(i: number, p: PerfPacket): void {
     const ns = p.ackRttNs;
-    if (ns > 0 && ns < OVERFLOW && Number.isInteger(ns)) this.rtt[i] = ns;
-    else if (ns !== 0) {
+    // most packets give no sample: one comparison for them
+    if (ns === 0) this.rtt[i] = 0;
+    else if (ns > 0 && ns < OVERFLOW && Number.isInteger(ns)) this.rtt[i] = ns;
+    else {
       this.rtt[i] = OVERFLOW;
       this.big.set(i, ns);
-    } else this.rtt[i] = 0;
+    }
     this.bif[i] = p.bytesInFlight;
   }
 

@@ -176,18 +176,18 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
   const synFin = flags & (TH_SYN | TH_FIN) ? 1 : 0;
   if (len > 0 || synFin) {
     const marked = (analysis & (A_RETRANSMISSION | A_OUT_OF_ORDER)) !== 0;
-    fwd.unacked.push(seq, (seq + len + synFin) >>> 0, sec, nsec, seg.index, marked);
+    fwd.unacked.pushSeg(seg, synFin, marked);
   }
 
   // This packet's ACK number against the peer's list.
-  rev.unacked.ack(ack, match);
+  rev.unacked.ackSeg(seg, match);
   if (match.frame >= 0) {
     const rtt = (sec - match.sec) * 1e9 + (nsec - match.nsec);
     if (rtt !== 0) {
       out.ackRttNs = rtt;
       rev.ackRttSamples++;
       // Karn: a sample only from a segment sent once (one copy listed, not a retransmission), with data.
-      if (match.matches === 1 && !match.marked && match.len > 1 && rtt > 0) rev.dataRtt.add(rtt / 1e6);
+      if (match.matches === 1 && !match.marked && match.len > 1 && rtt > 0) rev.dataRtt.addMs(rtt);
     }
     out.acksFrame = match.frame;
   }
@@ -207,7 +207,7 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
   // carrying data counts too, as in tshark), less the bytes of the SACK blocks the peer sent last, in
   // tshark's unsigned 32-bit arithmetic (more SACKed than spanned wraps past 2·10^9: none shown).
   if (len > 0 && fwd.validBif && fwd.unacked.count > 0) {
-    let span = fwd.unacked.span(conv.flows[dir].baseSeq);
+    let span = fwd.unacked.spanFrom(conv.flows[dir]);
     if (rev.sackCount > 0) span = (span - rev.sackBytes) >>> 0;
     if (span > 0 && span < 2_000_000_000) {
       out.bytesInFlight = synFin ? span - 1 : span;
@@ -262,7 +262,7 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
   // Timestamp echo (RFC 7323's measurement): the peer's first echo of this side's latest new TSval.
   if (seg.tsEcr > 0 && flags & TH_ACK && seg.tsEcr === rev.tsVal && rev.tsValNs >= 0) {
     const rtt = tNs - rev.tsValNs;
-    if (rtt >= 0) rev.tsRtt.add(rtt / 1e6);
+    if (rtt >= 0) rev.tsRtt.addMs(rtt);
     rev.tsValNs = -1; // one sample per TSval
   }
   if (seg.tsVal >= 0 && seg.tsVal !== fwd.tsVal) {
@@ -282,7 +282,14 @@ export function perfFinish(conv: Conversation, endNs: number): void {
   const p = conv.ext.perf as PerfConn | undefined;
   if (!p) return;
   limitsFinish(p, endNs);
+  // what only the pass needs goes, the rest is trimmed: the engine keeps its conversations after finish
+  p.pat.answerMs.compact();
   for (const d of p.dirs) {
+    d.unacked.release();
+    d.dataRtt.compact();
+    d.tsRtt.compact();
+    d.lim.ceiling.compact();
+    d.lim.nagleDelays.compact();
     if (d.zeroSinceNs >= 0) {
       d.zeroNs += Math.max(0, endNs - d.zeroSinceNs);
       d.zeroSinceNs = -1;

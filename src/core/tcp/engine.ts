@@ -76,9 +76,10 @@ export class TcpEngine {
   private connections = 0;
   /**
    * Performance measurement (src/core/perf, opt-in with `perf: true`): ack_rtt / bytes_in_flight
-   * columns, 8 bytes a packet. Off by default: it costs about +50 % of the engine's CPU time on the
-   * 2 M-packet bench (issue 14 asks for at most +20 %), so only `capture-lens perf` and
-   * `conns --json` pay for it until it is cheaper.
+   * columns, 8 bytes a packet. Off by default: it costs +50–65 % of decode + engine on the 2 M-packet
+   * bench files (scripts/bench-perf.ts; issue 14 asks for at most +20 %) and ~5.5 KB of heap a
+   * connection once finished, so only `capture-lens perf`, `conns --json` and the editor's on-demand
+   * replays (src/worker/perfGraph.ts) pay for it until it is cheaper.
    */
   private readonly perf: boolean;
   private readonly perfCols = new PerfColumns();
