@@ -30,16 +30,21 @@ export class PacketPrinter {
    * written as bytes, never built as strings; see fast.ts). The bytes equal those of `print`'s text.
    */
   printInto(rec: CaptureRecord, out: LineBytes): void {
-    const pkt = decodeRecord(this.pkt, rec);
     const fast = (this.fast ??= new FastPrinter(this.opts, this.ctx, this.time));
     if (!fast.enabled) {
-      out.str(this.printDecoded(rec, pkt));
+      out.str(this.print(rec));
       return;
     }
     out.ensure(512);
     if (this.opts.number) out.str(this.numberColumn(rec));
     // the time column once (-ttt and -ttttt move their reference with each call)
     fast.time_(out, rec.tsSec, rec.tsNsec, rec.tsPrecision);
+    // most frames are printed from their bytes; the others are decoded first
+    if (fast.raw(rec.data, rec.origLen, rec.linkType, out)) {
+      out.buf[out.pos++] = 0x0a;
+      return;
+    }
+    const pkt = decodeRecord(this.pkt, rec);
     if (fast.body(pkt, out)) out.buf[out.pos++] = 0x0a;
     else out.str(this.afterTime(rec, pkt));
   }

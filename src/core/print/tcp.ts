@@ -128,64 +128,75 @@ export function stateOf(ctx: PrintContext): TcpPrintState {
   return (ctx.tcp ??= new TcpPrintState());
 }
 
-export function relativeSeq(pkt: DecodedPacket, ctx: PrintContext, sport: number, dport: number, flags: number, seq: number, ack: number): SeqState {
+/** relativeSeq for IPv4 addresses at srcOff/dstOff of `d` (the printer's byte path calls it without a decoded packet). */
+export function relativeSeq4(ctx: PrintContext, d: Uint8Array, srcOff: number, dstOff: number, sport: number, dport: number, flags: number, seq: number, ack: number): SeqState {
   const state = stateOf(ctx);
   const st = state.seq;
+  let rev = false;
+  if (sport > dport) rev = true;
+  else if (sport === dport && compareAddrs(d, srcOff, dstOff, 4) > 0) rev = true;
+  const table = state.v4;
+  const a = u32be(d, rev ? dstOff : srcOff);
+  const b = u32be(d, rev ? srcOff : dstOff);
+  const ports = (((rev ? dport : sport) << 16) | (rev ? sport : dport)) >>> 0;
+  let i = table.find(a, b, ports);
+  if (i < 0 || (flags & TH_SYN) !== 0) {
+    // new conversation (or a new SYN): remember the bases, print this packet's numbers as they are
+    if (i < 0) i = table.add(a, b, ports);
+    if (rev) {
+      table.ack[i] = seq;
+      table.seq[i] = (ack - 1) >>> 0;
+    } else {
+      table.seq[i] = seq;
+      table.ack[i] = (ack - 1) >>> 0;
+    }
+  } else if (rev) {
+    seq = (seq - table.ack[i]) >>> 0;
+    ack = (ack - table.seq[i]) >>> 0;
+  } else {
+    seq = (seq - table.seq[i]) >>> 0;
+    ack = (ack - table.ack[i]) >>> 0;
+  }
+  st.thseq = table.seq[i];
+  st.thack = table.ack[i];
+  st.rev = rev;
+  st.seq = seq;
+  st.ack = ack;
+  return st;
+}
+
+export function relativeSeq(pkt: DecodedPacket, ctx: PrintContext, sport: number, dport: number, flags: number, seq: number, ack: number): SeqState {
   const net = pkt.net;
+  if (net.addrLen === 4) return relativeSeq4(ctx, pkt.data, net.srcOff, net.dstOff, sport, dport, flags, seq, ack);
+  const st = stateOf(ctx).seq;
   const d = pkt.data;
   let rev = false;
   if (sport > dport) rev = true;
   else if (sport === dport && net.addrLen > 0 && compareAddrs(d, net.srcOff, net.dstOff, net.addrLen) > 0) rev = true;
-  if (net.addrLen === 4) {
-    const table = state.v4;
-    const a = u32be(d, rev ? net.dstOff : net.srcOff);
-    const b = u32be(d, rev ? net.srcOff : net.dstOff);
-    const ports = ((rev ? dport : sport) << 16 | (rev ? sport : dport)) >>> 0;
-    let i = table.find(a, b, ports);
-    if (i < 0 || (flags & TH_SYN) !== 0) {
-      // new conversation (or a new SYN): remember the bases, print this packet's numbers as they are
-      if (i < 0) i = table.add(a, b, ports);
-      if (rev) {
-        table.ack[i] = seq;
-        table.seq[i] = (ack - 1) >>> 0;
-      } else {
-        table.seq[i] = seq;
-        table.ack[i] = (ack - 1) >>> 0;
-      }
-    } else if (rev) {
-      seq = (seq - table.ack[i]) >>> 0;
-      ack = (ack - table.seq[i]) >>> 0;
-    } else {
-      seq = (seq - table.seq[i]) >>> 0;
-      ack = (ack - table.ack[i]) >>> 0;
+  // IPv6 (and anything else): a text key in ctx.tcpSeq
+  const key = rev ? net.dst + ' ' + net.src + ' ' + (dport * 65536 + sport) : net.src + ' ' + net.dst + ' ' + (sport * 65536 + dport);
+  let th = ctx.tcpSeq.get(key);
+  if (th === undefined || (flags & TH_SYN) !== 0) {
+    if (th === undefined) {
+      th = { seq: 0, ack: 0 };
+      ctx.tcpSeq.set(key, th);
     }
-    st.thseq = table.seq[i];
-    st.thack = table.ack[i];
+    if (rev) {
+      th.ack = seq;
+      th.seq = (ack - 1) >>> 0;
+    } else {
+      th.seq = seq;
+      th.ack = (ack - 1) >>> 0;
+    }
+  } else if (rev) {
+    seq = (seq - th.ack) >>> 0;
+    ack = (ack - th.seq) >>> 0;
   } else {
-    const key = rev ? net.dst + ' ' + net.src + ' ' + (dport * 65536 + sport) : net.src + ' ' + net.dst + ' ' + (sport * 65536 + dport);
-    let th = ctx.tcpSeq.get(key);
-    if (th === undefined || (flags & TH_SYN) !== 0) {
-      if (th === undefined) {
-        th = { seq: 0, ack: 0 };
-        ctx.tcpSeq.set(key, th);
-      }
-      if (rev) {
-        th.ack = seq;
-        th.seq = (ack - 1) >>> 0;
-      } else {
-        th.seq = seq;
-        th.ack = (ack - 1) >>> 0;
-      }
-    } else if (rev) {
-      seq = (seq - th.ack) >>> 0;
-      ack = (ack - th.seq) >>> 0;
-    } else {
-      seq = (seq - th.seq) >>> 0;
-      ack = (ack - th.ack) >>> 0;
-    }
-    st.thseq = th.seq;
-    st.thack = th.ack;
+    seq = (seq - th.seq) >>> 0;
+    ack = (ack - th.ack) >>> 0;
   }
+  st.thseq = th.seq;
+  st.thack = th.ack;
   st.rev = rev;
   st.seq = seq;
   st.ack = ack;
