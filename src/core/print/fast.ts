@@ -207,6 +207,9 @@ const FLAG_BYTES: Uint8Array[] = Array.from({ length: 512 }, (_, f) => ascii(tcp
 export class FastPrinter {
   /** The options allow the byte path at all (no -e, -v, -q, -x/-X: their lines are rare enough for strings). */
   readonly enabled: boolean;
+  /** Lines printed from the frame's bytes alone (raw) and from the decoded packet (body): for tests and the bench. */
+  rawLines = 0;
+  decodedLines = 0;
   private cacheSec = NaN;
   private cachePrefix: Uint8Array = new Uint8Array(0);
   private readonly fracDigits: number;
@@ -276,6 +279,7 @@ export class FastPrinter {
     if (thlen < 20) return false;
     const start = out.pos;
     out.ensure(HEADROOM);
+    this.decodedLines++;
     try {
       this.tcp(d, pkt, net.srcOff, net.dstOff, t, thlen, l4Length(pkt), tcpCapEnd, out);
     } catch (err) {
@@ -321,6 +325,7 @@ export class FastPrinter {
       if ((d[t + 13] & TH_RST) === 0 && (TCP_APP_PRINTERS.has(dport) || TCP_APP_PRINTERS.has(sport))) return false;
     }
     out.ensure(HEADROOM);
+    this.rawLines++;
     // nothing below throws (no application printer, no options printer): no try as in body()
     this.tcp(d, null, ip + 12, ip + 16, t, thlen, l4len, capEnd, out);
     return true;

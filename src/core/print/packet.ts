@@ -49,6 +49,11 @@ export class PacketPrinter {
     else out.str(this.afterTime(rec, pkt));
   }
 
+  /** How many lines printInto wrote through its byte path: from the frame's bytes, from the decoded packet. */
+  byteLines(): { raw: number; decoded: number } {
+    return { raw: this.fast?.rawLines ?? 0, decoded: this.fast?.decodedLines ?? 0 };
+  }
+
   /** The text for one record, ending with a newline. */
   print(rec: CaptureRecord): string {
     const pkt = decodeRecord(this.pkt, rec);
