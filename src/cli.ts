@@ -100,7 +100,11 @@ async function cmdPrint(args: string[]): Promise<number> {
   let reading: ReturnType<typeof readCaptureFile> | undefined;
   const out = new BufferedOutput(process.stdout, 1 << 16, () => reading?.pause(), () => reading?.resume());
   // lines are written as bytes into one buffer, handed to stdout every 64 KiB (PacketPrinter.printInto)
-  const lines = new LineBytes(PRINT_CHUNK + (PRINT_CHUNK >> 1), (n) => Buffer.allocUnsafe(n));
+  const lines = new LineBytes(
+    PRINT_CHUNK + (PRINT_CHUNK >> 1),
+    (n) => Buffer.allocUnsafe(n),
+    (s, buf, pos) => (buf as Buffer).write(s, pos),
+  );
   reading = readCaptureFile(file, {
     onRecord(rec) {
       printer.printInto(rec, lines);

@@ -1,5 +1,5 @@
 /**
- * The printer's byte path: the commonest line — Ethernet, IPv4, TCP, no -e/-v/-q/-x — written as
+ * The printer's byte path: the commonest line — Ethernet, IPv4 or IPv6, TCP, no -e/-v/-q/-x — written as
  * ASCII bytes straight into one growing buffer, byte for byte what the string printer
  * (printLink → printIPv4 → printTcp) makes of the same packet. Anything else goes through the string
  * printer and is copied in. Why: building each line as a dozen small strings and encoding them again
@@ -12,14 +12,15 @@
  */
 
 import { u16be, u32be } from '../bytes';
-import { DecodedPacket, IPPROTO_TCP, NET_IPV4, TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG } from '../decode/packet';
+import { DecodedPacket, IPPROTO_TCP, NET_IPV4, NET_IPV6, TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG } from '../decode/packet';
 import { LINKTYPE_ETHERNET } from '../decode/link';
 import { l4CapEnd, l4Length, tcpFlagString } from '../decode/tcp';
 import { PrintContext } from './context';
 import { PrintOptions } from './options';
 import { TCP_APP_PRINTERS } from './app/index';
-import { OPT_RES_BAD, OPT_RES_TRUNC, OPT_RES_TRUNC_GT, printOptions, relativeSeq4, SeqState, stateOf } from './tcp';
+import { OPT_RES_BAD, OPT_RES_TRUNC, OPT_RES_TRUNC_GT, printOptions, relativeSeq, relativeSeq4, SeqState, stateOf } from './tcp';
 import { TimeFormatter } from './time';
+import { TCPOPT_EOL, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK, TCPOPT_SACKOK, TCPOPT_TIMESTAMP, TCPOPT_WSCALE } from '../decode/tcpOptions';
 import { errorMessage } from '../errors';
 
 /** Room kept free after every write of unknown length: more than any fixed part of a line needs (~200 bytes). */
@@ -38,7 +39,16 @@ export class LineBytes {
    * `alloc` makes each new buffer: the CLI passes Node's Buffer.allocUnsafe (no zero fill: every byte
    * handed out was written first; 3 % of `print` went to filling buffers with zeros).
    */
-  constructor(private readonly capacity = 1 << 17, private readonly alloc: (n: number) => Uint8Array = (n) => new Uint8Array(n)) {
+  constructor(
+    private readonly capacity = 1 << 17,
+    private readonly alloc: (n: number) => Uint8Array = (n) => new Uint8Array(n),
+    /**
+     * Writes a string as UTF-8 at `pos` of a buffer from `alloc` and returns the bytes written (Node:
+     * Buffer#write). Used for strings of 32 characters and more, which the loop in str() copied at
+     * 12 % of `print` over real captures (their option and application texts).
+     */
+    private readonly encode: ((s: string, buf: Uint8Array, pos: number) => number) | null = null,
+  ) {
     this.buf = alloc(capacity);
   }
 
@@ -64,6 +74,10 @@ export class LineBytes {
     this.ensure(3 * n + HEADROOM);
     const b = this.buf;
     let p = this.pos;
+    if (n >= 32 && this.encode !== null) {
+      this.pos = p + this.encode(s, b, p);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) {
@@ -175,6 +189,105 @@ function putAddrPort(b: Uint8Array, p: number, d: Uint8Array, o: number, port: n
   return putSmall(b, p, port, digits, lengths);
 }
 
+/**
+ * The option block holds only whole nop, eol, mss, wscale, sackOK, TS and sack options of their usual
+ * lengths, all captured (what Linux and most stacks send): putOptions then writes what printOptions
+ * would, without its strings. Any other block goes to printOptions.
+ */
+function plainOptions(d: Uint8Array, pos: number, end: number, capEnd: number): boolean {
+  if (end > capEnd) return false;
+  while (pos < end) {
+    const kind = d[pos];
+    if (kind === TCPOPT_EOL) return true;
+    if (kind === TCPOPT_NOP) {
+      pos++;
+      continue;
+    }
+    if (pos + 1 >= end) return false;
+    const len = d[pos + 1];
+    if (len > end - pos) return false;
+    switch (kind) {
+      case TCPOPT_MSS:
+        if (len !== 4) return false;
+        break;
+      case TCPOPT_WSCALE:
+        if (len !== 3) return false;
+        break;
+      case TCPOPT_SACKOK:
+        if (len !== 2) return false;
+        break;
+      case TCPOPT_TIMESTAMP:
+        if (len !== 10) return false;
+        break;
+      case TCPOPT_SACK:
+        if (len < 10 || (len - 2) % 8 !== 0) return false;
+        break;
+      default:
+        return false;
+    }
+    pos += len;
+  }
+  return true;
+}
+
+/** ", options [...]" of a block plainOptions accepted; sack edges relative as printOptions makes them. */
+function putOptions(b: Uint8Array, p: number, d: Uint8Array, pos: number, end: number, st: SeqState | null, digits: Uint8Array, lengths: Uint8Array): number {
+  p = putBytes(b, p, OPTIONS);
+  let first = true;
+  while (pos < end) {
+    if (!first) b[p++] = 0x2c; // ','
+    first = false;
+    const kind = d[pos];
+    if (kind === TCPOPT_EOL) {
+      p = putBytes(b, p, OPT_EOL);
+      break;
+    }
+    if (kind === TCPOPT_NOP) {
+      p = putBytes(b, p, OPT_NOP);
+      pos++;
+      continue;
+    }
+    const len = d[pos + 1];
+    switch (kind) {
+      case TCPOPT_MSS:
+        p = putBytes(b, p, OPT_MSS);
+        p = putSmall(b, p, u16be(d, pos + 2), digits, lengths);
+        break;
+      case TCPOPT_WSCALE:
+        p = putBytes(b, p, OPT_WSCALE);
+        p = putSmall(b, p, d[pos + 2], digits, lengths);
+        break;
+      case TCPOPT_SACKOK:
+        p = putBytes(b, p, OPT_SACKOK);
+        break;
+      case TCPOPT_TIMESTAMP:
+        p = putBytes(b, p, OPT_TS);
+        p = putNum(b, p, u32be(d, pos + 2));
+        p = putBytes(b, p, ECR);
+        p = putNum(b, p, u32be(d, pos + 6));
+        break;
+      default: {
+        // sack: "sack N {s:e}{s:e}…"
+        p = putBytes(b, p, OPT_SACK);
+        const n = (len - 2) / 8;
+        p = putSmall(b, p, n, digits, lengths);
+        b[p++] = 0x20;
+        const base = st === null ? 0 : st.rev ? st.thseq : st.thack;
+        for (let i = pos + 2; i < pos + len; i += 8) {
+          b[p++] = 0x7b; // '{'
+          p = putNum(b, p, (u32be(d, i) - base) >>> 0);
+          b[p++] = 0x3a;
+          p = putNum(b, p, (u32be(d, i + 4) - base) >>> 0);
+          b[p++] = 0x7d; // '}'
+        }
+      }
+    }
+    pos += len;
+  }
+  b[p++] = 0x5d; // ']'
+  return p;
+}
+
 /** "00" … "99" as 200 ASCII digits. */
 const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
 
@@ -186,6 +299,8 @@ function ascii(s: string): Uint8Array {
 }
 
 const IP_ = ascii('IP ');
+const IP6_ = ascii('IP6 ');
+const DOT = ascii('.');
 const GT = ascii(' > ');
 const FLAGS = ascii(': Flags [');
 const SEQ = ascii(', seq ');
@@ -196,6 +311,14 @@ const LENGTH = ascii(', length ');
 const TS_OPT = ascii(', options [nop,nop,TS val ');
 const ECR = ascii(' ecr ');
 const TRUNC = ' [|tcp]';
+const OPTIONS = ascii(', options [');
+const OPT_EOL = ascii('eol');
+const OPT_NOP = ascii('nop');
+const OPT_MSS = ascii('mss ');
+const OPT_WSCALE = ascii('wscale ');
+const OPT_SACKOK = ascii('sackOK');
+const OPT_TS = ascii('TS val ');
+const OPT_SACK = ascii('sack ');
 /** Flag texts as bytes, by the 9 flag bits ("S.", "P.", "none"). */
 const FLAG_BYTES: Uint8Array[] = Array.from({ length: 512 }, (_, f) => ascii(tcpFlagString(f)));
 
@@ -210,7 +333,8 @@ export class FastPrinter {
   /** Lines printed from the frame's bytes alone (raw) and from the decoded packet (body): for tests and the bench. */
   rawLines = 0;
   decodedLines = 0;
-  private cacheSec = NaN;
+  private readonly cacheSecs: number[] = new Array<number>(64).fill(NaN);
+  private readonly cachePrefixes: Uint8Array[] = new Array<Uint8Array>(64).fill(new Uint8Array(0));
   private cachePrefix: Uint8Array = new Uint8Array(0);
   private readonly fracDigits: number;
 
@@ -230,13 +354,17 @@ export class FastPrinter {
       const raw = precision === 9 ? tsNsec : Math.floor(tsNsec / 1000);
       if (raw < (precision === 9 ? 1e9 : 1e6)) {
         const frac = o.nano ? (precision === 9 ? raw : raw * 1000) : precision === 9 ? Math.floor(raw / 1000) : raw;
-        if (tsSec !== this.cacheSec) {
+        // 64 seconds' texts, by the second's low bits: a file whose packets jump between seconds (several
+        // captures replayed, reordered records) formats each second once, not once a jump (localtime via Date)
+        const slot = tsSec & 63;
+        if (this.cacheSecs[slot] !== tsSec) {
           const t = this.time.format(tsSec, 0, precision);
           const cut = t.length - this.fracDigits - 1;
           // '[Error converting time] ' has no fraction: not cached, printed as it is below
-          this.cachePrefix = t.charCodeAt(cut - 1) === 0x2e ? ascii(t.slice(0, cut)) : new Uint8Array(0);
-          this.cacheSec = tsSec;
+          this.cachePrefixes[slot] = t.charCodeAt(cut - 1) === 0x2e ? ascii(t.slice(0, cut)) : new Uint8Array(0);
+          this.cacheSecs[slot] = tsSec;
         }
+        this.cachePrefix = this.cachePrefixes[slot];
         if (this.cachePrefix.length > 0) {
           out.bytes(this.cachePrefix);
           out.padded(frac, this.fracDigits);
@@ -257,19 +385,27 @@ export class FastPrinter {
     const link = pkt.link;
     const net = pkt.net;
     const d = pkt.data;
-    if (link.trunc !== '' || link.vlanCount !== 0 || net.kind !== NET_IPV4 || u16be(d, 12) !== 0x0800) return false;
-    // printIPv4's checks, in its order: only the path that prints "IP " and the transport goes here
+    if (link.trunc !== '' || link.vlanCount !== 0) return false;
+    const type = u16be(d, 12);
     const off = net.off;
     const length = net.wireLen;
     const cap = pkt.caplen;
-    if (length < 20 || cap - off < 20 || d[off] >> 4 !== 4) return false;
-    const hlen = (d[off] & 15) * 4;
-    if (hlen < 20) return false;
-    const len = u16be(d, off + 2);
-    if (len > length || len < hlen) return false;
-    const capEnd = off + len < cap ? off + len : cap;
-    if ((u16be(d, off + 6) & 0x1fff) !== 0 || off + hlen > capEnd) return false;
-    if (net.proto !== IPPROTO_TCP || (net.isFragment && net.fragOffset !== 0)) return false;
+    if (net.kind === NET_IPV4 && type === 0x0800) {
+      // printIPv4's checks, in its order: only the path that prints "IP " and the transport goes here
+      if (length < 20 || cap - off < 20 || d[off] >> 4 !== 4) return false;
+      const hlen = (d[off] & 15) * 4;
+      if (hlen < 20) return false;
+      const len = u16be(d, off + 2);
+      if (len > length || len < hlen) return false;
+      const capEnd = off + len < cap ? off + len : cap;
+      if ((u16be(d, off + 6) & 0x1fff) !== 0 || off + hlen > capEnd) return false;
+      if (net.proto !== IPPROTO_TCP || (net.isFragment && net.fragOffset !== 0)) return false;
+    } else if (net.kind === NET_IPV6 && type === 0x86dd) {
+      // printIPv6's checks, then printIp6Ext's walk when TCP follows the fixed header at once (nothing printed)
+      if (length < 40 || cap - off < 40 || d[off] >> 4 !== 6) return false;
+      const plen = u16be(d, off + 4);
+      if (plen === 0 || plen + 40 > length || d[off + 6] !== IPPROTO_TCP || net.proto !== IPPROTO_TCP) return false;
+    } else return false;
     // printTcp's checks before it prints anything but the addresses, and before it touches the
     // relative-sequence table (a packet that leaves here must not have changed it)
     const t = net.payloadOff;
@@ -314,10 +450,7 @@ export class FastPrinter {
     if (t + 20 > capEnd) return false;
     const thlen = (d[t + 12] >> 4) * 4;
     if (thlen < 20 || thlen > l4len) return false;
-    if (thlen !== 20) {
-      const o = t + 20;
-      if (thlen !== 32 || o + 12 > capEnd || d[o] !== 1 || d[o + 1] !== 1 || d[o + 2] !== 8 || d[o + 3] !== 10) return false;
-    }
+    if (thlen !== 20 && !plainOptions(d, t + 20, t + thlen, capEnd)) return false;
     if (l4len > thlen) {
       if (t + thlen > capEnd) return false;
       const sport = u16be(d, t);
@@ -343,21 +476,34 @@ export class FastPrinter {
     let ack = u32be(d, off + 8);
     const flags = ((d[off + 12] & 1) << 8) | d[off + 13];
     // the fixed part of the line fits the HEADROOM ensured by body(): written through locals
-    const b = out.buf;
-    let p = out.pos;
     if (smallDigits === null) makeSmall();
     const digits = smallDigits as Uint8Array;
     const lengths = smallLengths as Uint8Array;
-    p = putBytes(b, p, IP_);
-    p = putAddrPort(b, p, d, srcOff, sport, digits, lengths);
-    p = putBytes(b, p, GT);
-    p = putAddrPort(b, p, d, dstOff, dport, digits, lengths);
+    const v6 = pkt !== null && pkt.net.addrLen === 16;
+    if (v6) {
+      // IPv6: the addresses' text from the decoded packet (inet_ntop's form), through str()
+      out.bytes(IP6_);
+      out.str(pkt.net.src);
+      out.pos = putSmall(out.buf, putBytes(out.buf, out.pos, DOT), sport, digits, lengths);
+      out.bytes(GT);
+      out.str(pkt.net.dst);
+      out.pos = putSmall(out.buf, putBytes(out.buf, out.pos, DOT), dport, digits, lengths);
+    }
+    // str() may have moved to a new buffer: taken only now
+    const b = out.buf;
+    let p = out.pos;
+    if (!v6) {
+      p = putBytes(b, p, IP_);
+      p = putAddrPort(b, p, d, srcOff, sport, digits, lengths);
+      p = putBytes(b, p, GT);
+      p = putAddrPort(b, p, d, dstOff, dport, digits, lengths);
+    }
     p = putBytes(b, p, FLAGS);
     p = putBytes(b, p, FLAG_BYTES[flags]);
     b[p++] = 0x5d; // ']'
     let st: SeqState | null = null;
     if (!this.opts.absoluteSeq && flags & TH_ACK) {
-      st = relativeSeq4(ctx, d, srcOff, dstOff, sport, dport, flags, seq, ack);
+      st = v6 ? relativeSeq(pkt, ctx, sport, dport, flags, seq, ack) : relativeSeq4(ctx, d, srcOff, dstOff, sport, dport, flags, seq, ack);
       seq = st.seq;
       ack = st.ack;
     }
@@ -396,6 +542,9 @@ export class FastPrinter {
         p = putNum(b, p, u32be(d, o + 8));
         b[p++] = 0x5d;
         out.pos = p;
+      } else if (plainOptions(d, o, off + hlen, capEnd)) {
+        // a plain block has at most 40 bytes: its text fits the HEADROOM too (< 200 bytes)
+        out.pos = putOptions(b, p, d, o, off + hlen, st, digits, lengths);
       } else if (pkt !== null) {
         const state = stateOf(ctx);
         const opt = state.opt;
