@@ -860,7 +860,11 @@ export function tlsInfoText(s: TlsSummary): string {
 }
 
 export function tlsInfo(pkt: DecodedPacket, off: number, len: number, _transport: AppTransport): string {
-  return tlsInfoText(decodeTlsBytes(pkt.data, off, capEnd(pkt, off, len), off + len, null, newTlsSummary()));
+  const end = capEnd(pkt, off, len);
+  // the middle of a record (most segments of a connection): what decodeTlsBytes says, without its summary's
+  // nine arrays (Info on every packet of the bench's realistic capture cost +21 % over decode + engine before)
+  if (off < end && !isTlsRecordHeader(pkt.data, off, end)) return 'Continuation Data';
+  return tlsInfoText(decodeTlsBytes(pkt.data, off, end, off + len, null, newTlsSummary()));
 }
 
 /** Wireshark's protocol column for the segment: "TLSv1.2", "TLSv1.3" (by the selected version), "SSLv3", "TLS". */
