@@ -8,6 +8,7 @@
  */
 import { parsePrintArgs, UsageError } from './core/print/args';
 import { PacketPrinter } from './core/print/packet';
+import { LineBytes } from './core/print/fast';
 import { readCaptureFile } from './node/captureFile';
 import { partialRead } from './core/capture/types';
 import { BufferedOutput } from './node/output';
@@ -90,17 +91,28 @@ export function version(): string {
   return typeof CAPTURE_LENS_VERSION === 'string' ? CAPTURE_LENS_VERSION : 'unknown';
 }
 
+/** Bytes of printed lines handed to stdout at once: 64 KiB, a pipe's buffer on Linux. */
+const PRINT_CHUNK = 1 << 16;
+
 async function cmdPrint(args: string[]): Promise<number> {
   const { file, opts } = parsePrintArgs(args);
   const printer = new PacketPrinter(opts);
   let reading: ReturnType<typeof readCaptureFile> | undefined;
   const out = new BufferedOutput(process.stdout, 1 << 16, () => reading?.pause(), () => reading?.resume());
+  // lines are written as bytes into one buffer, handed to stdout every 64 KiB (PacketPrinter.printInto)
+  const lines = new LineBytes(
+    PRINT_CHUNK + (PRINT_CHUNK >> 1),
+    (n) => Buffer.allocUnsafe(n),
+    (s, buf, pos) => (buf as Buffer).write(s, pos),
+  );
   reading = readCaptureFile(file, {
     onRecord(rec) {
-      out.write(printer.print(rec));
+      printer.printInto(rec, lines);
+      if (lines.pos >= PRINT_CHUNK) out.writeBytes(lines.take());
     },
   });
   const summary = await reading.done;
+  if (lines.pos > 0) out.writeBytes(lines.take());
   await out.end();
   if (summary.error) {
     fail(summary.error.message);

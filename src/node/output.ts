@@ -34,6 +34,15 @@ export class BufferedOutput {
     if (this.buf.length >= this.chunk) this.flush();
   }
 
+  /** Bytes ready to go (the printer's LineBytes chunks): written at once, after any text still buffered. */
+  writeBytes(bytes: Uint8Array): void {
+    this.flush();
+    if (!this.stream.write(bytes) && !this.isBlocked) {
+      this.isBlocked = true;
+      this.onPause?.();
+    }
+  }
+
   flush(): void {
     if (!this.buf) return;
     const ok = this.stream.write(this.buf);

@@ -7,6 +7,7 @@ import { printLink } from './link';
 import { PrintOptions } from './options';
 import { TimeFormatter } from './time';
 import { errorMessage } from '../errors';
+import { FastPrinter, LineBytes } from './fast';
 
 /**
  * Prints records one by one exactly as `tcpdump -n -r FILE` with the same options does
@@ -17,10 +18,40 @@ export class PacketPrinter {
   private readonly ctx: PrintContext;
   private readonly time: TimeFormatter;
   private readonly pkt = new DecodedPacket();
+  private fast: FastPrinter | null = null;
 
   constructor(readonly opts: PrintOptions) {
     this.ctx = new PrintContext(opts);
     this.time = new TimeFormatter(opts);
+  }
+
+  /**
+   * As `print`, appending the line's UTF-8 bytes to `out` (the CLI's path: the commonest lines are
+   * written as bytes, never built as strings; see fast.ts). The bytes equal those of `print`'s text.
+   */
+  printInto(rec: CaptureRecord, out: LineBytes): void {
+    const fast = (this.fast ??= new FastPrinter(this.opts, this.ctx, this.time));
+    if (!fast.enabled) {
+      out.str(this.print(rec));
+      return;
+    }
+    out.ensure(512);
+    if (this.opts.number) out.str(this.numberColumn(rec));
+    // the time column once (-ttt and -ttttt move their reference with each call)
+    fast.time_(out, rec.tsSec, rec.tsNsec, rec.tsPrecision);
+    // most frames are printed from their bytes; the others are decoded first
+    if (fast.raw(rec.data, rec.origLen, rec.linkType, out)) {
+      out.buf[out.pos++] = 0x0a;
+      return;
+    }
+    const pkt = decodeRecord(this.pkt, rec);
+    if (fast.body(pkt, out)) out.buf[out.pos++] = 0x0a;
+    else out.str(this.afterTime(rec, pkt));
+  }
+
+  /** How many lines printInto wrote through its byte path: from the frame's bytes, from the decoded packet. */
+  byteLines(): { raw: number; decoded: number } {
+    return { raw: this.fast?.rawLines ?? 0, decoded: this.fast?.decodedLines ?? 0 };
   }
 
   /** The text for one record, ending with a newline. */
@@ -31,13 +62,20 @@ export class PacketPrinter {
 
   /** As `print`, for a record already decoded into `pkt`. */
   printDecoded(rec: CaptureRecord, pkt: DecodedPacket): string {
+    const line = (this.opts.number ? this.numberColumn(rec) : '') + this.time.format(rec.tsSec, rec.tsNsec, rec.tsPrecision);
+    return line + this.afterTime(rec, pkt);
+  }
+
+  /** -#: the packet number, right-aligned in 5 columns, and two spaces. */
+  private numberColumn(rec: CaptureRecord): string {
+    const n = String(rec.index + 1);
+    return (n.length < 5 ? '     '.slice(n.length) + n : n) + '  ';
+  }
+
+  /** What follows the time column: the layers, the hex dump, the newline. */
+  private afterTime(rec: CaptureRecord, pkt: DecodedPacket): string {
     const o = this.opts;
     let line = '';
-    if (o.number) {
-      const n = String(rec.index + 1);
-      line = (n.length < 5 ? '     '.slice(n.length) + n : n) + '  ';
-    }
-    line += this.time.format(rec.tsSec, rec.tsNsec, rec.tsPrecision);
     let body: string;
     try {
       body = printLink(pkt, this.ctx);

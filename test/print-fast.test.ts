@@ -1,0 +1,239 @@
+/**
+ * The printer's byte path (src/core/print/fast.ts, PacketPrinter.printInto, what `capture-lens print`
+ * writes) against its string path (PacketPrinter.print, what the conformance tests compare with
+ * tcpdump): the same bytes for every packet of every corpus capture, of the bench's generators and of
+ * damaged copies of their frames, under the options that change the line; its IPv4 sequence table
+ * against a Map; the realistic generator's promises; and, where tcpdump is installed, a realistic
+ * capture printed by the CLI's path against `tcpdump -nn -r`.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CORPUS, needCorpus, readAll } from './helpers/corpus';
+import { needTool } from './helpers/tools';
+import { parsePrintArgs } from '../src/cli';
+import type { CaptureRecord } from '../src/core/capture/types';
+import { LineBytes } from '../src/core/print/fast';
+import { PacketPrinter } from '../src/core/print/packet';
+import { SeqTable4 } from '../src/core/print/tcp';
+import { conversations, prng } from '../src/core/synth/conversations';
+import { realisticTraffic } from '../src/core/synth/realistic';
+import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
+
+/** Option sets that change what the byte path does (time forms, -#, -S) and some that turn it off. */
+const OPTION_SETS: string[][] = [[], ['-S'], ['-#', '-tttt'], ['-tt'], ['-ttt'], ['-ttttt', '--nano'], ['-t'], ['-v'], ['-e'], ['-q'], ['-x']];
+
+/** Both paths over the same records with fresh printers: the first differing packet, or null. */
+function compare(records: CaptureRecord[], args: string[]): { diff: string | null; printer: PacketPrinter } {
+  const { opts } = parsePrintArgs(['f', ...args]);
+  const strings = new PacketPrinter(opts);
+  const bytes = new PacketPrinter(opts);
+  const out = new LineBytes(256);
+  for (const rec of records) {
+    const want = strings.print(rec);
+    const start = out.pos;
+    bytes.printInto(rec, out);
+    const got = Buffer.from(out.buf.subarray(start, out.pos)).toString('utf8');
+    if (got !== want) return { diff: `packet ${rec.index + 1} (${args.join(' ') || 'no options'}):\n  print:     ${JSON.stringify(want)}\n  printInto: ${JSON.stringify(got)}`, printer: bytes };
+    if (out.pos > 1 << 16) out.take();
+  }
+  return { diff: null, printer: bytes };
+}
+
+function record(index: number, tsSec: number, tsNsec: number, frame: Uint8Array, precision: 6 | 9 = 6): CaptureRecord {
+  return { index, tsSec, tsNsec, tsPrecision: precision, data: frame, origLen: frame.length, linkType: 1, interfaceId: 0, fileOffset: 0, fileLength: 16 + frame.length, blockType: 'pcap' };
+}
+
+function realisticRecords(packets: number, seed = 11): CaptureRecord[] {
+  const out: CaptureRecord[] = [];
+  for (const p of realisticTraffic({ packets, seed })) out.push(record(out.length, p.tsSec, p.tsNsec - (p.tsNsec % 1000), p.frame));
+  return out;
+}
+
+describe('print: the byte path equals the string path', function () {
+  this.timeout(120000);
+
+  it('LineBytes writes numbers and strings as Node writes their text', function () {
+    const out = new LineBytes(16);
+    const nums = [0, 9, 10, 99, 100, 65535, 65536, 99999, 100000, 999999999, 1000000000, 4294967295];
+    const texts = ['a', 'é (not ASCII)', '中文', 'x'.repeat(1000)];
+    for (const n of nums) {
+      out.num(n);
+      out.str(' ');
+    }
+    for (const t of texts) out.str(t);
+    out.padded(42, 6);
+    const want = nums.map((n) => n + ' ').join('') + texts.join('') + '000042';
+    assert.equal(Buffer.from(out.take()).toString('utf8'), want);
+    assert.equal(out.pos, 0);
+  });
+
+  it('SeqTable4 finds what a Map finds, across growth', function () {
+    const t = new SeqTable4();
+    const m = new Map<string, number>();
+    const rnd = prng(5);
+    for (let i = 0; i < 20000; i++) {
+      // few distinct addresses and ports, so keys collide in parts
+      const a = (Math.floor(rnd() * 50) * 0x01010101) >>> 0;
+      const b = (Math.floor(rnd() * 50) * 0x00ff00ff) >>> 0;
+      const ports = ((Math.floor(rnd() * 30) << 16) | Math.floor(rnd() * 30)) >>> 0;
+      const k = a + ' ' + b + ' ' + ports;
+      const slot = t.find(a, b, ports);
+      assert.equal(slot >= 0, m.has(k), `key ${k} after ${i} inserts`);
+      if (slot >= 0) assert.equal(t.seq[slot], m.get(k));
+      else {
+        const s = t.add(a, b, ports);
+        t.seq[s] = i;
+        m.set(k, i);
+      }
+    }
+    assert.ok(m.size > 5000, `only ${m.size} keys`);
+  });
+
+  it('on the bench generators (conversations and realistic) under every option set', function () {
+    const conv: CaptureRecord[] = [];
+    for (const p of conversations({ connections: 60, packets: 3000, concurrency: 16, seed: 3, segmentSize: 100 })) conv.push(record(conv.length, p.tsSec, p.tsNsec, p.frame, 9));
+    const real = realisticRecords(6000);
+    for (const args of OPTION_SETS) {
+      for (const recs of [conv, real]) {
+        const r = compare(recs, args);
+        assert.equal(r.diff, null, r.diff ?? '');
+      }
+    }
+    // the byte path did the work: most realistic packets from their bytes (not HTTP's, whose text
+    // needs the decoded packet; 70 % of these), nearly all the others through the decoded packet
+    const { printer } = compare(real, []);
+    const { raw, decoded } = printer.byteLines();
+    assert.ok(raw > 0.6 * real.length, `${raw} of ${real.length} lines from the frame's bytes`);
+    assert.ok(raw + decoded > 0.95 * real.length, `${raw + decoded} of ${real.length} lines through the byte path`);
+  });
+
+  it('on damaged copies of realistic frames (any header byte may change)', function () {
+    const rnd = prng(9);
+    const recs = realisticRecords(3000, 4).map((r, i) => {
+      const f = r.data.slice();
+      // 1 to 3 bytes changed in the first 80 (Ethernet, IPv4 and TCP headers, options); sometimes the frame cut short
+      for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) f[Math.floor(rnd() * Math.min(80, f.length))] = Math.floor(rnd() * 256);
+      const cut = rnd() < 0.2 ? Math.floor(rnd() * f.length) : f.length;
+      return { ...r, index: i, data: f.subarray(0, cut), origLen: rnd() < 0.1 ? Math.floor(rnd() * 2000) : f.length };
+    });
+    for (const args of [[], ['-S'], ['-#']]) {
+      const r = compare(recs, args);
+      assert.equal(r.diff, null, r.diff ?? '');
+    }
+  });
+
+  it('on every corpus capture', async function () {
+    needCorpus(this);
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.(pcap|pcapng|cap|pcapng\.1|gz)$/.test(e.name) || /^test\d+\.pcapng$/.test(e.name)) files.push(p);
+      }
+    };
+    walk(CORPUS as string);
+    let packets = 0;
+    for (const f of files) {
+      const { records } = await readAll(f);
+      packets += records.length;
+      for (const args of [[], ['-S'], ['-#', '-tttt'], ['-ttt', '--nano'], ['-v']]) {
+        const r = compare(records, args);
+        assert.equal(r.diff, null, `${path.basename(f)}: ${r.diff}`);
+      }
+    }
+    assert.ok(files.length > 50 && packets > 1000, `${files.length} files, ${packets} packets`);
+  });
+});
+
+describe('the realistic generator (src/core/synth/realistic.ts)', function () {
+  this.timeout(60000);
+  const N = 20000;
+  let recs: CaptureRecord[];
+  before(() => {
+    recs = realisticRecords(N);
+  });
+
+  it('gives exactly the packets asked for, deterministically', function () {
+    assert.equal(recs.length, N);
+    const again = realisticRecords(200);
+    for (let i = 0; i < 200; i++) assert.deepEqual(again[i].data, recs[i].data);
+  });
+
+  it('spreads addresses and ports like a real host, mixes protocols and has retransmissions', function () {
+    const firstOctets = new Set<number>();
+    const clients = new Set<string>();
+    const ports = new Map<number, number>();
+    let udp = 0;
+    let syn = 0;
+    let fin = 0;
+    let rst = 0;
+    const seen = new Set<string>();
+    let retransmitted = 0;
+    for (const r of recs) {
+      const d = r.data;
+      firstOctets.add(d[26]);
+      if (d[23] === 17) {
+        udp++;
+        continue;
+      }
+      const t = 14 + (d[14] & 15) * 4;
+      const sport = (d[t] << 8) | d[t + 1];
+      const dport = (d[t + 2] << 8) | d[t + 3];
+      const flags = d[t + 13];
+      if (flags & 2 && !(flags & 16)) {
+        syn++;
+        clients.add(d.subarray(26, 30).join('.'));
+        assert.ok(sport >= 32768 && sport <= 60999, `ephemeral port ${sport}`);
+        ports.set(dport, (ports.get(dport) ?? 0) + 1);
+      }
+      if (flags & 1) fin++;
+      if (flags & 4) rst++;
+      const len = ((d[16] << 8) | d[17]) - (t - 14) - (d[t + 12] >> 4) * 4;
+      if (len > 0) {
+        const key = d.subarray(26, t + 8).join(',');
+        if (seen.has(key)) retransmitted++;
+        seen.add(key);
+      }
+    }
+    assert.ok(firstOctets.size > 150, `${firstOctets.size} first octets of source addresses`);
+    assert.ok(clients.size > 150, `${clients.size} client addresses`);
+    for (const p of [443, 80, 22]) assert.ok((ports.get(p) ?? 0) > 5, `${ports.get(p) ?? 0} connections to port ${p}`);
+    assert.ok((ports.get(443) ?? 0) > (ports.get(80) ?? 0), 'TLS is the commonest');
+    assert.ok(udp > 50 && udp < N / 10, `${udp} UDP packets`);
+    assert.ok(syn > 50 && fin > 50 && rst > 0, `SYN ${syn}, FIN ${fin}, RST ${rst}`);
+    assert.ok(retransmitted > 0, 'no retransmitted segment');
+  });
+
+  it('prints, through the CLI path, exactly what tcpdump -nn -r prints', function () {
+    needTool(this, 'tcpdump');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-real-'));
+    try {
+      const file = path.join(dir, 'r.pcap');
+      fs.writeFileSync(file, Buffer.concat([pcapHeader(1, false), ...recs.map((r) => pcapRecord(r.tsSec, r.tsNsec / 1000, r.data))]));
+      const tcpdump = spawnSync('tcpdump', ['-nn', '-r', file], { encoding: 'utf8', env: { ...process.env, TZ: 'GMT0' }, maxBuffer: 1 << 28 });
+      assert.equal(tcpdump.status, 0, tcpdump.stderr);
+      const saved = process.env.TZ;
+      process.env.TZ = 'GMT0';
+      let ours: string;
+      try {
+        const printer = new PacketPrinter(parsePrintArgs([file]).opts);
+        const out = new LineBytes();
+        for (const r of recs) printer.printInto(r, out);
+        ours = Buffer.from(out.take()).toString('utf8');
+      } finally {
+        if (saved === undefined) delete process.env.TZ;
+        else process.env.TZ = saved;
+      }
+      const a = ours.split('\n');
+      const b = tcpdump.stdout.split('\n');
+      const first = a.findIndex((l, i) => l !== b[i]);
+      assert.ok(first === -1 && a.length === b.length, `line ${first + 1} differs:\n  ours:    ${a[first]}\n  tcpdump: ${b[first]}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
