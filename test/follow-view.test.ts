@@ -115,7 +115,7 @@ describe('Follow view: pages of a stream', function () {
   it('the worker serves pages equal to the CLI path, links packets to chunks, and saves one direction', async function () {
     const idx = new CaptureIndex(fileInput(file));
     await idx.start();
-    const svc = new FollowService(idx);
+    const svc = new FollowService(idx, (p) => fs.promises.open(p, 'w'));
     try {
       const meta = await svc.open(0);
       assert.ok(meta);
@@ -159,7 +159,7 @@ describe('Follow view: pages of a stream', function () {
     fs.writeFileSync(big, Buffer.concat(parts));
     const idx = new CaptureIndex(fileInput(big));
     await idx.start();
-    const svc = new FollowService(idx);
+    const svc = new FollowService(idx, (p) => fs.promises.open(p, 'w'));
     try {
       const first = await svc.open(0);
       assert.ok(first && !first.done && first.chunkCount < 6000, 'answered after the first batch: ' + JSON.stringify(first && { done: first.done, n: first.chunkCount }));
@@ -184,7 +184,7 @@ describe('Follow view: pages of a stream', function () {
       const printer = new PacketPrinter(opts);
       let text = '';
       await readCaptureFile(file, { onRecord: (rec) => (text += printer.print(rec)) }).done;
-      const data = new TextStreamData(text, 0);
+      const data = new TextStreamData(text, 0, (p, b) => fs.promises.writeFile(p, b));
       const page = await data.page(0, 256);
       if (opt) {
         assert.deepEqual(norm(page), norm(ref), opt);
