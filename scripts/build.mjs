@@ -16,6 +16,9 @@ const common = {
   target: 'node20',
 };
 
+// l10n/bundle.l10n.zh-cn.json, for the browser's decoding worker (it reads no file of the extension)
+const zhBundle = readFileSync(new URL('../l10n/bundle.l10n.zh-cn.json', import.meta.url), 'utf8');
+
 const builds = [
   // Extension host (Node): vscode is provided by the editor at run time.
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', external: ['vscode'] },
@@ -25,6 +28,14 @@ const builds = [
   // `capture-lens --version` prints package.json's version, fixed here so the CLI reads no file for it.
   { ...common, entryPoints: { cli: 'src/cli.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', define: { CAPTURE_LENS_VERSION: JSON.stringify(version) } },
 ];
+// VS Code for the Web (issue 17, package.json "browser"): the extension for the browser's extension host and the
+// decoding worker as a Web Worker. Platform "browser": esbuild fails on any node:* import, which is the check that
+// nothing of Node reached them (test/web-bundle.test.ts also reads the built files).
+const web = { ...common, platform: 'browser', target: 'es2022', outdir: 'dist/web', metafile: true };
+builds.push(
+  { ...web, entryPoints: { extension: 'src/extension/web.ts' }, format: 'cjs', external: ['vscode'], define: { CAPTURE_LENS_ZH_BUNDLE: zhBundle } },
+  { ...web, entryPoints: { worker: 'src/worker/webWorker.ts' }, format: 'iife', define: { CAPTURE_LENS_ZH_BUNDLE: zhBundle } },
+);
 // Webview bundles (browser). They may bundle media/ and the pure core, never host code (src/extension, src/worker,
 // src/node): a type import from there vanishes, a value import would ship host code into the page — checked below.
 for (const [name, entry] of [['capture', 'media/capture/main.ts'], ['flow', 'media/flow/main.ts'], ['graphs', 'media/graphs/main.ts'], ['follow', 'media/follow/main.ts']]) {
@@ -45,7 +56,7 @@ if (watch) {
   console.log('esbuild: watching');
 } else {
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
-  const bad = results.flatMap((r, i) => (r.metafile ? hostInputs(r.metafile).map((f) => `${Object.keys(builds[i].entryPoints)[0]}: ${f}`) : []));
+  const bad = results.flatMap((r, i) => (r.metafile && !builds[i].outdir.startsWith('dist/web') ? hostInputs(r.metafile).map((f) => `${Object.keys(builds[i].entryPoints)[0]}: ${f}`) : []));
   if (bad.length) {
     console.error(`build: a webview bundle takes code that is not media/ or src/core/ (import it as \`import type\`, or move it to src/core/):\n  ${bad.join('\n  ')}`);
     process.exit(1);

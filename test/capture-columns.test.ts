@@ -18,6 +18,7 @@ import { scratchSegment, segmentFromPacket } from '../src/core/tcp/fromPacket';
 import { emptyResult } from '../src/core/tcp/types';
 import { COLUMN_IDS, parseColumns, parseFromWebview } from '../src/extension/capture/webviewMessages';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import { WsNumbers } from '../src/worker/wsNumbers';
 import { endpoint } from '../media/capture/format';
 import { CORPUS, needCorpus, readAll } from './helpers/corpus';
@@ -47,7 +48,7 @@ describe('capture editor rows: ports, Wireshark Info, application (issue 13)', (
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('gives every TCP row its ports, both Info wordings and the application', async () => {
-    const idx = new CaptureIndex(httpCapture(dir));
+    const idx = new CaptureIndex(fileInput(httpCapture(dir)));
     await idx.start();
     try {
       const rows = await idx.rows(0, 10);

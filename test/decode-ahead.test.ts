@@ -18,6 +18,7 @@ import { pcapHeader, pcapngEPB, pcapngIDB, pcapngSHB, pcapRecord } from '../src/
 import { emptyResult } from '../src/core/tcp/types';
 import { readCaptureFile } from '../src/node/captureFile';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import { PacketFacts, SLOT_WORDS } from '../src/worker/packetFacts';
 import type { IndexProgress } from '../src/worker/api';
 import { corpusPath, needCorpus } from './helpers/corpus';
@@ -30,7 +31,7 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function build(file: string, mode: 'on' | 'off', extra: ConstructorParameters<typeof CaptureIndex>[1] = {}): Promise<{ idx: CaptureIndex; last: IndexProgress }> {
   let last: IndexProgress | undefined;
-  const idx = new CaptureIndex(file, { ...extra, decodeAhead: mode, onProgress: (p) => (last = p) });
+  const idx = new CaptureIndex(fileInput(file), { ...extra, decodeAhead: mode, onProgress: (p) => (last = p) });
   await idx.start();
   return { idx, last: last! };
 }
@@ -256,7 +257,7 @@ describe('decode-ahead: the index decoded in a second thread equals the one-thre
     const s = synth('cancel', false);
     let last: IndexProgress | undefined;
     let asked = false;
-    const idx: CaptureIndex = new CaptureIndex(s.pcap, {
+    const idx: CaptureIndex = new CaptureIndex(fileInput(s.pcap), {
       decodeAhead: 'on',
       chunkSize: 4096,
       progressMs: 1,

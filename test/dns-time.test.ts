@@ -167,11 +167,12 @@ describe('DNS query → response time: the generated capture against tshark', fu
 describe('DNS query → response time in the capture editor\'s index (worker)', function () {
   it('details of a response show [Time]; the filter box takes dns.time and dns.response_in', async function () {
     const { CaptureIndex } = await import('../src/worker/captureIndex');
+    const { fileInput } = await import('../src/worker/fileInput');
     const recs = cases();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-dns-'));
     const file = path.join(dir, 'dns.pcap');
     fs.writeFileSync(file, Buffer.concat([pcapHeader(1, true), ...recs.map((r) => pcapRecord(r.tsSec, r.tsNsec, r.data))]));
-    const idx = new CaptureIndex(file);
+    const idx = new CaptureIndex(fileInput(file));
     try {
       await idx.start();
       const d = await idx.details(4);

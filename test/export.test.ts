@@ -16,6 +16,7 @@ import { pcapngEPB, pcapngIDB, pcapngSHB } from '../src/core/synth/writers';
 import { conversations } from '../src/core/synth/conversations';
 import { readCaptureFile } from '../src/node/captureFile';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import { exportPackets } from '../src/worker/exporter';
 import { samplesDir } from './helpers/generated';
 import { needTool } from './helpers/tools';
@@ -34,7 +35,7 @@ async function records(file: string): Promise<{ recs: Kept[]; error: string | nu
 }
 
 async function open(file: string): Promise<CaptureIndex> {
-  const idx = new CaptureIndex(file);
+  const idx = new CaptureIndex(fileInput(file));
   await idx.start();
   return idx;
 }

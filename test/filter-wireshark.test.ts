@@ -29,6 +29,7 @@ import { prng } from '../src/core/synth/conversations';
 import { pcapngEPB, pcapngIDB, pcapngSHB } from '../src/core/synth/writers';
 import { A_RETRANSMISSION } from '../src/core/tcp/types';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import { corpusPath, needCorpus, readAll } from './helpers/corpus';
 import { generated } from './helpers/generated';
 import { needTool } from './helpers/tools';
@@ -549,7 +550,7 @@ describe('filter: Wireshark display-filter syntax', () => {
     it('evaluates the Wireshark fields from its columns, its engine and its frames; tcp.seq & co. are refused at the field', async () => {
       const file = generated().pcap;
       const cols = new RecordColumns((await readAll(file)).records);
-      const idx = new CaptureIndex(file);
+      const idx = new CaptureIndex(fileInput(file));
       await idx.start();
       try {
         const host = v4Text(cols, cols.src[0]);

@@ -23,6 +23,7 @@ import { flowOfCapture, flowOfLog } from '../src/node/flow';
 import { analyzeCaptureFile, visitCaptureFile } from '../src/node/analyze';
 import { connectionPickItems, connInfo, lineOfPacket, logConnections, logFlowPackets, packetOfLine, pickedStreams, streamOfFilter } from '../src/extension/flow/sourceData';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import { WorkerClient } from '../src/worker/client';
 import { flowPackets } from '../src/worker/flowPackets';
 import { corpusPath, needCorpus } from './helpers/corpus';
@@ -36,7 +37,7 @@ function repoFile(...parts: string[]): string {
 }
 
 async function indexed(file: string): Promise<CaptureIndex> {
-  const idx = new CaptureIndex(file);
+  const idx = new CaptureIndex(fileInput(file));
   await idx.start();
   return idx;
 }

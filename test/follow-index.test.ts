@@ -13,6 +13,7 @@ import { conversations, prng } from '../src/core/synth/conversations';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import type { IndexProgress } from '../src/worker/api';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import { flowPackets } from '../src/worker/flowPackets';
 import { WorkerClient } from '../src/worker/client';
 import { Worker } from 'node:worker_threads';
@@ -60,7 +61,7 @@ describe('capture editor: follow mode (a file still being written)', function ()
     fs.writeSync(fd, recs[third].subarray(0, cutAt));
 
     const reports: IndexProgress[] = [];
-    const idx = new CaptureIndex(file, { follow: true, progressMs: 20, onProgress: (p) => reports.push(p) });
+    const idx = new CaptureIndex(fileInput(file), { follow: true, progressMs: 20, onProgress: (p) => reports.push(p) });
     void idx.start();
     const first = await until(reports, (p) => p.packets === third && p.following === true, `${third} packets while following`);
     assert.equal(first.error, undefined, 'a record cut by the current end is not damage');
@@ -96,7 +97,7 @@ describe('capture editor: follow mode (a file still being written)', function ()
     assert.equal(idx.count, recs.length);
 
     // the same file indexed at once gives the same rows and connections
-    const whole = new CaptureIndex(file);
+    const whole = new CaptureIndex(fileInput(file));
     await whole.start();
     assert.deepEqual(await idx.rows(0, recs.length), await whole.rows(0, recs.length));
     assert.deepEqual(await idx.connections(), await whole.connections());
@@ -110,7 +111,7 @@ describe('capture editor: follow mode (a file still being written)', function ()
     const last = recs[9];
     fs.writeFileSync(file, Buffer.concat([pcapHeader(), ...recs.slice(0, 9), last.subarray(0, last.length - 3)]));
     const reports: IndexProgress[] = [];
-    const idx = new CaptureIndex(file, { follow: true, progressMs: 20, onProgress: (p) => reports.push(p) });
+    const idx = new CaptureIndex(fileInput(file), { follow: true, progressMs: 20, onProgress: (p) => reports.push(p) });
     void idx.start();
     const p = await until(reports, (r) => r.packets === 9 && r.following === true, '9 packets while following');
     assert.equal(p.error, undefined);

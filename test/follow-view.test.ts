@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { httpHeads, MAX_HEAD_LINES } from '../src/core/follow/heads';
 import { followPage, FOLLOW_PAGE_MAX } from '../src/core/follow/page';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import { FollowService } from '../src/worker/follow';
 import { parseFollowRequest } from '../src/worker/followMessages';
 import { WorkerClient } from '../src/worker/client';
@@ -112,9 +113,9 @@ describe('Follow view: pages of a stream', function () {
   });
 
   it('the worker serves pages equal to the CLI path, links packets to chunks, and saves one direction', async function () {
-    const idx = new CaptureIndex(file);
+    const idx = new CaptureIndex(fileInput(file));
     await idx.start();
-    const svc = new FollowService(idx);
+    const svc = new FollowService(idx, (p) => fs.promises.open(p, 'w'));
     try {
       const meta = await svc.open(0);
       assert.ok(meta);
@@ -156,9 +157,9 @@ describe('Follow view: pages of a stream', function () {
     for (let k = 0; k < 6000; k++) add(tcpFrame({ ...c, seq: 1 + k * 100, ack: 1, flags: TH_ACK, payload: enc(String(k).padStart(100, '.')) }), 3 + k);
     const big = path.join(dir, 'long.pcap');
     fs.writeFileSync(big, Buffer.concat(parts));
-    const idx = new CaptureIndex(big);
+    const idx = new CaptureIndex(fileInput(big));
     await idx.start();
-    const svc = new FollowService(idx);
+    const svc = new FollowService(idx, (p) => fs.promises.open(p, 'w'));
     try {
       const first = await svc.open(0);
       assert.ok(first && !first.done && first.chunkCount < 6000, 'answered after the first batch: ' + JSON.stringify(first && { done: first.done, n: first.chunkCount }));
@@ -183,7 +184,7 @@ describe('Follow view: pages of a stream', function () {
       const printer = new PacketPrinter(opts);
       let text = '';
       await readCaptureFile(file, { onRecord: (rec) => (text += printer.print(rec)) }).done;
-      const data = new TextStreamData(text, 0);
+      const data = new TextStreamData(text, 0, (p, b) => fs.promises.writeFile(p, b));
       const page = await data.page(0, 256);
       if (opt) {
         assert.deepEqual(norm(page), norm(ref), opt);

@@ -19,6 +19,7 @@ import { FtpDataTracker, ftpDataLabels, MAX_ANNOUNCEMENTS } from '../src/core/de
 import { analyzeCaptureFile } from '../src/node/analyze';
 import { skipBecause } from './helpers/skip';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 
 const C = '10.0.0.1';
 const S = '10.0.0.2';
@@ -97,7 +98,7 @@ describe('FTP-DATA: data connections named from the control connection', functio
   });
 
   it('the editor\'s index gives the label with its connections (the connections table shows it)', async () => {
-    const idx = new CaptureIndex(writeSession(dir));
+    const idx = new CaptureIndex(fileInput(writeSession(dir)));
     try {
       await idx.start();
       const conns = await idx.connections();

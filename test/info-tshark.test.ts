@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import type { PacketRow } from '../src/worker/api';
 import { CORPUS, needCorpus } from './helpers/corpus';
 import { samplesDir } from './helpers/generated';
@@ -22,7 +23,7 @@ import { needTool } from './helpers/tools';
 
 /** Rows of a capture, a page at a time as the editor asks for them. */
 async function rowsOf(file: string): Promise<PacketRow[]> {
-  const idx = new CaptureIndex(file);
+  const idx = new CaptureIndex(fileInput(file));
   await idx.start();
   const out: PacketRow[] = [];
   try {

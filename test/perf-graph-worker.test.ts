@@ -11,6 +11,7 @@ import { perfJson } from '../src/core/perf/summary';
 import { TcpEngine } from '../src/core/tcp/engine';
 import { segmentFromPacket } from '../src/core/tcp/fromPacket';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import { PerfGraphs } from '../src/worker/perfGraph';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -33,7 +34,7 @@ async function reference(file: string): Promise<TcpEngine> {
 }
 
 async function opened(file: string): Promise<CaptureIndex> {
-  const idx = new CaptureIndex(file);
+  const idx = new CaptureIndex(fileInput(file));
   await idx.start();
   return idx;
 }

@@ -25,6 +25,7 @@ import { addPerfNode, connPerfViews } from '../src/extension/capture/perfDetails
 import type { DetailNode } from '../src/extension/capture/webviewMessages';
 import { analyzeCaptureFile } from '../src/node/analyze';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import { PerfGraphs } from '../src/worker/perfGraph';
 import { readAll } from './helpers/corpus';
 import { findTool } from './helpers/tools';
@@ -83,7 +84,7 @@ describe('issue 14 in the views: the Connections tab', function () {
   it('the worker\'s cells carry the dominant limit and the verdicts of the capture\'s perf summary; the host words them', async () => {
     for (const name of ['zerowin', 'nagle']) {
       const j = await capturePerf(name);
-      const idx = new CaptureIndex(path.join(FIX, name + '.pcap'));
+      const idx = new CaptureIndex(fileInput(path.join(FIX, name + '.pcap')));
       await idx.start();
       try {
         const cells = await new PerfGraphs(idx).perfConns();
@@ -167,7 +168,7 @@ describe('issue 14 in the views: an ACK\'s in-flight figure', () => {
   });
 
   it('the worker gives it for the packets of a capture: every ACK of the receiver in slowrecv', async () => {
-    const idx = new CaptureIndex(path.join(FIX, 'slowrecv.pcap'));
+    const idx = new CaptureIndex(fileInput(path.join(FIX, 'slowrecv.pcap')));
     await idx.start();
     try {
       const g = new PerfGraphs(idx);
@@ -195,7 +196,7 @@ describe('issue 14 in the views: the `ack` hover of a log', function () {
   this.timeout(60_000);
 
   it('says what each ACK leaves in flight, the same figures as the capture it was printed from', async () => {
-    const idx = new CaptureIndex(path.join(FIX, 'slowrecv.pcap'));
+    const idx = new CaptureIndex(fileInput(path.join(FIX, 'slowrecv.pcap')));
     await idx.start();
     try {
       const cap = await new PerfGraphs(idx).connPackets(0);

@@ -39,6 +39,7 @@ import { skipBecause } from './helpers/skip';
 import { Worker } from 'node:worker_threads';
 import { WorkerClient } from '../src/worker/client';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIX = path.join(ROOT, 'test', 'fixtures', 'sockets');
@@ -762,7 +763,7 @@ describe('sockets: at a packet of a capture', () => {
         ...[...frames, dns].map((fr, i) => pcapRecord(1700000000 + Math.floor(ts[i]), Math.round((ts[i] % 1) * 1e6), fr)),
       ]),
     );
-    const idx = new CaptureIndex(f);
+    const idx = new CaptureIndex(fileInput(f));
     await idx.start();
     try {
       const s = await idx.socketsAt(7);

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { RecordColumns } from '../src/core/filter/columns';
 import { tryCompileFilter, type FilterColumns } from '../src/core/filter/eval';
 import { CaptureIndex } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import { WorkerClient } from '../src/worker/client';
 import { corpusPath, needCorpus, readAll } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
@@ -73,7 +74,7 @@ function filtersFor(ref: RecordColumns, records: { data: Uint8Array }[]): string
 async function compareAll(file: string, opts: ConstructorParameters<typeof CaptureIndex>[1] = {}): Promise<void> {
   const { records } = await readAll(file);
   const ref = new RecordColumns(records);
-  const idx = new CaptureIndex(file, opts);
+  const idx = new CaptureIndex(fileInput(file), opts);
   await idx.start();
   try {
     assert.equal(idx.count, records.length);
@@ -114,7 +115,7 @@ describe('capture editor: Wireshark display filters over the worker index', () =
   });
 
   it('errors at the token, as the reference reports them; tcp.seq refused', async () => {
-    const idx = new CaptureIndex(generated().pcap);
+    const idx = new CaptureIndex(fileInput(generated().pcap));
     await idx.start();
     try {
       for (const f of ['tcp.prot == 80', 'port 80 && ip.ttl == "x"', 'tcp.port == 80 &&', 'ip.addr == 10.0.0.0/33']) {
@@ -136,7 +137,7 @@ describe('capture editor: Wireshark display filters over the worker index', () =
   it('a decoding filter runs in slices: other requests are answered meanwhile', async () => {
     const file = generated().pcap;
     const ref = new RecordColumns((await readAll(file)).records);
-    const idx = new CaptureIndex(file, { filterSlice: 100 });
+    const idx = new CaptureIndex(fileInput(file), { filterSlice: 100 });
     await idx.start();
     try {
       const order: string[] = [];
@@ -163,7 +164,7 @@ describe('capture editor: Wireshark display filters over the worker index', () =
     const exprs = ['ip.ttl == 64 && tcp.len > 0', 'tcp.analysis.flags || frame.time_relative > 0.5', 'ip.addr == 10.0.0.0/8 && tcp.port == 9000'];
     let views: Promise<{ ok: boolean; view?: number }>[] = [];
     let midCount = -1;
-    const idx = new CaptureIndex(file, {
+    const idx = new CaptureIndex(fileInput(file), {
       chunkSize: 4096,
       progressMs: 0,
       filterSlice: 50,

@@ -22,6 +22,7 @@ import { segmentFromPacket } from '../src/core/tcp/fromPacket';
 import { TcpEngine } from '../src/core/tcp/engine';
 import { TCP_STATES } from '../src/core/tcp/types';
 import { CaptureIndex, INDEX_MAX_BYTES } from '../src/worker/captureIndex';
+import { fileInput } from '../src/worker/fileInput';
 import { readCaptureFile } from '../src/node/captureFile';
 import { GZIP_LIMITS, gzipAllowance } from '../src/node/gzipLimits';
 import { WORKER_RESOURCE_LIMITS, type IndexProgress, type PacketRow } from '../src/worker/api';
@@ -43,7 +44,7 @@ function repoFile(...parts: string[]): string {
 
 async function indexOf(file: string, opts: ConstructorParameters<typeof CaptureIndex>[1] = {}): Promise<{ idx: CaptureIndex; last: IndexProgress; all: IndexProgress[] }> {
   const all: IndexProgress[] = [];
-  const idx = new CaptureIndex(file, { ...opts, onProgress: (p) => all.push(p) });
+  const idx = new CaptureIndex(fileInput(file), { ...opts, onProgress: (p) => all.push(p) });
   await idx.start();
   return { idx, last: all[all.length - 1], all };
 }
@@ -331,7 +332,7 @@ describe('capture editor: CaptureIndex', () => {
     const file = synthPcap('big.pcap', 200000);
     let cancelledAt = -1;
     const all: IndexProgress[] = [];
-    const idx: CaptureIndex = new CaptureIndex(file, {
+    const idx: CaptureIndex = new CaptureIndex(fileInput(file), {
       chunkSize: 64 * 1024,
       onProgress: (p) => {
         all.push(p);

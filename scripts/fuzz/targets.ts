@@ -37,6 +37,7 @@ import { connJson, formatConnsTable, packetJson } from '../../src/core/tcp/json'
 import { emptyResult } from '../../src/core/tcp/types';
 import { packetSpans, parseTcpdumpText, printOptionsFor, synthesizeFrame, toSegmentInput } from '../../src/core/text/index';
 import { CaptureIndex } from '../../src/worker/captureIndex';
+import { fileInput } from '../../src/worker/fileInput';
 import { Checker, hashBytes, Rng, type Target } from './engine';
 import { zhCn } from '../../src/node/l10n';
 
@@ -221,7 +222,7 @@ function tmpFile(): string {
 async function runIndex(input: Uint8Array, c: Checker): Promise<void> {
   const file = tmpFile();
   fs.writeFileSync(file, input);
-  const idx = new CaptureIndex(file, { progressMs: 1e9, chunkSize: 64 * 1024 });
+  const idx = new CaptureIndex(fileInput(file), { progressMs: 1e9, chunkSize: 64 * 1024 });
   try {
     await idx.start();
     const p = idx.progress();

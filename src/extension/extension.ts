@@ -1,59 +1,19 @@
-import * as vscode from 'vscode';
-import { CaptureEditorProvider, registerCaptureEditor } from './capture/editorProvider';
-import { registerFlowGraph } from './flow/commands';
-import { registerLiveCapture } from './capture/live';
-import { registerGraphs } from './graphs/commands';
-import { registerFollowStream } from './follow/commands';
-import { registerCodeLens } from './tcpdump/codeLens';
-import { registerCommands } from './tcpdump/commands';
-import { registerDiagnostics } from './tcpdump/diagnostics';
-import { registerHover } from './tcpdump/hover';
-import { LogModels } from './tcpdump/models';
-import { registerOutline } from './tcpdump/outline';
-import { registerWalkthrough } from './walkthrough';
-import { registerSocketsCodeLens } from './sockets/codeLens';
-import { registerSocketsCommands } from './sockets/commands';
-import { registerSocketsDiagnostics } from './sockets/diagnostics';
-import { registerSocketsHover } from './sockets/hover';
-import { SocketsModels } from './sockets/models';
-import { registerSocketsOutline } from './sockets/outline';
-
 /**
- * Activation: the tcpdump-text language features (hovers, TCP-state CodeLens, diagnostics,
- * outline and folding) share one parse + engine cache; commands paste tcpdump output and print
- * captures as tcpdump text; the capture editor and the flow graph (from captures and logs) share
- * the capture editor provider. netstat / ss output (language "netstat") gets hovers, a summary
- * CodeLens, diagnostics and an outline of its own. Everything registered goes into context.subscriptions.
+ * The desktop extension host's entry (package.json "main": dist/extension.js): the Node platform
+ * (./nodePlatform.ts), every shared feature (./features.ts), and what needs a process — live
+ * capture (issue 16: tcpdump into a followed capture file or a tcpdump document). VS Code for the
+ * Web's entry is ./web.ts.
  */
+import type * as vscode from 'vscode';
+import { registerLiveCapture } from './capture/live';
+import { activateShared } from './features';
+import { nodePlatform } from './nodePlatform';
+import { setPlatform } from './platform';
+
 export function activate(context: vscode.ExtensionContext): void {
-  const channel = vscode.window.createOutputChannel('Capture Lens');
-  const models = new LogModels();
-  const sockets = new SocketsModels();
-  const captureProvider = new CaptureEditorProvider(context);
-  context.subscriptions.push(
-    channel,
-    models,
-    registerHover(models),
-    registerCodeLens(models),
-    registerDiagnostics(models),
-    registerOutline(models),
-    registerCommands(models),
-    registerCaptureEditor(context, captureProvider),
-    registerFlowGraph(context, models, captureProvider),
-    registerGraphs(context, models, captureProvider),
-    registerFollowStream(context, models, captureProvider),
-    registerWalkthrough(context),
-    // live capture (issue 16): tcpdump into a followed capture file or a tcpdump document
-    registerLiveCapture(),
-    // netstat / ss output: the same kinds of features over its own parse cache (src/extension/sockets)
-    sockets,
-    registerSocketsHover(sockets),
-    registerSocketsCodeLens(sockets),
-    registerSocketsDiagnostics(sockets),
-    registerSocketsOutline(sockets),
-    registerSocketsCommands(models, captureProvider),
-  );
-  channel.appendLine('Capture Lens activated');
+  setPlatform(nodePlatform);
+  activateShared(context);
+  context.subscriptions.push(registerLiveCapture());
 }
 
 export function deactivate(): void {

@@ -3,20 +3,19 @@
  * media in media/walkthrough/) and its one command:
  *
  * - `captureLens.openSample [name] [{ flowGraph: true }]`: opens one of the demo samples
- *   (src/node/samples.ts; default handshake-data-teardown.pcap, which lands in the capture editor).
+ *   (src/core/synth/sampleFiles.ts; default handshake-data-teardown.pcap, which lands in the capture editor).
  *   It looks in the workspace first — the demo opens samples/ itself, a clone has it at samples/ —
- *   and otherwise writes the samples once into the extension's global storage and opens them from
- *   there, so the walkthrough works for someone who only installed the .vsix. With `flowGraph`
+ *   and otherwise writes the samples once into the extension's global storage (through
+ *   vscode.workspace.fs: also in VS Code for the Web) and opens them from there, so the walkthrough
+ *   works for someone who only installed the .vsix. With `flowGraph`
  *   it then opens the flow graph of that file (the walkthrough's last step: when the walkthrough
  *   is the active editor there is no "active capture" for captureLens.showFlowGraph to take).
  *
  * When the extension host runs with CAPTURE_LENS_OPEN_WALKTHROUGH=1 (set by `npm run demo`), the
  * walkthrough opens once on activation.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeSamples } from '../node/samples';
+import { platform } from './platform';
 import { errorMessage } from '../core/errors';
 
 export const WALKTHROUGH_ID = 'captureLens.gettingStarted';
@@ -51,12 +50,16 @@ async function inWorkspace(name: string): Promise<vscode.Uri | undefined> {
 }
 
 /** The sample in global storage, written there (for this version of the extension) when missing. */
-function inStorage(context: vscode.ExtensionContext, name: string): vscode.Uri | undefined {
+async function inStorage(context: vscode.ExtensionContext, name: string): Promise<vscode.Uri | undefined> {
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0');
-  const dir = path.join(context.globalStorageUri.fsPath, `samples-${version}`);
-  const file = path.join(dir, name);
-  if (!fs.existsSync(file)) writeSamples(dir);
-  return fs.existsSync(file) ? vscode.Uri.file(file) : undefined;
+  const dir = vscode.Uri.joinPath(context.globalStorageUri, `samples-${version}`);
+  const file = vscode.Uri.joinPath(dir, name);
+  if (await exists(file)) return file;
+  await vscode.workspace.fs.createDirectory(dir);
+  for (const f of platform().sampleFiles()) {
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, f.name), typeof f.data === 'string' ? new TextEncoder().encode(f.data) : f.data);
+  }
+  return (await exists(file)) ? file : undefined;
 }
 
 export async function openSample(context: vscode.ExtensionContext, nameArg?: unknown, options?: unknown): Promise<vscode.Uri | undefined> {
@@ -68,7 +71,7 @@ export async function openSample(context: vscode.ExtensionContext, nameArg?: unk
   let uri = await inWorkspace(name);
   if (!uri) {
     try {
-      uri = inStorage(context, name);
+      uri = await inStorage(context, name);
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('The samples could not be written: {0}', errorMessage(e)));
       return undefined;
@@ -89,7 +92,8 @@ export async function openSample(context: vscode.ExtensionContext, nameArg?: unk
 
 export function registerWalkthrough(context: vscode.ExtensionContext): vscode.Disposable {
   const command = vscode.commands.registerCommand(OPEN_SAMPLE_COMMAND, (name?: unknown, options?: unknown) => openSample(context, name, options));
-  if (process.env.CAPTURE_LENS_OPEN_WALKTHROUGH === '1' && !context.globalState.get<boolean>(SHOWN_KEY)) {
+  // no `process` in a browser's extension host (issue 17)
+  if (typeof process !== 'undefined' && process.env.CAPTURE_LENS_OPEN_WALKTHROUGH === '1' && !context.globalState.get<boolean>(SHOWN_KEY)) {
     void context.globalState.update(SHOWN_KEY, true);
     void vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false);
   }

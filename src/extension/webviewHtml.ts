@@ -4,11 +4,11 @@
  * allowed by a fresh nonce, images only from dist/ and data:/blob: URLs (PNG export) — and an
  * empty #app for the script to fill.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: { script: string; style: string; title: string }): string {
-  const nonce = randomBytes(18).toString('base64').replace(/[+/=]/g, '');
+  // Web Crypto: a global in Node 20 and in browsers (issue 17: the same code in both extension hosts)
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18)))).replace(/[+/=]/g, '');
   const dist = vscode.Uri.joinPath(extensionUri, 'dist');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, page.script));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, page.style));

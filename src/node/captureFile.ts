@@ -20,8 +20,7 @@ import * as fs from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
-import { PcapParser, PCAP_NS_BE, PCAP_NS_LE, PCAP_US_BE, PCAP_US_LE } from '../core/capture/pcap';
-import { PcapngParser } from '../core/capture/pcapng';
+import { captureFeeder, tooShort, type CaptureFeeder } from '../core/capture/detect';
 import type { CaptureError, CaptureInfo, CaptureRecord, CaptureSink } from '../core/capture/types';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from './gzipLimits';
 import { errorMessage } from '../core/errors';
@@ -66,9 +65,6 @@ export interface CaptureReading {
 const SLICE = 64 * 1024;
 const DEFAULT_CHUNK = 1024 * 1024;
 
-const PCAPNG_MAGIC = 0x0a0d0d0a;
-const PCAP_KUZNETZOV_BE = 0xa1b2cd34;
-const PCAP_KUZNETZOV_LE = 0x34cdb2a1;
 
 /**
  * Read a capture file and push its records into `sink`. See the module comment.
@@ -83,16 +79,7 @@ export function readCaptureFile(filePath: string, sink: CaptureSink, opts: ReadO
   };
 }
 
-/**
- * What the read loop needs of a parser: PcapParser and PcapngParser both are one (no wrapper).
- */
-interface Feeder {
-  /** Feed the next bytes; false once the parser has stopped. */
-  push(chunk: Uint8Array): boolean;
-  /** End of input: the error that stopped reading, or null. */
-  end(): CaptureError | null;
-  readonly info: CaptureInfo | null;
-}
+type Feeder = CaptureFeeder;
 
 class CaptureFileReader {
   private paused = false;
@@ -216,8 +203,7 @@ class CaptureFileReader {
           // The stream ended (or failed) before 4 bytes were seen.
           const got = pending ? pending.length : 0;
           if (streamError) summary.error = this.streamFailure(streamError, gzip, total, null);
-          else if (got === 0) summary.error = notACapture(`${this.name} is empty: it is not a pcap or pcapng capture file`);
-          else summary.error = notACapture(`${this.name} is not a pcap or pcapng capture file (it is only ${got} byte${got === 1 ? '' : 's'} long)`);
+          else summary.error = tooShort(this.name, got);
         } else {
           const parseError = feeder.end();
           // at the limit, a record cut by it is not damage: say why reading stopped
@@ -242,28 +228,7 @@ class CaptureFileReader {
 
   /** Recognise the format from the first bytes (at least 4) and build the matching parser. */
   private makeFeeder(first: Buffer, gzip: boolean): Feeder | CaptureError {
-    const magic = first.readUInt32BE(0);
-    const sink = this.sink;
-    switch (magic) {
-      case PCAPNG_MAGIC:
-        return new PcapngParser(sink);
-      case PCAP_US_BE:
-      case PCAP_US_LE:
-      case PCAP_NS_BE:
-      case PCAP_NS_LE:
-        return new PcapParser(sink);
-      case PCAP_KUZNETZOV_BE:
-      case PCAP_KUZNETZOV_LE:
-        return notACapture(`${this.name} uses the old "modified pcap" (Kuznetzov) format, which is not supported`);
-      default: {
-        const bytes = Array.from(first.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-        return notACapture(
-          gzip
-            ? `${this.name} is gzip-compressed, but what it holds is not a pcap or pcapng capture (starts with ${bytes})`
-            : `${this.name} is not a pcap or pcapng capture file (starts with ${bytes})`,
-        );
-      }
-    }
+    return captureFeeder(first, this.sink, this.name, gzip);
   }
 
   /** The read stream failed: a gzip problem, or a read error. */
@@ -331,8 +296,4 @@ class SinkGuard implements CaptureSink {
 
 function ioError(message: string): CaptureError {
   return { kind: 'io', offset: 0, message };
-}
-
-function notACapture(message: string): CaptureError {
-  return { kind: 'not-a-capture', offset: 0, message };
 }

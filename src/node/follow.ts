@@ -10,21 +10,22 @@
  */
 import * as fs from 'node:fs';
 import { UsageError } from '../core/print/args';
-import { decodeRecord, decodeFrame, DecodedPacket } from '../core/decode/index';
+import { decodeRecord, DecodedPacket } from '../core/decode/index';
 import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import { TcpEngine } from '../core/tcp/engine';
-import { emptyResult, TCP_STATES } from '../core/tcp/types';
 import { FollowReassembler } from '../core/follow/reassembler';
 import { payloadOf, type PayloadRef } from '../core/follow/payload';
-import type { FollowStream, FrameAccessor } from '../core/follow/stream';
-import { annotatedFollow, tsharkFollow, type StatesAccessor, type StreamRoles, type TsharkMode } from '../core/follow/render';
-import { parseTcpdumpText, toSegmentInput } from '../core/text/index';
-import type { TextPacket } from '../core/text/model';
+import type { FrameAccessor } from '../core/follow/stream';
+import { annotatedFollow, tsharkFollow, type TsharkMode } from '../core/follow/render';
 import { readCaptureFile, type ReadSummary } from './captureFile';
+import { followText, hexDumpBytes, rolesOf, statesOf, type FollowSource } from '../core/follow/text';
 import { httpMessages } from '../core/follow/http';
 import { httpFollowText } from '../core/follow/httpText';
 import { nodeInflate } from './httpInflate';
 import { zhCn } from './l10n';
+
+// tcpdump text and the source type live in core (the extension's Follow panel uses them in a browser too, issue 17)
+export { followText, hexDumpBytes, type FollowSource };
 
 export type FollowMode = 'annotated' | 'http' | TsharkMode;
 
@@ -70,21 +71,6 @@ export function parseFollowArgs(args: string[]): FollowArgs {
   return { file, stream, mode, dir, zh };
 }
 
-/** What a follow run produced: the stream (undefined when it does not exist), its accessors, and why reading stopped. */
-export interface FollowSource {
-  stream: FollowStream | undefined;
-  frame: FrameAccessor;
-  roles: StreamRoles | undefined;
-  states: StatesAccessor;
-  /** Number of TCP streams in the file. */
-  streamCount: number;
-  /** A read error (damage after some packets, or an unreadable file); null when the whole file was read. */
-  error: string | null;
-  /** true when nothing could be read at all (not a capture, missing file). */
-  fatal: boolean;
-  close(): void;
-}
-
 const HDR_LEN: Record<string, number> = { pcap: 16, EPB: 28, PB: 28, SPB: 12 };
 
 function isGzip(file: string): boolean {
@@ -115,16 +101,6 @@ function looksLikeCapture(file: string): boolean {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
-}
-
-function statesOf(engine: TcpEngine): StatesAccessor {
-  const r = emptyResult();
-  return (p) => (engine.resultInto(p, r) ? { client: TCP_STATES[r.clientState], server: TCP_STATES[r.serverState] } : undefined);
-}
-
-function rolesOf(engine: TcpEngine, stream: number): StreamRoles | undefined {
-  const s = engine.summaries().find((c) => c.stream === stream);
-  return s ? { client: s.client, server: s.server } : undefined;
 }
 
 /** Follow stream `n` of a capture file. */
@@ -210,66 +186,6 @@ export async function followCapture(file: string, n: number): Promise<FollowSour
       fd = undefined;
     },
   };
-}
-
-/**
- * The bytes of a tcpdump hex dump (-x, -xx, -X, -XX) as printed under a packet line: "\t0x0010:  4500 0034 …"
- * (then, for -X, two spaces and the ASCII column). Lines that do not read as such end the dump.
- */
-export function hexDumpBytes(lines: readonly string[]): Uint8Array {
-  const out: number[] = [];
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon < 0 || !/^\s*0x[0-9a-fA-F]+$/.test(line.slice(0, colon))) break;
-    // the hex columns are 8 groups of 4 digits, one space apart (39 characters) after two spaces; -X pads a short
-    // last line to that width before its ASCII column, so reading 40 characters never reaches the ASCII
-    const cols = line.slice(colon + 1, colon + 1 + 2 + 40);
-    for (const group of cols.trim().split(' ')) {
-      if (group === '') break; // two spaces: the ASCII column follows
-      if (!/^[0-9a-fA-F]{2}(?:[0-9a-fA-F]{2})?$/.test(group)) break;
-      for (let k = 0; k < group.length; k += 2) out.push(parseInt(group.slice(k, k + 2), 16));
-    }
-  }
-  return Uint8Array.from(out);
-}
-
-/** Follow stream `n` of tcpdump text: payload bytes come from the hex dumps (-x/-xx/-X/-XX); without them, bytes are "not captured". */
-export function followText(text: string, n: number): FollowSource {
-  const log = parseTcpdumpText(text);
-  const engine = new TcpEngine();
-  const follow = new FollowReassembler({ streams: [n], skipUncaptured: false });
-  const frames = new Map<number, Uint8Array>();
-  const pkt = new DecodedPacket();
-  const pl: PayloadRef = { off: 0, capLen: 0, tapped: false };
-  const packets: TextPacket[] = log.packets;
-  const segs = packets.map((p, i) => toSegmentInput(p, i));
-  for (let i = 0; i < packets.length; i++) {
-    const seg = segs[i];
-    if (!seg) continue;
-    engine.add(seg);
-  }
-  engine.finish();
-  const r = emptyResult();
-  for (let i = 0; i < packets.length; i++) {
-    const seg = segs[i];
-    if (!seg || !engine.resultInto(i, r) || r.stream !== n) continue;
-    const hex = packets[i].hex;
-    pl.off = 0;
-    pl.capLen = 0;
-    pl.tapped = true;
-    if (hex && hex.length) {
-      const bytes = hexDumpBytes(hex);
-      // -x/-X dump from the IP header, -xx/-XX from the link header (Ethernet here)
-      const raw = bytes.length > 0 && (bytes[0] >> 4 === 4 || bytes[0] >> 4 === 6);
-      decodeFrame(pkt, bytes, Math.max(bytes.length, 262144), raw ? 101 : 1);
-      const where = payloadOf(pkt, pl);
-      if (where.tapped) frames.set(i, bytes);
-      else pl.tapped = true; // the dump did not decode: the engine's segment still counts, its bytes were not captured
-    }
-    follow.add(seg, r, pl);
-  }
-  follow.finish();
-  return { stream: follow.stream(n), frame: (p) => frames.get(p), roles: rolesOf(engine, n), states: statesOf(engine), streamCount: engine.connectionCount, error: null, fatal: false, close: () => undefined };
 }
 
 /** Write generated text to stdout with back-pressure (64 KiB pieces). */

@@ -41,9 +41,6 @@
  * 2×); the host keeps nothing per packet (src/extension/capture/session.ts: progress and the rows
  * asked for).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
 import type { CaptureInfo, CaptureRecord } from '../core/capture/types';
 import type { FilterColumns, FrameRef } from '../core/filter/eval';
 import type { Address } from '../core/filter/parse';
@@ -54,7 +51,6 @@ import { FtpDataTracker, ftpDataLabels } from '../core/decode/app/ftpData';
 import { socketsAtPacket, type SocketsAtPacket } from '../core/sockets/fromCapture';
 import { emptyResult, type PacketResult } from '../core/tcp/types';
 import type { GzipLimits } from '../node/gzipLimits';
-import { zhCn } from '../node/l10n';
 import { FilterViews } from './filterViews';
 import { FrameReader } from './frameReader';
 import { IndexRun } from './indexRun';
@@ -63,6 +59,7 @@ import { RowPresenter } from './rowPresenter';
 import { SeqBases } from './seqBases';
 import { WsNumbers } from './wsNumbers';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import type { IndexInput } from './input';
 
 export interface CaptureIndexOptions {
   /** Called with every progress report (about every `progressMs`, and once indexing ends). */
@@ -122,14 +119,22 @@ export class CaptureIndex implements FilterColumns {
   /** FilterColumns: the engine keeps no relSeq / relAck / winScaled (keepSeqAck: false above). */
   readonly seqAckKept = false;
 
+  /** The capture's name in messages (its path, for a file). */
+  readonly filePath: string;
+
+  /**
+   * @param input where the bytes come from (issue 17): `fileInput(path)` (./fileInput.ts, Node) or a
+   *   `BytesInput` (./bytesInput.ts, any host); the index itself imports nothing of Node.
+   */
   constructor(
-    readonly filePath: string,
+    private readonly input: IndexInput,
     opts: CaptureIndexOptions = {},
   ) {
+    this.filePath = input.name;
     const maxBytes = opts.maxIndexBytes ?? INDEX_MAX_BYTES;
-    this.frames = new FrameReader(() => this.run.readPath);
+    this.frames = new FrameReader(() => input.reader());
     this.views = new FilterViews(this, () => this.cols.cap, opts.filterSlice);
-    this.run = new IndexRun(filePath, opts, {
+    this.run = new IndexRun(input, opts, {
       cols: this.cols,
       engine: this.engine,
       seqBases: this.seqBases,
@@ -154,7 +159,7 @@ export class CaptureIndex implements FilterColumns {
         seqBases: this.seqBases,
         dns: this.dns,
         wsNumbers: this.wsNumbers,
-        readPath: () => this.run.readPath,
+        reader: () => input.reader(),
         isClosed: () => this.closed,
       },
       opts.rowCache ?? 4096,
@@ -178,11 +183,6 @@ export class CaptureIndex implements FilterColumns {
   /** Start indexing; resolves when indexing is over (same as `indexed`). Never rejects. */
   start(): Promise<void> {
     return this.run.start();
-  }
-
-  /** Register a file this index owns (deleted on close): a temporary copy. */
-  ownTempFile(p: string): void {
-    this.run.temps.push(p);
   }
 
   progress(): IndexProgress {
@@ -217,9 +217,7 @@ export class CaptureIndex implements FilterColumns {
     this.cancel();
     await this.run.whenDone;
     await this.presenter.closeHandle();
-    for (const t of this.run.temps) {
-      await fs.promises.rm(path.dirname(t), { recursive: true, force: true }).catch(() => undefined);
-    }
+    await this.input.dispose();
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -363,13 +361,13 @@ export class CaptureIndex implements FilterColumns {
    * growing file is followed, the connections so far at once, with their states as of now.
    */
   async connections(): Promise<ConnJson[]> {
-    if (this.run.following) return this.engine.liveSummaries().map((s) => connJson(s, zhCn()));
+    if (this.run.following) return this.engine.liveSummaries().map((s) => connJson(s, this.input.zh()));
     await this.run.whenDone;
     if (!this.run.finished) return [];
     const sums = this.engine.summaries();
     const labels = ftpDataLabels(this.ftpData, sums);
     return sums.map((s) => {
-      const j = connJson(s, zhCn());
+      const j = connJson(s, this.input.zh());
       const app = labels.get(s.stream);
       return app === undefined ? j : { ...j, app };
     });

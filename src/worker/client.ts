@@ -19,6 +19,31 @@ import { errorMessage } from '../core/errors';
 
 type WorkerRequest = RequestType<ToWorker, FromWorker, WorkerReplies>;
 
+/**
+ * The transport to the decoding worker (issue 17): a worker_threads Worker on the desktop (passed
+ * as is: nodePort adapts it), a browser's Web Worker in VS Code for the Web
+ * (src/extension/webPlatform.ts), or anything else that moves structured-clone messages.
+ */
+export interface WorkerPort {
+  postMessage(msg: unknown, transfer?: ArrayBuffer[]): void;
+  onMessage(listener: (msg: unknown) => void): void;
+  onError(listener: (e: unknown) => void): void;
+  /** The worker ended (a Web Worker has no such event: its port fires it after `closed` or terminate). */
+  onExit(listener: (code: number) => void): void;
+  terminate(): void;
+}
+
+/** A worker_threads Worker as a WorkerPort. */
+export function nodePort(w: Worker): WorkerPort {
+  return {
+    postMessage: (msg, transfer) => w.postMessage(msg, transfer),
+    onMessage: (l) => void w.on('message', l),
+    onError: (l) => void w.on('error', l),
+    onExit: (l) => void w.on('exit', l),
+    terminate: () => void w.terminate(),
+  };
+}
+
 export function initialProgress(): IndexProgress {
   return { packets: 0, bytesRead: 0, totalBytes: 0, rate: 0, done: false, elapsedMs: 0 };
 }
@@ -35,7 +60,10 @@ export class WorkerClient {
   private closedResolve: (() => void) | null = null;
   private readonly closed: Promise<void>;
 
-  constructor(private readonly worker: Worker) {
+  private readonly worker: WorkerPort;
+
+  constructor(worker: Worker | WorkerPort) {
+    this.worker = 'onMessage' in worker ? worker : nodePort(worker);
     this.ready = new Promise((r) => (this.markReady = r));
     this.closed = new Promise((r) => (this.closedResolve = r));
     this.channel = new MessageHandler<ToWorker, FromWorker, WorkerReplies>({
@@ -47,9 +75,9 @@ export class WorkerClient {
       .on('info', (m) => {
         this.info = m.info;
       });
-    worker.on('message', (m: FromWorker) => void this.channel.receive(m));
-    worker.on('error', (e) => this.fail(`the decoding worker failed: ${errorMessage(e)}`));
-    worker.on('exit', (code) => {
+    this.worker.onMessage((m) => void this.channel.receive(m));
+    this.worker.onError((e) => this.fail(`the decoding worker failed: ${errorMessage(e)}`));
+    this.worker.onExit((code) => {
       this.closedResolve?.();
       if (!this.stopped) this.fail(`the decoding worker stopped (exit code ${code})`);
     });
@@ -200,7 +228,7 @@ export class WorkerClient {
     this.stopped = 'the capture was closed';
     this.post({ type: 'close' });
     this.channel.close(this.stopped);
-    const timer = setTimeout(() => void this.worker.terminate(), graceMs);
+    const timer = setTimeout(() => this.worker.terminate(), graceMs);
     await this.closed;
     clearTimeout(timer);
   }

@@ -10,7 +10,6 @@
  * src/core/follow/stream.ts) and the frames of one batch; at most MAX_STREAMS streams kept.
  * "Save" writes a direction's bytes chunk by chunk through a 1 MiB buffer: never the whole stream.
  */
-import * as fs from 'node:fs';
 import { decodeRecord, DecodedPacket } from '../core/decode/index';
 import type { FrameRef } from '../core/filter/eval';
 import { httpHeads } from '../core/follow/heads';
@@ -23,6 +22,12 @@ import { TcpEngine } from '../core/tcp/engine';
 import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import { emptyResult, TCP_STATES } from '../core/tcp/types';
 import type { CaptureIndex } from './captureIndex';
+
+/**
+ * Opens a local file for writing (Save): the Node worker passes fs.promises.open(path, 'w'); a
+ * browser's worker has none (issue 17), and Save then fails with a sentence.
+ */
+export type SaveFile = (path: string) => Promise<{ write(buf: Uint8Array, off: number, len: number): Promise<{ bytesWritten: number }>; close(): Promise<void> }>;
 
 /** Packets re-read per batch (as flowPackets): bounded memory for the frames read at once. */
 const BATCH = 2048;
@@ -116,7 +121,10 @@ export class FollowService {
   private readonly res = emptyResult();
   private readonly ref: FrameRef = { data: new Uint8Array(0), origLen: 0, linkType: 1 };
 
-  constructor(private readonly idx: CaptureIndex) {}
+  constructor(
+    private readonly idx: CaptureIndex,
+    private readonly saveFile?: SaveFile,
+  ) {}
 
   private get(n: number): Built {
     let b = this.built.get(n);
@@ -164,7 +172,8 @@ export class FollowService {
     await b.whenDone;
     if (b.failed !== undefined) throw b.failed;
     const s = b.stream;
-    const fh = await fs.promises.open(path, 'w');
+    if (!this.saveFile) throw new Error('Save is not available in VS Code for the Web (it needs the desktop extension host)');
+    const fh = await this.saveFile(path);
     let written = 0;
     try {
       if (!s) return 0;

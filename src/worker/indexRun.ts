@@ -7,11 +7,6 @@
  * States: before indexing ends, rows show the engine's provisional states; once it ends the engine
  * is finished and the final progress says `statesFinal: true` (the UI re-requests the rows it shows).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import * as zlib from 'node:zlib';
-
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../core/capture/types';
 import { errorMessage } from '../core/errors';
 import { decodeFrame, DecodedPacket } from '../core/decode/index';
@@ -21,10 +16,10 @@ import type { FtpDataTracker } from '../core/decode/app/ftpData';
 import type { TcpEngine } from '../core/tcp/engine';
 import type { DnsMatcher } from '../core/decode/app/dnsMatch';
 import type { FrameRef } from '../core/filter/eval';
-import { readCaptureFile, type CaptureReading } from '../node/captureFile';
-import { followCaptureFile, type FollowReading } from '../node/followFile';
-import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
-import { readDecodedAhead } from './decodeAhead';
+import type { CaptureReading } from '../node/captureFile';
+import type { FollowReading } from '../node/followFile';
+import type { GzipLimits } from '../node/gzipLimits';
+import type { IndexInput } from './input';
 import type { PacketColumns } from './packetColumns';
 import { FAM_V4, FAM_V6, PacketFacts } from './packetFacts';
 import type { SeqBases } from './seqBases';
@@ -68,18 +63,18 @@ export interface IndexRunOptions {
   follow?: boolean;
 }
 
-/**
- * Files from this size on are decoded in a second thread (decode-ahead). Below it, starting a
- * thread (about 40 ms: it loads the worker's bundle again) costs more than it saves: a 64 MiB
- * capture indexes in about 0.5 s on one thread.
- */
-export const DECODE_AHEAD_MIN = 64 * 1024 * 1024;
-
-/** The producer script beside this module (tests run the compiled modules from out/), or undefined. */
-function defaultAheadScript(): string | undefined {
-  const p = path.join(__dirname, 'decodeAhead.js');
-  return fs.existsSync(p) ? p : undefined;
-}
+/** One turn of the event loop: setImmediate in Node; in a browser's Web Worker a message to itself (setTimeout(0) waits 4 ms once nested). */
+export const nextTurn: (f: () => void) => void =
+  typeof setImmediate === 'function'
+    ? (f) => void setImmediate(f)
+    : (f) => {
+        const c = new MessageChannel();
+        c.port1.onmessage = () => {
+          c.port1.close();
+          f();
+        };
+        c.port2.postMessage(0);
+      };
 
 /** What the run fills, and what it tells the rest of the index. */
 export interface RunTarget {
@@ -123,12 +118,9 @@ export class IndexRun {
   private startTime = 0;
   private totalBytes = 0;
   private bytesRead = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
   readonly whenDone: Promise<void>;
   private resolveDone!: () => void;
-  /** Path actually read (a decompressed temporary copy for gzip files). */
-  readPath: string;
-  readonly temps: string[] = [];
   /** Stops decompressing a gzip capture on cancel. */
   private readonly abort = new AbortController();
   /** Set when the index ceiling stopped indexing: the error to report. */
@@ -140,12 +132,15 @@ export class IndexRun {
   /** settle() came before the follower started. */
   private settleAsked = false;
 
+  /** The name of the capture in messages. */
+  readonly filePath: string;
+
   constructor(
-    readonly filePath: string,
+    readonly input: IndexInput,
     private readonly opts: IndexRunOptions,
     private readonly t: RunTarget,
   ) {
-    this.readPath = filePath;
+    this.filePath = input.name;
     this.whenDone = new Promise((r) => (this.resolveDone = r));
   }
 
@@ -161,62 +156,27 @@ export class IndexRun {
   }
 
   private async run(): Promise<void> {
+    // size and gzip decompression (a temporary copy, or in memory): ./fileInput.ts, ./bytesInput.ts
+    const prep = await this.input.prepare(this.opts.gzipLimits, this.abort.signal, () => this.cancelled);
     /** Why decompressing a gzip capture stopped early (what was decompressed is indexed). */
-    let gzipError: string | null = null;
+    const gzipError = prep.gzipError;
     /** Decompression stopped at its limit (src/node/gzipLimits.ts). */
-    let gzipLimit: CaptureError | null = null;
-    try {
-      const st = await fs.promises.stat(this.filePath);
-      this.totalBytes = st.size;
-      if (!st.isDirectory() && (await this.isGzip())) {
-        // fileOffsets of a gzip capture are offsets in the decompressed data, which cannot be read
-        // by position: decompress it (streaming) to a temporary file once, then index that.
-        const tmp = path.join(await fs.promises.mkdtemp(path.join(os.tmpdir(), 'capture-lens-')), 'capture');
-        this.temps.push(tmp);
-        try {
-          const limit = await this.gunzip(tmp, st.size);
-          if (limit) gzipLimit = limit;
-        } catch (e) {
-          if (this.cancelled) {
-            this.end();
-            return;
-          }
-          const code = (e as { code?: string } | null)?.code ?? '';
-          gzipError = code === 'Z_BUF_ERROR' ? 'the gzip-compressed data ends early' : `the gzip-compressed data is damaged (${errorMessage(e)})`;
-        }
-        if (this.cancelled) {
-          this.end();
-          return;
-        }
-        this.readPath = tmp;
-        this.totalBytes = (await fs.promises.stat(tmp)).size;
-      }
-    } catch {
-      // a missing or unreadable file: readCaptureFile says so in its own words
-    }
+    const gzipLimit = prep.gzipLimit;
+    this.totalBytes = prep.totalBytes;
     if (this.cancelled) {
       this.end();
       return;
     }
     const progressMs = this.opts.progressMs ?? 100;
     this.timer = setInterval(() => this.emitProgress(), progressMs);
-    const chunkSize = this.opts.chunkSize ?? 512 * 1024;
-    const onInfo = (info: CaptureInfo) => {
-      this.info = info;
-    };
-    const script = this.opts.decodeAheadScript ?? defaultAheadScript();
-    const mode = this.opts.decodeAhead ?? 'auto';
-    const ahead = script !== undefined && typeof SharedArrayBuffer === 'function' && (mode === 'on' || (mode === 'auto' && this.totalBytes >= DECODE_AHEAD_MIN));
-    if (this.opts.follow && this.readPath === this.filePath) {
-      // a file still being written: read in this thread as it grows (its growth is slow beside decoding)
-      const f = followCaptureFile(this.readPath, { onInfo, onRecord: (rec: CaptureRecord) => this.add(rec) });
-      this.follower = f;
-      this.reading = f;
-      if (this.settleAsked) f.stop();
-    } else {
-      this.reading = ahead
-        ? readDecodedAhead(this.readPath, { onInfo, onFacts: (f) => this.addFacts(f) }, { script, chunkSize })
-        : readCaptureFile(this.readPath, { onInfo, onRecord: (rec) => this.add(rec) }, { chunkSize });
+    const { reading, follower } = this.input.read(
+      { onInfo: (info) => (this.info = info), onRecord: (rec: CaptureRecord) => this.add(rec), onFacts: (f) => this.addFacts(f) },
+      { chunkSize: this.opts.chunkSize ?? 512 * 1024, follow: this.opts.follow === true, decodeAhead: this.opts.decodeAhead ?? 'auto', decodeAheadScript: this.opts.decodeAheadScript },
+    );
+    this.reading = reading;
+    if (follower) {
+      this.follower = follower;
+      if (this.settleAsked) follower.stop();
     }
     const summary = await this.reading.done;
     if (this.follower) this.totalBytes = this.follower.size;
@@ -243,47 +203,6 @@ export class IndexRun {
       await this.t.closeHandle();
     }
     this.end();
-  }
-
-  /**
-   * Decompress the capture into `tmp`, at most the allowance of src/node/gzipLimits.ts; the 'limit'
-   * error when it stopped there (what came before is in `tmp`), null when the data ended first.
-   * Throws zlib's error for damaged data (what was decompressed before it is in `tmp`).
-   */
-  private async gunzip(tmp: string, compressed: number): Promise<CaptureError | null> {
-    const limits = gzipLimits(this.opts.gzipLimits);
-    const allowance = gzipAllowance(compressed, limits);
-    const src = fs.createReadStream(this.filePath, { signal: this.abort.signal });
-    const gz = src.pipe(zlib.createGunzip());
-    src.on('error', (e) => gz.destroy(e));
-    const out = await fs.promises.open(tmp, 'w');
-    let total = 0;
-    try {
-      for await (const piece of gz as AsyncIterable<Buffer>) {
-        if (this.cancelled) return null;
-        const room = allowance - total;
-        const part = piece.length > room ? piece.subarray(0, room) : piece;
-        for (let off = 0; off < part.length; ) off += (await out.write(part, off, part.length - off)).bytesWritten;
-        total += part.length;
-        if (piece.length > room) return { kind: 'limit', offset: allowance, message: gzipLimitMessage(this.filePath, compressed, allowance, limits) };
-      }
-      return null;
-    } finally {
-      gz.destroy();
-      src.destroy();
-      await out.close();
-    }
-  }
-
-  private async isGzip(): Promise<boolean> {
-    const fh = await fs.promises.open(this.filePath, 'r');
-    try {
-      const b = Buffer.alloc(2);
-      const { bytesRead } = await fh.read(b, 0, 2, 0);
-      return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
-    } finally {
-      await fh.close();
-    }
   }
 
   /** Indexing is over: settle the engine, trim the columns, let the index re-evaluate, report. */
@@ -418,7 +337,7 @@ export class IndexRun {
     this.yielding = true;
     const reading = this.reading;
     reading.pause();
-    setImmediate(() => {
+    nextTurn(() => {
       this.yielding = false;
       reading.resume();
     });

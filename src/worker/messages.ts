@@ -28,8 +28,9 @@ export interface OpenRequest {
   /** Path of the capture on disk (file: URIs). */
   path?: string;
   /**
-   * The whole file, for documents that are not on disk (virtual file systems): transferred, then
-   * written by the worker to a temporary file (deleted on close) and indexed like a file on disk.
+   * The whole file, for documents that are not on disk (remote and virtual file systems, VS Code
+   * for the Web: read with vscode.workspace.fs.readFile up to WHOLE_FILE_MAX_BYTES): transferred,
+   * then indexed and read by position from memory (src/worker/bytesInput.ts).
    */
   bytes?: ArrayBuffer;
   /** Display name of the document (messages), with `bytes`. */

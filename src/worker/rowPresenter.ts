@@ -9,7 +9,6 @@
  * rows and lines are printed with a fresh print context seeded by that packet, so the text equals
  * what `tcpdump -n -r` / `capture-lens print` print for the whole file.
  */
-import * as fs from 'node:fs';
 
 import type { CaptureRecord } from '../core/capture/types';
 import { decodeFrame, DecodedPacket, TreeSink } from '../core/decode/index';
@@ -32,6 +31,7 @@ import type { PacketColumns } from './packetColumns';
 import type { SeqBases } from './seqBases';
 import type { WsNumbers } from './wsNumbers';
 import type { PacketDetails, PacketRow } from './api';
+import type { PositionalReader } from './input';
 
 /** Packets whose frames `lines` reads at a time. */
 const LINES_BATCH = 512;
@@ -65,8 +65,8 @@ export interface PresenterSource {
   /** DNS pairs: the details of a DNS packet show its response / query and the time between them. */
   readonly dns?: DnsMatcher;
   readonly wsNumbers: WsNumbers;
-  /** Path to read frames from (a decompressed copy for gzip files). */
-  readPath(): string;
+  /** A new reader of the frames (./input.ts: a file, or bytes in memory). */
+  reader(): PositionalReader;
   /** The index is closed: no more reads. */
   isClosed(): boolean;
 }
@@ -76,7 +76,7 @@ export class RowPresenter {
   private readonly res = emptyResult();
   private readonly rowPkt = new DecodedPacket();
   private readonly basePkt = new DecodedPacket();
-  private fh: Promise<fs.promises.FileHandle> | null = null;
+  private fh: PositionalReader | null = null;
   /** Closes of the file handle still under way (a second caller waits for the first's). */
   private closing: Promise<void> = Promise.resolve();
 
@@ -93,16 +93,10 @@ export class RowPresenter {
   // -----------------------------------------------------------------------------------------------
   // Reading frames by position
 
-  private handle(): Promise<fs.promises.FileHandle> {
+  private handle(): Promise<PositionalReader> {
     if (this.src.isClosed()) return Promise.reject(new Error('the capture is closed'));
-    if (!this.fh) {
-      const p = fs.promises.open(this.src.readPath(), 'r');
-      this.fh = p;
-      p.catch(() => {
-        if (this.fh === p) this.fh = null;
-      });
-    }
-    return this.fh;
+    this.fh ??= this.src.reader();
+    return Promise.resolve(this.fh);
   }
 
   closeHandle(): Promise<void> {
@@ -110,7 +104,7 @@ export class RowPresenter {
     this.fh = null;
     if (p) {
       const prev = this.closing;
-      this.closing = Promise.all([prev, p.then((h) => h.close()).catch(() => undefined)]).then(() => undefined);
+      this.closing = Promise.all([prev, p.close().catch(() => undefined)]).then(() => undefined);
     }
     return this.closing;
   }
@@ -133,13 +127,8 @@ export class RowPresenter {
     }
     const fh = await this.handle();
     for (const sp of spans) {
-      const buf = Buffer.allocUnsafe(sp.end - sp.start);
-      let got = 0;
-      while (got < buf.length) {
-        const { bytesRead } = await fh.read(buf, got, buf.length - got, sp.start + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
+      const buf = new Uint8Array(sp.end - sp.start);
+      const got = await fh.read(buf, sp.start);
       for (const it of sp.items) {
         const a = it.off - sp.start;
         out.set(it.i, new Uint8Array(buf.buffer, buf.byteOffset + a, Math.max(0, Math.min(it.len, got - a))));

@@ -9,15 +9,13 @@
  * it sets as text. Explanations are computed here with vscode.l10n.t and sent as plain strings.
  */
 import { webviewHtml } from '../webviewHtml';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IndexProgress, PacketRow } from '../../worker/api';
 import { streamOfFilter } from '../flow/sourceData';
 import { addPerfNode, connPerfViews } from './perfDetails';
 import { buildDetails } from './details';
 import { CaptureSession } from './session';
+import { platform } from '../platform';
 import { MessageHandler } from '../../core/messaging';
 import {
   CAPTURE_REPLIES,
@@ -356,15 +354,20 @@ export class CaptureEditor implements vscode.Disposable {
     });
     if (!target) return;
     const format = /\.pcap$/i.test(target.path) ? 'pcap' : 'pcapng';
-    const local = target.scheme === 'file' ? target.fsPath : path.join(os.tmpdir(), `capture-lens-export-${process.pid}-${Date.now()}.${format}`);
+    // the worker writes local files only (src/extension/platform.ts: none in a browser)
+    const scratch = platform().scratch;
+    if (!scratch) {
+      void vscode.window.showErrorMessage(t('Export Packets failed: {0}', t('VS Code for the Web cannot write the file: export from VS Code for the desktop.')));
+      return;
+    }
+    const local = target.scheme === 'file' && platform().localFiles ? target.fsPath : scratch.path(format);
     try {
       const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Exporting packets…') }, () => s.exportPackets(local, format, pick.which));
-      if (target.scheme !== 'file') await vscode.workspace.fs.writeFile(target, await fs.promises.readFile(local));
+      if (local !== target.fsPath) await vscode.workspace.fs.writeFile(target, await scratch.take(local));
       void vscode.window.showInformationMessage(t('Exported {0} packets to {1}', r.packets, vscode.workspace.asRelativePath(target)));
     } catch (e) {
       void vscode.window.showErrorMessage(t('Export Packets failed: {0}', errorMessage(e)));
-    } finally {
-      if (target.scheme !== 'file') await fs.promises.rm(local, { force: true });
+      if (local !== target.fsPath) await scratch.take(local).catch(() => undefined);
     }
   }
 

@@ -1,17 +1,18 @@
 /**
  * CaptureSession: the host-side client of one document's decoding worker (dist/worker.js, a
- * worker_threads worker, protocol in src/worker/messages.ts). The capture editor's provider owns
+ * worker_threads worker; in VS Code for the Web dist/web/worker.js, a Web Worker: started by the
+ * host platform, src/extension/platform.ts; protocol in src/worker/messages.ts). The capture editor's provider owns
  * one per document and disposes it when the document closes (the worker then closes the file
  * and exits; it is terminated if it does not within 2 s).
  *
- * Files on disk (file: URIs) are read by the worker in pages, never whole. For other schemes
- * (virtual file systems, remote providers without a local path) the host reads the whole file
- * once with vscode.workspace.fs.readFile and transfers the bytes to the worker, which keeps them
- * in a temporary file for positional reads (deleted on close): simple, and fine for the sizes such
- * file systems serve, but it costs the file's size in host memory while it is being read.
+ * Files on disk (file: URIs on the desktop) are read by the worker in pages, never whole. For other
+ * schemes (vscode-remote, vscode-vfs, memfs…) and for every file in a browser, the host reads the
+ * whole file once with vscode.workspace.fs.readFile (it has no partial reads) and transfers the
+ * bytes to the worker, which indexes and reads them from memory (src/worker/bytesInput.ts). That
+ * costs the file's size in memory, so a file above WHOLE_FILE_MAX_BYTES is refused with a sentence
+ * before it is read (readWhole: src/extension/capture/wholeFile.ts).
  */
 import * as vscode from 'vscode';
-import { Worker } from 'node:worker_threads';
 import type { FlowPacket } from '../../core/flow/model';
 import type { ChunkView, FollowMeta } from '../../core/follow/page';
 import type { ConnJson } from '../../core/tcp/json';
@@ -19,39 +20,39 @@ import type { GraphConnInfo } from '../../core/perf/connPackets';
 import type { SeriesData, SeriesRequest } from '../../core/perf/series';
 import type { ConnPerfCells } from '../../worker/api';
 import type { SocketsAtPacket } from '../../core/sockets/fromCapture';
-import { WORKER_RESOURCE_LIMITS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
-import { WorkerClient } from '../../worker/client';
-import { errorMessage } from '../../core/errors';
-import { FileGrowthWatcher, shouldFollow } from './follow';
+import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from '../../worker/api';
+import { WorkerClient, type WorkerPort } from '../../worker/client';
+import { platform } from '../platform';
+import { readWhole } from './wholeFile';
 
 export class CaptureSession implements vscode.Disposable {
   /** Start the worker for `uri` and begin indexing at once. */
   static open(uri: vscode.Uri, extensionUri: vscode.Uri): CaptureSession {
-    const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath, { resourceLimits: WORKER_RESOURCE_LIMITS });
-    return new CaptureSession(uri, worker);
+    return new CaptureSession(uri, platform().startWorker(extensionUri));
   }
 
   private readonly client: WorkerClient;
   private readonly emitter = new vscode.EventEmitter<IndexProgress>();
   private disposed = false;
   /** Follow mode (issue 16): watches the file while it is still being written. */
-  private watcher: FileGrowthWatcher | undefined;
+  private watcher: (vscode.Disposable & { settle(): void }) | undefined;
   /** Fires with every progress report (about every 100 ms while indexing, then once with `done`). */
   readonly onProgress: vscode.Event<IndexProgress> = this.emitter.event;
 
   private constructor(
     readonly uri: vscode.Uri,
-    worker: Worker,
+    worker: WorkerPort,
   ) {
     this.client = new WorkerClient(worker);
     this.client.onProgress((p) => {
       if (!this.disposed) this.emitter.fire(p);
     });
-    if (uri.scheme === 'file') {
-      const follow = shouldFollow(uri);
+    const local = platform().localFiles;
+    if (uri.scheme === 'file' && local) {
+      const follow = local.shouldFollow(uri);
       this.client.openPath(uri.fsPath, undefined, follow);
       if (follow) {
-        this.watcher = new FileGrowthWatcher(
+        this.watcher = local.watch(
           uri.fsPath,
           () => this.client.grow(),
           () => this.client.settle(),
@@ -59,12 +60,11 @@ export class CaptureSession implements vscode.Disposable {
       }
     } else {
       const name = uri.path.split('/').pop() ?? 'capture';
-      vscode.workspace.fs.readFile(uri).then(
-        (bytes) => {
-          if (!this.disposed) this.client.openBytes(bytes, name);
-        },
-        (e: unknown) => this.client.openFailed(`cannot read ${uri.toString(true)}: ${errorMessage(e)}`),
-      );
+      void readWhole(uri).then((r) => {
+        if (this.disposed) return;
+        if ('bytes' in r) this.client.openBytes(r.bytes, name);
+        else this.client.openFailed(r.message);
+      });
     }
   }
 

@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import type { FlowPacket } from '../../core/flow/model';
 import type { LogModel } from '../../core/log/model';
 import type { ConnJson } from '../../core/tcp/json';
-import { zhCn } from '../../node/l10n';
+import { platform } from '../platform';
 import type { LogModels } from '../tcpdump/models';
 import { FLOW_PACKET_LIMIT, type FlowConnInfo, type FlowSource } from './source';
 import { connInfo, lineOfPacket, logConnections, logFlowPackets, packetOfLine } from './sourceData';
@@ -91,7 +91,7 @@ export class LogFlowSource implements FlowSource, vscode.Disposable {
 
   /** The log's connections (as `capture-lens conns --json` has them). */
   async conns(): Promise<ConnJson[]> {
-    return logConnections(this.model(), zhCn());
+    return logConnections(this.model(), platform().zh());
   }
 
   async connections(): Promise<FlowConnInfo[]> {

@@ -44,6 +44,7 @@ import {
 } from './messages';
 import { FLOW_PACKET_LIMIT, type FlowSource } from './source';
 import { errorMessage } from '../../core/errors';
+import { base64Bytes } from '../base64';
 
 export const FLOW_PANEL_VIEW_TYPE = 'captureLens.flowGraph';
 export const FLOW_COMMANDS = {
@@ -426,7 +427,7 @@ export class FlowPanel implements vscode.Disposable {
     const uri = await this.target(given, 'svg');
     if (!uri) return undefined;
     const svg = flowSvg(g, { time: this.options.time, first: r.first, last: r.last });
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(svg, 'utf8'));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(svg));
     if (r.clipped) this.rangeNotice(g.arrows.length, r.first, r.last);
     if (!given) void vscode.window.showInformationMessage(vscode.l10n.t('Flow graph saved to {0}.', uri.fsPath || uri.toString()));
     return uri;
@@ -452,7 +453,7 @@ export class FlowPanel implements vscode.Disposable {
       answer = { error: e instanceof RequestTimeout ? 'timeout' : errorMessage(e) };
     }
     if (!answer.base64) throw new Error(vscode.l10n.t('The PNG could not be rendered: {0}', answer.error ?? ''));
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(answer.base64, 'base64'));
+    await vscode.workspace.fs.writeFile(uri, base64Bytes(answer.base64));
     if (r.clipped) this.rangeNotice(g.arrows.length, r.first, r.last);
     if (!given) void vscode.window.showInformationMessage(vscode.l10n.t('Flow graph saved to {0}.', uri.fsPath || uri.toString()));
     return uri;

@@ -17,6 +17,9 @@ import type { LogModels } from '../tcpdump/models';
 import { showFollowPanel } from './panel';
 import { TextStreamData, WorkerStreamData } from './source';
 
+/** A tcpdump document's stream is saved through vscode.workspace.fs (issue 17). */
+const writeFile = (path: string, bytes: Uint8Array): Thenable<void> => vscode.workspace.fs.writeFile(vscode.Uri.file(path), bytes);
+
 function basename(uri: vscode.Uri): string {
   return uri.path.split('/').pop() || uri.toString(true);
 }
@@ -83,8 +86,8 @@ export function registerFollowStream(context: vscode.ExtensionContext, models: L
       title: basename(doc.uri),
       stream,
       link: new LogFlowSource(models, doc),
-      data: new TextStreamData(doc.getText(), n),
-      reload: () => new TextStreamData(doc.getText(), n),
+      data: new TextStreamData(doc.getText(), n, writeFile),
+      reload: () => new TextStreamData(doc.getText(), n, writeFile),
     });
   }
 

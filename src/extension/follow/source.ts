@@ -4,11 +4,10 @@
  * (-x, -xx, -X, -XX; followText of src/node/follow.ts, in the extension host: the text is in memory
  * already). Both answer with the same pages (src/core/follow/page.ts).
  */
-import * as fs from 'node:fs';
 import { httpHeads } from '../../core/follow/heads';
 import { followMeta, followPage, type ChunkView, type FollowMeta } from '../../core/follow/page';
 import { directionBytes } from '../../core/follow/render';
-import { followText, type FollowSource } from '../../node/follow';
+import { followText, type FollowSource } from '../../core/follow/text';
 import type { CaptureSession } from '../capture/session';
 
 export interface StreamData {
@@ -52,7 +51,12 @@ export class WorkerStreamData implements StreamData {
 /** A stream of tcpdump text (bytes from its hex dumps; without them every byte is "not captured"). */
 export class TextStreamData implements StreamData {
   private readonly src: FollowSource;
-  constructor(text: string, stream: number) {
+  /** @param write writes a file (the panel passes vscode.workspace.fs.writeFile) */
+  constructor(
+    text: string,
+    stream: number,
+    private readonly write: (path: string, bytes: Uint8Array) => PromiseLike<void>,
+  ) {
     this.src = followText(text, stream);
   }
   async meta(): Promise<FollowMeta | null> {
@@ -67,20 +71,17 @@ export class TextStreamData implements StreamData {
     return this.src.stream ? this.src.stream.chunkOfPacket(packet) : -1;
   }
   async save(dir: 0 | 1, path: string): Promise<number> {
+    // whole, through `write` (vscode.workspace.fs, issue 17): the log is in memory already, and so are its bytes
     const s = this.src.stream;
-    const out = fs.createWriteStream(path);
-    let n = 0;
-    try {
-      if (s) {
-        for (const b of directionBytes(s, dir, this.src.frame)) {
-          n += b.length;
-          if (!out.write(b)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-        }
-      }
-    } finally {
-      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    const parts = s ? [...directionBytes(s, dir, this.src.frame)] : [];
+    const out = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
+    let off = 0;
+    for (const b of parts) {
+      out.set(b, off);
+      off += b.length;
     }
-    return n;
+    await this.write(path, out);
+    return out.length;
   }
   close(): void {
     this.src.close();

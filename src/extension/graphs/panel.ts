@@ -24,6 +24,7 @@ import { webviewHtml } from '../webviewHtml';
 import { GRAPHS_REPLIES, parseFromWebview, type GraphConn, type GraphsFromWebview, type GraphsReplies, type GraphsToWebview } from './messages';
 import { graphsUiStrings } from './strings';
 import type { GraphSource } from './source';
+import { base64Bytes } from '../base64';
 
 export const GRAPHS_VIEW_TYPE = 'captureLens.graphs';
 
@@ -169,7 +170,7 @@ export class GraphsPanel implements vscode.Disposable {
           filters: m.format === 'svg' ? { SVG: ['svg'] } : { PNG: ['png'] },
         });
         if (!target) return;
-        const bytes = m.format === 'svg' ? new TextEncoder().encode(m.data) : Buffer.from(m.data.slice(m.data.indexOf(',') + 1), 'base64');
+        const bytes = m.format === 'svg' ? new TextEncoder().encode(m.data) : base64Bytes(m.data.slice(m.data.indexOf(',') + 1));
         await vscode.workspace.fs.writeFile(target, bytes);
         this.post({ type: 'notice', severity: 'info', text: vscode.l10n.t('Saved {0}.', target.path.split('/').pop() ?? '') });
       });

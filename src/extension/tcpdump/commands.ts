@@ -4,8 +4,11 @@ import { connJson } from '../../core/tcp/json';
 import { TCP_STATES } from '../../core/tcp/types';
 import { parsePrintArgs } from '../../core/print/args';
 import { PacketPrinter } from '../../core/print/packet';
-import { readCaptureFile } from '../../node/captureFile';
-import { zhCn } from '../../node/l10n';
+import { isGzipMagic } from '../../core/capture/detect';
+import { gzipAllowance, gzipLimitMessage, GZIP_LIMITS } from '../../node/gzipLimits';
+import { inflateGzip, readBytes } from '../../worker/bytesInput';
+import { readWhole } from '../capture/wholeFile';
+import { platform } from '../platform';
 import { LogModels } from './models';
 
 const CONN_SCHEME = 'capture-lens-connection';
@@ -22,7 +25,7 @@ class ConnectionDocs implements vscode.TextDocumentContentProvider {
     const m = this.models.get(doc);
     const s = m.summaries[stream];
     if (!s) return vscode.l10n.t('No connection {0} in this log.', stream);
-    const j = connJson(s, zhCn());
+    const j = connJson(s, platform().zh());
     const lines = [
       `# ${j.client} → ${j.server}`,
       '',
@@ -53,34 +56,55 @@ async function pasteTcpdump(): Promise<vscode.TextEditor> {
   return vscode.window.showTextDocument(doc);
 }
 
-/** Print a capture as tcpdump would (our printer), for a new text document. */
-export async function captureAsText(path: string, args: string[], token?: vscode.CancellationToken): Promise<{ text: string; error: string | null }> {
-  const { opts } = parsePrintArgs([path, ...args]);
+/**
+ * Print a capture as tcpdump would (our printer), for a new text document: its bytes, as read
+ * through vscode.workspace.fs (a gzip-compressed capture is inflated up to src/node/gzipLimits.ts's
+ * allowance); `name` is for messages.
+ */
+export async function captureAsText(bytes: Uint8Array, name: string, args: string[], token?: vscode.CancellationToken): Promise<{ text: string; error: string | null }> {
+  const { opts } = parsePrintArgs([name, ...args]);
   const printer = new PacketPrinter(opts);
+  let data = bytes;
+  let gzipNote: string | null = null;
+  if (isGzipMagic(bytes)) {
+    const allowance = gzipAllowance(bytes.length);
+    const r = await inflateGzip(bytes, allowance, () => token?.isCancellationRequested === true);
+    data = r.bytes;
+    gzipNote = r.limited ? gzipLimitMessage(name, bytes.length, allowance, GZIP_LIMITS) : r.error;
+  }
   const parts: string[] = [];
-  const reading = readCaptureFile(path, { onRecord: (rec) => void parts.push(printer.print(rec)) });
+  const reading = readBytes(data, { onRecord: (rec) => void parts.push(printer.print(rec)) }, name);
   token?.onCancellationRequested(() => reading.cancel());
   const summary = await reading.done;
-  return { text: parts.join(''), error: summary.error?.message ?? null };
+  const error = summary.error && gzipNote ? `${summary.error.message} (${gzipNote})` : (summary.error?.message ?? gzipNote);
+  return { text: parts.join(''), error };
 }
 
-/** "Capture Lens: Open Capture as tcpdump Text". */
+/**
+ * "Capture Lens: Open Capture as tcpdump Text". The capture is read through vscode.workspace.fs
+ * (issue 17: local, remote and virtual workspaces, and VS Code for the Web alike), whole: it has no
+ * partial reads, so the size limit of src/core/capture/wholeFile.ts applies, with its sentence.
+ */
 async function openCaptureAsText(uri?: vscode.Uri): Promise<void> {
   if (!(uri instanceof vscode.Uri)) {
     const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [vscode.l10n.t('Captures')]: ['pcap', 'pcapng', 'cap', 'gz'] } });
     if (!picked?.length) return;
     uri = picked[0];
   }
-  if (uri.scheme !== 'file') {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Only captures on the local file system can be printed as text.'));
-    return;
-  }
   const args = vscode.workspace.getConfiguration('captureLens').get<string>('print.options', '-n').split(/\s+/).filter(Boolean);
   const target = uri;
+  const name = target.path.split('/').pop() || target.toString(true);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Printing {0}…', vscode.workspace.asRelativePath(target)), cancellable: true },
-    (_p, token) => captureAsText(target.fsPath, args, token),
+    async (_p, token) => {
+      const whole = await readWhole(target);
+      return 'bytes' in whole ? captureAsText(whole.bytes, name, args, token) : { text: '', error: null, refused: whole.message };
+    },
   );
+  if ('refused' in result) {
+    void vscode.window.showErrorMessage(result.refused);
+    return;
+  }
   const doc = await vscode.workspace.openTextDocument({ language: 'tcpdump', content: result.text });
   await vscode.window.showTextDocument(doc);
   if (result.error) void vscode.window.showWarningMessage(vscode.l10n.t('The capture is damaged: {0}. Every packet before the damage is shown.', result.error));

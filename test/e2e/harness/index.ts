@@ -95,6 +95,11 @@ export interface ServerOptions {
   extraFiles?: string[];
   /** How the extension gets in: a .vsix from `vsce package` (default) or the folder copied into the extensions dir. */
   install?: 'vsix' | 'folder';
+  /**
+   * Install the folder with only its `browser` entry (package.json without "main", issue 17): VS Code can then
+   * run it only in the browser's web-worker extension host. Implies install: 'folder'.
+   */
+  webOnly?: boolean;
   /** User settings added to (or overriding) the recipe's. */
   settings?: Record<string, unknown>;
   /** Port; default a free one. */
@@ -336,7 +341,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const csLog = path.join(runDir, 'code-server.log');
 
   // Extension.
-  const install = options.install ?? (process.env.E2E_INSTALL === 'folder' ? 'folder' : 'vsix');
+  const install = options.webOnly ? 'folder' : (options.install ?? (process.env.E2E_INSTALL === 'folder' ? 'folder' : 'vsix'));
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
   if (install === 'vsix') {
     const vsix = path.join(runDir, `${pkg.name}-${pkg.version}.vsix`);
@@ -347,7 +352,12 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   } else {
     const dest = path.join(dirs.extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
     copyExtensionFolder(root, dest);
-    log(`copied the extension folder to ${path.relative(root, dest)}`);
+    if (options.webOnly) {
+      const manifest = JSON.parse(fs.readFileSync(path.join(dest, 'package.json'), 'utf8')) as Record<string, unknown>;
+      delete manifest.main;
+      fs.writeFileSync(path.join(dest, 'package.json'), JSON.stringify(manifest, null, 2));
+    }
+    log(`copied the extension folder to ${path.relative(root, dest)}${options.webOnly ? ' (browser entry only)' : ''}`);
   }
 
   if (options.locale) {
@@ -538,6 +548,8 @@ function copyExtensionFolder(root: string, dest: string): void {
   for (const name of fs.readdirSync(path.join(root, 'dist'))) {
     if (/^(extension|worker|webview|capture)\.js$|\.css$/.test(name)) fs.copyFileSync(path.join(root, 'dist', name), path.join(dest, 'dist', name));
   }
+  // the browser entry (package.json "browser", issue 17)
+  if (fs.existsSync(path.join(root, 'dist', 'web'))) fs.cpSync(path.join(root, 'dist', 'web'), path.join(dest, 'dist', 'web'), { recursive: true, filter: (f) => !f.endsWith('.map') });
 }
 
 /** Keeps the newest `keep` runs, and every run whose owner process is still alive. */
