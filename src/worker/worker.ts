@@ -168,7 +168,7 @@ channel
   })
   .on('followPage', async (msg) => {
     const [f, m] = await followOf(msg);
-    return f.page(m.stream, m.from, m.count);
+    return f.page(m.stream, m.from, m.count, m.http === true);
   })
   .on('followChunkOf', async (msg) => {
     const [f, m] = await followOf(msg);

@@ -6,15 +6,18 @@
  */
 import * as fs from 'node:fs';
 import { httpHeads } from '../../core/follow/heads';
+import { httpViewMessages, type HttpViewMessage } from '../../core/follow/httpView';
 import { followMeta, followPage, type ChunkView, type FollowMeta } from '../../core/follow/page';
 import { directionBytes } from '../../core/follow/render';
 import { followText, type FollowSource } from '../../node/follow';
+import { nodeInflate } from '../../node/httpInflate';
 import type { CaptureSession } from '../capture/session';
 
 export interface StreamData {
   /** The stream's meta so far (null: no such stream). */
   meta(): Promise<FollowMeta | null>;
-  page(from: number, count: number): Promise<ChunkView[]>;
+  /** `http`: HTTP mode (messages with decoded bodies on the chunks where they start). */
+  page(from: number, count: number, http?: boolean): Promise<ChunkView[]>;
   /** The first chunk of packet `packet` (-1: none). */
   chunkOf(packet: number): Promise<number>;
   /** Writes one direction's bytes to `path`, streamed; resolves with the bytes written. */
@@ -31,8 +34,8 @@ export class WorkerStreamData implements StreamData {
   meta(): Promise<FollowMeta | null> {
     return this.session().followOpen(this.stream);
   }
-  async page(from: number, count: number): Promise<ChunkView[]> {
-    return (await this.session().followPage(this.stream, from, count)).chunks;
+  async page(from: number, count: number, http = false): Promise<ChunkView[]> {
+    return (await this.session().followPage(this.stream, from, count, http)).chunks;
   }
   chunkOf(packet: number): Promise<number> {
     return this.session().followChunkOf(this.stream, packet);
@@ -52,6 +55,8 @@ export class WorkerStreamData implements StreamData {
 /** A stream of tcpdump text (bytes from its hex dumps; without them every byte is "not captured"). */
 export class TextStreamData implements StreamData {
   private readonly src: FollowSource;
+  /** HTTP mode's messages, made at the first HTTP page (the text is parsed whole already). */
+  private http: HttpViewMessage[] | undefined;
   constructor(text: string, stream: number) {
     this.src = followText(text, stream);
   }
@@ -59,9 +64,12 @@ export class TextStreamData implements StreamData {
     const s = this.src.stream;
     return s ? followMeta(s, this.src.roles, true) : null;
   }
-  async page(from: number, count: number): Promise<ChunkView[]> {
+  async page(from: number, count: number, http = false): Promise<ChunkView[]> {
     const s = this.src.stream;
-    return s ? followPage(s, from, count, this.src.frame, this.src.states, { heads: httpHeads }) : [];
+    if (!s) return [];
+    if (http) this.http ??= httpViewMessages(s, this.src.frame, { inflate: nodeInflate });
+    const messages = http ? { protocol: 'HTTP', list: this.http! } : undefined;
+    return followPage(s, from, count, this.src.frame, this.src.states, { heads: httpHeads, messages });
   }
   async chunkOf(packet: number): Promise<number> {
     return this.src.stream ? this.src.stream.chunkOfPacket(packet) : -1;
