@@ -19,7 +19,9 @@ import { payloadOf, type PayloadRef } from '../core/follow/payload';
 import type { FollowStream, FrameAccessor } from '../core/follow/stream';
 import { annotatedFollow, tsharkFollow, type StatesAccessor, type StreamRoles, type TsharkMode } from '../core/follow/render';
 import { parseTcpdumpText, toSegmentInput } from '../core/text/index';
-import type { TextPacket } from '../core/text/model';
+import { LK_BANNER, LK_PROMPT, type TextPacket } from '../core/text/model';
+import { asciiDumpPayload } from '../core/follow/asciiDump';
+import { looksLikeAsciiDump } from '../core/text/lines';
 import { readCaptureFile, type ReadSummary } from './captureFile';
 import { httpMessages } from '../core/follow/http';
 import { httpFollowText } from '../core/follow/httpText';
@@ -82,6 +84,8 @@ export interface FollowSource {
   error: string | null;
   /** true when nothing could be read at all (not a capture, missing file). */
   fatal: boolean;
+  /** Bytes came from tcpdump -A text: every byte but printable ASCII is a "." (lost). */
+  lossy?: boolean;
   close(): void;
 }
 
@@ -250,6 +254,8 @@ export function followText(text: string, n: number): FollowSource {
   }
   engine.finish();
   const r = emptyResult();
+  let lines: string[] | undefined;
+  let lossy = false;
   for (let i = 0; i < packets.length; i++) {
     const seg = segs[i];
     if (!seg || !engine.resultInto(i, r) || r.stream !== n) continue;
@@ -257,7 +263,17 @@ export function followText(text: string, n: number): FollowSource {
     pl.off = 0;
     pl.capLen = 0;
     pl.tapped = true;
-    if (hex && hex.length) {
+    if (!hex && seg.len > 0) {
+      // -A: the packet's bytes as ASCII on the lines up to the next packet line
+      lines ??= text.split('\n');
+      const dump = asciiLines(lines, log.kinds, packets[i].line + 1, i + 1 < packets.length ? packets[i + 1].line : lines.length);
+      const bytes = dump ? asciiDumpPayload(dump, seg.len) : null;
+      if (bytes) {
+        frames.set(i, bytes);
+        pl.capLen = bytes.length;
+        lossy = true;
+      }
+    } else if (hex && hex.length) {
       const bytes = hexDumpBytes(hex);
       // -x/-X dump from the IP header, -xx/-XX from the link header (Ethernet here)
       const raw = bytes.length > 0 && (bytes[0] >> 4 === 4 || bytes[0] >> 4 === 6);
@@ -269,7 +285,36 @@ export function followText(text: string, n: number): FollowSource {
     follow.add(seg, r, pl);
   }
   follow.finish();
-  return { stream: follow.stream(n), frame: (p) => frames.get(p), roles: rolesOf(engine, n), states: statesOf(engine), streamCount: engine.connectionCount, error: null, fatal: false, close: () => undefined };
+  return {
+    stream: follow.stream(n),
+    frame: (p) => frames.get(p),
+    roles: rolesOf(engine, n),
+    states: statesOf(engine),
+    streamCount: engine.connectionCount,
+    error: null,
+    fatal: false,
+    ...(lossy ? { lossy } : {}),
+    close: () => undefined,
+  };
+}
+
+/** Said (stderr) when a stream's bytes come from tcpdump -A text; the same words as the Follow view's. */
+const LOSSY_NOTE = 'From tcpdump -A: bytes other than printable ASCII were written as "." and are lost; use -X for the real bytes.';
+
+/**
+ * The -A dump under a packet line: lines [from, to) (up to the next packet line), when the first one reads
+ * as an IP header in ASCII; banners and prompts at its end (the last packet's) are not part of it. A text
+ * file's own CR LF line ends are taken off (tcpdump writes a payload CR before an LF not at all).
+ */
+function asciiLines(lines: readonly string[], kinds: ArrayLike<number>, from: number, to: number): string[] | null {
+  if (from >= to || !looksLikeAsciiDump(lines[from])) return null;
+  while (to > from + 1 && (kinds[to - 1] === LK_BANNER || kinds[to - 1] === LK_PROMPT)) to--;
+  const out: string[] = [];
+  for (let l = from; l < to; l++) {
+    const s = lines[l];
+    out.push(s.endsWith('\r') ? s.slice(0, -1) : s);
+  }
+  return out;
 }
 
 /** Write generated text to stdout with back-pressure (64 KiB pieces). */
@@ -324,6 +369,8 @@ export async function cmdFollow(args: string[], fail: (message: string) => void)
           ? annotatedFollow(s, src.frame, src.roles, src.states, { dir: a.dir })
           : tsharkFollow(s, a.mode, src.frame, { dir: a.dir });
     await writeAll(pieces);
+    // stderr: the bytes on stdout stay the stream's (as far as -A kept them)
+    if (src.lossy) process.stderr.write((a.zh ? zhCn() : (m: string) => m)(LOSSY_NOTE) + '\n');
     if (src.error) {
       fail(src.error);
       return 1;

@@ -62,7 +62,10 @@ export class TextStreamData implements StreamData {
   }
   async meta(): Promise<FollowMeta | null> {
     const s = this.src.stream;
-    return s ? followMeta(s, this.src.roles, true) : null;
+    if (!s) return null;
+    const m = followMeta(s, this.src.roles, true);
+    if (this.src.lossy) m.lossy = true;
+    return m;
   }
   async page(from: number, count: number, http = false): Promise<ChunkView[]> {
     const s = this.src.stream;
