@@ -20,6 +20,12 @@ import { analyzeCaptureFile } from '../src/node/analyze';
 import { skipBecause } from './helpers/skip';
 import { CaptureIndex } from '../src/worker/captureIndex';
 import { fileInput } from '../src/worker/fileInput';
+import { buildFlowGraph, lifelineTitle } from '../src/core/flow/model';
+import { flowText } from '../src/core/flow/text';
+import { flowOfCapture } from '../src/node/flow';
+import { flowPackets } from '../src/worker/flowPackets';
+import { connInfo } from '../src/extension/flow/sourceData';
+import { graphMessage } from '../src/extension/flow/graphMessages';
 
 const C = '10.0.0.1';
 const S = '10.0.0.2';
@@ -109,6 +115,49 @@ describe('FTP-DATA: data connections named from the control connection', functio
     }
   });
 
+  it('the editor\'s list labels the rows of an announced data connection FTP-DATA (and of port 20), not the others', async () => {
+    const idx = new CaptureIndex(fileInput(writeSession(dir)));
+    try {
+      await idx.start();
+      await idx.indexed;
+      const rows = await idx.rows(0, idx.count);
+      const appOf = (port: number): (string | undefined)[] => rows.filter((r) => r.sport === port || r.dport === port).map((r) => r.app);
+      assert.deepEqual(appOf(5001), ['FTP-DATA'], 'PASV');
+      assert.deepEqual(appOf(6446), ['FTP-DATA'], 'EPSV');
+      assert.deepEqual(appOf(50000), ['FTP-DATA'], 'PORT (from port 20)');
+      assert.deepEqual(appOf(7000), [undefined], 'opened before its EPRT');
+      assert.deepEqual(appOf(8080), [undefined]);
+    } finally {
+      await idx.close();
+    }
+  });
+
+  it('the flow graph labels the data connections\' lifelines FTP-DATA (model, text, the panel\'s lifelines and connection list)', async () => {
+    const file = writeSession(dir);
+    const g = await flowOfCapture(file);
+    const titled = g.lifelines.filter((l) => l.app === 'FTP-DATA').map((l) => lifelineTitle(l));
+    // lifelines are grouped by host (10.0.0.1's first)
+    assert.deepEqual(titled, ['10.0.0.1:41000 (FTP-DATA)', '10.0.0.1:41001 (FTP-DATA)', '10.0.0.1:50000 (FTP-DATA)', '10.0.0.2:5001 (FTP-DATA)', '10.0.0.2:6446 (FTP-DATA)', '10.0.0.2:20 (FTP-DATA)']);
+    assert.equal(g.lifelines.find((l) => l.label === '10.0.0.2:7000')?.app, undefined);
+    assert.equal(g.lifelines.find((l) => l.label === '10.0.0.2:21')?.app, undefined);
+    assert.match(flowText(g).split('\n')[0], /10\.0\.0\.2:5001 \(FTP-DATA\)/);
+    const msg = graphMessage(g, [], 1, { streams: null, problemsOnly: false, time: 'relative', absolute: false }, -1, -1);
+    assert.equal(msg.lifelines.find((l) => l.label === '10.0.0.2:6446')?.app, 'FTP-DATA');
+    // the panel's graph: labels come from the connections (the worker's), passed as `apps`
+    const idx = new CaptureIndex(fileInput(file));
+    try {
+      await idx.start();
+      const infos = (await idx.connections()).map(connInfo);
+      assert.deepEqual(infos.filter((c) => c.app).map((c) => c.server), ['10.0.0.2:5001', '10.0.0.2:6446', '10.0.0.1:50000']);
+      const apps = new Map(infos.filter((c) => c.app).map((c) => [c.stream, c.app!]));
+      const panelGraph = buildFlowGraph(await flowPackets(idx), { apps });
+      assert.deepEqual(panelGraph.lifelines.map((l) => lifelineTitle(l)), g.lifelines.map((l) => lifelineTitle(l)), 'the same as the whole-file graph');
+      assert.equal(buildFlowGraph(await flowPackets(idx)).lifelines.some((l) => l.app), false, 'no label without `apps`');
+    } finally {
+      await idx.close();
+    }
+  });
+
   it('keeps at most its limit of endpoints and counts the rest', () => {
     const limit = 1000;
     const t = new FtpDataTracker(limit);
@@ -146,5 +195,14 @@ describe('FTP-DATA: data connections named from the control connection', functio
     assert.deepEqual(conns.filter((c) => c.app === 'FTP-DATA').map((c) => c.server), ['10.0.0.2:5001', '10.0.0.2:6446', '10.0.0.1:50000']);
     const zh = spawnSync(process.execPath, [CLI, 'conns', file, '--zh'], { encoding: 'utf8' });
     assert.match(zh.stdout.split('\n')[0], /应用/);
+  });
+
+  it('capture-lens flow: the data connections\' lifelines say FTP-DATA', function () {
+    if (!fs.existsSync(CLI)) skipBecause(this, 'dist/cli.js is not built (npm run build)');
+    const r = spawnSync(process.execPath, [CLI, 'flow', writeSession(dir)], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const head = r.stdout.split('\n').find((l) => l.includes('10.0.0.2:21'))!;
+    assert.match(head, /10\.0\.0\.2:5001 \(FTP-DATA\)/);
+    assert.doesNotMatch(head, /10\.0\.0\.2:7000 \(FTP-DATA\)/);
   });
 });

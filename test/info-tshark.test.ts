@@ -1,12 +1,13 @@
 /**
  * The capture editor's Wireshark Info wording (PacketRow.wsInfo: src/core/print/wiresharkInfo.ts,
- * src/worker/wsNumbers.ts) against the installed tshark's `_ws.col.Info`, row by row, on every TCP
- * or UDP packet of the demo samples and of the shared corpus's TCP captures (those with a
- * .tshark.tsv). The samples must agree on every row; corpus differences are listed with a reason in
+ * wiresharkOther.ts, src/worker/wsNumbers.ts) against the installed tshark's `_ws.col.Info`, row by row,
+ * on every TCP, UDP, ARP, ICMP or ICMPv6 packet of the demo samples and of the shared corpus's TCP
+ * captures (those with a .tshark.tsv). The samples must agree on every row; corpus differences are listed with a reason in
  * test/info-tshark-differences.tsv, and an entry that no longer matches a difference fails too.
  * Kinds: `app` — tshark shows the summary of an application protocol we do not decode (or find only by
  * heuristics) and we show the transport's text; `suffix` — tshark's text is ours followed by the
- * `tshark` column (reassembly notes and the like); `exact` — both texts given.
+ * `tshark` column (reassembly notes and the like); `exact` — both texts given; `request-in` — an echo
+ * reply whose request tshark names ("(request in N)", from its tracking over the whole capture).
  * Skips with a printed reason without tshark or the corpus.
  */
 import * as assert from 'node:assert/strict';
@@ -59,13 +60,16 @@ interface Diff {
   tshark: string;
 }
 
-/** The TCP/UDP rows whose Wireshark Info differs from tshark's, and how many were compared. */
+/** Rows whose Wireshark wording is ours (others keep tcpdump's text). */
+const WORDED = new Set(['TCP', 'UDP', 'ARP', 'ICMP', 'ICMPv6']);
+
+/** The TCP/UDP/ARP/ICMP/ICMPv6 rows whose Wireshark Info differs from tshark's, and how many were compared. */
 async function compare(file: string, name: string): Promise<{ compared: number; diffs: Diff[] }> {
   const [rows, theirs] = await Promise.all([rowsOf(file), tsharkInfo(file)]);
   let compared = 0;
   const diffs: Diff[] = [];
   for (const r of rows) {
-    if (r.proto !== 'TCP' && r.proto !== 'UDP') continue;
+    if (!WORDED.has(r.proto)) continue;
     const t = theirs.get(r.index + 1);
     if (t === undefined) continue;
     compared++;
@@ -78,7 +82,7 @@ async function compare(file: string, name: string): Promise<{ compared: number; 
 interface Listed {
   capture: string;
   frames: '*' | Set<number>;
-  kind: 'app' | 'suffix' | 'exact' | 'reassembly' | 'tcp' | 'prefix';
+  kind: 'app' | 'suffix' | 'exact' | 'reassembly' | 'tcp' | 'prefix' | 'request-in';
   ours: string;
   tshark: string;
   used: boolean;
@@ -114,6 +118,8 @@ function explains(e: Listed, d: Diff): boolean {
     case 'prefix':
       // tshark's text stops short of ours (a name its dissector has not)
       return d.tshark.length > 0 && d.ours.startsWith(d.tshark);
+    case 'request-in':
+      return d.tshark.startsWith(d.ours + ' (request in ') && /^ \(request in \d+\)$/.test(d.tshark.slice(d.ours.length));
     case 'reassembly':
       // tshark shows a segment before the end of an application PDU as TCP (its reassembly); we show the application summary
       return !PORTS.test(d.ours.replace(MARKERS, '')) && d.tshark.endsWith('[TCP segment of a reassembled PDU]');
@@ -123,7 +129,7 @@ function explains(e: Listed, d: Diff): boolean {
 describe('Wireshark Info wording against tshark', function () {
   this.timeout(300_000);
 
-  it('equals tshark on every TCP/UDP row of the demo samples', async function () {
+  it('equals tshark on every TCP/UDP/ARP/ICMP/ICMPv6 row of the demo samples', async function () {
     needTool(this, 'tshark');
     const dir = samplesDir();
     let compared = 0;
@@ -166,7 +172,7 @@ describe('Wireshark Info wording against tshark', function () {
       }
     };
     await Promise.all([worker(), worker()]);
-    console.log(`      ${compared} TCP/UDP rows of ${files.length} captures compared, ${compared - differing} equal to tshark, ${differing} listed differences`);
+    console.log(`      ${compared} TCP/UDP/ARP/ICMP/ICMPv6 rows of ${files.length} captures compared, ${compared - differing} equal to tshark, ${differing} listed differences`);
     assert.deepEqual(unexplained, [], 'rows that differ from tshark but are not explained by test/info-tshark-differences.tsv');
     const stale = listed.filter((e) => !e.used).map((e) => `${e.capture} ${e.frames === '*' ? '*' : [...e.frames].join(',')} ${e.kind}`);
     assert.deepEqual(stale, [], 'entries of test/info-tshark-differences.tsv that explain no difference any more');

@@ -43,10 +43,12 @@ export function renderHeader(): void {
     const hd = el('div', 'flow-lifeline-header ' + l.role);
     hd.dataset.lifeline = String(i);
     hd.dataset.label = l.label;
-    hd.title = l.label;
+    hd.title = l.app ? l.label + ' (' + l.app + ')' : l.label;
     // the whole "host:port" is the element's text (screen readers, tests); the host part is shown once above
     const hostPart = el('span', 'flow-sr-only', l.label.slice(0, l.label.length - l.port.length - 1));
     hd.append(hostPart, el('span', 'flow-port', ':' + l.port));
+    // a data connection named by FTP's control connection: "FTP-DATA" beside the port
+    if (l.app) hd.append(el('span', 'flow-port flow-app', ' ' + l.app));
     hd.style.left = L.columnsLeft + i * L.colWidth + 4 + 'px';
     hd.style.width = L.colWidth - 8 + 'px';
     headerCols.append(hd);

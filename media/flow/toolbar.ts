@@ -107,7 +107,7 @@ export function renderConnsPanel(): void {
     box.type = 'checkbox';
     box.dataset.stream = String(c.stream);
     box.checked = options.streams === null || chosen.has(c.stream);
-    item.append(box, el('span', undefined, fmt(S.connItem, c.stream, c.client, c.server, c.packets, c.problems)));
+    item.append(box, el('span', undefined, fmt(S.connItem, c.stream, c.client, c.server, c.packets, c.problems) + (c.app ? ' · ' + c.app : '')));
     list.append(item);
   }
   connsPanel.append(list);

@@ -7,9 +7,12 @@
  *   text     printable ASCII, a line break at LF (CR LF), other bytes as ".", wrapped at TEXT_COLS
  *   hex      "00000000  47 45 54 20 …  GET …": 16 bytes a line, offsets in the direction's byte stream
  *   raw      64 hex digits a line
+ *   http     a message's start line, headers, packets, body (decoded: chunked, gzip, deflate, br) and
+ *            problems on the chunk where it starts; a chunk inside a message is one line; other bytes as text
  */
 import type { ChunkView } from '../../src/core/follow/page';
 import type { FollowUiStrings } from '../../src/extension/follow/messages';
+import { STREAM_BODY_BUDGET } from '../../src/core/follow/httpView';
 import { grouped } from '../../src/core/follow/render';
 import { separatorName } from '../../src/core/follow/stream';
 import { fmt } from '../common/text';
@@ -28,7 +31,7 @@ const HEX = '0123456789abcdef';
 
 /** Estimated lines of a chunk whose page has not come yet (a typical segment in each mode). */
 export function estimate(mode: Mode): number {
-  return mode === 'hex' ? 12 : mode === 'raw' ? 6 : 4;
+  return mode === 'hex' ? 12 : mode === 'raw' ? 6 : mode === 'http' ? 2 : 4;
 }
 
 export function shown(c: ChunkView, dir: DirFilter): boolean {
@@ -80,8 +83,49 @@ function rawLines(b: Uint8Array, out: Line[]): void {
   }
 }
 
+/** Share of control bytes (other than TAB CR LF) above which a body is called binary (as `follow --http`). */
+const BINARY_SHARE = 0.1;
+
+function isText(b: Uint8Array): boolean {
+  let ctl = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f) ctl++;
+  }
+  return ctl <= b.length * BINARY_SHARE;
+}
+
+function packetsText(p: [number, number]): string {
+  if (p[0] < 0) return '–';
+  return p[1] > p[0] ? '#' + (p[0] + 1) + '–#' + (p[1] + 1) : '#' + (p[0] + 1);
+}
+
+/** HTTP mode: the message starting in this chunk, whole (head, packets and body details, body, problems). */
+function messageLines(h: NonNullable<ChunkView['head']>, S: FollowUiStrings, out: Line[]): void {
+  out.push({ kind: 'head', text: h.protocol + ' ' + h.title });
+  for (const l of h.headers) out.push({ kind: 'headers', text: '  ' + l });
+  const info = h.bodyInfo;
+  let about = h.packets ? fmt(S.httpPackets, packetsText(h.packets)) : '';
+  if (info) {
+    let b = info.length === 0 && info.wire === 0 ? S.httpNoBody : fmt(S.httpBody, grouped(info.length), grouped(info.wire), info.framing);
+    if (info.decoded.length > 0) b += ', ' + fmt(S.httpDecoded, info.decoded.join(', '));
+    about += (about ? ' · ' : '') + b;
+  }
+  if (about) out.push({ kind: 'mark', text: about });
+  const body = h.body;
+  if (body && body.length > 0) {
+    if (isText(body)) textLines(body, out);
+    else out.push({ kind: 'body', text: fmt(S.httpBinary, grouped(info?.length ?? body.length)) });
+  }
+  if (info && info.kept < info.length) {
+    if (info.overBudget && info.kept === 0) out.push({ kind: 'mark', text: fmt(S.httpBudget, STREAM_BODY_BUDGET / (1 << 20) + ' MiB') });
+    else if (isText(body ?? new Uint8Array(0))) out.push({ kind: 'mark', text: fmt(S.httpBodyCut, grouped(info.length - info.kept)) });
+  }
+  for (const n of h.notes ?? []) out.push({ kind: 'mark', text: '! ' + n });
+}
+
 function content(b: Uint8Array, base: number, mode: Mode, out: Line[]): void {
-  if (mode === 'text') textLines(b, out);
+  if (mode === 'text' || mode === 'http') textLines(b, out);
   else if (mode === 'hex') hexLines(b, base, out);
   else rawLines(b, out);
 }
@@ -111,7 +155,15 @@ export function chunkLines(c: ChunkView, mode: Mode, dir: DirFilter, S: FollowUi
     default: {
       let h = fmt(S.chunk, pkt, side, grouped(c.length));
       if (c.kind === 'out-of-order') h += ', ' + S.outOfOrder;
+      if (mode === 'http' && c.within) {
+        out.push({ kind: 'header', text: h + ' · ' + S.httpWithin });
+        return out;
+      }
       out.push({ kind: 'header', text: h });
+      if (mode === 'http' && c.head) {
+        messageLines(c.head, S, out);
+        return out;
+      }
       if (c.head) {
         out.push({ kind: 'head', text: c.head.protocol + ' ' + c.head.title });
         if (mode !== 'text') for (const l of c.head.headers) out.push({ kind: 'headers', text: '  ' + l });

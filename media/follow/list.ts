@@ -68,6 +68,12 @@ export function resetList(): void {
   heights.reset(0, () => 0);
 }
 
+/** The mode changed to or from HTTP: the pages are asked for again in the new mode, the chunk at the top kept. */
+export function refetch(): void {
+  pages.clear();
+  relayout();
+}
+
 /** The chunk count changed (the stream is still being read): new chunks start estimated. */
 export function setCount(n: number): void {
   if (n === heights.count) return;
@@ -140,7 +146,7 @@ function fetchPage(start: number): void {
   pages.fetch(
     start,
     async () => {
-      const r = await channel.request('page', { from: start, count: PAGE });
+      const r = await channel.request('page', { from: start, count: PAGE, http: state.mode === 'http' });
       return { rows: r.chunks };
     },
     (p) => pageArrived(start, p.rows),

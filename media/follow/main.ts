@@ -10,7 +10,7 @@ import type { FollowUiStrings } from '../../src/extension/follow/messages';
 import { grouped } from '../../src/core/follow/render';
 import { el } from '../common/dom';
 import { fmt } from '../common/text';
-import { body, relayout, resetList, reveal, scheduleRender, setCount } from './list';
+import { body, refetch, relayout, resetList, reveal, scheduleRender, setCount } from './list';
 import { app, channel, post, saved, state, type DirFilter, type Mode } from './state';
 
 const toolbar = el('div', 'follow-toolbar');
@@ -46,6 +46,7 @@ function showSummary(S: FollowUiStrings, m: FollowMeta): void {
     parts.push(t);
   }
   summary.append(el('div', 'totals', parts.join('; ')));
+  if (m.lossy) summary.append(el('div', 'lossy', S.asciiLossy));
   if (!m.done) summary.append(el('div', 'reading', fmt(S.reading, grouped(m.chunkCount))));
   else if (m.chunkCount === 0) summary.append(el('div', 'reading', S.empty));
   else summary.append(el('div', 'hint', S.chooseHint));
@@ -53,7 +54,7 @@ function showSummary(S: FollowUiStrings, m: FollowMeta): void {
 
 function applyStrings(S: FollowUiStrings): void {
   modeSelect.textContent = '';
-  for (const [v, label] of [['text', S.modeText], ['hex', S.modeHex], ['raw', S.modeRaw]] as const) {
+  for (const [v, label] of [['text', S.modeText], ['hex', S.modeHex], ['raw', S.modeRaw], ['http', S.modeHttp]] as const) {
     const o = el('option', undefined, label);
     o.value = v;
     modeSelect.append(o);
@@ -74,8 +75,11 @@ function applyStrings(S: FollowUiStrings): void {
 }
 
 modeSelect.addEventListener('change', () => {
+  const was = state.mode;
   state.mode = modeSelect.value as Mode;
-  relayout();
+  // HTTP mode's pages carry the messages (and other modes' do not): the cached pages are asked for again
+  if ((was === 'http') !== (state.mode === 'http')) refetch();
+  else relayout();
 });
 dirSelect.addEventListener('change', () => {
   const v = dirSelect.value;

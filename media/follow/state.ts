@@ -8,7 +8,8 @@ import { webviewChannel } from '../common/channel';
 import { PageCache } from '../common/pageCache';
 import { savedState } from '../common/vscode';
 
-export type Mode = 'text' | 'hex' | 'raw';
+/** 'http': requests and responses with their decoded bodies (pages asked for with `http`). */
+export type Mode = 'text' | 'hex' | 'raw' | 'http';
 /** 'both', or only the client's (0) / the server's (1) bytes. */
 export type DirFilter = 'both' | 0 | 1;
 
@@ -30,7 +31,7 @@ export const state = {
   S: undefined as FollowUiStrings | undefined,
   meta: undefined as FollowMeta | undefined,
   source: '',
-  mode: (saved.mode === 'hex' || saved.mode === 'raw' ? saved.mode : 'text') as Mode,
+  mode: (saved.mode === 'hex' || saved.mode === 'raw' || saved.mode === 'http' ? saved.mode : 'text') as Mode,
   dir: (saved.dir === 0 || saved.dir === 1 ? saved.dir : 'both') as DirFilter,
   /** The chosen chunk (-1: none). */
   selChunk: typeof saved.selChunk === 'number' ? saved.selChunk : -1,

@@ -14,6 +14,7 @@ import { FileGrowthWatcher, shouldFollow } from './capture/follow';
 import type { HostPlatform } from './platform';
 import { zhCn } from '../node/l10n';
 import { utcSampleFiles } from '../node/samples';
+import { nodeInflate } from '../node/httpInflate';
 
 let scratchN = 0;
 
@@ -25,6 +26,7 @@ export const nodePlatform: HostPlatform = {
     watch: (fsPath, onGrow, onSettle) => new FileGrowthWatcher(fsPath, onGrow, onSettle),
   },
   zh: zhCn,
+  inflate: nodeInflate,
   sampleFiles: utcSampleFiles,
   scratch: {
     path: (ext) => path.join(os.tmpdir(), `capture-lens-${process.pid}-${Date.now()}-${++scratchN}.${ext}`),

@@ -7,6 +7,7 @@
  * for platform "browser": scripts/build.mjs).
  */
 import * as vscode from 'vscode';
+import type { Inflate } from '../core/follow/http';
 import type { WorkerPort } from '../worker/client';
 import type { Translate } from '../core/explain/l10n';
 import type { SampleFile } from '../core/synth/sampleFiles';
@@ -36,6 +37,11 @@ export interface HostPlatform {
   readonly scratch?: { path(ext: string): string; take(path: string): Promise<Uint8Array> };
   /** The Simplified Chinese translator of l10n/bundle.l10n.zh-cn.json (ConnJson.messageZh). */
   zh(): Translate;
+  /**
+   * Undoes HTTP content codings for Follow's HTTP mode (Node's zlib, bounded: src/node/httpInflate.ts);
+   * absent in a browser, where compressed bodies are shown as they are, with a problem saying why.
+   */
+  readonly inflate?: Inflate;
   /** The walkthrough's samples (their text in UTC on Node; a browser prints in its own time zone). */
   sampleFiles(): SampleFile[];
 }

@@ -33,10 +33,13 @@ import { analyzeCaptureFile, visitCaptureFile } from './analyze';
 import { readCaptureFile, type ReadSummary } from './captureFile';
 import { BufferedOutput } from './output';
 import { partialRead } from '../core/capture/types';
+import { FtpDataTracker, ftpDataLabels } from '../core/decode/app/ftpData';
 
 /** The flow graph of a capture file (all streams, or those given). Read errors after the first packets are tolerated (a cut capture still draws). */
 export async function flowOfCapture(file: string, streams?: number[], opts: Omit<FlowOptions, 'streams'> = {}): Promise<FlowGraph> {
-  const { engine, read } = await analyzeCaptureFile(file);
+  // FTP's control connection names its data connections (FTP-DATA), as in `capture-lens conns`
+  const ftp = new FtpDataTracker();
+  const { engine, read } = await analyzeCaptureFile(file, (rec, pkt) => ftp.observe(pkt, rec.index));
   if (read.error && !partialRead(read.error)) throw new Error(read.error.message);
   const want = streams ? new Set(streams) : null;
   const packets: FlowPacket[] = [];
@@ -46,7 +49,8 @@ export async function flowOfCapture(file: string, streams?: number[], opts: Omit
     if (want && !want.has(r.stream)) return;
     packets.push(flowPacket(seg, r));
   });
-  return buildFlowGraph(packets, { ...opts, streams });
+  const apps = ftpDataLabels(ftp, engine.summaries());
+  return buildFlowGraph(packets, { ...opts, streams, ...(apps.size > 0 ? { apps } : {}) });
 }
 
 /** The flow graph of a tcpdump text log (all streams, or those given). */
@@ -100,19 +104,30 @@ export async function captureFlowSource(file: string): Promise<{ source: FlowSou
   const scratch = scratchSegment();
   const times = new Times();
   const conns = new Map<number, FlowConn>();
+  const firstOf = new Map<number, number>();
+  const ftp = new FtpDataTracker();
   let maxIndex = -1;
   const read = await readCaptureFile(file, {
     onRecord(rec) {
       decodeRecord(pkt, rec);
       const seg = segmentFromPacket(pkt, rec, scratch);
       if (!seg) return;
+      ftp.observe(pkt, rec.index);
       const r = engine.add(seg);
       times.set(seg.index, seg.tsSec, seg.tsNsec);
       if (seg.index > maxIndex) maxIndex = seg.index;
-      if (!conns.has(r.stream)) conns.set(r.stream, flowConnOf(seg, r.stream, r.dir));
+      if (!conns.has(r.stream)) {
+        conns.set(r.stream, flowConnOf(seg, r.stream, r.dir));
+        firstOf.set(r.stream, seg.index);
+      }
     },
   }).done;
   engine.finish();
+  // FTP-DATA: the data connections the control connection announced before they opened
+  for (const c of conns.values()) {
+    const app = ftp.label(c.client, c.server, firstOf.get(c.stream));
+    if (app !== '') c.app = app;
+  }
   const r = emptyResult();
   const source: FlowSource = {
     conns: Array.from(conns.values()).sort((a, b) => a.stream - b.stream),

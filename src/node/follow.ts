@@ -188,6 +188,9 @@ export async function followCapture(file: string, n: number): Promise<FollowSour
   };
 }
 
+/** Said (stderr) when a stream's bytes come from tcpdump -A text; the same words as the Follow view's. */
+const LOSSY_NOTE = 'From tcpdump -A: bytes other than printable ASCII were written as "." and are lost; use -X for the real bytes.';
+
 /** Write generated text to stdout with back-pressure (64 KiB pieces). */
 async function writeAll(pieces: Iterable<string>): Promise<void> {
   let buf = '';
@@ -240,6 +243,8 @@ export async function cmdFollow(args: string[], fail: (message: string) => void)
           ? annotatedFollow(s, src.frame, src.roles, src.states, { dir: a.dir })
           : tsharkFollow(s, a.mode, src.frame, { dir: a.dir });
     await writeAll(pieces);
+    // stderr: the bytes on stdout stay the stream's (as far as -A kept them)
+    if (src.lossy) process.stderr.write((a.zh ? zhCn() : (m: string) => m)(LOSSY_NOTE) + '\n');
     if (src.error) {
       fail(src.error);
       return 1;

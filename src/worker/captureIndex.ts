@@ -161,6 +161,7 @@ export class CaptureIndex implements FilterColumns {
         wsNumbers: this.wsNumbers,
         reader: () => input.reader(),
         isClosed: () => this.closed,
+        appOfStream: (stream) => this.appOfStream(stream),
       },
       opts.rowCache ?? 4096,
     );
@@ -354,6 +355,22 @@ export class CaptureIndex implements FilterColumns {
    */
   visitRecords(indices: readonly number[], visit: (rec: CaptureRecord, result: PacketResult | null) => void): Promise<void> {
     return this.presenter.visitRecords(indices, visit);
+  }
+
+  /** FTP-DATA labels by stream, made once indexing has finished (undefined before). */
+  private apps: Map<number, string> | undefined;
+
+  /**
+   * The application label of a stream for the list ("FTP-DATA"), the same as the connections table's.
+   * Only once indexing has finished: an announcement counts only before the connection's first packet,
+   * and the connections' first packets are known then. Without any FTP announcement only port 20 can
+   * name a data connection (FtpDataTracker.label; the row presenter sees the ports), so the summaries
+   * are not made for captures without FTP.
+   */
+  appOfStream(stream: number): string | undefined {
+    if (!this.run.finished || this.run.following || this.ftpData.size === 0) return undefined;
+    this.apps ??= ftpDataLabels(this.ftpData, this.engine.summaries());
+    return this.apps.get(stream);
   }
 
   /**

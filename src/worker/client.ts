@@ -194,8 +194,8 @@ export class WorkerClient {
   }
 
   /** Chunks [from, from + count) of a followed stream with their bytes (answered once they are built). */
-  async followPage(stream: number, from: number, count: number): Promise<{ meta: FollowMeta; chunks: ChunkView[] }> {
-    const r = await this.request('followPage', { stream, from, count });
+  async followPage(stream: number, from: number, count: number, http = false): Promise<{ meta: FollowMeta; chunks: ChunkView[] }> {
+    const r = await this.request('followPage', { stream, from, count, http });
     return { meta: r.meta, chunks: r.chunks };
   }
 

@@ -13,6 +13,7 @@
 import { decodeRecord, DecodedPacket } from '../core/decode/index';
 import type { FrameRef } from '../core/filter/eval';
 import { httpHeads } from '../core/follow/heads';
+import { httpViewMessages, type HttpViewMessage } from '../core/follow/httpView';
 import { followMeta, followPage, type ChunkView, type FollowMeta } from '../core/follow/page';
 import { payloadOf, type PayloadRef } from '../core/follow/payload';
 import { FollowReassembler } from '../core/follow/reassembler';
@@ -21,6 +22,7 @@ import { K_DATA, K_OUT_OF_ORDER, type FollowStream, type FrameAccessor } from '.
 import { TcpEngine } from '../core/tcp/engine';
 import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
 import { emptyResult, TCP_STATES } from '../core/tcp/types';
+import type { Inflate } from '../core/follow/http';
 import type { CaptureIndex } from './captureIndex';
 
 /**
@@ -43,6 +45,8 @@ class Built {
   /** Forgotten (closed, or evicted by a newer stream): the build stops at its next batch. */
   stopped = false;
   failed: unknown = undefined;
+  /** HTTP mode: the stream's messages with decoded bodies, made once the stream is complete (httpView.ts bounds them). */
+  http: HttpViewMessage[] | undefined;
   private waiters: { need: number; resolve(): void }[] = [];
   readonly whenDone: Promise<void>;
 
@@ -96,6 +100,8 @@ class Built {
         if (seg === null) return;
         seg.index = replayed++;
         const res = replay.add(seg);
+        // the replay sees this stream alone and numbers it 0: the reassembler follows the index's number
+        res.stream = this.n;
         seg.index = rec.index;
         this.follow.add(seg, res, payloadOf(pkt, pl));
       });
@@ -124,6 +130,8 @@ export class FollowService {
   constructor(
     private readonly idx: CaptureIndex,
     private readonly saveFile?: SaveFile,
+    /** Undoes HTTP content codings (the host's; none in a browser). */
+    private readonly inflate?: Inflate,
   ) {}
 
   private get(n: number): Built {
@@ -148,15 +156,25 @@ export class FollowService {
     return this.meta(b);
   }
 
-  /** Chunks [from, from + count) once they are built (fewer at the end). */
-  async page(n: number, from: number, count: number): Promise<{ meta: FollowMeta; chunks: ChunkView[] }> {
+  /**
+   * Chunks [from, from + count) once they are built (fewer at the end). `http`: the HTTP mode — a message's
+   * head, packets, problems and decoded body on the chunk where it starts; it waits for the whole stream
+   * (a message is framed by what follows it), then the messages are made once and kept for the next pages.
+   */
+  async page(n: number, from: number, count: number, http = false): Promise<{ meta: FollowMeta; chunks: ChunkView[] }> {
     const b = this.get(n);
-    await b.until(from + count);
+    await (http ? b.whenDone : b.until(from + count));
     const meta = this.meta(b);
     if (!meta || !b.stream) throw new Error(`no TCP stream ${n} in this capture`);
     const s = b.stream;
+    let messages: { protocol: string; list: HttpViewMessage[] } | undefined;
+    if (http) {
+      // httpMessages copies each chunk's bytes into its direction's buffer at once: the reused frame is fine here
+      b.http ??= httpViewMessages(s, (p) => (this.idx.frameInto(p, this.ref) ? this.ref.data : undefined), { inflate: this.inflate });
+      messages = { protocol: 'HTTP', list: b.http };
+    }
     const frames = this.frames(s.packetsFor(from, count));
-    return { meta, chunks: followPage(s, from, count, (p) => frames.get(p), this.states, { heads: httpHeads }) };
+    return { meta, chunks: followPage(s, from, count, (p) => frames.get(p), this.states, { heads: httpHeads, messages }) };
   }
 
   /** The first chunk of packet p, once the stream is built (-1: none). */

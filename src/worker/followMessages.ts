@@ -22,6 +22,8 @@ export interface FollowPageRequest {
   stream: number;
   from: number;
   count: number;
+  /** HTTP mode: messages with decoded bodies on the chunks where they start (src/core/follow/httpView.ts). */
+  http?: boolean;
 }
 /** The first chunk that comes from packet `packet` (-1: none), for "selecting a packet scrolls the view". */
 export interface FollowChunkOfRequest {
@@ -93,7 +95,8 @@ export function parseFollowRequest(m: unknown): FollowToWorker | null {
       return isInt(o.id) && isInt(o.stream) ? { type: 'followOpen', id: o.id, stream: o.stream } : null;
     case 'followPage':
       if (!isInt(o.id) || !isInt(o.stream) || !isInt(o.from) || !isInt(o.count)) return null;
-      return { type: 'followPage', id: o.id, stream: o.stream, from: o.from, count: Math.min(o.count, FOLLOW_PAGE_MAX) };
+      if (o.http !== undefined && typeof o.http !== 'boolean') return null;
+      return { type: 'followPage', id: o.id, stream: o.stream, from: o.from, count: Math.min(o.count, FOLLOW_PAGE_MAX), ...(o.http === true ? { http: true } : {}) };
     case 'followChunkOf':
       return isInt(o.id) && isInt(o.stream) && isInt(o.packet) ? { type: 'followChunkOf', id: o.id, stream: o.stream, packet: o.packet } : null;
     case 'followSave':

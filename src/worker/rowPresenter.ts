@@ -9,6 +9,8 @@
  * rows and lines are printed with a fresh print context seeded by that packet, so the text equals
  * what `tcpdump -n -r` / `capture-lens print` print for the whole file.
  */
+import { FTP_DATA_LABEL } from '../core/decode/app/ftpData';
+import { FTP_DATA_PORT } from '../core/decode/app/ftp';
 
 import type { CaptureRecord } from '../core/capture/types';
 import { decodeFrame, DecodedPacket, TreeSink } from '../core/decode/index';
@@ -69,6 +71,8 @@ export interface PresenterSource {
   reader(): PositionalReader;
   /** The index is closed: no more reads. */
   isClosed(): boolean;
+  /** A stream's application when another part of the capture names it ("FTP-DATA"); undefined while indexing. */
+  appOfStream?(stream: number): string | undefined;
 }
 
 export class RowPresenter {
@@ -289,6 +293,11 @@ export class RowPresenter {
       const r = this.res;
       analysis = r.analysis;
       row.stream = r.stream;
+      // a data connection announced on FTP's control connection (PASV, EPSV, PORT, EPRT) is FTP-DATA in the list too
+      if (row.app === undefined) {
+        const named = this.src.appOfStream?.(r.stream) ?? (l4.sport === FTP_DATA_PORT || l4.dport === FTP_DATA_PORT ? FTP_DATA_LABEL : undefined);
+        if (named !== undefined) row.app = named;
+      }
       row.states = { client: TCP_STATES[r.clientState], server: TCP_STATES[r.serverState] };
       if (r.step) row.step = r.step;
       const ws = this.src.wsNumbers;

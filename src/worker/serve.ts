@@ -21,6 +21,7 @@ import { errorMessage } from '../core/errors';
 import type { ExportFormat } from '../core/capture/export';
 import type { ExportResult, ExportWhich } from './exporter';
 import type { IndexInput } from './input';
+import type { Inflate } from '../core/follow/http';
 
 export interface WorkerHost {
   /** Post to the extension host (the frame bytes of a `details` reply are transferred, not copied). */
@@ -35,6 +36,8 @@ export interface WorkerHost {
   exportPackets?(idx: CaptureIndex, path: string, format: ExportFormat, which: ExportWhich): Promise<ExportResult>;
   /** Open a local file for Follow TCP Stream's Save (Node only). */
   saveFile?: SaveFile;
+  /** Undoes HTTP content codings for Follow's HTTP mode (Node's zlib; a browser has none: bodies stay encoded). */
+  inflate?: Inflate;
   /** Memory figures for the `stats` request (Node only: V8 and the process). */
   stats?(idx: CaptureIndex | undefined): Omit<StatsReply, 'type' | 'id'>;
 }
@@ -92,7 +95,7 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
     const checked = parseFollowRequest(msg);
     if (!checked || checked.type !== msg.type) throw new Error(`malformed ${msg.type} request`);
     const idx = await need();
-    follow ??= new FollowService(idx, host.saveFile);
+    follow ??= new FollowService(idx, host.saveFile, host.inflate);
     return [follow, checked as unknown as T];
   }
 
@@ -160,7 +163,7 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
     })
     .on('followPage', async (msg) => {
       const [f, m] = await followOf(msg);
-      return f.page(m.stream, m.from, m.count);
+      return f.page(m.stream, m.from, m.count, m.http === true);
     })
     .on('followChunkOf', async (msg) => {
       const [f, m] = await followOf(msg);

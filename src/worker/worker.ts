@@ -6,6 +6,7 @@
  * indexed from memory (./bytesInput.ts), as in the browser. The browser's entry is ./webWorker.ts.
  */
 import * as fs from 'node:fs';
+import { nodeInflate } from '../node/httpInflate';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { parentPort, type TransferListItem } from 'node:worker_threads';
@@ -45,6 +46,7 @@ const receive = serve({
   decodeAheadScript: __filename,
   exportPackets,
   saveFile: (p) => fs.promises.open(p, 'w'),
+  inflate: nodeInflate,
   stats(index) {
     collectGarbage();
     const mem = index?.memoryBytes() ?? { columns: 0, engine: 0, perPacket: 0 };

@@ -6,7 +6,10 @@
  * "[1,448 bytes not captured]" mark, choosing a chunk selects its packet in the capture editor, and
  * selecting a packet there selects its chunk; hex dump mode. The same view from the capture printed as
  * `tcpdump -X` (the command with the cursor on the request's line), from the Connections tab's Follow
- * button and from a double click on a flow-graph arrow. The screenshot (test-results/e2e/follow-stream.png) is copied to media/screenshots/ for the README.
+ * button and from a double click on a flow-graph arrow. HTTP mode on a second capture (a DNS exchange, a
+ * plain and a gzip HTTP connection): the gzip body decoded and shown as text, on stream 1. The screenshots
+ * (test-results/e2e/follow-stream.png, follow-http.png and packet-list-apps.png: the list with ports, the
+ * App column and Wireshark's Info) are copied to media/screenshots/ for the README.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -14,6 +17,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot, Session, startSession } from './harness';
 import { httpGapPcap } from '../helpers/followCaptures';
+import { bytes, concat, gzip, HttpConn, page as htmlPage, pcapOf } from '../helpers/httpCaptures';
+import { udpFrame } from '../../src/core/synth/frames';
 import { parsePrintArgs } from '../../src/core/print/args';
 import { PacketPrinter } from '../../src/core/print/packet';
 import { readCaptureFile } from '../../src/node/captureFile';
@@ -24,6 +29,7 @@ interface Loc {
   filter(o: { hasText?: string | RegExp }): Loc;
   waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
   click(o?: { timeout?: number; force?: boolean }): Promise<void>;
+  selectOption(value: string): Promise<unknown>;
   dblclick(o?: { timeout?: number; force?: boolean }): Promise<void>;
   innerText(): Promise<string>;
   count(): Promise<number>;
@@ -39,6 +45,22 @@ interface PageExtra {
 
 const NAME = 'http-gap.pcap';
 const TEXT = 'http-gap-X.tcpdump';
+const APPS = 'http-dns-gzip.pcap';
+
+/** A DNS query and its answer, then two HTTP connections: GET / (text), GET /news (a gzip body). Stream 1 is the gzip one. */
+function appsPcap(): { pcap: Uint8Array; gzipGet: number } {
+  const q = [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 7, ...bytes('example'), 3, ...bytes('com'), 0, 0, 1, 0, 1];
+  const a = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, ...q.slice(12), 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 1, 0x2c, 0, 4, 93, 184, 216, 34];
+  const dns = [udpFrame({ src: '10.0.0.1', dst: '10.0.0.53', sport: 53000, dport: 53, payload: q }), udpFrame({ src: '10.0.0.53', dst: '10.0.0.1', sport: 53, dport: 53000, payload: a })];
+  const hello = 'hello, world\n';
+  const c0 = new HttpConn(41000).data(0, bytes('GET / HTTP/1.1\r\nHost: example.com\r\n\r\n')).data(1, bytes(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${hello.length}\r\n\r\n${hello}`)).close();
+  const gz = gzip(htmlPage(6000));
+  const c1 = new HttpConn(41001)
+    .data(0, bytes('GET /news HTTP/1.1\r\nHost: example.com\r\nAccept-Encoding: gzip\r\n\r\n'))
+    .data(1, concat(bytes(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: ${gz.length}\r\n\r\n`), gz), [400])
+    .close();
+  return { pcap: pcapOf([...dns, ...c0.frames, ...c1.frames]), gzipGet: dns.length + c0.frames.length + 3 };
+}
 
 describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a gap)', function () {
   this.timeout(120_000);
@@ -46,6 +68,8 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
   let scratch = '';
   /** 1-based line of the request's packet in the -X text. */
   let textLine = 0;
+  /** 0-based packet of the gzip connection's GET in APPS. */
+  let gzipGet = 0;
   const page = (): PageExtra => s.page as unknown as PageExtra;
   const frameWith = async (selector: string): Promise<Frame> => (await s.webviewFrame(selector, { timeout: 20_000 })) as unknown as Frame;
 
@@ -77,8 +101,11 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
     let text = '';
     await readCaptureFile(path.join(scratch, NAME), { onRecord: (rec) => (text += printer.print(rec)) }).done;
     fs.writeFileSync(path.join(scratch, TEXT), text);
+    const apps = appsPcap();
+    fs.writeFileSync(path.join(scratch, APPS), apps.pcap);
+    gzipGet = apps.gzipGet;
     textLine = text.split('\n').findIndex((l) => l.includes('length 91')) + 1;
-    s = await startSession({ extraFiles: [path.join(scratch, NAME), path.join(scratch, TEXT)], viewport: { width: 1600, height: 1000 } });
+    s = await startSession({ extraFiles: [path.join(scratch, NAME), path.join(scratch, TEXT), path.join(scratch, APPS)], viewport: { width: 1600, height: 1000 } });
     // room for the capture editor and the Follow panel side by side (and the README's screenshot)
     await page().locator('.part.editor').first().click();
     await s.runCommand('View: Toggle Primary Side Bar Visibility');
@@ -95,12 +122,12 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
   });
 
   /** Opens the capture by quick open (s.openFile waits for text lines, which a capture editor has not). */
-  async function openCapture(): Promise<void> {
+  async function openCapture(name = NAME): Promise<void> {
     await s.page.keyboard.press('Control+P');
     const input = page().locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.keyboard.type(NAME);
-    await page().locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: NAME }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await s.page.keyboard.type(name);
+    await page().locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await s.page.waitForTimeout(200);
     await s.page.keyboard.press('Enter');
   }
@@ -189,5 +216,47 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
     await arrow.dblclick({ force: true });
     f = await frameWith('.follow-body');
     await until('follow text (flow graph)', () => followText(f), (t) => t.includes('[1,448 bytes not captured]'));
+  });
+  it('HTTP mode: a gzip response of stream 1 shown with its decoded body; the list with ports, App and Wireshark\'s Info', async () => {
+    await s.runCommand('View: Close All Editors');
+    await openCapture(APPS);
+    const cap = await frameWith('#packet-grid');
+    await until('capture rows', () => cap.locator('.rows .row:not(.loading):not([hidden])').count(), (n) => n >= 20);
+    // the list as the README shows it: the App column on, Wireshark's Info wording
+    await cap.locator('#columns-button').click();
+    await cap.locator('#columns-panel').waitFor({ state: 'visible', timeout: 5_000 });
+    await cap.locator('#col-toggle-app').click();
+    // App after Protocol (it is added last): up past States, Info and Length
+    for (let k = 0; k < 3; k++) await cap.locator('[data-col="app"] .col-move').first().click();
+    await cap.locator('#columns-button').click();
+    await cap.locator('#columns-panel').waitFor({ state: 'hidden', timeout: 5_000 });
+    await cap.locator('#info-style').selectOption('wireshark');
+    const get = await until('the GET row in Wireshark\'s words', () => cap.locator(`.rows .row[data-index="${gzipGet}"]`).innerText(), (t) => t.includes('GET /news HTTP/1.1'));
+    assert.match(get, /10\.0\.0\.1:41001/, 'the source with its port');
+    assert.match(get, /HTTP/, 'the App column');
+    const dnsRow = await cap.locator('.rows .row[data-index="1"]').innerText();
+    assert.match(dnsRow, /Standard query response 0x1234 A example\.com A 93\.184\.216\.34/);
+    await s.screenshot('packet-list-apps');
+    fs.copyFileSync(path.join(repoRoot(), 'test-results', 'e2e', 'packet-list-apps.png'), path.join(repoRoot(), 'media', 'screenshots', 'packet-list-apps.png'));
+
+    await cap.locator(`.rows .row[data-index="${gzipGet}"]`).click();
+    await until('capture selection', () => selectedRows(cap), (v) => v.length === 1 && v[0] === String(gzipGet));
+    await cap.locator('#follow-stream').click();
+    const f = await frameWith('.follow-body');
+    await until('follow text', () => followText(f), (t) => t.includes('GET /news HTTP/1.1'));
+    await f.locator('#follow-mode').evaluateAll((els) => {
+      const sel = els[0] as HTMLSelectElement;
+      sel.value = 'http';
+      sel.dispatchEvent(new Event('change'));
+    });
+    const text = await until('decoded body', () => followText(f), (t) => t.includes('<p>line 0: the quick brown fox</p>'));
+    assert.match(text, /HTTP HTTP\/1\.1 200 OK\n {2}Content-Type: text\/html\n {2}Content-Encoding: gzip\n/);
+    assert.match(text, /body: 6,000 bytes \([\d,]+ on the wire, content-length\), gzip decoded/);
+    assert.match(text, /packets #16 · no body/, 'the request: its packet, no body');
+    const summary = await f.locator('.follow-summary').innerText();
+    assert.match(summary, /10\.0\.0\.1:41001/, 'stream 1 is followed');
+    await s.page.waitForTimeout(300);
+    await s.screenshot('follow-http');
+    fs.copyFileSync(path.join(repoRoot(), 'test-results', 'e2e', 'follow-http.png'), path.join(repoRoot(), 'media', 'screenshots', 'follow-http.png'));
   });
 });

@@ -40,6 +40,11 @@ export interface FlowLifeline {
   host: number;
   /** The role this endpoint played in the first connection it appeared in. */
   role: 'client' | 'server';
+  /**
+   * The application of its connection when another part of the capture named it ("FTP-DATA": a data
+   * connection announced by PORT/PASV/EPRT/EPSV, src/core/decode/app/ftpData.ts); absent otherwise.
+   */
+  app?: string;
 }
 
 export interface FlowArrow {
@@ -125,6 +130,8 @@ export interface FlowOptions {
   streams?: readonly number[];
   /** Raw sequence numbers in the comments (default: relative). */
   absolute?: boolean;
+  /** Application labels by stream ("FTP-DATA"), shown with the connection's lifelines. */
+  apps?: ReadonlyMap<number, string>;
 }
 
 export type FlowTimeMode = 'relative' | 'absolute' | 'delta';
@@ -161,6 +168,11 @@ export function arrowComment(p: FlowPacket, absolute = false): string {
   return (p.flags & TH_ACK ? `Seq = ${seq >>> 0} Ack = ${ack >>> 0}` : `Seq = ${seq >>> 0}`) + ` Win = ${p.win}`;
 }
 
+/** A lifeline's header: "10.0.0.2:5001 (FTP-DATA)" when its connection is labelled, else its endpoint. */
+export function lifelineTitle(l: Pick<FlowLifeline, 'label' | 'app'>): string {
+  return l.app ? `${l.label} (${l.app})` : l.label;
+}
+
 /** "10.0.0.1:80", "[fe80::1]:80". */
 export function endpointLabel(addr: string, port: number): string {
   return (addr.includes(':') ? `[${addr}]` : addr) + ':' + port;
@@ -185,6 +197,8 @@ export interface FlowConn {
   stream: number;
   client: { addr: string; port: number };
   server: { addr: string; port: number };
+  /** The application named elsewhere in the capture ("FTP-DATA"), when any. */
+  app?: string;
 }
 
 /** The FlowConn of a stream from its first packet (`dir` is the engine's: 0 = sent by the client). */
@@ -200,23 +214,29 @@ export function flowConnOf(p: Pick<FlowPacket, 'src' | 'sport' | 'dst' | 'dport'
  */
 export function flowEndpoints(conns: Iterable<FlowConn>): { hosts: FlowHost[]; lifelines: FlowLifeline[] } {
   const hostIx = new Map<string, number>();
-  const hostOrder: { addr: string; eps: { key: string; port: number; role: 'client' | 'server' }[] }[] = [];
-  const seenEp = new Set<string>();
-  const addEp = (addr: string, port: number, role: 'client' | 'server'): void => {
+  const hostOrder: { addr: string; eps: { key: string; port: number; role: 'client' | 'server'; app?: string }[] }[] = [];
+  const seenEp = new Map<string, { app?: string }>();
+  const addEp = (addr: string, port: number, role: 'client' | 'server', app: string | undefined): void => {
     const key = endpointLabel(addr, port);
-    if (seenEp.has(key)) return;
-    seenEp.add(key);
+    const had = seenEp.get(key);
+    if (had) {
+      // an endpoint in several connections: the first label found names it
+      had.app ??= app;
+      return;
+    }
     let h = hostIx.get(addr);
     if (h === undefined) {
       h = hostOrder.length;
       hostIx.set(addr, h);
       hostOrder.push({ addr, eps: [] });
     }
-    hostOrder[h].eps.push({ key, port, role });
+    const ep = { key, port, role, app };
+    seenEp.set(key, ep);
+    hostOrder[h].eps.push(ep);
   };
   for (const c of conns) {
-    addEp(c.client.addr, c.client.port, 'client');
-    addEp(c.server.addr, c.server.port, 'server');
+    addEp(c.client.addr, c.client.port, 'client', c.app);
+    addEp(c.server.addr, c.server.port, 'server', c.app);
   }
   const hosts: FlowHost[] = [];
   const lifelines: FlowLifeline[] = [];
@@ -224,7 +244,9 @@ export function flowEndpoints(conns: Iterable<FlowConn>): { hosts: FlowHost[]; l
     const host: FlowHost = { addr: h.addr, lifelines: [] };
     for (const e of h.eps) {
       const id = lifelines.length;
-      lifelines.push({ id, addr: h.addr, port: e.port, label: e.key, host: hosts.length, role: e.role });
+      const l: FlowLifeline = { id, addr: h.addr, port: e.port, label: e.key, host: hosts.length, role: e.role };
+      if (e.app) l.app = e.app;
+      lifelines.push(l);
       host.lifelines.push(id);
     }
     hosts.push(host);
@@ -407,7 +429,10 @@ export function buildFlowGraph(packets: readonly FlowPacket[], opts: FlowOptions
     const s = p.result.stream;
     if (streamsSeen.has(s)) continue;
     streamsSeen.add(s);
-    conns.push(flowConnOf(p, s, p.result.dir));
+    const c = flowConnOf(p, s, p.result.dir);
+    const app = opts.apps?.get(s);
+    if (app) c.app = app;
+    conns.push(c);
   }
   const { hosts, lifelines } = flowEndpoints(conns);
 

@@ -6,7 +6,7 @@
  * with --vscode-* values; standalone, the fallbacks apply). Every packet-derived string is
  * XML-escaped. Pure.
  */
-import { bracketsIn, markersIn, stateBoxesIn, timeText, type FlowArrow, type FlowBracket, type FlowGraph, type FlowLifeline, type FlowMarker, type FlowMarkerKind, type FlowStateBox, type FlowTimeMode } from './model';
+import { bracketsIn, lifelineTitle, markersIn, stateBoxesIn, timeText, type FlowArrow, type FlowBracket, type FlowGraph, type FlowLifeline, type FlowMarker, type FlowMarkerKind, type FlowStateBox, type FlowTimeMode } from './model';
 import { FLOW_SVG_LAYOUT } from './grid';
 
 export interface FlowSvgOptions {
@@ -68,7 +68,7 @@ export class FlowSvgWriter {
   ) {
     const L = FLOW_SVG_LAYOUT;
     let col: number = L.minColumn;
-    for (const l of lifelines) col = Math.max(col, l.label.length * L.charWidth + 24);
+    for (const l of lifelines) col = Math.max(col, lifelineTitle(l).length * L.charWidth + 24);
     this.col = col;
     this.left = L.timeWidth + L.bracketWidth;
     this.commentX = this.left + lifelines.length * col + 12;
@@ -103,7 +103,7 @@ export class FlowSvgWriter {
       const x = this.cx(i);
       out.push(`<line class="ll" x1="${x}" y1="${L.headerHeight - 6}" x2="${x}" y2="${height}"/>`);
       out.push(`<rect class="hd" x="${x - col / 2 + 6}" y="6" width="${col - 12}" height="${L.headerHeight - 12}" rx="4"/>`);
-      out.push(`<text class="hdt" x="${x}" y="${L.headerHeight / 2 + 4}" text-anchor="middle">${xmlEscape(l.label)}</text>`);
+      out.push(`<text class="hdt" x="${x}" y="${L.headerHeight / 2 + 4}" text-anchor="middle">${xmlEscape(lifelineTitle(l))}</text>`);
     }
     return out.join('\n') + '\n';
   }

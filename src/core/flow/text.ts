@@ -6,7 +6,7 @@
  * analysis markers. Under a packet whose row changes an endpoint's state, a line names the new
  * state on that lifeline ("[ESTABLISHED]"). Pure.
  */
-import { markersIn, stateBoxesIn, timeText, type FlowArrow, type FlowGraph, type FlowLifeline, type FlowMarker, type FlowStateBox, type FlowTimeMode } from './model';
+import { lifelineTitle, markersIn, stateBoxesIn, timeText, type FlowArrow, type FlowGraph, type FlowLifeline, type FlowMarker, type FlowStateBox, type FlowTimeMode } from './model';
 
 export interface FlowTextOptions {
   /** Time column: relative (default), absolute or delta. */
@@ -71,7 +71,7 @@ export class FlowTextWriter {
   constructor(private readonly layout: FlowTextLayout) {
     this.n = layout.lifelines.length;
     let w = 28;
-    for (const l of layout.lifelines) w = Math.max(w, l.label.length + 4);
+    for (const l of layout.lifelines) w = Math.max(w, lifelineTitle(l).length + 4);
     if (w % 2) w++;
     this.w = w;
     this.tw = layout.timeWidth;
@@ -97,7 +97,7 @@ export class FlowTextWriter {
   head(): string {
     const { n, w, tw } = this;
     const head = new Array<string>(n * w).fill(' ');
-    for (let i = 0; i < n; i++) put(head, i * w, center(this.layout.lifelines[i].label, w));
+    for (let i = 0; i < n; i++) put(head, i * w, center(lifelineTitle(this.layout.lifelines[i]), w));
     return trimEndSpaces(this.conv('Conv') + 'Time'.padEnd(tw) + head.join('')) + '\n' + trimEndSpaces(this.conv('') + ' '.repeat(tw) + this.blank().join('')) + '\n';
   }
 

@@ -13,6 +13,8 @@
  * no regular expressions.
  */
 import { HTTP_METHODS } from '../decode/app/http';
+import type { HttpProblem } from './http';
+import type { BodyInfo } from './httpView';
 
 /** The head of one application message as the Follow view shows it. */
 export interface MessageHead {
@@ -28,6 +30,14 @@ export interface MessageHead {
   length: number;
   /** The body after transfer and content decoding, when a stream decoder gave one (not from httpHeads). */
   body?: Uint8Array;
+  /** A whole-stream decoder's message: its first and last packet (0-based). */
+  packets?: [number, number];
+  /** What the body was (length decoded, on the wire, codings undone, bytes kept). */
+  bodyInfo?: BodyInfo;
+  /** Its problems as data (sentences: src/core/explain/httpFollow.ts); the host puts them into `notes`. */
+  problems?: HttpProblem[];
+  /** The problems' sentences in the user's language (added by the extension host before a page is posted). */
+  notes?: string[];
 }
 
 /** Reads a message head at the start of a chunk's bytes; null when the bytes do not start one. */

@@ -8,6 +8,7 @@
  * is said, not sent): a page is bounded whatever the capture holds.
  */
 import type { MessageHead, HeadReader } from './heads';
+import type { HttpViewMessage } from './httpView';
 import type { StreamMessage } from './messages';
 import type { StatesAccessor, StreamRoles } from './render';
 import { K_DATA, K_OUT_OF_ORDER, K_RETRANSMISSION, K_SEPARATOR, type ChunkKind, type Endpoint, type FollowStream, type FrameAccessor } from './stream';
@@ -41,6 +42,8 @@ export interface ChunkView {
   states?: { client: string; server: string };
   /** An application message starts in this chunk. */
   head?: MessageHead;
+  /** Messages mode: the chunk's bytes continue a message that started in an earlier chunk (its body). */
+  within?: boolean;
 }
 
 /** What a view needs before any page: who is who, and the totals so far. */
@@ -55,6 +58,8 @@ export interface FollowMeta {
   delivered: [number, number];
   missing: [number, number];
   retransmitted: [number, number];
+  /** The bytes come from tcpdump -A text: anything but printable ASCII was written as "." (lost). */
+  lossy?: boolean;
 }
 
 export function followMeta(s: FollowStream, roles: StreamRoles | undefined, done: boolean): FollowMeta {
@@ -79,7 +84,7 @@ export interface PageOptions {
    * direction and stream offset. A chunk holding a message's first byte shows that message; when given, the
    * per-chunk `heads` reader is not used for that direction.
    */
-  messages?: { protocol: string; list: readonly StreamMessage[] };
+  messages?: { protocol: string; list: readonly (StreamMessage | HttpViewMessage)[] };
 }
 
 /**
@@ -113,7 +118,8 @@ export function followPage(s: FollowStream, from: number, count: number, frame: 
         const list = byDir[c.dir];
         if (opts.messages) {
           const m = firstIn(list, c.pos, c.pos + c.length);
-          if (m) v.head = { protocol: opts.messages.protocol, role: m.dir === 0 ? 'request' : 'response', title: m.title, headers: m.headers ?? [], length: m.length, body: m.body };
+          if (m) v.head = headOf(opts.messages.protocol, m);
+          else if (covering(list, c.pos)) v.within = true;
         }
         if (!v.head && v.bytes && opts.heads && !(opts.messages && list.length > 0)) {
           const h = opts.heads(v.bytes, c.dir);
@@ -124,6 +130,30 @@ export function followPage(s: FollowStream, from: number, count: number, frame: 
     out.push(v);
   }
   return out;
+}
+
+/** A message as a head; a body longer than CHUNK_BYTES_MAX is cut (its full length is in bodyInfo when known). */
+function headOf(protocol: string, m: StreamMessage | HttpViewMessage): MessageHead {
+  const body = m.body && m.body.length > CHUNK_BYTES_MAX ? m.body.slice(0, CHUNK_BYTES_MAX) : m.body;
+  const h: MessageHead = { protocol, role: m.dir === 0 ? 'request' : 'response', title: m.title, headers: m.headers ?? [], length: m.length, body };
+  if ('bodyInfo' in m) {
+    h.packets = [m.firstPacket, m.lastPacket];
+    h.bodyInfo = { ...m.bodyInfo, kept: body?.length ?? 0 };
+    if (m.problems.length > 0) h.problems = m.problems;
+  }
+  return h;
+}
+
+/** Whether a message (sorted by pos) started before `pos` and goes on past it. */
+function covering(list: readonly StreamMessage[], pos: number): boolean {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].pos < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && list[lo - 1].pos + list[lo - 1].length > pos;
 }
 
 /** The first message (sorted by pos) starting in [a, b). */

@@ -1,5 +1,5 @@
 /**
- * Follow TCP Stream over tcpdump text (payload bytes from its hex dumps), and what a follow run
+ * Follow TCP Stream over tcpdump text (payload bytes from its hex dumps, or read back from -A's ASCII), and what a follow run
  * produces (FollowSource): used by the CLI's `follow` (src/node/follow.ts, which re-exports them)
  * and by the extension's Follow panel for a tcpdump document, in both extension hosts.
  */
@@ -11,7 +11,9 @@ import { payloadOf, type PayloadRef } from './payload';
 import type { FollowStream, FrameAccessor } from './stream';
 import type { StatesAccessor, StreamRoles } from './render';
 import { parseTcpdumpText, toSegmentInput } from '../text/index';
-import type { TextPacket } from '../text/model';
+import { LK_BANNER, LK_PROMPT, type TextPacket } from '../text/model';
+import { looksLikeAsciiDump } from '../text/lines';
+import { asciiDumpPayload } from './asciiDump';
 
 /** What a follow run produced: the stream (undefined when it does not exist), its accessors, and why reading stopped. */
 export interface FollowSource {
@@ -25,6 +27,8 @@ export interface FollowSource {
   error: string | null;
   /** true when nothing could be read at all (not a capture, missing file). */
   fatal: boolean;
+  /** Bytes came from tcpdump -A text: every byte but printable ASCII is a "." (lost). */
+  lossy?: boolean;
   close(): void;
 }
 
@@ -76,6 +80,8 @@ export function followText(text: string, n: number): FollowSource {
   }
   engine.finish();
   const r = emptyResult();
+  let lines: string[] | undefined;
+  let lossy = false;
   for (let i = 0; i < packets.length; i++) {
     const seg = segs[i];
     if (!seg || !engine.resultInto(i, r) || r.stream !== n) continue;
@@ -83,7 +89,17 @@ export function followText(text: string, n: number): FollowSource {
     pl.off = 0;
     pl.capLen = 0;
     pl.tapped = true;
-    if (hex && hex.length) {
+    if (!hex && seg.len > 0) {
+      // -A: the packet's bytes as ASCII on the lines up to the next packet line
+      lines ??= text.split('\n');
+      const dump = asciiLines(lines, log.kinds, packets[i].line + 1, i + 1 < packets.length ? packets[i + 1].line : lines.length);
+      const bytes = dump ? asciiDumpPayload(dump, seg.len) : null;
+      if (bytes) {
+        frames.set(i, bytes);
+        pl.capLen = bytes.length;
+        lossy = true;
+      }
+    } else if (hex && hex.length) {
       const bytes = hexDumpBytes(hex);
       // -x/-X dump from the IP header, -xx/-XX from the link header (Ethernet here)
       const raw = bytes.length > 0 && (bytes[0] >> 4 === 4 || bytes[0] >> 4 === 6);
@@ -95,5 +111,31 @@ export function followText(text: string, n: number): FollowSource {
     follow.add(seg, r, pl);
   }
   follow.finish();
-  return { stream: follow.stream(n), frame: (p) => frames.get(p), roles: rolesOf(engine, n), states: statesOf(engine), streamCount: engine.connectionCount, error: null, fatal: false, close: () => undefined };
+  return {
+    stream: follow.stream(n),
+    frame: (p) => frames.get(p),
+    roles: rolesOf(engine, n),
+    states: statesOf(engine),
+    streamCount: engine.connectionCount,
+    error: null,
+    fatal: false,
+    ...(lossy ? { lossy } : {}),
+    close: () => undefined,
+  };
+}
+
+/**
+ * The -A dump under a packet line: lines [from, to) (up to the next packet line), when the first one reads
+ * as an IP header in ASCII; banners and prompts at its end (the last packet's) are not part of it. A text
+ * file's own CR LF line ends are taken off (tcpdump writes a payload CR before an LF not at all).
+ */
+function asciiLines(lines: readonly string[], kinds: ArrayLike<number>, from: number, to: number): string[] | null {
+  if (from >= to || !looksLikeAsciiDump(lines[from])) return null;
+  while (to > from + 1 && (kinds[to - 1] === LK_BANNER || kinds[to - 1] === LK_PROMPT)) to--;
+  const out: string[] = [];
+  for (let l = from; l < to; l++) {
+    const s = lines[l];
+    out.push(s.endsWith('\r') ? s.slice(0, -1) : s);
+  }
+  return out;
 }

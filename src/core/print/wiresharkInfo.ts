@@ -19,6 +19,7 @@
  * listed in test/info-tshark-differences.tsv.
  */
 import { appInfo, appProtocolOf } from '../decode/app/index';
+import { wiresharkOtherInfo } from './wiresharkOther';
 import { DecodedPacket, innermost, IPPROTO_TCP, IPPROTO_UDP, TH_ACK, TH_RST, TH_SYN, TH_URG } from '../decode/packet';
 
 /** How a TCP segment's numbers are shown: relative to the stream's bases, or raw (`relative` false). */
@@ -116,12 +117,13 @@ export function wsUdpInfo(pkt: DecodedPacket): string {
 /**
  * Wireshark's Info for a decoded TCP or UDP packet (its innermost packet for tunnels): the application
  * summary when the payload's protocol is recognised (`app`, computed here unless the caller has it),
- * otherwise the transport's text. '' for other packets (and IP fragments): the caller keeps its own text.
+ * otherwise the transport's text. ARP, ICMP and ICMPv6 get theirs from wiresharkOther.ts; '' for other packets
+ * (and IP fragments): the caller keeps its own text.
  */
 export function wiresharkInfo(pkt: DecodedPacket, nums: WsTcpNumbers | null, app = appInfo(innermost(pkt))): string {
   const p = innermost(pkt);
   const proto = p.l4.proto;
-  if ((proto !== IPPROTO_TCP && proto !== IPPROTO_UDP) || p.net.isFragment) return '';
+  if ((proto !== IPPROTO_TCP && proto !== IPPROTO_UDP) || p.net.isFragment) return wiresharkOtherInfo(pkt);
   // Wireshark does not hand a RST's payload to the application, and with reassembly on (its default)
   // an HTTP body segment is part of the PDU, never "Continuation": both keep TCP's text
   if (app !== '' && app !== 'Continuation' && !(proto === IPPROTO_TCP && p.l4.flags & TH_RST)) {

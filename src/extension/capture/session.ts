@@ -144,8 +144,8 @@ export class CaptureSession implements vscode.Disposable {
     return this.client.followOpen(stream);
   }
 
-  followPage(stream: number, from: number, count: number): Promise<{ meta: FollowMeta; chunks: ChunkView[] }> {
-    return this.client.followPage(stream, from, count);
+  followPage(stream: number, from: number, count: number, http = false): Promise<{ meta: FollowMeta; chunks: ChunkView[] }> {
+    return this.client.followPage(stream, from, count, http);
   }
 
   followChunkOf(stream: number, packet: number): Promise<number> {

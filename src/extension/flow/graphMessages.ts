@@ -94,7 +94,7 @@ export function graphMessage(g: FlowGraph, lanes: readonly number[], version: nu
     version,
     count: g.arrows.length,
     hosts: g.hosts.map((h) => ({ addr: h.addr, lifelines: h.lifelines })),
-    lifelines: g.lifelines.map((l) => ({ label: l.label, port: String(l.port), host: l.host, role: l.role })),
+    lifelines: g.lifelines.map((l) => ({ label: l.label, port: String(l.port), host: l.host, role: l.role, ...(l.app ? { app: l.app } : {}) })),
     lanes: lanes.reduce((m, l) => Math.max(m, l + 1), 0),
     options,
     selRow,

@@ -64,6 +64,8 @@ export interface FlowConnItem {
   server: string;
   packets: number;
   problems: number;
+  /** "FTP-DATA" when the capture names the connection's application elsewhere. */
+  app?: string;
 }
 
 /** What the user chose: connections (null = all), problems only, time column, sequence numbers. */
@@ -81,6 +83,8 @@ export interface FlowLifelineData {
   port: string;
   host: number;
   role: 'client' | 'server';
+  /** Its connection's application when named elsewhere in the capture ("FTP-DATA"). */
+  app?: string;
 }
 
 export interface FlowHostData {

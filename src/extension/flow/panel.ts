@@ -245,8 +245,10 @@ export class FlowPanel implements vscode.Disposable {
   private async loadConnections(): Promise<void> {
     try {
       const list = await this.source.connections();
-      this.conns = list.map((c) => ({ stream: c.stream, client: c.client, server: c.server, packets: c.packets, problems: c.problems }));
+      this.conns = list.map((c) => ({ stream: c.stream, client: c.client, server: c.server, packets: c.packets, problems: c.problems, ...(c.app ? { app: c.app } : {}) }));
       if (this.webviewReady) this.sendInit();
+      // a graph drawn before the connections came lacks their application labels (FTP-DATA lifelines)
+      if (this.graph && this.conns.some((c) => c.app)) this.rebuild();
     } catch {
       this.conns = [];
     }
@@ -281,7 +283,9 @@ export class FlowPanel implements vscode.Disposable {
           ? vscode.l10n.t('Showing the first {0} packets only: choose fewer connections to see the rest.', FLOW_PACKET_LIMIT.toLocaleString())
           : undefined;
     }
-    let g = buildFlowGraph(this.packets, { streams: o.streams ?? undefined, absolute: o.absolute });
+    const apps = new Map<number, string>();
+    for (const c of this.conns) if (c.app) apps.set(c.stream, c.app);
+    let g = buildFlowGraph(this.packets, { streams: o.streams ?? undefined, absolute: o.absolute, apps });
     if (o.problemsOnly) g = problemsOnly(g);
     this.graph = g;
     this.lanes = bracketLanes(g.brackets, FLOW_MAX_LANES);

@@ -24,6 +24,8 @@ export interface FlowConnInfo {
   packets: number;
   /** Number of problems the engine found on it (0 = none). */
   problems: number;
+  /** Its application when the capture names it elsewhere ("FTP-DATA", from the FTP control connection). */
+  app?: string;
 }
 
 export interface FlowSource {

@@ -37,7 +37,9 @@ export function logConnections(m: LogModel, zh: Translate): ConnJson[] {
 
 /** A connection as the panel's connection filter lists it. */
 export function connInfo(c: ConnJson): FlowConnInfo {
-  return { stream: c.stream, client: c.client, server: c.server, packets: c.packets.client + c.packets.server, problems: c.problems.length };
+  const info: FlowConnInfo = { stream: c.stream, client: c.client, server: c.server, packets: c.packets.client + c.packets.server, problems: c.problems.length };
+  if (c.app) info.app = c.app;
+  return info;
 }
 
 export interface ConnPickItem {

@@ -8,6 +8,7 @@
  * read bytes from, so its bytes are "not captured" (said in the view).
  */
 import * as vscode from 'vscode';
+import { platform } from '../platform';
 import { errorMessage } from '../../core/errors';
 import { CAPTURE_EDITOR_VIEW_TYPE, type CaptureEditorProvider } from '../capture/editorProvider';
 import { CaptureFlowSource } from '../flow/captureSource';
@@ -86,8 +87,8 @@ export function registerFollowStream(context: vscode.ExtensionContext, models: L
       title: basename(doc.uri),
       stream,
       link: new LogFlowSource(models, doc),
-      data: new TextStreamData(doc.getText(), n, writeFile),
-      reload: () => new TextStreamData(doc.getText(), n, writeFile),
+      data: new TextStreamData(doc.getText(), n, writeFile, platform().inflate),
+      reload: () => new TextStreamData(doc.getText(), n, writeFile, platform().inflate),
     });
   }
 

@@ -18,6 +18,25 @@ export interface FollowUiStrings {
   modeText: string;
   modeHex: string;
   modeRaw: string;
+  /** "HTTP messages": requests and responses with decoded bodies. */
+  modeHttp: string;
+  /** "packets {0}" ("#4" or "#4–#6"). */
+  httpPackets: string;
+  /** "body: {0} bytes ({1} on the wire, {2})" (length, wire bytes, framing). */
+  httpBody: string;
+  /** "{0} decoded" (the codings undone: "gzip"). */
+  httpDecoded: string;
+  httpNoBody: string;
+  /** "(binary, {0} bytes)". */
+  httpBinary: string;
+  /** "{0} more bytes of the body not shown". */
+  httpBodyCut: string;
+  /** The stream's budget of body bytes is spent: "body not kept (the stream's bodies pass {0})". */
+  httpBudget: string;
+  /** A chunk in the middle of a message: "part of the message above". */
+  httpWithin: string;
+  /** tcpdump -A text: "From tcpdump -A: bytes other than printable ASCII were written as '.' (lossy)." */
+  asciiLossy: string;
   dirLabel: string;
   dirBoth: string;
   dirClient: string;
@@ -99,6 +118,8 @@ export interface PageRequest {
   id: number;
   from: number;
   count: number;
+  /** HTTP mode. */
+  http?: boolean;
 }
 /** The user chose a chunk: select its packet (0-based) in the capture editor or the document. */
 export interface SelectMessage {
@@ -130,7 +151,8 @@ export function parseFromWebview(m: unknown): FromWebview | null {
     case 'ready':
       return { type: 'ready' };
     case 'page':
-      return isInt(o.id) && isInt(o.from) && isInt(o.count, 1) ? { type: 'page', id: o.id, from: o.from, count: Math.min(o.count, FOLLOW_VIEW_PAGE) } : null;
+      if (o.http !== undefined && typeof o.http !== 'boolean') return null;
+      return isInt(o.id) && isInt(o.from) && isInt(o.count, 1) ? { type: 'page', id: o.id, from: o.from, count: Math.min(o.count, FOLLOW_VIEW_PAGE), ...(o.http === true ? { http: true } : {}) } : null;
     case 'select':
       return isInt(o.packet) ? { type: 'select', packet: o.packet } : null;
     case 'save':

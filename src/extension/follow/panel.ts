@@ -10,7 +10,8 @@
 import * as vscode from 'vscode';
 import { MessageHandler } from '../../core/messaging';
 import { errorMessage } from '../../core/errors';
-import type { FollowMeta } from '../../core/follow/page';
+import type { ChunkView, FollowMeta } from '../../core/follow/page';
+import { httpProblemText } from '../../core/explain/httpFollow';
 import type { FlowSource } from '../flow/source';
 import { webviewHtml } from '../webviewHtml';
 import { FOLLOW_REPLIES, parseFromWebview, type FollowReplies, type FollowUiStrings, type FromWebview, type ToWebview } from './messages';
@@ -40,6 +41,16 @@ function strings(): FollowUiStrings {
     modeText: t('Text'),
     modeHex: t('Hex dump'),
     modeRaw: t('Raw'),
+    modeHttp: t('HTTP messages'),
+    httpPackets: t('packets {0}'),
+    httpBody: t('body: {0} bytes ({1} on the wire, {2})'),
+    httpDecoded: t('{0} decoded'),
+    httpNoBody: t('no body'),
+    httpBinary: t('(binary, {0} bytes)'),
+    httpBodyCut: t('{0} more bytes of the body not shown'),
+    httpBudget: t('body not kept: the bodies of this stream shown so far pass {0}'),
+    httpWithin: t('part of the message above'),
+    asciiLossy: t('From tcpdump -A: bytes other than printable ASCII were written as "." and are lost; use -X for the real bytes.'),
     dirLabel: t('Direction'),
     dirBoth: t('Both directions'),
     dirClient: t('Client → server only'),
@@ -67,6 +78,12 @@ function strings(): FollowUiStrings {
     empty: t('This stream carries no bytes.'),
     reading: t('Reading the stream: {0} chunks so far…'),
   };
+}
+
+/** The sentences of the HTTP messages' problems, in the user's language (the worker keeps them as data). */
+function withNotes(chunks: ChunkView[]): ChunkView[] {
+  for (const c of chunks) if (c.head?.problems) c.head.notes = c.head.problems.map((p) => httpProblemText(p, vscode.l10n.t));
+  return chunks;
 }
 
 const panels = new Map<string, FollowPanel>();
@@ -164,7 +181,7 @@ export class FollowPanel {
         this.ready = true;
         await this.sendInit();
       })
-      .on('page', async (m) => ({ from: m.from, chunks: await this.target.data.page(m.from, m.count) }))
+      .on('page', async (m) => ({ from: m.from, chunks: withNotes(await this.target.data.page(m.from, m.count, m.http === true)) }))
       .on('select', (m) => this.target.link.reveal(m.packet))
       .on('save', async (m) => this.save(m.dir));
   }

@@ -1,19 +1,22 @@
 /**
  * Where a Follow panel's chunks come from: a capture open in the capture editor (its decoding worker
  * builds and pages the stream, src/worker/follow.ts) or a tcpdump text document carrying payload
- * (-x, -xx, -X, -XX; followText of src/node/follow.ts, in the extension host: the text is in memory
+ * (-x, -xx, -X, -XX, -A; followText of src/core/follow/text.ts, in the extension host: the text is in memory
  * already). Both answer with the same pages (src/core/follow/page.ts).
  */
 import { httpHeads } from '../../core/follow/heads';
+import { httpViewMessages, type HttpViewMessage } from '../../core/follow/httpView';
 import { followMeta, followPage, type ChunkView, type FollowMeta } from '../../core/follow/page';
 import { directionBytes } from '../../core/follow/render';
+import type { Inflate } from '../../core/follow/http';
 import { followText, type FollowSource } from '../../core/follow/text';
 import type { CaptureSession } from '../capture/session';
 
 export interface StreamData {
   /** The stream's meta so far (null: no such stream). */
   meta(): Promise<FollowMeta | null>;
-  page(from: number, count: number): Promise<ChunkView[]>;
+  /** `http`: HTTP mode (messages with decoded bodies on the chunks where they start). */
+  page(from: number, count: number, http?: boolean): Promise<ChunkView[]>;
   /** The first chunk of packet `packet` (-1: none). */
   chunkOf(packet: number): Promise<number>;
   /** Writes one direction's bytes to `path`, streamed; resolves with the bytes written. */
@@ -30,8 +33,8 @@ export class WorkerStreamData implements StreamData {
   meta(): Promise<FollowMeta | null> {
     return this.session().followOpen(this.stream);
   }
-  async page(from: number, count: number): Promise<ChunkView[]> {
-    return (await this.session().followPage(this.stream, from, count)).chunks;
+  async page(from: number, count: number, http = false): Promise<ChunkView[]> {
+    return (await this.session().followPage(this.stream, from, count, http)).chunks;
   }
   chunkOf(packet: number): Promise<number> {
     return this.session().followChunkOf(this.stream, packet);
@@ -51,21 +54,33 @@ export class WorkerStreamData implements StreamData {
 /** A stream of tcpdump text (bytes from its hex dumps; without them every byte is "not captured"). */
 export class TextStreamData implements StreamData {
   private readonly src: FollowSource;
-  /** @param write writes a file (the panel passes vscode.workspace.fs.writeFile) */
+  /** HTTP mode's messages, made at the first HTTP page (the text is parsed whole already). */
+  private http: HttpViewMessage[] | undefined;
+  /**
+   * @param write writes a file (the panel passes vscode.workspace.fs.writeFile)
+   * @param inflate undoes HTTP content codings (the platform's; none in a browser)
+   */
   constructor(
     text: string,
     stream: number,
     private readonly write: (path: string, bytes: Uint8Array) => PromiseLike<void>,
+    private readonly inflate?: Inflate,
   ) {
     this.src = followText(text, stream);
   }
   async meta(): Promise<FollowMeta | null> {
     const s = this.src.stream;
-    return s ? followMeta(s, this.src.roles, true) : null;
+    if (!s) return null;
+    const m = followMeta(s, this.src.roles, true);
+    if (this.src.lossy) m.lossy = true;
+    return m;
   }
-  async page(from: number, count: number): Promise<ChunkView[]> {
+  async page(from: number, count: number, http = false): Promise<ChunkView[]> {
     const s = this.src.stream;
-    return s ? followPage(s, from, count, this.src.frame, this.src.states, { heads: httpHeads }) : [];
+    if (!s) return [];
+    if (http) this.http ??= httpViewMessages(s, this.src.frame, { inflate: this.inflate });
+    const messages = http ? { protocol: 'HTTP', list: this.http! } : undefined;
+    return followPage(s, from, count, this.src.frame, this.src.states, { heads: httpHeads, messages });
   }
   async chunkOf(packet: number): Promise<number> {
     return this.src.stream ? this.src.stream.chunkOfPacket(packet) : -1;
