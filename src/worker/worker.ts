@@ -18,6 +18,7 @@ import { PerfGraphs } from './perfGraph';
 import { graphConnInfo, rowOfPacket } from '../core/perf/connPackets';
 import { buildSeries } from '../core/perf/series';
 import { FollowService } from './follow';
+import { FindService } from './find';
 import { parseFollowRequest } from './followMessages';
 import { WORKER_REPLIES, type FromWorker, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
@@ -95,6 +96,7 @@ async function perf(): Promise<PerfGraphs> {
 }
 
 let follow: FollowService | undefined;
+let finder: FindService | undefined;
 
 /** The follow service of the open capture, and the request checked at run time (a malformed one fails with an error reply). */
 async function followOf<T extends { type: string }>(msg: T): Promise<[FollowService, T]> {
@@ -162,6 +164,17 @@ channel
   })
   .on('perfConns', async () => ({ conns: await (await perf()).perfConns() }))
   .on('sockets', async (msg) => ({ sockets: await (await need()).socketsAt(msg.index) }))
+  .on('find', async (msg) => {
+    const idx = await need();
+    finder ??= new FindService(idx);
+    const target = msg.query ? { kind: 'query' as const, query: msg.query } : { kind: 'problem' as const };
+    const opts = { view: msg.view, from: msg.from, backwards: msg.backwards, infoStyle: msg.infoStyle };
+    const result = await finder.find(target, opts, (searched, total) => post({ type: 'findProgress', search: msg.search, searched, total }));
+    return { result };
+  })
+  .on('findCancel', () => {
+    finder?.cancel();
+  })
   .on('followOpen', async (msg) => {
     const [f, m] = await followOf(msg);
     return { meta: await f.open(m.stream) };
