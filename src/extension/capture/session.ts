@@ -19,7 +19,8 @@ import type { GraphConnInfo } from '../../core/perf/connPackets';
 import type { SeriesData, SeriesRequest } from '../../core/perf/series';
 import type { ConnPerfCells } from '../../worker/api';
 import type { SocketsAtPacket } from '../../core/sockets/fromCapture';
-import { WORKER_RESOURCE_LIMITS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
+import { WORKER_RESOURCE_LIMITS, type FilterResult, type FindResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
+import type { FindQuery } from '../../core/find/query';
 import { WorkerClient } from '../../worker/client';
 import { errorMessage } from '../../core/errors';
 import { FileGrowthWatcher, shouldFollow } from './follow';
@@ -158,6 +159,19 @@ export class CaptureSession implements vscode.Disposable {
 
   followClose(stream: number): void {
     this.client.followClose(stream);
+  }
+
+  /** Find (src/worker/find.ts): the next / previous match (no query: problem packet) in a view; a newer one cancels it. */
+  find(
+    query: FindQuery | undefined,
+    o: { view: number; from: number; backwards: boolean; infoStyle: 'tcpdump' | 'wireshark' },
+    onProgress?: (searched: number, total: number) => void,
+  ): Promise<FindResult> {
+    return this.client.find(query, o, onProgress);
+  }
+
+  findCancel(): void {
+    this.client.findCancel();
   }
 
   /** Stop indexing now; the packets indexed so far stay available. A followed file stops being followed and settles. */
