@@ -12,7 +12,9 @@ import * as path from 'node:path';
 
 import { checkFindQuery, FIND_MAX_PATTERN, Needle, parseHexBytes, visitOrder, type FindQuery } from '../src/core/find/query';
 import { TH_ACK, TH_PUSH, TH_SYN } from '../src/core/decode/packet';
-import { tcpFrame } from '../src/core/synth/frames';
+import { tcpFrame, udpFrame } from '../src/core/synth/frames';
+import { connectionFilter } from '../src/core/filter/connection';
+import { packetOfContext, parseFromWebview } from '../src/extension/capture/webviewMessages';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { CaptureIndex } from '../src/worker/captureIndex';
 import { FindService } from '../src/worker/find';
@@ -188,7 +190,15 @@ function conversation(): Uint8Array[] {
     f(0, TH_ACK | TH_PUSH, 121, 512, 'second NEEDLE two'), // 8 (17 bytes)
     f(0, TH_ACK | TH_PUSH, 121, 512, 'second NEEDLE two'), // 9: a retransmission
     f(1, TH_ACK, 512, 138), // 10
+    udp('10.0.0.1', '10.0.0.3', 5000, 6000, 'udp one'), // 11
+    udp('10.0.0.3', '10.0.0.1', 6000, 5000, 'udp two'), // 12
+    udp('10.0.0.1', '10.0.0.3', 5001, 6000, 'other port'), // 13
+    tcpFrame({ src: C, dst: S, sport: 40001, dport: 8080, seq: 7, flags: TH_SYN }), // 14: stream 1
+    udp('fd00::1', 'fd00::2', 53000, 53, 'six'), // 15
   ];
+}
+function udp(src: string, dst: string, sport: number, dport: number, text: string): Uint8Array {
+  return udpFrame({ src, dst, sport, dport, payload: Uint8Array.from(Buffer.from(text, 'latin1')) });
 }
 
 describe('find: searching a capture (src/worker/find.ts)', function () {
@@ -238,7 +248,7 @@ describe('find: searching a capture (src/worker/find.ts)', function () {
     assert.deepEqual(hex.status === 'found' && [hex.index, hex.wrapped], [3, true]);
     const re = await finder.find({ kind: 'query', query: q('second\\s+\\w+\\s+two', 'regex') }, { ...all, from: -1 });
     assert.equal(re.status === 'found' && re.index, 7);
-    assert.deepEqual(await finder.find({ kind: 'query', query: q('absent') }, { ...all, from: 2 }), { status: 'notFound', searched: 10 });
+    assert.deepEqual(await finder.find({ kind: 'query', query: q('absent') }, { ...all, from: 2 }), { status: 'notFound', searched: 15 });
   });
 
   it('Info scope reads the Info text shown (tcpdump or Wireshark wording), not the bytes', async () => {
@@ -267,6 +277,23 @@ describe('find: searching a capture (src/worker/find.ts)', function () {
     assert.deepEqual(prev.status === 'found' && [prev.index, prev.wrapped], [8, true]);
   });
 
+  it("a row's connection filter (context menu) keeps exactly its conversation: TCP stream, UDP ports, IPv6", async () => {
+    const rows = await idx.rows(0, 20);
+    const want: [number, string, number[]][] = [
+      [3, 'tcp.stream eq 0', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]],
+      [13, 'tcp.stream eq 1', [13]],
+      [10, 'ip.addr == 10.0.0.1 && ip.addr == 10.0.0.3 && udp.port == 5000 && udp.port == 6000', [10, 11]],
+      [14, 'ipv6.addr == fd00::1 && ipv6.addr == fd00::2 && udp.port == 53000 && udp.port == 53', [14]],
+    ];
+    for (const [i, expr, kept] of want) {
+      assert.equal(connectionFilter(rows[i]), expr);
+      const v = await idx.filter(expr);
+      assert.ok(v.ok, expr);
+      if (v.ok) assert.deepEqual((await idx.rows(0, 20, v.view)).map((r) => r.index), kept, expr);
+    }
+    assert.equal(connectionFilter({ index: 6, proto: 'ARP', src: '00:11:22:33:44:55', dst: 'ff:ff:ff:ff:ff:ff' }), 'frame.number == 7');
+  });
+
   it('an invalid query comes back as data; a newer search or cancel ends the one under way', async () => {
     assert.deepEqual(await finder.find({ kind: 'query', query: q('zz', 'hex') }, { ...all, from: -1 }), { status: 'invalid', problem: { kind: 'hexDigit', at: 0 } });
     // one packet a batch and a yield after each: the first search is still under way when cancelled
@@ -278,5 +305,39 @@ describe('find: searching a capture (src/worker/find.ts)', function () {
     const second = slow.find({ kind: 'query', query: q('needle') }, { ...all, from: -1 });
     assert.equal((await first).status, 'cancelled');
     assert.equal((await second).status, 'found');
+  });
+});
+
+describe('find: what the webview may send (parseFromWebview) and the context menu argument', () => {
+  const query = { pattern: 'needle', mode: 'text', scope: 'bytes', caseSensitive: false };
+  it('takes a well-formed find and refuses a malformed one', () => {
+    assert.deepEqual(parseFromWebview({ type: 'find', seq: 1, view: 0, from: -1, backwards: false, query }), {
+      type: 'find',
+      seq: 1,
+      view: 0,
+      from: -1,
+      backwards: false,
+      query,
+    });
+    assert.deepEqual(parseFromWebview({ type: 'find', seq: 2, view: 3, from: 5, backwards: true }), { type: 'find', seq: 2, view: 3, from: 5, backwards: true });
+    for (const bad of [
+      { type: 'find', seq: 1, view: 0, from: -2, backwards: false },
+      { type: 'find', seq: 1, view: 0, from: 0.5, backwards: false },
+      { type: 'find', seq: 1, view: 0, from: 0, backwards: 'no' },
+      { type: 'find', seq: 1, view: 0, from: 0, backwards: false, query: { ...query, mode: 'glob' } },
+      { type: 'find', seq: 1, view: 0, from: 0, backwards: false, query: { ...query, scope: 'details' } },
+      { type: 'find', seq: 1, view: 0, from: 0, backwards: false, query: { ...query, caseSensitive: 1 } },
+      { type: 'find', seq: 1, view: 0, from: 0, backwards: false, query: { ...query, pattern: 'x'.repeat(70_000) } },
+    ]) {
+      assert.equal(parseFromWebview(bad), null, JSON.stringify(bad).slice(0, 120));
+    }
+    assert.deepEqual(parseFromWebview({ type: 'findCancel', extra: 1 }), { type: 'findCancel' });
+  });
+
+  it("reads the packet of a row's data-vscode-context", () => {
+    assert.equal(packetOfContext({ webviewSection: 'packetRow', packet: 12, stream: 0 }), 12);
+    assert.equal(packetOfContext({ webviewSection: 'packetRow', packet: -1 }), undefined);
+    assert.equal(packetOfContext({ packet: '3' }), undefined);
+    assert.equal(packetOfContext(undefined), undefined);
   });
 });

@@ -24,9 +24,10 @@ export interface RowEndpoints {
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/;
 
+/** The filter field of an address as rows show it; a MAC address (5 colons) is none: IPv6 text has '::' or 7 colons. */
 function addrField(a: string): string | null {
   if (IPV4.test(a)) return 'ip.addr';
-  if (a.includes(':') && IPV6.test(a)) return 'ipv6.addr';
+  if (IPV6.test(a) && (a.includes('::') || a.split(':').length === 8)) return 'ipv6.addr';
   return null;
 }
 

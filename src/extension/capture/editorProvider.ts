@@ -23,6 +23,7 @@ import {
   CAPTURE_REPLIES,
   DEFAULT_COLUMNS,
   parseColumns,
+  packetOfContext,
   parseFromWebview,
   type CaptureReplies,
   type ColumnId,
@@ -269,13 +270,6 @@ function exportArgs(a: unknown): ExportArgs | undefined {
   const which = typeof o.which === 'string' && ['displayed', 'selected', 'connection', 'all'].includes(o.which) ? (o.which as ExportArgs['which']) : undefined;
   const target = typeof o.target === 'string' && o.target.length > 0 ? o.target : undefined;
   return { target, which };
-}
-
-/** The packet (0-based) of a row's context-menu argument (its data-vscode-context), when it names one. */
-export function packetOfContext(ctx: unknown): number | undefined {
-  if (typeof ctx !== 'object' || ctx === null) return undefined;
-  const p = (ctx as { packet?: unknown }).packet;
-  return typeof p === 'number' && Number.isSafeInteger(p) && p >= 0 ? p : undefined;
 }
 
 /** One webview on one document. */

@@ -493,3 +493,12 @@ export function parseFindQuery(x: unknown): FindQuery | null {
   if (typeof x.caseSensitive !== 'boolean') return null;
   return { pattern: x.pattern, mode: x.mode as FindMode, scope: x.scope as FindScope, caseSensitive: x.caseSensitive };
 }
+
+/**
+ * The packet (0-based) of a row's context-menu argument — the row's data-vscode-context, which VS Code
+ * passes to the menu's commands (media/capture/list.ts) — when it names one.
+ */
+export function packetOfContext(ctx: unknown): number | undefined {
+  if (!isObj(ctx)) return undefined;
+  return isInt(ctx.packet) ? ctx.packet : undefined;
+}
