@@ -294,6 +294,18 @@ describe('find: searching a capture (src/worker/find.ts)', function () {
     assert.equal(connectionFilter({ index: 6, proto: 'ARP', src: '00:11:22:33:44:55', dst: 'ff:ff:ff:ff:ff:ff' }), 'frame.number == 7');
   });
 
+  it('reports progress as it goes (searched of total), for the status line', async () => {
+    const seen: [number, number][] = [];
+    const chatty = new FindService(idx, { batch: 2, progressMs: 0 });
+    const r = await chatty.find({ kind: 'query', query: q('absent', 'text', 'info') }, { ...all, from: -1 }, (a, b) => seen.push([a, b]));
+    assert.equal(r.status, 'notFound');
+    assert.deepEqual(
+      seen.map(([a]) => a),
+      [2, 4, 6, 8, 10, 12, 14, 15],
+    );
+    assert.ok(seen.every(([, b]) => b === 15));
+  });
+
   it('an invalid query comes back as data; a newer search or cancel ends the one under way', async () => {
     assert.deepEqual(await finder.find({ kind: 'query', query: q('zz', 'hex') }, { ...all, from: -1 }), { status: 'invalid', problem: { kind: 'hexDigit', at: 0 } });
     // one packet a batch and a yield after each: the first search is still under way when cancelled

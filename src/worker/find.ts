@@ -46,7 +46,7 @@ export class FindService {
 
   constructor(
     private readonly idx: CaptureIndex,
-    private readonly tuning: { batch?: number; sliceMs?: number } = {},
+    private readonly tuning: { batch?: number; sliceMs?: number; progressMs?: number } = {},
   ) {}
 
   /** Ends the search under way, if any (it answers `cancelled`). */
@@ -75,6 +75,7 @@ export class FindService {
     const order = visitOrder(total, o.from, o.backwards);
     const batch = this.tuning.batch ?? BATCH;
     const sliceMs = this.tuning.sliceMs ?? SLICE_MS;
+    const progressMs = this.tuning.progressMs ?? PROGRESS_MS;
     let k = 0;
     let sliceStart = Date.now();
     let reported = sliceStart;
@@ -94,7 +95,7 @@ export class FindService {
       }
       k += indices.length;
       const now = Date.now();
-      if (onProgress && now - reported >= PROGRESS_MS) {
+      if (onProgress && now - reported >= progressMs) {
         reported = now;
         onProgress(k, total);
       }
