@@ -128,9 +128,12 @@ export function onFindResult(m: FindResultMessage): void {
     if (findBar.hidden && text !== '') showNotice(text, error ? 'error' : 'info');
     setStatus(text, error);
   };
+  if (m.error !== undefined) {
+    say(m.error, true);
+    return;
+  }
   switch (r.status) {
     case 'invalid':
-      say(m.error ?? '', true);
       return;
     case 'cancelled':
       say(S.findCancelled);

@@ -123,28 +123,34 @@ export class Needle {
 
   /** Offset of the first occurrence in `hay` (bytes), -1 when none. */
   inBytes(hay: Uint8Array): number {
-    return this.search(hay.length, (i) => hay[i]);
+    // the loop written out twice (bytes, text): a unit read through a closure costs about half the speed
+    const p = this.p;
+    const fail = this.fail;
+    const m = p.length;
+    const fold = this.fold;
+    let k = 0;
+    for (let i = 0, n = hay.length; i < n; i++) {
+      const c = fold ? foldAscii(hay[i]) : hay[i];
+      while (k > 0 && c !== p[k]) k = fail[k - 1];
+      if (c === p[k] && ++k === m) return i - m + 1;
+    }
+    return m === 0 ? 0 : -1;
   }
 
   /** Offset (UTF-16 units) of the first occurrence in `hay`, -1 when none. */
   inText(hay: string): number {
-    return this.search(hay.length, (i) => hay.charCodeAt(i));
-  }
-
-  private search(n: number, at: (i: number) => number): number {
     const p = this.p;
     const fail = this.fail;
     const m = p.length;
-    if (m === 0) return 0;
     const fold = this.fold;
     let k = 0;
-    for (let i = 0; i < n; i++) {
-      const c = fold ? foldAscii(at(i)) : at(i);
+    for (let i = 0, n = hay.length; i < n; i++) {
+      const u = hay.charCodeAt(i);
+      const c = fold ? foldAscii(u) : u;
       while (k > 0 && c !== p[k]) k = fail[k - 1];
-      if (c === p[k]) k++;
-      if (k === m) return i - m + 1;
+      if (c === p[k] && ++k === m) return i - m + 1;
     }
-    return -1;
+    return m === 0 ? 0 : -1;
   }
 }
 

@@ -565,9 +565,14 @@ export class CaptureEditor implements vscode.Disposable {
       .on('find', async (m) => {
         const t = vscode.l10n.t;
         const opts = { view: m.view, from: m.from, backwards: m.backwards, infoStyle: infoStyle() };
-        const result = await s.find(m.query, opts, (searched, total) => this.post({ type: 'findProgress', seq: m.seq, searched, total }));
-        const error = result.status === 'invalid' ? findProblemText(result.problem, t) : undefined;
-        this.post({ type: 'findResult', seq: m.seq, view: m.view, result, error });
+        try {
+          const result = await s.find(m.query, opts, (searched, total) => this.post({ type: 'findProgress', seq: m.seq, searched, total }));
+          const error = result.status === 'invalid' ? findProblemText(result.problem, t) : undefined;
+          this.post({ type: 'findResult', seq: m.seq, view: m.view, result, error });
+        } catch (e) {
+          // the worker failed the request (a view dropped meanwhile, the capture closed): the find bar says why
+          this.post({ type: 'findResult', seq: m.seq, view: m.view, result: { status: 'cancelled', searched: 0 }, error: errorMessage(e) });
+        }
       })
       .on('findCancel', () => s.findCancel())
       .on('copy', async (m) => {

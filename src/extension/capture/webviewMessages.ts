@@ -253,7 +253,7 @@ export interface FindStepMessage {
   /** The next packet the list marks as a problem, rather than the find bar's pattern. */
   problem?: boolean;
 }
-/** What a find came to; `error`: why the query cannot run, in the reader's language. */
+/** What a find came to; `error`: why the query cannot run or the search failed, in the reader's language. */
 export interface FindResultMessage {
   type: 'findResult';
   seq: number;
