@@ -353,3 +353,18 @@ describe('find: what the webview may send (parseFromWebview) and the context men
     assert.equal(packetOfContext(undefined), undefined);
   });
 });
+
+describe("find: the capture editor's words in Chinese", () => {
+  it('every string editorProvider.ts translates (the find bar, its errors, the row menu) has a zh-cn entry with the same placeholders', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const src = fs.readFileSync(path.join(root, 'src', 'extension', 'capture', 'editorProvider.ts'), 'utf8');
+    const zh = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const keys = [...src.matchAll(/\bt\('((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+    assert.ok(keys.includes('Find in packets') && keys.includes('Copied the filter {0}'), `${keys.length} keys read`);
+    const holes = (x: string): string => [...x.matchAll(/\{\d\}/g)].map((m) => m[0]).sort().join();
+    for (const k of keys) {
+      assert.ok(k in zh, `no zh-cn entry for: ${k}`);
+      assert.equal(holes(zh[k]), holes(k), k);
+    }
+  });
+});

@@ -52,8 +52,14 @@ let seq = 0;
 let pendingProblem = false;
 let lastBackwards = false;
 
+/** The box's placeholder says how to write a pattern of the chosen mode. */
+function applyPlaceholder(): void {
+  const s = state.S;
+  if (!s) return;
+  input.placeholder = modeSelect.value === 'hex' ? s.findHexPlaceholder : modeSelect.value === 'regex' ? s.findRegexPlaceholder : s.findPlaceholder;
+}
+
 export function applyFindStrings(s: UiStrings): void {
-  input.placeholder = s.findPlaceholder;
   input.setAttribute('aria-label', s.findPlaceholder);
   findBar.setAttribute('aria-label', s.find);
   modeSelect.textContent = '';
@@ -69,6 +75,7 @@ export function applyFindStrings(s: UiStrings): void {
     scopeSelect.append(o);
   }
   caseText.textContent = s.findCase;
+  applyPlaceholder();
   prevBtn.title = s.findPrev;
   prevBtn.setAttribute('aria-label', s.findPrev);
   nextBtn.title = s.findNext;
@@ -165,7 +172,10 @@ input.addEventListener('keydown', (e) => {
   }
 });
 input.addEventListener('input', () => setStatus('', false));
-modeSelect.addEventListener('change', () => setStatus('', false));
+modeSelect.addEventListener('change', () => {
+  setStatus('', false);
+  applyPlaceholder();
+});
 prevBtn.addEventListener('click', () => step(true));
 nextBtn.addEventListener('click', () => step(false));
 closeBtn.addEventListener('click', closeFind);

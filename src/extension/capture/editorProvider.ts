@@ -152,6 +152,8 @@ function uiStrings(): UiStrings {
     find: t('Find'),
     findHint: t('Find a string, hex bytes or a regular expression in the packets (Ctrl+F)'),
     findPlaceholder: t('Find in packets'),
+    findHexPlaceholder: t('Hex bytes: de ad be ef or deadbeef'),
+    findRegexPlaceholder: t('Regular expression (RE2 syntax), e.g. GET /\\w+'),
     findModeText: t('Text'),
     findModeHex: t('Hex bytes'),
     findModeRegex: t('Regular expression'),

@@ -132,6 +132,8 @@ export interface UiStrings {
   find: string;
   findHint: string;
   findPlaceholder: string;
+  findHexPlaceholder: string;
+  findRegexPlaceholder: string;
   findModeText: string;
   findModeHex: string;
   findModeRegex: string;
