@@ -460,6 +460,13 @@ export class CaptureEditor implements vscode.Disposable {
     this.panel.reveal(this.panel.viewColumn, true);
   }
 
+  /** Give the page the keyboard focus, then post (the find bar puts the focus in its box). */
+  focusAndPost(msg: ToWebview): void {
+    if (this.disposed) return;
+    this.panel.reveal(this.panel.viewColumn, false);
+    this.post(msg);
+  }
+
   post(msg: ToWebview): void {
     if (!this.ready || this.disposed) return;
     void this.panel.webview.postMessage(msg);
@@ -660,7 +667,8 @@ export function registerCaptureEditor(context: vscode.ExtensionContext, provider
       else void vscode.window.showInformationMessage(vscode.l10n.t('Open a capture in the capture editor first.'));
     }),
     // Find (Ctrl+F) and next / previous problem (F8, Shift+F8): the webview searches from its selection
-    vscode.commands.registerCommand('captureLens.captureEditor.find', () => provider.activeEditor()?.post({ type: 'findOpen' })),
+    // from the title bar or the palette the focus is elsewhere: the page takes it, then its find box
+    vscode.commands.registerCommand('captureLens.captureEditor.find', () => provider.activeEditor()?.focusAndPost({ type: 'findOpen' })),
     vscode.commands.registerCommand('captureLens.captureEditor.findNext', () => provider.activeEditor()?.post({ type: 'findStep', backwards: false })),
     vscode.commands.registerCommand('captureLens.captureEditor.findPrevious', () => provider.activeEditor()?.post({ type: 'findStep', backwards: true })),
     vscode.commands.registerCommand('captureLens.captureEditor.nextProblem', () =>
