@@ -10,7 +10,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { checkFindQuery, FIND_MAX_PATTERN, Needle, parseHexBytes, visitOrder, type FindQuery } from '../src/core/find/query';
+import {
+  checkFindQuery,
+  FIND_MAX_PATTERN,
+  Needle,
+  parseHexBytes,
+  visitOrder,
+  type FindQuery,
+} from '../src/core/find/query';
 import { TH_ACK, TH_PUSH, TH_SYN } from '../src/core/decode/packet';
 import { tcpFrame, udpFrame } from '../src/core/synth/frames';
 import { connectionFilter } from '../src/core/filter/connection';
@@ -20,7 +27,12 @@ import { CaptureIndex } from '../src/worker/captureIndex';
 import { FindService } from '../src/worker/find';
 import { compileFind, latin1 } from '../src/worker/findMatcher';
 
-const q = (pattern: string, mode: FindQuery['mode'] = 'text', scope: FindQuery['scope'] = 'bytes', caseSensitive = false): FindQuery => ({
+const q = (
+  pattern: string,
+  mode: FindQuery['mode'] = 'text',
+  scope: FindQuery['scope'] = 'bytes',
+  caseSensitive = false,
+): FindQuery => ({
   pattern,
   mode,
   scope,
@@ -57,7 +69,11 @@ describe('find: patterns and bounds (src/core/find/query.ts)', () => {
   it('bounds the pattern: empty and longer than FIND_MAX_PATTERN are refused', () => {
     assert.deepEqual(checkFindQuery(q('')), { kind: 'empty', at: 0 });
     assert.equal(checkFindQuery(q('a'.repeat(FIND_MAX_PATTERN))), null);
-    assert.deepEqual(checkFindQuery(q('a'.repeat(FIND_MAX_PATTERN + 1), 'regex')), { kind: 'tooLong', at: FIND_MAX_PATTERN, max: FIND_MAX_PATTERN });
+    assert.deepEqual(checkFindQuery(q('a'.repeat(FIND_MAX_PATTERN + 1), 'regex')), {
+      kind: 'tooLong',
+      at: FIND_MAX_PATTERN,
+      max: FIND_MAX_PATTERN,
+    });
     const c = compileFind(q('a'.repeat(FIND_MAX_PATTERN + 1), 'regex'));
     assert.equal(c.ok, false);
   });
@@ -72,13 +88,21 @@ describe('find: patterns and bounds (src/core/find/query.ts)', () => {
       const hay = Array.from({ length: rnd(40) }, () => 'ab'[rnd(2)]).join('');
       const pat = Array.from({ length: 1 + rnd(5) }, () => 'ab'[rnd(2)]).join('');
       assert.equal(new Needle(Buffer.from(pat), false).inBytes(Buffer.from(hay)), hay.indexOf(pat), `${pat} in ${hay}`);
-      assert.equal(new Needle([...pat].map((c) => c.charCodeAt(0)), false).inText(hay), hay.indexOf(pat));
+      assert.equal(
+        new Needle(
+          [...pat].map((c) => c.charCodeAt(0)),
+          false,
+        ).inText(hay),
+        hay.indexOf(pat),
+      );
     }
   });
 
   it('visits from the one after the selected position to the end, then wraps round to it (backwards too)', () => {
     const seq = (count: number, from: number, back: boolean): string =>
-      Array.from({ length: count }, (_, k) => visitOrder(count, from, back).at(k)).map((x) => `${x.pos}${x.wrapped ? 'w' : ''}`).join(' ');
+      Array.from({ length: count }, (_, k) => visitOrder(count, from, back).at(k))
+        .map((x) => `${x.pos}${x.wrapped ? 'w' : ''}`)
+        .join(' ');
     assert.equal(seq(5, 2, false), '3 4 0w 1w 2w');
     assert.equal(seq(5, 2, true), '1 0 4w 3w 2w');
     assert.equal(seq(4, -1, false), '0 1 2 3');
@@ -242,23 +266,41 @@ describe('find: searching a capture (src/worker/find.ts)', function () {
   it('case, hex and regex modes over the bytes; nothing found says how many packets were looked at', async () => {
     const cs = await finder.find({ kind: 'query', query: q('needle', 'text', 'bytes', true) }, { ...all, from: -1 });
     assert.equal(cs.status === 'found' && cs.index, 3);
-    const csUpper = await finder.find({ kind: 'query', query: q('NEEDLE', 'text', 'bytes', true) }, { ...all, from: -1 });
+    const csUpper = await finder.find(
+      { kind: 'query', query: q('NEEDLE', 'text', 'bytes', true) },
+      { ...all, from: -1 },
+    );
     assert.equal(csUpper.status === 'found' && csUpper.index, 7);
     const hex = await finder.find({ kind: 'query', query: q('de ad be ef', 'hex') }, { ...all, from: 5 });
     assert.deepEqual(hex.status === 'found' && [hex.index, hex.wrapped], [3, true]);
     const re = await finder.find({ kind: 'query', query: q('second\\s+\\w+\\s+two', 'regex') }, { ...all, from: -1 });
     assert.equal(re.status === 'found' && re.index, 7);
-    assert.deepEqual(await finder.find({ kind: 'query', query: q('absent') }, { ...all, from: 2 }), { status: 'notFound', searched: 15 });
+    assert.deepEqual(await finder.find({ kind: 'query', query: q('absent') }, { ...all, from: 2 }), {
+      status: 'notFound',
+      searched: 15,
+    });
   });
 
   it('Info scope reads the Info text shown (tcpdump or Wireshark wording), not the bytes', async () => {
     // "length 11" is in tcpdump's Info of packet 6 only; the payload's text is not in any Info
-    const tcpdumpInfo = await finder.find({ kind: 'query', query: q('length 11', 'text', 'info') }, { ...all, from: -1 });
+    const tcpdumpInfo = await finder.find(
+      { kind: 'query', query: q('length 11', 'text', 'info') },
+      { ...all, from: -1 },
+    );
     assert.equal(tcpdumpInfo.status === 'found' && tcpdumpInfo.index, 5);
-    assert.equal((await finder.find({ kind: 'query', query: q('needle', 'text', 'info') }, { ...all, from: -1 })).status, 'notFound');
-    const ws = await finder.find({ kind: 'query', query: q('Len=11', 'text', 'info') }, { ...all, from: -1, infoStyle: 'wireshark' });
+    assert.equal(
+      (await finder.find({ kind: 'query', query: q('needle', 'text', 'info') }, { ...all, from: -1 })).status,
+      'notFound',
+    );
+    const ws = await finder.find(
+      { kind: 'query', query: q('Len=11', 'text', 'info') },
+      { ...all, from: -1, infoStyle: 'wireshark' },
+    );
     assert.equal(ws.status === 'found' && ws.index, 5);
-    assert.equal((await finder.find({ kind: 'query', query: q('Len=11', 'text', 'info') }, { ...all, from: -1 })).status, 'notFound');
+    assert.equal(
+      (await finder.find({ kind: 'query', query: q('Len=11', 'text', 'info') }, { ...all, from: -1 })).status,
+      'notFound',
+    );
   });
 
   it('searches the filtered view in its order and answers positions in it', async () => {
@@ -266,7 +308,10 @@ describe('find: searching a capture (src/worker/find.ts)', function () {
     assert.ok(f.ok);
     if (!f.ok) return;
     assert.equal(f.count, 4); // packets 4, 6, 8, 9
-    const r = await finder.find({ kind: 'query', query: q('needle') }, { view: f.view, from: 0, backwards: false, infoStyle: 'tcpdump' });
+    const r = await finder.find(
+      { kind: 'query', query: q('needle') },
+      { view: f.view, from: 0, backwards: false, infoStyle: 'tcpdump' },
+    );
     assert.deepEqual(r.status === 'found' && [r.position, r.index], [2, 7]);
   });
 
@@ -289,15 +334,25 @@ describe('find: searching a capture (src/worker/find.ts)', function () {
       assert.equal(connectionFilter(rows[i]), expr);
       const v = await idx.filter(expr);
       assert.ok(v.ok, expr);
-      if (v.ok) assert.deepEqual((await idx.rows(0, 20, v.view)).map((r) => r.index), kept, expr);
+      if (v.ok)
+        assert.deepEqual(
+          (await idx.rows(0, 20, v.view)).map((r) => r.index),
+          kept,
+          expr,
+        );
     }
-    assert.equal(connectionFilter({ index: 6, proto: 'ARP', src: '00:11:22:33:44:55', dst: 'ff:ff:ff:ff:ff:ff' }), 'frame.number == 7');
+    assert.equal(
+      connectionFilter({ index: 6, proto: 'ARP', src: '00:11:22:33:44:55', dst: 'ff:ff:ff:ff:ff:ff' }),
+      'frame.number == 7',
+    );
   });
 
   it('reports progress as it goes (searched of total), for the status line', async () => {
     const seen: [number, number][] = [];
     const chatty = new FindService(idx, { batch: 2, progressMs: 0 });
-    const r = await chatty.find({ kind: 'query', query: q('absent', 'text', 'info') }, { ...all, from: -1 }, (a, b) => seen.push([a, b]));
+    const r = await chatty.find({ kind: 'query', query: q('absent', 'text', 'info') }, { ...all, from: -1 }, (a, b) =>
+      seen.push([a, b]),
+    );
     assert.equal(r.status, 'notFound');
     assert.deepEqual(
       seen.map(([a]) => a),
@@ -307,7 +362,10 @@ describe('find: searching a capture (src/worker/find.ts)', function () {
   });
 
   it('an invalid query comes back as data; a newer search or cancel ends the one under way', async () => {
-    assert.deepEqual(await finder.find({ kind: 'query', query: q('zz', 'hex') }, { ...all, from: -1 }), { status: 'invalid', problem: { kind: 'hexDigit', at: 0 } });
+    assert.deepEqual(await finder.find({ kind: 'query', query: q('zz', 'hex') }, { ...all, from: -1 }), {
+      status: 'invalid',
+      problem: { kind: 'hexDigit', at: 0 },
+    });
     // one packet a batch and a yield after each: the first search is still under way when cancelled
     const slow = new FindService(idx, { batch: 1, sliceMs: 0 });
     const pending = slow.find({ kind: 'query', query: q('absent', 'text', 'info') }, { ...all, from: -1 });
@@ -331,7 +389,13 @@ describe('find: what the webview may send (parseFromWebview) and the context men
       backwards: false,
       query,
     });
-    assert.deepEqual(parseFromWebview({ type: 'find', seq: 2, view: 3, from: 5, backwards: true }), { type: 'find', seq: 2, view: 3, from: 5, backwards: true });
+    assert.deepEqual(parseFromWebview({ type: 'find', seq: 2, view: 3, from: 5, backwards: true }), {
+      type: 'find',
+      seq: 2,
+      view: 3,
+      from: 5,
+      backwards: true,
+    });
     for (const bad of [
       { type: 'find', seq: 1, view: 0, from: -2, backwards: false },
       { type: 'find', seq: 1, view: 0, from: 0.5, backwards: false },
@@ -358,10 +422,17 @@ describe("find: the capture editor's words in Chinese", () => {
   it('every string editorProvider.ts translates (the find bar, its errors, the row menu) has a zh-cn entry with the same placeholders', () => {
     const root = path.resolve(__dirname, '..', '..');
     const src = fs.readFileSync(path.join(root, 'src', 'extension', 'capture', 'editorProvider.ts'), 'utf8');
-    const zh = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const zh = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
     const keys = [...src.matchAll(/\bt\('((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
     assert.ok(keys.includes('Find in packets') && keys.includes('Copied the filter {0}'), `${keys.length} keys read`);
-    const holes = (x: string): string => [...x.matchAll(/\{\d\}/g)].map((m) => m[0]).sort().join();
+    const holes = (x: string): string =>
+      [...x.matchAll(/\{\d\}/g)]
+        .map((m) => m[0])
+        .sort()
+        .join();
     for (const k of keys) {
       assert.ok(k in zh, `no zh-cn entry for: ${k}`);
       assert.equal(holes(zh[k]), holes(k), k);

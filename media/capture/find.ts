@@ -56,20 +56,32 @@ let lastBackwards = false;
 function applyPlaceholder(): void {
   const s = state.S;
   if (!s) return;
-  input.placeholder = modeSelect.value === 'hex' ? s.findHexPlaceholder : modeSelect.value === 'regex' ? s.findRegexPlaceholder : s.findPlaceholder;
+  input.placeholder =
+    modeSelect.value === 'hex'
+      ? s.findHexPlaceholder
+      : modeSelect.value === 'regex'
+        ? s.findRegexPlaceholder
+        : s.findPlaceholder;
 }
 
 export function applyFindStrings(s: UiStrings): void {
   input.setAttribute('aria-label', s.findPlaceholder);
   findBar.setAttribute('aria-label', s.find);
   modeSelect.textContent = '';
-  for (const [v, label] of [['text', s.findModeText], ['hex', s.findModeHex], ['regex', s.findModeRegex]] as const) {
+  for (const [v, label] of [
+    ['text', s.findModeText],
+    ['hex', s.findModeHex],
+    ['regex', s.findModeRegex],
+  ] as const) {
     const o = el('option', undefined, label);
     o.value = v;
     modeSelect.append(o);
   }
   scopeSelect.textContent = '';
-  for (const [v, label] of [['bytes', s.findScopeBytes], ['info', s.findScopeInfo]] as const) {
+  for (const [v, label] of [
+    ['bytes', s.findScopeBytes],
+    ['info', s.findScopeInfo],
+  ] as const) {
     const o = el('option', undefined, label);
     o.value = v;
     scopeSelect.append(o);
@@ -99,7 +111,12 @@ function closeFind(): void {
 }
 
 function query(): FindQuery {
-  return { pattern: input.value, mode: modeSelect.value as FindMode, scope: scopeSelect.value as FindScope, caseSensitive: caseBox.checked };
+  return {
+    pattern: input.value,
+    mode: modeSelect.value as FindMode,
+    scope: scopeSelect.value as FindScope,
+    caseSensitive: caseBox.checked,
+  };
 }
 
 function setStatus(text: string, error: boolean): void {

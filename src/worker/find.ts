@@ -54,7 +54,11 @@ export class FindService {
     this.generation++;
   }
 
-  async find(target: FindTarget, o: FindOptions, onProgress?: (searched: number, total: number) => void): Promise<FindResult> {
+  async find(
+    target: FindTarget,
+    o: FindOptions,
+    onProgress?: (searched: number, total: number) => void,
+  ): Promise<FindResult> {
     const gen = ++this.generation;
     const idx = this.idx;
     let test: (indices: number[]) => number | Promise<number>;

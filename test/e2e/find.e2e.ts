@@ -93,7 +93,10 @@ describe('e2e: Find in the capture and the rows context menu (issue 17)', functi
   }
 
   async function selectedNo(v: FrameLoc, no: number): Promise<void> {
-    await v.locator('.rows .row[aria-selected="true"] .c-no').filter({ hasText: new RegExp(`^${no}$`) }).waitFor({ state: 'visible', timeout: 10_000 });
+    await v
+      .locator('.rows .row[aria-selected="true"] .c-no')
+      .filter({ hasText: new RegExp(`^${no}$`) })
+      .waitFor({ state: 'visible', timeout: 10_000 });
   }
 
   /** Quick open (Ctrl+P) of a workspace file; on a loaded machine its row can take a while: up to 3 tries. */
@@ -105,7 +108,11 @@ describe('e2e: Find in the capture and the rows context menu (issue 17)', functi
         await page.keyboard.press('Control+P');
         await input.waitFor({ state: 'visible', timeout: 5_000 });
         await input.fill(name);
-        await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await page
+          .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+          .filter({ hasText: name })
+          .first()
+          .waitFor({ state: 'visible', timeout: 15_000 });
         await page.waitForTimeout(200);
         await page.keyboard.press('Enter');
         return;
@@ -125,16 +132,27 @@ describe('e2e: Find in the capture and the rows context menu (issue 17)', functi
     s = await startSession({ extraFiles: [file] });
     const kb = path.join(s.runDir, 'user-data', 'User', 'keybindings.json');
     fs.mkdirSync(path.dirname(kb), { recursive: true });
-    fs.writeFileSync(kb, JSON.stringify([{ key: 'ctrl+shift+alt+f10', command: 'captureLens.packet.filterConnection', args: ROW_CONTEXT }], null, 2));
+    fs.writeFileSync(
+      kb,
+      JSON.stringify(
+        [{ key: 'ctrl+shift+alt+f10', command: 'captureLens.packet.filterConnection', args: ROW_CONTEXT }],
+        null,
+        2,
+      ),
+    );
     // keybindings.json is read when the window loads
     await s.runCommand('Developer: Reload Window');
     await s.page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await s.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await s.page
+      .locator('.explorer-folders-view .monaco-list-row')
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await s.page.waitForTimeout(1000);
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) await s.screenshot(`failed-find-${this.currentTest.title.slice(0, 60)}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && s)
+      await s.screenshot(`failed-find-${this.currentTest.title.slice(0, 60)}`).catch(() => undefined);
   });
 
   after(async function () {
@@ -167,7 +185,10 @@ describe('e2e: Find in the capture and the rows context menu (issue 17)', functi
     // not there: the bar says so, the selection stays
     await box.fill('no such text');
     await box.press('Enter');
-    await v.locator('#find-status').filter({ hasText: /No match in 13 packets/ }).waitFor({ state: 'visible', timeout: 10_000 });
+    await v
+      .locator('#find-status')
+      .filter({ hasText: /No match in 13 packets/ })
+      .waitFor({ state: 'visible', timeout: 10_000 });
     await selectedNo(v, 4);
     await box.press('Escape');
     await v.locator('#find-bar').waitFor({ state: 'hidden', timeout: 5_000 });
@@ -179,10 +200,23 @@ describe('e2e: Find in the capture and the rows context menu (issue 17)', functi
   it('a right-click on a row shows the row menu; "Filter on This Connection" filters to its connection', async () => {
     const v = view();
     await v.locator('.rows .row[data-index="11"]').click({ button: 'right' });
-    const item = s.page.locator('.context-view .monaco-menu .action-item .action-label').filter({ hasText: 'Filter on This Connection' }).first();
+    const item = s.page
+      .locator('.context-view .monaco-menu .action-item .action-label')
+      .filter({ hasText: 'Filter on This Connection' })
+      .first();
     await item.waitFor({ state: 'visible', timeout: 10_000 });
-    for (const other of ['Copy Row', 'Copy as Filter', 'Follow TCP Stream', 'Flow Graph of This Connection', 'Sockets at This Packet']) {
-      await s.page.locator('.context-view .monaco-menu .action-item .action-label').filter({ hasText: other }).first().waitFor({ state: 'visible', timeout: 2_000 });
+    for (const other of [
+      'Copy Row',
+      'Copy as Filter',
+      'Follow TCP Stream',
+      'Flow Graph of This Connection',
+      'Sockets at This Packet',
+    ]) {
+      await s.page
+        .locator('.context-view .monaco-menu .action-item .action-label')
+        .filter({ hasText: other })
+        .first()
+        .waitFor({ state: 'visible', timeout: 2_000 });
     }
     await s.screenshot('find-row-menu');
     await item.hover();

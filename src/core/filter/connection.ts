@@ -37,6 +37,7 @@ export function connectionFilter(r: RowEndpoints): string {
   const fb = addrField(r.dst);
   if (fa === null || fa !== fb) return `frame.number == ${r.index + 1}`;
   const hosts = `${fa} == ${r.src} && ${fa} == ${r.dst}`;
-  if (r.proto.startsWith('UDP') && r.sport !== undefined && r.dport !== undefined) return `${hosts} && udp.port == ${r.sport} && udp.port == ${r.dport}`;
+  if (r.proto.startsWith('UDP') && r.sport !== undefined && r.dport !== undefined)
+    return `${hosts} && udp.port == ${r.sport} && udp.port == ${r.dport}`;
   return hosts;
 }

@@ -165,7 +165,11 @@ export function utf8Bytes(s: string): Uint8Array {
  * only match is found again, wrapped, as in Wireshark). `from` -1: from the first position (the
  * last, backwards). Returns the k-th position and whether reaching it wrapped.
  */
-export function visitOrder(count: number, from: number, backwards: boolean): { start: number; at(k: number): { pos: number; wrapped: boolean } } {
+export function visitOrder(
+  count: number,
+  from: number,
+  backwards: boolean,
+): { start: number; at(k: number): { pos: number; wrapped: boolean } } {
   const start = from < 0 || from >= count ? (backwards ? count - 1 : 0) : backwards ? from - 1 : from + 1;
   return {
     start,
