@@ -1,15 +1,15 @@
 /**
  * The bottom pane's tabs (details / connections) and the connections table: one row per TCP
- * connection; choosing one filters the packet list to its stream.
+ * connection; choosing one filters the packet list to its stream and shows its performance section
+ * (issue 14: the verdicts with their evidence packets, which select the packet, and what to change).
  */
 import type { ConnJson } from '../../src/core/tcp/json';
-import type { ConnPerfCells } from '../../src/worker/api';
-import type { UiStrings } from '../../src/extension/capture/webviewMessages';
+import type { ConnPerfView, UiStrings } from '../../src/extension/capture/webviewMessages';
 import { el } from '../common/dom';
 import { detailsPane } from './details';
 import { applyFilter, filterInput } from './filter';
 import { bytesText } from './format';
-import { saveState } from './list';
+import { goTo, saveState } from './list';
 import { post, state, type Tab } from './state';
 
 export const tabs = el('div', 'tabs');
@@ -63,7 +63,7 @@ export function renderConns(list: ConnJson[]): void {
   const hr = el('tr');
   for (const h of [S.connStream, S.connClient, S.connServer, S.connState, S.connHistory, S.connFinal, S.connPackets, S.connBytes, S.connDuration, S.connProblems]) hr.append(el('th', undefined, h));
   // issue 14: RTT, throughput, retransmitted share (filled by `connsPerf`), and a Graphs button
-  for (const h of [S.connRtt, S.connThroughput, S.connRetx, S.graphs]) hr.append(el('th', 'perf-col', h));
+  for (const h of [S.connRtt, S.connThroughput, S.connRetx, S.connLimitedBy, S.graphs]) hr.append(el('th', 'perf-col', h));
   thead.append(hr);
   const tbody = el('tbody');
   for (const c of list) {
@@ -90,7 +90,7 @@ export function renderConns(list: ConnJson[]): void {
       if (i === 9 && c.problems.length > 0) td.title = c.problems.map((p) => '#' + p.packet + ' ' + (zh ? p.messageZh : p.message)).join('\n');
       tr.append(td);
     });
-    for (const k of ['rtt', 'tput', 'retx']) {
+    for (const k of ['rtt', 'tput', 'retx', 'limit']) {
       const td = el('td', 'perf-cell', '…');
       td.dataset.perf = k;
       tr.append(td);
@@ -113,11 +113,19 @@ export function renderConns(list: ConnJson[]): void {
     tbody.append(tr);
   }
   table.append(thead, tbody);
-  connsPane.append(table);
+  connsPane.append(table, perfSection);
+  // a single connection is the one to look at; otherwise the one chosen before the table was redrawn
+  if (list.length === 1) chosenStream = list[0].stream;
+  else if (!list.some((c) => c.stream === chosenStream)) chosenStream = -1;
+  tbody.querySelector(`tr[data-stream="${chosenStream}"]`)?.classList.add('chosen');
+  if (perfCells) fillConnsPerf(perfCells);
+  else renderPerfSection();
   const choose = (tr: HTMLElement | null): void => {
     if (!tr || tr.dataset.stream === undefined) return;
     tbody.querySelectorAll('tr.chosen').forEach((x) => x.classList.remove('chosen'));
     tr.classList.add('chosen');
+    chosenStream = Number(tr.dataset.stream);
+    renderPerfSection();
     filterInput.value = 'stream ' + tr.dataset.stream;
     applyFilter();
   };
@@ -145,8 +153,60 @@ function rateText(bps: number): string {
   return bps >= 1e6 ? (bps / 1e6).toFixed(2) + ' MB/s' : bps >= 1e3 ? (bps / 1e3).toFixed(1) + ' kB/s' : bps + ' B/s';
 }
 
-/** Issue 14's cells of the rows shown: RTT, throughput and retransmitted share (client → server / server → client). */
-export function fillConnsPerf(cells: ConnPerfCells[]): void {
+/** The connection whose performance section shows (-1: none chosen), and the last cells the host sent. */
+let chosenStream = -1;
+let perfCells: ConnPerfView[] | undefined;
+
+/** Issue 14's section under the table: the chosen connection's verdicts, evidence packets and advice. */
+const perfSection = el('section', 'conn-perf');
+perfSection.id = 'conn-perf';
+perfSection.setAttribute('aria-live', 'polite');
+
+function renderPerfSection(): void {
+  perfSection.textContent = '';
+  const S = state.S;
+  if (!S) return;
+  if (chosenStream < 0) {
+    perfSection.append(el('div', 'hint', S.connPerfHint));
+    return;
+  }
+  perfSection.append(el('h3', undefined, S.connPerfTitle.replace('{0}', String(chosenStream))));
+  const c = perfCells?.find((x) => x.stream === chosenStream);
+  if (!perfCells) {
+    perfSection.append(el('div', 'hint', S.connPerfPending));
+    return;
+  }
+  // the table's "Limited by" cell again, where the verdicts are read (the table is wide: its last columns scroll)
+  if (c && c.limitedBy) perfSection.append(el('div', 'verdict-limit', S.connLimitedBy + ': ' + c.limitedByText + ' (' + c.limitedByWho + ')'));
+  if (!c || c.verdictViews.length === 0) {
+    perfSection.append(el('div', 'verdict-none', S.connPerfNone));
+    return;
+  }
+  for (const v of c.verdictViews) {
+    const box = el('div', 'verdict ' + v.severity);
+    box.dataset.kind = v.kind;
+    box.append(el('div', 'verdict-title', v.who + ': ' + v.title));
+    for (const e of v.evidence) box.append(el('p', 'verdict-evidence', e));
+    box.append(el('p', 'verdict-advice', S.connPerfAdvice.replace('{0}', v.advice)));
+    if (v.packets.length > 0) {
+      const row = el('div', 'verdict-packets');
+      for (const p of v.packets) {
+        const b = el('button', 'btn secondary verdict-packet', S.connPerfPacket.replace('{0}', String(p)));
+        b.type = 'button';
+        b.dataset.packet = String(p);
+        b.addEventListener('click', () => goTo(p));
+        row.append(b);
+      }
+      box.append(row);
+    }
+    perfSection.append(box);
+  }
+}
+
+/** Issue 14's cells of the rows shown: RTT, throughput, retransmitted share (client → server / server → client), limited by. */
+export function fillConnsPerf(cells: ConnPerfView[]): void {
+  perfCells = cells;
+  renderPerfSection();
   const byStream = new Map(cells.map((c) => [c.stream, c]));
   connsPane.querySelectorAll<HTMLTableRowElement>('tbody tr[data-stream]').forEach((tr) => {
     const c = byStream.get(Number(tr.dataset.stream));
@@ -155,9 +215,12 @@ export function fillConnsPerf(cells: ConnPerfCells[]): void {
       if (td) td.textContent = text;
     };
     if (!c) {
-      for (const k of ['rtt', 'tput', 'retx']) set(k, '-');
+      for (const k of ['rtt', 'tput', 'retx', 'limit']) set(k, '-');
       return;
     }
+    set('limit', c.limitedByText);
+    const limit = tr.querySelector<HTMLElement>('td[data-perf="limit"]');
+    if (limit && c.limitedByWho) limit.title = c.limitedByWho;
     set('rtt', c.rttMs === null ? '-' : c.rttMs.toFixed(c.rttMs >= 100 ? 0 : c.rttMs >= 1 ? 1 : 3) + ' ms');
     set('tput', rateText(c.throughput[0]) + ' / ' + rateText(c.throughput[1]));
     set('retx', (c.retx[0] * 100).toFixed(1) + ' % / ' + (c.retx[1] * 100).toFixed(1) + ' %');

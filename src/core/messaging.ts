@@ -1,7 +1,9 @@
 /**
- * The one message toolkit of our three channels: host ↔ decoding worker (src/worker/messages.ts),
- * host ↔ capture webview (src/extension/capture/webviewMessages.ts) and host ↔ flow webview
- * (src/extension/flow/messages.ts). Each end of a channel makes one MessageHandler; it
+ * The one message toolkit of every channel: host ↔ decoding worker (src/worker/messages.ts, which
+ * joins src/worker/followMessages.ts), and host ↔ each webview: the capture editor
+ * (src/extension/capture/webviewMessages.ts), the flow graph (src/extension/flow/messages.ts), Follow
+ * TCP Stream (src/extension/follow/messages.ts) and the Graphs panel (src/extension/graphs/messages.ts).
+ * Each end of a channel makes one MessageHandler; it
  *
  * - sends requests and hands back their replies: `request(type, body)` gives the message the next
  *   `id` and resolves with the reply that repeats it (or rejects: the channel's error message with

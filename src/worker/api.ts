@@ -6,6 +6,8 @@
 import type { CaptureError } from '../core/capture/types';
 import type { FieldNode } from '../core/decode/fields';
 import type { FindProblem } from '../core/find/query';
+import type { DominantLimit } from '../core/perf/limitedBy';
+import type { Verdict } from '../core/perf/verdicts';
 
 /** One row of the packet list (what the webview shows; all strings are packet-derived: escape them). */
 export interface PacketRow {
@@ -93,7 +95,7 @@ export interface PacketDetails {
    * tshark's ack_rtt (ms) and bytes_in_flight of this packet (0: none), when its connection's
    * replay was at hand (src/worker/perfGraph.ts): absent otherwise.
    */
-  perf?: { rttMs: number; bytesInFlight: number };
+  perf?: { rttMs: number; bytesInFlight: number; peerInFlight?: number };
 }
 
 /**
@@ -117,6 +119,10 @@ export interface ConnPerfCells {
   throughput: [number, number];
   /** Retransmitted share of the bytes sent (0 … 1), each direction. */
   retx: [number, number];
+  /** What held the main sender back most, with its share of its busy time (null: no data, never busy). */
+  limitedBy: DominantLimit | null;
+  /** The connection's performance verdicts (data; the host words them). */
+  verdicts: Verdict[];
 }
 
 /**

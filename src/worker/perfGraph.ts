@@ -8,13 +8,15 @@
  * - `packetPerf(index)`: tshark's ack_rtt and bytes_in_flight of one packet (the details tree's
  *   line), from its stream's columns — only when they are cached or the stream is small enough to
  *   replay at once (DETAILS_REPLAY_MAX), so selecting a packet never waits on a big replay.
- * - `perfConns()`: per connection RTT, throughput and retransmission share (the Connections tab's
- *   columns), from one more pass over the TCP packets with a perf engine; cached. While it runs the
+ * - `perfConns()`: per connection RTT, throughput, retransmission share, the dominant limit and the
+ *   verdicts (the Connections tab's columns and its performance section), from one more pass over the TCP packets with a perf engine; cached. While it runs the
  *   engine holds 34 bytes a packet, released when it ends.
  */
 import { decodeRecord, DecodedPacket } from '../core/decode/index';
 import { TcpOptCursor } from '../core/decode/tcpOptions';
 import { ConnRecorder, rowOfPacket, sackEdges, type ConnPackets } from '../core/perf/connPackets';
+import { peerInFlightAfterAck } from '../core/perf/ackInFlight';
+import { dominantLimit } from '../core/perf/limitedBy';
 import { perfJson } from '../core/perf/summary';
 import { TcpEngine } from '../core/tcp/engine';
 import { scratchSegment, segmentFromPacket } from '../core/tcp/fromPacket';
@@ -76,8 +78,11 @@ export class PerfGraphs {
     return rec.finish();
   }
 
-  /** ack_rtt (ms, 0: none) and bytes in flight (0: none) of packet `index`, or null when not computed now. */
-  async packetPerf(index: number): Promise<{ rttMs: number; bytesInFlight: number } | null> {
+  /**
+   * ack_rtt (ms, 0: none), bytes in flight (0: none) and, for an ACK, the peer's bytes it leaves
+   * unacknowledged (-1: no ACK) of packet `index`, or null when not computed now.
+   */
+  async packetPerf(index: number): Promise<{ rttMs: number; bytesInFlight: number; peerInFlight: number } | null> {
     const stream = this.idx.stream(index);
     if (stream < 0) return null;
     let have = this.cache.find((c) => c.stream === stream)?.conn;
@@ -92,7 +97,7 @@ export class PerfGraphs {
     const c = await have;
     const row = rowOfPacket(c, index);
     if (row < 0) return null;
-    return { rttMs: c.rttMs[row], bytesInFlight: c.bif[row] };
+    return { rttMs: c.rttMs[row], bytesInFlight: c.bif[row], peerInFlight: peerInFlightAfterAck(c, row) };
   }
 
   /** The Connections tab's performance cells, one per stream (computed once, after indexing). */
@@ -131,7 +136,7 @@ export class PerfGraphs {
 }
 
 function cellsOf(stream: number, p: ReturnType<typeof perfJson>): ConnPerfCells {
-  if (!p) return { stream, rttMs: null, throughput: [0, 0], retx: [0, 0] };
+  if (!p) return { stream, rttMs: null, throughput: [0, 0], retx: [0, 0], limitedBy: null, verdicts: [] };
   const a = p.clientToServer;
   const b = p.serverToClient;
   const data = (a.bytes >= b.bytes ? a : b).dataRtt ?? a.dataRtt ?? b.dataRtt;
@@ -140,5 +145,7 @@ function cellsOf(stream: number, p: ReturnType<typeof perfJson>): ConnPerfCells 
     rttMs: p.handshake ? p.handshake.rttMs : data ? data.medianMs : null,
     throughput: [a.throughput, b.throughput],
     retx: [a.retransmissionRate, b.retransmissionRate],
+    limitedBy: dominantLimit(p),
+    verdicts: p.verdicts,
   };
 }

@@ -144,7 +144,7 @@ channel
     const details = await (await need()).details(msg.index);
     // an ACK's RTT sample and bytes in flight (issue 14): from its connection's replay, when cheap now
     const p = await (await perf()).packetPerf(msg.index).catch(() => null);
-    if (p && (p.rttMs > 0 || p.bytesInFlight > 0)) details.perf = p;
+    if (p && (p.rttMs > 0 || p.bytesInFlight > 0 || p.peerInFlight >= 0)) details.perf = p;
     return { details };
   })
   .on('conns', async () => ({ conns: await (await need()).connections() }))

@@ -71,6 +71,12 @@ describe('e2e: Simplified Chinese (code-server --locale zh-cn)', function () {
     const tabs = await f.locator('[role="tab"]').allInnerTexts();
     assert.ok(tabs.some((t) => t.trim() === '数据包详情'), JSON.stringify(tabs));
     await s.screenshot('zh-cn-capture-editor');
+    // issue 14: the Connections tab's "Limited by" column and the one connection's performance section
+    await f.locator('#tab-conns').click();
+    await f.locator('#conn-perf h3').filter({ hasText: '连接 0 的性能' }).first().waitFor({ timeout: 15_000 });
+    assert.ok((await f.locator('table.conns thead').innerText()).includes('受限于'));
+    await f.locator('#conn-perf .verdict-none, #conn-perf .verdict').first().waitFor({ timeout: 15_000 });
+    assert.match(await f.locator('#conn-perf').innerText(), /结论：这里测得的各项都没有拖慢连接。|如何改进：/);
   });
   it('the walkthrough is in Chinese: its title, its four steps and the first step\'s page', async () => {
     await s.runCommand('Welcome: Open Walkthrough...');

@@ -3,8 +3,9 @@
  * figures and packet numbers that show it) and what to change. Localised like the rest of
  * src/core/explain: every t() takes a string literal, the English template is the zh-cn bundle's key.
  */
+import type { DominantLimit, LimitKind } from '../perf/limitedBy';
 import type { PerfLimitsJson } from '../perf/summary';
-import type { Verdict } from '../perf/verdicts';
+import type { Verdict, VerdictKind } from '../perf/verdicts';
 import type { Translate } from './l10n';
 
 function ms(x: number): string {
@@ -163,4 +164,56 @@ export function limitsLine(l: PerfLimitsJson, t: Translate): string {
     'Busy {0} ms (idle {1} ms): limited by the receiver window {2} %, the send buffer {3} %, the application {4} %, the network {5} %.',
     ms(l.busyMs), ms(l.idleMs), pct(l.shares.rwnd), pct(l.shares.sndbuf), pct(l.shares.application), pct(l.shares.network),
   );
+}
+
+/** The name of a part of the sender's busy time (the Connections tab's "Limited by" column). */
+export function limitKindText(kind: LimitKind, t: Translate): string {
+  switch (kind) {
+    case 'rwnd':
+      return t('receiver window');
+    case 'sndbuf':
+      return t('send buffer');
+    case 'application':
+      return t('application');
+    case 'network':
+      return t('network');
+  }
+}
+
+/** "receiver window 72 %": the main sender's dominant limit and its share of the busy time. */
+export function limitedByText(d: DominantLimit, t: Translate): string {
+  return limitKindText(d.kind, t) + ' ' + pct(d.share) + ' %';
+}
+
+/**
+ * How much a verdict should catch the eye. Warnings: something went wrong on the way (losses, timeouts,
+ * a stalled receiver, retried SYNs, a bloated queue, Nagle's stalls, a slow server). Information: what
+ * bounded an otherwise healthy transfer (every transfer is bounded by something: a full path, the
+ * receiver's window, the sender's buffer or application).
+ */
+export function verdictSeverity(kind: VerdictKind): 'warning' | 'information' {
+  return kind === 'bottleneck' || kind === 'receiver-limited' || kind === 'sndbuf-limited' || kind === 'application-limited' ? 'information' : 'warning';
+}
+
+/** A verdict worded for a view: who, title, evidence sentences, advice, and its evidence packets (1-based). */
+export interface VerdictView {
+  kind: VerdictKind;
+  severity: 'warning' | 'information';
+  who: string;
+  title: string;
+  evidence: string[];
+  advice: string;
+  packets: number[];
+}
+
+export function verdictView(v: Verdict, t: Translate): VerdictView {
+  return {
+    kind: v.kind,
+    severity: verdictSeverity(v.kind),
+    who: verdictWho(v, t),
+    title: verdictTitle(v, t),
+    evidence: verdictEvidence(v, t),
+    advice: verdictAdvice(v, t),
+    packets: [...new Set(v.packets)],
+  };
 }

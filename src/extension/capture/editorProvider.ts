@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IndexProgress, PacketRow } from '../../worker/api';
 import { streamOfFilter } from '../flow/sourceData';
-import { addPerfNode } from './perfDetails';
+import { addPerfNode, connPerfViews } from './perfDetails';
 import { buildDetails } from './details';
 import { CaptureSession } from './session';
 import { MessageHandler } from '../../core/messaging';
@@ -147,6 +147,13 @@ function uiStrings(): UiStrings {
     connThroughput: t('Throughput'),
     connRetx: t('Retransmitted'),
     connGraphsOf: t('Graphs of connection {0}'),
+    connLimitedBy: t('Limited by'),
+    connPerfTitle: t('Performance of connection {0}'),
+    connPerfHint: t('Choose a connection to see what limited its speed, with the evidence and what to change.'),
+    connPerfPending: t('Measuring the connections…'),
+    connPerfNone: t('Verdict: nothing measured here held the connection back.'),
+    connPerfAdvice: t('What to change: {0}'),
+    connPerfPacket: t('packet {0}'),
     followStream: t('Follow TCP Stream'),
     followHint: t('Show the connection of the selected packet as the bytes both ends sent'),
     find: t('Find'),
@@ -568,7 +575,7 @@ export class CaptureEditor implements vscode.Disposable {
       .on('conns', async () => {
         this.post({ type: 'conns', conns: await s.connections() });
         // issue 14's columns come after (one more pass over the file, once): the table shows first
-        this.post({ type: 'connsPerf', cells: await s.perfConns() });
+        this.post({ type: 'connsPerf', cells: connPerfViews(await s.perfConns(), vscode.l10n.t) });
       })
       .on('cancel', () => s.cancel())
       .on('find', async (m) => {

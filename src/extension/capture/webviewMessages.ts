@@ -14,6 +14,7 @@ import type { FilterResult, FindResult, IndexProgress, PacketRow } from '../../w
 import { FIND_MODES, FIND_SCOPES, type FindMode, type FindQuery, type FindScope } from '../../core/find/query';
 import type { ConnJson } from '../../core/tcp/json';
 import type { ConnPerfCells } from '../../worker/api';
+import type { VerdictView } from '../../core/explain/perf';
 
 export type TimeFormat = 'relative' | 'absolute' | 'delta';
 
@@ -125,6 +126,15 @@ export interface UiStrings {
   connRetx: string;
   /** "Graphs of connection {0}" (a row's button label for screen readers). */
   connGraphsOf: string;
+  /** The "Limited by" column, and the performance section under the table ({0}: the stream). */
+  connLimitedBy: string;
+  connPerfTitle: string;
+  connPerfHint: string;
+  connPerfPending: string;
+  connPerfNone: string;
+  /** "What to change: {0}", "packet {0}" (an evidence packet's button: selects it). */
+  connPerfAdvice: string;
+  connPerfPacket: string;
   /** Follow TCP Stream (toolbar button, and a button on each connection row). */
   followStream: string;
   followHint: string;
@@ -239,10 +249,17 @@ export interface RevealMessage {
   /** 0-based packet index in the file. */
   index: number;
 }
-/** The Connections tab's RTT / throughput / retransmission cells (after `conns`: one more pass over the file). */
+/** A connection's performance cells with the words the host made of them (the webview has no translator). */
+export interface ConnPerfView extends ConnPerfCells {
+  /** "receiver window 72 %" ('-' when nothing limited a sender), and which sender ("client → server"). */
+  limitedByText: string;
+  limitedByWho: string;
+  verdictViews: VerdictView[];
+}
+/** The Connections tab's RTT / throughput / retransmission / limited-by cells and verdicts (after `conns`: one more pass over the file). */
 export interface ConnsPerfMessage {
   type: 'connsPerf';
-  cells: ConnPerfCells[];
+  cells: ConnPerfView[];
 }
 /** Ctrl+F (the keybinding, the title bar): show the find bar and put the focus in it. */
 export interface FindOpenMessage {

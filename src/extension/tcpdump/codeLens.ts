@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { connectionLensText, packetLensText } from '../../core/log/lens';
 import type { LogModel } from '../../core/log/model';
+import { logPerf, verdictLensText } from '../../core/log/perf';
 import { LK_PACKET } from '../../core/text/model';
 import { LogModels, TCPDUMP_SELECTOR } from './models';
 
@@ -31,6 +32,8 @@ class TcpStateLensProvider implements vscode.CodeLensProvider {
     const m = this.models.get(doc);
     const { perPacket, maxPacketLines } = settings();
     const lenses: vscode.CodeLens[] = [];
+    // one perf pass per document version, cached with the model (the diagnostics read the same)
+    const perf = logPerf(m);
     for (let s = 0; s < m.firstOfStream.length; s++) {
       const i = m.firstOfStream[s];
       if (i < 0) continue;
@@ -39,6 +42,8 @@ class TcpStateLensProvider implements vscode.CodeLensProvider {
       lenses.push(new FlowLens(new vscode.Range(line, 0, line, 0), doc.uri, s));
       // issue 14: the connection's Graphs panel (src/extension/graphs/); in this provider, so a line's lenses arrive together
       lenses.push(new GraphsLens(new vscode.Range(line, 0, line, 0), doc.uri, s));
+      // issue 14: the connection's performance verdicts (their titles; the diagnostics hold the rest)
+      if ((perf[s]?.verdicts.length ?? 0) > 0) lenses.push(new VerdictLens(new vscode.Range(line, 0, line, 0), doc.uri, m, s));
     }
     if (!perPacket || m.log.packets.length > maxPacketLines) return lenses;
     for (let i = 0; i < m.log.packets.length; i++) {
@@ -72,6 +77,16 @@ class TcpStateLensProvider implements vscode.CodeLensProvider {
         arguments: [lens.uri, lens.stream],
         tooltip: vscode.l10n.t('Time-sequence, throughput, RTT and window graphs of this connection'),
       };
+    } else if (lens instanceof VerdictLens) {
+      const text = verdictLensText(lens.model, lens.stream, vscode.l10n.t);
+      lens.command = text
+        ? {
+          title: vscode.l10n.t('Why slow: {0}', text),
+          command: 'captureLens.showGraphs',
+          arguments: [lens.uri, lens.stream],
+          tooltip: vscode.l10n.t('The performance verdicts of this connection (details in the Problems view); opens its graphs'),
+        }
+        : { title: '', command: '' };
     } else if (lens instanceof PacketLens) {
       lens.command = { title: packetLensText(lens.model, lens.packet, vscode.l10n.t) ?? '', command: '' };
     }
@@ -91,6 +106,11 @@ class FlowLens extends vscode.CodeLens {
 }
 class GraphsLens extends vscode.CodeLens {
   constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly stream: number) {
+    super(range);
+  }
+}
+class VerdictLens extends vscode.CodeLens {
+  constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly model: LogModel, readonly stream: number) {
     super(range);
   }
 }

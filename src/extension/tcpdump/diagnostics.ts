@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { problemText } from '../../core/explain/problems';
 import type { LogModel } from '../../core/log/model';
+import { logVerdictNotes } from '../../core/log/perf';
 import type { Problem } from '../../core/tcp/types';
 import { LogModels } from './models';
 
@@ -24,6 +25,20 @@ export function diagnosticsOf(doc: vscode.TextDocument, m: LogModel): vscode.Dia
       d.code = p.kind;
       out.push(d);
     }
+  }
+  // issue 14: each connection's performance verdicts, the advice in the message, the evidence packets related
+  for (const n of logVerdictNotes(m, vscode.l10n.t)) {
+    const d = new vscode.Diagnostic(
+      lineRange(n.line),
+      n.message,
+      n.view.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
+    );
+    d.source = 'Capture Lens';
+    d.code = 'perf-' + n.view.kind;
+    d.relatedInformation = n.related.map(
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, lineRange(r.line)), vscode.l10n.t('packet {0}', r.packet)),
+    );
+    out.push(d);
   }
   for (const u of m.log.unreadable) {
     const d = new vscode.Diagnostic(lineRange(u.line), vscode.l10n.t('This line looks like a tcpdump packet but cannot be read: {0}', u.reason), vscode.DiagnosticSeverity.Information);

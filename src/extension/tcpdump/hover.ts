@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { hoverAt } from '../../core/log/hover';
+import { logAckInFlightText } from '../../core/perf/ackInFlight';
 import { ackRttText } from '../../core/perf/logGraph';
 import { spanAt } from '../../core/text/model';
 import { LogModels, TCPDUMP_SELECTOR } from './models';
@@ -17,13 +18,13 @@ class TcpdumpHover implements vscode.HoverProvider {
   }
 }
 
-/** On an `ack` field: the RTT sample that ACK gives (issue 14), as a paragraph after the explanation. */
+/** On an `ack` field: the RTT sample that ACK gives and what it leaves in flight (issue 14), as paragraphs after the explanation. */
 function ackRttLine(m: ReturnType<LogModels['get']>, line: number, col: number): string {
   const i = line >= 0 && line < m.log.packetOfLine.length ? m.log.packetOfLine[line] : -1;
   if (i < 0 || spanAt(m.log.packets[i], line, col)?.name !== 'ack') return '';
   try {
-    const text = ackRttText(m, i, vscode.l10n.t);
-    return text ? '\n\n' + text : '';
+    const lines = [ackRttText(m, i, vscode.l10n.t), logAckInFlightText(m, i, vscode.l10n.t)].filter((x): x is string => x !== null);
+    return lines.map((x) => '\n\n' + x).join('');
   } catch {
     return '';
   }
