@@ -240,6 +240,7 @@ function fillRow(r: HTMLDivElement, pos: number, row: PacketRow | undefined, sel
   if (!row) {
     r.className = 'row loading';
     r.dataset.index = '';
+    delete r.dataset.vscodeContext;
     for (let i = 0; i < cols.length; i++) {
       const c = cells[i] as HTMLElement;
       c.textContent = cols[i] === 'no' ? String(state.view === 0 ? pos + 1 : '') : cols[i] === 'info' ? '…' : '';
@@ -249,6 +250,14 @@ function fillRow(r: HTMLDivElement, pos: number, row: PacketRow | undefined, sel
   }
   r.className = 'row' + (row.kind ? ' k-' + row.kind : '') + (selected ? ' selected' : '');
   r.dataset.index = String(row.index);
+  // the rows' context menu (package.json webview/context): its commands get this object
+  r.dataset.vscodeContext = JSON.stringify({
+    webviewSection: 'packetRow',
+    packet: row.index,
+    hasStream: row.stream !== undefined,
+    ...(row.stream !== undefined ? { stream: row.stream } : {}),
+    preventDefaultContextMenuItems: true,
+  });
   for (let i = 0; i < cols.length; i++) {
     const c = cells[i] as HTMLElement;
     const text = COLUMN_DEFS[cols[i]].text(row);

@@ -12,6 +12,7 @@ import { applyColumnSettings, applyColumnsStrings, columnsWrap, infoStyleSelect 
 import { renderConns, showTab, applyConnsStrings, connsPane, tabs, fillConnsPerf } from './connections';
 import { applyDetailsStrings, detailsPane, renderDetails } from './details';
 import { toBytes } from './fields';
+import { applyFindStrings, findBar, findStep, onFindProgress, onFindResult, openFind } from './find';
 import { applyBtn, applyFilter, applyFilterStrings, clearBtn, clearFilterError, filterInput, filterWrap, showFilterError } from './filter';
 import { parsePacketNumber } from './format';
 import { applyListStrings, clearRows, copySelection, goTo, grid, render, requestDetails, reveal, saveState, scheduleRender, scrollToTop, setColumns, setCounts } from './list';
@@ -39,7 +40,9 @@ const followBtn = el('button', 'btn secondary');
 followBtn.id = 'follow-stream';
 const socketsBtn = el('button', 'btn secondary');
 socketsBtn.id = 'sockets-at-packet';
-toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, el('span', 'sep'), timeSelect, infoStyleSelect, columnsWrap, textBtn, copyBtn, flowBtn, followBtn, graphsBtn, socketsBtn);
+const findBtn = el('button', 'btn secondary');
+findBtn.id = 'find';
+toolbar.append(filterWrap, applyBtn, clearBtn, el('span', 'sep'), gotoInput, gotoBtn, findBtn, el('span', 'sep'), timeSelect, infoStyleSelect, columnsWrap, textBtn, copyBtn, flowBtn, followBtn, graphsBtn, socketsBtn);
 
 const splitter = el('div', 'splitter');
 splitter.setAttribute('role', 'separator');
@@ -48,7 +51,7 @@ splitter.setAttribute('aria-orientation', 'horizontal');
 const bottom = el('div', 'bottom');
 bottom.append(tabs, detailsPane, connsPane);
 
-app.append(toolbar, statusBar, banner, grid, splitter, bottom, notice);
+app.append(toolbar, findBar, statusBar, banner, grid, splitter, bottom, notice);
 
 /** Localized static texts (after init). */
 function applyStrings(s: UiStrings): void {
@@ -68,6 +71,9 @@ function applyStrings(s: UiStrings): void {
   socketsBtn.title = s.socketsHint;
   followBtn.textContent = s.followStream;
   followBtn.title = s.followHint;
+  findBtn.textContent = s.find;
+  findBtn.title = s.findHint;
+  applyFindStrings(s);
   applyConnsStrings(s);
   timeSelect.textContent = '';
   for (const [v, label] of [['relative', s.timeRelative], ['absolute', s.timeAbsolute], ['delta', s.timeDelta]] as const) {
@@ -97,6 +103,7 @@ flowBtn.addEventListener('click', () => post({ type: 'command', command: 'flowGr
 graphsBtn.addEventListener('click', () => post({ type: 'command', command: 'graphs' }));
 socketsBtn.addEventListener('click', () => post({ type: 'command', command: 'socketsAtPacket' }));
 copyBtn.addEventListener('click', copySelection);
+findBtn.addEventListener('click', openFind);
 followBtn.addEventListener('click', () => post(state.selIndex >= 0 ? { type: 'follow', packet: state.selIndex } : { type: 'follow' }));
 timeSelect.addEventListener('change', () => {
   const v = timeSelect.value as TimeFormat;
@@ -206,6 +213,14 @@ channel
   })
   .on('notice', (m) => showNotice(m.text, m.severity))
   .on('goTo', (m) => goTo(m.packet))
+  .on('findOpen', () => openFind())
+  .on('findStep', (m) => findStep(m.backwards, m.problem === true))
+  .on('findResult', onFindResult)
+  .on('findProgress', onFindProgress)
+  .on('setFilter', (m) => {
+    filterInput.value = m.expr;
+    applyFilter();
+  })
   .on('reveal', (m) => reveal(m.index));
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { CaptureError } from '../core/capture/types';
 import type { FieldNode } from '../core/decode/fields';
+import type { FindProblem } from '../core/find/query';
 import type { DominantLimit } from '../core/perf/limitedBy';
 import type { Verdict } from '../core/perf/verdicts';
 
@@ -123,3 +124,14 @@ export interface ConnPerfCells {
   /** The connection's performance verdicts (data; the host words them). */
   verdicts: Verdict[];
 }
+
+/**
+ * What a Find (issue 17: a query, or the next/previous problem packet) came to. `position` is the
+ * match's position in the view searched and `index` its packet (0-based); `wrapped`: the search went
+ * past the end (the start, going backwards) to reach it. `searched`: packets looked at.
+ */
+export type FindResult =
+  | { status: 'found'; position: number; index: number; wrapped: boolean; searched: number }
+  | { status: 'notFound'; searched: number }
+  | { status: 'cancelled'; searched: number }
+  | { status: 'invalid'; problem: FindProblem };

@@ -49,7 +49,8 @@ import { DnsMatcher, type DnsPair } from '../core/decode/app/dnsMatch';
 import { connJson, type ConnJson } from '../core/tcp/json';
 import { FtpDataTracker, ftpDataLabels } from '../core/decode/app/ftpData';
 import { socketsAtPacket, type SocketsAtPacket } from '../core/sockets/fromCapture';
-import { emptyResult, type PacketResult } from '../core/tcp/types';
+import { A_WINDOW_UPDATE, emptyResult, type PacketResult } from '../core/tcp/types';
+import { KIND_BAD } from '../core/filter/eval';
 import type { GzipLimits } from '../node/gzipLimits';
 import { FilterViews } from './filterViews';
 import { FrameReader } from './frameReader';
@@ -336,6 +337,25 @@ export class CaptureIndex implements FilterColumns {
     const n = this.cols.n;
     if (!Number.isInteger(index) || index < 0 || index >= n) throw new Error(`no packet ${index} (${n} packets indexed)`);
     return this.presenter.details(index);
+  }
+
+  /**
+   * Find (src/worker/find.ts): the Info texts of packets in the wording shown (tcpdump's or
+   * Wireshark's), built like rows but not cached.
+   */
+  async infoTexts(indices: number[], style: 'tcpdump' | 'wireshark'): Promise<string[]> {
+    const rows = await this.presenter.rows(indices, false);
+    return rows.map((r) => (style === 'wireshark' ? (r.wsInfo ?? r.info) : r.info));
+  }
+
+  /**
+   * A packet the list marks as a problem (next/previous problem, F8): an analysis flag other than a
+   * window update (Wireshark's "chat" level), or malformed / truncated — the rows' 'warn' and 'bad'.
+   */
+  isProblemPacket(i: number): boolean {
+    if (i < 0 || i >= this.cols.n) return false;
+    if (this.cols.kind[i] & KIND_BAD) return true;
+    return this.engine.resultInto(i, this.res) && (this.res.analysis & ~A_WINDOW_UPDATE) !== 0;
   }
 
   /** tcpdump lines (as `capture-lens print FILE` prints them, without the newline). */

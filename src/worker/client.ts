@@ -10,7 +10,8 @@ import type { FlowPacket } from '../core/flow/model';
 import type { SocketsAtPacket } from '../core/sockets/fromCapture';
 import type { ChunkView, FollowMeta } from '../core/follow/page';
 import { MessageHandler, type BodyOf, type MessageOf, type RequestType } from '../core/messaging';
-import type { ConnPerfCells, FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import type { ConnPerfCells, FilterResult, FindResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import type { FindQuery } from '../core/find/query';
 import type { GraphConnInfo } from '../core/perf/connPackets';
 import type { SeriesData, SeriesRequest } from '../core/perf/series';
 
@@ -54,6 +55,9 @@ export class WorkerClient {
   private readonly channel: MessageHandler<ToWorker, FromWorker, WorkerReplies>;
   private readonly viewCounts = new Map<number, number>();
   private readonly listeners = new Set<(p: IndexProgress) => void>();
+  /** Searches (find) under way: their progress listeners by search number. */
+  private searches = 0;
+  private readonly findProgress = new Map<number, (searched: number, total: number) => void>();
   private ready: Promise<void>;
   private markReady!: () => void;
   private stopped: string | null = null;
@@ -74,7 +78,8 @@ export class WorkerClient {
       .on('progress', (m) => this.setProgress(m.progress))
       .on('info', (m) => {
         this.info = m.info;
-      });
+      })
+      .on('findProgress', (m) => this.findProgress.get(m.search)?.(m.searched, m.total));
     this.worker.onMessage((m) => void this.channel.receive(m));
     this.worker.onError((e) => this.fail(`the decoding worker failed: ${errorMessage(e)}`));
     this.worker.onExit((code) => {
@@ -211,6 +216,29 @@ export class WorkerClient {
 
   followClose(stream: number): void {
     void this.ready.then(() => this.post({ type: 'followClose', stream }));
+  }
+
+  /**
+   * Find (src/worker/find.ts): the next / previous match of `query` (absent: the next problem packet)
+   * in a view after position `from`; `onProgress` hears how far it got. A newer find cancels this one.
+   */
+  async find(
+    query: FindQuery | undefined,
+    o: { view: number; from: number; backwards: boolean; infoStyle: 'tcpdump' | 'wireshark' },
+    onProgress?: (searched: number, total: number) => void,
+  ): Promise<FindResult> {
+    const search = ++this.searches;
+    if (onProgress) this.findProgress.set(search, onProgress);
+    try {
+      return (await this.request('find', { search, query, view: o.view, from: o.from, backwards: o.backwards, infoStyle: o.infoStyle })).result;
+    } finally {
+      this.findProgress.delete(search);
+    }
+  }
+
+  /** Ends the search under way (it answers `cancelled`). */
+  findCancel(): void {
+    void this.ready.then(() => this.post({ type: 'findCancel' }));
   }
 
   /** Memory figures of the worker (answered before `open` too). */

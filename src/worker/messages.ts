@@ -15,7 +15,8 @@ import type { ConnJson } from '../core/tcp/json';
 import type { GraphConnInfo } from '../core/perf/connPackets';
 import type { SeriesData, SeriesRequest } from '../core/perf/series';
 
-import type { ConnPerfCells, FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import type { ConnPerfCells, FilterResult, FindResult, IndexProgress, PacketDetails, PacketRow } from './api';
+import type { FindQuery } from '../core/find/query';
 import type { SocketsAtPacket } from '../core/sockets/fromCapture';
 import { FOLLOW_WORKER_REPLIES, type FollowFromWorker, type FollowToWorker } from './followMessages';
 
@@ -138,6 +139,27 @@ export interface SocketsRequest {
   /** 0-based packet index. */
   index: number;
 }
+/**
+ * Find in the capture (issue 17, src/worker/find.ts): the next (or previous) packet of a view after
+ * position `from` whose bytes or Info text match `query`, or — without a query — that the list marks
+ * as a problem (F8). A newer `find` or a `findCancel` ends the one under way (answered `cancelled`);
+ * `findProgress` messages report how far it got.
+ */
+export interface FindRequest {
+  type: 'find';
+  id: number;
+  /** The caller's number for this search, repeated by its `findProgress` messages. */
+  search: number;
+  query?: FindQuery;
+  view: number;
+  /** Selected position in the view (-1: none). */
+  from: number;
+  backwards: boolean;
+  infoStyle: 'tcpdump' | 'wireshark';
+}
+export interface FindCancelRequest {
+  type: 'findCancel';
+}
 /** Stop indexing at once (what is indexed stays available) and close the file. */
 export interface CancelRequest {
   type: 'cancel';
@@ -174,6 +196,8 @@ export type ToWorker =
   | GraphLocateRequest
   | PerfConnsRequest
   | SocketsRequest
+  | FindRequest
+  | FindCancelRequest
   | CancelRequest
   | GrowRequest
   | SettleRequest
@@ -253,6 +277,18 @@ export interface SocketsReply {
   id: number;
   sockets: SocketsAtPacket;
 }
+export interface FindReply {
+  type: 'found';
+  id: number;
+  result: FindResult;
+}
+/** How far search `search` (FindRequest.search) got: `searched` of `total` packets. */
+export interface FindProgressMessage {
+  type: 'findProgress';
+  search: number;
+  searched: number;
+  total: number;
+}
 export interface StatsReply {
   type: 'stats';
   id: number;
@@ -297,6 +333,8 @@ export type FromWorker =
   | GraphLocateReply
   | PerfConnsReply
   | SocketsReply
+  | FindReply
+  | FindProgressMessage
   | StatsReply
   | ErrorReply
   | ClosedMessage
@@ -316,6 +354,7 @@ export const WORKER_REPLIES = {
   graphLocate: 'graphLocate',
   perfConns: 'perfConns',
   sockets: 'sockets',
+  find: 'found',
   stats: 'stats',
   ...FOLLOW_WORKER_REPLIES,
 } as const satisfies { [K in ToWorker['type']]?: FromWorker['type'] };

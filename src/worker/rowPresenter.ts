@@ -173,12 +173,15 @@ export class RowPresenter {
   // -----------------------------------------------------------------------------------------------
   // Rows
 
-  /** The rows of packets `idx` (cached ones from the LRU cache). */
-  async rows(idx: number[]): Promise<PacketRow[]> {
+  /**
+   * The rows of packets `idx` (cached ones from the LRU cache). `cache` false: built rows are not
+   * kept (Find reads every packet's Info once: it must not push the rows on screen out of the cache).
+   */
+  async rows(idx: number[], cache = true): Promise<PacketRow[]> {
     const got = new Map<number, PacketRow>();
     const missing: number[] = [];
     for (const i of idx) {
-      const r = this.rowCache.get(i);
+      const r = cache ? this.rowCache.get(i) : undefined;
       if (r) {
         // LRU: move to the most recent end
         this.rowCache.delete(i);
@@ -194,7 +197,7 @@ export class RowPresenter {
       for (const i of missing) {
         const row = this.buildRow(i, frames.get(i) ?? new Uint8Array(0), bases.get(i)!, frames);
         got.set(i, row);
-        this.cacheRow(i, row);
+        if (cache) this.cacheRow(i, row);
       }
     }
     return idx.map((i) => got.get(i)!);

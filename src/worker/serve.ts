@@ -15,6 +15,7 @@ import { PerfGraphs } from './perfGraph';
 import { graphConnInfo, rowOfPacket } from '../core/perf/connPackets';
 import { buildSeries } from '../core/perf/series';
 import { FollowService, type SaveFile } from './follow';
+import { FindService } from './find';
 import { parseFollowRequest } from './followMessages';
 import { WORKER_REPLIES, type FromWorker, type OpenRequest, type StatsReply, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
@@ -89,6 +90,7 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
   }
 
   let follow: FollowService | undefined;
+  let finder: FindService | undefined;
 
   /** The follow service of the open capture, and the request checked at run time (a malformed one fails with an error reply). */
   async function followOf<T extends { type: string }>(msg: T): Promise<[FollowService, T]> {
@@ -122,6 +124,17 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
       if (opening) throw new Error('a capture is already open in this worker');
       opening = open(msg);
       await opening;
+    })
+    .on('find', async (msg) => {
+      const idx = await need();
+      finder ??= new FindService(idx);
+      const target = msg.query ? { kind: 'query' as const, query: msg.query } : { kind: 'problem' as const };
+      const opts = { view: msg.view, from: msg.from, backwards: msg.backwards, infoStyle: msg.infoStyle };
+      const result = await finder.find(target, opts, (searched, total) => post({ type: 'findProgress', search: msg.search, searched, total }));
+      return { result };
+    })
+    .on('findCancel', () => {
+      finder?.cancel();
     })
     .on('rows', async (msg) => {
       const idx = await need();

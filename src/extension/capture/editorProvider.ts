@@ -21,6 +21,7 @@ import {
   CAPTURE_REPLIES,
   DEFAULT_COLUMNS,
   parseColumns,
+  packetOfContext,
   parseFromWebview,
   type CaptureReplies,
   type ColumnId,
@@ -31,6 +32,8 @@ import {
   type UiStrings,
 } from './webviewMessages';
 import { errorMessage } from '../../core/errors';
+import { connectionFilter } from '../../core/filter/connection';
+import type { FindProblem } from '../../core/find/query';
 
 export const CAPTURE_EDITOR_VIEW_TYPE = 'captureLens.captureEditor';
 const PROGRESS_INTERVAL_MS = 100;
@@ -151,7 +154,43 @@ function uiStrings(): UiStrings {
     connPerfPacket: t('packet {0}'),
     followStream: t('Follow TCP Stream'),
     followHint: t('Show the connection of the selected packet as the bytes both ends sent'),
+    find: t('Find'),
+    findHint: t('Find a string, hex bytes or a regular expression in the packets (Ctrl+F)'),
+    findPlaceholder: t('Find in packets'),
+    findHexPlaceholder: t('Hex bytes: de ad be ef or deadbeef'),
+    findRegexPlaceholder: t('Regular expression (RE2 syntax), e.g. GET /\\w+'),
+    findModeText: t('Text'),
+    findModeHex: t('Hex bytes'),
+    findModeRegex: t('Regular expression'),
+    findScopeBytes: t('Packet bytes'),
+    findScopeInfo: t('Info column'),
+    findCase: t('Match case'),
+    findNext: t('Next (Enter, F3)'),
+    findPrev: t('Previous (Shift+Enter, Shift+F3)'),
+    findClose: t('Close (Escape)'),
+    findSearching: t('Searching… {0} %'),
+    findNotFound: t('No match in {0} packets.'),
+    findWrappedEnd: t('Passed the end of the list: continued from the top.'),
+    findWrappedStart: t('Passed the top of the list: continued from the end.'),
+    findNoProblem: t('No packet here is marked as a problem.'),
+    findCancelled: t('Search cancelled.'),
   };
+}
+
+/** Why a find query cannot run, in the reader's language (src/core/find/query.ts FindProblem). */
+export function findProblemText(p: FindProblem, t: (message: string, ...args: (string | number)[]) => string): string {
+  switch (p.kind) {
+    case 'empty':
+      return t('Type what to find.');
+    case 'tooLong':
+      return t('The pattern is longer than {0} characters.', p.max);
+    case 'hexDigit':
+      return t('Not a hex digit at character {0}: write bytes as "de ad be ef" or "deadbeef".', p.at + 1);
+    case 'hexOdd':
+      return t('An odd number of hex digits at character {0}: a byte takes two.', p.at + 1);
+    case 'regex':
+      return t('Not a regular expression the linear engine (RE2 syntax) runs: {0}', p.message);
+  }
 }
 
 /** A packet the user selected in a capture editor (the flow graph follows it). */
@@ -371,6 +410,53 @@ export class CaptureEditor implements vscode.Disposable {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // The packet rows' context menu (issue 17): the commands get the row's data-vscode-context
+
+  /** Copy a row as the list shows it: No., time, source, destination, protocol, length, Info (tab-separated). */
+  async copyRow(index: number): Promise<void> {
+    const row = await this.rowOf(index);
+    if (!row) return;
+    const ep = (a: string, p?: number): string => (p === undefined || a === '' ? a : a.includes(':') ? `[${a}]:${p}` : `${a}:${p}`);
+    const info = infoStyle() === 'wireshark' ? (row.wsInfo ?? row.info) : row.info;
+    const text = [row.index + 1, row.rel.toFixed(6), ep(row.src, row.sport), ep(row.dst, row.dport), row.proto, row.length, info].join('\t');
+    await vscode.env.clipboard.writeText(text);
+    this.post({ type: 'notice', severity: 'info', text: vscode.l10n.t('Copied packet {0}.', row.index + 1) });
+  }
+
+  /** The display filter of the packet's connection (src/core/filter/connection.ts), null when the packet is not there. */
+  async connectionFilterOf(index: number): Promise<string | null> {
+    const row = await this.rowOf(index);
+    return row ? connectionFilter(row) : null;
+  }
+
+  async copyFilter(index: number): Promise<void> {
+    const expr = await this.connectionFilterOf(index);
+    if (expr === null) return;
+    await vscode.env.clipboard.writeText(expr);
+    this.post({ type: 'notice', severity: 'info', text: vscode.l10n.t('Copied the filter {0}', expr) });
+  }
+
+  /** "Filter on this connection": the filter goes into the box (the user sees and can edit it) and is applied. */
+  async filterConnection(index: number): Promise<void> {
+    const expr = await this.connectionFilterOf(index);
+    if (expr !== null) this.post({ type: 'setFilter', expr });
+  }
+
+  async followPacket(index: number): Promise<void> {
+    const row = await this.rowOf(index);
+    await vscode.commands.executeCommand('captureLens.followStream', this.document.uri, row?.stream ?? null, index);
+  }
+
+  async flowGraphOf(index: number): Promise<void> {
+    const row = await this.rowOf(index);
+    await vscode.commands.executeCommand('captureLens.flowGraph.open', this.document.uri, row?.stream !== undefined ? [row.stream] : null);
+  }
+
+  async socketsAt(index: number): Promise<void> {
+    await vscode.commands.executeCommand('captureLens.socketsAtPacket', this.document.uri, index);
+  }
+
   /** Select packet `index` in the list (the flow graph chose it); shows the editor, without taking the focus, when hidden. */
   reveal(index: number): void {
     if (this.disposed) return;
@@ -382,6 +468,13 @@ export class CaptureEditor implements vscode.Disposable {
     }
     this.pendingReveal = index;
     this.panel.reveal(this.panel.viewColumn, true);
+  }
+
+  /** Give the page the keyboard focus, then post (the find bar puts the focus in its box). */
+  focusAndPost(msg: ToWebview): void {
+    if (this.disposed) return;
+    this.panel.reveal(this.panel.viewColumn, false);
+    this.post(msg);
   }
 
   post(msg: ToWebview): void {
@@ -488,6 +581,19 @@ export class CaptureEditor implements vscode.Disposable {
         this.post({ type: 'connsPerf', cells: connPerfViews(await s.perfConns(), vscode.l10n.t) });
       })
       .on('cancel', () => s.cancel())
+      .on('find', async (m) => {
+        const t = vscode.l10n.t;
+        const opts = { view: m.view, from: m.from, backwards: m.backwards, infoStyle: infoStyle() };
+        try {
+          const result = await s.find(m.query, opts, (searched, total) => this.post({ type: 'findProgress', seq: m.seq, searched, total }));
+          const error = result.status === 'invalid' ? findProblemText(result.problem, t) : undefined;
+          this.post({ type: 'findResult', seq: m.seq, view: m.view, result, error });
+        } catch (e) {
+          // the worker failed the request (a view dropped meanwhile, the capture closed): the find bar says why
+          this.post({ type: 'findResult', seq: m.seq, view: m.view, result: { status: 'cancelled', searched: 0 }, error: errorMessage(e) });
+        }
+      })
+      .on('findCancel', () => s.findCancel())
       .on('copy', async (m) => {
         const lines = await s.tcpdumpLines(m.indices);
         await vscode.env.clipboard.writeText(lines.join('\n') + '\n');
@@ -570,6 +676,34 @@ export function registerCaptureEditor(context: vscode.ExtensionContext, provider
       if (editor) await editor.exportPackets(exportArgs(args));
       else void vscode.window.showInformationMessage(vscode.l10n.t('Open a capture in the capture editor first.'));
     }),
+    // Find (Ctrl+F) and next / previous problem (F8, Shift+F8): the webview searches from its selection
+    // from the title bar or the palette the focus is elsewhere: the page takes it, then its find box
+    vscode.commands.registerCommand('captureLens.captureEditor.find', () => provider.activeEditor()?.focusAndPost({ type: 'findOpen' })),
+    vscode.commands.registerCommand('captureLens.captureEditor.findNext', () => provider.activeEditor()?.post({ type: 'findStep', backwards: false })),
+    vscode.commands.registerCommand('captureLens.captureEditor.findPrevious', () => provider.activeEditor()?.post({ type: 'findStep', backwards: true })),
+    vscode.commands.registerCommand('captureLens.captureEditor.nextProblem', () =>
+      provider.activeEditor()?.post({ type: 'findStep', backwards: false, problem: true }),
+    ),
+    vscode.commands.registerCommand('captureLens.captureEditor.previousProblem', () =>
+      provider.activeEditor()?.post({ type: 'findStep', backwards: true, problem: true }),
+    ),
+    // the rows' context menu: the argument is the row's data-vscode-context ({ webviewSection, packet, stream })
+    ...(
+      [
+        ['captureLens.packet.copyRow', (e, i) => e.copyRow(i)],
+        ['captureLens.packet.copyFilter', (e, i) => e.copyFilter(i)],
+        ['captureLens.packet.filterConnection', (e, i) => e.filterConnection(i)],
+        ['captureLens.packet.followStream', (e, i) => e.followPacket(i)],
+        ['captureLens.packet.flowGraph', (e, i) => e.flowGraphOf(i)],
+        ['captureLens.packet.socketsAtPacket', (e, i) => e.socketsAt(i)],
+      ] as const satisfies readonly (readonly [string, (e: CaptureEditor, index: number) => Promise<void>])[]
+    ).map(([id, run]) =>
+      vscode.commands.registerCommand(id, async (ctx?: unknown) => {
+        const editor = provider.activeEditor();
+        const index = packetOfContext(ctx) ?? editor?.selectedPacket ?? -1;
+        if (editor && index >= 0) await run(editor, index);
+      }),
+    ),
     vscode.commands.registerCommand('captureLens.captureEditor.goToPacket', async () => {
       const editor = provider.activeEditor();
       if (!editor) return;

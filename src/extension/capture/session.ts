@@ -20,10 +20,11 @@ import type { GraphConnInfo } from '../../core/perf/connPackets';
 import type { SeriesData, SeriesRequest } from '../../core/perf/series';
 import type { ConnPerfCells } from '../../worker/api';
 import type { SocketsAtPacket } from '../../core/sockets/fromCapture';
-import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from '../../worker/api';
+import type { FilterResult, FindResult, IndexProgress, PacketDetails, PacketRow } from '../../worker/api';
 import { WorkerClient, type WorkerPort } from '../../worker/client';
 import { platform } from '../platform';
 import { readWhole } from './wholeFile';
+import type { FindQuery } from '../../core/find/query';
 
 export class CaptureSession implements vscode.Disposable {
   /** Start the worker for `uri` and begin indexing at once. */
@@ -158,6 +159,19 @@ export class CaptureSession implements vscode.Disposable {
 
   followClose(stream: number): void {
     this.client.followClose(stream);
+  }
+
+  /** Find (src/worker/find.ts): the next / previous match (no query: problem packet) in a view; a newer one cancels it. */
+  find(
+    query: FindQuery | undefined,
+    o: { view: number; from: number; backwards: boolean; infoStyle: 'tcpdump' | 'wireshark' },
+    onProgress?: (searched: number, total: number) => void,
+  ): Promise<FindResult> {
+    return this.client.find(query, o, onProgress);
+  }
+
+  findCancel(): void {
+    this.client.findCancel();
   }
 
   /** Stop indexing now; the packets indexed so far stay available. A followed file stops being followed and settles. */

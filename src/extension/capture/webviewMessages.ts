@@ -10,7 +10,8 @@
  * src/core/messaging.ts at both ends); others are answered by the latest message of their type
  * (details, filter, conns).
  */
-import type { FilterResult, IndexProgress, PacketRow } from '../../worker/api';
+import type { FilterResult, FindResult, IndexProgress, PacketRow } from '../../worker/api';
+import { FIND_MODES, FIND_SCOPES, type FindMode, type FindQuery, type FindScope } from '../../core/find/query';
 import type { ConnJson } from '../../core/tcp/json';
 import type { ConnPerfCells } from '../../worker/api';
 import type { VerdictView } from '../../core/explain/perf';
@@ -137,6 +138,27 @@ export interface UiStrings {
   /** Follow TCP Stream (toolbar button, and a button on each connection row). */
   followStream: string;
   followHint: string;
+  /** Find in the capture (issue 17): the find bar's parts and its status line ({0}: a number). */
+  find: string;
+  findHint: string;
+  findPlaceholder: string;
+  findHexPlaceholder: string;
+  findRegexPlaceholder: string;
+  findModeText: string;
+  findModeHex: string;
+  findModeRegex: string;
+  findScopeBytes: string;
+  findScopeInfo: string;
+  findCase: string;
+  findNext: string;
+  findPrev: string;
+  findClose: string;
+  findSearching: string;
+  findNotFound: string;
+  findWrappedEnd: string;
+  findWrappedStart: string;
+  findNoProblem: string;
+  findCancelled: string;
 }
 
 /** A node of the details tree as the webview shows it: the decoder's FieldNode plus its explanation. */
@@ -239,7 +261,43 @@ export interface ConnsPerfMessage {
   type: 'connsPerf';
   cells: ConnPerfView[];
 }
+/** Ctrl+F (the keybinding, the title bar): show the find bar and put the focus in it. */
+export interface FindOpenMessage {
+  type: 'findOpen';
+}
+/** F8 / Shift+F8 (next / previous problem) and the palette's Find Next / Previous: one step from the selection. */
+export interface FindStepMessage {
+  type: 'findStep';
+  backwards: boolean;
+  /** The next packet the list marks as a problem, rather than the find bar's pattern. */
+  problem?: boolean;
+}
+/** What a find came to; `error`: why the query cannot run or the search failed, in the reader's language. */
+export interface FindResultMessage {
+  type: 'findResult';
+  seq: number;
+  /** The view it searched (the webview ignores a result for a view it has left). */
+  view: number;
+  result: FindResult;
+  error?: string;
+}
+export interface FindProgressMessage {
+  type: 'findProgress';
+  seq: number;
+  searched: number;
+  total: number;
+}
+/** Put this expression in the filter box and apply it (the context menu's "Filter on this connection"). */
+export interface SetFilterMessage {
+  type: 'setFilter';
+  expr: string;
+}
 export type ToWebview =
+  | FindOpenMessage
+  | FindStepMessage
+  | FindResultMessage
+  | FindProgressMessage
+  | SetFilterMessage
   | ConnsPerfMessage
   | InitMessage
   | ProgressMessage
@@ -315,7 +373,23 @@ export interface FollowRequest {
   /** 0-based packet index in the file. */
   packet?: number;
 }
+/** Find (issue 17): the next / previous match of `query` (absent: problem packet) after position `from` of `view`. */
+export interface FindRequest {
+  type: 'find';
+  /** The webview's number for this search (its result and progress repeat it). */
+  seq: number;
+  query?: FindQuery;
+  view: number;
+  /** Selected position in the view (-1: none). */
+  from: number;
+  backwards: boolean;
+}
+export interface FindCancelMessage {
+  type: 'findCancel';
+}
 export type FromWebview =
+  | FindRequest
+  | FindCancelMessage
   | ReadyMessage
   | RowsRequest
   | SelectMessage
@@ -363,7 +437,18 @@ export function parseFromWebview(m: unknown): FromWebview | null {
     case 'ready':
     case 'conns':
     case 'cancel':
+    case 'findCancel':
       return { type: m.type };
+    case 'find': {
+      if (!isInt(m.seq) || !isInt(m.view) || !Number.isSafeInteger(m.from) || (m.from as number) < -1 || typeof m.backwards !== 'boolean') return null;
+      const f: FindRequest = { type: 'find', seq: m.seq, view: m.view, from: m.from as number, backwards: m.backwards };
+      if (m.query !== undefined) {
+        const query = parseFindQuery(m.query);
+        if (!query) return null;
+        f.query = query;
+      }
+      return f;
+    }
     case 'rows':
       if (!isInt(m.id) || !isInt(m.view) || !isInt(m.start) || !isInt(m.count)) return null;
       return { type: 'rows', id: m.id, view: m.view, start: m.start, count: Math.min(m.count, MAX_ROWS_PER_REQUEST) };
@@ -413,4 +498,26 @@ export function parseFromWebview(m: unknown): FromWebview | null {
     default:
       return null;
   }
+}
+
+/**
+ * A find query from the webview, when well formed. The pattern may be longer than FIND_MAX_PATTERN
+ * (the worker says so, as data) but not than MAX_FILTER_CHARS: a message stays small.
+ */
+export function parseFindQuery(x: unknown): FindQuery | null {
+  if (!isObj(x)) return null;
+  if (typeof x.pattern !== 'string' || x.pattern.length > MAX_FILTER_CHARS) return null;
+  if (typeof x.mode !== 'string' || !(FIND_MODES as readonly string[]).includes(x.mode)) return null;
+  if (typeof x.scope !== 'string' || !(FIND_SCOPES as readonly string[]).includes(x.scope)) return null;
+  if (typeof x.caseSensitive !== 'boolean') return null;
+  return { pattern: x.pattern, mode: x.mode as FindMode, scope: x.scope as FindScope, caseSensitive: x.caseSensitive };
+}
+
+/**
+ * The packet (0-based) of a row's context-menu argument — the row's data-vscode-context, which VS Code
+ * passes to the menu's commands (media/capture/list.ts) — when it names one.
+ */
+export function packetOfContext(ctx: unknown): number | undefined {
+  if (!isObj(ctx)) return undefined;
+  return isInt(ctx.packet) ? ctx.packet : undefined;
 }
