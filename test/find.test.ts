@@ -131,6 +131,9 @@ describe('find: matchers (src/worker/findMatcher.ts)', () => {
   it('regex over bytes: latin1, so every byte is one character (\\xff, \\x00, classes of bytes)', () => {
     const d = Uint8Array.from([0x10, 0xff, 0x00, 0x41, 0x80]);
     assert.equal(latin1(d), '\u0010\u00ff\u0000A\u0080');
+    // longer than one 8 KiB step, every byte value: equal to Node's latin1 (the Web Worker has no Buffer)
+    const big = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 7) & 0xff);
+    assert.equal(latin1(big), Buffer.from(big).toString('latin1'));
     assert.equal(matcher(q('\\xff\\x00A', 'regex')).bytes(d), true);
     assert.equal(matcher(q('[\\x80-\\xff]$', 'regex')).bytes(d), true);
     assert.equal(matcher(q('^\\x10.\\x00', 'regex')).bytes(d), true);

@@ -22,9 +22,17 @@ export interface FindMatcher {
   text(s: string): boolean;
 }
 
-/** latin1 text of bytes (one character a byte; Buffer's latin1 is exact, unlike TextDecoder's 'latin1' = windows-1252). */
+/**
+ * latin1 text of bytes: one character a byte, code = byte (TextDecoder's 'latin1' is windows-1252, which
+ * maps 0x80–0x9F elsewhere; Buffer is not there in a Web Worker). Built 8 KiB at a time: fromCharCode's
+ * arguments stay far below any engine's limit.
+ */
 export function latin1(data: Uint8Array): string {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+  const STEP = 8192;
+  if (data.length <= STEP) return String.fromCharCode.apply(null, data as unknown as number[]);
+  let s = '';
+  for (let i = 0; i < data.length; i += STEP) s += String.fromCharCode.apply(null, data.subarray(i, i + STEP) as unknown as number[]);
+  return s;
 }
 
 /** The query compiled, or why it cannot be (errors are data). */
