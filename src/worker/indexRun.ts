@@ -22,7 +22,7 @@ import type { TcpEngine } from '../core/tcp/engine';
 import type { DnsMatcher } from '../core/decode/app/dnsMatch';
 import type { FrameRef } from '../core/filter/eval';
 import { readCaptureFile, type CaptureReading } from '../node/captureFile';
-import { followCaptureFile, type FollowReading } from '../node/followFile';
+import { followCaptureFile, type FollowFrom, type FollowReading } from '../node/followFile';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from '../node/gzipLimits';
 import { readDecodedAhead } from './decodeAhead';
 import type { PacketColumns } from './packetColumns';
@@ -66,6 +66,8 @@ export interface IndexRunOptions {
    * A gzip-compressed file is read once, as without it.
    */
   follow?: boolean;
+  /** Follow mode: read the file's head, then the records from an offset on (the ring limit, src/worker/liveIndex.ts). */
+  followFrom?: FollowFrom;
 }
 
 /**
@@ -209,7 +211,7 @@ export class IndexRun {
     const ahead = script !== undefined && typeof SharedArrayBuffer === 'function' && (mode === 'on' || (mode === 'auto' && this.totalBytes >= DECODE_AHEAD_MIN));
     if (this.opts.follow && this.readPath === this.filePath) {
       // a file still being written: read in this thread as it grows (its growth is slow beside decoding)
-      const f = followCaptureFile(this.readPath, { onInfo, onRecord: (rec: CaptureRecord) => this.add(rec) });
+      const f = followCaptureFile(this.readPath, { onInfo, onRecord: (rec: CaptureRecord) => this.add(rec) }, this.opts.followFrom);
       this.follower = f;
       this.reading = f;
       if (this.settleAsked) f.stop();

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { parentPort, type TransferListItem } from 'node:worker_threads';
-import { CaptureIndex } from './captureIndex';
+import type { CaptureIndex } from './captureIndex';
+import { LiveIndex } from './liveIndex';
 import { MessageHandler } from '../core/messaging';
 import { exportPackets } from './exporter';
 import { flowPackets } from './flowPackets';
@@ -24,8 +25,9 @@ import { errorMessage } from '../core/errors';
 import { isDecodeAheadThread } from './decodeAhead';
 
 const port = parentPort;
-let index: CaptureIndex | undefined;
-let opening: Promise<CaptureIndex> | undefined;
+/** The open capture: a LiveIndex, whose `current` window is a CaptureIndex (the whole file unless a ring limit drops packets). */
+let index: LiveIndex | undefined;
+let opening: Promise<LiveIndex> | undefined;
 let closing = false;
 
 /** Posts to the host; the frame bytes of a `details` reply are transferred, not copied. */
@@ -39,7 +41,7 @@ function post(msg: FromWorker): void {
 }
 
 
-async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<CaptureIndex> {
+async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<LiveIndex> {
   let file = msg.path;
   let temp: string | undefined;
   if (msg.bytes) {
@@ -51,13 +53,17 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<CaptureIn
   }
   if (!file) throw new Error('open: neither a path nor bytes');
   let infoSent = false;
-  const idx: CaptureIndex = new CaptureIndex(file, {
+  const idx: LiveIndex = new LiveIndex(file, {
     progressMs: msg.progressMs,
+    ringPackets: msg.ringPackets,
     // this bundle also runs the decode-ahead producer (started by its workerData)
     decodeAheadScript: __filename,
     follow: msg.follow === true && !msg.bytes,
     onProgress(p) {
-      const info = idx.captureInfo;
+      const info = idx.current.captureInfo;
+      // a new window (ring limit, re-following): what was computed from the old one is stale
+      if (graphs && graphsOf !== idx.current) graphs = undefined;
+      if (follow && followOf_ !== idx.current) follow = undefined;
       if (info && (!infoSent || p.done)) {
         infoSent = true;
         post({ type: 'info', info });
@@ -65,7 +71,7 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<CaptureIn
       post({ type: 'progress', progress: p });
     },
   });
-  if (temp) idx.ownTempFile(temp);
+  if (temp) idx.current.ownTempFile(temp);
   index = idx;
   void idx.start();
   return idx;
@@ -87,28 +93,42 @@ function collectGarbage(): void {
 }
 
 let graphs: PerfGraphs | undefined;
+let graphsOf: CaptureIndex | undefined;
 /** The Graphs panel's and the Connections tab's figures (src/worker/perfGraph.ts), made on first use. */
 async function perf(): Promise<PerfGraphs> {
   const idx = await need();
-  graphs ??= new PerfGraphs(idx);
+  if (!graphs || graphsOf !== idx) {
+    graphs = new PerfGraphs(idx);
+    graphsOf = idx;
+  }
   return graphs;
 }
 
 let follow: FollowService | undefined;
+let followOf_: CaptureIndex | undefined;
 
 /** The follow service of the open capture, and the request checked at run time (a malformed one fails with an error reply). */
 async function followOf<T extends { type: string }>(msg: T): Promise<[FollowService, T]> {
   const checked = parseFollowRequest(msg);
   if (!checked || checked.type !== msg.type) throw new Error(`malformed ${msg.type} request`);
   const idx = await need();
-  follow ??= new FollowService(idx);
+  if (!follow || followOf_ !== idx) {
+    follow = new FollowService(idx);
+    followOf_ = idx;
+  }
   return [follow, checked as unknown as T];
 }
 
-async function need(): Promise<CaptureIndex> {
+/** The open capture's LiveIndex. */
+async function needLive(): Promise<LiveIndex> {
   if (index) return index;
   if (opening) return opening;
   throw new Error('no capture is open');
+}
+
+/** Its current window (the requests that do not take the file's packet numbers: flow graph, graphs, Follow, export). */
+async function need(): Promise<CaptureIndex> {
+  return (await needLive()).current;
 }
 
 function idOf(msg: ToWorker): number | undefined {
@@ -130,28 +150,30 @@ channel
     await opening;
   })
   .on('rows', async (msg) => {
-    const idx = await need();
+    const idx = await needLive();
     const rows = await idx.rows(msg.start, msg.count, msg.view ?? 0);
     return { rows, total: idx.viewCount(msg.view ?? 0) };
   })
-  .on('filter', async (msg) => ({ result: await (await need()).filter(msg.expr) }))
+  .on('filter', async (msg) => ({ result: await (await needLive()).filter(msg.expr) }))
   .on('dropView', (msg) => {
     index?.dropView(msg.view);
   })
   .on('details', async (msg) => {
-    const details = await (await need()).details(msg.index);
+    const live = await needLive();
+    const details = await live.details(msg.index);
     // an ACK's RTT sample and bytes in flight (issue 14): from its connection's replay, when cheap now
-    const p = await (await perf()).packetPerf(msg.index).catch(() => null);
+    const p = await (await perf()).packetPerf(msg.index - live.base).catch(() => null);
     if (p && (p.rttMs > 0 || p.bytesInFlight > 0)) details.perf = p;
     return { details };
   })
   .on('conns', async () => ({ conns: await (await need()).connections() }))
-  .on('lines', async (msg) => ({ lines: await (await need()).lines(msg.indices) }))
+  .on('lines', async (msg) => ({ lines: await (await needLive()).lines(msg.indices) }))
   .on('flowPackets', async (msg) => ({ packets: await flowPackets(await need(), msg.streams, msg.limit ?? Infinity) }))
   .on('export', async (msg) => {
-    const idx = await need();
-    await idx.indexed;
-    return await exportPackets(idx, msg.path, msg.format, { view: msg.view, stream: msg.stream, indices: msg.indices });
+    const live = await needLive();
+    await live.indexed;
+    const indices = msg.indices?.filter((i) => i >= live.base).map((i) => i - live.base);
+    return await exportPackets(live.current, msg.path, msg.format, { view: msg.view, stream: msg.stream, indices });
   })
   .on('graphInfo', async (msg) => ({ info: graphConnInfo(await (await perf()).connPackets(msg.stream), msg.stream) }))
   .on('graphSeries', async (msg) => ({ series: buildSeries(await (await perf()).connPackets(msg.stream), msg.request) }))
@@ -161,7 +183,7 @@ channel
     return { t: row < 0 ? -1 : c.t[row] };
   })
   .on('perfConns', async () => ({ conns: await (await perf()).perfConns() }))
-  .on('sockets', async (msg) => ({ sockets: await (await need()).socketsAt(msg.index) }))
+  .on('sockets', async (msg) => ({ sockets: await (await needLive()).socketsAt(msg.index) }))
   .on('followOpen', async (msg) => {
     const [f, m] = await followOf(msg);
     return { meta: await f.open(m.stream) };
@@ -189,13 +211,16 @@ channel
   .on('grow', () => {
     index?.grow();
   })
+  .on('refollow', () => {
+    index?.refollow();
+  })
   .on('settle', async () => {
     if (index) index.settle();
     else if (opening) (await opening).settle();
   })
   .on('stats', () => {
     collectGarbage();
-    const mem = index?.memoryBytes() ?? { columns: 0, engine: 0, perPacket: 0 };
+    const mem = index?.current.memoryBytes() ?? { columns: 0, engine: 0, perPacket: 0 };
     const pu = process.memoryUsage();
     return {
       heapUsed: v8.getHeapStatistics().used_heap_size,

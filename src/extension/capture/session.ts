@@ -22,7 +22,7 @@ import type { SocketsAtPacket } from '../../core/sockets/fromCapture';
 import { WORKER_RESOURCE_LIMITS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from '../../worker/api';
 import { WorkerClient } from '../../worker/client';
 import { errorMessage } from '../../core/errors';
-import { FileGrowthWatcher, shouldFollow } from './follow';
+import { FileGrowthWatcher, QUIET_MS, ringOf, shouldFollow } from './follow';
 
 export class CaptureSession implements vscode.Disposable {
   /** Start the worker for `uri` and begin indexing at once. */
@@ -49,12 +49,14 @@ export class CaptureSession implements vscode.Disposable {
     });
     if (uri.scheme === 'file') {
       const follow = shouldFollow(uri);
-      this.client.openPath(uri.fsPath, undefined, follow);
+      this.client.openPath(uri.fsPath, undefined, follow, follow ? ringOf(uri.fsPath) : 0);
       if (follow) {
         this.watcher = new FileGrowthWatcher(
           uri.fsPath,
           () => this.client.grow(),
           () => this.client.settle(),
+          QUIET_MS,
+          () => this.client.refollow(),
         );
       }
     } else {
@@ -162,7 +164,7 @@ export class CaptureSession implements vscode.Disposable {
 
   /** Stop indexing now; the packets indexed so far stay available. A followed file stops being followed and settles. */
   cancel(): void {
-    if (this.watcher && this.client.progress.following) this.watcher.settle();
+    if (this.watcher && this.client.progress.following) this.watcher.settle(true);
     else this.client.cancel();
   }
 
