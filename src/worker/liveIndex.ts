@@ -92,9 +92,17 @@ export class LiveIndex {
     return this.current.count;
   }
 
+  /**
+   * The file grew. While a replacement is read the current window is not told: it stops where it is,
+   * so the replacement, which reads the same bytes and N packets more, catches up with it (when the
+   * worker is behind the writer, two readers going on would keep the same distance for as long as
+   * the capture runs: measured with scripts/bench-follow.ts, a 10,000-packet ring kept 48,853 at
+   * 20,000 packets/s). The window's rows stop growing for the replacement's time: N packets read
+   * again, ~0.2 s for N = 100,000.
+   */
   grow(): void {
-    this.current.grow();
-    this.next?.grow();
+    if (this.next) this.next.grow();
+    else this.current.grow();
   }
 
   settle(): void {
