@@ -168,7 +168,14 @@ channel
   })
   .on('conns', async () => ({ conns: await (await need()).connections() }))
   .on('lines', async (msg) => ({ lines: await (await needLive()).lines(msg.indices) }))
-  .on('flowPackets', async (msg) => ({ packets: await flowPackets(await need(), msg.streams, msg.limit ?? Infinity) }))
+  .on('flowPackets', async (msg) => {
+    const live = await needLive();
+    const base = live.base;
+    const packets = await flowPackets(live.current, msg.streams, msg.limit ?? Infinity);
+    // the file's packet numbers (the ring limit's dropped packets before the window)
+    if (base > 0) for (const p of packets) p.index += base;
+    return { packets };
+  })
   .on('export', async (msg) => {
     const live = await needLive();
     await live.indexed;
@@ -179,7 +186,7 @@ channel
   .on('graphSeries', async (msg) => ({ series: buildSeries(await (await perf()).connPackets(msg.stream), msg.request) }))
   .on('graphLocate', async (msg) => {
     const c = await (await perf()).connPackets(msg.stream);
-    const row = rowOfPacket(c, msg.index);
+    const row = rowOfPacket(c, msg.index - (await needLive()).base);
     return { t: row < 0 ? -1 : c.t[row] };
   })
   .on('perfConns', async () => ({ conns: await (await perf()).perfConns() }))
@@ -194,7 +201,7 @@ channel
   })
   .on('followChunkOf', async (msg) => {
     const [f, m] = await followOf(msg);
-    return { chunk: await f.chunkOf(m.stream, m.packet) };
+    return { chunk: await f.chunkOf(m.stream, m.packet - (await needLive()).base) };
   })
   .on('followSave', async (msg) => {
     const [f, m] = await followOf(msg);
