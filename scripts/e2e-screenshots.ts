@@ -5,7 +5,7 @@
 //
 // --live: "Start Capture…" on lo with a ring limit of 1,000 packets, a Node server and client on a port
 // chosen here (as test/e2e/live.e2e.ts does): the rows appearing while the file is followed
-// (live-follow-established), a thousand request/response pairs later the ring limit's message
+// (live-follow-established), 2,000 request/response pairs later the ring limit's message
 // (live-follow-ring), the client's close (live-follow-time-wait), Stop Capture (live-follow-settled).
 import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
@@ -83,7 +83,7 @@ async function live(): Promise<void> {
       await rowsWith(s, frame, 'ESTABLISHED');
       await s.screenshot('live-follow-established');
       // request/response pairs (about 3 packets each) until the ring limit drops the oldest
-      for (let i = 0; i < 1000; i++) await echo(`request ${i}`);
+      for (let i = 0; i < 2000; i++) await echo(`request ${i}`);
       await statusText(frame, /dropped/, 'that older packets were dropped');
       await s.screenshot('live-follow-ring');
       const closed = new Promise<void>((r) => client.once('close', () => r()));
