@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { conversations } from '../src/core/synth/conversations';
-import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
+import { pcapHeader, pcapngEPB, pcapngIDB, pcapngSHB, pcapRecord } from '../src/core/synth/writers';
+import { LINKTYPE_ETHERNET } from '../src/core/decode/numbers';
 import type { IndexProgress } from '../src/worker/api';
 import { CaptureIndex } from '../src/worker/captureIndex';
 import { LiveIndex } from '../src/worker/liveIndex';
@@ -119,6 +120,38 @@ describe('follow mode: the ring limit and re-following (LiveIndex)', function ()
     live.settle();
     await until(reports, (r) => r.done, 'done');
     assert.equal((reports.at(-1)!.dropped ?? 0) + live.count, recs.length);
+    await whole.close();
+    await live.close();
+  });
+
+  it('pcapng: a new window reads the section and interface blocks, then its first kept block', async () => {
+    const RING = 1000;
+    const blocks: Uint8Array[] = [];
+    for (const p of conversations({ connections: 40, packets: 4000, seed: 8, segmentSize: 90 })) {
+      blocks.push(pcapngEPB(0, BigInt(p.tsSec) * 1000000n + BigInt(Math.floor(p.tsNsec / 1000)), p.frame));
+    }
+    const file = path.join(dir, 'ring.pcapng');
+    fs.writeFileSync(file, Buffer.concat([pcapngSHB(), pcapngIDB(LINKTYPE_ETHERNET)]));
+    const reports: IndexProgress[] = [];
+    const live = new LiveIndex(file, { follow: true, progressMs: 10, ringPackets: RING, onProgress: (p) => reports.push(p) });
+    void live.start();
+    let written = 0;
+    while (written < blocks.length) {
+      const next = Math.min(blocks.length, written + 500);
+      fs.appendFileSync(file, Buffer.concat(blocks.slice(written, next)));
+      written = next;
+      live.grow();
+      await until(reports, (r) => (r.dropped ?? 0) + r.packets === written && !live.replacing, `${written} packets read`);
+    }
+    const dropped = reports.at(-1)!.dropped ?? 0;
+    assert.ok(dropped > 0 && live.count <= 2 * RING + 500, `${dropped} dropped, ${live.count} kept`);
+    assert.equal(reports.at(-1)!.error, undefined);
+    const whole = new CaptureIndex(file);
+    await whole.start();
+    const kept = await live.rows(0, 30);
+    const same = await whole.rows(dropped, 30);
+    assert.deepEqual(kept.map((r) => [r.index, r.time, r.length, r.src]), same.map((r) => [r.index, r.time, r.length, r.src]));
+    assert.deepEqual((await live.details(dropped)).bytes, (await whole.details(dropped)).bytes);
     await whole.close();
     await live.close();
   });
