@@ -10,7 +10,7 @@ import { atEnd as listAtEnd, endTop, FineScroll, pageRows, pagesFor, revealTop, 
 import { vscodeApi } from '../common/vscode';
 import { filterInput } from './filter';
 import { endpoint, fmt, seconds, timeColumn } from './format';
-import { PAGE, ROW_H, channel, post, rows, savedViewReady, state, type SavedState } from './state';
+import { PAGE, ROW_H, channel, droppedIn, post, rows, savedViewReady, state, type SavedState } from './state';
 
 export const grid = el('div', 'grid');
 grid.id = 'packet-grid';
@@ -163,6 +163,26 @@ function request(start: number): void {
   );
 }
 
+/**
+ * The ring limit dropped `n` rows from the top of the current view (src/worker/liveIndex.ts): the
+ * selection and the scroll position move up with their packets (a selected packet that was dropped
+ * is unselected), and the cached pages, whose positions changed, are asked for again.
+ */
+export function shiftDropped(n: number): void {
+  if (n <= 0) return;
+  clearRows();
+  const g = geom();
+  const atEnd = listAtEnd(topPx(g), g);
+  if (state.selPos >= 0) state.selPos = state.selPos >= n ? state.selPos - n : -1;
+  if (state.anchorPos >= 0) state.anchorPos = Math.max(0, state.anchorPos - n);
+  if (state.selPos < 0) {
+    state.anchorPos = -1;
+    state.selIndex = -1;
+  }
+  if (!atEnd) setTop(Math.max(0, topPx(g) - n * ROW_H), g);
+  scheduleRender();
+}
+
 /** Forgets every row (a new view, or final states): the rows in view are asked for again. */
 export function clearRows(): void {
   rows.clear();
@@ -243,7 +263,7 @@ function fillRow(r: HTMLDivElement, pos: number, row: PacketRow | undefined, sel
     delete r.dataset.vscodeContext;
     for (let i = 0; i < cols.length; i++) {
       const c = cells[i] as HTMLElement;
-      c.textContent = cols[i] === 'no' ? String(state.view === 0 ? pos + 1 : '') : cols[i] === 'info' ? '…' : '';
+      c.textContent = cols[i] === 'no' ? String(state.view === 0 ? droppedIn(state.progress, 0) + pos + 1 : '') : cols[i] === 'info' ? '…' : '';
       c.title = '';
     }
     return;
@@ -308,7 +328,7 @@ export function select(pos: number, opts: { extend?: boolean; reveal?: boolean; 
   } else state.anchorPos = -1;
   state.selPos = pos;
   const row = rowAt(pos);
-  state.selIndex = row ? row.index : state.view === 0 ? pos : -1;
+  state.selIndex = row ? row.index : state.view === 0 ? droppedIn(state.progress, 0) + pos : -1;
   if (opts.reveal !== false) {
     const g = geom();
     const top = topPx(g);
@@ -416,7 +436,9 @@ export function goTo(no: number): void {
     post({ type: 'filter', expr: '' });
     return;
   }
-  select(Math.min(no, state.total) - 1, { immediate: true });
+  const first = droppedIn(state.progress, 0);
+  if (no <= first) return; // dropped by the ring limit
+  select(Math.min(no - first, state.total) - 1, { immediate: true });
   grid.focus({ preventScroll: true });
 }
 
@@ -432,5 +454,6 @@ export function reveal(index: number): void {
     else goTo(index + 1);
     return;
   }
-  select(Math.min(index + 1, state.total) - 1, { immediate: true });
+  const first = droppedIn(state.progress, 0);
+  if (index >= first) select(Math.min(index + 1 - first, state.total) - 1, { immediate: true });
 }

@@ -15,8 +15,8 @@ import { toBytes } from './fields';
 import { applyFindStrings, findBar, findStep, onFindProgress, onFindResult, openFind } from './find';
 import { applyBtn, applyFilter, applyFilterStrings, clearBtn, clearFilterError, filterInput, filterWrap, showFilterError } from './filter';
 import { parsePacketNumber } from './format';
-import { applyListStrings, clearRows, copySelection, goTo, grid, render, requestDetails, reveal, saveState, scheduleRender, scrollToTop, setColumns, setCounts } from './list';
-import { app, channel, INITIAL_COLUMNS, post, saved, state } from './state';
+import { applyListStrings, clearRows, copySelection, goTo, grid, render, requestDetails, reveal, saveState, scheduleRender, scrollToTop, setColumns, setCounts, shiftDropped } from './list';
+import { app, channel, droppedIn, INITIAL_COLUMNS, post, saved, state } from './state';
 import { applyStatusStrings, banner, notice, showNotice, statusBar, updateStatus } from './status';
 
 // ---------------------------------------------------------------------------------------------
@@ -151,7 +151,10 @@ channel
   })
   .on('progress', (m) => {
     const becameFinal = m.progress.statesFinal === true && state.progress?.statesFinal !== true;
+    // the ring limit dropped rows from the top of this view: the selection and scroll move with their packets
+    const dropped = droppedIn(m.progress, state.view) - droppedIn(state.progress, state.view);
     state.progress = m.progress;
+    if (dropped > 0) shiftDropped(dropped);
     if (m.progress.cancelled) state.cancelled = true;
     if (becameFinal) {
       // States and analysis are final now: fetch the rows on screen (and the details) again.

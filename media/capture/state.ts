@@ -85,3 +85,13 @@ export function savedViewReady(): boolean {
 }
 
 export const app = document.getElementById('app') ?? document.body;
+
+/**
+ * Rows of a view (0: all packets) dropped by the ring limit so far (IndexProgress.dropped): the
+ * first kept packet's number in the file is this + 1 in view 0.
+ */
+export function droppedIn(p: IndexProgress | undefined, view: number): number {
+  if (!p) return 0;
+  if (view === 0) return p.dropped ?? 0;
+  return p.views?.find((v) => v.view === view)?.dropped ?? 0;
+}

@@ -51,7 +51,7 @@ export function updateStatus(): void {
   cancelBtn.textContent = following ? S.stopFollowing : S.cancel;
   app.classList.toggle('following', following);
   if (following && p) {
-    statusText.textContent = fmt(S.following, group(p.packets));
+    statusText.textContent = p.dropped ? fmt(S.followingRing, group(p.packets), group(p.dropped)) : fmt(S.following, group(p.packets));
   } else if (indexing && p) {
     const frac = p.totalBytes > 0 ? Math.min(1, p.bytesRead / p.totalBytes) : 0;
     progressFill.style.width = (frac * 100).toFixed(1) + '%';
@@ -62,6 +62,8 @@ export function updateStatus(): void {
     statusText.textContent = fmt(S.cancelled, group(state.total));
   } else if (state.view !== 0) {
     statusText.textContent = fmt(S.packetsShown, group(state.viewCount), group(state.total));
+  } else if (p?.dropped) {
+    statusText.textContent = fmt(S.ringDropped, group(state.total), group(p.dropped));
   } else {
     statusText.textContent = fmt(S.indexed, group(state.total));
   }

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { WORKER_RESOURCE_LIMITS } from '../worker/api';
 import { nodePort } from '../worker/client';
-import { FileGrowthWatcher, shouldFollow } from './capture/follow';
+import { FileGrowthWatcher, QUIET_MS, ringOf, shouldFollow } from './capture/follow';
 import type { HostPlatform } from './platform';
 import { zhCn } from '../node/l10n';
 import { utcSampleFiles } from '../node/samples';
@@ -23,7 +23,8 @@ export const nodePlatform: HostPlatform = {
   startWorker: (extensionUri) => nodePort(new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath, { resourceLimits: WORKER_RESOURCE_LIMITS })),
   localFiles: {
     shouldFollow,
-    watch: (fsPath, onGrow, onSettle) => new FileGrowthWatcher(fsPath, onGrow, onSettle),
+    ringOf,
+    watch: (fsPath, onGrow, onSettle, onRegrow) => new FileGrowthWatcher(fsPath, onGrow, onSettle, QUIET_MS, onRegrow),
   },
   zh: zhCn,
   inflate: nodeInflate,

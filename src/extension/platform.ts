@@ -16,8 +16,13 @@ import type { SampleFile } from '../core/synth/sampleFiles';
 export interface LocalFiles {
   /** Should the capture editor follow this file:// capture as it grows? */
   shouldFollow(uri: vscode.Uri): boolean;
-  /** Watch it: `onGrow` when it grew, `onSettle` once it stopped; `settle()` stops watching and settles now. */
-  watch(fsPath: string, onGrow: () => void, onSettle: () => void): vscode.Disposable & { settle(): void };
+  /** The ring limit asked for when a live capture of this file started (0: none; src/worker/liveIndex.ts). */
+  ringOf(fsPath: string): number;
+  /**
+   * Watch it: `onGrow` when it grew, `onSettle` once it stopped, `onRegrow` when a settled file grows
+   * again; `settle()` stops watching and settles now (`final`: no re-following afterwards either).
+   */
+  watch(fsPath: string, onGrow: () => void, onSettle: () => void, onRegrow?: () => void): vscode.Disposable & { settle(final?: boolean): void };
 }
 
 export interface HostPlatform {

@@ -10,6 +10,11 @@
  * Positional reads of at most CHUNK bytes, handed on in SLICE pieces (pause takes effect within
  * one); memory does not grow with the file. A file that became shorter was replaced (a rotating
  * writer): following stops with an 'io' error saying so, what was read stays.
+ *
+ * `from` (the ring limit and re-following, src/worker/liveIndex.ts): read the file's head (its
+ * header, up to `from.prefixEnd`: the pcap file header, or pcapng's blocks before the first packet)
+ * and then the records from `from.offset` on, skipping those between; records keep their offsets in
+ * the file, so positional reads find them.
  */
 import * as fs from 'node:fs';
 
@@ -32,8 +37,14 @@ export interface FollowReading extends CaptureReading {
   readonly size: number;
 }
 
-export function followCaptureFile(filePath: string, sink: CaptureSink): FollowReading {
-  const f = new FileFollower(filePath, sink);
+/** Where to start reading: the file's head (`[0, prefixEnd)`) then the records from `offset` on. */
+export interface FollowFrom {
+  prefixEnd: number;
+  offset: number;
+}
+
+export function followCaptureFile(filePath: string, sink: CaptureSink, from?: FollowFrom): FollowReading {
+  const f = new FileFollower(filePath, sink, from);
   void f.pass();
   return {
     pause: () => f.pause(),
@@ -42,7 +53,7 @@ export function followCaptureFile(filePath: string, sink: CaptureSink): FollowRe
     grow: () => void f.pass(),
     stop: () => f.stop(),
     get fed() {
-      return f.reader.fed;
+      return f.pos;
     },
     get size() {
       return f.size;
@@ -64,12 +75,17 @@ class FileFollower {
   private finished = false;
   private ioError: string | null = null;
   private delivered = 0;
+  /** The file offset of the next byte to read (the reader's `fed` plus the bytes skipped). */
+  pos = 0;
+  /** Bytes skipped between the head and `from.offset` (added to the records' offsets). */
+  private skipped = 0;
   readonly done: Promise<ReadSummary>;
   private resolve!: (s: ReadSummary) => void;
 
   constructor(
     private readonly filePath: string,
     sink: CaptureSink,
+    private readonly from?: FollowFrom,
   ) {
     this.done = new Promise((r) => (this.resolve = r));
     this.reader = new FollowReader({
@@ -77,6 +93,7 @@ class FileFollower {
       onRecord: (rec) => {
         if (this.cancelled) return;
         this.delivered++;
+        rec.fileOffset += this.skipped;
         sink.onRecord(rec);
       },
     });
@@ -131,15 +148,25 @@ class FileFollower {
     this.fh ??= await fs.promises.open(this.filePath, 'r');
     const st = await this.fh.stat();
     this.size = st.size;
-    if (st.size < this.reader.fed) {
-      this.ioError = `${this.filePath} became shorter (${st.size} bytes after ${this.reader.fed} were read): it was replaced; reopen it to read the new file`;
+    if (st.size < this.pos) {
+      this.ioError = `${this.filePath} became shorter (${st.size} bytes after ${this.pos} were read): it was replaced; reopen it to read the new file`;
       return;
     }
     const buf = Buffer.allocUnsafe(CHUNK);
-    while (!this.cancelled && this.reader.fed < this.size) {
-      const want = Math.min(CHUNK, this.size - this.reader.fed);
-      const { bytesRead } = await this.fh.read(buf, 0, want, this.reader.fed);
+    while (!this.cancelled && this.pos < this.size) {
+      const from = this.from;
+      if (from && this.skipped === 0 && this.pos === from.prefixEnd && from.offset > from.prefixEnd) {
+        // the head is read: go on at the first record kept
+        if (this.size < from.offset) break;
+        this.skipped = from.offset - from.prefixEnd;
+        this.pos = from.offset;
+        continue;
+      }
+      const end = from && this.skipped === 0 && this.pos < from.prefixEnd ? Math.min(this.size, from.prefixEnd) : this.size;
+      const want = Math.min(CHUNK, end - this.pos);
+      const { bytesRead } = await this.fh.read(buf, 0, want, this.pos);
       if (bytesRead === 0) break;
+      this.pos += bytesRead;
       for (let off = 0; off < bytesRead; off += SLICE) {
         while (this.paused && !this.cancelled) await new Promise<void>((r) => (this.wake = r));
         if (this.cancelled) return;
@@ -153,9 +180,10 @@ class FileFollower {
     this.finished = true;
     const summary: ReadSummary = { info: this.reader.info, packets: this.delivered, error: null };
     if (this.cancelled) summary.cancelled = true;
-    else if (this.ioError) summary.error = { kind: 'io', offset: this.reader.fed - this.reader.pending, message: this.ioError };
+    else if (this.ioError) summary.error = { kind: 'io', offset: this.pos - this.reader.pending, message: this.ioError };
     else {
       summary.error = this.reader.end();
+      if (summary.error && summary.error.offset >= (this.from?.prefixEnd ?? 0)) summary.error = { ...summary.error, offset: summary.error.offset + this.skipped };
     }
     summary.info = this.reader.info;
     await this.fh?.close().catch(() => undefined);

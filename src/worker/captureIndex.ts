@@ -51,6 +51,7 @@ import { FtpDataTracker, ftpDataLabels } from '../core/decode/app/ftpData';
 import { socketsAtPacket, type SocketsAtPacket } from '../core/sockets/fromCapture';
 import { A_WINDOW_UPDATE, emptyResult, type PacketResult } from '../core/tcp/types';
 import { KIND_BAD } from '../core/filter/eval';
+import type { FollowFrom } from '../node/followFile';
 import type { GzipLimits } from '../node/gzipLimits';
 import { FilterViews } from './filterViews';
 import { FrameReader } from './frameReader';
@@ -83,6 +84,8 @@ export interface CaptureIndexOptions {
   decodeAheadScript?: string;
   /** Follow mode (issue 16): the file is still being written; see IndexRunOptions.follow, grow() and settle(). */
   follow?: boolean;
+  /** Follow mode: the file's head, then the records from an offset on (IndexRunOptions.followFrom). */
+  followFrom?: FollowFrom;
 }
 
 /**
@@ -194,6 +197,16 @@ export class CaptureIndex implements FilterColumns {
   /** True while a growing file is followed (follow mode): results so far are provisional. */
   get following(): boolean {
     return this.run.following;
+  }
+
+  /** File offset of packet i's record (the ring limit starts a new index there). */
+  recordOffset(i: number): number {
+    return this.cols.recordOffset(i);
+  }
+
+  /** Bytes of the file read so far (a record being written not included). */
+  get bytesRead(): number {
+    return this.run.progress().bytesRead;
   }
 
   /** Follow mode: the file grew; index what it gained. */
@@ -311,8 +324,13 @@ export class CaptureIndex implements FilterColumns {
    * A filter view. A filter that decodes frames is evaluated in slices with the event loop turning
    * between them (other requests are answered meanwhile); the result counts every packet indexed.
    */
-  filter(expr: string): Promise<FilterResult> {
-    return this.views.filter(expr, () => this.closed);
+  filter(expr: string, id?: number): Promise<FilterResult> {
+    return this.views.filter(expr, () => this.closed, id);
+  }
+
+  /** Members of a view (0: all packets) whose index is below `i`. */
+  countBelow(view: number, i: number): number {
+    return view ? this.views.countBelow(view, i) : Math.min(i, this.cols.n);
   }
 
   dropView(view: number): void {

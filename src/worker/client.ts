@@ -89,14 +89,19 @@ export class WorkerClient {
   }
 
   /** Index a file on disk; with `follow`, go on reading as it grows (grow(), settle()). */
-  openPath(path: string, progressMs?: number, follow?: boolean): void {
-    this.post({ type: 'open', id: this.channel.newId(), path, progressMs, follow: follow === true ? true : undefined });
+  openPath(path: string, progressMs?: number, follow?: boolean, ringPackets?: number): void {
+    this.post({ type: 'open', id: this.channel.newId(), path, progressMs, follow: follow === true ? true : undefined, ringPackets: ringPackets || undefined });
     this.markReady();
   }
 
   /** Follow mode: the file grew. */
   grow(): void {
     void this.ready.then(() => this.post({ type: 'grow' }));
+  }
+
+  /** Follow mode: a file that settled grows again: follow it again. */
+  refollow(): void {
+    void this.ready.then(() => this.post({ type: 'refollow' }));
   }
 
   /** Follow mode: the file stopped growing (or its writer exited): finish indexing. */

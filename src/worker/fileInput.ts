@@ -80,7 +80,7 @@ class FileInput implements IndexInput {
   read(sink: InputSink, req: ReadRequest): ReturnType<IndexInput['read']> {
     if (req.follow && this.readPath === this.name) {
       // a file still being written: read in this thread as it grows (its growth is slow beside decoding)
-      const f = followCaptureFile(this.readPath, { onInfo: (i) => sink.onInfo(i), onRecord: (r) => sink.onRecord(r) });
+      const f = followCaptureFile(this.readPath, { onInfo: (i) => sink.onInfo(i), onRecord: (r) => sink.onRecord(r) }, req.followFrom);
       return { reading: f, follower: f };
     }
     const script = req.decodeAheadScript ?? defaultAheadScript();

@@ -64,11 +64,13 @@ export class FilterViews {
    * is evaluated DECODE_SLICE packets a turn, yielding between slices; the count returned covers
    * every packet indexed when it resolves.
    */
-  async filter(expr: string, closed: () => boolean): Promise<FilterResult> {
+  async filter(expr: string, closed: () => boolean, id?: number): Promise<FilterResult> {
     const c = tryCompileFilter(expr, this.cols);
     if (!c.ok) return c;
     if (closed()) return { ok: false, error: 'the capture is closed', at: 0 };
-    const v: View = { id: this.nextView++, match: c.match, idx: new Int32Array(1024), n: 0, upto: 0, decodes: c.decodes };
+    // `id`: the same view again in a new index (src/worker/liveIndex.ts), so the editor's view id stays valid
+    if (id !== undefined) this.nextView = Math.max(this.nextView, id + 1);
+    const v: View = { id: id ?? this.nextView++, match: c.match, idx: new Int32Array(1024), n: 0, upto: 0, decodes: c.decodes };
     this.views.set(v.id, v);
     // keep the 16 most recent views (a UI that never drops its old filters does not pile them up)
     while (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value as number);
@@ -169,6 +171,20 @@ export class FilterViews {
     const end = Math.min(v.n, start + count);
     for (let k = start; k < end; k++) out.push(v.idx[k]);
     return out;
+  }
+
+  /** Members of a view whose packet index is below `i` (evaluated so far; 0 for an unknown view). */
+  countBelow(view: number, i: number): number {
+    const v = this.views.get(view);
+    if (!v) return 0;
+    let lo = 0;
+    let hi = v.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (v.idx[mid] < i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Bytes the views' index arrays hold. */

@@ -17,7 +17,7 @@ import type { TcpEngine } from '../core/tcp/engine';
 import type { DnsMatcher } from '../core/decode/app/dnsMatch';
 import type { FrameRef } from '../core/filter/eval';
 import type { CaptureReading } from '../node/captureFile';
-import type { FollowReading } from '../node/followFile';
+import type { FollowFrom, FollowReading } from '../node/followFile';
 import type { GzipLimits } from '../node/gzipLimits';
 import type { IndexInput } from './input';
 import type { PacketColumns } from './packetColumns';
@@ -61,6 +61,8 @@ export interface IndexRunOptions {
    * A gzip-compressed file is read once, as without it.
    */
   follow?: boolean;
+  /** Follow mode: read the file's head, then the records from an offset on (the ring limit, src/worker/liveIndex.ts). */
+  followFrom?: FollowFrom;
 }
 
 /** One turn of the event loop: setImmediate in Node; in a browser's Web Worker a message to itself (setTimeout(0) waits 4 ms once nested). */
@@ -171,7 +173,7 @@ export class IndexRun {
     this.timer = setInterval(() => this.emitProgress(), progressMs);
     const { reading, follower } = this.input.read(
       { onInfo: (info) => (this.info = info), onRecord: (rec: CaptureRecord) => this.add(rec), onFacts: (f) => this.addFacts(f) },
-      { chunkSize: this.opts.chunkSize ?? 512 * 1024, follow: this.opts.follow === true, decodeAhead: this.opts.decodeAhead ?? 'auto', decodeAheadScript: this.opts.decodeAheadScript },
+      { chunkSize: this.opts.chunkSize ?? 512 * 1024, follow: this.opts.follow === true, decodeAhead: this.opts.decodeAhead ?? 'auto', decodeAheadScript: this.opts.decodeAheadScript, followFrom: this.opts.followFrom },
     );
     this.reading = reading;
     if (follower) {

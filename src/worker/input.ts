@@ -16,7 +16,7 @@
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../core/capture/types';
 import type { Translate } from '../core/explain/l10n';
 import type { CaptureReading } from '../node/captureFile';
-import type { FollowReading } from '../node/followFile';
+import type { FollowFrom, FollowReading } from '../node/followFile';
 import type { GzipLimits } from '../node/gzipLimits';
 import type { PacketFacts } from './packetFacts';
 
@@ -52,6 +52,8 @@ export interface ReadRequest {
   follow: boolean;
   decodeAhead: 'auto' | 'on' | 'off';
   decodeAheadScript?: string;
+  /** Follow mode: the file's head, then the records from an offset on (the ring limit, ./liveIndex.ts). */
+  followFrom?: FollowFrom;
 }
 
 export interface IndexInput {

@@ -40,6 +40,8 @@ export interface OpenRequest {
   progressMs?: number;
   /** Follow the file as it grows (issue 16): `grow` and `settle` messages follow. */
   follow?: boolean;
+  /** Follow mode's ring limit: keep the last N to 2N packets (src/worker/liveIndex.ts); absent: keep all. */
+  ringPackets?: number;
 }
 export interface RowsRequest {
   type: 'rows';
@@ -172,6 +174,10 @@ export interface GrowRequest {
 export interface SettleRequest {
   type: 'settle';
 }
+/** Follow mode: a file that settled grows again; follow it again (src/worker/liveIndex.ts). */
+export interface RefollowRequest {
+  type: 'refollow';
+}
 /** Memory figures of the worker (benchmarks; runs gc first when the worker has --expose-gc). */
 export interface StatsRequest {
   type: 'stats';
@@ -201,6 +207,7 @@ export type ToWorker =
   | CancelRequest
   | GrowRequest
   | SettleRequest
+  | RefollowRequest
   | StatsRequest
   | CloseRequest
   | FollowToWorker;

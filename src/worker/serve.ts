@@ -16,6 +16,7 @@ import { graphConnInfo, rowOfPacket } from '../core/perf/connPackets';
 import { buildSeries } from '../core/perf/series';
 import { FollowService, type SaveFile } from './follow';
 import { FindService } from './find';
+import { LiveIndex } from './liveIndex';
 import { parseFollowRequest } from './followMessages';
 import { WORKER_REPLIES, type FromWorker, type OpenRequest, type StatsReply, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
@@ -57,18 +58,24 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
     }
   }
 
-  let index: CaptureIndex | undefined;
-  let opening: Promise<CaptureIndex> | undefined;
+  /** The open capture: a LiveIndex, whose `current` window is a CaptureIndex (the whole file unless a ring limit drops packets). */
+  let index: LiveIndex | undefined;
+  let opening: Promise<LiveIndex> | undefined;
   let closing = false;
 
-  async function open(msg: OpenRequest): Promise<CaptureIndex> {
+  async function open(msg: OpenRequest): Promise<LiveIndex> {
     let infoSent = false;
-    const idx: CaptureIndex = new CaptureIndex(host.input(msg), {
+    const idx: LiveIndex = new LiveIndex(() => host.input(msg), {
       progressMs: msg.progressMs,
+      ringPackets: msg.ringPackets,
       decodeAheadScript: host.decodeAheadScript,
       follow: msg.follow === true && !msg.bytes,
       onProgress(p) {
-        const info = idx.captureInfo;
+        const info = idx.current.captureInfo;
+        // a new window (ring limit, re-following): what was computed from the old one is stale
+        if (graphs && graphsOf !== idx.current) graphs = undefined;
+        if (follow && followOf_ !== idx.current) follow = undefined;
+        if (finder && finderOf !== idx.current) finder = undefined;
         if (info && (!infoSent || p.done)) {
           infoSent = true;
           post({ type: 'info', info });
@@ -82,29 +89,44 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
   }
 
   let graphs: PerfGraphs | undefined;
+  let graphsOf: CaptureIndex | undefined;
   /** The Graphs panel's and the Connections tab's figures (src/worker/perfGraph.ts), made on first use. */
   async function perf(): Promise<PerfGraphs> {
     const idx = await need();
-    graphs ??= new PerfGraphs(idx);
+    if (!graphs || graphsOf !== idx) {
+      graphs = new PerfGraphs(idx);
+      graphsOf = idx;
+    }
     return graphs;
   }
 
   let follow: FollowService | undefined;
+  let followOf_: CaptureIndex | undefined;
   let finder: FindService | undefined;
+  let finderOf: CaptureIndex | undefined;
 
   /** The follow service of the open capture, and the request checked at run time (a malformed one fails with an error reply). */
   async function followOf<T extends { type: string }>(msg: T): Promise<[FollowService, T]> {
     const checked = parseFollowRequest(msg);
     if (!checked || checked.type !== msg.type) throw new Error(`malformed ${msg.type} request`);
     const idx = await need();
-    follow ??= new FollowService(idx, host.saveFile, host.inflate);
+    if (!follow || followOf_ !== idx) {
+      follow = new FollowService(idx, host.saveFile, host.inflate);
+      followOf_ = idx;
+    }
     return [follow, checked as unknown as T];
   }
 
-  async function need(): Promise<CaptureIndex> {
+  /** The open capture's LiveIndex. */
+  async function needLive(): Promise<LiveIndex> {
     if (index) return index;
     if (opening) return opening;
     throw new Error('no capture is open');
+  }
+
+  /** Its current window (the requests that do not take the file's packet numbers: flow graph, graphs, Follow, export). */
+  async function need(): Promise<CaptureIndex> {
+    return (await needLive()).current;
   }
 
   function idOf(msg: ToWorker): number | undefined {
@@ -126,50 +148,66 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
       await opening;
     })
     .on('find', async (msg) => {
-      const idx = await need();
-      finder ??= new FindService(idx);
+      const live = await needLive();
+      const idx = live.current;
+      if (!finder || finderOf !== idx) {
+        finder?.cancel();
+        finder = new FindService(idx);
+        finderOf = idx;
+      }
+      const base = live.base;
       const target = msg.query ? { kind: 'query' as const, query: msg.query } : { kind: 'problem' as const };
       const opts = { view: msg.view, from: msg.from, backwards: msg.backwards, infoStyle: msg.infoStyle };
       const result = await finder.find(target, opts, (searched, total) => post({ type: 'findProgress', search: msg.search, searched, total }));
-      return { result };
+      // positions are the window's (as the rows'), the packet is numbered as in the file (the ring limit's dropped packets)
+      return { result: result.status === 'found' && base > 0 ? { ...result, index: result.index + base } : result };
     })
     .on('findCancel', () => {
       finder?.cancel();
     })
     .on('rows', async (msg) => {
-      const idx = await need();
+      const idx = await needLive();
       const rows = await idx.rows(msg.start, msg.count, msg.view ?? 0);
       return { rows, total: idx.viewCount(msg.view ?? 0) };
     })
-    .on('filter', async (msg) => ({ result: await (await need()).filter(msg.expr) }))
+    .on('filter', async (msg) => ({ result: await (await needLive()).filter(msg.expr) }))
     .on('dropView', (msg) => {
       index?.dropView(msg.view);
     })
     .on('details', async (msg) => {
-      const details = await (await need()).details(msg.index);
+      const live = await needLive();
+      const details = await live.details(msg.index);
       // an ACK's RTT sample and bytes in flight (issue 14): from its connection's replay, when cheap now
-      const p = await (await perf()).packetPerf(msg.index).catch(() => null);
+      const p = await (await perf()).packetPerf(msg.index - live.base).catch(() => null);
       if (p && (p.rttMs > 0 || p.bytesInFlight > 0 || p.peerInFlight >= 0)) details.perf = p;
       return { details };
     })
     .on('conns', async () => ({ conns: await (await need()).connections() }))
-    .on('lines', async (msg) => ({ lines: await (await need()).lines(msg.indices) }))
-    .on('flowPackets', async (msg) => ({ packets: await flowPackets(await need(), msg.streams, msg.limit ?? Infinity) }))
+    .on('lines', async (msg) => ({ lines: await (await needLive()).lines(msg.indices) }))
+    .on('flowPackets', async (msg) => {
+      const live = await needLive();
+      const base = live.base;
+      const packets = await flowPackets(live.current, msg.streams, msg.limit ?? Infinity);
+      // the file's packet numbers (the ring limit's dropped packets before the window)
+      if (base > 0) for (const p of packets) p.index += base;
+      return { packets };
+    })
     .on('export', async (msg) => {
-      const idx = await need();
-      await idx.indexed;
+      const live = await needLive();
+      await live.indexed;
       if (!host.exportPackets) throw new Error(`Export Packets ${NOT_HERE}`);
-      return await host.exportPackets(idx, msg.path, msg.format, { view: msg.view, stream: msg.stream, indices: msg.indices });
+      const indices = msg.indices?.filter((i) => i >= live.base).map((i) => i - live.base);
+      return await host.exportPackets(live.current, msg.path, msg.format, { view: msg.view, stream: msg.stream, indices });
     })
     .on('graphInfo', async (msg) => ({ info: graphConnInfo(await (await perf()).connPackets(msg.stream), msg.stream) }))
     .on('graphSeries', async (msg) => ({ series: buildSeries(await (await perf()).connPackets(msg.stream), msg.request) }))
     .on('graphLocate', async (msg) => {
       const c = await (await perf()).connPackets(msg.stream);
-      const row = rowOfPacket(c, msg.index);
+      const row = rowOfPacket(c, msg.index - (await needLive()).base);
       return { t: row < 0 ? -1 : c.t[row] };
     })
     .on('perfConns', async () => ({ conns: await (await perf()).perfConns() }))
-    .on('sockets', async (msg) => ({ sockets: await (await need()).socketsAt(msg.index) }))
+    .on('sockets', async (msg) => ({ sockets: await (await needLive()).socketsAt(msg.index) }))
     .on('followOpen', async (msg) => {
       const [f, m] = await followOf(msg);
       return { meta: await f.open(m.stream) };
@@ -180,7 +218,7 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
     })
     .on('followChunkOf', async (msg) => {
       const [f, m] = await followOf(msg);
-      return { chunk: await f.chunkOf(m.stream, m.packet) };
+      return { chunk: await f.chunkOf(m.stream, m.packet - (await needLive()).base) };
     })
     .on('followSave', async (msg) => {
       const [f, m] = await followOf(msg);
@@ -197,14 +235,18 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
     .on('grow', () => {
       index?.grow();
     })
+    .on('refollow', () => {
+      index?.refollow();
+    })
     .on('settle', async () => {
       if (index) index.settle();
       else if (opening) (await opening).settle();
     })
     .on('stats', () => {
-      if (host.stats) return host.stats(index);
-      const mem = index?.memoryBytes() ?? { columns: 0, engine: 0, perPacket: 0 };
-      return { heapUsed: 0, arrayBuffers: 0, rss: 0, indexBytes: mem.columns + mem.engine, perPacket: mem.perPacket, packets: index?.count ?? 0 };
+      const cur = index?.current;
+      if (host.stats) return host.stats(cur);
+      const mem = cur?.memoryBytes() ?? { columns: 0, engine: 0, perPacket: 0 };
+      return { heapUsed: 0, arrayBuffers: 0, rss: 0, indexBytes: mem.columns + mem.engine, perPacket: mem.perPacket, packets: cur?.count ?? 0 };
     })
     .on('close', async () => {
       if (closing) return;

@@ -158,6 +158,7 @@ describe('e2e: live capture on lo (tcpdump)', function () {
       await startOnLo(`tcp port ${port}`);
       await acceptBox('Snap length');
       await acceptBox('Packet limit');
+      await acceptBox('Ring limit'); // empty: every packet is kept
       const frame = await s.webviewFrame('#packet-grid', { timeout: 30_000 });
       await s.page.locator('.statusbar-item').filter({ hasText: 'Capturing on lo' }).first().waitFor({ state: 'visible', timeout: 10_000 });
       await frame.locator('.status-text').filter({ hasText: 'still being written' }).first().waitFor({ state: 'visible', timeout: 15_000 });

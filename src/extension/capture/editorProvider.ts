@@ -104,6 +104,8 @@ function uiStrings(): UiStrings {
     indexing: t('Reading: {0} packets, {1} packets/s'),
     following: t('Following: {0} packets so far, the file is still being written'),
     stopFollowing: t('Stop following'),
+    followingRing: t('Following: the last {0} packets are kept, {1} older ones were dropped (ring limit); the file is still being written'),
+    ringDropped: t('{0} packets kept; the {1} before them were dropped by the ring limit (numbers are the file\'s)'),
     indexed: t('{0} packets'),
     cancelled: t('Reading cancelled after {0} packets.'),
     packetsShown: t('{0} of {1} packets shown'),

@@ -25,14 +25,19 @@ export const RECENT_MS = 5000;
  */
 export const QUIET_MS = 5000;
 const POLL_MS = 500;
+/** A settled file is looked at this often for growth (re-following): a stat a second costs nothing. */
+export const REGROW_POLL_MS = 1000;
 
 /** Live captures' files (fsPath → fires when the capture process exited). */
 const live = new Map<string, vscode.EventEmitter<void>>();
+/** The ring limit of a live capture's file (packets the editor keeps at least; src/worker/liveIndex.ts). */
+const rings = new Map<string, number>();
 
-/** A live capture writes `fsPath` until `ended` is called. */
-export function registerLiveFile(fsPath: string): { ended(): void } {
+/** A live capture writes `fsPath` until `ended` is called; `ringPackets`: its editor keeps the last N to 2N packets. */
+export function registerLiveFile(fsPath: string, ringPackets = 0): { ended(): void } {
   const em = new vscode.EventEmitter<void>();
   live.set(fsPath, em);
+  if (ringPackets > 0) rings.set(fsPath, ringPackets);
   return {
     ended: () => {
       if (live.get(fsPath) === em) live.delete(fsPath);
@@ -40,6 +45,11 @@ export function registerLiveFile(fsPath: string): { ended(): void } {
       em.dispose();
     },
   };
+}
+
+/** The ring limit asked for when the live capture of `fsPath` started (0: none). */
+export function ringOf(fsPath: string): number {
+  return rings.get(fsPath) ?? 0;
 }
 
 /** True when a live capture writes `fsPath` now. */
@@ -60,8 +70,11 @@ export function shouldFollow(uri: vscode.Uri): boolean {
 }
 
 /**
- * Watches one followed file: `onGrow` when its size went up, `onSettle` once (the live capture
- * exited, or QUIET_MS without growth for other files, or the file shrank: the worker reports that).
+ * Watches one followed file: `onGrow` when its size went up, `onSettle` (the live capture exited,
+ * or QUIET_MS without growth for other files, or the file shrank: the worker reports that). With
+ * `onRegrow`, a settled file is still looked at every REGROW_POLL_MS: when it grows again (a
+ * tcpdump restarted with -A on the same file, a writer that paused longer than QUIET_MS) `onRegrow`
+ * is called and the file is followed again until it settles once more.
  */
 export class FileGrowthWatcher implements vscode.Disposable {
   private readonly growth: GrowthWatch;
@@ -69,6 +82,7 @@ export class FileGrowthWatcher implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private liveSub: vscode.Disposable | undefined;
   private settled = false;
+  private disposed = false;
   private checking = false;
 
   constructor(
@@ -76,6 +90,7 @@ export class FileGrowthWatcher implements vscode.Disposable {
     private readonly onGrow: () => void,
     private readonly onSettle: () => void,
     quietMs = QUIET_MS,
+    private readonly onRegrow?: () => void,
   ) {
     this.growth = new GrowthWatch(quietMs);
     const em = live.get(fsPath);
@@ -91,30 +106,58 @@ export class FileGrowthWatcher implements vscode.Disposable {
   }
 
   private async check(): Promise<void> {
-    if (this.settled || this.checking) return;
+    if (this.disposed || (this.settled && !this.onRegrow) || this.checking) return;
     this.checking = true;
     try {
       const st = await fs.promises.stat(this.fsPath);
       const now = Date.now();
       const change = this.growth.observe(st.size, now);
+      if (this.settled) {
+        if (change === 'grew' && !this.disposed) {
+          this.settled = false;
+          this.watchAgain();
+          this.onRegrow?.();
+        }
+        return;
+      }
       if (change === 'grew') this.onGrow();
       else if (change === 'shrank') {
         this.onGrow(); // the worker sees the shorter file and says it was replaced
         this.settle();
       } else if (!isLiveFile(this.fsPath) && this.growth.settled(now)) this.settle();
     } catch {
-      this.settle(); // deleted or unreadable: what was read stays
+      if (!this.settled) this.settle(); // deleted or unreadable: what was read stays
     } finally {
       this.checking = false;
     }
   }
 
-  /** Stop watching and tell the worker the file is complete. */
-  settle(): void {
-    if (this.settled) return;
+  /**
+   * Stop watching (with onRegrow: but for a slow poll) and tell the worker the file is complete.
+   * `final` (the user's Stop following): no re-following afterwards either.
+   */
+  settle(final = false): void {
+    if (final) this.disposed = true;
+    if (this.settled) {
+      if (final) this.stopWatching();
+      return;
+    }
     this.settled = true;
     this.stopWatching();
+    if (this.onRegrow && !this.disposed) this.timer = setInterval(() => void this.check(), REGROW_POLL_MS);
     this.onSettle();
+  }
+
+  /** Following again: the watcher and the fast poll. */
+  private watchAgain(): void {
+    this.stopWatching();
+    try {
+      this.watcher = fs.watch(this.fsPath, { persistent: false }, () => void this.check());
+      this.watcher.on('error', () => this.watcher?.close());
+    } catch {
+      // no watcher here: the poll alone
+    }
+    this.timer = setInterval(() => void this.check(), POLL_MS);
   }
 
   private stopWatching(): void {
@@ -127,6 +170,7 @@ export class FileGrowthWatcher implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.settled = true;
     this.stopWatching();
   }

@@ -11,7 +11,11 @@
  * named by a setting): the manifest's when clauses and a check here.
  *
  * The commands take an optional options object instead of asking ({ interface, filter, snaplen,
- * packetLimit }; Save As: { path, format }), for scripts and the end-to-end tests.
+ * packetLimit, ringPackets }; Save As: { path, format }), for scripts and the end-to-end tests.
+ *
+ * Ring limit (`ringPackets` N): the editor keeps the last N to 2N packets of an endless capture and
+ * drops older ones (src/worker/liveIndex.ts), so its memory stays bounded; the file on disk still
+ * holds every packet (tcpdump -C/-W rotation is not used yet: see docs/ARCHITECTURE.md).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,6 +26,7 @@ import { errorMessage } from '../../core/errors';
 import { saveCaptureAs } from '../../node/saveCapture';
 import { captureArgs, checkFilter, listInterfaces, TcpdumpProcess, textArgs, type CaptureOptions, type TcpdumpFailure } from '../../node/tcpdump';
 import { CAPTURE_EDITOR_VIEW_TYPE } from './editorProvider';
+import { RING_MIN_PACKETS } from '../../worker/api';
 import { registerLiveFile } from './follow';
 import { failureText } from './liveErrors';
 
@@ -37,11 +42,15 @@ export interface LiveArgs {
   filter?: string;
   snaplen?: number;
   packetLimit?: number;
+  /** The editor keeps the last N to 2N packets (0 or absent: all). */
+  ringPackets?: number;
 }
 
 interface Running {
   proc: TcpdumpProcess;
   opts: CaptureOptions;
+  /** The ring limit (packets the editor keeps at least; 0: all). */
+  ring: number;
   mode: 'file' | 'text';
   /** The capture file (file mode) and its temporary folder. */
   file?: string;
@@ -84,25 +93,26 @@ export class LiveCaptures implements vscode.Disposable {
       return;
     }
     const tcpdump = tcpdumpPath();
-    const opts = args && args.interface ? await this.fromArgs(tcpdump, args) : await this.ask(tcpdump);
-    if (!opts) return;
-    if (mode === 'file') await this.startFile(tcpdump, opts);
+    const asked = args && args.interface ? await this.fromArgs(tcpdump, args) : await this.ask(tcpdump, mode);
+    if (!asked) return;
+    const [opts, ring] = asked;
+    if (mode === 'file') await this.startFile(tcpdump, opts, ring);
     else await this.startText(tcpdump, opts);
   }
 
   /** Options given by a caller: the filter is checked as when asked. */
-  private async fromArgs(tcpdump: string, a: LiveArgs): Promise<CaptureOptions | undefined> {
+  private async fromArgs(tcpdump: string, a: LiveArgs): Promise<[CaptureOptions, number] | undefined> {
     const opts: CaptureOptions = { iface: a.interface ?? '', filter: a.filter ?? '', snaplen: a.snaplen ?? 0, packetLimit: a.packetLimit ?? 0 };
     const bad = await checkFilter(tcpdump, opts.iface, opts.filter);
     if (bad) {
       this.showFailure(bad, opts.iface);
       return undefined;
     }
-    return opts;
+    return [opts, Math.max(0, Math.floor(a.ringPackets ?? 0))];
   }
 
-  /** Interface, filter (checked with tcpdump -d before anything starts), snap length, packet limit. */
-  private async ask(tcpdump: string): Promise<CaptureOptions | undefined> {
+  /** Interface, filter (checked with tcpdump -d before anything starts), snap length, packet limit, ring limit (file mode). */
+  private async ask(tcpdump: string, mode: 'file' | 'text'): Promise<[CaptureOptions, number] | undefined> {
     const t = vscode.l10n.t;
     const list = await listInterfaces(tcpdump);
     if (!Array.isArray(list)) {
@@ -130,7 +140,18 @@ export class LiveCaptures implements vscode.Disposable {
       validateInput: (s) => (/^\d{0,9}$/.test(s.trim()) ? undefined : t('A number of packets, or empty')),
     });
     if (limit === undefined) return undefined;
-    return { iface: pick.iface, filter, snaplen: Math.min(262144, Number(snap.trim())), packetLimit: Number(limit.trim() || '0') };
+    let ring = '';
+    if (mode === 'file') {
+      const r = await vscode.window.showInputBox({
+        title: t('Ring limit'),
+        prompt: t('Keep the last N packets in the editor (it shows N to 2N; older ones are dropped, their numbers kept); empty keeps every packet'),
+        value: '',
+        validateInput: (s) => (/^\d{0,9}$/.test(s.trim()) && (s.trim() === '' || Number(s.trim()) >= RING_MIN_PACKETS) ? undefined : t('A number of packets, at least {0}, or empty', RING_MIN_PACKETS)),
+      });
+      if (r === undefined) return undefined;
+      ring = r.trim();
+    }
+    return [{ iface: pick.iface, filter, snaplen: Math.min(262144, Number(snap.trim())), packetLimit: Number(limit.trim() || '0') }, Number(ring || '0')];
   }
 
   /** The filter box: on Enter tcpdump -d compiles it; its message stays under the box until the filter is good. */
@@ -164,15 +185,15 @@ export class LiveCaptures implements vscode.Disposable {
     });
   }
 
-  private async startFile(tcpdump: string, opts: CaptureOptions): Promise<void> {
+  private async startFile(tcpdump: string, opts: CaptureOptions, ring: number): Promise<void> {
     const t = vscode.l10n.t;
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'capture-lens-live-'));
     this.dirs.push(dir);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const file = path.join(dir, `${opts.iface.replace(/[^\w.-]/g, '_')}-${stamp}.pcap`);
-    const live = registerLiveFile(file);
+    const live = registerLiveFile(file, ring);
     const proc = new TcpdumpProcess(tcpdump, captureArgs(file, opts));
-    const run: Running = { proc, opts, mode: 'file', file, dir, paused: false, stopping: false, disposables: [] };
+    const run: Running = { proc, opts, ring, mode: 'file', file, dir, paused: false, stopping: false, disposables: [] };
     this.current = run;
     void proc.exited.then(() => {
       live.ended();
@@ -195,7 +216,7 @@ export class LiveCaptures implements vscode.Disposable {
     const proc = new TcpdumpProcess(tcpdump, textArgs(opts), (text) => {
       if (buffered.length < 8 * 1024 * 1024) buffered += text;
     });
-    const run: Running = { proc, opts, mode: 'text', paused: false, stopping: false, disposables: [] };
+    const run: Running = { proc, opts, ring: 0, mode: 'text', paused: false, stopping: false, disposables: [] };
     this.current = run;
     let flushing = false;
     const flush = async () => {

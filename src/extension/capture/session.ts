@@ -36,7 +36,7 @@ export class CaptureSession implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<IndexProgress>();
   private disposed = false;
   /** Follow mode (issue 16): watches the file while it is still being written. */
-  private watcher: (vscode.Disposable & { settle(): void }) | undefined;
+  private watcher: (vscode.Disposable & { settle(final?: boolean): void }) | undefined;
   /** Fires with every progress report (about every 100 ms while indexing, then once with `done`). */
   readonly onProgress: vscode.Event<IndexProgress> = this.emitter.event;
 
@@ -51,12 +51,13 @@ export class CaptureSession implements vscode.Disposable {
     const local = platform().localFiles;
     if (uri.scheme === 'file' && local) {
       const follow = local.shouldFollow(uri);
-      this.client.openPath(uri.fsPath, undefined, follow);
+      this.client.openPath(uri.fsPath, undefined, follow, follow ? local.ringOf(uri.fsPath) : 0);
       if (follow) {
         this.watcher = local.watch(
           uri.fsPath,
           () => this.client.grow(),
           () => this.client.settle(),
+          () => this.client.refollow(),
         );
       }
     } else {
@@ -176,7 +177,7 @@ export class CaptureSession implements vscode.Disposable {
 
   /** Stop indexing now; the packets indexed so far stay available. A followed file stops being followed and settles. */
   cancel(): void {
-    if (this.watcher && this.client.progress.following) this.watcher.settle();
+    if (this.watcher && this.client.progress.following) this.watcher.settle(true);
     else this.client.cancel();
   }
 

@@ -83,6 +83,9 @@ export interface UiStrings {
   /** Follow mode (issue 16): the status line while the file grows, and the button that stops following. */
   following: string;
   stopFollowing: string;
+  /** The ring limit dropped older packets (src/worker/liveIndex.ts): while following, and after. */
+  followingRing: string;
+  ringDropped: string;
   indexed: string;
   cancelled: string;
   packetsShown: string;
