@@ -167,8 +167,26 @@ describe('VS Code for the Web: the index over whole bytes and the browser bundle
       const dn = await node.details(3);
       assert.deepEqual({ ...dw, bytes: [...dw.bytes] }, { ...dn, bytes: [...dn.bytes] });
       assert.deepEqual(await web.lines([0, 1, 2]), await node.lines([0, 1, 2]));
-      // what needs local files says so
+      // a local path is the desktop's; without one the worker hands back the bytes, equal to the Node worker's file
       await assert.rejects(web.exportPackets(path.join(tmp, 'x.pcap'), 'pcap', { view: 0 }), /not available in VS Code for the Web/);
+      for (const format of ['pcap', 'pcapng'] as const) {
+        const out = path.join(tmp, `node-export.${format}`);
+        const fromNode = await node.exportPackets(out, format, { stream: 0 });
+        const fromWeb = await web.exportBytes(format, { stream: 0 });
+        assert.equal(fromWeb.packets, fromNode.packets);
+        assert.ok(fromWeb.packets > 0);
+        assert.deepEqual(Buffer.from(fromWeb.data), fs.readFileSync(out), format);
+      }
+      // Follow's Save: one direction's bytes from the web worker equal what the Node worker writes to a file
+      await Promise.all([web.followOpen(0), node.followOpen(0)]);
+      for (const dir of [0, 1] as const) {
+        const out = path.join(tmp, `node-follow-${dir}.bin`);
+        const n = await node.followSave(0, dir, out);
+        const b = await web.followBytes(0, dir);
+        assert.equal(b.length, n);
+        assert.deepEqual(Buffer.from(b), fs.readFileSync(out), `direction ${dir}`);
+      }
+      assert.ok((await web.followBytes(0, 0)).length > 0, 'the client sent data');
     } finally {
       await Promise.all([web.close(), node.close()]);
     }

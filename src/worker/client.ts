@@ -193,6 +193,12 @@ export class WorkerClient {
     return { packets: r.packets, bytes: r.bytes };
   }
 
+  /** Export Packets into memory: the file's bytes (the host writes them through vscode.workspace.fs). */
+  async exportBytes(format: 'pcap' | 'pcapng', which: { view?: number; stream?: number; indices?: number[] }): Promise<{ packets: number; data: Uint8Array }> {
+    const r = await this.request('export', { format, ...which });
+    return { packets: r.packets, data: r.data ?? new Uint8Array(0) };
+  }
+
   /** The sockets of each host right after packet `index` (0-based; answered once indexing is over). */
   async socketsAt(index: number): Promise<SocketsAtPacket> {
     return (await this.request('sockets', { index })).sockets;
@@ -217,6 +223,11 @@ export class WorkerClient {
   /** Writes one direction's bytes of a followed stream to `path` (streamed by the worker); the bytes written. */
   async followSave(stream: number, dir: 0 | 1, path: string): Promise<number> {
     return (await this.request('followSave', { stream, dir, path })).bytes;
+  }
+
+  /** One direction's bytes of a followed stream, in memory (the host writes them through vscode.workspace.fs). */
+  async followBytes(stream: number, dir: 0 | 1): Promise<Uint8Array> {
+    return (await this.request('followSave', { stream, dir })).data ?? new Uint8Array(0);
   }
 
   followClose(stream: number): void {

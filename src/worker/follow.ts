@@ -184,14 +184,44 @@ export class FollowService {
     return b.stream ? b.stream.chunkOfPacket(packet) : -1;
   }
 
+  /**
+   * Direction `dir`'s bytes (stream order; gaps skipped) in memory, for a target the host writes itself
+   * (vscode.workspace.fs: VS Code for the Web, remote and virtual folders). Bounded by the capture, which
+   * such a host reads whole and at most WHOLE_FILE_MAX_BYTES (src/core/capture/wholeFile.ts).
+   */
+  async saveBytes(n: number, dir: 0 | 1): Promise<Uint8Array> {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    await this.saveTo(n, dir, async () => ({
+      async write(buf: Uint8Array, off: number, len: number) {
+        parts.push(buf.slice(off, off + len));
+        total += len;
+        return { bytesWritten: len };
+      },
+      async close() {},
+    }));
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
   /** Writes direction `dir`'s bytes (stream order; gaps skipped) to `path`; resolves with the bytes written. */
   async save(n: number, dir: 0 | 1, path: string): Promise<number> {
+    const saveFile = this.saveFile;
+    if (!saveFile) throw new Error('Save to a local path is not available in VS Code for the Web (it needs the desktop extension host)');
+    return this.saveTo(n, dir, () => saveFile(path));
+  }
+
+  private async saveTo(n: number, dir: 0 | 1, open: () => ReturnType<SaveFile>): Promise<number> {
     const b = this.get(n);
     await b.whenDone;
     if (b.failed !== undefined) throw b.failed;
     const s = b.stream;
-    if (!this.saveFile) throw new Error('Save is not available in VS Code for the Web (it needs the desktop extension host)');
-    const fh = await this.saveFile(path);
+    const fh = await open();
     let written = 0;
     try {
       if (!s) return 0;

@@ -32,13 +32,16 @@ export interface FollowChunkOfRequest {
   stream: number;
   packet: number;
 }
-/** Write one direction's bytes (0 client → server, 1 server → client) to `path`, streamed. */
+/**
+ * Write one direction's bytes (0 client → server, 1 server → client) to `path`, streamed; without a
+ * path the reply carries them (`data`), for a host that writes through vscode.workspace.fs.
+ */
 export interface FollowSaveRequest {
   type: 'followSave';
   id: number;
   stream: number;
   dir: 0 | 1;
-  path: string;
+  path?: string;
 }
 /** The view closed: forget the stream's chunks. */
 export interface FollowCloseRequest {
@@ -70,6 +73,8 @@ export interface FollowSavedReply {
   type: 'followSaved';
   id: number;
   bytes: number;
+  /** The bytes themselves, when the request had no path (transferred, not copied). */
+  data?: Uint8Array;
 }
 export type FollowFromWorker = FollowMetaReply | FollowPageReply | FollowChunkOfReply | FollowSavedReply;
 
@@ -101,6 +106,7 @@ export function parseFollowRequest(m: unknown): FollowToWorker | null {
       return isInt(o.id) && isInt(o.stream) && isInt(o.packet) ? { type: 'followChunkOf', id: o.id, stream: o.stream, packet: o.packet } : null;
     case 'followSave':
       if (!isInt(o.id) || !isInt(o.stream) || (o.dir !== 0 && o.dir !== 1)) return null;
+      if (o.path === undefined) return { type: 'followSave', id: o.id, stream: o.stream, dir: o.dir };
       if (typeof o.path !== 'string' || o.path === '' || o.path.length > MAX_PATH_CHARS || o.path.includes('\0')) return null;
       return { type: 'followSave', id: o.id, stream: o.stream, dir: o.dir, path: o.path };
     case 'followClose':

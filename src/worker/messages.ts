@@ -91,12 +91,14 @@ export interface FlowPacketsRequest {
 }
 /**
  * Export Packets: write the packets of a view, a TCP stream or a list to `path` as pcap or pcapng
- * (src/worker/exporter.ts); answered once written. Waits for indexing to end.
+ * (src/worker/exporter.ts); answered once written. Without a path the reply carries the file's bytes
+ * (`data`, src/worker/exportRun.ts), for a host that writes through vscode.workspace.fs. Waits for
+ * indexing to end.
  */
 export interface ExportRequest {
   type: 'export';
   id: number;
-  path: string;
+  path?: string;
   format: 'pcap' | 'pcapng';
   view?: number;
   stream?: number;
@@ -313,6 +315,8 @@ export interface ExportReply {
   id: number;
   packets: number;
   bytes: number;
+  /** The exported file, when the request had no path (transferred, not copied). */
+  data?: Uint8Array;
 }
 /** A request failed (bad argument, read error…): the worker keeps serving. */
 export interface ErrorReply {

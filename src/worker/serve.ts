@@ -21,7 +21,7 @@ import { parseFollowRequest } from './followMessages';
 import { WORKER_REPLIES, type FromWorker, type OpenRequest, type StatsReply, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
 import type { ExportFormat } from '../core/capture/export';
-import type { ExportResult, ExportWhich } from './exporter';
+import { exportToBytes, type ExportResult, type ExportWhich } from './exportRun';
 import type { IndexInput } from './input';
 import type { Inflate } from '../core/follow/http';
 
@@ -52,7 +52,8 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
   /** Posts to the host; the frame bytes of a `details` reply are transferred, not copied. */
   function post(msg: FromWorker): void {
     try {
-      host.post(msg, msg.type === 'details' ? [msg.details.bytes.buffer as ArrayBuffer] : undefined);
+      const data = msg.type === 'details' ? msg.details.bytes : msg.type === 'exported' || msg.type === 'followSaved' ? msg.data : undefined;
+      host.post(msg, data ? [data.buffer as ArrayBuffer] : undefined);
     } catch {
       // the host is gone
     }
@@ -195,9 +196,12 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
     .on('export', async (msg) => {
       const live = await needLive();
       await live.indexed;
-      if (!host.exportPackets) throw new Error(`Export Packets ${NOT_HERE}`);
       const indices = msg.indices?.filter((i) => i >= live.base).map((i) => i - live.base);
-      return await host.exportPackets(live.current, msg.path, msg.format, { view: msg.view, stream: msg.stream, indices });
+      const which = { view: msg.view, stream: msg.stream, indices };
+      // no path: the bytes go back to the host, which writes them through vscode.workspace.fs
+      if (msg.path === undefined) return await exportToBytes(live.current, msg.format, which);
+      if (!host.exportPackets) throw new Error(`Export Packets to a local path ${NOT_HERE}`);
+      return await host.exportPackets(live.current, msg.path, msg.format, which);
     })
     .on('graphInfo', async (msg) => ({ info: graphConnInfo(await (await perf()).connPackets(msg.stream), msg.stream) }))
     .on('graphSeries', async (msg) => ({ series: buildSeries(await (await perf()).connPackets(msg.stream), msg.request) }))
@@ -222,7 +226,9 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
     })
     .on('followSave', async (msg) => {
       const [f, m] = await followOf(msg);
-      return { bytes: await f.save(m.stream, m.dir, m.path) };
+      if (m.path !== undefined) return { bytes: await f.save(m.stream, m.dir, m.path) };
+      const data = await f.saveBytes(m.stream, m.dir);
+      return { bytes: data.length, data };
     })
     .on('followClose', async (msg) => {
       const [f, m] = await followOf(msg);

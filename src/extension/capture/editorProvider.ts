@@ -395,12 +395,23 @@ export class CaptureEditor implements vscode.Disposable {
     });
     if (!target) return;
     const format = /\.pcap$/i.test(target.path) ? 'pcap' : 'pcapng';
-    // the worker writes local files only (src/extension/platform.ts: none in a browser)
     const scratch = platform().scratch;
     if (!scratch) {
-      void vscode.window.showErrorMessage(t('Export Packets failed: {0}', t('VS Code for the Web cannot write the file: export from VS Code for the desktop.')));
+      // VS Code for the Web: the worker has no file system; it hands the file's bytes back (bounded by the
+      // capture, read whole there) and they are written through vscode.workspace.fs
+      try {
+        const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Exporting packets…') }, async () => {
+          const out = await s.exportBytes(format, pick.which);
+          await vscode.workspace.fs.writeFile(target, out.data);
+          return out;
+        });
+        void vscode.window.showInformationMessage(t('Exported {0} packets to {1}', r.packets, vscode.workspace.asRelativePath(target)));
+      } catch (e) {
+        void vscode.window.showErrorMessage(t('Export Packets failed: {0}', errorMessage(e)));
+      }
       return;
     }
+    // on the desktop the worker writes a local file: the target itself, or a scratch file copied to a remote or virtual target
     const local = target.scheme === 'file' && platform().localFiles ? target.fsPath : scratch.path(format);
     try {
       const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Exporting packets…') }, () => s.exportPackets(local, format, pick.which));

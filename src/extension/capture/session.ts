@@ -141,6 +141,10 @@ export class CaptureSession implements vscode.Disposable {
     return this.client.exportPackets(path, format, which);
   }
 
+  exportBytes(format: 'pcap' | 'pcapng', which: { view?: number; stream?: number; indices?: number[] }): Promise<{ packets: number; data: Uint8Array }> {
+    return this.client.exportBytes(format, which);
+  }
+
   /** Follow TCP Stream, served by the worker by pages (src/worker/follow.ts): start following stream n. */
   followOpen(stream: number): Promise<FollowMeta | null> {
     return this.client.followOpen(stream);
@@ -156,6 +160,10 @@ export class CaptureSession implements vscode.Disposable {
 
   followSave(stream: number, dir: 0 | 1, path: string): Promise<number> {
     return this.client.followSave(stream, dir, path);
+  }
+
+  followBytes(stream: number, dir: 0 | 1): Promise<Uint8Array> {
+    return this.client.followBytes(stream, dir);
   }
 
   followClose(stream: number): void {

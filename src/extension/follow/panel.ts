@@ -14,6 +14,7 @@ import type { ChunkView, FollowMeta } from '../../core/follow/page';
 import { httpProblemText } from '../../core/explain/httpFollow';
 import type { FlowSource } from '../flow/source';
 import { webviewHtml } from '../webviewHtml';
+import { platform } from '../platform';
 import { FOLLOW_REPLIES, parseFromWebview, type FollowReplies, type FollowUiStrings, type FromWebview, type ToWebview } from './messages';
 import type { StreamData } from './source';
 
@@ -216,10 +217,15 @@ export class FollowPanel {
       title: dir === 0 ? vscode.l10n.t('Save client bytes…') : vscode.l10n.t('Save server bytes…'),
     });
     if (!to) return;
-    if (to.scheme !== 'file') throw new Error(vscode.l10n.t('Bytes can be saved to files on this machine only.'));
-    const n = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Saving the bytes of stream {0}…', this.target.stream) }, () =>
-      this.target.data.save(dir, to.fsPath),
-    );
-    this.post({ type: 'notice', severity: 'info', text: vscode.l10n.t('Saved {0} bytes to {1}.', n.toLocaleString(), to.fsPath.split(/[\\/]/).pop() ?? '') });
+    // a local file is written by the worker, streamed; any other target (remote, virtual, VS Code for the Web)
+    // gets the bytes through vscode.workspace.fs
+    const local = to.scheme === 'file' && platform().localFiles !== undefined;
+    const n = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Saving the bytes of stream {0}…', this.target.stream) }, async () => {
+      if (local) return this.target.data.save(dir, to.fsPath);
+      const bytes = await this.target.data.bytes(dir);
+      await vscode.workspace.fs.writeFile(to, bytes);
+      return bytes.length;
+    });
+    this.post({ type: 'notice', severity: 'info', text: vscode.l10n.t('Saved {0} bytes to {1}.', n.toLocaleString(), to.path.split('/').pop() ?? '') });
   }
 }

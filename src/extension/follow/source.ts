@@ -19,8 +19,10 @@ export interface StreamData {
   page(from: number, count: number, http?: boolean): Promise<ChunkView[]>;
   /** The first chunk of packet `packet` (-1: none). */
   chunkOf(packet: number): Promise<number>;
-  /** Writes one direction's bytes to `path`, streamed; resolves with the bytes written. */
+  /** Writes one direction's bytes to the local file `path`, streamed; resolves with the bytes written. */
   save(dir: 0 | 1, path: string): Promise<number>;
+  /** One direction's bytes in memory, for a target written through vscode.workspace.fs (remote, virtual, the Web). */
+  bytes(dir: 0 | 1): Promise<Uint8Array>;
   close(): void;
 }
 
@@ -41,6 +43,9 @@ export class WorkerStreamData implements StreamData {
   }
   save(dir: 0 | 1, path: string): Promise<number> {
     return this.session().followSave(this.stream, dir, path);
+  }
+  bytes(dir: 0 | 1): Promise<Uint8Array> {
+    return this.session().followBytes(this.stream, dir);
   }
   close(): void {
     try {
@@ -87,6 +92,11 @@ export class TextStreamData implements StreamData {
   }
   async save(dir: 0 | 1, path: string): Promise<number> {
     // whole, through `write` (vscode.workspace.fs, issue 17): the log is in memory already, and so are its bytes
+    const out = await this.bytes(dir);
+    await this.write(path, out);
+    return out.length;
+  }
+  async bytes(dir: 0 | 1): Promise<Uint8Array> {
     const s = this.src.stream;
     const parts = s ? [...directionBytes(s, dir, this.src.frame)] : [];
     const out = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
@@ -95,8 +105,7 @@ export class TextStreamData implements StreamData {
       out.set(b, off);
       off += b.length;
     }
-    await this.write(path, out);
-    return out.length;
+    return out;
   }
   close(): void {
     this.src.close();
