@@ -88,6 +88,10 @@ function open(show: boolean): void {
   columnsBtn.setAttribute('aria-expanded', String(show));
   if (show) {
     fillPanel();
+    // the panel hangs from the button's right edge; when the toolbar wraps and puts the button near the
+    // page's left edge that would reach past it (out of reach of the mouse): hang it from the left edge then
+    panel.classList.remove('align-left');
+    if (panel.getBoundingClientRect().left < 0) panel.classList.add('align-left');
     (panel.querySelector('input') as HTMLInputElement | null)?.focus();
   }
 }

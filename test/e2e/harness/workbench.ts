@@ -22,9 +22,15 @@ export function makeSession(s: {
   async function pick(prefix: string, text: string, rowText: string): Promise<void> {
     await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
     await quickInput.fill(prefix + text);
-    await quickRows.filter({ hasText: rowText }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    const row = quickRows.filter({ hasText: rowText }).first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
     await page.waitForTimeout(150); // the list may still be filtering
-    await page.keyboard.press('Enter');
+    // Enter takes the focused row, which is not always the one asked for: with equal scores the palette
+    // sorts by label ("Go to Next Problem Packet" before "Go to Packet…" for "Go to Packet"); then click it
+    const focused = page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused').first();
+    const focusedText = (await focused.innerText({ timeout: 1_000 }).catch(() => null)) ?? '';
+    if (focusedText.includes(rowText)) await page.keyboard.press('Enter');
+    else await row.click();
     await page.waitForFunction(
       (typed) => {
         const input = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
