@@ -73,7 +73,7 @@ describe('e2e: VS Code for the Web — the browser entry alone, in the web-worke
     await s.screenshot('web-tcpdump-log');
   });
 
-  it('the Node extension host never ran it: its log (remoteexthost.log) does not name the extension', async () => {
+  it('the Node extension host never ran it: its log (remoteexthost.log) never activates the extension', async () => {
     const logs = path.join(s.runDir, 'user-data', 'logs');
     const hostLogs: string[] = [];
     const walk = (d: string): void => {
@@ -86,8 +86,11 @@ describe('e2e: VS Code for the Web — the browser entry alone, in the web-worke
     assert.ok(hostLogs.length > 0, `no remoteexthost.log under ${logs}`);
     for (const f of hostLogs) {
       const text = fs.readFileSync(f, 'utf8');
-      assert.ok(/ctivat/.test(text), `${f} logs no activation at all: not the log looked for`);
-      assert.doesNotMatch(text, /capture-lens/i, f);
+      assert.ok(/_doActivateExtension /.test(text), `${f} logs no activation at all: not the log looked for`);
+      // the host's roster of installed extensions ("Creating extension host with the following global
+      // extensions: …") may name it (code-server lists every extension there, runnable or not): what matters
+      // is that it never activated it
+      assert.doesNotMatch(text, /_doActivateExtension capture-lens\./i, f);
     }
   });
 });
