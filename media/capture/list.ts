@@ -268,8 +268,12 @@ function fillRow(r: HTMLDivElement, pos: number, row: PacketRow | undefined, sel
     }
     return;
   }
-  r.className = 'row' + (row.kind ? ' k-' + row.kind : '') + (selected ? ' selected' : '');
+  const marked = state.marked.has(row.index);
+  r.className = 'row' + (row.kind ? ' k-' + row.kind : '') + (marked ? ' marked' : '') + (selected ? ' selected' : '');
   r.dataset.index = String(row.index);
+  // said by screen readers after the row's cells; shown by the row's colours (captureLens.marked*)
+  if (marked) r.setAttribute('aria-description', state.S?.marked ?? 'marked');
+  else r.removeAttribute('aria-description');
   // the rows' context menu (package.json webview/context): its commands get this object
   r.dataset.vscodeContext = JSON.stringify({
     webviewSection: 'packetRow',

@@ -216,6 +216,10 @@ channel
   })
   .on('notice', (m) => showNotice(m.text, m.severity))
   .on('goTo', (m) => goTo(m.packet))
+  .on('marks', (m) => {
+    state.marked = new Set(m.indices);
+    render();
+  })
   .on('findOpen', () => openFind())
   .on('findStep', (m) => findStep(m.backwards, m.problem === true))
   .on('findResult', onFindResult)

@@ -58,6 +58,8 @@ export const state = {
   pendingSelPos: typeof saved.selPos === 'number' ? saved.selPos : -1,
   /** A packet number to go to once the cleared filter's result is in. */
   pendingGoTo: -1,
+  /** Marked packets (0-based indices, from the host's `marks`). */
+  marked: new Set<number>(),
   filterRestored: false,
   tab: (saved.tab === 'conns' ? 'conns' : 'details') as Tab,
   conns: undefined as ConnJson[] | undefined,

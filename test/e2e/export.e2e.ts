@@ -35,6 +35,7 @@ interface FrameLoc {
 }
 
 const EXPORT_KEY = 'Control+Shift+Alt+F9';
+const EXPORT_MARKED_KEY = 'Control+Shift+Alt+F10';
 const EXPR = 'tcp.flags.syn == 1 && tcp.flags.ack == 0';
 
 describe('e2e: Ctrl+G and Export Packets in the capture editor', function () {
@@ -42,6 +43,7 @@ describe('e2e: Ctrl+G and Export Packets in the capture editor', function () {
   let s: Session;
   let scratch = '';
   let target = '';
+  let markedTarget = '';
   let source = '';
 
   function view(): FrameLoc {
@@ -66,10 +68,21 @@ describe('e2e: Ctrl+G and Export Packets in the capture editor', function () {
     source = path.join(scratch, 'export-syn-flood.pcap');
     fs.copyFileSync(path.join(scratch, 'samples', 'syn-flood.pcap'), source);
     target = path.join(scratch, 'exported-syns.pcapng');
+    markedTarget = path.join(scratch, 'exported-marked.pcap');
     s = await startSession({ extraFiles: [source] });
     const kb = path.join(s.runDir, 'user-data', 'User', 'keybindings.json');
     fs.mkdirSync(path.dirname(kb), { recursive: true });
-    fs.writeFileSync(kb, JSON.stringify([{ key: 'ctrl+shift+alt+f9', command: 'captureLens.captureEditor.exportPackets', args: { target, which: 'displayed' } }], null, 2));
+    fs.writeFileSync(
+      kb,
+      JSON.stringify(
+        [
+          { key: 'ctrl+shift+alt+f9', command: 'captureLens.captureEditor.exportPackets', args: { target, which: 'displayed' } },
+          { key: 'ctrl+shift+alt+f10', command: 'captureLens.captureEditor.exportPackets', args: { target: markedTarget, which: 'marked' } },
+        ],
+        null,
+        2,
+      ),
+    );
     // keybindings.json is read when the window loads
     await s.runCommand('Developer: Reload Window');
     await s.page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 30_000 });
@@ -146,5 +159,44 @@ describe('e2e: Ctrl+G and Export Packets in the capture editor', function () {
       assert.equal(t.status, 0, t.stderr);
       assert.equal(t.stdout.trim().split('\n').length, want.length);
     } else console.log('      (tcpdump is not installed: the tcpdump read-back is skipped)');
+  });
+
+  it('Ctrl+M marks packets (a marked row is drawn and described as such), and the marked packets export as pcap', async () => {
+    const all = (await readAll(source)).records;
+    const v = view();
+    const filter = v.locator('#filter');
+    await filter.fill('');
+    await filter.press('Enter');
+    await waitStatus(v, new RegExp(`^${all.length} packets$`));
+    // mark packets 3 and 6, unmark 3 again, mark 5: packets 5 and 6 stay marked
+    const row = (no: number) => `.rows .row[aria-rowindex="${no + 1}"]`;
+    for (const [no, marked] of [[3, true], [6, true], [3, false], [5, true]] as const) {
+      await v.locator(row(no)).click();
+      await v.locator(`${row(no)}[aria-selected="true"]`).waitFor({ state: 'visible', timeout: 5_000 });
+      await v.locator('#packet-grid').press('Control+M');
+      await v.locator(`${row(no)}${marked ? '.marked' : ':not(.marked)'}`).waitFor({ state: 'attached', timeout: 5_000 });
+    }
+    // a marked row is said to be so (aria-description), an unmarked one is not
+    for (const no of [5, 6]) await v.locator(`${row(no)}.marked[aria-description="marked"]`).waitFor({ state: 'attached', timeout: 5_000 });
+    for (const no of [3, 4, 7]) await v.locator(`${row(no)}:not(.marked):not([aria-description])`).waitFor({ state: 'attached', timeout: 5_000 });
+    await s.screenshot('export-marked-rows');
+
+    await s.page.locator('.part.editor .tabs-container .tab.active').first().click();
+    await s.page.keyboard.press(EXPORT_MARKED_KEY);
+    const deadline = Date.now() + 20_000;
+    while (!fs.existsSync(markedTarget) && Date.now() < deadline) await s.page.waitForTimeout(200);
+    assert.ok(fs.existsSync(markedTarget), 'the export was written');
+    await s.page.locator('.notifications-toasts').filter({ hasText: 'Exported 2 packets' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    const back = await readAll(markedTarget);
+    assert.equal(back.error, null);
+    assert.deepEqual(
+      back.records.map((r) => [...r.data]),
+      [4, 5].map((i) => [...all[i].data]),
+    );
+    if (findTool('tcpdump')) {
+      const t = spawnSync('tcpdump', ['-n', '-r', markedTarget], { encoding: 'utf8' });
+      assert.equal(t.status, 0, t.stderr);
+      assert.equal(t.stdout.trim().split('\n').length, 2);
+    }
   });
 });

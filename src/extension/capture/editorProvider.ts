@@ -175,6 +175,7 @@ function uiStrings(): UiStrings {
     findWrappedEnd: t('Passed the end of the list: continued from the top.'),
     findWrappedStart: t('Passed the top of the list: continued from the end.'),
     findNoProblem: t('No packet here is marked as a problem.'),
+    marked: t('marked'),
     findCancelled: t('Search cancelled.'),
   };
 }
@@ -270,13 +271,13 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
 /** Export Packets' arguments when run from a keybinding (or a test): no questions asked. */
 interface ExportArgs {
   target?: string;
-  which?: 'displayed' | 'selected' | 'connection' | 'all';
+  which?: 'displayed' | 'selected' | 'marked' | 'connection' | 'all';
 }
 
 function exportArgs(a: unknown): ExportArgs | undefined {
   if (typeof a !== 'object' || a === null) return undefined;
   const o = a as Record<string, unknown>;
-  const which = typeof o.which === 'string' && ['displayed', 'selected', 'connection', 'all'].includes(o.which) ? (o.which as ExportArgs['which']) : undefined;
+  const which = typeof o.which === 'string' && ['displayed', 'selected', 'marked', 'connection', 'all'].includes(o.which) ? (o.which as ExportArgs['which']) : undefined;
   const target = typeof o.target === 'string' && o.target.length > 0 ? o.target : undefined;
   return { target, which };
 }
@@ -292,6 +293,8 @@ export class CaptureEditor implements vscode.Disposable {
   private filterExpr = '';
   /** The packet selected last (-1: none). */
   private selectedIndex = -1;
+  /** Marked packets (Wireshark's Ctrl+M), 0-based; for this editor's life, like Wireshark's marks. */
+  private readonly marked = new Set<number>();
   /** A packet `reveal` asked the webview to select: its echo is not reported as the user's selection. */
   private echo = -1;
   private echoUntil = 0;
@@ -341,6 +344,17 @@ export class CaptureEditor implements vscode.Disposable {
   }
 
   /** The packet selected last (0-based), -1 when none. */
+  /** Mark packet `index`, or unmark it when it is marked (Wireshark's Ctrl+M). */
+  async toggleMark(index: number): Promise<void> {
+    if (this.marked.has(index)) this.marked.delete(index);
+    else this.marked.add(index);
+    this.postMarks();
+  }
+
+  private postMarks(): void {
+    this.post({ type: 'marks', indices: [...this.marked].sort((a, b) => a - b) });
+  }
+
   get selectedPacket(): number {
     return this.selectedIndex;
   }
@@ -374,6 +388,7 @@ export class CaptureEditor implements vscode.Disposable {
       picks.push({ label: t('Selected packet (No. {0})', this.selectedIndex + 1), which: { indices: [this.selectedIndex] }, name: `packet-${this.selectedIndex + 1}` });
       if (row?.stream !== undefined) picks.push({ label: t('Its connection (stream {0})', row.stream), which: { stream: row.stream }, name: `stream-${row.stream}` });
     }
+    if (this.marked.size > 0) picks.push({ label: t('Marked packets ({0})', this.marked.size), which: { indices: [...this.marked] }, name: 'marked' });
     picks.push({ label: t('All packets ({0})', s.count()), which: { view: 0 }, name: 'all' });
     const wanted = args?.which === 'displayed' ? 'filtered' : args?.which === 'selected' ? `packet-${this.selectedIndex + 1}` : args?.which === 'connection' ? 'stream-' : args?.which;
     const pick = wanted
@@ -545,6 +560,7 @@ export class CaptureEditor implements vscode.Disposable {
           progress: s.progress,
           count: s.count(),
         });
+        if (this.marked.size > 0) this.postMarks();
         if (this.pendingReveal >= 0) {
           this.post({ type: 'reveal', index: this.pendingReveal });
           this.pendingReveal = -1;
@@ -709,6 +725,7 @@ export function registerCaptureEditor(context: vscode.ExtensionContext, provider
         ['captureLens.packet.followStream', (e, i) => e.followPacket(i)],
         ['captureLens.packet.flowGraph', (e, i) => e.flowGraphOf(i)],
         ['captureLens.packet.socketsAtPacket', (e, i) => e.socketsAt(i)],
+        ['captureLens.packet.toggleMark', (e, i) => e.toggleMark(i)],
       ] as const satisfies readonly (readonly [string, (e: CaptureEditor, index: number) => Promise<void>])[]
     ).map(([id, run]) =>
       vscode.commands.registerCommand(id, async (ctx?: unknown) => {

@@ -161,6 +161,8 @@ export interface UiStrings {
   findWrappedEnd: string;
   findWrappedStart: string;
   findNoProblem: string;
+  /** Said of a marked row (its aria-description), and the legend's word. */
+  marked: string;
   findCancelled: string;
 }
 
@@ -240,6 +242,11 @@ export interface NoticeMessage {
   text: string;
   severity: 'info' | 'error';
 }
+/** The marked packets (Wireshark's Ctrl+M; 0-based indices, sorted): the rows show them, Export Packets takes them. */
+export interface MarksMessage {
+  type: 'marks';
+  indices: number[];
+}
 /** A VS Code command asked the webview to act (e.g. "Go to Packet…" from the palette). */
 export interface GoToMessage {
   type: 'goTo';
@@ -311,6 +318,7 @@ export type ToWebview =
   | SettingsMessage
   | NoticeMessage
   | GoToMessage
+  | MarksMessage
   | RevealMessage;
 
 // ---------------------------------------------------------------------------------------------
