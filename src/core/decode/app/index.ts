@@ -83,10 +83,31 @@ export const UDP_APP_DECODERS: ReadonlyMap<number, AppProtocol> = new Map<number
   [SSDP_PORT, SSDP],
 ]);
 
+/**
+ * The same tables as arrays indexed by port: slot k of PROTOCOLS is protocol k (0 = none), and
+ * TCP_SLOTS[port] / UDP_SLOTS[port] name the slot. Two typed-array reads instead of two Map lookups
+ * per packet (the Map lookups were a sixth of appInfo's time with Info on every packet of the bench's
+ * realistic capture); 2 × 64 KiB, built once from the Maps above, which stay the one place to edit.
+ */
+const PROTOCOLS: (AppProtocol | undefined)[] = [undefined];
+function portSlots(t: ReadonlyMap<number, AppProtocol>): Uint8Array {
+  const slots = new Uint8Array(65536);
+  for (const [port, p] of t) {
+    let k = PROTOCOLS.indexOf(p);
+    if (k < 0) k = PROTOCOLS.push(p) - 1;
+    if (port >= 0 && port < 65536) slots[port] = k;
+  }
+  return slots;
+}
+const TCP_SLOTS = portSlots(TCP_APP_DECODERS);
+const UDP_SLOTS = portSlots(UDP_APP_DECODERS);
+
 /** The protocol of the packet's transport payload by its ports, or undefined. */
 export function appProtocolOf(transport: AppTransport, sport: number, dport: number): AppProtocol | undefined {
-  const t = transport === 6 ? TCP_APP_DECODERS : UDP_APP_DECODERS;
-  return t.get(dport) ?? t.get(sport);
+  const t = transport === 6 ? TCP_SLOTS : UDP_SLOTS;
+  // ports come from 16-bit fields; `& 0xffff` keeps a stray value inside the table all the same
+  const k = t[dport & 0xffff];
+  return PROTOCOLS[k !== 0 ? k : t[sport & 0xffff]];
 }
 
 /**
