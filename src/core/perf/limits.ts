@@ -64,6 +64,19 @@ export class LimitState {
   netNs = 0;
   appNs = 0;
   /**
+   * The send-buffer candidate (summary.ts decides whether it was the buffer): of the "network" time,
+   * the waits for ACKs (silent since the last send for more than DELTA_NS, then set going by an ACK)
+   * from the first "unused" one on. A wait is unused when an ACK had given room for a full segment more
+   * than DELTA_NS before the one the sender answered (`unusedAckNs`: the first such ACK since the last
+   * send, -1 none): a congestion window answers every ACK that frees it at once, so the window is no
+   * longer the limit; the waits before (slow start, the flight doubling each round) stay "network".
+   * `waits` counts them all, `unusedWaits` the unused ones.
+   */
+  sndNs = 0;
+  unusedAckNs = -1;
+  waits = 0;
+  unusedWaits = 0;
+  /**
    * The peak bytes in flight of each ACK-clocked burst (full-sized segments sent right after an ACK and
    * right after each other), recorded at the next ACK that gives room: the sender's ceiling (sndbuf-limited).
    */
@@ -232,6 +245,10 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
       if (win > p.maxPeerWin) p.maxPeerWin = win;
     }
     if (((p.una + win) | 0) !== oldEdge && ((oldEdge - ((p.una + win) | 0)) | 0) < 0) {
+      // room for a full segment that the sender then leaves unused: a cwnd- or window-limited sender
+      // answers such an ACK at once (Linux from the ACK's own softirq), a writer blocked on its send
+      // buffer only once a third of the buffer is free (sk_stream_write_space: wspace ≥ queued / 2)
+      if (p.busy && p.unusedAckNs < 0 && ((p.una + win - p.nxt) | 0) >= fullSize(p)) p.unusedAckNs = tNs;
       p.trigAckNs = tNs;
       if (p.burstMax > 0) p.ceiling.add(p.burstMax);
       p.burstMax = 0;
@@ -299,7 +316,15 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
       const ref = Math.max(s.trigAckNs, s.lastSendNs);
       // a segment sent again is loss recovery: the network's doing, whatever Wireshark calls it
       const triggered = retx || !isNew || (full && ref >= 0 && tNs - ref <= delta);
-      if (triggered) s.netNs += s.openNs;
+      if (triggered && !retx && isNew && s.trigAckNs >= 0 && tNs - s.lastSendNs > delta) {
+        // a wait for ACKs: when the buffer is the limit, the kernel's sndbuf_limited chrono runs from the
+        // last send (write queue empty: tcp_cwnd_validate) to the ACK that frees a third of the buffer
+        // (tcp_check_space), right before this send
+        s.waits++;
+        if (s.unusedAckNs >= 0 && s.trigAckNs - s.unusedAckNs > delta) s.unusedWaits++;
+        if (s.unusedWaits > 0) s.sndNs += s.openNs;
+        else s.netNs += s.openNs;
+      } else if (triggered) s.netNs += s.openNs;
       else s.appNs += s.openNs;
       s.openNs = 0;
     }
@@ -326,6 +351,7 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
     s.lastSendNs = tNs;
     s.lastSendFull = full;
     s.trigAckNs = -1;
+    s.unusedAckNs = -1;
     updateRwnd(s);
   }
 }
