@@ -88,12 +88,40 @@ function otherFrames(): Uint8Array[] {
     ipFrame(true, 58, [136, 0, 0, 0, 0x60, 0, 0, 0, ...target]),
     ipFrame(true, 58, [133, 0, 0, 0, 0, 0, 0, 0]),
     ipFrame(false, 132, [0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]),
+    ...addressFrames(),
     arp(1, [0, 0, 0, 0, 0, 0]),
     arp(2, [2, 0, 0, 0, 0, 2]),
     tcpFrame({ src: '192.168.1.10', dst: '192.168.1.20', sport: 40004, dport: 443, seq: 1000, ack: 0, flags: TH_SYN }),
     tcpFrame({ src: '192.168.1.10', dst: '192.168.1.20', sport: 40004, dport: 443, seq: 1001, ack: 5001, flags: TH_PUSH | TH_ACK, payload: 3 }),
     tcpFrame({ src: '2001:db8::10', dst: '2001:db8::1', sport: 40005, dport: 22, seq: 7, ack: 9, flags: TH_ACK }),
   ];
+}
+
+/**
+ * ICMPv6 echo requests, neighbour solicitations and UDP datagrams between IPv6 addresses of every form
+ * inet_ntop writes ("::", "::1", "::ffff:1.2.3.4", "::1.2.3.4", the first of two equal zero runs, no run,
+ * no zero) and random ones with zero words.
+ */
+function addressFrames(): Uint8Array[] {
+  const w = (...words: number[]): number[] => words.flatMap((x) => [x >> 8, x & 255]);
+  const addrs = [
+    w(0, 0, 0, 0, 0, 0, 0, 0), w(0, 0, 0, 0, 0, 0, 0, 1), w(0, 0, 0, 0, 0, 0, 0, 2), w(0, 0, 0, 0, 0, 0xffff, 0x0102, 0x0304),
+    w(0, 0, 0, 0, 0, 0, 0x0102, 0x0304), w(0, 0, 0, 0, 0, 0, 0, 0x0304), w(1, 0, 0, 2, 0, 0, 0, 3), w(1, 0, 0, 2, 0, 0, 3, 4),
+    w(1, 0, 0, 0, 0, 0, 0, 0), w(0xabcd, 0xef01, 0x2345, 0x6789, 0xabcd, 0xef01, 0x2345, 0x6789), w(0, 1, 0, 1, 0, 1, 0, 1),
+    w(0, 0, 1, 0, 0, 0, 0, 0), w(0x10, 0x100, 0x1000, 0xf, 0, 0, 0xfff, 0xffff), w(0, 0, 0, 0, 0, 0xfffe, 0x0102, 0x0304),
+  ];
+  const rnd = prng(17);
+  for (let i = 0; i < 40; i++) addrs.push(w(...Array.from({ length: 8 }, () => (rnd() < 0.5 ? 0 : Math.floor(rnd() * 65536)))));
+  const out: Uint8Array[] = [];
+  addrs.forEach((a, i) => {
+    const b = addrs[(i * 7 + 3) % addrs.length];
+    for (const f of [ipFrame(true, 58, [128, 0, 0, 0, 0, i, 0, 1]), ipFrame(true, 58, [135, 0, 0, 0, 0, 0, 0, 0, ...b]), udpFrame({ src: '::1', dst: '::2', sport: 40000 + i, dport: 9999, payload: [i] })]) {
+      f.set(a, 22);
+      f.set(b, 38);
+      out.push(f);
+    }
+  });
+  return out;
 }
 
 /** Link types an Ethernet frame is re-wrapped in: every one whose printer leads straight to IP or ARP. */
