@@ -198,6 +198,31 @@ describe('print: the byte path equals the string path', function () {
     assert.ok(raw > 0.4 * recs.length && decoded > 0.2 * recs.length, `raw ${raw}, decoded ${decoded} of ${recs.length}`);
   });
 
+  it('writes the time of day as TimeFormatter does in zones with DST and odd offsets, across their changes', function () {
+    const frame = tcpFrame({ src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 443, seq: 1, ack: 1, flags: 0x10 });
+    // seconds around offset changes (New York's DST, Lord Howe's half-hour DST, Monrovia's -0:44:30 to
+    // UTC on 1972-01-07 at 00:44:30 UTC, not on a quarter hour), random ones, and the ends of the range
+    const around = [1710054000, 1730613600, 1712415600, 1728142200, 63593070, 0, 899, 2147483647, 2147483648, 4294967295];
+    const secs: number[] = [];
+    for (const a of around) for (let d = -1000; d <= 1000; d += 7) secs.push(a + d);
+    const rnd = prng(13);
+    for (let i = 0; i < 3000; i++) secs.push(Math.floor(rnd() * 2 ** 32));
+    const recs = secs.filter((t) => t >= 0 && t < 2 ** 32).map((t, i) => record(i, t, Math.floor(rnd() * 1e9), frame, 9));
+    const saved = process.env.TZ;
+    try {
+      for (const tz of ['UTC', 'America/New_York', 'Australia/Lord_Howe', 'Africa/Monrovia', 'Asia/Kathmandu']) {
+        process.env.TZ = tz;
+        for (const args of [[], ['--nano']]) {
+          const r = compare(recs, args);
+          assert.equal(r.diff, null, `TZ=${tz}: ${r.diff}`);
+        }
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('on every corpus capture', async function () {
     needCorpus(this);
     const files: string[] = [];
