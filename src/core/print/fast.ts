@@ -299,6 +299,14 @@ function put9(b: Uint8Array, p: number, n: number): number {
   return p + 9;
 }
 
+// the words of MPTCP's dss option and of time stamps, as bytes: every packet of an MPTCP connection has them
+const DSS_FIN = ascii(' fin');
+const DSS_ACK = ascii(' ack ');
+const DSS_SEQ = ascii(' seq ');
+const DSS_SUBSEQ = ascii(' subseq ');
+const DSS_LEN = ascii(' len ');
+const DSS_CSUM = ascii(' csum 0x');
+const TS_VAL = ascii(' val ');
 const MPTCP_SUBTYPES = ['capable', 'join', 'dss', 'add-addr', 'rem-addr', 'prio', 'fail', 'fast-close', 'tcprst', 'unknown'].map((s) => ascii(' ' + s));
 const CAPABLE_BITS = 'ABCDEFGH';
 const TCPRST_BITS = 'UVWT';
@@ -390,11 +398,11 @@ function putMptcp(b: Uint8Array, p: number, d: Uint8Array, o: number, len: numbe
       const f = d[o + 3];
       let q = o + 4;
       let left = len - 4;
-      if (f & 0x10) p = putAscii(b, p, ' fin');
+      if (f & 0x10) p = putBytes(b, p, DSS_FIN);
       if (f & 0x01) {
         const wide = (f & 0x02) !== 0;
         if (left < (wide ? 8 : 4)) return ~p;
-        p = putAscii(b, p, ' ack ');
+        p = putBytes(b, p, DSS_ACK);
         p = wide ? putDec64(b, p, d, q) : putNum(b, p, u32be(d, q));
         q += wide ? 8 : 4;
         left -= wide ? 8 : 4;
@@ -402,20 +410,20 @@ function putMptcp(b: Uint8Array, p: number, d: Uint8Array, o: number, len: numbe
       if (f & 0x04) {
         const wide = (f & 0x08) !== 0;
         if (left < (wide ? 8 : 4)) return ~p;
-        p = putAscii(b, p, ' seq ');
+        p = putBytes(b, p, DSS_SEQ);
         p = wide ? putDec64(b, p, d, q) : putNum(b, p, u32be(d, q));
         q += wide ? 8 : 4;
         left -= wide ? 8 : 4;
         if (left < 4) return ~p;
-        p = putNum(b, putAscii(b, p, ' subseq '), u32be(d, q));
+        p = putNum(b, putBytes(b, p, DSS_SUBSEQ), u32be(d, q));
         q += 4;
         left -= 4;
         if (left < 2) return ~p;
-        p = putNum(b, putAscii(b, p, ' len '), u16be(d, q));
+        p = putNum(b, putBytes(b, p, DSS_LEN), u16be(d, q));
         q += 2;
         left -= 2;
         if (left >= 2) {
-          p = putHex(b, putAscii(b, p, ' csum 0x'), u16be(d, q));
+          p = putHex(b, putBytes(b, p, DSS_CSUM), u16be(d, q));
           left -= 2;
         }
       }
@@ -576,7 +584,7 @@ function putTcpOptions(b: Uint8Array, p: number, d: Uint8Array, optOff: number, 
       case TCPOPT_TIMESTAMP:
         datalen = 8;
         if ((res = optCheck(8, hlen, q, capEnd)) !== OPT_RES_OK) break;
-        p = putAscii(b, p, ' val ');
+        p = putBytes(b, p, TS_VAL);
         p = putNum(b, p, u32be(d, q));
         p = putBytes(b, p, ECR);
         p = putNum(b, p, u32be(d, q + 4));
