@@ -859,7 +859,7 @@ export class FastPrinter {
   /**
    * The line of an Ethernet + IPv4 + TCP frame read from its bytes alone, without decoding it first
    * (decodeRecord was 10 % of `print`): for frames the checks below find plain — no VLAN, no IP
-   * fragment, lengths that agree, TCP options none or nop,nop,TS, no application printer to run.
+   * fragment, lengths that agree, no application text to print (noAppText); any TCP options.
    * Returns false, having written and changed nothing, for any other frame.
    */
   raw(d: Uint8Array, origLen: number, linkType: number, out: LineBytes): boolean {
