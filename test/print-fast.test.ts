@@ -89,6 +89,8 @@ function randomOptionRecords(count: number, seed: number): CaptureRecord[] {
   let seq = 1000;
   for (let i = 0; i < count; i++) {
     let options: number[] = [];
+    // Linux's nop,nop,TS first on a third of them (the options writer's shortcut), sometimes cut
+    if (rnd() < 0.3) options.push(1, 1, 8, 10, ...bytes(8));
     for (let k = 1 + int(4); k > 0; k--) options.push(...option());
     options = options.slice(0, 40);
     const v6 = rnd() < 0.3;

@@ -307,6 +307,7 @@ const DSS_SUBSEQ = ascii(' subseq ');
 const DSS_LEN = ascii(' len ');
 const DSS_CSUM = ascii(' csum 0x');
 const TS_VAL = ascii(' val ');
+const TS_OPT_IN = ascii('nop,nop,TS val ');
 const MPTCP_SUBTYPES = ['capable', 'join', 'dss', 'add-addr', 'rem-addr', 'prio', 'fail', 'fast-close', 'tcprst', 'unknown'].map((s) => ascii(' ' + s));
 const CAPABLE_BITS = 'ABCDEFGH';
 const TCPRST_BITS = 'UVWT';
@@ -523,6 +524,15 @@ function putTcpOptions(b: Uint8Array, p: number, d: Uint8Array, optOff: number, 
   e.ch = false;
   e.res = OPT_RES_OK;
   p = putBytes(b, p, OPTIONS);
+  if (pos + 12 <= end && pos + 12 <= capEnd && d[pos] === 1 && d[pos + 1] === 1 && d[pos + 2] === 8 && d[pos + 3] === 10) {
+    // nop,nop,TS first (Linux puts it before MPTCP's and SACK's options): what the loop below prints for them
+    p = putBytes(b, p, TS_OPT_IN);
+    p = putNum(b, p, u32be(d, pos + 4));
+    p = putBytes(b, p, ECR);
+    p = putNum(b, p, u32be(d, pos + 8));
+    pos += 12;
+    e.ch = true;
+  }
   let res = OPT_RES_OK;
   while (pos < end) {
     if (e.ch) b[p++] = 0x2c; // ','
@@ -767,7 +777,7 @@ export class FastPrinter {
             const m = Math.floor(sod / 60) - h * 60;
             out.ensure(32);
             const b = out.buf;
-            let p = out.pos;
+            const p = out.pos;
             b[p] = PAIRS[2 * h];
             b[p + 1] = PAIRS[2 * h + 1];
             b[p + 2] = 0x3a;
