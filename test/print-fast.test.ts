@@ -20,7 +20,6 @@ import { PacketPrinter } from '../src/core/print/packet';
 import { SeqTable4 } from '../src/core/print/tcp';
 import { conversations, prng } from '../src/core/synth/conversations';
 import { realisticTraffic } from '../src/core/synth/realistic';
-import { tcpFrame } from '../src/core/synth/frames';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { parseIPv6, tcpFrame, udpFrame } from '../src/core/synth/frames';
 import { TH_ACK, TH_PUSH, TH_SYN } from '../src/core/decode/packet';
