@@ -19,7 +19,8 @@ import { conversations } from '../src/core/synth/conversations';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { readCaptureFile } from '../src/node/captureFile';
 import { RingFiles, ringBaseOf, ringFileName } from '../src/node/followRing';
-import { captureArgs, RING_FILES, ringFileSize } from '../src/node/tcpdump';
+import { saveCaptureAs } from '../src/node/saveCapture';
+import { captureArgs, RING_FILES, ringFileSize, ringMinMB } from '../src/node/tcpdump';
 import type { IndexProgress } from '../src/worker/api';
 import { CaptureIndex } from '../src/worker/captureIndex';
 import { fileInput } from '../src/worker/fileInput';
@@ -120,6 +121,10 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
       ]);
     }
     assert.equal(ringFileSize(10, 0), null, '10 MB cannot hold 8 files of 1 MB with a whole packet over each');
+    for (const snap of [0, 128, 1500, 65535]) {
+      assert.ok(ringFileSize(ringMinMB(snap), snap), `the smallest limit offered works (snap ${snap})`);
+      assert.equal(ringFileSize(ringMinMB(snap) - 1, snap), null, `below it does not (snap ${snap})`);
+    }
     assert.deepEqual(captureArgs('/t/x.pcap', { iface: 'lo', filter: '', snaplen: 0, packetLimit: 0 }), ['-U', '-w', '/t/x.pcap', '-i', 'lo', '--']);
   });
 
@@ -224,6 +229,19 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
     const whole = new CaptureIndex(fileInput(allFile));
     await whole.start();
     assert.deepEqual(await idx.rows(0, idx.count), await whole.rows(0, whole.count));
+    // Save As of the ring: its files on disk, oldest first, as one capture (both formats)
+    const paths = new RingFiles(base, 4).pathsInOrder();
+    assert.equal(paths.length, 4);
+    const expect: string[] = [];
+    await readCaptureFile(allFile, { onRecord: (r) => expect.push(`${r.tsSec}.${r.tsNsec} ${Buffer.from(r.data).toString('hex')}`) }).done;
+    for (const format of ['pcap', 'pcapng'] as const) {
+      const dest = path.join(dir, `saved.${format}`);
+      assert.equal(await saveCaptureAs(paths, dest, format), recs.length - first);
+      const got: string[] = [];
+      const s = await readCaptureFile(dest, { onRecord: (r) => got.push(`${r.tsSec}.${r.tsNsec} ${Buffer.from(r.data).toString('hex')}`) }).done;
+      assert.equal(s.error, null);
+      assert.deepEqual(got, expect, format);
+    }
     await idx.close();
     await whole.close();
   });

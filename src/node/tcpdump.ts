@@ -113,8 +113,11 @@ export interface CaptureOptions {
 
 /** Files in a capture ring ("keep the last N MB"): see ringFileSize. */
 export const RING_FILES = 8;
-/** The smallest MB limit offered: 8 files of at least 1 MB each (tcpdump's -C unit) and a whole packet over each. */
-export const RING_MIN_MB = 11;
+
+/** The smallest MB limit for a snap length: RING_FILES files of at least 1 MB (tcpdump's -C unit) and a whole record over each (11 MB for 262,144). */
+export function ringMinMB(snaplen: number): number {
+  return Math.ceil((RING_FILES * (1e6 + 16 + (snaplen > 0 ? snaplen : 262144))) / 1e6);
+}
 
 /** A ring of files for tcpdump: -C `size` (millions of bytes) -W `files`. */
 export interface RingFiles {
@@ -123,7 +126,7 @@ export interface RingFiles {
 }
 
 /**
- * -C and -W for "keep at most `mb` MB (1,000,000 bytes) on disk", or null below RING_MIN_MB.
+ * -C and -W for "keep at most `mb` MB (1,000,000 bytes) on disk", or null below ringMinMB.
  *
  * tcpdump checks the size before writing each packet and starts the next file once the current one
  * is LARGER than -C (checked with 4.99.3: -C 1 gave files of 1,001,064 bytes), so a file can exceed
