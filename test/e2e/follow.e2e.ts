@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot, Session, sessionHelpers, startSession, until, type WebviewFrame as Frame } from './harness';
 import { httpGapPcap } from '../helpers/followCaptures';
+import { rethrown } from '../helpers/reading';
 import { bytes, concat, gzip, HttpConn, page as htmlPage, pcapOf } from '../helpers/httpCaptures';
 import { udpFrame } from '../../src/core/synth/frames';
 import { parsePrintArgs } from '../../src/core/print/args';
@@ -63,7 +64,7 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
     // the same capture as `tcpdump -X` prints it (our printer, equal to tcpdump's: test/tcpdump-oracle.test.ts)
     const printer = new PacketPrinter(parsePrintArgs([path.join(scratch, NAME), '-X']).opts);
     let text = '';
-    await readCaptureFile(path.join(scratch, NAME), { onRecord: (rec) => (text += printer.print(rec)) }).done;
+    rethrown(await readCaptureFile(path.join(scratch, NAME), { onRecord: (rec) => (text += printer.print(rec)) }).done);
     fs.writeFileSync(path.join(scratch, TEXT), text);
     const apps = appsPcap();
     fs.writeFileSync(path.join(scratch, APPS), apps.pcap);
