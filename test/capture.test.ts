@@ -19,6 +19,7 @@ import { PcapngParser, PCAPNG_MAX_BLOCK_SIZE } from '../src/core/capture/pcapng'
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../src/core/capture/types';
 import { readCaptureFile, type ReadSummary } from '../src/node/captureFile';
 import { CORPUS, needCorpus } from './helpers/corpus';
+import { rethrown } from './helpers/reading';
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -85,6 +86,7 @@ async function readFile(file: string, chunkSize?: number): Promise<FileResult> {
     },
     chunkSize ? { chunkSize } : {},
   ).done;
+  rethrown(summary);
   return { ...summary, records, infoCalls };
 }
 

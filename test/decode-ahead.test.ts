@@ -24,6 +24,7 @@ import type { IndexProgress } from '../src/worker/api';
 import { corpusPath, needCorpus } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
 import { skipBecause } from './helpers/skip';
+import { rethrown } from './helpers/reading';
 import { TUNNELS, tunnelPcap } from './helpers/tunnels';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-ahead-'));
@@ -147,7 +148,7 @@ describe('decode-ahead: the index decoded in a second thread equals the one-thre
           checked++;
         },
       }).done;
-      if (read.thrown) throw read.thrown;
+      rethrown(read);
       assert.equal(read.error, null, path.basename(f));
     }
     assert.ok(checked > 500, `${checked} packets`);
@@ -183,15 +184,17 @@ describe('decode-ahead: the index decoded in a second thread equals the one-thre
     assert.ok(files.length >= 5);
     for (const f of files) {
       await same(path.join(dir, f));
-      await readCaptureFile(path.join(dir, f), {
-        onRecord: (rec) => {
-          const pkt = new DecodedPacket();
-          decodeRecord(pkt, rec);
-          const x = new PacketFacts();
-          x.fromPacket(rec, pkt);
-          if (x.hasSeg && x.seg.sack) sacks++;
-        },
-      }).done;
+      rethrown(
+        await readCaptureFile(path.join(dir, f), {
+          onRecord: (rec) => {
+            const pkt = new DecodedPacket();
+            decodeRecord(pkt, rec);
+            const x = new PacketFacts();
+            x.fromPacket(rec, pkt);
+            if (x.hasSeg && x.seg.sack) sacks++;
+          },
+        }).done,
+      );
     }
     assert.ok(sacks > 0, 'some segments carry SACK blocks');
   });

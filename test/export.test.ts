@@ -20,6 +20,7 @@ import { fileInput } from '../src/worker/fileInput';
 import { exportPackets } from '../src/worker/exporter';
 import { samplesDir } from './helpers/generated';
 import { needTool } from './helpers/tools';
+import { rethrown } from './helpers/reading';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-export-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -31,6 +32,7 @@ async function records(file: string): Promise<{ recs: Kept[]; error: string | nu
   const s = await readCaptureFile(file, {
     onRecord: (r) => recs.push({ data: [...r.data], origLen: r.origLen, tsSec: r.tsSec, tsNsec: r.tsNsec, linkType: r.linkType, comments: r.comments }),
   }).done;
+  rethrown(s);
   return { recs, error: s.error?.message ?? null, format: s.info?.format };
 }
 
@@ -116,13 +118,15 @@ describe('Export Packets: a view, a stream or a list as pcap or pcapng', functio
     const ex = new CaptureExporter('pcapng');
     const parts: Uint8Array[] = [];
     const errors: string[] = [];
-    await readCaptureFile(src, {
-      onRecord: (r) => {
-        const x = ex.add(r);
-        if ('bytes' in x) parts.push(...x.bytes);
-        else errors.push(x.error);
-      },
-    }).done;
+    rethrown(
+      await readCaptureFile(src, {
+        onRecord: (r) => {
+          const x = ex.add(r);
+          if ('bytes' in x) parts.push(...x.bytes);
+          else errors.push(x.error);
+        },
+      }).done,
+    );
     assert.deepEqual(errors, []);
     const out = path.join(tmp, 'mixed-out.pcapng');
     fs.writeFileSync(out, Buffer.concat(parts));

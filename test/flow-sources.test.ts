@@ -29,6 +29,7 @@ import { flowPackets } from '../src/worker/flowPackets';
 import { corpusPath, needCorpus } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
 import { skipBecause } from './helpers/skip';
+import { rethrown } from './helpers/reading';
 import { zhCn } from '../src/node/l10n';
 
 function repoFile(...parts: string[]): string {
@@ -45,9 +46,11 @@ async function indexed(file: string): Promise<CaptureIndex> {
 /** Packet numbers of the TCP segments of a capture (a pass of its own, no engine). */
 async function tcpIndices(file: string): Promise<number[]> {
   const out: number[] = [];
-  await visitCaptureFile(file, (rec, _pkt, seg) => {
-    if (seg) out.push(rec.index);
-  });
+  rethrown(
+    await visitCaptureFile(file, (rec, _pkt, seg) => {
+      if (seg) out.push(rec.index);
+    }),
+  );
   return out;
 }
 
@@ -91,9 +94,11 @@ async function wholeFilePackets(file: string): Promise<FlowPacket[]> {
   const { engine } = await analyzeCaptureFile(file);
   const out: FlowPacket[] = [];
   const r = emptyResult();
-  await visitCaptureFile(file, (_rec, _pkt, seg) => {
-    if (seg !== null && engine.resultInto(seg.index, r)) out.push(flowPacket(seg, r));
-  });
+  rethrown(
+    await visitCaptureFile(file, (_rec, _pkt, seg) => {
+      if (seg !== null && engine.resultInto(seg.index, r)) out.push(flowPacket(seg, r));
+    }),
+  );
   return out;
 }
 

@@ -20,6 +20,7 @@ import { emptyResult, S_CLOSED, S_ESTABLISHED, S_SYN_RCVD, S_SYN_SENT } from '..
 import { generated, samplesDir } from './helpers/generated';
 import { corpusPath, needCorpus } from './helpers/corpus';
 import { skipBecause } from './helpers/skip';
+import { rethrown } from './helpers/reading';
 
 function sample(name: string): string {
   return path.join(samplesDir(), name);
@@ -391,7 +392,7 @@ describe('flow graph', () => {
     // 40 interleaved connections (80 endpoints), as a capture and as its tcpdump text
     const printer = new PacketPrinter(defaultPrintOptions());
     let log = '';
-    await readCaptureFile(generated().pcap, { onRecord: (rec) => (log += printer.print(rec)) }).done;
+    rethrown(await readCaptureFile(generated().pcap, { onRecord: (rec) => (log += printer.print(rec)) }).done);
     const sources: [string, FlowSource][] = [
       ['capture', (await captureFlowSource(generated().pcap)).source],
       ['log', logFlowSource(analyzeLog(log))],

@@ -25,6 +25,7 @@ import { tcpFrame } from '../src/core/synth/frames';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { TH_ACK, TH_SYN } from '../src/core/decode/packet';
 import { followMarksPcap, httpGapPcap, HTTP_SEGMENT } from './helpers/followCaptures';
+import { rethrown } from './helpers/reading';
 import type { ChunkView } from '../src/core/follow/page';
 import { FOLLOW_VIEW_PAGE, parseFromWebview as parseFollowPanelMessage, type FollowUiStrings } from '../src/extension/follow/messages';
 import { parseFromWebview as parseCaptureMessage } from '../src/extension/capture/webviewMessages';
@@ -183,7 +184,7 @@ describe('Follow view: pages of a stream', function () {
       const { opts } = parsePrintArgs(opt ? [file, opt] : [file]);
       const printer = new PacketPrinter(opts);
       let text = '';
-      await readCaptureFile(file, { onRecord: (rec) => (text += printer.print(rec)) }).done;
+      rethrown(await readCaptureFile(file, { onRecord: (rec) => (text += printer.print(rec)) }).done);
       const data = new TextStreamData(text, 0, (p, b) => fs.promises.writeFile(p, b));
       const page = await data.page(0, 256);
       if (opt) {

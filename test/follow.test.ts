@@ -19,6 +19,7 @@ import { CORPUS, needCorpus } from './helpers/corpus';
 import { needTool } from './helpers/tools';
 import { captureFiles, followAll, ourTshark, tsharkFollowBlocks, type Followed } from './helpers/follow';
 import { followMarksPcap } from './helpers/followCaptures';
+import { rethrown } from './helpers/reading';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 function fixture(name: string): string {
@@ -188,7 +189,7 @@ describe('Follow TCP Stream: marks on generated captures', function () {
       const { opts } = parsePrintArgs([pcap, opt]);
       const printer = new PacketPrinter(opts);
       let text = '';
-      await readCaptureFile(pcap, { onRecord: (rec) => (text += printer.print(rec)) }).done;
+      rethrown(await readCaptureFile(pcap, { onRecord: (rec) => (text += printer.print(rec)) }).done);
       for (const n of [0, 1, 2, 3, 4]) {
         const src = followText(text, n);
         const ours = [...tsharkFollow(src.stream!, 'raw', src.frame)].join('');
@@ -201,7 +202,7 @@ describe('Follow TCP Stream: marks on generated captures', function () {
     const { opts } = parsePrintArgs([pcap]);
     const printer = new PacketPrinter(opts);
     let text = '';
-    await readCaptureFile(pcap, { onRecord: (rec) => (text += printer.print(rec)) }).done;
+    rethrown(await readCaptureFile(pcap, { onRecord: (rec) => (text += printer.print(rec)) }).done);
     const src = followText(text, 2);
     const out = [...annotatedFollow(src.stream!, src.frame, src.roles, src.states)].join('');
     assert.match(out, /\[6 bytes not captured\]\n\[7 bytes not captured\]\n/);

@@ -18,6 +18,7 @@ import { DecodedPacket } from '../src/core/decode/packet';
 import { FtpDataTracker, ftpDataLabels, MAX_ANNOUNCEMENTS } from '../src/core/decode/app/ftpData';
 import { analyzeCaptureFile } from '../src/node/analyze';
 import { skipBecause } from './helpers/skip';
+import { rethrown } from './helpers/reading';
 import { CaptureIndex } from '../src/worker/captureIndex';
 import { fileInput } from '../src/worker/fileInput';
 import { buildFlowGraph, lifelineTitle } from '../src/core/flow/model';
@@ -86,7 +87,8 @@ describe('FTP-DATA: data connections named from the control connection', functio
 
   it('labels the connections PASV, EPSV and PORT announced, not one opened before its EPRT, nor others', async () => {
     const tracker = new FtpDataTracker();
-    const { engine } = await analyzeCaptureFile(writeSession(dir), (rec, pkt) => tracker.observe(pkt, rec.index));
+    const { engine, read } = await analyzeCaptureFile(writeSession(dir), (rec, pkt) => tracker.observe(pkt, rec.index));
+    rethrown(read);
     const sums = engine.summaries();
     const labels = ftpDataLabels(tracker, sums);
     const byServerPort = new Map(sums.map((s) => [s.server.port + '/' + s.client.port, labels.get(s.stream) ?? '']));

@@ -18,6 +18,7 @@ import { readCaptureFile } from '../src/node/captureFile';
 import { saveCaptureAs } from '../src/node/saveCapture';
 import { captureArgs, checkFilter, classifyFailure, listInterfaces, parseInterfaces, TcpdumpProcess, textArgs } from '../src/node/tcpdump';
 import { skipBecause } from './helpers/skip';
+import { rethrown } from './helpers/reading';
 
 /** `tcpdump -D` of tcpdump 4.99 on Linux, as printed. */
 const TCPDUMP_D = `1.eth0 [Up, Running, Connected]
@@ -39,6 +40,7 @@ async function records(file: string): Promise<string[]> {
   const s = await readCaptureFile(file, {
     onRecord: (r: CaptureRecord) => out.push([r.tsSec, r.tsNsec, r.origLen, r.linkType, Buffer.from(r.data).toString('hex')].join(' ')),
   }).done;
+  rethrown(s);
   assert.equal(s.error, null);
   return out;
 }

@@ -20,6 +20,7 @@ import { PacketPrinter } from '../src/core/print/packet';
 import { TcpEngine } from '../src/core/tcp/engine';
 import { toSegmentInput } from '../src/core/text/index';
 import { readAll } from './helpers/corpus';
+import { rethrown } from './helpers/reading';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIX = path.join(ROOT, 'test', 'fixtures', 'perf');
@@ -79,6 +80,7 @@ async function scenario(name: string): Promise<{ j: PerfJson; clientPort: number
   const { engine, read } = await analyzeCaptureFile(file, (rec) => {
     if (firstSec < 0) firstSec = rec.tsSec + rec.tsNsec / 1e9;
   }, { perf: true });
+  rethrown(read);
   assert.equal(read.error ?? null, null);
   const convs = engine.conversations();
   assert.equal(convs.length, 1, `${name}: one connection`);

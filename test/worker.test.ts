@@ -30,6 +30,7 @@ import { WorkerClient } from '../src/worker/client';
 import { corpusPath, needCorpus, readAll } from './helpers/corpus';
 import { generated, samplesDir } from './helpers/generated';
 import { skipBecause } from './helpers/skip';
+import { rethrown } from './helpers/reading';
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -505,7 +506,7 @@ describe('capture editor: decompression and index limits (issue 11)', () => {
     await idx.close();
     // the CLI's reader: the same limit, the same message, every record before it delivered
     let delivered = 0;
-    const summary = await readCaptureFile(file, { onRecord: () => void delivered++ }, { gzipLimits: limits }).done;
+    const summary = rethrown(await readCaptureFile(file, { onRecord: () => void delivered++ }, { gzipLimits: limits }).done);
     assert.equal(summary.error?.kind, 'limit');
     assert.equal(summary.error!.offset, allowance);
     assert.equal(delivered, idx.count);

@@ -10,27 +10,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Session, startSession } from './harness';
+import { type FrameLoc, Session, sessionHelpers, startSession, until } from './harness';
 import { writeSamples } from '../../src/node/samples';
-
-/** The part of playwright's FrameLocator / Locator API used here (the harness types only the page's part). */
-interface Loc {
-  locator(selector: string): Loc;
-  first(): Loc;
-  filter(o: { hasText?: string | RegExp }): Loc;
-  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(o?: { timeout?: number }): Promise<void>;
-  selectOption(value: string): Promise<unknown>;
-  innerText(): Promise<string>;
-  textContent(): Promise<string | null>;
-  count(): Promise<number>;
-  isChecked(): Promise<boolean>;
-  allInnerTexts(): Promise<string[]>;
-}
-interface FrameLoc {
-  frameLocator(selector: string): FrameLoc;
-  locator(selector: string): Loc;
-}
 
 const CAPTURE = 'columns-handshake.pcap';
 
@@ -38,55 +19,12 @@ describe('e2e: the packet list\'s ports, Info wording and columns', function () 
   this.timeout(90_000);
   let s: Session;
   let scratch = '';
-
-  function view(): FrameLoc {
-    return (s.page as unknown as FrameLoc).frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-  }
-
-  /** Opens a workspace file by quick open and waits for the capture editor's packet grid. */
-  async function openCapture(name: string): Promise<FrameLoc> {
-    const page = s.page;
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    let opened = false;
-    for (let attempt = 0; attempt < 3 && !opened; attempt++) {
-      if (attempt > 0) {
-        await page.keyboard.press('Escape');
-        await page.waitForTimeout(500);
-        await page.locator('.part.editor .tabs-container').first().click().catch(() => undefined);
-      }
-      await page.keyboard.press('Control+P');
-      try {
-        await input.waitFor({ state: 'visible', timeout: 4_000 });
-        await input.fill(name, { timeout: 3_000 });
-        await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 5_000 });
-        await page.waitForTimeout(200);
-        await page.keyboard.press('Enter');
-        opened = true;
-      } catch {
-        /* next attempt */
-      }
-    }
-    if (!opened) await page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: name }).first().dblclick();
-    await page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
-    const v = view();
-    await v.locator('#packet-grid .header-row .cell').first().waitFor({ state: 'visible', timeout: 20_000 });
-    return v;
-  }
-
-  /** Waits until `read` gives a value `ok` accepts; the last value otherwise (the assertion then says what it was). */
-  async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    let v = await read();
-    while (!ok(v) && Date.now() < deadline) {
-      await s.page.waitForTimeout(150);
-      v = await read();
-    }
-    return v;
-  }
+  const { view, openCapture } = sessionHelpers(() => s);
 
   /** The text of the first row's cell of a column (once the row is loaded). */
   function firstRowCell(v: FrameLoc, cls: string): Promise<string> {
     return until(
+      `the first row's ${cls}`,
       async () => ((await v.locator('.rows .row[aria-rowindex="2"]:not(.loading) ' + cls).count()) > 0 ? v.locator('.rows .row[aria-rowindex="2"] ' + cls).innerText() : ''),
       (t) => t !== '',
     );
@@ -115,7 +53,7 @@ describe('e2e: the packet list\'s ports, Info wording and columns', function () 
   });
 
   it('every TCP row shows its ports: Source and Destination as addr:port', async () => {
-    const v = await openCapture(CAPTURE);
+    const v = await openCapture(CAPTURE, { grid: true });
     const src = await firstRowCell(v, '.c-src');
     const dst = await firstRowCell(v, '.c-dst');
     assert.match(src, /^\d+\.\d+\.\d+\.\d+:\d{1,5}$/, src);
@@ -133,13 +71,13 @@ describe('e2e: the packet list\'s ports, Info wording and columns', function () 
     const v = view();
     assert.match(await firstRowCell(v, '.c-info'), /^Flags \[S\], seq \d+/);
     await v.locator('#info-style').selectOption('wireshark');
-    const ws = await until(() => v.locator('.rows .row[aria-rowindex="2"] .c-info').innerText(), (t) => t.includes('[SYN]'));
+    const ws = await until('the Info column in Wireshark\'s words', () => v.locator('.rows .row[aria-rowindex="2"] .c-info').innerText(), (t) => t.includes('[SYN]'));
     assert.match(ws, /^\d+ \u2192 \d+ \[SYN\] Seq=0 Win=\d+ Len=0/, ws);
     const ack = await v.locator('.rows .row[aria-rowindex="4"] .c-info').innerText();
     assert.match(ack, /\[ACK\] Seq=1 Ack=1 /, ack);
     await s.screenshot('columns-wireshark-info');
     await v.locator('#info-style').selectOption('tcpdump');
-    const back = await until(() => v.locator('.rows .row[aria-rowindex="2"] .c-info').innerText(), (t) => t.startsWith('Flags [S]'));
+    const back = await until('the Info column in tcpdump\'s words', () => v.locator('.rows .row[aria-rowindex="2"] .c-info').innerText(), (t) => t.startsWith('Flags [S]'));
     assert.match(back, /^Flags \[S\]/, back);
   });
 
@@ -152,7 +90,7 @@ describe('e2e: the packet list\'s ports, Info wording and columns', function () 
     await v.locator('#col-toggle-proto').click();
     await v.locator('#col-toggle-stream').click();
     await s.screenshot('columns-chooser');
-    let cols = await until(() => headerColumns(v), (c) => !c.includes('Protocol') && c.includes('Stream'));
+    let cols = await until('the header without Protocol, with Stream', () => headerColumns(v), (c) => !c.includes('Protocol') && c.includes('Stream'));
     assert.ok(!cols.includes('Protocol') && cols.includes('Stream'), cols.join('|'));
     assert.equal(await v.locator('.rows .row:not([hidden]) .c-proto').count(), 0);
     assert.equal(await firstRowCell(v, '.c-stream'), '0');
@@ -160,8 +98,8 @@ describe('e2e: the packet list\'s ports, Info wording and columns', function () 
     // reopen: the workspace remembers
     await s.runCommand('View: Close All Editors');
     await s.page.waitForTimeout(500);
-    v = await openCapture(CAPTURE);
-    cols = await until(() => headerColumns(v), (c) => c.includes('Stream'));
+    v = await openCapture(CAPTURE, { grid: true });
+    cols = await until('the reopened header with Stream', () => headerColumns(v), (c) => c.includes('Stream'));
     assert.ok(!cols.includes('Protocol') && cols.includes('Stream'), cols.join('|'));
     assert.equal(await v.locator('.rows .row:not([hidden]) .c-proto').count(), 0);
     assert.equal(await firstRowCell(v, '.c-stream'), '0');

@@ -13,94 +13,18 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, Session, startSession } from './harness';
+import { type FrameLoc, repoRoot, Session, sessionHelpers, startSession } from './harness';
 import { corpusPath, needCorpus, readAll } from '../helpers/corpus';
 import { RecordColumns } from '../../src/core/filter/columns';
 import { tryCompileFilter } from '../../src/core/filter/eval';
 import { writeSamples } from '../../src/node/samples';
-
-/** The part of playwright's FrameLocator / Locator API used here (the harness types only the page's part). */
-interface Loc {
-  locator(selector: string): Loc;
-  first(): Loc;
-  nth(i: number): Loc;
-  filter(o: { hasText?: string | RegExp }): Loc;
-  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(o?: { timeout?: number }): Promise<void>;
-  hover(o?: { timeout?: number }): Promise<void>;
-  fill(v: string): Promise<void>;
-  press(key: string): Promise<void>;
-  focus(): Promise<void>;
-  selectOption(value: string): Promise<unknown>;
-  innerText(): Promise<string>;
-  inputValue(): Promise<string>;
-  textContent(): Promise<string | null>;
-  count(): Promise<number>;
-  getAttribute(name: string): Promise<string | null>;
-  allInnerTexts(): Promise<string[]>;
-}
-interface FrameLoc {
-  frameLocator(selector: string): FrameLoc;
-  locator(selector: string): Loc;
-}
 
 describe('e2e: the capture editor in code-server (corpus captures)', function () {
   this.timeout(90_000);
   let s: Session;
   let scratch = '';
   let capturePatched = false;
-
-  /** The webview of the active capture editor. */
-  function view(): FrameLoc {
-    return (s.page as unknown as FrameLoc).frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-  }
-
-  /** Opens a workspace file by quick open and waits for the capture editor's packet grid. */
-  async function openCapture(name: string, expectGrid = true): Promise<FrameLoc> {
-    const page = s.page;
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    let opened = false;
-    for (let attempt = 0; attempt < 3 && !opened; attempt++) {
-      if (attempt > 0) {
-        // the keys went to a webview that had just lost its document, or a webview taking the
-        // focus back closed the quick input under us: close what is open, focus the workbench, retry
-        await page.keyboard.press('Escape');
-        await page.waitForTimeout(500);
-        await page.locator('.part.editor .tabs-container').first().click().catch(() => undefined);
-      }
-      await page.keyboard.press('Control+P');
-      try {
-        await input.waitFor({ state: 'visible', timeout: 4_000 });
-        await input.fill(name, { timeout: 3_000 });
-        await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 5_000 });
-        await page.waitForTimeout(200);
-        await page.keyboard.press('Enter');
-        opened = true;
-      } catch {
-        /* next attempt */
-      }
-    }
-    if (!opened) {
-      // last resort: the explorer (a double click opens the file in a pinned editor)
-      await page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: name }).first().dblclick();
-    }
-    await page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
-    const v = view();
-    if (expectGrid) await v.locator('#packet-grid .header-row .cell').first().waitFor({ state: 'visible', timeout: 20_000 });
-    return v;
-  }
-
-  /** Waits until the status line (packet count) matches. */
-  async function waitStatus(v: FrameLoc, re: RegExp): Promise<string> {
-    const deadline = Date.now() + 20_000;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = ((await v.locator('#status-text').textContent()) ?? '').trim();
-      if (re.test(text)) return text;
-      await s.page.waitForTimeout(150);
-    }
-    throw new Error(`status "${text}" does not match ${re}`);
-  }
+  const { view, openCapture, waitStatus, closeEditors } = sessionHelpers(() => s);
 
   /** Texts of the rendered, loaded rows (No. first). */
   async function rowTexts(v: FrameLoc): Promise<string[]> {
@@ -111,11 +35,6 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
       await s.page.waitForTimeout(100);
     }
     return (await v.locator('.rows .row:not([hidden])').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-  }
-
-  async function closeEditors(): Promise<void> {
-    await s.runCommand('View: Close All Editors');
-    await s.page.waitForTimeout(300);
   }
 
   before(async function () {
@@ -172,7 +91,7 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
   });
 
   it('dns_tcp.pcap opens in the capture editor: 11 packets, the SYN row as tcpdump prints it', async () => {
-    const v = await openCapture('dns_tcp.pcap');
+    const v = await openCapture('dns_tcp.pcap', { grid: true });
     await waitStatus(v, /^11 packets$/);
     assert.equal(await v.locator('#packet-grid').getAttribute('aria-rowcount'), '12');
     const rows = await rowTexts(v);
@@ -304,7 +223,7 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
     await s.screenshot('capture-dns_tcp-as-text');
     await s.runCommand('View: Revert and Close Editor'); // an untitled document: no "save changes?" later
     await s.page.waitForTimeout(800); // the capture editor's webview comes back and takes the focus
-    await openCapture('dns_tcp.pcap');
+    await openCapture('dns_tcp.pcap', { grid: true });
   });
 
   it('filter, selection and tab come back after the editor was hidden (webview state)', async () => {
@@ -314,9 +233,9 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
     await waitStatus(v, /^2 of 11 packets shown$/);
     await v.locator('.rows .row[aria-rowindex="3"]').click();
     await s.page.waitForTimeout(400); // setState is throttled
-    await openCapture('tcp-handshake-nano.pcap'); // hides dns_tcp.pcap: its webview is released
+    await openCapture('tcp-handshake-nano.pcap', { grid: true }); // hides dns_tcp.pcap: its webview is released
     await waitStatus(view(), /^3 packets$/);
-    v = await openCapture('dns_tcp.pcap');
+    v = await openCapture('dns_tcp.pcap', { grid: true });
     await waitStatus(v, /^2 of 11 packets shown$/);
     assert.equal(await v.locator('#filter').inputValue(), 'flags S');
     await v.locator('.rows .row[aria-selected="true"]').first().waitFor({ state: 'visible', timeout: 10_000 });
@@ -328,7 +247,7 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
 
   it('tcp-handshake-nano.pcap: three packets, nanosecond times of day', async () => {
     await closeEditors();
-    const v = await openCapture('tcp-handshake-nano.pcap');
+    const v = await openCapture('tcp-handshake-nano.pcap', { grid: true });
     await waitStatus(v, /^3 packets$/);
     let rows = await rowTexts(v);
     assert.equal(rows.length, 3);
@@ -343,7 +262,7 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
 
   it('test006.pcapng (two interfaces, two link types): five UDP packets', async () => {
     await closeEditors();
-    const v = await openCapture('test006.pcapng');
+    const v = await openCapture('test006.pcapng', { grid: true });
     await waitStatus(v, /^5 packets$/);
     const rows = await rowTexts(v);
     assert.equal(rows.length, 5, JSON.stringify(rows));
@@ -354,7 +273,7 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
 
   it('a capture cut short: the packets before the damage and a banner with the byte offset', async () => {
     await closeEditors();
-    const v = await openCapture('cut-short.pcap');
+    const v = await openCapture('cut-short.pcap', { grid: true });
     await waitStatus(v, /^5 packets$/);
     const banner = v.locator('.banner');
     await banner.waitFor({ state: 'visible', timeout: 10_000 });
@@ -367,7 +286,7 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
 
   it('a file that is not a capture says so and reopens in the text editor', async () => {
     await closeEditors();
-    const v = await openCapture('notes-not-a-capture.pcap', false);
+    const v = await openCapture('notes-not-a-capture.pcap');
     const banner = v.locator('.banner');
     await banner.waitFor({ state: 'visible', timeout: 20_000 });
     assert.match(await banner.innerText(), /not a packet capture/);
@@ -388,7 +307,7 @@ describe('e2e: the capture editor in code-server (corpus captures)', function ()
     const want: string[] = [];
     for (let i = 0; i < ref.count; i++) if (c.ok && c.match(i)) want.push(String(i + 1));
     assert.ok(want.length > 1 && want.length < ref.count, `${want.length} of ${ref.count}`);
-    const v = await openCapture('wireshark-filter-syn-flood.pcap');
+    const v = await openCapture('wireshark-filter-syn-flood.pcap', { grid: true });
     await waitStatus(v, new RegExp(`^${ref.count} packets$`));
     const filter = v.locator('#filter');
     await filter.fill(expr);

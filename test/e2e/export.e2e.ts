@@ -12,27 +12,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { Session, startSession } from './harness';
+import { Session, sessionHelpers, setKeybindings, startSession } from './harness';
 import { readAll } from '../helpers/corpus';
 import { findTool } from '../helpers/tools';
 import { RecordColumns } from '../../src/core/filter/columns';
 import { tryCompileFilter } from '../../src/core/filter/eval';
 import { writeSamples } from '../../src/node/samples';
-
-interface Loc {
-  locator(selector: string): Loc;
-  first(): Loc;
-  filter(o: { hasText?: string | RegExp }): Loc;
-  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(o?: { timeout?: number }): Promise<void>;
-  fill(v: string): Promise<void>;
-  press(key: string): Promise<void>;
-  textContent(): Promise<string | null>;
-}
-interface FrameLoc {
-  frameLocator(selector: string): FrameLoc;
-  locator(selector: string): Loc;
-}
 
 const EXPORT_KEY = 'Control+Shift+Alt+F9';
 const EXPORT_MARKED_KEY = 'Control+Shift+Alt+F10';
@@ -45,21 +30,7 @@ describe('e2e: Ctrl+G and Export Packets in the capture editor', function () {
   let target = '';
   let markedTarget = '';
   let source = '';
-
-  function view(): FrameLoc {
-    return (s.page as unknown as FrameLoc).frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-  }
-
-  async function waitStatus(v: FrameLoc, re: RegExp): Promise<string> {
-    const deadline = Date.now() + 20_000;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = ((await v.locator('#status-text').textContent()) ?? '').trim();
-      if (re.test(text)) return text;
-      await s.page.waitForTimeout(150);
-    }
-    throw new Error(`status "${text}" does not match ${re}`);
-  }
+  const { view, openCapture, waitStatus } = sessionHelpers(() => s);
 
   before(async function () {
     this.timeout(150_000);
@@ -70,24 +41,10 @@ describe('e2e: Ctrl+G and Export Packets in the capture editor', function () {
     target = path.join(scratch, 'exported-syns.pcapng');
     markedTarget = path.join(scratch, 'exported-marked.pcap');
     s = await startSession({ extraFiles: [source] });
-    const kb = path.join(s.runDir, 'user-data', 'User', 'keybindings.json');
-    fs.mkdirSync(path.dirname(kb), { recursive: true });
-    fs.writeFileSync(
-      kb,
-      JSON.stringify(
-        [
-          { key: 'ctrl+shift+alt+f9', command: 'captureLens.captureEditor.exportPackets', args: { target, which: 'displayed' } },
-          { key: 'ctrl+shift+alt+f10', command: 'captureLens.captureEditor.exportPackets', args: { target: markedTarget, which: 'marked' } },
-        ],
-        null,
-        2,
-      ),
-    );
-    // keybindings.json is read when the window loads
-    await s.runCommand('Developer: Reload Window');
-    await s.page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await s.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await s.page.waitForTimeout(1000);
+    await setKeybindings(s, [
+      { key: 'ctrl+shift+alt+f9', command: 'captureLens.captureEditor.exportPackets', args: { target, which: 'displayed' } },
+      { key: 'ctrl+shift+alt+f10', command: 'captureLens.captureEditor.exportPackets', args: { target: markedTarget, which: 'marked' } },
+    ]);
   });
 
   afterEach(async function () {
@@ -101,13 +58,7 @@ describe('e2e: Ctrl+G and Export Packets in the capture editor', function () {
   });
 
   it('Ctrl+G goes to a packet, as in Wireshark (the keybinding of the capture editor)', async () => {
-    await s.page.keyboard.press('Control+P');
-    const input = s.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 5_000 });
-    await input.fill('export-syn-flood.pcap');
-    await s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'export-syn-flood.pcap' }).first().waitFor({ state: 'visible', timeout: 5_000 });
-    await s.page.keyboard.press('Enter');
-    const v = view();
+    const v = await openCapture('export-syn-flood.pcap');
     await v.locator('#packet-grid .header-row .cell').first().waitFor({ state: 'visible', timeout: 20_000 });
     await waitStatus(v, /^\d+ packets$/);
     await s.page.locator('.part.editor .tabs-container .tab.active').first().click();

@@ -12,27 +12,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { Session, startSession } from './harness';
+import { type FrameLoc, Session, sessionHelpers, setKeybindings, startSession } from './harness';
 import { TH_ACK, TH_PUSH, TH_SYN } from '../../src/core/decode/packet';
 import { tcpFrame } from '../../src/core/synth/frames';
 import { pcapHeader, pcapRecord } from '../../src/core/synth/writers';
-
-interface Loc {
-  locator(selector: string): Loc;
-  first(): Loc;
-  filter(o: { hasText?: string | RegExp }): Loc;
-  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(o?: { timeout?: number; button?: 'left' | 'right' }): Promise<void>;
-  hover(o?: { timeout?: number }): Promise<void>;
-  fill(v: string): Promise<void>;
-  press(key: string): Promise<void>;
-  inputValue(): Promise<string>;
-  textContent(): Promise<string | null>;
-}
-interface FrameLoc {
-  frameLocator(selector: string): FrameLoc;
-  locator(selector: string): Loc;
-}
 
 const C = '10.0.0.1';
 const S = '10.0.0.2';
@@ -76,21 +59,7 @@ describe('e2e: Find in the capture and the rows context menu (issue 17)', functi
   this.timeout(90_000);
   let s: Session;
   let scratch = '';
-
-  function view(): FrameLoc {
-    return (s.page as unknown as FrameLoc).frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-  }
-
-  async function waitStatus(v: FrameLoc, re: RegExp): Promise<string> {
-    const deadline = Date.now() + 20_000;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = ((await v.locator('#status-text').textContent()) ?? '').trim();
-      if (re.test(text)) return text;
-      await s.page.waitForTimeout(150);
-    }
-    throw new Error(`status "${text}" does not match ${re}`);
-  }
+  const { view, openCapture, waitStatus } = sessionHelpers(() => s);
 
   async function selectedNo(v: FrameLoc, no: number): Promise<void> {
     await v
@@ -99,55 +68,14 @@ describe('e2e: Find in the capture and the rows context menu (issue 17)', functi
       .waitFor({ state: 'visible', timeout: 10_000 });
   }
 
-  /** Quick open (Ctrl+P) of a workspace file; on a loaded machine its row can take a while: up to 3 tries. */
-  async function openCapture(name: string): Promise<void> {
-    const page = s.page;
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await page.keyboard.press('Control+P');
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
-        await input.fill(name);
-        await page
-          .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-          .filter({ hasText: name })
-          .first()
-          .waitFor({ state: 'visible', timeout: 15_000 });
-        await page.waitForTimeout(200);
-        await page.keyboard.press('Enter');
-        return;
-      } catch (e) {
-        if (attempt === 2) throw e;
-        await page.keyboard.press('Escape');
-        await page.waitForTimeout(500);
-      }
-    }
-  }
-
   before(async function () {
     this.timeout(150_000);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'find-e2e-'));
     const file = path.join(scratch, 'find-needles.pcap');
     fs.writeFileSync(file, capture());
     s = await startSession({ extraFiles: [file] });
-    const kb = path.join(s.runDir, 'user-data', 'User', 'keybindings.json');
-    fs.mkdirSync(path.dirname(kb), { recursive: true });
-    fs.writeFileSync(
-      kb,
-      JSON.stringify(
-        [{ key: 'ctrl+shift+alt+f10', command: 'captureLens.packet.filterConnection', args: ROW_CONTEXT }],
-        null,
-        2,
-      ),
-    );
-    // keybindings.json is read when the window loads
-    await s.runCommand('Developer: Reload Window');
-    await s.page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await s.page
-      .locator('.explorer-folders-view .monaco-list-row')
-      .first()
-      .waitFor({ state: 'visible', timeout: 30_000 });
-    await s.page.waitForTimeout(1000);
+    // a row's context object as the command's argument, as VS Code passes it from the row menu
+    await setKeybindings(s, [{ key: 'ctrl+shift+alt+f10', command: 'captureLens.packet.filterConnection', args: ROW_CONTEXT }]);
   });
 
   afterEach(async function () {

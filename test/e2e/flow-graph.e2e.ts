@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeLog } from '../../src/core/log/model';
-import { repoRoot, Session, startSession } from './harness';
+import { repoRoot, Session, sessionHelpers, setKeybindings, startSession, until, type WebviewFrame as Frame } from './harness';
 
 const SAMPLES = path.join(repoRoot(), 'samples');
 const CLIENT = '10.23.185.135:48096';
@@ -23,75 +23,13 @@ const SERVER = '106.53.211.6:8888';
 const EXPORT_KEY = 'Control+Shift+Alt+F10';
 const EXPORT_PNG_KEY = 'Control+Shift+Alt+F11';
 
-/** The part of playwright's Locator / Frame API used here (the harness types only the page's part). */
-interface Loc {
-  locator(selector: string): Loc;
-  first(): Loc;
-  last(): Loc;
-  nth(i: number): Loc;
-  filter(o: { hasText?: string | RegExp }): Loc;
-  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(o?: { timeout?: number; force?: boolean; position?: { x: number; y: number } }): Promise<void>;
-  innerText(): Promise<string>;
-  textContent(): Promise<string | null>;
-  fill(v: string): Promise<void>;
-  press(key: string): Promise<void>;
-  focus(): Promise<void>;
-  inputValue(): Promise<string>;
-  count(): Promise<number>;
-  getAttribute(name: string): Promise<string | null>;
-  allInnerTexts(): Promise<string[]>;
-  evaluateAll<R>(fn: (els: Element[]) => R): Promise<R>;
-}
-interface Frame {
-  locator(selector: string): Loc;
-  isDetached(): boolean;
-}
-interface PageExtra {
-  frames(): Frame[];
-  locator(selector: string): Loc;
-}
-
 describe('e2e: the flow graph in code-server (samples/)', function () {
   this.timeout(90_000);
   let s: Session;
   let scratch = '';
   let svgTarget = '';
   let pngTarget = '';
-
-  const page = (): PageExtra => s.page as unknown as PageExtra;
-
-  /** The frame of a webview whose document has `selector` (the flow panel, the capture editor). */
-  const frameWith = async (selector: string, timeout = 20_000): Promise<Frame> => (await s.webviewFrame(selector, { timeout })) as unknown as Frame;
-
-  const flow = (): Promise<Frame> => frameWith('.flow-body');
-  const capture = (): Promise<Frame> => frameWith('#packet-grid');
-
-  /**
-   * Polls `get` until `ok` holds (returns the last value; throws with it after the timeout). A poll
-   * that lands in a navigation (right after "Reload Window" the old workbench is still visible, then
-   * its page goes away under the query) is polled again.
-   */
-  async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeout = 15_000): Promise<T> {
-    const deadline = Date.now() + timeout;
-    const poll = async (): Promise<T> => {
-      for (;;) {
-        try {
-          return await get();
-        } catch (e) {
-          if (!/Execution context was destroyed|navigat/i.test(String(e)) || Date.now() > deadline) throw e;
-          await s.page.waitForTimeout(150);
-        }
-      }
-    };
-    let v = await poll();
-    while (!ok(v)) {
-      if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
-      await s.page.waitForTimeout(150);
-      v = await poll();
-    }
-    return v;
-  }
+  const { page, frameWith, flow, capture, openCapture, closeEditors } = sessionHelpers(() => s);
 
   /** Lifeline headers of the flow graph: their endpoint labels and roles. */
   async function lifelines(f: Frame): Promise<{ label: string; role: string; id: string }[]> {
@@ -130,18 +68,6 @@ describe('e2e: the flow graph in code-server (samples/)', function () {
     return t ? Number(t.trim()) : -1;
   }
 
-  /** Opens a capture by quick open (s.openFile waits for text lines, which a capture editor has not). */
-  async function openCapture(name: string): Promise<void> {
-    await s.page.keyboard.press('Control+P');
-    const input = page().locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.keyboard.type(name);
-    await page().locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.waitForTimeout(200);
-    await s.page.keyboard.press('Enter');
-    await page().locator(`.tabs-container .tab.active[aria-label^="${name}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
-  }
-
   /**
    * Clicks the arrow of packet `index` (its label). Forced: at narrow widths the panel draws the
    * row's comment over the label (playwright would wait for the label to be uncovered); the click
@@ -151,11 +77,6 @@ describe('e2e: the flow graph in code-server (samples/)', function () {
     await f.locator(`.flow-row[data-index="${index}"] .flow-label`).click({ force: true });
   }
 
-  async function closeEditors(): Promise<void> {
-    await s.runCommand('View: Close All Editors');
-    await s.page.waitForTimeout(500);
-  }
-
   before(async function () {
     this.timeout(150_000);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'flow-graph-e2e-'));
@@ -163,24 +84,10 @@ describe('e2e: the flow graph in code-server (samples/)', function () {
     pngTarget = path.join(scratch, 'exported-flow.png');
     s = await startSession({ viewport: { width: 1600, height: 1000 } });
     // The export command with a target path: a keybinding's args are the command's argument.
-    const kb = path.join(s.runDir, 'user-data', 'User', 'keybindings.json');
-    fs.mkdirSync(path.dirname(kb), { recursive: true });
-    fs.writeFileSync(
-      kb,
-      JSON.stringify(
-        [
-          { key: 'ctrl+shift+alt+f10', command: 'captureLens.flowGraph.exportSvg', args: svgTarget },
-          { key: 'ctrl+shift+alt+f11', command: 'captureLens.flowGraph.exportPng', args: pngTarget },
-        ],
-        null,
-        2,
-      ),
-    );
-    // keybindings.json is read when the window loads
-    await s.runCommand('Developer: Reload Window');
-    await page().locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await page().locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await s.page.waitForTimeout(1000);
+    await setKeybindings(s, [
+      { key: 'ctrl+shift+alt+f10', command: 'captureLens.flowGraph.exportSvg', args: svgTarget },
+      { key: 'ctrl+shift+alt+f11', command: 'captureLens.flowGraph.exportPng', args: pngTarget },
+    ]);
     // room for the capture editor and the flow panel side by side
     await page().locator('.part.editor').first().click();
     await s.runCommand('View: Toggle Primary Side Bar Visibility');

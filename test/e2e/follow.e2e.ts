@@ -15,33 +15,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, Session, startSession } from './harness';
+import { repoRoot, Session, sessionHelpers, startSession, until, type WebviewFrame as Frame } from './harness';
 import { httpGapPcap } from '../helpers/followCaptures';
+import { rethrown } from '../helpers/reading';
 import { bytes, concat, gzip, HttpConn, page as htmlPage, pcapOf } from '../helpers/httpCaptures';
 import { udpFrame } from '../../src/core/synth/frames';
 import { parsePrintArgs } from '../../src/core/print/args';
 import { PacketPrinter } from '../../src/core/print/packet';
 import { readCaptureFile } from '../../src/node/captureFile';
-
-interface Loc {
-  locator(selector: string): Loc;
-  first(): Loc;
-  filter(o: { hasText?: string | RegExp }): Loc;
-  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(o?: { timeout?: number; force?: boolean }): Promise<void>;
-  selectOption(value: string): Promise<unknown>;
-  dblclick(o?: { timeout?: number; force?: boolean }): Promise<void>;
-  innerText(): Promise<string>;
-  count(): Promise<number>;
-  evaluateAll<R>(fn: (els: Element[]) => R): Promise<R>;
-}
-interface Frame {
-  locator(selector: string): Loc;
-  isDetached(): boolean;
-}
-interface PageExtra {
-  locator(selector: string): Loc;
-}
 
 const NAME = 'http-gap.pcap';
 const TEXT = 'http-gap-X.tcpdump';
@@ -70,23 +51,7 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
   let textLine = 0;
   /** 0-based packet of the gzip connection's GET in APPS. */
   let gzipGet = 0;
-  const page = (): PageExtra => s.page as unknown as PageExtra;
-  const frameWith = async (selector: string): Promise<Frame> => (await s.webviewFrame(selector, { timeout: 20_000 })) as unknown as Frame;
-
-  async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeout = 15_000): Promise<T> {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      let v: T | undefined;
-      try {
-        v = await get();
-        if (ok(v)) return v;
-      } catch {
-        // a frame going away under the query: poll again
-      }
-      if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
-      await s.page.waitForTimeout(150);
-    }
-  }
+  const { page, frameWith, openCapture } = sessionHelpers(() => s);
 
   const selectedRows = (cap: Frame): Promise<string[]> =>
     cap.locator('.rows .row[aria-selected="true"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.index ?? ''));
@@ -99,7 +64,7 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
     // the same capture as `tcpdump -X` prints it (our printer, equal to tcpdump's: test/tcpdump-oracle.test.ts)
     const printer = new PacketPrinter(parsePrintArgs([path.join(scratch, NAME), '-X']).opts);
     let text = '';
-    await readCaptureFile(path.join(scratch, NAME), { onRecord: (rec) => (text += printer.print(rec)) }).done;
+    rethrown(await readCaptureFile(path.join(scratch, NAME), { onRecord: (rec) => (text += printer.print(rec)) }).done);
     fs.writeFileSync(path.join(scratch, TEXT), text);
     const apps = appsPcap();
     fs.writeFileSync(path.join(scratch, APPS), apps.pcap);
@@ -121,19 +86,8 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  /** Opens the capture by quick open (s.openFile waits for text lines, which a capture editor has not). */
-  async function openCapture(name = NAME): Promise<void> {
-    await s.page.keyboard.press('Control+P');
-    const input = page().locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.keyboard.type(name);
-    await page().locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.waitForTimeout(200);
-    await s.page.keyboard.press('Enter');
-  }
-
   it('from the selected packet: the request line and the missing-bytes mark; a chosen chunk selects its packet, and back', async () => {
-    await openCapture();
+    await openCapture(NAME);
     const cap = await frameWith('#packet-grid');
     await until('capture rows', () => cap.locator('.rows .row:not(.loading):not([hidden])').count(), (n) => n === 11);
     // packet 4: the GET request
@@ -198,7 +152,7 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
 
   it('from a row of the Connections tab, and from an arrow of the flow graph', async () => {
     await s.runCommand('View: Close All Editors');
-    await openCapture();
+    await openCapture(NAME);
     let cap = await frameWith('#packet-grid');
     await cap.locator('#tab-conns').click();
     await cap.locator('button.conn-follow[data-follow="0"]').click();
@@ -206,7 +160,7 @@ describe('e2e: Follow TCP Stream in code-server (a generated HTTP capture with a
     await until('follow text (connections)', () => followText(f), (t) => t.includes('HTTP GET /index.html HTTP/1.1'));
 
     await s.runCommand('View: Close All Editors');
-    await openCapture();
+    await openCapture(NAME);
     cap = await frameWith('#packet-grid');
     await until('capture rows', () => cap.locator('.rows .row:not(.loading):not([hidden])').count(), (n) => n === 11);
     await cap.locator('#flow-graph').click();

@@ -17,62 +17,16 @@ import { defaultPrintOptions } from '../../src/core/print/options';
 import { PacketPrinter } from '../../src/core/print/packet';
 import { bulkTransfer } from '../../src/core/synth/bulk';
 import { pcapHeader, pcapRecord } from '../../src/core/synth/writers';
-import { Session, startSession } from './harness';
+import { Session, sessionHelpers, startSession, until, type WebviewFrame as Frame } from './harness';
 
 const T0 = 1_763_712_000;
-
-interface Loc {
-  locator(selector: string): Loc;
-  first(): Loc;
-  filter(o: { hasText?: string | RegExp }): Loc;
-  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(o?: { timeout?: number; force?: boolean }): Promise<void>;
-  innerText(): Promise<string>;
-  textContent(): Promise<string | null>;
-  press(key: string): Promise<void>;
-  focus(): Promise<void>;
-  count(): Promise<number>;
-  getAttribute(name: string): Promise<string | null>;
-  allInnerTexts(): Promise<string[]>;
-  evaluateAll<R>(fn: (els: Element[]) => R): Promise<R>;
-}
-interface Frame {
-  locator(selector: string): Loc;
-}
-interface PageExtra {
-  locator(selector: string): Loc;
-}
 
 describe('e2e: the Graphs panel in code-server', function () {
   this.timeout(90_000);
   let s: Session;
   let scratch = '';
   let logText = '';
-  const page = (): PageExtra => s.page as unknown as PageExtra;
-  const frameWith = async (selector: string, timeout = 20_000): Promise<Frame> => (await s.webviewFrame(selector, { timeout })) as unknown as Frame;
-  const graphs = (): Promise<Frame> => frameWith('svg.plot');
-  const capture = (): Promise<Frame> => frameWith('#packet-grid');
-
-  async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeout = 15_000): Promise<T> {
-    const deadline = Date.now() + timeout;
-    let v = await get();
-    while (!ok(v)) {
-      if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
-      await s.page.waitForTimeout(150);
-      v = await get();
-    }
-    return v;
-  }
-
-  async function openCapture(name: string): Promise<void> {
-    await s.page.keyboard.press('Control+P');
-    await page().locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.keyboard.type(name);
-    await page().locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.waitForTimeout(200);
-    await s.page.keyboard.press('Enter');
-    await page().locator(`.tabs-container .tab.active[aria-label^="${name}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
-  }
+  const { page, graphs, capture, openCapture } = sessionHelpers(() => s);
 
   /** Drawn points and the summary table's series names, once the graph is drawn. */
   async function drawn(f: Frame): Promise<{ points: number; series: string[] }> {

@@ -19,56 +19,14 @@ import { defaultPrintOptions } from '../../src/core/print/options';
 import { PacketPrinter } from '../../src/core/print/packet';
 import { readAll } from '../helpers/corpus';
 import { findTool } from '../helpers/tools';
-import { repoRoot, Session, startSession } from './harness';
-
-interface Loc {
-  locator(selector: string): Loc;
-  first(): Loc;
-  filter(o: { hasText?: string | RegExp }): Loc;
-  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(o?: { timeout?: number; force?: boolean }): Promise<void>;
-  innerText(): Promise<string>;
-  count(): Promise<number>;
-  getAttribute(name: string): Promise<string | null>;
-  allInnerTexts(): Promise<string[]>;
-  evaluateAll<R>(fn: (els: Element[]) => R): Promise<R>;
-}
-interface Frame {
-  locator(selector: string): Loc;
-}
-interface PageExtra {
-  locator(selector: string): Loc;
-}
+import { repoRoot, Session, sessionHelpers, startSession, until } from './harness';
 
 describe('e2e: performance verdicts in the Connections tab and as diagnostics', function () {
   this.timeout(90_000);
   let s: Session;
   let scratch = '';
   let want: PerfJson;
-  const page = (): PageExtra => s.page as unknown as PageExtra;
-  const capture = async (): Promise<Frame> => (await s.webviewFrame('#packet-grid', { timeout: 20_000 })) as unknown as Frame;
-
-  async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeout = 20_000): Promise<T> {
-    const deadline = Date.now() + timeout;
-    let v = await get();
-    while (!ok(v)) {
-      if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
-      await s.page.waitForTimeout(200);
-      v = await get();
-    }
-    return v;
-  }
-
-  /** Opens a capture in its custom editor (openFile waits for a text editor). */
-  async function openCapture(name: string): Promise<void> {
-    await s.page.keyboard.press('Control+P');
-    await page().locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.keyboard.type(name);
-    await page().locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.waitForTimeout(200);
-    await s.page.keyboard.press('Enter');
-    await page().locator(`.tabs-container .tab.active[aria-label^="${name}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
-  }
+  const { page, capture, openCapture } = sessionHelpers(() => s);
 
   /** A README screenshot: the part of the window in `clip` (CSS px of the 1920 × 1000 window), into test-results/e2e/. */
   async function shot(name: string, clip: { x: number; y: number; width: number; height: number }): Promise<void> {

@@ -12,31 +12,17 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot, Session, startSession } from './harness';
+import { repoRoot, Session, sessionHelpers, startSession } from './harness';
 import { analyzeCaptureFile } from '../../src/node/analyze';
 import { socketsAtPacket, socketsAtPacketText } from '../../src/core/sockets/fromCapture';
 import { formatEn } from '../../src/core/explain/l10n';
-
-/** The part of playwright's FrameLocator / Locator API used here (the harness types only the page's part). */
-interface Loc {
-  locator(selector: string): Loc;
-  first(): Loc;
-  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(o?: { timeout?: number }): Promise<void>;
-  count(): Promise<number>;
-  getAttribute(name: string): Promise<string | null>;
-  innerText(): Promise<string>;
-}
-interface FrameLoc {
-  frameLocator(selector: string): FrameLoc;
-  locator(selector: string): Loc;
-}
 
 const OUTPUT = fs.readFileSync(path.join(repoRoot(), 'test', 'fixtures', 'sockets', 'server-netstat-antp.txt'), 'utf8');
 
 describe('e2e: pasted netstat output in code-server', function () {
   this.timeout(60_000);
   let s: Session;
+  const { view, openCapture } = sessionHelpers(() => s);
 
   before(async function () {
     this.timeout(120_000);
@@ -130,11 +116,6 @@ describe('e2e: pasted netstat output in code-server', function () {
 
   const CAPTURE = 'stuck-close-wait.pcap';
 
-  /** The active capture editor's webview. */
-  function view(): FrameLoc {
-    return (s.page as unknown as FrameLoc).frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-  }
-
   /** What our engine says after packet `no` (1-based), as the editor must show it: lines without trailing blanks. */
   async function expected(no: number): Promise<string[]> {
     const file = path.join(s.workspace, CAPTURE);
@@ -156,12 +137,7 @@ describe('e2e: pasted netstat output in code-server', function () {
   it('capture editor: the "Sockets at this packet" button opens both hosts\' tables at the selected packet', async () => {
     // (no "Close All Editors": the pasted document is unsaved, closing it would ask)
     await s.page.keyboard.press('Escape');
-    await s.page.keyboard.press('Control+P');
-    const input = s.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.keyboard.type(CAPTURE);
-    await s.page.waitForTimeout(400);
-    await s.page.keyboard.press('Enter');
+    await openCapture(CAPTURE);
     await s.waitForActiveTab(CAPTURE);
     const v = view();
     await v.locator('.rows .row[aria-rowindex="10"]').waitFor({ state: 'visible', timeout: 20_000 });

@@ -13,24 +13,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot, Session, startSession } from './harness';
+import { repoRoot, Session, sessionHelpers, startSession, until, type WebviewFrame as Frame } from './harness';
 
-interface Loc {
-  locator(selector: string): Loc;
-  first(): Loc;
-  filter(o: { hasText?: string | RegExp }): Loc;
-  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(o?: { timeout?: number; force?: boolean }): Promise<void>;
-  count(): Promise<number>;
-  getAttribute(name: string): Promise<string | null>;
-  evaluateAll<R>(fn: (els: Element[]) => R): Promise<R>;
-}
-interface Frame {
-  locator(selector: string): Loc;
-}
-interface PageExtra {
-  locator(selector: string): Loc;
-}
 type Style = { bg: string; color: string; stroke: string; outlineStyle: string; outlineWidth: string; boxShadow: string };
 
 const SAMPLE = 'reset.pcap';
@@ -63,21 +47,7 @@ function contrast(a: string, b: string): number {
 describe('e2e: high-contrast themes and colour customizations (issue 17)', function () {
   this.timeout(90_000);
   let s: Session;
-  const page = (): PageExtra => s.page as unknown as PageExtra;
-  const frameWith = async (selector: string, timeout = 20_000): Promise<Frame> => (await s.webviewFrame(selector, { timeout })) as unknown as Frame;
-  const capture = (): Promise<Frame> => frameWith('#packet-grid');
-  const flow = (): Promise<Frame> => frameWith('.flow-body');
-
-  async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeout = 15_000): Promise<T> {
-    const deadline = Date.now() + timeout;
-    let v = await get();
-    while (!ok(v)) {
-      if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
-      await s.page.waitForTimeout(200);
-      v = await get();
-    }
-    return v;
-  }
+  const { page, frameWith, capture, flow, openCapture } = sessionHelpers(() => s);
 
   /** Computed styles of the elements matching `selector` in a webview. */
   function styles(f: Frame, selector: string): Promise<Style[]> {
@@ -135,27 +105,6 @@ describe('e2e: high-contrast themes and colour customizations (issue 17)', funct
     const dir = path.join(repoRoot(), 'media', 'screenshots');
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(path.join(repoRoot(), 'test-results', 'e2e', `${name}.png`), path.join(dir, `${name}.png`));
-  }
-
-  /** Opens a capture by quick open, again when a loaded machine's file search misses the first time. */
-  async function openCapture(name: string): Promise<void> {
-    const input = page().locator('.quick-input-widget .quick-input-box input');
-    const row = page().locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first();
-    for (let attempt = 0; ; attempt++) {
-      await s.page.keyboard.press('Control+P');
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
-      await s.page.keyboard.type(name);
-      try {
-        await row.waitFor({ state: 'visible', timeout: 10_000 });
-        break;
-      } catch (e) {
-        if (attempt === 2) throw e;
-        await s.page.keyboard.press('Escape');
-      }
-    }
-    await s.page.waitForTimeout(200);
-    await s.page.keyboard.press('Enter');
-    await page().locator(`.tabs-container .tab.active[aria-label^="${name}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
   }
 
   /** The capture editor's rows in theme `theme`: SYN and RST solid, readable, unlike a plain row. */

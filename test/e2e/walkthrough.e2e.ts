@@ -14,33 +14,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { walkthroughUrl } from '../../scripts/demo';
-import { Session, startSession } from './harness';
+import { Session, startSession, waitStatus, type WebviewFrame as Frame } from './harness';
 
 const TITLE = 'Get Started with Capture Lens';
 const STEPS = ['Open a capture', 'Hover a flag in a tcpdump log', 'Read the TCP-state lens', 'Open the flow graph'];
 const EXT_ID = 'capture-lens.capture-lens';
 const WALKTHROUGH = `${EXT_ID}#captureLens.gettingStarted`;
-
-/** The part of playwright's Frame / Locator API used here (the harness types only the page's part). */
-interface Loc {
-  first(): Loc;
-  filter(o: { hasText?: string | RegExp }): Loc;
-  waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(o?: { timeout?: number }): Promise<void>;
-  textContent(): Promise<string | null>;
-  count(): Promise<number>;
-  getAttribute(name: string): Promise<string | null>;
-  allInnerTexts(): Promise<string[]>;
-}
-interface Frame {
-  locator(selector: string): Loc;
-  url(): string;
-}
-interface PageWithFrames {
-  frames(): Frame[];
-  locator(selector: string): Loc;
-  goto(url: string, options?: { waitUntil?: 'load' | 'domcontentloaded'; timeout?: number }): Promise<unknown>;
-}
 
 const DETAILS = '.gettingStartedSlideDetails';
 
@@ -54,23 +33,12 @@ async function walkthroughShown(s: Session): Promise<{ title: string; steps: str
 
 /** The webview frame of the capture editor showing #packet-grid, once it has its rows. */
 async function captureEditorFrame(s: Session, timeoutMs = 30_000): Promise<Frame> {
-  return (await s.webviewFrame('#packet-grid .header-row .cell', { timeout: timeoutMs })) as unknown as Frame;
-}
-
-async function statusText(s: Session, f: Frame, re: RegExp): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = ((await f.locator('#status-text').textContent()) ?? '').trim();
-    if (re.test(text)) return text;
-    await s.page.waitForTimeout(150);
-  }
-  throw new Error(`status "${text}" does not match ${re}`);
+  return s.webviewFrame('#packet-grid .header-row .cell', { timeout: timeoutMs });
 }
 
 /** Waits until a step's media page (markdown, rendered in a webview frame) shows `text`. */
 async function mediaShowing(s: Session, text: string, timeoutMs = 20_000): Promise<void> {
-  const page = s.page as unknown as PageWithFrames;
+  const page = s.page;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const f of page.frames()) {
@@ -120,12 +88,7 @@ describe('e2e: the walkthrough, installed from the .vsix in a workspace without 
 
   it('"Welcome: Open Walkthrough..." opens it with its four steps', async () => {
     await s!.runCommand('Welcome: Open Walkthrough...');
-    const input = s!.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill('Capture Lens');
-    await s!.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: TITLE }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await s!.page.waitForTimeout(150);
-    await s!.page.keyboard.press('Enter');
+    await s!.quickPick('Capture Lens', TITLE);
     const shown = await walkthroughShown(s!);
     assert.equal(shown.title, TITLE);
     assert.deepEqual(shown.steps, STEPS);
@@ -140,7 +103,7 @@ describe('e2e: the walkthrough, installed from the .vsix in a workspace without 
     await s!.page.locator(`${DETAILS} .getting-started-step.expanded .button-container .monaco-button`).filter({ hasText: 'Open a sample capture' }).first().click();
     await s!.page.locator('.tabs-container .tab[aria-label^="handshake-data-teardown.pcap"]').first().waitFor({ state: 'visible', timeout: 20_000 });
     const f = await captureEditorFrame(s!);
-    assert.equal(await statusText(s!, f, /^11 packets$/), '11 packets');
+    assert.equal(await waitStatus(f, /^11 packets$/), '11 packets');
     for (let k = 0; k < 50 && (await f.locator('.rows .row.loading:not([hidden])').count()) > 0; k++) await s!.page.waitForTimeout(100);
     const rows = (await f.locator('.rows .row:not([hidden])').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     assert.match(rows[0] ?? '', /^1 0\.000000 10\.23\.185\.135:\d+ 106\.53\.211\.6:\d+ TCP \d+ Flags \[S\]/, rows[0]);
@@ -195,7 +158,7 @@ describe('e2e: the walkthrough as `npm run demo` opens it', function () {
 
   it('the URL the demo prints opens on the walkthrough, over a sample log', async () => {
     const folderUrl = `${s!.url}?folder=${encodeURIComponent(s!.workspace).replace(/%2F/g, '/')}`;
-    await (s!.page as unknown as PageWithFrames).goto(walkthroughUrl(folderUrl, s!.port, s!.workspace), { waitUntil: 'domcontentloaded', timeout: 30_000 });
+    await s!.page.goto(walkthroughUrl(folderUrl, s!.port, s!.workspace), { waitUntil: 'domcontentloaded', timeout: 30_000 });
     await s!.page.locator('.tabs-container .tab[aria-label^="handshake-data-teardown.tcpdump"]').first().waitFor({ state: 'attached', timeout: 30_000 });
     const shown = await walkthroughShown(s!);
     assert.deepEqual(shown.steps, STEPS);

@@ -8,7 +8,7 @@
  * Run by `npm run test:e2e`; harness in test/e2e/harness/.
  */
 import * as assert from 'node:assert/strict';
-import { Session, startSession } from './harness';
+import { openCapture, Session, startSession } from './harness';
 
 describe('e2e: Simplified Chinese (code-server --locale zh-cn)', function () {
   this.timeout(60_000);
@@ -58,13 +58,7 @@ describe('e2e: Simplified Chinese (code-server --locale zh-cn)', function () {
     await s.screenshot('zh-cn-flow-graph');
   });
   it('the capture editor labels its views in Chinese', async () => {
-    // quick open (s.openFile waits for a text editor; a capture opens in the capture editor)
-    await s.page.keyboard.press('Control+P');
-    const input = s.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 5_000 });
-    await input.fill('handshake-data-teardown.pcap');
-    await s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'handshake-data-teardown.pcap' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.keyboard.press('Enter');
+    await openCapture(s, 'handshake-data-teardown.pcap');
     const f = await s.webviewFrame('#packet-grid');
     await f.locator('#flow-graph').waitFor({ timeout: 15_000 });
     assert.equal((await f.locator('#flow-graph').innerText()).trim(), '流图');
@@ -80,12 +74,7 @@ describe('e2e: Simplified Chinese (code-server --locale zh-cn)', function () {
   });
   it('the walkthrough is in Chinese: its title, its four steps and the first step\'s page', async () => {
     await s.runCommand('Welcome: Open Walkthrough...');
-    const input = s.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill('Capture Lens');
-    await s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Capture Lens 入门' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await s.page.waitForTimeout(150);
-    await s.page.keyboard.press('Enter');
+    await s.quickPick('Capture Lens', 'Capture Lens 入门');
     const details = '.gettingStartedSlideDetails';
     await s.page.locator(`${details} h2.category-title`).filter({ hasText: 'Capture Lens 入门' }).first().waitFor({ state: 'visible', timeout: 20_000 });
     const steps = (await s.page.locator(`${details} .getting-started-step .step-title`).allInnerTexts()).map((t) => t.trim());

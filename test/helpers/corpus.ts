@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CaptureError, CaptureInfo, CaptureRecord } from '../../src/core/capture/types';
 import { readCaptureFile } from '../../src/node/captureFile';
+import { rethrown } from './reading';
 import { skipBecause } from './skip';
 
 /** The repository's root: this file runs as out/test/helpers/corpus.js. */
@@ -75,6 +76,6 @@ export async function readAll(file: string): Promise<ReadAll> {
       records.push({ ...rec, data: rec.data.slice() });
     },
   });
-  const summary = await reading.done;
+  const summary = rethrown(await reading.done);
   return { records, info: summary.info, error: summary.error };
 }

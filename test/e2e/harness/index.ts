@@ -16,7 +16,10 @@
  * process is interrupted (SIGINT/SIGTERM/SIGHUP) or exits.
  *
  * This file starts code-server and the browser; workbench.ts has the Session's VS Code UI helpers and
- * processes.ts the bookkeeping of what code-server started.
+ * processes.ts the bookkeeping of what code-server started. The helpers the test files share, one module a concern:
+ * poll.ts (until: waiting for what the UI shows), webviews.ts (reaching a webview's document), capture.ts (the
+ * capture editor: opening a capture, its status line), keybindings.ts (a command run with arguments) and suite.ts (those bound to a suite's session). A helper
+ * two files need goes there, not into a copy: `duplicates` (the tool library) finds copies.
  */
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,32 +32,53 @@ import { makeSession } from './workbench';
 
 export { alive, ancestors } from './processes';
 export type { ProcId } from './processes';
+export { until } from './poll';
+export { captureView, WEBVIEW, webviewWith } from './webviews';
+export { closeEditors, openCapture, waitStatus, type OpenCaptureOptions } from './capture';
+export { sessionHelpers, type SessionHelpers } from './suite';
+export { setKeybindings, type Keybinding } from './keybindings';
 
 // ---------------------------------------------------------------------------------------------
-// The part of playwright-core's API used here.
+// The part of playwright-core's API used here: one typing for the page's locators and the webviews' (frames and
+// frame locators), so a test file needs no interface of its own (each file used to declare the subset it used).
 export interface PwLocator {
   first(): PwLocator;
+  last(): PwLocator;
   nth(index: number): PwLocator;
   filter(options: { hasText?: string | RegExp }): PwLocator;
   locator(selector: string): PwLocator;
   waitFor(options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
-  click(options?: { timeout?: number; button?: 'left' | 'right' }): Promise<void>;
-  dblclick(options?: { timeout?: number }): Promise<void>;
+  press(key: string, options?: { timeout?: number }): Promise<void>;
+  focus(options?: { timeout?: number }): Promise<void>;
+  click(options?: { timeout?: number; button?: 'left' | 'right'; force?: boolean; position?: { x: number; y: number } }): Promise<void>;
+  dblclick(options?: { timeout?: number; force?: boolean }): Promise<void>;
   hover(options?: { timeout?: number }): Promise<void>;
+  selectOption(value: string): Promise<unknown>;
   innerText(options?: { timeout?: number }): Promise<string>;
+  textContent(options?: { timeout?: number }): Promise<string | null>;
+  inputValue(options?: { timeout?: number }): Promise<string>;
   allInnerTexts(): Promise<string[]>;
   count(): Promise<number>;
   isVisible(): Promise<boolean>;
+  isChecked(): Promise<boolean>;
   getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
+  evaluateAll<R>(fn: (els: Element[]) => R): Promise<R>;
 }
 /** A frame of the page (a webview's document lives in one). */
 export interface WebviewFrame {
   locator(selector: string): PwLocator;
   isDetached(): boolean;
+  url(): string;
+}
+/** A frame locator: a frame reached by selectors (resolved at each use, so it follows a webview that reloads). */
+export interface FrameLoc {
+  frameLocator(selector: string): FrameLoc;
+  locator(selector: string): PwLocator;
 }
 export interface PwPage {
   frames(): WebviewFrame[];
+  frameLocator(selector: string): FrameLoc;
   goto(url: string, options?: { waitUntil?: 'load' | 'domcontentloaded'; timeout?: number }): Promise<unknown>;
   locator(selector: string): PwLocator;
   keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
@@ -165,6 +189,11 @@ export interface Session {
   openFile(name: string): Promise<void>;
   /** Runs a command by its palette title (F1, `>title`, Enter). */
   runCommand(title: string): Promise<void>;
+  /**
+   * In the quick input already open (Ctrl+P, or a command's own pick): types `text`, waits for a row showing `rowText`
+   * (default `text`) and takes that row — clicked when another row has the focus, as Enter would take that one.
+   */
+  quickPick(text: string, rowText?: string): Promise<void>;
   /** Right-clicks a file in the explorer and picks `item` from its context menu. */
   explorerMenu(fileName: string, item: string): Promise<void>;
   /** Waits until the active editor tab's label starts with `label` (e.g. "Untitled-1"), matches it, or passes it; returns the label. */

@@ -23,7 +23,8 @@ export function makeSession(s: {
     await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
     await quickInput.fill(prefix + text);
     const row = quickRows.filter({ hasText: rowText }).first();
-    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    // 15 s: a file search on the shared, loaded machine once took over 10 s to list its row (find.e2e.ts waited 15)
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
     await page.waitForTimeout(150); // the list may still be filtering
     // Enter takes the focused row, which is not always the one asked for: with equal scores the palette
     // sorts by label ("Go to Next Problem Packet" before "Go to Packet…" for "Go to Packet"); then click it
@@ -61,6 +62,10 @@ export function makeSession(s: {
       await page.keyboard.press('F1');
       await pick('>', title, title);
       log(`ran "${title}"`);
+    },
+
+    async quickPick(text, rowText = text) {
+      await pick('', text, rowText);
     },
 
     async explorerMenu(fileName, item) {
@@ -277,7 +282,8 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function cssString(s: string): string {
+/** A string as it goes between double quotes in a CSS attribute selector. */
+export function cssString(s: string): string {
   return s.replace(/["\\]/g, '\\$&');
 }
 
