@@ -58,6 +58,7 @@ import { FrameReader } from './frameReader';
 import { IndexRun } from './indexRun';
 import { PacketColumns } from './packetColumns';
 import { RowPresenter } from './rowPresenter';
+import type { Scheduler } from './scheduler';
 import { SeqBases } from './seqBases';
 import { WsNumbers } from './wsNumbers';
 import type { FilterResult, IndexProgress, PacketDetails, PacketRow } from './api';
@@ -86,6 +87,8 @@ export interface CaptureIndexOptions {
   follow?: boolean;
   /** Follow mode: the file's head, then the records from an offset on (IndexRunOptions.followFrom). */
   followFrom?: FollowFrom;
+  /** The worker's scheduler: indexing slices, held for the editor's requests (IndexRunOptions.scheduler). */
+  scheduler?: Scheduler;
 }
 
 /**

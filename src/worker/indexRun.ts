@@ -25,6 +25,7 @@ import { FAM_V4, FAM_V6, PacketFacts } from './packetFacts';
 import type { SeqBases } from './seqBases';
 import type { WsNumbers } from './wsNumbers';
 import type { IndexProgress } from './api';
+import { Scheduler } from './scheduler';
 
 /**
  * V8 heap an engine connection costs (measured: 1,777 bytes for a SYN / RST-ACK pair, Node 20,
@@ -35,8 +36,6 @@ const CONNECTION_BYTES = 1800;
 const BUDGET_STEP = 4096;
 /** Packets indexed before the first progress report is sent (a first screenful). */
 const FIRST_ROWS = 256;
-/** Longest stretch of indexing without serving requests (ms). */
-const YIELD_MS = 15;
 
 export interface IndexRunOptions {
   /** Called with every progress report (about every `progressMs`, and once indexing ends). */
@@ -63,20 +62,13 @@ export interface IndexRunOptions {
   follow?: boolean;
   /** Follow mode: read the file's head, then the records from an offset on (the ring limit, src/worker/liveIndex.ts). */
   followFrom?: FollowFrom;
+  /**
+   * The worker's scheduler (src/worker/scheduler.ts), shared by every index of the worker: slices of
+   * at most its `sliceMs`, held while the editor's requests are answered. Absent: a scheduler of this
+   * run alone (slices without holds).
+   */
+  scheduler?: Scheduler;
 }
-
-/** One turn of the event loop: setImmediate in Node; in a browser's Web Worker a message to itself (setTimeout(0) waits 4 ms once nested). */
-export const nextTurn: (f: () => void) => void =
-  typeof setImmediate === 'function'
-    ? (f) => void setImmediate(f)
-    : (f) => {
-        const c = new MessageChannel();
-        c.port1.onmessage = () => {
-          c.port1.close();
-          f();
-        };
-        c.port2.postMessage(0);
-      };
 
 /** What the run fills, and what it tells the rest of the index. */
 export interface RunTarget {
@@ -127,8 +119,10 @@ export class IndexRun {
   private readonly abort = new AbortController();
   /** Set when the index ceiling stopped indexing: the error to report. */
   private limited: CaptureError | null = null;
-  private lastYield = 0;
+  /** When the current slice of indexing began. */
+  private sliceStart = 0;
   private yielding = false;
+  private readonly sched: Scheduler;
   /** Follow mode: the reading that goes on as the file grows (null otherwise, and once it ended). */
   private follower: FollowReading | null = null;
   /** settle() came before the follower started. */
@@ -144,11 +138,13 @@ export class IndexRun {
   ) {
     this.filePath = input.name;
     this.whenDone = new Promise((r) => (this.resolveDone = r));
+    this.sched = opts.scheduler ?? new Scheduler();
   }
 
   /** Start indexing; resolves when indexing is over. Never rejects. */
   start(): Promise<void> {
     this.startTime = performance.now();
+    this.sliceStart = this.startTime;
     this.run().catch((e: unknown) => {
       // not expected (the reader never rejects): end with what is indexed and say why
       this.error ??= { kind: 'io', offset: this.bytesRead, message: `indexing stopped: ${errorMessage(e)}` };
@@ -329,18 +325,21 @@ export class IndexRun {
   // Yielding, progress, cancel
 
   /**
-   * The reader delivers a whole chunk synchronously: every YIELD_MS pause it for one turn of the
-   * event loop, so that requests (first rows, details) are served while indexing continues.
+   * The reader delivers a whole chunk synchronously: after a slice of the scheduler's `sliceMs`
+   * (4 ms) pause it until the scheduler says go on — one turn of the event loop, longer while the
+   * editor's rows or details are being answered (src/worker/scheduler.ts). Checked every 256 packets
+   * (~0.5 ms); the pause takes effect at the end of the reader's piece in progress (64 KiB).
    */
   private maybeYield(): void {
-    const now = performance.now();
-    if (this.yielding || now - this.lastYield < YIELD_MS || !this.reading) return;
-    this.lastYield = now;
+    if (this.yielding || !this.reading) return;
+    // an urgent request taken while the reader awaited the file: stop now, not at the slice's end
+    if (!this.sched.holding && performance.now() - this.sliceStart < this.sched.sliceMs) return;
     this.yielding = true;
     const reading = this.reading;
     reading.pause();
-    nextTurn(() => {
+    this.sched.between(() => {
       this.yielding = false;
+      this.sliceStart = performance.now();
       reading.resume();
     });
   }

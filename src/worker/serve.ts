@@ -17,6 +17,7 @@ import { buildSeries } from '../core/perf/series';
 import { FollowService, type SaveFile } from './follow';
 import { FindService } from './find';
 import { LiveIndex } from './liveIndex';
+import { Scheduler } from './scheduler';
 import { parseFollowRequest } from './followMessages';
 import { WORKER_REPLIES, type FromWorker, type OpenRequest, type StatsReply, type ToWorker, type WorkerReplies } from './messages';
 import { errorMessage } from '../core/errors';
@@ -44,6 +45,8 @@ export interface WorkerHost {
   inflate?: Inflate;
   /** Memory figures for the `stats` request (Node only: V8 and the process). */
   stats?(idx: CaptureIndex | undefined): Omit<StatsReply, 'type' | 'id'>;
+  /** The worker's scheduler (./scheduler.ts); absent: one with the default slice. Tests pass their own. */
+  scheduler?: Scheduler;
 }
 
 /** A sentence for what a browser cannot do. */
@@ -61,6 +64,8 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
     }
   }
 
+  /** Indexing in slices; the editor's rows, details and lines come first (./scheduler.ts). */
+  const sched = host.scheduler ?? new Scheduler();
   /** The open capture: a LiveIndex, whose `current` window is a CaptureIndex (the whole file unless a ring limit drops packets). */
   let index: LiveIndex | undefined;
   let opening: Promise<LiveIndex> | undefined;
@@ -72,6 +77,7 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
       progressMs: msg.progressMs,
       ringPackets: msg.ringPackets,
       fileRing: host.fileRing?.(msg),
+      scheduler: sched,
       decodeAheadScript: host.decodeAheadScript,
       follow: msg.follow === true && !msg.bytes,
       onProgress(p) {
@@ -169,25 +175,30 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
     .on('findCancel', () => {
       finder?.cancel();
     })
-    .on('rows', async (msg) => {
-      const idx = await needLive();
-      const rows = await idx.rows(msg.start, msg.count, msg.view ?? 0);
-      return { rows, total: idx.viewCount(msg.view ?? 0) };
-    })
+    // a scroll and a selection come before indexing: it waits at its next slice until they are answered
+    .on('rows', (msg) =>
+      sched.urgent(async () => {
+        const idx = await needLive();
+        const rows = await idx.rows(msg.start, msg.count, msg.view ?? 0);
+        return { rows, total: idx.viewCount(msg.view ?? 0) };
+      }),
+    )
     .on('filter', async (msg) => ({ result: await (await needLive()).filter(msg.expr) }))
     .on('dropView', (msg) => {
       index?.dropView(msg.view);
     })
-    .on('details', async (msg) => {
-      const live = await needLive();
-      const details = await live.details(msg.index);
-      // an ACK's RTT sample and bytes in flight (issue 14): from its connection's replay, when cheap now
-      const p = await (await perf()).packetPerf(msg.index - live.base).catch(() => null);
-      if (p && (p.rttMs > 0 || p.bytesInFlight > 0 || p.peerInFlight >= 0)) details.perf = p;
-      return { details };
-    })
+    .on('details', (msg) =>
+      sched.urgent(async () => {
+        const live = await needLive();
+        const details = await live.details(msg.index);
+        // an ACK's RTT sample and bytes in flight (issue 14): from its connection's replay, when cheap now
+        const p = await (await perf()).packetPerf(msg.index - live.base).catch(() => null);
+        if (p && (p.rttMs > 0 || p.bytesInFlight > 0 || p.peerInFlight >= 0)) details.perf = p;
+        return { details };
+      }),
+    )
     .on('conns', async () => ({ conns: await (await need()).connections() }))
-    .on('lines', async (msg) => ({ lines: await (await needLive()).lines(msg.indices) }))
+    .on('lines', (msg) => sched.urgent(async () => ({ lines: await (await needLive()).lines(msg.indices) })))
     .on('flowPackets', async (msg) => {
       const live = await needLive();
       const base = live.base;
