@@ -20,7 +20,7 @@ import type { Conversation } from './analysis';
 import { STEP_NAMES, StateRevisions, advanceStates, connStates, finishStates } from './states';
 import { ParamsCache, SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
 import { emptyResult, type ConnectionSummary, type PacketResult, type SegmentInput } from './types';
-import { PerfColumns, PerfConn, perfAdd, perfFinish, type PerfPacket } from '../perf/index';
+import { PerfColumns, PerfConn, PerfStore, perfAdd, perfFinish, type PerfPacket } from '../perf/index';
 
 const F_DIR = 1;
 const F_INFERRED = 2;
@@ -87,6 +87,8 @@ export class TcpEngine {
   private lastNs = 0;
   /** Each conversation's PerfConn by stream number (also in conv.ext.perf): one array load a packet. */
   private readonly perfs: PerfConn[] = [];
+  /** Every connection's perf numbers in one Float64Array (src/core/perf/layout.ts). */
+  private readonly perfStore = new PerfStore();
   /** The conversations, kept after finish() when `perf` is on (their perf state is read then). */
   private kept: readonly Conversation[] = [];
 
@@ -174,7 +176,7 @@ export class TcpEngine {
     if (this.perf) {
       let perf = this.perfs[conv.stream];
       if (perf === undefined) {
-        perf = new PerfConn();
+        perf = new PerfConn(this.perfStore);
         this.perfs[conv.stream] = perf;
         conv.ext.perf = perf;
       }
@@ -252,7 +254,10 @@ export class TcpEngine {
     this.finished = true;
     const list: Conversation[] = this.table.list;
     for (const conv of list) finishStates(conv, this.revisions);
-    if (this.perf) for (const conv of list) perfFinish(conv, this.lastNs);
+    if (this.perf) {
+      for (const conv of list) perfFinish(conv, this.lastNs);
+      this.perfStore.trim();
+    }
     const cache: ParamsCache = new Map();
     this.sums = list.map((conv) => summarize(conv, cache));
     this.floods = detectSynFlood(this.sums, this.synFloodMin);
