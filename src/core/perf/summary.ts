@@ -209,7 +209,7 @@ function dirJson(p: PerfConn, dir: 0 | 1): PerfDirJson {
 }
 
 /** The summary of one conversation (after TcpEngine.finish()). */
-export function perfJson(conv: Conversation): PerfJson | null {
+export function perfJson(conv: Pick<Conversation, 'ext'>): PerfJson | null {
   const p = conv.ext.perf as PerfConn | undefined;
   if (!p) return null;
   const synNs = p.get(C.SynNs);

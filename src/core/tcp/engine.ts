@@ -16,7 +16,7 @@
  */
 
 import { ConversationTable, analyzeSegment } from './analysis';
-import type { Conversation } from './analysis';
+import type { Conversation, PerfConversation } from './analysis';
 import { STEP_NAMES, StateRevisions, advanceStates, connStates, finishStates } from './states';
 import { ParamsCache, SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
 import { emptyResult, type ConnectionSummary, type PacketResult, type SegmentInput } from './types';
@@ -89,8 +89,12 @@ export class TcpEngine {
   private readonly perfs: PerfConn[] = [];
   /** Every connection's perf numbers in one Float64Array (src/core/perf/layout.ts). */
   private readonly perfStore = new PerfStore();
-  /** The conversations, kept after finish() when `perf` is on (their perf state is read then). */
-  private kept: readonly Conversation[] = [];
+  /**
+   * What perf readers need of the conversations, kept after finish() when `perf` is on: addresses and
+   * the perf state; the analysis and state objects go (~1.8 KB a connection: half the heap the
+   * measurement kept on the bench's 10,000 connections).
+   */
+  private kept: readonly PerfConversation[] = [];
 
   constructor(opts: TcpEngineOptions = {}) {
     this.synFloodMin = opts.synFloodMin ?? SYN_FLOOD_MIN;
@@ -265,7 +269,11 @@ export class TcpEngine {
     // built): let them go, ~1.8 KB a connection (the capture editor holds its engine for as long
     // as the capture is open: 9 bytes a packet of its benchmark's capture)
     this.connections = list.length;
-    if (this.perf) this.kept = list.slice();
+    if (this.perf) {
+      this.kept = list.map((c) => ({
+        stream: c.stream, clientAddr: c.clientAddr, clientPort: c.clientPort, serverAddr: c.serverAddr, serverPort: c.serverPort, ext: { perf: c.ext.perf },
+      }));
+    }
     this.table.clear();
     this.trim();
   }
@@ -308,8 +316,8 @@ export class TcpEngine {
     return !this.perf || index > this.maxIndex ? 0 : this.perfCols.bytesInFlight(index);
   }
 
-  /** The conversations in stream order (their perf state: conv.ext.perf, src/core/perf). */
-  conversations(): readonly Conversation[] {
+  /** The conversations in stream order (their perf state: conv.ext.perf, src/core/perf); after finish() only what perf readers need. */
+  conversations(): readonly PerfConversation[] {
     return this.finished ? this.kept : this.table.list;
   }
 
