@@ -50,12 +50,15 @@ async function child(file: string, perf: boolean): Promise<void> {
   }).done;
   engine.finish();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  // what the finished engine keeps in the V8 heap (off: the summaries; on: also the conversations and their perf state)
+  // what the finished engine keeps (off: the summaries and columns; on: also its perf columns, the conversations' addresses
+  // and their perf state): the V8 heap, and the typed arrays' backing stores, which V8 keeps outside it (columns, PerfStore)
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   gc?.();
-  const heap = process.memoryUsage().heapUsed;
-  process.stdout.write(JSON.stringify({ packets, secs, bytesPerPacket: engine.bytesPerPacket(), connections: engine.connectionCount, heap, kept: engine.summaries().length }));
+  const mem = process.memoryUsage();
+  const heap = mem.heapUsed;
+  const buffers = mem.arrayBuffers;
+  process.stdout.write(JSON.stringify({ packets, secs, bytesPerPacket: engine.bytesPerPacket(), connections: engine.connectionCount, heap, buffers, kept: engine.summaries().length }));
 }
 
 function fnv1a(s: string, h: number): number {
@@ -170,6 +173,7 @@ interface Measure {
   bytesPerPacket: number;
   connections: number;
   heap: number;
+  buffers: number;
 }
 
 function measure(file: string, perf: boolean): Measure | null {
@@ -212,13 +216,15 @@ async function main(): Promise<void> {
     const b = best(on);
     const pct = ((b.secs - a.secs) / a.secs) * 100;
     const heap = (b.heap - a.heap) / a.packets;
+    const buffers = (b.buffers - a.buffers) / a.packets;
+    const all = heap + buffers;
     const cols = b.bytesPerPacket - a.bytesPerPacket;
     const met = (ok: boolean): string => (ok ? 'goal met' : 'goal not met');
     console.log(
       `  ${label}, ${a.packets.toLocaleString('en')} packets, ${a.connections.toLocaleString('en')} connections: decode + engine ${a.secs.toFixed(2)} s, with perf ${b.secs.toFixed(2)} s: +${pct.toFixed(1)} % (${met(pct <= 20)}: ≤ 20 %)`,
     );
     console.log(
-      `    +${cols} bytes a packet in the engine's columns (${met(cols <= 8)}: ≤ 8), +${heap.toFixed(1)} in the heap once finished: the conversations the perf engine keeps and their perf state (PerfStore, sample lists), ${((b.heap - a.heap) / a.connections / 1024).toFixed(2)} KB a connection`,
+      `    once finished +${all.toFixed(1)} bytes a packet in all (${met(all <= 8)}: ≤ 8): +${buffers.toFixed(1)} in typed arrays (the ${cols} bytes a packet of the perf columns, the PerfStore), +${heap.toFixed(1)} in the V8 heap (what the perf engine keeps of the conversations, sample lists, loss episodes); ${((b.heap + b.buffers - a.heap - a.buffers) / a.connections / 1024).toFixed(2)} KB a connection`,
     );
   }
 }
