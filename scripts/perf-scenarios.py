@@ -2,13 +2,14 @@
 """Programs of the kernel performance scenarios (scripts/perf-scenarios.sh runs them in network
 namespaces). Python because it sets what Node cannot: TCP_CONGESTION per socket (this machine
 defaults to BBR; the scenarios want classic cubic behaviour), SO_SNDBUF / SO_RCVBUF before
-connect/listen, TCP_NODELAY, and a TUN device for a fixed delay (tc netem is not in this kernel).
+connect/listen, TCP_NODELAY, SO_MAX_PACING_RATE (which turns TCP's internal pacing on), and a TUN
+device for a fixed delay (tc netem is not in this kernel).
 
   delay MS                     TUN device "cltun": every packet read is written back MS ms later
   server PORT MODE [opts]      receiver: MODE sink | slow | rr
   client HOST PORT MODE [opts] sender:   MODE bulk | trickle | nagle
 
-Every program stops by itself (the longest scenario runs about 4 s).
+Every program stops by itself (the longest scenario, sndbuf, runs about 5 s).
 """
 import argparse
 import collections
@@ -23,6 +24,7 @@ import time
 TUNSETIFF = 0x400454CA
 IFF_TUN = 0x0001
 IFF_NO_PI = 0x1000
+SO_MAX_PACING_RATE = 47  # asm-generic/socket.h; Python's socket module does not name it
 
 
 def delay(ms, seconds):
@@ -60,6 +62,8 @@ def tcp_socket(a):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, a.rcvbuf)
     if a.nodelay:
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if a.pacing:
+        s.setsockopt(socket.SOL_SOCKET, SO_MAX_PACING_RATE, a.pacing)
     return s
 
 
@@ -149,6 +153,7 @@ def main():
     p.add_argument('--sndbuf', type=int, default=0)
     p.add_argument('--rcvbuf', type=int, default=0)
     p.add_argument('--nodelay', action='store_true')
+    p.add_argument('--pacing', type=int, default=0)
     p.add_argument('--bytes', type=int, default=2_000_000)
     p.add_argument('--chunk', type=int, default=4096)
     p.add_argument('--write', type=int, default=65536)

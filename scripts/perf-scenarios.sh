@@ -4,7 +4,7 @@
 #
 # Three network namespaces: sender cl6-snd (10.66.1.1) ── veth ── router cl6-rtr ── veth ── receiver
 # cl6-rcv (10.66.2.1). The router forwards everything through a TUN device whose program adds a fixed
-# 10 ms each way (tc netem is not in this kernel), then, towards the receiver only, through a tbf
+# 10 ms each way (40 ms in sndbuf; tc netem is not in this kernel), then, towards the receiver only, through a tbf
 # qdisc (the bottleneck: rate and queue; on the router, not on the capturing host, where TCP Small
 # Queues would hide the queue) and nftables `numgen random` drops (loss). Offloads are off, so every
 # segment on the wire is a real one. tcpdump captures in the sender's namespace (headers only,
@@ -16,7 +16,7 @@
 set -eu
 OUT=${1:-test/fixtures/perf}
 [ $# -gt 0 ] && shift
-ALL="bloat shortq slowrecv trickle loss2 nagle nodelay sndbuf zerowin slowsrv synretry"
+ALL="bloat shortq slowrecv trickle loss2 nagle nodelay sndbuf sndbuf-unpaced zerowin slowsrv synretry"
 LIST=${*:-$ALL}
 HERE=$(cd "$(dirname "$0")" && pwd)
 # the interpreter itself (a pyenv shim would add a second of start-up to every program)
@@ -32,8 +32,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-setup() { # setup TBF_ARGS DROP_PERCENT
-  qd=$1 loss=$2
+setup() { # setup TBF_ARGS DROP_PERCENT DELAY_MS
+  qd=$1 loss=$2 dl=$3
   cleanup
   for ns in $S $R $V; do ip netns add $ns; ip -n $ns link set lo up; done
   ip link add cl6-s0 netns $S type veth peer name cl6-r0 netns $R
@@ -54,7 +54,7 @@ setup() { # setup TBF_ARGS DROP_PERCENT
   ip -n $V route add default via 10.66.2.2
   ip netns exec $R sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
   # the delay: whatever comes in on a veth goes to the TUN device (table 100), and comes back from it
-  ip netns exec $R $PY delay 10 --seconds 30 > /dev/null &
+  ip netns exec $R $PY delay $dl --seconds 30 > /dev/null &
   for _ in 1 2 3 4 5 6 7 8 9 10; do ip -n $R link show cltun >/dev/null 2>&1 && break; sleep 0.3; done
   ip -n $R link set cltun up
   ip netns exec $R sysctl -qw net.ipv4.conf.cltun.rp_filter=0
@@ -84,10 +84,10 @@ NFT
   fi
 }
 
-run() { # run NAME TBF_ARGS DROP_PERCENT "SERVER ARGS" "CLIENT ARGS"
-  name=$1 tbf=$2 drop=$3 sargs=$4 cargs=$5
+run() { # run NAME TBF_ARGS DROP_PERCENT "SERVER ARGS" "CLIENT ARGS" [DELAY_MS each way, default 10]
+  name=$1 tbf=$2 drop=$3 sargs=$4 cargs=$5 delay=${6:-10}
   echo "scenario $name" >&2
-  setup "$tbf" "$drop"
+  setup "$tbf" "$drop" "$delay"
   tmp=$(mktemp -d)
   ip netns exec $V $PY server $PORT $sargs > "$tmp/server.out" &
   SP=$!
@@ -106,7 +106,7 @@ run() { # run NAME TBF_ARGS DROP_PERCENT "SERVER ARGS" "CLIENT ARGS"
   cp "$tmp/ss.txt" "$OUT/$name.ss.txt"
   {
     echo "# made by: sh scripts/perf-scenarios.sh OUTDIR $name   ($(uname -sr), $(ss -V 2>&1 | head -1))"
-    echo "router: delay 10 ms each way (TUN); tbf: ${tbf:-none}; random drop towards the receiver: $drop %"
+    echo "router: delay $delay ms each way (TUN); tbf: ${tbf:-none}; random drop towards the receiver: $drop %"
     echo "receiver (cl6-rcv 10.66.2.1): python3 scripts/perf-scenarios.py server $PORT $sargs"
     echo "sender   (cl6-snd 10.66.1.1): python3 scripts/perf-scenarios.py client 10.66.2.1 $PORT $cargs"
     echo "capture: tcpdump -n -i cl6-s0 -s 128 --immediate-mode -U -w $name.pcap tcp port $PORT   (in the sender's namespace)"
@@ -132,10 +132,17 @@ for sc in $LIST; do
     # write-write-read with Nagle on (the default) against a delayed-ACK receiver, and with TCP_NODELAY
     nagle) run nagle "" 0 "rr --req 300 --resp 100" "nagle --count 40 --req 300 --resp 100" ;;
     nodelay) run nodelay "" 0 "rr --req 300 --resp 100" "nagle --count 40 --req 300 --resp 100 --nodelay" ;;
-    # a small send buffer: SO_SNDBUF 8 kB (the kernel doubles it), no bottleneck. On Linux 6.18 here the
-    # buffer did not hold the sender back: ss -m shows up to 300 kB queued (w) over a 16 kB limit (tb) and
-    # no sndbuf_limited (also with 4 kB writes); kept as the kernel's own answer on this machine
-    sndbuf) run sndbuf "" 0 "sink" "bulk --bytes 1500000 --sndbuf 8192" ;;
+    # a small send buffer on a long path: SO_SNDBUF 64 kB (the kernel doubles it: tb 128 kB) against an
+    # 80 ms RTT (40 ms each way) and no bottleneck, so the buffer, not cwnd, caps the flight (~90 kB of
+    # a ~1.7 MB window); 1 MB writes, so every wait for space comes after copying. SO_MAX_PACING_RATE
+    # (1 GB/s: no cap, it only turns TCP's internal pacing on) makes the kernel count it: only a paced
+    # sender still has unsent data when the writer blocks, and tcp_cwnd_validate starts the
+    # sndbuf_limited chrono when that data has gone (see test/fixtures/perf/README.md)
+    sndbuf) run sndbuf "" 0 "sink" "bulk --bytes 5000000 --write 1048576 --sndbuf 65536 --pacing 1000000000" 40 ;;
+    # the same buffer question unpaced: SO_SNDBUF 8 kB, 64 kB writes, 20 ms RTT. The buffer caps the
+    # flight (~11.6 kB while cwnd is 100+ segments) yet the kernel counts no sndbuf_limited: an unpaced
+    # writer's data has all left (tcp_push_one) before it blocks. Kept as the kernel's own "0 %"
+    sndbuf-unpaced) run sndbuf-unpaced "" 0 "sink" "bulk --bytes 1500000 --sndbuf 8192" ;;
     # a receiver that stops reading: 4 kB every 300 ms into an 8 kB SO_RCVBUF: zero windows
     zerowin) run zerowin "" 0 "slow --rcvbuf 8192 --chunk 4096 --every 300" "bulk --bytes 60000" ;;
     # a slow server: each answer comes 300 ms after its request

@@ -9,6 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { bundleTranslator, formatEn } from '../src/core/explain/l10n';
+import { verdictLines } from '../src/core/explain/perf';
 import { perfJson, type PerfJson } from '../src/core/perf/summary';
 import type { VerdictKind } from '../src/core/perf/verdicts';
 import { analyzeCaptureFile } from '../src/node/analyze';
@@ -32,7 +34,8 @@ export const EXPECTED: Record<string, VerdictKind[]> = {
   loss2: ['loss-limited'],
   nagle: ['nagle-delayed-ack'],
   nodelay: [],
-  sndbuf: [],
+  sndbuf: ['sndbuf-limited'],
+  'sndbuf-unpaced': [],
   slowsrv: ['slow-server'],
   synretry: ['slow-handshake'],
 };
@@ -133,6 +136,26 @@ describe('perf scenarios: real kernel TCP (test/fixtures/perf)', function () {
     assert.ok(on.clientToServer.nagle.stalls >= 30, String(on.clientToServer.nagle.stalls)); // 40 requests, the first few get quick ACKs
     assert.ok(on.clientToServer.nagle.medianDelayMs >= 35 && on.clientToServer.nagle.medianDelayMs <= 60, String(on.clientToServer.nagle.medianDelayMs));
     assert.equal(off.clientToServer.nagle.stalls, 0);
+  });
+
+  it('send buffer: a flight capped by SO_SNDBUF, named with what to change (SO_SNDBUF, tcp_wmem), in English and Chinese', async () => {
+    const { j } = await scenario('sndbuf');
+    const v = j.verdicts.find((x) => x.kind === 'sndbuf-limited')!;
+    assert.equal(v.dir, 'clientToServer');
+    assert.ok(v.figures.share >= 0.5, String(v.figures.share));
+    // SO_SNDBUF 64 kB, doubled by the kernel: skmem tb 131072 bytes holds the payload and its skb overhead,
+    // so the flight stays below it; and far below the receiver's window (~420 kB)
+    assert.ok(v.figures.ceiling >= 40_000 && v.figures.ceiling < 131_072, String(v.figures.ceiling));
+    assert.ok(v.figures.maxWindow >= 2 * v.figures.ceiling, String(v.figures.maxWindow));
+    const zh = bundleTranslator(JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>);
+    const en = verdictLines(v, formatEn).join('\n');
+    const cn = verdictLines(v, zh).join('\n');
+    assert.match(en, /Limited by the send buffer/);
+    assert.match(cn, /受发送缓冲区限制/);
+    for (const text of [en, cn]) {
+      for (const what of ['SO_SNDBUF', 'net.ipv4.tcp_wmem', String(v.figures.ceiling)]) assert.ok(text.includes(what), `${what} in ${text}`);
+    }
+    assert.notEqual(cn, en);
   });
 
   it('slow server and slow handshake: the 300 ms think time and the 1 s SYN retry', async () => {

@@ -127,13 +127,55 @@ describe('perf: what limited the sender (hand-built)', () => {
     return out;
   }
 
-  it('a flat ceiling far below the window, no loss, no queue: the sender\'s own buffer (sndbuf-limited)', () => {
-    // 8 segments in flight every round trip of 20 ms, for 40 rounds, against a 65535-byte window
-    const { j } = run(clocked(40, () => 8, 20, 65535));
+  /**
+   * A writer blocked on its send buffer, paced: each round `flight` segments leave 0.05 ms apart; their
+   * ACKs come back `rttMs(r)` later, one per 2 segments, 3 ms apart, and the sender stays silent until
+   * the last ACK but one (the kernel wakes the writer once a third of the buffer is free, then the
+   * pacing timer sends what it copied): the first ACKs give room that goes unused.
+   */
+  function buffered(rounds: number, flight: number, rttMs: (r: number) => number, win: number): Seg[] {
+    const out: Seg[] = [];
+    let next = C + 1;
+    let t = 20.02;
+    const acks = flight / 2;
+    for (let r = 0; r <= rounds; r++) {
+      for (let k = 0; k < flight; k++) out.push({ ms: t + k * 0.05, c: true, f: 'A', seq: next + k * MSS, ack: S + 1, len: MSS });
+      next += flight * MSS;
+      // this round's ACKs: each acknowledges 2 more segments
+      for (let k = 1; k <= acks; k++) out.push({ ms: t + rttMs(r) + (k - 1) * 3, c: false, f: 'A', seq: S + 1, ack: next - (acks - k) * 2 * MSS, win });
+      t += rttMs(r) + (acks - 2) * 3 + 0.05;
+    }
+    return [...HS, ...out.sort((x, y) => x.ms - y.ms)];
+  }
+
+  it('a flat ceiling, ACKs whose room the sender left unused, no loss, no queue: the sender\'s own buffer (sndbuf-limited)', () => {
+    // 8 segments a round, ACKs 20, 23, 26, 29 ms after them, the next 8 after the third: 26.05 ms a round,
+    // of which the sender waits 25.7 (from its last segment to the third ACK), for 40 rounds, against a
+    // 65535-byte window
+    const { j } = run(buffered(40, 8, () => 20, 65535));
     const l = j.clientToServer.limits;
     assert.ok(l.shares.sndbuf >= 0.9, JSON.stringify(l));
-    assert.equal(l.ceilingBytes, 8 * MSS);
+    assert.equal(l.ceilingBytes, 10 * MSS); // the 8 sent, and 2 whose ACK comes after them
     assert.ok(kinds(j).includes('sndbuf-limited'));
+  });
+
+  it('a flat ceiling where the sender answers every ACK at once: the network (an unpaced buffer the kernel does not count)', () => {
+    // 8 segments in flight every round trip, sent right after the round's one ACK: a congestion window
+    // looks the same, and so does an unpaced writer on a small buffer (its data has all left before it
+    // blocks: the kernel's sndbuf_limited stays 0, the sndbuf-unpaced scenario)
+    const { j } = run(clocked(40, () => 8, 20, 65535));
+    const l = j.clientToServer.limits;
+    assert.equal(l.shares.sndbuf, 0);
+    assert.ok(l.shares.network >= 0.9, JSON.stringify(l));
+    assert.ok(!kinds(j).includes('sndbuf-limited'));
+  });
+
+  it('ACKs left unused but RTT samples rising (a queue building): the network, not the buffer', () => {
+    // the same paced sender, with its ACKs coming 20, 21, … 60 ms later: p95 RTT ≥ 1.5 × the minimum + 5 ms
+    const { j } = run(buffered(40, 8, (r) => 20 + r, 65535));
+    const l = j.clientToServer.limits;
+    assert.ok(j.clientToServer.dataRtt!.p95Ms > 1.5 * j.clientToServer.dataRtt!.minMs + 5, JSON.stringify(j.clientToServer.dataRtt));
+    assert.equal(l.shares.sndbuf, 0);
   });
 
   it('a ceiling that grows every round trip (slow start): the network, not the buffer', () => {
@@ -250,7 +292,7 @@ describe('perf: the verdicts\' words', () => {
     { kind: 'loss-limited', dir: 'clientToServer', packets: [5], figures: { rate: 0.02, bytes: 4000, fast: 2, rto: 1, standingQueue: 1 } },
     { kind: 'rto-stalls', dir: 'serverToClient', packets: [5, 9], figures: { count: 2, waitedMs: 1400, longestMs: 1000 } },
     { kind: 'application-limited', dir: 'clientToServer', packets: [], figures: { share: 0.9, idleMs: 10, segments: 100, shortSegments: 99, averageBytes: 200 } },
-    { kind: 'sndbuf-limited', dir: 'clientToServer', packets: [], figures: { share: 0.9, ceiling: 11584, minWindow: 65535 } },
+    { kind: 'sndbuf-limited', dir: 'clientToServer', packets: [], figures: { share: 0.9, ceiling: 11584, maxWindow: 65535 } },
     { kind: 'nagle-delayed-ack', dir: 'clientToServer', packets: [12, 11], figures: { stalls: 39, medianDelayMs: 40, lostMs: 1600 } },
     { kind: 'slow-server', dir: null, packets: [4, 6], figures: { serverMs: 480, gapMs: 500, rttMs: 20, answers: 1 } },
     { kind: 'slow-handshake', dir: null, packets: [1, 3], figures: { syns: 2, connectMs: 1020 } },

@@ -32,7 +32,7 @@ import { findTool } from './helpers/tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIX = path.join(ROOT, 'test', 'fixtures', 'perf');
-const SCENARIOS = ['bloat', 'shortq', 'slowrecv', 'zerowin', 'trickle', 'loss2', 'nagle', 'nodelay', 'sndbuf', 'slowsrv', 'synretry'];
+const SCENARIOS = ['bloat', 'shortq', 'slowrecv', 'zerowin', 'trickle', 'loss2', 'nagle', 'nodelay', 'sndbuf', 'sndbuf-unpaced', 'slowsrv', 'synretry'];
 const zh = bundleTranslator(JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>);
 
 async function capturePerf(name: string): Promise<PerfJson> {
@@ -56,8 +56,8 @@ async function logOf(name: string, flags: string[]): Promise<{ text: string; by:
 describe('issue 14 in the views: the Connections tab', function () {
   this.timeout(60_000);
 
-  it('"Limited by" names the main sender\'s largest share: the receiver for slowrecv, the application for trickle, the network for bloat', async () => {
-    const want: Record<string, string> = { slowrecv: 'rwnd', zerowin: 'rwnd', trickle: 'application', bloat: 'network', shortq: 'network' };
+  it('"Limited by" names the main sender\'s largest share: the receiver for slowrecv, the application for trickle, the network for bloat, the send buffer for sndbuf', async () => {
+    const want: Record<string, string> = { slowrecv: 'rwnd', zerowin: 'rwnd', trickle: 'application', bloat: 'network', shortq: 'network', sndbuf: 'sndbuf' };
     for (const [name, kind] of Object.entries(want)) {
       const j = await capturePerf(name);
       const d = dominantLimit(j)!;

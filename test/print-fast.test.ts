@@ -21,6 +21,10 @@ import { SeqTable4 } from '../src/core/print/tcp';
 import { conversations, prng } from '../src/core/synth/conversations';
 import { realisticTraffic } from '../src/core/synth/realistic';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
+import { parseIPv6, tcpFrame, udpFrame } from '../src/core/synth/frames';
+import { TH_ACK, TH_PUSH, TH_SYN } from '../src/core/decode/packet';
+import { dhcpSamples, mdnsSamples, ntpSamples, ssdpSamples } from './helpers/appSamples';
+import { dnsMessage } from './helpers/dnsMsg';
 
 /** Option sets that change what the byte path does (time forms, -#, -S) and some that turn it off. */
 const OPTION_SETS: string[][] = [[], ['-S'], ['-#', '-tttt'], ['-tt'], ['-ttt'], ['-ttttt', '--nano'], ['-t'], ['-v'], ['-e'], ['-q'], ['-x']];
@@ -42,8 +46,132 @@ function compare(records: CaptureRecord[], args: string[]): { diff: string | nul
   return { diff: null, printer: bytes };
 }
 
-function record(index: number, tsSec: number, tsNsec: number, frame: Uint8Array, precision: 6 | 9 = 6): CaptureRecord {
-  return { index, tsSec, tsNsec, tsPrecision: precision, data: frame, origLen: frame.length, linkType: 1, interfaceId: 0, fileOffset: 0, fileLength: 16 + frame.length, blockType: 'pcap' };
+function record(index: number, tsSec: number, tsNsec: number, frame: Uint8Array, precision: 6 | 9 = 6, linkType = 1): CaptureRecord {
+  return { index, tsSec, tsNsec, tsPrecision: precision, data: frame, origLen: frame.length, linkType, interfaceId: 0, fileOffset: 0, fileLength: 16 + frame.length, blockType: 'pcap' };
+}
+
+/** An Ethernet frame with `payload` after an IPv4 or IPv6 header naming `proto` (lengths right, no checksums). */
+function ipFrame(v6: boolean, proto: number, payload: number[]): Uint8Array {
+  const f = udpFrame({ src: v6 ? 'fe80::1' : '192.168.1.10', dst: v6 ? 'ff02::1:ff00:2' : '192.168.1.20', sport: 0, dport: 0, payload: payload.slice(8) });
+  f.set(payload.slice(0, 8), v6 ? 54 : 34);
+  f[v6 ? 20 : 23] = proto;
+  return f;
+}
+
+/**
+ * Ethernet frames of what is not TCP (fastOther.ts): UDP with and without an application printer
+ * (DNS over IPv4 and IPv6, mDNS, DHCP, NTP, SSDP, an unknown port), ICMP echo and error messages, ICMPv6
+ * echo and neighbour discovery, ARP, a protocol without a printer — and a few TCP segments, which
+ * fast.ts prints over every link type.
+ */
+function otherFrames(): Uint8Array[] {
+  const dns = dnsMessage({ id: 0x1234, flags: 0x0100, qd: [{ name: 'example.com', type: 1 }] });
+  const answer = dnsMessage({ id: 0x1234, flags: 0x8180, qd: [{ name: 'example.com', type: 1 }], an: [{ name: 'example.com', type: 1, ttl: 300, rdata: [93, 184, 216, 34] }] });
+  const target = parseIPv6('fe80::2');
+  const arp = (op: number, tha: number[]): Uint8Array =>
+    Uint8Array.from([...[255, 255, 255, 255, 255, 255], ...[2, 0, 0, 0, 0, 1], 8, 6, 0, 1, 8, 0, 6, 4, 0, op, ...[2, 0, 0, 0, 0, 1], 192, 168, 1, 10, ...tha, 192, 168, 1, 20]);
+  const quoted = [0x45, 0, 0, 40, 0, 0, 0, 0, 64, 17, 0, 0, 192, 168, 1, 20, 192, 168, 1, 10, 0x9c, 0x40, 0, 53, 0, 20, 0, 0];
+  return [
+    udpFrame({ src: '192.168.1.10', dst: '192.168.1.1', sport: 40000, dport: 53, payload: dns }),
+    udpFrame({ src: '192.168.1.1', dst: '192.168.1.10', sport: 53, dport: 40000, payload: answer }),
+    udpFrame({ src: '2001:db8::10', dst: '2001:db8::1', sport: 40001, dport: 53, payload: dns }),
+    udpFrame({ src: '192.168.1.10', dst: '192.168.1.20', sport: 40002, dport: 9999, payload: [1, 2, 3, 4, 5] }),
+    udpFrame({ src: 'fe80::1', dst: 'ff02::fb', sport: 40003, dport: 7777, payload: [] }),
+    ...[...mdnsSamples(), ...dhcpSamples(), ...ntpSamples(), ...ssdpSamples()].map((x) => x.frame),
+    ipFrame(false, 1, [8, 0, 0, 0, 0x12, 0x34, 0, 7, ...new Array<number>(56).fill(0x61)]),
+    ipFrame(false, 1, [0, 0, 0, 0, 0x12, 0x34, 0, 7, ...new Array<number>(56).fill(0x61)]),
+    ipFrame(false, 1, [3, 3, 0, 0, 0, 0, 0, 0, ...quoted]),
+    ipFrame(false, 1, [11, 0, 0, 0, 0, 0, 0, 0, ...quoted]),
+    ipFrame(true, 58, [128, 0, 0, 0, 0, 9, 0, 1, 1, 2, 3, 4]),
+    ipFrame(true, 58, [129, 0, 0, 0, 0, 9, 0, 1, 1, 2, 3, 4]),
+    ipFrame(true, 58, [135, 0, 0, 0, 0, 0, 0, 0, ...target, 1, 1, 2, 0, 0, 0, 0, 1]),
+    ipFrame(true, 58, [136, 0, 0, 0, 0x60, 0, 0, 0, ...target]),
+    ipFrame(true, 58, [133, 0, 0, 0, 0, 0, 0, 0]),
+    ipFrame(false, 253, [0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]),
+    ...addressFrames(),
+    arp(1, [0, 0, 0, 0, 0, 0]),
+    arp(2, [2, 0, 0, 0, 0, 2]),
+    tcpFrame({ src: '192.168.1.10', dst: '192.168.1.20', sport: 40004, dport: 443, seq: 1000, ack: 0, flags: TH_SYN }),
+    tcpFrame({ src: '192.168.1.10', dst: '192.168.1.20', sport: 40004, dport: 443, seq: 1001, ack: 5001, flags: TH_PUSH | TH_ACK, payload: 3 }),
+    tcpFrame({ src: '2001:db8::10', dst: '2001:db8::1', sport: 40005, dport: 22, seq: 7, ack: 9, flags: TH_ACK }),
+  ];
+}
+
+/**
+ * ICMPv6 echo requests, neighbour solicitations and UDP datagrams between IPv6 addresses of every form
+ * inet_ntop writes ("::", "::1", "::ffff:1.2.3.4", "::1.2.3.4", the first of two equal zero runs, no run,
+ * no zero) and random ones with zero words.
+ */
+function addressFrames(): Uint8Array[] {
+  const w = (...words: number[]): number[] => words.flatMap((x) => [x >> 8, x & 255]);
+  const addrs = [
+    w(0, 0, 0, 0, 0, 0, 0, 0), w(0, 0, 0, 0, 0, 0, 0, 1), w(0, 0, 0, 0, 0, 0, 0, 2), w(0, 0, 0, 0, 0, 0xffff, 0x0102, 0x0304),
+    w(0, 0, 0, 0, 0, 0, 0x0102, 0x0304), w(0, 0, 0, 0, 0, 0, 0, 0x0304), w(1, 0, 0, 2, 0, 0, 0, 3), w(1, 0, 0, 2, 0, 0, 3, 4),
+    w(1, 0, 0, 0, 0, 0, 0, 0), w(0xabcd, 0xef01, 0x2345, 0x6789, 0xabcd, 0xef01, 0x2345, 0x6789), w(0, 1, 0, 1, 0, 1, 0, 1),
+    w(0, 0, 1, 0, 0, 0, 0, 0), w(0x10, 0x100, 0x1000, 0xf, 0, 0, 0xfff, 0xffff), w(0, 0, 0, 0, 0, 0xfffe, 0x0102, 0x0304),
+  ];
+  const rnd = prng(17);
+  for (let i = 0; i < 40; i++) addrs.push(w(...Array.from({ length: 8 }, () => (rnd() < 0.5 ? 0 : Math.floor(rnd() * 65536)))));
+  const out: Uint8Array[] = [];
+  addrs.forEach((a, i) => {
+    const b = addrs[(i * 7 + 3) % addrs.length];
+    for (const f of [ipFrame(true, 58, [128, 0, 0, 0, 0, i, 0, 1]), ipFrame(true, 58, [135, 0, 0, 0, 0, 0, 0, 0, ...b]), udpFrame({ src: '::1', dst: '::2', sport: 40000 + i, dport: 9999, payload: [i] })]) {
+      f.set(a, 22);
+      f.set(b, 38);
+      out.push(f);
+    }
+  });
+  return out;
+}
+
+/** Link types an Ethernet frame is re-wrapped in: every one whose printer leads straight to IP or ARP. */
+const LINK_TYPES = [1, 113, 276, 101, 12, 14, 0, 108, 228, 229];
+
+/**
+ * The same network packet behind another link header (null when that link type cannot carry it):
+ * Linux cooked v1 and v2 (their packet type and, for v2, the interface taken from `k`), raw IP, BSD
+ * loopback (host and network byte order), the IPv4/IPv6 link types.
+ */
+function rewrap(eth: Uint8Array, linkType: number, k: number): Uint8Array | null {
+  const type = (eth[12] << 8) | eth[13];
+  const net = eth.subarray(14);
+  const ip = type === 0x0800 || type === 0x86dd;
+  const cat = (hdr: number[]): Uint8Array => Uint8Array.from([...hdr, ...net]);
+  const mac = [2, 0, 0, 0, 0, 1, 0, 0];
+  switch (linkType) {
+    case 1:
+      return eth;
+    case 113:
+      return cat([0, k % 6, 0, 1, 0, 6, ...mac, type >> 8, type & 255]);
+    case 276:
+      return cat([type >> 8, type & 255, 0, 0, 0, 0, 0, 1 + (k & 1), 0, 1, k % 6, 6, ...mac]);
+    case 101:
+    case 12:
+    case 14:
+      return ip ? net : null;
+    case 0:
+      return ip ? cat(type === 0x0800 ? [2, 0, 0, 0] : [24, 0, 0, 0]) : null;
+    case 108:
+      return ip ? cat(type === 0x0800 ? [0, 0, 0, 2] : [0, 0, 0, 30]) : null;
+    case 228:
+      return type === 0x0800 ? net : null;
+    case 229:
+      return type === 0x86dd ? net : null;
+    default:
+      return null;
+  }
+}
+
+/** Records of `frames` behind every link type of LINK_TYPES. */
+function rewrapped(frames: Uint8Array[]): CaptureRecord[] {
+  const out: CaptureRecord[] = [];
+  for (const lt of LINK_TYPES) {
+    frames.forEach((f, k) => {
+      const data = rewrap(f, lt, k);
+      if (data !== null) out.push(record(out.length, 1_700_000_000 + out.length, 1000 * k, data, 6, lt));
+    });
+  }
+  return out;
 }
 
 function realisticRecords(packets: number, seed = 11): CaptureRecord[] {
@@ -122,6 +250,73 @@ describe('print: the byte path equals the string path', function () {
     for (const args of [[], ['-S'], ['-#']]) {
       const r = compare(recs, args);
       assert.equal(r.diff, null, r.diff ?? '');
+    }
+  });
+
+  it('on non-TCP packets and TCP behind every link type the byte path knows (fastOther.ts), whole and damaged', function () {
+    const frames = [...otherFrames(), ...realisticRecords(400, 5).map((r) => r.data)];
+    const recs = rewrapped(frames);
+    for (const args of OPTION_SETS) {
+      const r = compare(recs, args);
+      assert.equal(r.diff, null, r.diff ?? '');
+    }
+    // the byte path did the work: every non-TCP line of the generated frames (the damaged ones aside) and
+    // TCP behind each link type
+    const { printer } = compare(recs, []);
+    const { raw, decoded, other } = printer.byteLines();
+    const isTcp = (r: CaptureRecord): boolean => {
+      const d = r.data;
+      const lt = r.linkType;
+      const o = lt === 1 ? 14 : lt === 113 ? 16 : lt === 276 ? 20 : lt === 0 || lt === 108 ? 4 : 0;
+      return d[o] >> 4 === 4 ? d[o + 9] === 6 : d[o] >> 4 === 6 && d[o + 6] === 6;
+    };
+    const tcp = recs.filter(isTcp).length;
+    const tcpOtherLinks = recs.filter((r) => r.linkType !== 1 && isTcp(r)).length;
+    assert.equal(other, recs.length - tcp, `${other} of ${recs.length - tcp} non-TCP lines through fastOther.ts`);
+    assert.equal(raw + decoded, tcp, `${raw + decoded} of ${tcp} TCP lines through fast.ts`);
+    // fast.ts reads only Ethernet frames without decoding them: the others' TCP lines came through linkNetType
+    assert.ok(tcpOtherLinks > 2000 && decoded >= tcpOtherLinks, `${decoded} TCP lines from the decoded packet, ${tcpOtherLinks} behind other link types`);
+    // damaged copies: 1 to 3 bytes changed in the first 70 (link, IP, UDP/ICMP headers, the start of DNS), sometimes cut
+    const rnd = prng(21);
+    const damaged = recs.map((r, i) => {
+      const f = r.data.slice();
+      for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) f[Math.floor(rnd() * Math.min(70, f.length))] = Math.floor(rnd() * 256);
+      const cut = rnd() < 0.2 ? Math.floor(rnd() * f.length) : f.length;
+      return { ...r, index: i, data: f.subarray(0, cut), origLen: rnd() < 0.1 ? Math.floor(rnd() * 2000) : f.length };
+    });
+    for (const args of [[], ['-S'], ['-#', '-tttt']]) {
+      const r = compare(damaged, args);
+      assert.equal(r.diff, null, r.diff ?? '');
+    }
+  });
+
+  it('behind every link type fastOther.ts knows, prints through the CLI path what tcpdump -nn -r prints', function () {
+    needTool(this, 'tcpdump');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-links-'));
+    const saved = process.env.TZ;
+    try {
+      process.env.TZ = 'GMT0';
+      // DLT_RAW_12/14 are link types of other systems (tcpdump on Linux reads 12 as another one); an SLL2
+      // interface other than 1 is named by the reading machine (if_indextoname), so only "lo" here
+      for (const lt of LINK_TYPES.filter((t) => t !== 12 && t !== 14)) {
+        const recs = rewrapped(otherFrames()).filter((r) => r.linkType === lt && (lt !== 276 || r.data[7] === 1));
+        const file = path.join(dir, `${lt}.pcap`);
+        fs.writeFileSync(file, Buffer.concat([pcapHeader(lt, false), ...recs.map((r) => pcapRecord(r.tsSec, r.tsNsec / 1000, r.data))]));
+        const tcpdump = spawnSync('tcpdump', ['-nn', '-r', file], { encoding: 'utf8', env: { ...process.env, TZ: 'GMT0' } });
+        assert.equal(tcpdump.status, 0, tcpdump.stderr);
+        const printer = new PacketPrinter(parsePrintArgs([file]).opts);
+        const out = new LineBytes();
+        for (const r of recs) printer.printInto(r, out);
+        const a = Buffer.from(out.take()).toString('utf8').split('\n');
+        const b = tcpdump.stdout.split('\n');
+        const first = a.findIndex((l, i) => l !== b[i]);
+        assert.ok(first === -1 && a.length === b.length, `link type ${lt}, line ${first + 1} differs:\n  ours:    ${a[first]}\n  tcpdump: ${b[first]}`);
+        assert.ok(recs.length > 40, `link type ${lt}: ${recs.length} packets`);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

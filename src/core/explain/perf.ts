@@ -99,8 +99,8 @@ export function verdictEvidence(v: Verdict, t: Translate): string[] {
     case 'sndbuf-limited':
       return [
         t(
-          'The sender\'s own buffer held it back {0} % of its busy time: about {1} bytes in flight at most, while the receiver offered at least {2} bytes and the RTT stayed at its minimum.',
-          pct(f.share), f.ceiling, f.minWindow,
+          'The sender\'s own buffer held it back {0} % of its busy time: about {1} bytes in flight at most, while the receiver offered up to {2} bytes, ACKs freed room it left unused, and the RTT stayed near its minimum.',
+          pct(f.share), f.ceiling, f.maxWindow,
         ),
       ];
     case 'nagle-delayed-ack':

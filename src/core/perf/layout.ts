@@ -99,6 +99,19 @@ export enum D {
   RwndNs,
   NetNs,
   AppNs,
+  /**
+   * The send-buffer candidate (summary.ts decides whether it was the buffer): of the "network" time,
+   * the waits for ACKs (silent since the last send for more than DELTA_NS, then set going by an ACK)
+   * from the first "unused" one on. A wait is unused when an ACK had given room for a full segment more
+   * than DELTA_NS before the one the sender answered (`UnusedAckNs`: the first such ACK since the last
+   * send, -1 none): a congestion window answers every ACK that frees it at once, so the window is no
+   * longer the limit; the waits before (slow start, the flight doubling each round) stay "network".
+   * `Waits` counts them all, `UnusedWaits` the unused ones.
+   */
+  SndNs,
+  UnusedAckNs,
+  Waits,
+  UnusedWaits,
   /** Peak bytes in flight of the current ACK-clocked burst. */
   BurstMax,
   /** The peer's last pure ACK: time, its ack_rtt (ns), packet, whether the segment it acked was short. */
@@ -156,15 +169,16 @@ const INITIAL = ((): Float64Array => {
     const o = C.SIZE + dir * D.SIZE;
     t[o + D.ValidBif] = 1;
     for (const k of [D.FirstNs, D.LastNs, D.EpisodeLast, D.ZeroSinceNs, D.ZeroFirstPkt, D.FullSinceNs, D.TsVal, D.TsValNs, D.PeerWin, D.MinPeerWin,
-      D.LastSendNs, D.TrigAckNs, D.PureAckNs, D.PureAckPkt, D.NagleHeldPkt, D.NagleAckPkt, D.MinRttPkt, D.MaxRttPkt, D.HeldSinceNs]) t[o + k] = -1;
+      D.LastSendNs, D.TrigAckNs, D.UnusedAckNs, D.PureAckNs, D.PureAckPkt, D.NagleHeldPkt, D.NagleAckPkt, D.MinRttPkt, D.MaxRttPkt,
+      D.HeldSinceNs]) t[o + k] = -1;
   }
   return t;
 })();
 
 /**
  * Every connection's state, one after the other (the engine's, shared by its PerfConns). Grows by
- * doubling, from room for 64 connections (71 KB; 138 doubles, 1,104 bytes, a connection): the bench's
- * 10,000 connections take 11 MB.
+ * doubling, from room for 64 connections (73 KB; 146 doubles, 1,168 bytes, a connection): the bench's
+ * 10,000 connections take 12 MB.
  */
 export class PerfStore {
   f = new Float64Array(0);

@@ -194,7 +194,15 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
       const ref = Math.max(f[s + D.TrigAckNs], f[s + D.LastSendNs]);
       // a segment sent again is loss recovery: the network's doing, whatever Wireshark calls it
       const triggered = retx || !isNew || (full && ref >= 0 && tNs - ref <= delta);
-      if (triggered) f[s + D.NetNs] += f[s + D.OpenNs];
+      if (triggered && !retx && isNew && f[s + D.TrigAckNs] >= 0 && tNs - f[s + D.LastSendNs] > delta) {
+        // a wait for ACKs: when the buffer is the limit, the kernel's sndbuf_limited chrono runs from the
+        // last send (write queue empty: tcp_cwnd_validate) to the ACK that frees a third of the buffer
+        // (tcp_check_space), right before this send
+        f[s + D.Waits]++;
+        if (f[s + D.UnusedAckNs] >= 0 && f[s + D.TrigAckNs] - f[s + D.UnusedAckNs] > delta) f[s + D.UnusedWaits]++;
+        if (f[s + D.UnusedWaits] > 0) f[s + D.SndNs] += f[s + D.OpenNs];
+        else f[s + D.NetNs] += f[s + D.OpenNs];
+      } else if (triggered) f[s + D.NetNs] += f[s + D.OpenNs];
       else f[s + D.AppNs] += f[s + D.OpenNs];
       f[s + D.OpenNs] = 0;
     }
@@ -210,6 +218,7 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
     f[s + D.LastSendNs] = tNs;
     f[s + D.LastSendFull] = full ? 1 : 0;
     f[s + D.TrigAckNs] = -1;
+    f[s + D.UnusedAckNs] = -1;
     updateRwnd(f, s);
   }
 }
@@ -233,6 +242,10 @@ function ackAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ackRttNs: num
   }
   const edge = (f[p + D.Una] + win) | 0;
   if (edge !== oldEdge && ((oldEdge - edge) | 0) < 0) {
+    // room for a full segment that the sender then leaves unused: a cwnd- or window-limited sender
+    // answers such an ACK at once (Linux from the ACK's own softirq), a writer blocked on its send
+    // buffer only once a third of the buffer is free (sk_stream_write_space: wspace ≥ queued / 2)
+    if (busy && f[p + D.UnusedAckNs] < 0 && ((f[p + D.Una] + win - f[p + D.Nxt]) | 0) >= fullSize(f, p)) f[p + D.UnusedAckNs] = tNs;
     f[p + D.TrigAckNs] = tNs;
     if (f[p + D.BurstMax] > 0) perf.sampleList(S.Ceiling + (dir ^ 1)).add(f[p + D.BurstMax]);
     f[p + D.BurstMax] = 0;

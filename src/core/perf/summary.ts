@@ -99,6 +99,12 @@ export interface PerfJson {
 
 /** One side of the handshake at least 4 times longer than the other: the capture was taken near that side's opposite end. */
 const NEAR_RATIO = 4;
+/**
+ * Waits for ACKs in which an earlier ACK had given room the sender left unused: at least 5, and a quarter
+ * of all its waits (see limitsJson: 81 % on `sndbuf`, under 1 % on the cwnd-limited scenarios).
+ */
+const UNUSED_WAITS_MIN = 5;
+const UNUSED_WAITS_SHARE = 0.25;
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
@@ -117,22 +123,27 @@ export function rttStats(s: Samples): RttStats | null {
 
 /**
  * The split of busy time. The sender's own buffer (sndbuf-limited) looks like the network from outside
- * (each ACK lets the next segments go); it is told apart here: the ceiling of bytes in flight stayed
- * flat (median ≥ 70 % of the 90th percentile over ≥ 20 ACK-clocked sends), well below the peer's
- * window (≤ half its smallest), with nothing retransmitted and no queue building up (p95 RTT ≤
- * 1.5 × the minimum + 5 ms). A congestion window in that position would have kept growing.
+ * (an ACK lets the next segments go); limits.ts keeps its candidate apart (the waits for ACKs from the
+ * first one where an ACK's room went unused) and it is the buffer's here when, over the whole
+ * direction: the ceiling of bytes in flight stayed flat (median ≥ 70 % of the 90th percentile over
+ * ≥ 20 ACK-clocked sends) and at most half the peer's largest window; nothing was retransmitted and no
+ * queue built up (p95 RTT ≤ 1.5 × the minimum + 5 ms) — loss recovery and a growing queue leave ACKs
+ * unanswered too; and the unused waits recur (UNUSED_WAITS_*). On the `sndbuf` scenario 91 of 112
+ * waits were unused; on the cwnd-limited ones at most 3 of 373 (shortq) and 2 of 640 (bloat), on the
+ * unpaced `sndbuf-unpaced` (where the kernel counts 0 %) 4 of 19, with a ceiling that was not flat.
+ * Otherwise the candidate is network time.
  */
 function limitsJson(p: PerfConn, dir: 0 | 1, rtt: RttStats | null): PerfLimitsJson {
   const g = (k: D): number => p.get(k, dir);
   const c = p.samplesOf(S.Ceiling + dir).values().sort((a, b) => a - b);
   const ceiling = c.length ? quantile(c, 0.9) : 0;
-  let net = g(D.NetNs);
-  let sndbuf = 0;
   const flat = c.length >= 20 && quantile(c, 0.5) >= 0.7 * ceiling;
-  if (flat && g(D.RetxBytes) === 0 && g(D.MinPeerWin) >= 2 * ceiling && rtt !== null && rtt.p95Ms <= 1.5 * rtt.minMs + 5) {
-    sndbuf = net;
-    net = 0;
-  }
+  const quiet = g(D.RetxBytes) === 0 && rtt !== null && rtt.p95Ms <= 1.5 * rtt.minMs + 5;
+  const unusedWaits = g(D.UnusedWaits);
+  const unused = unusedWaits >= UNUSED_WAITS_MIN && unusedWaits >= UNUSED_WAITS_SHARE * g(D.Waits);
+  const buffer = flat && quiet && unused && g(D.MaxPeerWin) >= 2 * ceiling;
+  const sndbuf = buffer ? g(D.SndNs) : 0;
+  const net = buffer ? g(D.NetNs) : g(D.NetNs) + g(D.SndNs);
   const busy = g(D.BusyNs);
   const share = (x: number) => (busy > 0 ? round3(x / busy) : 0);
   const first = g(D.FirstNs);

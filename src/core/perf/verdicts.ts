@@ -101,7 +101,7 @@ function dirVerdicts(name: 'clientToServer' | 'serverToClient', d: PerfDirJson, 
     v('application-limited', [], { share: l.shares.application, idleMs: l.idleMs, segments: l.dataSegments, shortSegments: l.shortSegments, averageBytes: l.dataSegments ? Math.round(d.bytes / l.dataSegments) : 0 });
   }
   if (l.busyMs > 0 && l.shares.sndbuf >= SHARE_MAIN) {
-    v('sndbuf-limited', [], { share: l.shares.sndbuf, ceiling: l.ceilingBytes, minWindow: l.peerWindowMin });
+    v('sndbuf-limited', [], { share: l.shares.sndbuf, ceiling: l.ceilingBytes, maxWindow: l.peerWindowMax });
   }
   if (d.nagle.stalls >= NAGLE_STALLS) {
     v('nagle-delayed-ack', [d.nagle.heldPacket, d.nagle.ackPacket], { stalls: d.nagle.stalls, medianDelayMs: d.nagle.medianDelayMs, lostMs: d.nagle.totalDelayMs });

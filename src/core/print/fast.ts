@@ -22,6 +22,7 @@ import { OPT_RES_BAD, OPT_RES_TRUNC, OPT_RES_TRUNC_GT, printOptions, relativeSeq
 import { TimeFormatter } from './time';
 import { TCPOPT_EOL, TCPOPT_MSS, TCPOPT_NOP, TCPOPT_SACK, TCPOPT_SACKOK, TCPOPT_TIMESTAMP, TCPOPT_WSCALE } from '../decode/tcpOptions';
 import { errorMessage } from '../errors';
+import { linkNetType, putLinkPrefix } from './fastOther';
 
 /** Room kept free after every write of unknown length: more than any fixed part of a line needs (~200 bytes). */
 const HEADROOM = 512;
@@ -381,12 +382,11 @@ export class FastPrinter {
    * and returns false when the packet is not one the byte path prints.
    */
   body(pkt: DecodedPacket, out: LineBytes): boolean {
-    if (!this.enabled || pkt.link.linkType !== LINKTYPE_ETHERNET || pkt.inner !== null) return false;
-    const link = pkt.link;
+    if (!this.enabled || pkt.inner !== null) return false;
     const net = pkt.net;
     const d = pkt.data;
-    if (link.trunc !== '' || link.vlanCount !== 0) return false;
-    const type = u16be(d, 12);
+    // Ethernet, Linux cooked, raw IP, loopback … straight to IP (fastOther.ts), as an EtherType
+    const type = linkNetType(pkt);
     const off = net.off;
     const length = net.wireLen;
     const cap = pkt.caplen;
@@ -414,6 +414,7 @@ export class FastPrinter {
     const thlen = (d[t + 12] >> 4) * 4;
     if (thlen < 20) return false;
     const start = out.pos;
+    putLinkPrefix(pkt, out);
     out.ensure(HEADROOM);
     this.decodedLines++;
     try {

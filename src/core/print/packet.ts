@@ -8,6 +8,7 @@ import { PrintOptions } from './options';
 import { TimeFormatter } from './time';
 import { errorMessage } from '../errors';
 import { FastPrinter, LineBytes } from './fast';
+import { FastOtherPrinter } from './fastOther';
 
 /**
  * Prints records one by one exactly as `tcpdump -n -r FILE` with the same options does
@@ -19,6 +20,7 @@ export class PacketPrinter {
   private readonly time: TimeFormatter;
   private readonly pkt = new DecodedPacket();
   private fast: FastPrinter | null = null;
+  private other: FastOtherPrinter | null = null;
 
   constructor(readonly opts: PrintOptions) {
     this.ctx = new PrintContext(opts);
@@ -45,13 +47,17 @@ export class PacketPrinter {
       return;
     }
     const pkt = decodeRecord(this.pkt, rec);
-    if (fast.body(pkt, out)) out.buf[out.pos++] = 0x0a;
+    // TCP lines in fast.ts, the others (UDP, ICMP, ARP …) in fastOther.ts
+    if (fast.body(pkt, out) || (this.other ??= new FastOtherPrinter(this.ctx)).body(pkt, out)) out.buf[out.pos++] = 0x0a;
     else out.str(this.afterTime(rec, pkt));
   }
 
-  /** How many lines printInto wrote through its byte path: from the frame's bytes, from the decoded packet. */
-  byteLines(): { raw: number; decoded: number } {
-    return { raw: this.fast?.rawLines ?? 0, decoded: this.fast?.decodedLines ?? 0 };
+  /**
+   * How many lines printInto wrote through its byte path: TCP from the frame's bytes, TCP from the decoded
+   * packet (fast.ts), the others (fastOther.ts).
+   */
+  byteLines(): { raw: number; decoded: number; other: number } {
+    return { raw: this.fast?.rawLines ?? 0, decoded: this.fast?.decodedLines ?? 0, other: this.other?.lines ?? 0 };
   }
 
   /** The text for one record, ending with a newline. */

@@ -83,11 +83,21 @@ export const HTTP_FIELDS: readonly AppField[] = [
   { name: 'http.upgrade', type: 'string', description: 'Upgrade header' },
 ];
 
-/** Bytes → text, one character per byte (Latin-1, as HTTP/1.x header bytes are read). */
+/**
+ * Bytes → text, one character per byte (Latin-1, as HTTP/1.x header bytes are read). Up to 256 bytes
+ * (a request or status line in Info: at most 200) in one String.fromCharCode call, one flat string,
+ * instead of a string a byte; longer runs byte by byte (no argument list as long as a 64 KiB payload).
+ */
 function latin1(d: Uint8Array, a: number, b: number): string {
+  if (b - a <= 256) return b > a ? String.fromCharCode.apply(null, d.subarray(a, b) as unknown as number[]) : '';
   let s = '';
   for (let i = a; i < b; i++) s += String.fromCharCode(d[i]);
   return s;
+}
+
+/** Whether d[a, a + 5) is "HTTP/". */
+function isHttpSlash(d: Uint8Array, a: number): boolean {
+  return d[a] === 0x48 && d[a + 1] === 0x54 && d[a + 2] === 0x54 && d[a + 3] === 0x50 && d[a + 4] === 0x2f;
 }
 
 /** End of the line starting at `p` (index of CR or LF, or `end`); `eol` gets the offset after the terminator. */
@@ -113,14 +123,14 @@ function spaceAt(d: Uint8Array, a: number, b: number): number {
 
 /** 'request' | 'response' | '' for the first line [a, b). */
 function firstLineKind(d: Uint8Array, a: number, b: number): 'request' | 'response' | '' {
-  if (b - a >= 8 && d[a] === 0x48 && d[a + 1] === 0x54 && d[a + 2] === 0x54 && d[a + 3] === 0x50 && d[a + 4] === 0x2f) return 'response';
+  if (b - a >= 8 && isHttpSlash(d, a)) return 'response';
   const sp = spaceAt(d, a, Math.min(b, a + 20));
   if (sp >= b || sp === a) return '';
   if (!HTTP_METHODS.has(latin1(d, a, sp))) return '';
   // the version is the last token: "HTTP/x.y"
   let v = b;
   while (v > sp && d[v - 1] !== 0x20) v--;
-  return b - v >= 5 && latin1(d, v, v + 5) === 'HTTP/' ? 'request' : '';
+  return b - v >= 5 && isHttpSlash(d, v) ? 'request' : '';
 }
 
 export function decodeHttp(pkt: DecodedPacket, off: number, len: number, sink: FieldSink, _transport: AppTransport): void {

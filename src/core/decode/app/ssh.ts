@@ -156,14 +156,17 @@ function kexinit(d: Uint8Array, p: number, end: number, sink: FieldSink): void {
 /**
  * "Client: Encrypted packet (len=36)": most packets of a session, with few distinct lengths. The texts
  * below 2048 bytes are kept, each built once (pure constants, not run state: at most 2 × 2048 strings);
- * building them was a third of application Info's cost on the bench's realistic capture.
+ * building them was a third of application Info's cost on the bench's realistic capture. The tables
+ * are filled with `undefined` up front: an empty array first written at index 1500 turns into a
+ * dictionary (a hash lookup per packet), a filled one stays a plain array (an indexed load).
  */
-const ENCRYPTED_INFO: Record<string, (string | undefined)[]> = { Client: [], Server: [] };
+const CLIENT_ENCRYPTED: (string | undefined)[] = new Array<string | undefined>(2048).fill(undefined);
+const SERVER_ENCRYPTED: (string | undefined)[] = new Array<string | undefined>(2048).fill(undefined);
 
-function encryptedInfo(who: 'Client' | 'Server', len: number): string {
-  if (len >= 2048) return who + ': Encrypted packet (len=' + len + ')';
-  const texts = ENCRYPTED_INFO[who];
-  return (texts[len] ??= who + ': Encrypted packet (len=' + len + ')');
+function encryptedInfo(client: boolean, len: number): string {
+  if (len >= 2048) return (client ? 'Client' : 'Server') + ': Encrypted packet (len=' + len + ')';
+  const texts = client ? CLIENT_ENCRYPTED : SERVER_ENCRYPTED;
+  return (texts[len] ??= (client ? 'Client' : 'Server') + ': Encrypted packet (len=' + len + ')');
 }
 
 export function sshInfo(pkt: DecodedPacket, off: number, len: number, _t: AppTransport): string {
@@ -174,7 +177,7 @@ export function sshInfo(pkt: DecodedPacket, off: number, len: number, _t: AppTra
   const be = sshBannerEnd(d, off, end);
   if (be >= 0) return s + ': Protocol (' + ftpText(d, off, be - off) + ')';
   const plen = packetLength(d, off, end);
-  if (plen < 0) return encryptedInfo(s, end - off);
+  if (plen < 0) return encryptedInfo(s === 'Client', end - off);
   const code = d[off + 5];
   const name = SSH_MESSAGES.get(code) ?? 'Unknown (' + code + ')';
   // KEXINIT's algorithms are in the details, not in Info: "Client: Key Exchange Init" as tshark 4.0 says it
