@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { WORKER_RESOURCE_LIMITS } from '../worker/api';
 import { nodePort } from '../worker/client';
-import { FileGrowthWatcher, QUIET_MS, ringOf, shouldFollow } from './capture/follow';
+import { FileGrowthWatcher, QUIET_MS, ringFilesOf, ringOf, shouldFollow } from './capture/follow';
 import type { HostPlatform } from './platform';
 import { zhCn } from '../node/l10n';
 import { utcSampleFiles } from '../node/samples';
@@ -24,6 +24,7 @@ export const nodePlatform: HostPlatform = {
   localFiles: {
     shouldFollow,
     ringOf,
+    ringFilesOf,
     watch: (fsPath, onGrow, onSettle, onRegrow) => new FileGrowthWatcher(fsPath, onGrow, onSettle, QUIET_MS, onRegrow),
   },
   zh: zhCn,

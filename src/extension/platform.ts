@@ -18,6 +18,8 @@ export interface LocalFiles {
   shouldFollow(uri: vscode.Uri): boolean;
   /** The ring limit asked for when a live capture of this file started (0: none; src/worker/liveIndex.ts). */
   ringOf(fsPath: string): number;
+  /** The number of files when this file is the first of a live capture's ring (tcpdump -C/-W; 0: one file). */
+  ringFilesOf(fsPath: string): number;
   /**
    * Watch it: `onGrow` when it grew, `onSettle` once it stopped, `onRegrow` when a settled file grows
    * again; `settle()` stops watching and settles now (`final`: no re-following afterwards either).

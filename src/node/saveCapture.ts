@@ -4,6 +4,8 @@
  * one Enhanced Packet Block per record, time stamps at the file's own precision). A pcapng source
  * saved as pcap keeps its first interface's link type; a record of another link type cannot be
  * stored in a classic pcap file, so saving stops and says so instead of writing a wrong file.
+ * A ring of files (tcpdump -C/-W, "keep the last N MB") is saved as one capture: its files in the
+ * order written (src/node/followRing.ts, RingFiles.pathsInOrder), the first file's header.
  */
 import * as fs from 'node:fs';
 
@@ -14,8 +16,8 @@ import type { CaptureInfo } from '../core/capture/types';
 /** Bytes gathered before one write. */
 const BATCH = 1024 * 1024;
 
-/** Writes `src` to `dest` as `format`. Resolves with the number of packets written; rejects with a sentence. */
-export async function saveCaptureAs(src: string, dest: string, format: 'pcap' | 'pcapng'): Promise<number> {
+/** Writes `src` (or the files of `src` one after the other) to `dest` as `format`. Resolves with the number of packets written; rejects with a sentence. */
+export async function saveCaptureAs(src: string | readonly string[], dest: string, format: 'pcap' | 'pcapng'): Promise<number> {
   const fd = fs.openSync(dest, 'w');
   let parts: Uint8Array[] = [];
   let pending = 0;
@@ -33,9 +35,12 @@ export async function saveCaptureAs(src: string, dest: string, format: 'pcap' | 
   let headerDone = false;
   let nano = false;
   let problem: string | null = null;
+  /** The link type of the header written (a ring's later files must match it). */
+  let headerLink = -1;
   const header = (i: CaptureInfo) => {
     if (headerDone) return;
     headerDone = true;
+    headerLink = i.linkType;
     nano = i.tsPrecision === 9;
     if (format === 'pcap') write(pcapHeader(i.linkType, nano, i.snaplen || 262144));
     else {
@@ -43,7 +48,16 @@ export async function saveCaptureAs(src: string, dest: string, format: 'pcap' | 
       for (const itf of i.interfaces.filter((x) => x.section === 0)) write(pcapngIDB(itf.linkType, itf.snaplen, itf.tsUnitsPerSec > 1e6 ? 9 : 6));
     }
   };
+  let packets = 0;
   try {
+    for (const one of typeof src === 'string' ? [src] : src) packets += await saveOne(one);
+    flush();
+    return packets;
+  } finally {
+    fs.closeSync(fd);
+  }
+
+  async function saveOne(src: string): Promise<number> {
     const reading = readCaptureFile(src, {
       onInfo: (i) => {
         info = i;
@@ -54,8 +68,8 @@ export async function saveCaptureAs(src: string, dest: string, format: 'pcap' | 
         if (problem) return;
         if (!headerDone && info) header(info);
         if (format === 'pcap') {
-          if (info && rec.linkType !== info.linkType) {
-            problem = `packet ${rec.index + 1} was captured on a link of type ${rec.linkType}, the first on ${info.linkType}: a classic pcap file holds one link type; save as pcapng`;
+          if (rec.linkType !== headerLink) {
+            problem = `packet ${packets + rec.index + 1} was captured on a link of type ${rec.linkType}, the first on ${headerLink}: a classic pcap file holds one link type; save as pcapng`;
             reading.cancel();
             return;
           }
@@ -71,9 +85,6 @@ export async function saveCaptureAs(src: string, dest: string, format: 'pcap' | 
     if (problem) throw new Error(problem);
     if (sum.error && sum.error.kind !== 'truncated') throw new Error(sum.error.message);
     if (!headerDone && sum.info) header(sum.info);
-    flush();
     return sum.packets;
-  } finally {
-    fs.closeSync(fd);
   }
 }

@@ -111,9 +111,50 @@ export interface CaptureOptions {
   packetLimit: number;
 }
 
-/** The argument vector of `tcpdump -U -w FILE …` (-U: every packet is flushed as it comes, for follow mode). */
-export function captureArgs(file: string, o: CaptureOptions): string[] {
+/** Files in a capture ring ("keep the last N MB"): see ringFileSize. */
+export const RING_FILES = 8;
+
+/** The smallest MB limit for a snap length: RING_FILES files of at least 1 MB (tcpdump's -C unit) and a whole record over each (11 MB for 262,144). */
+export function ringMinMB(snaplen: number): number {
+  return Math.ceil((RING_FILES * (1e6 + 16 + (snaplen > 0 ? snaplen : 262144))) / 1e6);
+}
+
+/** A ring of files for tcpdump: -C `size` (millions of bytes) -W `files`. */
+export interface RingFiles {
+  size: number;
+  files: number;
+}
+
+/**
+ * -C and -W for "keep at most `mb` MB (1,000,000 bytes) on disk", or null below ringMinMB.
+ *
+ * tcpdump checks the size before writing each packet and starts the next file once the current one
+ * is LARGER than -C (checked with 4.99.3: -C 1 gave files of 1,001,064 bytes), so a file can exceed
+ * -C by one record (16 + snap length bytes). Eight files: the editor drops a file's packets two
+ * files before the ring overwrites it and then keeps at least half of the files (src/worker/liveIndex.ts,
+ * fileRingCut), so with 8 it shows between 4 and 7 of them, between about half and 7/8 of the N MB
+ * (fewer files would keep less than half; more would only make each file smaller). -C takes whole
+ * millions of bytes in 4.99.3 (no k/m suffix), so each file is at least 1 MB: with the default snap
+ * length of 262,144 bytes, 8 × (1 MB + 0.26 MB) needs 11 MB.
+ */
+export function ringFileSize(mb: number, snaplen: number): RingFiles | null {
+  const over = 16 + (snaplen > 0 ? snaplen : 262144);
+  const size = Math.floor((mb * 1e6) / RING_FILES - over) / 1e6;
+  return size >= 1 ? { size: Math.floor(size), files: RING_FILES } : null;
+}
+
+/**
+ * The argument vector of `tcpdump -U -w FILE …` (-U: every packet is flushed as it comes, for follow
+ * mode). With `ring`: -C/-W (tcpdump writes FILE0 … FILE{W−1}, src/node/followRing.ts) and -Z `user`:
+ * tcpdump run as root drops to its own user before opening the files after the first of -C (to
+ * "tcpdump" on Debian), who may not write in our private folder; -Z with the user that runs us keeps
+ * it (tried with 4.99.3 as root: without it, "FILE0: Permission denied"); tcpdump.c drops privileges
+ * only when it runs as root, so -Z changes nothing otherwise.
+ */
+export function captureArgs(file: string, o: CaptureOptions, ring?: RingFiles, user?: string): string[] {
   const args = ['-U', '-w', file, '-i', o.iface];
+  if (ring) args.push('-C', String(ring.size), '-W', String(ring.files));
+  if (ring && user) args.push('-Z', user);
   if (o.snaplen > 0) args.push('-s', String(o.snaplen));
   if (o.packetLimit > 0) args.push('-c', String(o.packetLimit));
   args.push('--');

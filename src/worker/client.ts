@@ -89,8 +89,8 @@ export class WorkerClient {
   }
 
   /** Index a file on disk; with `follow`, go on reading as it grows (grow(), settle()). */
-  openPath(path: string, progressMs?: number, follow?: boolean, ringPackets?: number): void {
-    this.post({ type: 'open', id: this.channel.newId(), path, progressMs, follow: follow === true ? true : undefined, ringPackets: ringPackets || undefined });
+  openPath(path: string, progressMs?: number, follow?: boolean, ringPackets?: number, ringFiles?: number): void {
+    this.post({ type: 'open', id: this.channel.newId(), path, progressMs, follow: follow === true ? true : undefined, ringPackets: ringPackets || undefined, ringFiles: ringFiles || undefined });
     this.markReady();
   }
 

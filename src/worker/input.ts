@@ -70,3 +70,20 @@ export interface IndexInput {
   /** Release what prepare made (temporary copies). */
   dispose(): Promise<void>;
 }
+
+/**
+ * A ring of capture files followed as one capture ("keep the last N MB": tcpdump -C/-W; Node's
+ * RingFiles in src/node/followRing.ts): record offsets are places in one logical byte space where
+ * the files follow each other in the order tcpdump wrote them. The LiveIndex (./liveIndex.ts) asks
+ * it which file a packet is in, to drop the packets of files the ring is about to overwrite.
+ */
+export interface CaptureRing {
+  /** Files in the ring (tcpdump -W). */
+  readonly files: number;
+  /** The newest file's sequence number (files numbered 0, 1, 2, … in the order written; -1: none yet). */
+  readonly newest: number;
+  /** The sequence holding logical offset `off` (-1: before the oldest known). */
+  seqOf(off: number): number;
+  /** Where sequence `seq` starts in the logical space (-1: unknown). */
+  startOf(seq: number): number;
+}

@@ -12,6 +12,10 @@
  *   is ~0.1 s of a core a second. The engine of the new window starts afresh at its first packet,
  *   as Wireshark's analysis of one file of a ring buffer does: connections that began before it are
  *   seen from the middle and their stream numbers restart at 0.
+ * - File ring (`fileRing`, "keep the last N MB": tcpdump -C/-W writes a ring of files, read as one
+ *   capture through src/worker/ringInput.ts): before tcpdump overwrites a file the window still holds,
+ *   a new index reads from the first kept file on (`fileRingCut` says when and which) and replaces it
+ *   the same way.
  * - Re-following (`refollow()`): a file that settled (QUIET_MS without growth) and grows again is
  *   indexed anew in follow mode from the window's first packet; the settled index serves until the
  *   new one has caught up.
@@ -24,13 +28,43 @@
  */
 import type { FollowFrom } from '../node/followFile';
 import { CaptureIndex, type CaptureIndexOptions } from './captureIndex';
-import type { IndexInput } from './input';
+import type { CaptureRing, IndexInput } from './input';
 import { RING_MIN_PACKETS, type FilterResult, type IndexProgress, type PacketDetails, type PacketRow } from './api';
 import type { SocketsAtPacket } from '../core/sockets/fromCapture';
 
 export interface LiveIndexOptions extends CaptureIndexOptions {
   /** Keep at least this many packets and at most twice as many (0 or absent: keep every packet). */
   ringPackets?: number;
+  /** A ring of files (tcpdump -C/-W, "keep the last N MB"): drop the packets of files it is about to overwrite. */
+  fileRing?: CaptureRing;
+}
+
+/**
+ * The file ring's drop: the window's first packet of the first file kept, or -1 for no drop now.
+ *
+ * tcpdump overwrites file s − W when it opens file s (W = `ring.files`), and a replacement window needs
+ * time to read what it keeps, so the window must be rid of a file two files before that happens: when
+ * its first file is s + 2 − W (s the newest), it drops all but the W/2 files before the newest (and the
+ * newest, partly written). The replacement then has two files' writing time to catch up, and the
+ * window holds between W/2 and W − 1 files: with W = 8, at least half of the disk's N MB, at most 7/8,
+ * and each byte is indexed about twice (4 files read again every 2 files written), like the packet ring.
+ */
+export function fileRingCut(ring: CaptureRing, count: number, offsetOf: (i: number) => number): number {
+  if (count === 0 || ring.newest < 0) return -1;
+  const first = ring.seqOf(offsetOf(0));
+  if (first < 0 || first > ring.newest + 2 - ring.files) return -1;
+  const keep = ring.startOf(ring.newest - Math.floor(ring.files / 2));
+  if (keep < 0) return -1;
+  // the first packet at or after `keep` (offsets grow with the packet number)
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (offsetOf(mid) < keep) lo = mid + 1;
+    else hi = mid;
+  }
+  // none of the kept files read yet (the window is behind the writer): nothing to drop before it
+  return lo > 0 && lo < count ? lo : -1;
 }
 
 
@@ -142,6 +176,11 @@ export class LiveIndex {
       if (this.ring > 0 && !this.next && !this.settled && idx.following && idx.count >= 2 * this.ring) {
         const shift = idx.count - this.ring;
         this.replace(this.base + shift, idx.recordOffset(shift));
+      }
+      const files = this.opts.fileRing;
+      if (files && !this.next && !this.settled && idx.following) {
+        const shift = fileRingCut(files, idx.count, (i) => idx.recordOffset(i));
+        if (shift > 0) this.replace(this.base + shift, idx.recordOffset(shift));
       }
       this.opts.onProgress?.(this.translate(p));
     } else if (idx === this.next && !this.swapping) {

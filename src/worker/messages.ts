@@ -42,6 +42,8 @@ export interface OpenRequest {
   follow?: boolean;
   /** Follow mode's ring limit: keep the last N to 2N packets (src/worker/liveIndex.ts); absent: keep all. */
   ringPackets?: number;
+  /** `path` is the first file (BASE0) of a ring of this many files written by tcpdump -C/-W (src/node/followRing.ts). */
+  ringFiles?: number;
 }
 export interface RowsRequest {
   type: 'rows';

@@ -22,7 +22,7 @@ import { WORKER_REPLIES, type FromWorker, type OpenRequest, type StatsReply, typ
 import { errorMessage } from '../core/errors';
 import type { ExportFormat } from '../core/capture/export';
 import { exportToBytes, type ExportResult, type ExportWhich } from './exportRun';
-import type { IndexInput } from './input';
+import type { CaptureRing, IndexInput } from './input';
 import type { Inflate } from '../core/follow/http';
 
 export interface WorkerHost {
@@ -32,6 +32,8 @@ export interface WorkerHost {
   exit(): void;
   /** Where an `open` request's bytes come from; throws when this host cannot read them. */
   input(msg: OpenRequest): IndexInput;
+  /** The ring of files an `open` request names (tcpdump -C/-W; Node only), shared by its windows. */
+  fileRing?(msg: OpenRequest): CaptureRing | undefined;
   /** The script that runs the decode-ahead producer (Node only). */
   decodeAheadScript?: string;
   /** Export Packets to a local file (Node only). */
@@ -69,6 +71,7 @@ export function serve(host: WorkerHost): (msg: unknown) => void {
     const idx: LiveIndex = new LiveIndex(() => host.input(msg), {
       progressMs: msg.progressMs,
       ringPackets: msg.ringPackets,
+      fileRing: host.fileRing?.(msg),
       decodeAheadScript: host.decodeAheadScript,
       follow: msg.follow === true && !msg.bytes,
       onProgress(p) {

@@ -15,6 +15,22 @@ import { BytesInput } from './bytesInput';
 import { isDecodeAheadThread } from './decodeAhead';
 import { exportPackets } from './exporter';
 import { fileInput } from './fileInput';
+import { ringInput } from './ringInput';
+import { RingFiles, ringBaseOf } from '../node/followRing';
+import type { OpenRequest } from './messages';
+
+/** The ring of files of an `open` request (one for all its windows: they share its numbering of the files). */
+const rings = new WeakMap<OpenRequest, RingFiles>();
+function ringOf(msg: OpenRequest): RingFiles | undefined {
+  if (!msg.path || !msg.ringFiles || msg.bytes) return undefined;
+  let r = rings.get(msg);
+  const base = ringBaseOf(msg.path, msg.ringFiles);
+  if (!r && base !== null) {
+    r = new RingFiles(base, msg.ringFiles);
+    rings.set(msg, r);
+  }
+  return r;
+}
 import { serve } from './serve';
 
 const port = parentPort;
@@ -40,8 +56,10 @@ const receive = serve({
   input(msg) {
     if (msg.bytes) return new BytesInput(new Uint8Array(msg.bytes), msg.name ?? 'capture', zhCn());
     if (!msg.path) throw new Error('open: neither a path nor bytes');
-    return fileInput(msg.path);
+    const ring = ringOf(msg);
+    return ring ? ringInput(ring, msg.path) : fileInput(msg.path);
   },
+  fileRing: ringOf,
   // this bundle also runs the decode-ahead producer (started by its workerData)
   decodeAheadScript: __filename,
   exportPackets,

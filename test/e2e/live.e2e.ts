@@ -5,7 +5,8 @@
  * appears, "Stop Capture" settles the view, "Save Capture As…" writes a pcapng; "Capture to
  * tcpdump Text" streams lines into a tcpdump document with its lenses; without tcpdump (a
  * tcpdumpPath naming no program) the install advice shows; a mistyped
- * filter shows tcpdump's own message under the filter box. Needs tcpdump and root (CI has both):
+ * filter shows tcpdump's own message under the filter box; "Keep the last N MB" makes tcpdump write a
+ * ring of files (-C/-W) whose rows the editor shows. Needs tcpdump and root (CI has both):
  * skipped with the reason otherwise. Screenshots: test-results/e2e/live-*.png.
  */
 import * as assert from 'node:assert/strict';
@@ -201,6 +202,39 @@ describe('e2e: live capture on lo (tcpdump)', function () {
       const sum = await readCaptureFile(dest, { onRecord: () => undefined }).done;
       assert.equal(sum.error, null);
       assert.equal(sum.packets, count);
+    } finally {
+      server.close();
+    }
+  });
+  it('"Keep the last N MB": tcpdump writes a ring of files (-C/-W) and the editor follows it with rows', async () => {
+    const server = net.createServer((sock) => {
+      sock.on('data', () => sock.write('pong'));
+      sock.on('end', () => sock.end());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      // the capture editor of the test before is closed: the frame found below is this capture's
+      await command('View: Close All Editors');
+      await startOnLo(`tcp port ${port}`);
+      await acceptBox('Snap length');
+      await acceptBox('Packet limit');
+      await s.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Ring limit' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await s.page.locator(INPUT).fill('Keep the last N MB');
+      await s.page.waitForTimeout(300);
+      await s.page.keyboard.press('Enter');
+      await acceptBox('Ring limit in MB'); // its default, 100 MB: tcpdump -C 12 -W 8
+      const frame = await s.webviewFrame('#packet-grid', { timeout: 30_000 });
+      await frame.locator('.status-text').filter({ hasText: 'still being written' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      const client = net.connect(port, '127.0.0.1');
+      await new Promise<void>((r) => client.once('connect', () => r()));
+      client.write('ping');
+      await new Promise<void>((r) => client.once('data', () => r()));
+      await until(frame, (t) => t.includes('SYN_SENT') && t.includes('ESTABLISHED'), 'SYN_SENT and ESTABLISHED from the ring');
+      await s.screenshot('live-ring-mb');
+      client.end();
+      await command('Capture Lens: Stop Capture');
+      await frame.locator('.status-text').filter({ hasText: /^\d+ packets$/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
     } finally {
       server.close();
     }

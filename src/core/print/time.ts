@@ -149,7 +149,7 @@ const DATE_LIMIT = 8.64e12 - 2 * 86400;
  * Date's range the offset is the one at the same moment of a 400-year cycle inside it: the zone's
  * yearly rule (by weekday and date) repeats with the calendar, and far in the past it is local mean time.
  */
-function localOffset(sec: number): number {
+export function localOffset(sec: number): number {
   let s = sec;
   if (s > DATE_LIMIT) s -= Math.ceil((s - DATE_LIMIT) / CYCLE) * CYCLE;
   else if (s < -DATE_LIMIT) s += Math.ceil((-DATE_LIMIT - s) / CYCLE) * CYCLE;

@@ -12,9 +12,11 @@
  * container file systems, and a stat every half second costs nothing next to decoding.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 import { GrowthWatch } from '../../core/capture/follow';
+import { ringBaseOf, ringFileName } from '../../node/followRing';
 
 /** A file modified this recently when opened may still be written (tcpdump -U flushes each packet). */
 export const RECENT_MS = 5000;
@@ -32,12 +34,18 @@ export const REGROW_POLL_MS = 1000;
 const live = new Map<string, vscode.EventEmitter<void>>();
 /** The ring limit of a live capture's file (packets the editor keeps at least; src/worker/liveIndex.ts). */
 const rings = new Map<string, number>();
+/** Live captures written as a ring of files (tcpdump -C/-W): the first file's fsPath → the number of files. */
+const fileRings = new Map<string, number>();
 
-/** A live capture writes `fsPath` until `ended` is called; `ringPackets`: its editor keeps the last N to 2N packets. */
-export function registerLiveFile(fsPath: string, ringPackets = 0): { ended(): void } {
+/**
+ * A live capture writes `fsPath` until `ended` is called; `ringPackets`: its editor keeps the last N to
+ * 2N packets; `ringFiles`: `fsPath` is the first file (BASE0) of a ring of that many files.
+ */
+export function registerLiveFile(fsPath: string, ringPackets = 0, ringFiles = 0): { ended(): void } {
   const em = new vscode.EventEmitter<void>();
   live.set(fsPath, em);
   if (ringPackets > 0) rings.set(fsPath, ringPackets);
+  if (ringFiles > 0) fileRings.set(fsPath, ringFiles);
   return {
     ended: () => {
       if (live.get(fsPath) === em) live.delete(fsPath);
@@ -50,6 +58,11 @@ export function registerLiveFile(fsPath: string, ringPackets = 0): { ended(): vo
 /** The ring limit asked for when the live capture of `fsPath` started (0: none). */
 export function ringOf(fsPath: string): number {
   return rings.get(fsPath) ?? 0;
+}
+
+/** The number of files when `fsPath` is the first file of a live capture's ring (0: a single file). */
+export function ringFilesOf(fsPath: string): number {
+  return fileRings.get(fsPath) ?? 0;
 }
 
 /** True when a live capture writes `fsPath` now. */
@@ -84,6 +97,8 @@ export class FileGrowthWatcher implements vscode.Disposable {
   private settled = false;
   private disposed = false;
   private checking = false;
+  /** A ring of files (tcpdump -C/-W): its files' sizes and times at the last look, and how often they changed. */
+  private readonly ring: { names: string[]; key: string; changes: number } | null;
 
   constructor(
     private readonly fsPath: string,
@@ -93,10 +108,13 @@ export class FileGrowthWatcher implements vscode.Disposable {
     private readonly onRegrow?: () => void,
   ) {
     this.growth = new GrowthWatch(quietMs);
+    const files = ringFilesOf(fsPath);
+    const base = files > 0 ? ringBaseOf(fsPath, files) : null;
+    this.ring = base !== null ? { names: [...Array(files).keys()].map((i) => ringFileName(base, files, i)), key: '', changes: 0 } : null;
     const em = live.get(fsPath);
     if (em) this.liveSub = em.event(() => this.settle());
     try {
-      this.watcher = fs.watch(fsPath, { persistent: false }, () => void this.check());
+      this.watcher = fs.watch(this.watched, { persistent: false }, () => void this.check());
       this.watcher.on('error', () => this.watcher?.close());
     } catch {
       // no watcher here: the poll alone
@@ -105,13 +123,34 @@ export class FileGrowthWatcher implements vscode.Disposable {
     void this.check();
   }
 
+  /** What fs.watch watches: the file, or a ring's folder (its files are truncated and written again in turn). */
+  private get watched(): string {
+    return this.ring ? path.dirname(this.fsPath) : this.fsPath;
+  }
+
+  /**
+   * The size the growth watch sees: the file's, or for a ring a count of the looks at which any of its
+   * files changed (size or time): a ring's bytes on disk go down when a file is truncated, yet it grew.
+   */
+  private async observedSize(): Promise<number> {
+    const ring = this.ring;
+    if (!ring) return (await fs.promises.stat(this.fsPath)).size;
+    const parts = await Promise.all(ring.names.map((n) => fs.promises.stat(n).then((s) => `${s.size}@${s.mtimeMs}`, () => '-')));
+    const key = parts.join(' ');
+    if (key !== ring.key) {
+      ring.key = key;
+      ring.changes++;
+    }
+    return ring.changes;
+  }
+
   private async check(): Promise<void> {
     if (this.disposed || (this.settled && !this.onRegrow) || this.checking) return;
     this.checking = true;
     try {
-      const st = await fs.promises.stat(this.fsPath);
+      const size = await this.observedSize();
       const now = Date.now();
-      const change = this.growth.observe(st.size, now);
+      const change = this.growth.observe(size, now);
       if (this.settled) {
         if (change === 'grew' && !this.disposed) {
           this.settled = false;
@@ -152,7 +191,7 @@ export class FileGrowthWatcher implements vscode.Disposable {
   private watchAgain(): void {
     this.stopWatching();
     try {
-      this.watcher = fs.watch(this.fsPath, { persistent: false }, () => void this.check());
+      this.watcher = fs.watch(this.watched, { persistent: false }, () => void this.check());
       this.watcher.on('error', () => this.watcher?.close());
     } catch {
       // no watcher here: the poll alone

@@ -11,11 +11,15 @@
  * named by a setting): the manifest's when clauses and a check here.
  *
  * The commands take an optional options object instead of asking ({ interface, filter, snaplen,
- * packetLimit, ringPackets }; Save As: { path, format }), for scripts and the end-to-end tests.
+ * packetLimit, ringPackets, ringMB }; Save As: { path, format }), for scripts and the end-to-end tests.
  *
- * Ring limit (`ringPackets` N): the editor keeps the last N to 2N packets of an endless capture and
- * drops older ones (src/worker/liveIndex.ts), so its memory stays bounded; the file on disk still
- * holds every packet (tcpdump -C/-W rotation is not used yet: see docs/ARCHITECTURE.md).
+ * Ring limit, two kinds:
+ * - `ringPackets` N: the editor keeps the last N to 2N packets of an endless capture and drops older
+ *   ones (src/worker/liveIndex.ts), so its memory stays bounded; the file on disk holds every packet.
+ * - `ringMB` N: tcpdump writes a ring of RING_FILES files (-C/-W, sizes from ringFileSize in
+ *   src/node/tcpdump.ts) holding at most N MB on disk; the editor opens the first file, reads the
+ *   ring as one capture (src/node/followRing.ts) and keeps at least half of it. Save As writes the
+ *   ring's files on disk, oldest first, as one capture.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -24,7 +28,8 @@ import * as vscode from 'vscode';
 
 import { errorMessage } from '../../core/errors';
 import { saveCaptureAs } from '../../node/saveCapture';
-import { captureArgs, checkFilter, listInterfaces, TcpdumpProcess, textArgs, type CaptureOptions, type TcpdumpFailure } from '../../node/tcpdump';
+import { captureArgs, checkFilter, listInterfaces, RING_FILES, ringFileSize, ringMinMB, TcpdumpProcess, textArgs, type CaptureOptions, type RingFiles as RingArgs, type TcpdumpFailure } from '../../node/tcpdump';
+import { RingFiles, ringFileName } from '../../node/followRing';
 import { CAPTURE_EDITOR_VIEW_TYPE } from './editorProvider';
 import { RING_MIN_PACKETS } from '../../worker/api';
 import { registerLiveFile } from './follow';
@@ -44,6 +49,14 @@ export interface LiveArgs {
   packetLimit?: number;
   /** The editor keeps the last N to 2N packets (0 or absent: all). */
   ringPackets?: number;
+  /** tcpdump keeps at most N MB (1,000,000 bytes) on disk in a ring of files; the editor at least half (0 or absent: one file). */
+  ringMB?: number;
+}
+
+/** The ring limit asked for: packets the editor keeps, or MB on disk (0: none). */
+interface RingChoice {
+  packets: number;
+  mb: number;
 }
 
 interface Running {
@@ -52,8 +65,10 @@ interface Running {
   /** The ring limit (packets the editor keeps at least; 0: all). */
   ring: number;
   mode: 'file' | 'text';
-  /** The capture file (file mode) and its temporary folder. */
+  /** The capture file (file mode; the ring's first file) and its temporary folder. */
   file?: string;
+  /** "Keep the last N MB": the name given to tcpdump -w and its -C/-W. */
+  fileRing?: { base: string; args: RingArgs };
   dir?: string;
   paused: boolean;
   stopping: boolean;
@@ -101,18 +116,18 @@ export class LiveCaptures implements vscode.Disposable {
   }
 
   /** Options given by a caller: the filter is checked as when asked. */
-  private async fromArgs(tcpdump: string, a: LiveArgs): Promise<[CaptureOptions, number] | undefined> {
+  private async fromArgs(tcpdump: string, a: LiveArgs): Promise<[CaptureOptions, RingChoice] | undefined> {
     const opts: CaptureOptions = { iface: a.interface ?? '', filter: a.filter ?? '', snaplen: a.snaplen ?? 0, packetLimit: a.packetLimit ?? 0 };
     const bad = await checkFilter(tcpdump, opts.iface, opts.filter);
     if (bad) {
       this.showFailure(bad, opts.iface);
       return undefined;
     }
-    return [opts, Math.max(0, Math.floor(a.ringPackets ?? 0))];
+    return [opts, { packets: Math.max(0, Math.floor(a.ringPackets ?? 0)), mb: Math.max(0, Math.floor(a.ringMB ?? 0)) }];
   }
 
   /** Interface, filter (checked with tcpdump -d before anything starts), snap length, packet limit, ring limit (file mode). */
-  private async ask(tcpdump: string, mode: 'file' | 'text'): Promise<[CaptureOptions, number] | undefined> {
+  private async ask(tcpdump: string, mode: 'file' | 'text'): Promise<[CaptureOptions, RingChoice] | undefined> {
     const t = vscode.l10n.t;
     const list = await listInterfaces(tcpdump);
     if (!Array.isArray(list)) {
@@ -140,18 +155,41 @@ export class LiveCaptures implements vscode.Disposable {
       validateInput: (s) => (/^\d{0,9}$/.test(s.trim()) ? undefined : t('A number of packets, or empty')),
     });
     if (limit === undefined) return undefined;
-    let ring = '';
-    if (mode === 'file') {
+    const opts: CaptureOptions = { iface: pick.iface, filter, snaplen: Math.min(262144, Number(snap.trim())), packetLimit: Number(limit.trim() || '0') };
+    const ring = mode === 'file' ? await this.askRing(opts.snaplen) : { packets: 0, mb: 0 };
+    return ring ? [opts, ring] : undefined;
+  }
+
+  /** Keep every packet, the last N packets (in the editor) or the last N MB (on disk, a ring of files). */
+  private async askRing(snaplen: number): Promise<RingChoice | undefined> {
+    const t = vscode.l10n.t;
+    const kind = await vscode.window.showQuickPick(
+      [
+        { label: t('Keep every packet'), description: t('tcpdump writes one growing file'), limit: 'all' as const },
+        { label: t('Keep the last N packets'), description: t('in the editor; the file on disk keeps every packet'), limit: 'packets' as const },
+        { label: t('Keep the last N MB'), description: t('on disk: tcpdump writes a ring of {0} files (-C/-W); the editor keeps at least half of it', RING_FILES), limit: 'mb' as const },
+      ],
+      { title: t('Ring limit') },
+    );
+    if (!kind) return undefined;
+    if (kind.limit === 'all') return { packets: 0, mb: 0 };
+    if (kind.limit === 'packets') {
       const r = await vscode.window.showInputBox({
         title: t('Ring limit'),
         prompt: t('Keep the last N packets in the editor (it shows N to 2N; older ones are dropped, their numbers kept); empty keeps every packet'),
         value: '',
         validateInput: (s) => (/^\d{0,9}$/.test(s.trim()) && (s.trim() === '' || Number(s.trim()) >= RING_MIN_PACKETS) ? undefined : t('A number of packets, at least {0}, or empty', RING_MIN_PACKETS)),
       });
-      if (r === undefined) return undefined;
-      ring = r.trim();
+      return r === undefined ? undefined : { packets: Number(r.trim() || '0'), mb: 0 };
     }
-    return [{ iface: pick.iface, filter, snaplen: Math.min(262144, Number(snap.trim())), packetLimit: Number(limit.trim() || '0') }, Number(ring || '0')];
+    const min = ringMinMB(snaplen);
+    const r = await vscode.window.showInputBox({
+      title: t('Ring limit in MB'),
+      prompt: t('Keep at most N MB (1,000,000 bytes) on disk, in {0} files that tcpdump overwrites in turn; the editor shows the packets of at least half of them (older ones are dropped, their numbers kept)', RING_FILES),
+      value: String(Math.max(min, 100)),
+      validateInput: (s) => (/^\d{1,7}$/.test(s.trim()) && Number(s.trim()) >= min ? undefined : t('A number of megabytes, at least {0} with this snap length', min)),
+    });
+    return r === undefined ? undefined : { packets: 0, mb: Number(r.trim()) };
   }
 
   /** The filter box: on Enter tcpdump -d compiles it; its message stays under the box until the filter is good. */
@@ -185,15 +223,24 @@ export class LiveCaptures implements vscode.Disposable {
     });
   }
 
-  private async startFile(tcpdump: string, opts: CaptureOptions, ring: number): Promise<void> {
+  private async startFile(tcpdump: string, opts: CaptureOptions, choice: RingChoice): Promise<void> {
     const t = vscode.l10n.t;
+    const ringArgs = choice.mb > 0 ? ringFileSize(choice.mb, opts.snaplen) : null;
+    if (choice.mb > 0 && !ringArgs) {
+      void vscode.window.showErrorMessage(t('A ring limit of {0} MB is too small: at least {1} MB with this snap length.', choice.mb, ringMinMB(opts.snaplen)));
+      return;
+    }
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'capture-lens-live-'));
     this.dirs.push(dir);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const file = path.join(dir, `${opts.iface.replace(/[^\w.-]/g, '_')}-${stamp}.pcap`);
-    const live = registerLiveFile(file, ring);
-    const proc = new TcpdumpProcess(tcpdump, captureArgs(file, opts));
+    const base = path.join(dir, `${opts.iface.replace(/[^\w.-]/g, '_')}-${stamp}.pcap`);
+    // a ring: tcpdump writes BASE0 … BASE7; the editor opens the first and follows the others
+    const file = ringArgs ? ringFileName(base, ringArgs.files, 0) : base;
+    const ring = choice.packets;
+    const live = registerLiveFile(file, ring, ringArgs?.files ?? 0);
+    const proc = new TcpdumpProcess(tcpdump, captureArgs(base, opts, ringArgs ?? undefined, os.userInfo().username));
     const run: Running = { proc, opts, ring, mode: 'file', file, dir, paused: false, stopping: false, disposables: [] };
+    if (ringArgs) run.fileRing = { base, args: ringArgs };
     this.current = run;
     void proc.exited.then(() => {
       live.ended();
@@ -331,7 +378,8 @@ export class LiveCaptures implements vscode.Disposable {
     format ??= dest.toLowerCase().endsWith('.pcapng') ? 'pcapng' : 'pcap';
     try {
       // rewritten record by record even as pcap: a record tcpdump is still writing is left out, not cut
-      const n = await saveCaptureAs(file, dest, format);
+      const ring = c?.fileRing;
+      const n = await saveCaptureAs(ring ? new RingFiles(ring.base, ring.args.files).pathsInOrder() : file, dest, format);
       void vscode.window.showInformationMessage(t('Saved {0} packets to {1}.', n, dest));
     } catch (e) {
       void vscode.window.showErrorMessage(t('Could not save the capture: {0}', errorMessage(e)));

@@ -51,7 +51,8 @@ export class CaptureSession implements vscode.Disposable {
     const local = platform().localFiles;
     if (uri.scheme === 'file' && local) {
       const follow = local.shouldFollow(uri);
-      this.client.openPath(uri.fsPath, undefined, follow, follow ? local.ringOf(uri.fsPath) : 0);
+      // a ring of files is read as one capture whether it is still written or not
+      this.client.openPath(uri.fsPath, undefined, follow, follow ? local.ringOf(uri.fsPath) : 0, local.ringFilesOf(uri.fsPath));
       if (follow) {
         this.watcher = local.watch(
           uri.fsPath,
