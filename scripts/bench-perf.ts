@@ -14,6 +14,9 @@
  *
  *   node scripts/run-ts.mjs scripts/bench-perf.ts [--runs N]      (BENCH_PACKETS overrides 2,000,000)
  *   node scripts/run-ts.mjs scripts/bench-perf.ts --child FILE on|off   (one measurement, JSON)
+ *   node scripts/run-ts.mjs scripts/bench-perf.ts --results FILE...     (FNV-1a of every result: each packet's
+ *       ack_rtt, acks_frame and bytes in flight, every connection's perfJson; a rework of the measurement
+ *       must leave it as it was — test/perf-results.test.ts does the same on the small captures)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,6 +25,7 @@ import { decodeRecord, DecodedPacket } from '../src/core/decode/index';
 import { readCaptureFile } from '../src/node/captureFile';
 import { scratchSegment, segmentFromPacket } from '../src/core/tcp/fromPacket';
 import { TcpEngine } from '../src/core/tcp/engine';
+import { perfJson } from '../src/core/perf/summary';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 
 const ROOT = [path.resolve(__dirname, '..'), process.cwd()].find((d) => fs.existsSync(path.join(d, 'test', 'fixtures', 'perf'))) ?? process.cwd();
@@ -46,12 +50,41 @@ async function child(file: string, perf: boolean): Promise<void> {
   }).done;
   engine.finish();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  // what the finished engine keeps in the V8 heap (off: the summaries; on: also the conversations and their perf state)
+  // what the finished engine keeps (off: the summaries and columns; on: also its perf columns, the conversations' addresses
+  // and their perf state): the V8 heap, and the typed arrays' backing stores, which V8 keeps outside it (columns, PerfStore)
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   gc?.();
-  const heap = process.memoryUsage().heapUsed;
-  process.stdout.write(JSON.stringify({ packets, secs, bytesPerPacket: engine.bytesPerPacket(), connections: engine.connectionCount, heap, kept: engine.summaries().length }));
+  const mem = process.memoryUsage();
+  const heap = mem.heapUsed;
+  const buffers = mem.arrayBuffers;
+  process.stdout.write(JSON.stringify({ packets, secs, bytesPerPacket: engine.bytesPerPacket(), connections: engine.connectionCount, heap, buffers, kept: engine.summaries().length }));
+}
+
+function fnv1a(s: string, h: number): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** The hash of everything the measurement gives on `file` (see the header). */
+async function results(file: string): Promise<void> {
+  const pkt = new DecodedPacket();
+  const engine = new TcpEngine({ perf: true });
+  const scratch = scratchSegment();
+  let h = 0x811c9dc5;
+  await readCaptureFile(file, {
+    onRecord(rec) {
+      decodeRecord(pkt, rec);
+      const seg = segmentFromPacket(pkt, rec, scratch);
+      if (!seg) return;
+      engine.add(seg);
+      const p = engine.perfPacket;
+      h = fnv1a(`${seg.index}:${p.ackRttNs}:${p.acksFrame}:${p.bytesInFlight};`, h);
+    },
+  }).done;
+  engine.finish();
+  for (const c of engine.conversations()) h = fnv1a(JSON.stringify(perfJson(c)) + '\n', h);
+  console.log(`${path.basename(file)}: ${engine.conversations().length} connections, results ${h.toString(16).padStart(8, '0')}`);
 }
 
 interface Rec {
@@ -140,6 +173,7 @@ interface Measure {
   bytesPerPacket: number;
   connections: number;
   heap: number;
+  buffers: number;
 }
 
 function measure(file: string, perf: boolean): Measure | null {
@@ -153,6 +187,10 @@ function measure(file: string, perf: boolean): Measure | null {
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4] === 'on');
+  if (process.argv[2] === '--results') {
+    for (const f of process.argv.slice(3)) await results(f);
+    return;
+  }
   const ri = process.argv.indexOf('--runs');
   const runs = ri > 0 ? Math.max(1, Number(process.argv[ri + 1])) : 3;
   const synth = path.join(DIR, `synth-${PACKETS}.pcap`);
@@ -178,8 +216,15 @@ async function main(): Promise<void> {
     const b = best(on);
     const pct = ((b.secs - a.secs) / a.secs) * 100;
     const heap = (b.heap - a.heap) / a.packets;
+    const buffers = (b.buffers - a.buffers) / a.packets;
+    const all = heap + buffers;
+    const cols = b.bytesPerPacket - a.bytesPerPacket;
+    const met = (ok: boolean): string => (ok ? 'goal met' : 'goal not met');
     console.log(
-      `  ${label}, ${a.packets.toLocaleString('en')} packets, ${a.connections.toLocaleString('en')} connections: decode + engine ${a.secs.toFixed(2)} s, with perf ${b.secs.toFixed(2)} s: +${pct.toFixed(1)} %; +${b.bytesPerPacket - a.bytesPerPacket} bytes a packet in the engine's columns, +${heap.toFixed(1)} in the heap once finished (the conversations and their perf state, ${((b.heap - a.heap) / a.connections / 1024).toFixed(1)} KB a connection)`,
+      `  ${label}, ${a.packets.toLocaleString('en')} packets, ${a.connections.toLocaleString('en')} connections: decode + engine ${a.secs.toFixed(2)} s, with perf ${b.secs.toFixed(2)} s: +${pct.toFixed(1)} % (${met(pct <= 20)}: ≤ 20 %)`,
+    );
+    console.log(
+      `    once finished +${all.toFixed(1)} bytes a packet in all (${met(all <= 8)}: ≤ 8): +${buffers.toFixed(1)} in typed arrays (the ${cols} bytes a packet of the perf columns, the PerfStore), +${heap.toFixed(1)} in the V8 heap (what the perf engine keeps of the conversations, sample lists, loss episodes); ${((b.heap + b.buffers - a.heap - a.buffers) / a.connections / 1024).toFixed(2)} KB a connection`,
     );
   }
 }

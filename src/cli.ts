@@ -27,7 +27,7 @@ import { zhCn } from './node/l10n';
 import { cmdFollow } from './node/follow';
 import { parsePerfArgs, PerfUsageError, runPerf } from './node/perf';
 import { perfJson } from './core/perf/summary';
-import type { Conversation } from './core/tcp/analysis';
+import type { PerfConversation } from './core/tcp/analysis';
 import { cmdSockets } from './node/sockets';
 
 const USAGE = `Usage: capture-lens <command> [options]
@@ -244,7 +244,7 @@ async function cmdPackets(args: string[]): Promise<number> {
  * The connections as JSON (the text of JSON.stringify(list, null, 2)) or as the table, a line at a
  * time: one string of 100,000 connections would be ~100 MB, and a few million pass V8's limit.
  */
-async function writeConns(sums: readonly ConnectionSummary[], json: boolean, t: Translate, convs?: readonly Conversation[], labels?: ReadonlyMap<number, string>): Promise<void> {
+async function writeConns(sums: readonly ConnectionSummary[], json: boolean, t: Translate, convs?: readonly PerfConversation[], labels?: ReadonlyMap<number, string>): Promise<void> {
   const out = new BufferedOutput(process.stdout);
   if (json) {
     const zh = zhCn();

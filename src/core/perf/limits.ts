@@ -23,8 +23,8 @@
  */
 import type { Conversation } from '../tcp/analysis';
 import type { SegmentInput } from '../tcp/types';
-import type { PerfConn, PerfDir } from './tracker';
-import { Samples } from './samples';
+import { C, D, dirBase, S } from './layout';
+import type { PerfConn } from './tracker';
 
 const TH_SYN = 0x02;
 const TH_RST = 0x04;
@@ -35,148 +35,68 @@ export const DELTA_NS = 2_000_000;
 /** An ACK that came at least 25 ms later than the path's RTT was delayed (Linux delays up to 40 ms, TCP_DELACK_MIN; Windows and BSD 200 ms). */
 export const DELAYED_ACK_NS = 25_000_000;
 
-/** The per-direction state of the split (in PerfDir.lim). */
-export class LimitState {
-  started = false;
-  /** Highest sequence number sent + 1 and the peer's highest ACK (sequence space). */
-  nxt = 0;
-  una = 0;
-  /** The peer's last advertised window (scaled), -1 before the first. */
-  peerWin = -1;
-  minPeerWin = -1;
-  maxPeerWin = 0;
-  /** Largest payload seen from this sender, and the MSS the peer announced in its SYN (0: none). */
-  mss = 0;
-  mssCap = 0;
-  busy = false;
-  busySinceNs = 0;
-  /** Accounted up to this time. */
-  cursorNs = 0;
-  rwnd = false;
-  /** Busy time not yet classified (waiting to see how the next data segment leaves). */
-  openNs = 0;
-  lastSendNs = -1;
-  lastSendFull = false;
-  /** The last ACK that gave the sender room since its last send, -1 none. */
-  trigAckNs = -1;
-  busyNs = 0;
-  rwndNs = 0;
-  netNs = 0;
-  appNs = 0;
-  /**
-   * The send-buffer candidate (summary.ts decides whether it was the buffer): of the "network" time,
-   * the waits for ACKs (silent since the last send for more than DELTA_NS, then set going by an ACK)
-   * from the first "unused" one on. A wait is unused when an ACK had given room for a full segment more
-   * than DELTA_NS before the one the sender answered (`unusedAckNs`: the first such ACK since the last
-   * send, -1 none): a congestion window answers every ACK that frees it at once, so the window is no
-   * longer the limit; the waits before (slow start, the flight doubling each round) stay "network".
-   * `waits` counts them all, `unusedWaits` the unused ones.
-   */
-  sndNs = 0;
-  unusedAckNs = -1;
-  waits = 0;
-  unusedWaits = 0;
-  /**
-   * The peak bytes in flight of each ACK-clocked burst (full-sized segments sent right after an ACK and
-   * right after each other), recorded at the next ACK that gives room: the sender's ceiling (sndbuf-limited).
-   */
-  readonly ceiling = new Samples();
-  burstMax = 0;
-  /** The peer's last pure ACK: time, its ack_rtt (ns), packet, whether the segment it acked was short. */
-  pureAckNs = -1;
-  pureAckRttNs = 0;
-  pureAckPkt = -1;
-  pureAckSmall = false;
-  /** Nagle/delayed-ACK stalls: count, delays (ms) and the first stall's packets (held segment, the late ACK). */
-  nagleStalls = 0;
-  readonly nagleDelays = new Samples();
-  nagleHeldPkt = -1;
-  nagleAckPkt = -1;
-  /** Smallest RTT sample so far (ns), for "the ACK came late". */
-  minRttNs = 0;
-  minRttPkt = -1;
-  maxRttNs = 0;
-  maxRttPkt = -1;
-  /** Data segments, and those shorter than mss. */
-  dataSegs = 0;
-  shortSegs = 0;
-  /**
-   * Payload bytes sent again (a segment ending at or below the highest byte already sent). Wider than
-   * the retransmission flag: at the sender, Wireshark calls a retransmission that follows new data
-   * within its out-of-order threshold "out-of-order", which only a path can do, not a sending host.
-   */
-  resentBytes = 0;
-  resentSegs = 0;
-  /**
-   * Everything sent is acknowledged but the peer's window leaves no room for a full segment: the
-   * kernel's write queue still holds data (busy, rwnd-limited) — if the sender uses the window as soon
-   * as it opens. `heldSinceNs` (-1: not held) and the counters when the hold began, to take the hold
-   * back when the window opened and nothing followed (the sender had nothing more to send).
-   */
-  heldSinceNs = -1;
-  heldRwndNs = 0;
-}
-
-/** Connection-level patterns (PerfConn.pat). */
-export class ConnPatterns {
-  /** SYNs (without ACK) seen from the client, the first one's time and packet; the SYN/ACK's packet. */
-  syns = 0;
-  firstSynNs = -1;
-  firstSynPkt = -1;
-  synAckPkt = -1;
-  /** The client's data waiting for an answer: time and packet of its last segment, -1 none. */
-  reqNs = -1;
-  reqPkt = -1;
-  /** Request → first response byte gaps (ms) and the longest one's packets. */
-  readonly answerMs = new Samples();
-  maxAnswerNs = -1;
-  maxAnswerReqPkt = -1;
-  maxAnswerRespPkt = -1;
-}
-
-/**
+/*
+ * The per-direction state of the split is in the PerfStore (layout.ts, D.Started … D.HeldRwndNs), the
+ * connection's patterns too (C.Syns … C.MaxAnswerRespPkt). A few words on the less obvious fields:
+ * - BurstMax: the peak bytes in flight of each ACK-clocked burst (full-sized segments sent right after an
+ *   ACK and right after each other), recorded at the next ACK that gives room as the sender's ceiling
+ *   (sample list S.Ceiling; sndbuf-limited).
+ * - ResentBytes: payload bytes sent again (a segment ending at or below the highest byte already sent).
+ *   Wider than the retransmission flag: at the sender, Wireshark calls a retransmission that follows new
+ *   data within its out-of-order threshold "out-of-order", which only a path can do, not a sending host.
+ * - HeldSinceNs: everything sent is acknowledged but the peer's window leaves no room for a full segment:
+ *   the kernel's write queue still holds data (busy, rwnd-limited) — if the sender uses the window as soon
+ *   as it opens. HeldRwndNs is RwndNs when the hold began, to take the hold back when the window opened
+ *   and nothing followed (the sender had nothing more to send).
+ *
  * GT_SEQ(x, y) is written out where it is used, ((y - x) | 0) < 0: limitsAdd is too large for V8 to
  * inline a helper into it, and a call boxes sequence numbers above 2^30 as heap numbers (garbage a packet).
  */
 
 /** Time from the capture point to this sender and back (ns), from the handshake; 0 when unknown. */
-function turnaroundNs(perf: PerfConn, dir: 0 | 1): number {
-  if (perf.synNs < 0 || perf.synAckNs < perf.synNs) return 0;
-  if (dir === 1) return perf.synAckNs - perf.synNs;
-  return perf.ackNs >= perf.synAckNs ? perf.ackNs - perf.synAckNs : 0;
+function turnaroundNs(f: Float64Array, cb: number, dir: 0 | 1): number {
+  const syn = f[cb + C.SynNs];
+  const synAck = f[cb + C.SynAckNs];
+  if (syn < 0 || synAck < syn) return 0;
+  if (dir === 1) return synAck - syn;
+  const ack = f[cb + C.AckNs];
+  return ack >= synAck ? ack - synAck : 0;
 }
 
 /** `account` at a packet's time, read from the segment here (a double argument to a call V8 does not inline is boxed: a heap number a packet). */
-function accountAt(l: LimitState, seg: SegmentInput): void {
-  account(l, seg.tsSec * 1e9 + seg.tsNsec);
+function accountAt(f: Float64Array, o: number, seg: SegmentInput): void {
+  account(f, o, seg.tsSec * 1e9 + seg.tsNsec);
 }
 
-function account(l: LimitState, tNs: number): void {
-  const dt = tNs - l.cursorNs;
-  if (dt > 0 && l.busy) {
-    if (l.rwnd) l.rwndNs += dt;
-    else l.openNs += dt;
+function account(f: Float64Array, o: number, tNs: number): void {
+  const dt = tNs - f[o + D.CursorNs];
+  if (dt > 0 && f[o + D.Busy] !== 0) {
+    if (f[o + D.Rwnd] !== 0) f[o + D.RwndNs] += dt;
+    else f[o + D.OpenNs] += dt;
   }
-  if (tNs > l.cursorNs) l.cursorNs = tNs;
+  if (tNs > f[o + D.CursorNs]) f[o + D.CursorNs] = tNs;
 }
 
 /**
  * A full-sized segment: at least the announced MSS less 40 bytes of options (1460 → 1420: a 1448-byte
  * segment with timestamps is full), or the largest segment seen when the path allows less (PMTU) — but
  * never below 536 bytes (RFC 879's default MSS): a 200-byte request is short even when it is the largest.
+ * `o`: the sender's direction base (layout.ts).
  */
-export function fullSize(l: LimitState): number {
-  const seen = Math.max(l.mss, 536);
-  return l.mssCap > 0 ? Math.min(l.mssCap - 40, seen) : seen;
+export function fullSize(f: Float64Array, o: number): number {
+  const seen = Math.max(f[o + D.Mss], 536);
+  const cap = f[o + D.MssCap];
+  return cap > 0 ? Math.min(cap - 40, seen) : seen;
 }
 
-function updateRwnd(l: LimitState): void {
-  if (!l.busy || l.peerWin < 0 || l.mss === 0) {
-    l.rwnd = false;
+function updateRwnd(f: Float64Array, o: number): void {
+  const mss = f[o + D.Mss];
+  if (f[o + D.Busy] === 0 || f[o + D.PeerWin] < 0 || mss === 0) {
+    f[o + D.Rwnd] = 0;
     return;
   }
-  const room = ((l.una + l.peerWin - l.nxt) | 0);
-  l.rwnd = room < Math.min(fullSize(l), l.mss);
+  const room = ((f[o + D.Una] + f[o + D.PeerWin] - f[o + D.Nxt]) | 0);
+  f[o + D.Rwnd] = room < Math.min(fullSize(f, o), mss) ? 1 : 0;
 }
 
 /**
@@ -186,173 +106,190 @@ function updateRwnd(l: LimitState): void {
 export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, retx: boolean, ackRttNs: number, ackedLen: number, perf: PerfConn): void {
   // recomputed rather than passed: a double argument is boxed (a heap number a packet) when the call is not inlined
   const tNs = seg.tsSec * 1e9 + seg.tsNsec;
-  const me: PerfDir = perf.dirs[dir];
-  const peer: PerfDir = perf.dirs[dir ^ 1];
-  const s = me.lim;
-  const p = peer.lim;
+  const f = perf.store.f;
+  const cb = perf.base;
+  const s = dirBase(cb, dir);
+  const p = dirBase(cb, dir ^ 1);
   const flags = seg.flags;
   const len = seg.len >>> 0;
   const seq = seg.seq >>> 0;
 
   // Handshake retries and request → response gaps (client = dir 0).
-  const pat = perf.pat;
-  if (flags & TH_SYN && seg.mss > 0) p.mssCap = seg.mss;
+  if (flags & TH_SYN && seg.mss > 0) f[p + D.MssCap] = seg.mss;
   if ((flags & (TH_SYN | TH_ACK)) === TH_SYN && dir === 0) {
-    if (pat.firstSynNs < 0) {
-      pat.firstSynNs = tNs;
-      pat.firstSynPkt = seg.index;
+    if (f[cb + C.FirstSynNs] < 0) {
+      f[cb + C.FirstSynNs] = tNs;
+      f[cb + C.FirstSynPkt] = seg.index;
     }
-    pat.syns++;
-  } else if ((flags & (TH_SYN | TH_ACK)) === (TH_SYN | TH_ACK) && pat.synAckPkt < 0) pat.synAckPkt = seg.index;
+    f[cb + C.Syns]++;
+  } else if ((flags & (TH_SYN | TH_ACK)) === (TH_SYN | TH_ACK) && f[cb + C.SynAckPkt] < 0) f[cb + C.SynAckPkt] = seg.index;
   if (len > 0 && !retx) {
     if (dir === 0) {
-      pat.reqNs = tNs;
-      pat.reqPkt = seg.index;
-    } else if (pat.reqNs >= 0) {
-      const gap = tNs - pat.reqNs;
-      pat.answerMs.addMs(gap);
-      if (gap > pat.maxAnswerNs) {
-        pat.maxAnswerNs = gap;
-        pat.maxAnswerReqPkt = pat.reqPkt;
-        pat.maxAnswerRespPkt = seg.index;
+      f[cb + C.ReqNs] = tNs;
+      f[cb + C.ReqPkt] = seg.index;
+    } else if (f[cb + C.ReqNs] >= 0) {
+      const gap = tNs - f[cb + C.ReqNs];
+      perf.sampleList(S.Answer).addMs(gap);
+      if (gap > f[cb + C.MaxAnswerNs]) {
+        f[cb + C.MaxAnswerNs] = gap;
+        f[cb + C.MaxAnswerReqPkt] = f[cb + C.ReqPkt];
+        f[cb + C.MaxAnswerRespPkt] = seg.index;
       }
-      pat.reqNs = -1;
+      f[cb + C.ReqNs] = -1;
     }
   }
 
   // RTT extremes of the peer's data (this packet acknowledges it).
   if (ackRttNs > 0 && ackedLen > 1) {
-    if (p.minRttPkt < 0 || ackRttNs < p.minRttNs) {
-      p.minRttNs = ackRttNs;
-      p.minRttPkt = seg.index;
+    if (f[p + D.MinRttPkt] < 0 || ackRttNs < f[p + D.MinRttNs]) {
+      f[p + D.MinRttNs] = ackRttNs;
+      f[p + D.MinRttPkt] = seg.index;
     }
-    if (ackRttNs > p.maxRttNs) {
-      p.maxRttNs = ackRttNs;
-      p.maxRttPkt = seg.index;
+    if (ackRttNs > f[p + D.MaxRttNs]) {
+      f[p + D.MaxRttNs] = ackRttNs;
+      f[p + D.MaxRttPkt] = seg.index;
     }
   }
 
   // This packet as an ACK (and window) for the peer's data.
-  if (flags & TH_ACK && (flags & (TH_SYN | TH_RST)) === 0 && p.started) {
-    accountAt(p, seg);
-    const win = seg.win * (conv.flows[dir].winScale > 0 ? 1 << conv.flows[dir].winScale : 1);
-    const ack = seg.ack >>> 0;
-    const oldEdge = (p.una + Math.max(0, p.peerWin)) | 0;
-    if (((p.una - ack) | 0) < 0) p.una = ack; // gt(ack, una)
-    p.peerWin = win;
-    if (p.busy) {
-      if (p.minPeerWin < 0 || win < p.minPeerWin) p.minPeerWin = win;
-      if (win > p.maxPeerWin) p.maxPeerWin = win;
-    }
-    if (((p.una + win) | 0) !== oldEdge && ((oldEdge - ((p.una + win) | 0)) | 0) < 0) {
-      // room for a full segment that the sender then leaves unused: a cwnd- or window-limited sender
-      // answers such an ACK at once (Linux from the ACK's own softirq), a writer blocked on its send
-      // buffer only once a third of the buffer is free (sk_stream_write_space: wspace ≥ queued / 2)
-      if (p.busy && p.unusedAckNs < 0 && ((p.una + win - p.nxt) | 0) >= fullSize(p)) p.unusedAckNs = tNs;
-      p.trigAckNs = tNs;
-      if (p.burstMax > 0) p.ceiling.add(p.burstMax);
-      p.burstMax = 0;
-    }
-    if (p.busy && p.heldSinceNs < 0 && ((p.una - p.nxt) | 0) >= 0) {
-      // everything acknowledged: its unclassified tail waited on the network when the last segment was
-      // full-sized (a bulk transfer's last round trip), else on the application
-      if (p.lastSendFull) p.netNs += p.openNs;
-      else p.appNs += p.openNs;
-      p.openNs = 0;
-      if (win < fullSize(p) && p.lastSendFull) {
-        p.heldSinceNs = tNs;
-        p.heldRwndNs = p.rwndNs;
-      } else {
-        p.busyNs += tNs - p.busySinceNs;
-        p.busy = false;
-      }
-    }
-    updateRwnd(p);
-    if (len === 0) {
-      p.pureAckNs = tNs;
-      p.pureAckRttNs = ackRttNs;
-      p.pureAckPkt = seg.index;
-      p.pureAckSmall = ackedLen > 0 && ackedLen < fullSize(p);
-    } else p.pureAckNs = -1;
-  }
+  if (flags & TH_ACK && (flags & (TH_SYN | TH_RST)) === 0 && f[p + D.Started] !== 0) ackAdd(conv, dir, seg, ackRttNs, ackedLen, perf);
 
   // This packet as data from `dir`.
   if (len > 0) {
-    if (!s.started) {
-      s.started = true;
-      s.nxt = seq;
-      s.una = seq;
-      s.cursorNs = tNs;
+    if (f[s + D.Started] === 0) {
+      f[s + D.Started] = 1;
+      f[s + D.Nxt] = seq;
+      f[s + D.Una] = seq;
+      f[s + D.CursorNs] = tNs;
     }
-    accountAt(s, seg);
-    if (len > s.mss) s.mss = len;
-    const full = len >= fullSize(s);
-    s.dataSegs++;
-    if (!full) s.shortSegs++;
+    accountAt(f, s, seg);
+    if (len > f[s + D.Mss]) f[s + D.Mss] = len;
+    const full = len >= fullSize(f, s);
+    f[s + D.DataSegs]++;
+    if (!full) f[s + D.ShortSegs]++;
     const end = (seq + len) >>> 0;
-    const isNew = ((s.nxt - end) | 0) < 0; // gt(end, nxt)
+    const isNew = ((f[s + D.Nxt] - end) | 0) < 0; // gt(end, nxt)
     if (!isNew) {
-      s.resentBytes += len;
-      s.resentSegs++;
+      f[s + D.ResentBytes] += len;
+      f[s + D.ResentSegs]++;
     }
-    const delta = DELTA_NS + 1.5 * turnaroundNs(perf, dir);
-    if (s.heldSinceNs >= 0 && ((s.una + s.peerWin - s.nxt) | 0) > 0) {
-      if (s.trigAckNs >= 0 && tNs - s.trigAckNs <= delta) {
-        s.heldSinceNs = -1; // the window opened and the sender used it at once: it was held all along
+    const delta = DELTA_NS + 1.5 * turnaroundNs(f, cb, dir);
+    if (f[s + D.HeldSinceNs] >= 0 && ((f[s + D.Una] + f[s + D.PeerWin] - f[s + D.Nxt]) | 0) > 0) {
+      if (f[s + D.TrigAckNs] >= 0 && tNs - f[s + D.TrigAckNs] <= delta) {
+        f[s + D.HeldSinceNs] = -1; // the window opened and the sender used it at once: it was held all along
       } else {
         // the window opened and nothing followed: the sender was idle since everything was acknowledged
-        s.rwndNs = s.heldRwndNs;
-        s.openNs = 0;
-        s.busyNs += s.heldSinceNs - s.busySinceNs;
-        s.busy = false;
-        s.heldSinceNs = -1;
+        f[s + D.RwndNs] = f[s + D.HeldRwndNs];
+        f[s + D.OpenNs] = 0;
+        f[s + D.BusyNs] += f[s + D.HeldSinceNs] - f[s + D.BusySinceNs];
+        f[s + D.Busy] = 0;
+        f[s + D.HeldSinceNs] = -1;
       }
     }
-    if (!s.busy) {
-      s.busy = true;
-      s.busySinceNs = tNs;
-      s.openNs = 0;
-    } else if (s.openNs > 0) {
-      const ref = Math.max(s.trigAckNs, s.lastSendNs);
+    if (f[s + D.Busy] === 0) {
+      f[s + D.Busy] = 1;
+      f[s + D.BusySinceNs] = tNs;
+      f[s + D.OpenNs] = 0;
+    } else if (f[s + D.OpenNs] > 0) {
+      const ref = Math.max(f[s + D.TrigAckNs], f[s + D.LastSendNs]);
       // a segment sent again is loss recovery: the network's doing, whatever Wireshark calls it
       const triggered = retx || !isNew || (full && ref >= 0 && tNs - ref <= delta);
-      if (triggered && !retx && isNew && s.trigAckNs >= 0 && tNs - s.lastSendNs > delta) {
+      if (triggered && !retx && isNew && f[s + D.TrigAckNs] >= 0 && tNs - f[s + D.LastSendNs] > delta) {
         // a wait for ACKs: when the buffer is the limit, the kernel's sndbuf_limited chrono runs from the
         // last send (write queue empty: tcp_cwnd_validate) to the ACK that frees a third of the buffer
         // (tcp_check_space), right before this send
-        s.waits++;
-        if (s.unusedAckNs >= 0 && s.trigAckNs - s.unusedAckNs > delta) s.unusedWaits++;
-        if (s.unusedWaits > 0) s.sndNs += s.openNs;
-        else s.netNs += s.openNs;
-      } else if (triggered) s.netNs += s.openNs;
-      else s.appNs += s.openNs;
-      s.openNs = 0;
+        f[s + D.Waits]++;
+        if (f[s + D.UnusedAckNs] >= 0 && f[s + D.TrigAckNs] - f[s + D.UnusedAckNs] > delta) f[s + D.UnusedWaits]++;
+        if (f[s + D.UnusedWaits] > 0) f[s + D.SndNs] += f[s + D.OpenNs];
+        else f[s + D.NetNs] += f[s + D.OpenNs];
+      } else if (triggered) f[s + D.NetNs] += f[s + D.OpenNs];
+      else f[s + D.AppNs] += f[s + D.OpenNs];
+      f[s + D.OpenNs] = 0;
     }
     // Nagle held this short segment until the peer's late ACK of the previous short one.
-    if (!full && !retx && s.pureAckNs >= 0 && s.pureAckSmall && tNs - s.pureAckNs <= delta) {
-      // the path's RTT: the smallest data sample so far, or the handshake's when smaller (or the only one)
-      const hs = perf.synNs >= 0 && perf.synAckNs > perf.synNs ? perf.synAckNs - perf.synNs + turnaroundNs(perf, 0) : 0;
-      const base = s.minRttNs > 0 && (hs === 0 || s.minRttNs < hs) ? s.minRttNs : hs;
-      if (base > 0 && s.pureAckRttNs >= base + DELAYED_ACK_NS) {
-        s.nagleStalls++;
-        s.nagleDelays.addMs(s.pureAckRttNs - base);
-        if (s.nagleHeldPkt < 0) {
-          s.nagleHeldPkt = seg.index;
-          s.nagleAckPkt = s.pureAckPkt;
-        }
-      }
+    if (!full && !retx && f[s + D.PureAckNs] >= 0 && f[s + D.PureAckSmall] !== 0 && tNs - f[s + D.PureAckNs] <= delta) nagleAdd(f, cb, dir, seg, perf);
+    f[s + D.PureAckNs] = -1;
+    if (isNew) f[s + D.Nxt] = end;
+    const since = Math.max(f[s + D.TrigAckNs], f[s + D.LastSendNs]);
+    if (full && isNew && since >= 0 && tNs - since <= delta) {
+      const inFlight = (f[s + D.Nxt] - f[s + D.Una]) >>> 0;
+      if (inFlight < 2_000_000_000 && inFlight > f[s + D.BurstMax]) f[s + D.BurstMax] = inFlight;
     }
-    s.pureAckNs = -1;
-    if (isNew) s.nxt = end;
-    if (full && isNew && Math.max(s.trigAckNs, s.lastSendNs) >= 0 && tNs - Math.max(s.trigAckNs, s.lastSendNs) <= delta) {
-      const inFlight = (s.nxt - s.una) >>> 0;
-      if (inFlight < 2_000_000_000 && inFlight > s.burstMax) s.burstMax = inFlight;
+    f[s + D.LastSendNs] = tNs;
+    f[s + D.LastSendFull] = full ? 1 : 0;
+    f[s + D.TrigAckNs] = -1;
+    f[s + D.UnusedAckNs] = -1;
+    updateRwnd(f, s);
+  }
+}
+
+/** The packet from `dir` as an ACK and window for the peer's data (the peer has sent data). */
+function ackAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ackRttNs: number, ackedLen: number, perf: PerfConn): void {
+  const tNs = seg.tsSec * 1e9 + seg.tsNsec;
+  const f = perf.store.f;
+  const p = dirBase(perf.base, dir ^ 1);
+  const len = seg.len >>> 0;
+  accountAt(f, p, seg);
+  const win = seg.win * (conv.flows[dir].winScale > 0 ? 1 << conv.flows[dir].winScale : 1);
+  const ack = seg.ack >>> 0;
+  const oldEdge = (f[p + D.Una] + Math.max(0, f[p + D.PeerWin])) | 0;
+  if (((f[p + D.Una] - ack) | 0) < 0) f[p + D.Una] = ack; // gt(ack, una)
+  f[p + D.PeerWin] = win;
+  const busy = f[p + D.Busy] !== 0;
+  if (busy) {
+    if (f[p + D.MinPeerWin] < 0 || win < f[p + D.MinPeerWin]) f[p + D.MinPeerWin] = win;
+    if (win > f[p + D.MaxPeerWin]) f[p + D.MaxPeerWin] = win;
+  }
+  const edge = (f[p + D.Una] + win) | 0;
+  if (edge !== oldEdge && ((oldEdge - edge) | 0) < 0) {
+    // room for a full segment that the sender then leaves unused: a cwnd- or window-limited sender
+    // answers such an ACK at once (Linux from the ACK's own softirq), a writer blocked on its send
+    // buffer only once a third of the buffer is free (sk_stream_write_space: wspace ≥ queued / 2)
+    if (busy && f[p + D.UnusedAckNs] < 0 && ((f[p + D.Una] + win - f[p + D.Nxt]) | 0) >= fullSize(f, p)) f[p + D.UnusedAckNs] = tNs;
+    f[p + D.TrigAckNs] = tNs;
+    if (f[p + D.BurstMax] > 0) perf.sampleList(S.Ceiling + (dir ^ 1)).add(f[p + D.BurstMax]);
+    f[p + D.BurstMax] = 0;
+  }
+  if (busy && f[p + D.HeldSinceNs] < 0 && ((f[p + D.Una] - f[p + D.Nxt]) | 0) >= 0) {
+    // everything acknowledged: its unclassified tail waited on the network when the last segment was
+    // full-sized (a bulk transfer's last round trip), else on the application
+    if (f[p + D.LastSendFull] !== 0) f[p + D.NetNs] += f[p + D.OpenNs];
+    else f[p + D.AppNs] += f[p + D.OpenNs];
+    f[p + D.OpenNs] = 0;
+    if (win < fullSize(f, p) && f[p + D.LastSendFull] !== 0) {
+      f[p + D.HeldSinceNs] = tNs;
+      f[p + D.HeldRwndNs] = f[p + D.RwndNs];
+    } else {
+      f[p + D.BusyNs] += tNs - f[p + D.BusySinceNs];
+      f[p + D.Busy] = 0;
     }
-    s.lastSendNs = tNs;
-    s.lastSendFull = full;
-    s.trigAckNs = -1;
-    s.unusedAckNs = -1;
-    updateRwnd(s);
+  }
+  updateRwnd(f, p);
+  if (len === 0) {
+    f[p + D.PureAckNs] = tNs;
+    f[p + D.PureAckRttNs] = ackRttNs;
+    f[p + D.PureAckPkt] = seg.index;
+    f[p + D.PureAckSmall] = ackedLen > 0 && ackedLen < fullSize(f, p) ? 1 : 0;
+  } else f[p + D.PureAckNs] = -1;
+}
+
+/** A short segment sent right after the peer's pure ACK of a short one: a stall when that ACK came late. */
+function nagleAdd(f: Float64Array, cb: number, dir: 0 | 1, seg: SegmentInput, perf: PerfConn): void {
+  const s = dirBase(cb, dir);
+  // the path's RTT: the smallest data sample so far, or the handshake's when smaller (or the only one)
+  const syn = f[cb + C.SynNs];
+  const synAck = f[cb + C.SynAckNs];
+  const hs = syn >= 0 && synAck > syn ? synAck - syn + turnaroundNs(f, cb, 0) : 0;
+  const min = f[s + D.MinRttNs];
+  const base = min > 0 && (hs === 0 || min < hs) ? min : hs;
+  const late = f[s + D.PureAckRttNs];
+  if (base > 0 && late >= base + DELAYED_ACK_NS) {
+    f[s + D.NagleStalls]++;
+    perf.sampleList(S.Nagle + dir).addMs(late - base);
+    if (f[s + D.NagleHeldPkt] < 0) {
+      f[s + D.NagleHeldPkt] = seg.index;
+      f[s + D.NagleAckPkt] = f[s + D.PureAckPkt];
+    }
   }
 }
 
@@ -361,21 +298,22 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
  * whose window never reopened stays counted: the zero window was still in force.
  */
 export function limitsFinish(perf: PerfConn, endNs: number): void {
-  for (const d of perf.dirs) {
-    const l = d.lim;
-    if (!l.busy) continue;
-    account(l, endNs);
-    if (l.heldSinceNs >= 0 && ((l.una + l.peerWin - l.nxt) | 0) >= fullSize(l)) {
-      l.rwndNs = l.heldRwndNs;
-      l.openNs = 0;
-      l.busyNs += l.heldSinceNs - l.busySinceNs;
-      l.busy = false;
-      l.heldSinceNs = -1;
+  const f = perf.store.f;
+  for (let dir = 0; dir < 2; dir++) {
+    const o = dirBase(perf.base, dir);
+    if (f[o + D.Busy] === 0) continue;
+    account(f, o, endNs);
+    if (f[o + D.HeldSinceNs] >= 0 && ((f[o + D.Una] + f[o + D.PeerWin] - f[o + D.Nxt]) | 0) >= fullSize(f, o)) {
+      f[o + D.RwndNs] = f[o + D.HeldRwndNs];
+      f[o + D.OpenNs] = 0;
+      f[o + D.BusyNs] += f[o + D.HeldSinceNs] - f[o + D.BusySinceNs];
+      f[o + D.Busy] = 0;
+      f[o + D.HeldSinceNs] = -1;
       continue;
     }
-    l.netNs += l.openNs;
-    l.openNs = 0;
-    l.busyNs += endNs - l.busySinceNs;
-    l.busy = false;
+    f[o + D.NetNs] += f[o + D.OpenNs];
+    f[o + D.OpenNs] = 0;
+    f[o + D.BusyNs] += endNs - f[o + D.BusySinceNs];
+    f[o + D.Busy] = 0;
   }
 }

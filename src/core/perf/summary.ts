@@ -5,8 +5,9 @@
 import type { Conversation } from '../tcp/analysis';
 import type { Translate } from '../explain/l10n';
 import { limitsLine, verdictLines } from '../explain/perf';
+import { C, D, S } from './layout';
 import type { Samples } from './samples';
-import type { PerfConn, PerfDir } from './tracker';
+import type { PerfConn } from './tracker';
 import { perfVerdicts, type Verdict } from './verdicts';
 
 export interface RttStats {
@@ -132,105 +133,123 @@ export function rttStats(s: Samples): RttStats | null {
  * unpaced `sndbuf-unpaced` (where the kernel counts 0 %) 4 of 19, with a ceiling that was not flat.
  * Otherwise the candidate is network time.
  */
-function limitsJson(d: PerfDir, rtt: RttStats | null): PerfLimitsJson {
-  const l = d.lim;
-  const c = l.ceiling.values().sort((a, b) => a - b);
+function limitsJson(p: PerfConn, dir: 0 | 1, rtt: RttStats | null): PerfLimitsJson {
+  const g = (k: D): number => p.get(k, dir);
+  const c = p.samplesOf(S.Ceiling + dir).values().sort((a, b) => a - b);
   const ceiling = c.length ? quantile(c, 0.9) : 0;
   const flat = c.length >= 20 && quantile(c, 0.5) >= 0.7 * ceiling;
-  const quiet = d.retxBytes === 0 && rtt !== null && rtt.p95Ms <= 1.5 * rtt.minMs + 5;
-  const unused = l.unusedWaits >= UNUSED_WAITS_MIN && l.unusedWaits >= UNUSED_WAITS_SHARE * l.waits;
-  const buffer = flat && quiet && unused && l.maxPeerWin >= 2 * ceiling;
-  const sndbuf = buffer ? l.sndNs : 0;
-  const net = buffer ? l.netNs : l.netNs + l.sndNs;
-  const busy = l.busyNs;
+  const quiet = g(D.RetxBytes) === 0 && rtt !== null && rtt.p95Ms <= 1.5 * rtt.minMs + 5;
+  const unusedWaits = g(D.UnusedWaits);
+  const unused = unusedWaits >= UNUSED_WAITS_MIN && unusedWaits >= UNUSED_WAITS_SHARE * g(D.Waits);
+  const buffer = flat && quiet && unused && g(D.MaxPeerWin) >= 2 * ceiling;
+  const sndbuf = buffer ? g(D.SndNs) : 0;
+  const net = buffer ? g(D.NetNs) : g(D.NetNs) + g(D.SndNs);
+  const busy = g(D.BusyNs);
   const share = (x: number) => (busy > 0 ? round3(x / busy) : 0);
-  const span = d.firstNs >= 0 && d.lastNs > d.firstNs ? d.lastNs - d.firstNs : 0;
+  const first = g(D.FirstNs);
+  const last = g(D.LastNs);
+  const span = first >= 0 && last > first ? last - first : 0;
+  const bytes = g(D.Bytes);
   return {
     busyMs: round3(busy / 1e6),
-    rwndLimitedMs: round3(l.rwndNs / 1e6),
+    rwndLimitedMs: round3(g(D.RwndNs) / 1e6),
     sndbufLimitedMs: round3(sndbuf / 1e6),
-    applicationLimitedMs: round3(l.appNs / 1e6),
+    applicationLimitedMs: round3(g(D.AppNs) / 1e6),
     networkLimitedMs: round3(net / 1e6),
-    shares: { rwnd: share(l.rwndNs), sndbuf: share(sndbuf), application: share(l.appNs), network: share(net) },
+    shares: { rwnd: share(g(D.RwndNs)), sndbuf: share(sndbuf), application: share(g(D.AppNs)), network: share(net) },
     idleMs: round3(Math.max(0, span - busy) / 1e6),
     ceilingBytes: Math.round(ceiling),
-    peerWindowMin: Math.max(0, l.minPeerWin),
-    peerWindowMax: l.maxPeerWin,
-    deliveryRate: busy > 0 ? Math.round((d.bytes - d.retxBytes) / (busy / 1e9)) : 0,
-    dataSegments: l.dataSegs,
-    resentBytes: l.resentBytes,
-    resentSegments: l.resentSegs,
-    resentRate: d.bytes ? round3(l.resentBytes / d.bytes) : 0,
-    shortSegments: l.shortSegs,
+    peerWindowMin: Math.max(0, g(D.MinPeerWin)),
+    peerWindowMax: g(D.MaxPeerWin),
+    deliveryRate: busy > 0 ? Math.round((bytes - g(D.RetxBytes)) / (busy / 1e9)) : 0,
+    dataSegments: g(D.DataSegs),
+    resentBytes: g(D.ResentBytes),
+    resentSegments: g(D.ResentSegs),
+    resentRate: bytes ? round3(g(D.ResentBytes) / bytes) : 0,
+    shortSegments: g(D.ShortSegs),
   };
 }
 
-function dirJson(d: PerfDir): PerfDirJson {
-  const activeS = d.firstNs >= 0 && d.lastNs > d.firstNs ? (d.lastNs - d.firstNs) / 1e9 : 0;
-  const rto = d.episodes.filter((e) => e.kind === 'rto');
-  const dataRtt = rttStats(d.dataRtt);
-  const nd = d.lim.nagleDelays.values().sort((a, b) => a - b);
+function dirJson(p: PerfConn, dir: 0 | 1): PerfDirJson {
+  const g = (k: D): number => p.get(k, dir);
+  const first = g(D.FirstNs);
+  const last = g(D.LastNs);
+  const bytes = g(D.Bytes);
+  const retx = g(D.RetxBytes);
+  const activeS = first >= 0 && last > first ? (last - first) / 1e9 : 0;
+  const episodes = (p.episodes ?? []).filter((e) => e.dir === dir);
+  const rto = episodes.filter((e) => e.kind === 'rto');
+  const dataRtt = rttStats(p.samplesOf(S.DataRtt + dir));
+  const nd = p.samplesOf(S.Nagle + dir).values().sort((a, b) => a - b);
   return {
-    segments: d.segments,
-    bytes: d.bytes,
-    retransmittedBytes: d.retxBytes,
-    retransmittedSegments: d.retxSegments,
-    retransmissionRate: d.bytes ? round3(d.retxBytes / d.bytes) : 0,
-    spuriousRetransmissions: d.spuriousSegments,
-    spuriousBytes: d.spuriousBytes,
-    throughput: activeS ? Math.round(d.bytes / activeS) : 0,
-    goodput: activeS ? Math.round((d.bytes - d.retxBytes) / activeS) : 0,
-    ackRttSamples: d.ackRttSamples,
+    segments: g(D.Segments),
+    bytes,
+    retransmittedBytes: retx,
+    retransmittedSegments: g(D.RetxSegments),
+    retransmissionRate: bytes ? round3(retx / bytes) : 0,
+    spuriousRetransmissions: g(D.SpuriousSegments),
+    spuriousBytes: g(D.SpuriousBytes),
+    throughput: activeS ? Math.round(bytes / activeS) : 0,
+    goodput: activeS ? Math.round((bytes - retx) / activeS) : 0,
+    ackRttSamples: g(D.AckRttSamples),
     dataRtt,
-    tsRtt: rttStats(d.tsRtt),
-    maxBytesInFlight: d.maxInFlight,
+    tsRtt: rttStats(p.samplesOf(S.TsRtt + dir)),
+    maxBytesInFlight: g(D.MaxInFlight),
     lossEpisodes: {
-      fast: d.episodes.length - rto.length,
+      fast: episodes.length - rto.length,
       rto: rto.length,
       rtoWaitMs: round3(rto.reduce((n, e) => n + e.waitedNs, 0) / 1e6),
-      list: d.episodes.map((e) => ({ kind: e.kind, packet: e.packet, waitedMs: round3(e.waitedNs / 1e6), segments: e.segments, bytes: e.bytes })),
+      list: episodes.map((e) => ({ kind: e.kind, packet: e.packet, waitedMs: round3(e.waitedNs / 1e6), segments: e.segments, bytes: e.bytes })),
     },
-    zeroWindowMs: round3(d.zeroNs / 1e6),
-    zeroWindowEpisodes: d.zeroEpisodes,
-    windowFullMs: round3(d.fullNs / 1e6),
-    windowFullEvents: d.fullEvents,
-    rttMinPacket: d.lim.minRttPkt + 1,
-    rttMaxPacket: d.lim.maxRttPkt + 1,
-    zeroWindowFirstPacket: d.zeroFirstPkt + 1,
-    limits: limitsJson(d, dataRtt),
+    zeroWindowMs: round3(g(D.ZeroNs) / 1e6),
+    zeroWindowEpisodes: g(D.ZeroEpisodes),
+    windowFullMs: round3(g(D.FullNs) / 1e6),
+    windowFullEvents: g(D.FullEvents),
+    rttMinPacket: g(D.MinRttPkt) + 1,
+    rttMaxPacket: g(D.MaxRttPkt) + 1,
+    zeroWindowFirstPacket: g(D.ZeroFirstPkt) + 1,
+    limits: limitsJson(p, dir, dataRtt),
     nagle: {
-      stalls: d.lim.nagleStalls,
+      stalls: g(D.NagleStalls),
       medianDelayMs: nd.length ? round3(quantile(nd, 0.5)) : 0,
       totalDelayMs: round3(nd.reduce((a, b) => a + b, 0)),
-      heldPacket: d.lim.nagleHeldPkt + 1,
-      ackPacket: d.lim.nagleAckPkt + 1,
+      heldPacket: g(D.NagleHeldPkt) + 1,
+      ackPacket: g(D.NagleAckPkt) + 1,
     },
   };
 }
 
 /** The summary of one conversation (after TcpEngine.finish()). */
-export function perfJson(conv: Conversation): PerfJson | null {
+export function perfJson(conv: Pick<Conversation, 'ext'>): PerfJson | null {
   const p = conv.ext.perf as PerfConn | undefined;
   if (!p) return null;
+  const synNs = p.get(C.SynNs);
+  const synAckNs = p.get(C.SynAckNs);
+  const ackNs = p.get(C.AckNs);
   let handshake: PerfJson['handshake'] = null;
-  if (p.synNs >= 0 && p.synAckNs >= p.synNs && p.ackNs >= p.synAckNs) {
-    const a = (p.synAckNs - p.synNs) / 1e6;
-    const b = (p.ackNs - p.synAckNs) / 1e6;
+  if (synNs >= 0 && synAckNs >= synNs && ackNs >= synAckNs) {
+    const a = (synAckNs - synNs) / 1e6;
+    const b = (ackNs - synAckNs) / 1e6;
     // Near the client, SYN → SYN/ACK is the whole path and SYN/ACK → ACK only the client's turn-around.
     const near = a >= NEAR_RATIO * b ? 'client' : b >= NEAR_RATIO * a ? 'server' : 'middle';
     handshake = { synToSynAckMs: round3(a), synAckToAckMs: round3(b), rttMs: round3(a + b), capturedNear: near };
   }
-  const c2s = dirJson(p.dirs[0]);
-  const s2c = dirJson(p.dirs[1]);
-  const pat = p.pat;
-  const synRetries = pat.syns > 0
-    ? { syns: pat.syns, connectMs: p.synAckNs >= pat.firstSynNs ? round3((p.synAckNs - pat.firstSynNs) / 1e6) : 0, firstSynPacket: pat.firstSynPkt + 1, synAckPacket: pat.synAckPkt + 1 }
+  const c2s = dirJson(p, 0);
+  const s2c = dirJson(p, 1);
+  const syns = p.get(C.Syns);
+  const firstSynNs = p.get(C.FirstSynNs);
+  const synRetries = syns > 0
+    ? { syns, connectMs: synAckNs >= firstSynNs ? round3((synAckNs - firstSynNs) / 1e6) : 0, firstSynPacket: p.get(C.FirstSynPkt) + 1, synAckPacket: p.get(C.SynAckPkt) + 1 }
     : null;
   let slowestAnswer: PerfJson['slowestAnswer'] = null;
-  if (pat.maxAnswerNs >= 0) {
-    const rtt = p.synNs >= 0 && p.synAckNs >= p.synNs ? (p.synAckNs - p.synNs) / 1e6 : (c2s.dataRtt?.minMs ?? 0);
-    const gap = pat.maxAnswerNs / 1e6;
-    slowestAnswer = { gapMs: round3(gap), rttMs: round3(rtt), serverMs: round3(Math.max(0, gap - rtt)), answers: pat.answerMs.seen, requestPacket: pat.maxAnswerReqPkt + 1, responsePacket: pat.maxAnswerRespPkt + 1 };
+  const maxAnswerNs = p.get(C.MaxAnswerNs);
+  if (maxAnswerNs >= 0) {
+    const rtt = synNs >= 0 && synAckNs >= synNs ? (synAckNs - synNs) / 1e6 : (c2s.dataRtt?.minMs ?? 0);
+    const gap = maxAnswerNs / 1e6;
+    slowestAnswer = {
+      gapMs: round3(gap), rttMs: round3(rtt), serverMs: round3(Math.max(0, gap - rtt)), answers: p.samplesOf(S.Answer).seen,
+      requestPacket: p.get(C.MaxAnswerReqPkt) + 1, responsePacket: p.get(C.MaxAnswerRespPkt) + 1,
+    };
   }
   const j = { handshake, clientToServer: c2s, serverToClient: s2c, synRetries, slowestAnswer };
   return { ...j, verdicts: perfVerdicts(j) };

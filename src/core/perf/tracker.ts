@@ -8,7 +8,7 @@
  * tcp.analysis.bytes_in_flight (Uint32, 0 = none), computed with Wireshark 4.0's rules
  * (see unacked.ts and `add` below).
  *
- * Per connection (PerfConn, in conv.ext.perf): handshake times (the latest SYN, as Wireshark's
+ * Per connection (PerfConn, in conv.ext.perf; its numbers in the engine's PerfStore, layout.ts): handshake times (the latest SYN, as Wireshark's
  * ts_mru_syn), RTT samples (data, Karn's rule; timestamp echo), bytes and retransmitted bytes (so
  * throughput and goodput), loss episodes, spurious retransmissions, zero-window and window-full time.
  * RTT samples are values only (their times are the per-packet column's); a list is bounded: past
@@ -26,7 +26,8 @@ import {
   A_WINDOW_FULL,
   type SegmentInput,
 } from '../tcp/types';
-import { ConnPatterns, LimitState, limitsAdd, limitsFinish } from './limits';
+import { C, D, dirBase, PerfStore, S } from './layout';
+import { limitsAdd, limitsFinish } from './limits';
 import { Samples } from './samples';
 import { UnackedList, type AckMatch } from './unacked';
 
@@ -36,6 +37,7 @@ const TH_RST = 0x04;
 const TH_ACK = 0x10;
 
 export { MAX_SAMPLES, Samples } from './samples';
+export { PerfStore, S } from './layout';
 
 export interface LossEpisode {
   /** 'fast': began with a fast retransmission; 'rto': with a retransmission after a timeout. */
@@ -47,66 +49,48 @@ export interface LossEpisode {
   /** Retransmitted segments and bytes in the episode. */
   segments: number;
   bytes: number;
+  /** The direction that retransmitted. */
+  dir: 0 | 1;
 }
 
-/** One direction's measurements (the sender's view: data it sent, samples its data gave). */
-export class PerfDir {
-  readonly unacked = new UnackedList();
-  /** Wireshark's valid_bif: cleared by a lost segment, set again by an ACK from the peer. */
-  validBif = true;
-  segments = 0;
-  /** Payload bytes sent, and those in segments flagged as retransmissions (fast / spurious included). */
-  bytes = 0;
-  retxBytes = 0;
-  retxSegments = 0;
-  spuriousSegments = 0;
-  spuriousBytes = 0;
-  firstNs = -1;
-  lastNs = -1;
-  /** tshark's ack_rtt samples the peer's ACKs gave (count; the values are in the per-packet column). */
-  ackRttSamples = 0;
-  /** RTT samples of this direction's data, Karn-clean (a segment sent once, with data). */
-  readonly dataRtt = new Samples();
-  /** Timestamp-echo samples: this side's TSval echoed back by the peer. */
-  readonly tsRtt = new Samples();
-  maxInFlight = 0;
-  readonly episodes: LossEpisode[] = [];
-  /** Highest next-seq when the current loss episode began (retransmissions below it belong to it). */
-  recoverSeq = 0;
-  inEpisode = false;
-  /** This side advertised a zero window since (ns), or -1; total zero-window time (ns). */
-  zeroSinceNs = -1;
-  zeroNs = 0;
-  zeroEpisodes = 0;
-  /** This side filled the peer's window at (ns), or -1; total window-full time (ns) and events. */
-  fullSinceNs = -1;
-  fullNs = 0;
-  fullEvents = 0;
-  /** The latest distinct TSval this side sent and when it was first sent (ns; -1 once echoed), for TS-echo samples. */
-  tsVal = -1;
-  tsValNs = -1;
-  /**
-   * The SACK blocks this side sent last, as tshark keeps them for bytes_in_flight: their total length
-   * (mod 2^32) and count (the first 3 blocks of this side's latest packet: packet-tcp.c
-   * dissect_tcpopt_sack stores at most 3; a packet without the option clears them).
-   */
-  sackBytes = 0;
-  sackCount = 0;
-  /** The first packet advertising a zero window (-1 none). */
-  zeroFirstPkt = -1;
-  /** What limited this sender (limits.ts). */
-  readonly lim = new LimitState();
-}
+/** A sample list none of whose samples came: reads as empty. */
+const NO_SAMPLES = new Samples();
 
-/** Per-connection performance state (conv.ext.perf). */
+/**
+ * Per-connection performance state (conv.ext.perf): its numbers in the engine's PerfStore at `base`
+ * (layout.ts), the two unacknowledged lists, the sample lists (made at their first sample: most
+ * connections of a request/response capture fill few of the nine) and the loss episodes (made at the
+ * first). Five objects a connection where there were ~15, none holding a double.
+ */
 export class PerfConn {
-  readonly dirs: [PerfDir, PerfDir] = [new PerfDir(), new PerfDir()];
-  /** Handshake times (ns since the epoch as doubles: µs-exact, ample for RTTs), -1 when not seen. */
-  synNs = -1;
-  synAckNs = -1;
-  ackNs = -1;
-  /** SYN retries, request → response gaps (limits.ts). */
-  readonly pat = new ConnPatterns();
+  readonly base: number;
+  /** Direction 0's and 1's unacknowledged segments. */
+  readonly unacked0 = new UnackedList();
+  readonly unacked1 = new UnackedList();
+  readonly samples: (Samples | null)[] = [null, null, null, null, null, null, null, null, null];
+  /** Loss episodes of both directions in the order they began (each names its direction). */
+  episodes: LossEpisode[] | null = null;
+
+  constructor(readonly store: PerfStore = new PerfStore()) {
+    this.base = store.alloc();
+  }
+
+  /** Sample list `k` (S), made at its first sample. */
+  sampleList(k: number): Samples {
+    let s = this.samples[k];
+    if (s === null) this.samples[k] = s = new Samples();
+    return s;
+  }
+
+  /** Sample list `k` to read (an empty one when none came). */
+  samplesOf(k: number): Samples {
+    return this.samples[k] ?? NO_SAMPLES;
+  }
+
+  /** A field of the connection (C) or, with a direction, of that direction (D). */
+  get(field: number, dir?: 0 | 1): number {
+    return this.store.f[dir === undefined ? this.base + field : dirBase(this.base, dir) + field];
+  }
 }
 
 /** Result of `add` for one packet (reused object). */
@@ -137,10 +121,12 @@ export function perfOf(conv: Conversation): PerfConn {
  * of this direction's list, minus 1 for SYN/FIN, shown when in (0, 2·10^9).
  */
 export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analysis: number, out: PerfPacket, perf: PerfConn = perfOf(conv)): void {
-  const fwd = perf.dirs[dir];
-  const rev = perf.dirs[dir ^ 1];
+  const f = perf.store.f;
+  const fw = dirBase(perf.base, dir);
+  const rv = dirBase(perf.base, dir ^ 1);
+  const fwdList = dir === 0 ? perf.unacked0 : perf.unacked1;
+  const revList = dir === 0 ? perf.unacked1 : perf.unacked0;
   const flags = seg.flags;
-  const seq = seg.seq >>> 0;
   const ack = seg.ack >>> 0;
   const len = seg.len >>> 0;
   const sec = seg.tsSec;
@@ -151,47 +137,33 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
   out.bytesInFlight = 0;
 
   // valid_bif: an ACK re-enables the peer's count; a lost segment disables this side's.
-  if (flags & TH_ACK) rev.validBif = true;
-  if (analysis & A_LOST_SEGMENT) fwd.validBif = false;
+  if (flags & TH_ACK) f[rv + D.ValidBif] = 1;
+  if (analysis & A_LOST_SEGMENT) f[fw + D.ValidBif] = 0;
 
   // Loss episodes and RTO wait, before this segment joins the list (the oldest listed is what timed out).
   const isRetx = (analysis & A_RETRANSMISSION) !== 0;
-  if (isRetx && len > 0 && (analysis & A_SPURIOUS_RETRANSMISSION) === 0) {
-    const ep = fwd.episodes[fwd.episodes.length - 1];
-    if (fwd.inEpisode && ep !== undefined && ((seq - fwd.recoverSeq) | 0) < 0) {
-      ep.segments++;
-      ep.bytes += len;
-    } else {
-      const fast = (analysis & A_FAST_RETRANSMISSION) !== 0;
-      const flow = conv.flows[dir];
-      const old = fwd.unacked.oldestNs();
-      const refNs = old >= 0 ? old : flow.nextSeqSec * 1e9 + flow.nextSeqNsec;
-      fwd.episodes.push({ kind: fast ? 'fast' : 'rto', packet: seg.index, waitedNs: fast ? 0 : Math.max(0, tNs - refNs), segments: 1, bytes: len });
-      fwd.inEpisode = true;
-      fwd.recoverSeq = flow.nextSeq;
-    }
-  }
+  if (isRetx && len > 0 && (analysis & A_SPURIOUS_RETRANSMISSION) === 0) lossAdd(conv, dir, seg, analysis, perf, fwdList);
 
   // The segment joins this direction's list.
   const synFin = flags & (TH_SYN | TH_FIN) ? 1 : 0;
   if (len > 0 || synFin) {
     const marked = (analysis & (A_RETRANSMISSION | A_OUT_OF_ORDER)) !== 0;
-    fwd.unacked.pushSeg(seg, synFin, marked);
+    fwdList.pushSeg(seg, synFin, marked);
   }
 
   // This packet's ACK number against the peer's list.
-  rev.unacked.ackSeg(seg, match);
+  revList.ackSeg(seg, match);
   if (match.frame >= 0) {
     const rtt = (sec - match.sec) * 1e9 + (nsec - match.nsec);
     if (rtt !== 0) {
       out.ackRttNs = rtt;
-      rev.ackRttSamples++;
+      f[rv + D.AckRttSamples]++;
       // Karn: a sample only from a segment sent once (one copy listed, not a retransmission), with data.
-      if (match.matches === 1 && !match.marked && match.len > 1 && rtt > 0) rev.dataRtt.addMs(rtt);
+      if (match.matches === 1 && !match.marked && match.len > 1 && rtt > 0) perf.sampleList(S.DataRtt + (dir ^ 1)).addMs(rtt);
     }
     out.acksFrame = match.frame;
   }
-  if (rev.inEpisode && gtSeqOrEq(ack, rev.recoverSeq) && flags & TH_ACK) rev.inEpisode = false;
+  if (f[rv + D.InEpisode] !== 0 && ((ack - f[rv + D.RecoverSeq]) | 0) >= 0 && flags & TH_ACK) f[rv + D.InEpisode] = 0;
 
   // This side's SACK blocks (they count for the peer's bytes in flight).
   const sack = seg.sack;
@@ -199,82 +171,110 @@ export function perfAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analy
     let n = 0;
     let sum = 0;
     for (let i = 0; i + 1 < sack.length && n < 3; i += 2, n++) sum = (sum + ((sack[i + 1] - sack[i]) >>> 0)) >>> 0;
-    fwd.sackBytes = sum;
-    fwd.sackCount = n;
-  } else fwd.sackCount = 0;
+    f[fw + D.SackBytes] = sum;
+    f[fw + D.SackCount] = n;
+  } else f[fw + D.SackCount] = 0;
 
   // Bytes in flight of this direction (historical, payload-based method: Wireshark 4.0's default; a RST
   // carrying data counts too, as in tshark), less the bytes of the SACK blocks the peer sent last, in
   // tshark's unsigned 32-bit arithmetic (more SACKed than spanned wraps past 2·10^9: none shown).
-  if (len > 0 && fwd.validBif && fwd.unacked.count > 0) {
-    let span = fwd.unacked.spanFrom(conv.flows[dir]);
-    if (rev.sackCount > 0) span = (span - rev.sackBytes) >>> 0;
+  if (len > 0 && f[fw + D.ValidBif] !== 0 && fwdList.count > 0) {
+    let span = fwdList.spanFrom(conv.flows[dir]);
+    if (f[rv + D.SackCount] > 0) span = (span - f[rv + D.SackBytes]) >>> 0;
     if (span > 0 && span < 2_000_000_000) {
-      out.bytesInFlight = synFin ? span - 1 : span;
-      if (out.bytesInFlight > fwd.maxInFlight) fwd.maxInFlight = out.bytesInFlight;
+      const bif = synFin ? span - 1 : span;
+      out.bytesInFlight = bif;
+      if (bif > f[fw + D.MaxInFlight]) f[fw + D.MaxInFlight] = bif;
     }
   }
 
   // Handshake.
+  const cb = perf.base;
   const sa = flags & (TH_SYN | TH_ACK);
-  if (sa === TH_SYN) perf.synNs = tNs;
-  else if (sa === (TH_SYN | TH_ACK) && perf.synAckNs < 0) perf.synAckNs = tNs;
-  else if (sa === TH_ACK && perf.synAckNs >= 0 && perf.ackNs < 0 && dir !== 1) perf.ackNs = tNs;
+  if (sa === TH_SYN) f[cb + C.SynNs] = tNs;
+  else if (sa === (TH_SYN | TH_ACK) && f[cb + C.SynAckNs] < 0) f[cb + C.SynAckNs] = tNs;
+  else if (sa === TH_ACK && f[cb + C.SynAckNs] >= 0 && f[cb + C.AckNs] < 0 && dir !== 1) f[cb + C.AckNs] = tNs;
 
   // Volume, retransmissions, throughput.
-  fwd.segments++;
-  if (fwd.firstNs < 0) fwd.firstNs = tNs;
-  fwd.lastNs = tNs;
+  f[fw + D.Segments]++;
+  if (f[fw + D.FirstNs] < 0) f[fw + D.FirstNs] = tNs;
+  f[fw + D.LastNs] = tNs;
   if (len > 0) {
-    fwd.bytes += len;
+    f[fw + D.Bytes] += len;
     if (isRetx) {
-      fwd.retxBytes += len;
-      fwd.retxSegments++;
+      f[fw + D.RetxBytes] += len;
+      f[fw + D.RetxSegments]++;
     }
     if (analysis & A_SPURIOUS_RETRANSMISSION) {
-      fwd.spuriousSegments++;
-      fwd.spuriousBytes += len;
+      f[fw + D.SpuriousSegments]++;
+      f[fw + D.SpuriousBytes] += len;
     }
   }
 
   // Zero window (advertised by this side) and window full (this side filled the peer's window).
   if ((flags & (TH_SYN | TH_RST)) === 0) {
     if (seg.win === 0) {
-      if (fwd.zeroSinceNs < 0) {
-        fwd.zeroSinceNs = tNs;
-        fwd.zeroEpisodes++;
-        if (fwd.zeroFirstPkt < 0) fwd.zeroFirstPkt = seg.index;
+      if (f[fw + D.ZeroSinceNs] < 0) {
+        f[fw + D.ZeroSinceNs] = tNs;
+        f[fw + D.ZeroEpisodes]++;
+        if (f[fw + D.ZeroFirstPkt] < 0) f[fw + D.ZeroFirstPkt] = seg.index;
       }
-    } else if (fwd.zeroSinceNs >= 0) {
-      fwd.zeroNs += Math.max(0, tNs - fwd.zeroSinceNs);
-      fwd.zeroSinceNs = -1;
+    } else if (f[fw + D.ZeroSinceNs] >= 0) {
+      f[fw + D.ZeroNs] += Math.max(0, tNs - f[fw + D.ZeroSinceNs]);
+      f[fw + D.ZeroSinceNs] = -1;
     }
   }
   if (analysis & A_WINDOW_FULL) {
-    fwd.fullEvents++;
-    if (fwd.fullSinceNs < 0) fwd.fullSinceNs = tNs;
+    f[fw + D.FullEvents]++;
+    if (f[fw + D.FullSinceNs] < 0) f[fw + D.FullSinceNs] = tNs;
   }
-  if (rev.fullSinceNs >= 0 && flags & TH_ACK) {
-    rev.fullNs += Math.max(0, tNs - rev.fullSinceNs);
-    rev.fullSinceNs = -1;
+  if (f[rv + D.FullSinceNs] >= 0 && flags & TH_ACK) {
+    f[rv + D.FullNs] += Math.max(0, tNs - f[rv + D.FullSinceNs]);
+    f[rv + D.FullSinceNs] = -1;
   }
 
   // Timestamp echo (RFC 7323's measurement): the peer's first echo of this side's latest new TSval.
-  if (seg.tsEcr > 0 && flags & TH_ACK && seg.tsEcr === rev.tsVal && rev.tsValNs >= 0) {
-    const rtt = tNs - rev.tsValNs;
-    if (rtt >= 0) rev.tsRtt.addMs(rtt);
-    rev.tsValNs = -1; // one sample per TSval
+  if (seg.tsEcr > 0 && flags & TH_ACK && seg.tsEcr === f[rv + D.TsVal] && f[rv + D.TsValNs] >= 0) {
+    const rtt = tNs - f[rv + D.TsValNs];
+    if (rtt >= 0) perf.sampleList(S.TsRtt + (dir ^ 1)).addMs(rtt);
+    f[rv + D.TsValNs] = -1; // one sample per TSval
   }
-  if (seg.tsVal >= 0 && seg.tsVal !== fwd.tsVal) {
-    fwd.tsVal = seg.tsVal;
-    fwd.tsValNs = tNs;
+  if (seg.tsVal >= 0 && seg.tsVal !== f[fw + D.TsVal]) {
+    f[fw + D.TsVal] = seg.tsVal;
+    f[fw + D.TsValNs] = tNs;
   }
 
   limitsAdd(conv, dir, seg, isRetx, out.ackRttNs, match.frame >= 0 ? match.len : 0, perf);
 }
 
-function gtSeqOrEq(x: number, y: number): boolean {
-  return ((x - y) | 0) >= 0;
+/**
+ * A retransmission with data (not spurious): it joins this direction's loss episode while below the
+ * episode's recovery point, else begins one (its wait, for a timeout, from the oldest unacknowledged
+ * segment). Rare: out of perfAdd so that perfAdd stays small enough to be optimized whole.
+ */
+function lossAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, analysis: number, perf: PerfConn, list: UnackedList): void {
+  const f = perf.store.f;
+  const fw = dirBase(perf.base, dir);
+  const seq = seg.seq >>> 0;
+  const len = seg.len >>> 0;
+  const eps = perf.episodes;
+  const last = f[fw + D.EpisodeLast];
+  if (f[fw + D.InEpisode] !== 0 && eps !== null && last >= 0 && ((seq - f[fw + D.RecoverSeq]) | 0) < 0) {
+    const ep = eps[last];
+    ep.segments++;
+    ep.bytes += len;
+    return;
+  }
+  const fast = (analysis & A_FAST_RETRANSMISSION) !== 0;
+  const flow = conv.flows[dir];
+  const old = list.oldestNs();
+  const refNs = old >= 0 ? old : flow.nextSeqSec * 1e9 + flow.nextSeqNsec;
+  const tNs = seg.tsSec * 1e9 + seg.tsNsec;
+  const list2 = eps ?? (perf.episodes = []);
+  f[fw + D.EpisodeLast] = list2.length;
+  list2.push({ kind: fast ? 'fast' : 'rto', packet: seg.index, waitedNs: fast ? 0 : Math.max(0, tNs - refNs), segments: 1, bytes: len, dir });
+  f[fw + D.InEpisode] = 1;
+  f[fw + D.RecoverSeq] = flow.nextSeq;
 }
 
 /** End of capture: close open zero-window / window-full periods at each direction's last packet. */
@@ -283,20 +283,19 @@ export function perfFinish(conv: Conversation, endNs: number): void {
   if (!p) return;
   limitsFinish(p, endNs);
   // what only the pass needs goes, the rest is trimmed: the engine keeps its conversations after finish
-  p.pat.answerMs.compact();
-  for (const d of p.dirs) {
-    d.unacked.release();
-    d.dataRtt.compact();
-    d.tsRtt.compact();
-    d.lim.ceiling.compact();
-    d.lim.nagleDelays.compact();
-    if (d.zeroSinceNs >= 0) {
-      d.zeroNs += Math.max(0, endNs - d.zeroSinceNs);
-      d.zeroSinceNs = -1;
+  for (const s of p.samples) s?.compact();
+  p.unacked0.release();
+  p.unacked1.release();
+  const f = p.store.f;
+  for (let dir = 0; dir < 2; dir++) {
+    const o = dirBase(p.base, dir);
+    if (f[o + D.ZeroSinceNs] >= 0) {
+      f[o + D.ZeroNs] += Math.max(0, endNs - f[o + D.ZeroSinceNs]);
+      f[o + D.ZeroSinceNs] = -1;
     }
-    if (d.fullSinceNs >= 0) {
-      d.fullNs += Math.max(0, endNs - d.fullSinceNs);
-      d.fullSinceNs = -1;
+    if (f[o + D.FullSinceNs] >= 0) {
+      f[o + D.FullNs] += Math.max(0, endNs - f[o + D.FullSinceNs]);
+      f[o + D.FullSinceNs] = -1;
     }
   }
 }

@@ -118,6 +118,12 @@ export interface Conversation {
   ext: Record<string, unknown>;
 }
 
+/**
+ * What a perf engine keeps of a conversation after finish (TcpEngine.conversations()): who talked and
+ * its perf state (conv.ext.perf) — not the analysis and state objects (~1.8 KB a connection).
+ */
+export type PerfConversation = Pick<Conversation, 'stream' | 'clientAddr' | 'clientPort' | 'serverAddr' | 'serverPort' | 'ext'>;
+
 function newConversation(
   stream: number,
   seg: SegmentInput,

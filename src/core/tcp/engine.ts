@@ -16,11 +16,11 @@
  */
 
 import { ConversationTable, analyzeSegment } from './analysis';
-import type { Conversation } from './analysis';
+import type { Conversation, PerfConversation } from './analysis';
 import { STEP_NAMES, StateRevisions, advanceStates, connStates, finishStates } from './states';
 import { ParamsCache, SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
 import { emptyResult, type ConnectionSummary, type PacketResult, type SegmentInput } from './types';
-import { PerfColumns, PerfConn, perfAdd, perfFinish, type PerfPacket } from '../perf/index';
+import { PerfColumns, PerfConn, PerfStore, perfAdd, perfFinish, type PerfPacket } from '../perf/index';
 
 const F_DIR = 1;
 const F_INFERRED = 2;
@@ -76,10 +76,11 @@ export class TcpEngine {
   private connections = 0;
   /**
    * Performance measurement (src/core/perf, opt-in with `perf: true`): ack_rtt / bytes_in_flight
-   * columns, 8 bytes a packet. Off by default: it costs +50–65 % of decode + engine on the 2 M-packet
-   * bench files (scripts/bench-perf.ts; issue 14 asks for at most +20 %) and ~5.5 KB of heap a
-   * connection once finished, so only `capture-lens perf`, `conns --json` and the editor's on-demand
-   * replays (src/worker/perfGraph.ts) pay for it until it is cheaper.
+   * columns, 8 bytes a packet, and each connection's numbers in one shared PerfStore. Off by default:
+   * it costs +49–58 % of decode + engine on the 2 M-packet bench files (scripts/bench-perf.ts; issue
+   * 14 asks for at most +20 %) and 15–24 bytes a packet once finished (the goal is 8), so only
+   * `capture-lens perf`, `conns --json` and the editor's on-demand replays (src/worker/perfGraph.ts)
+   * pay for it until it is cheaper.
    */
   private readonly perf: boolean;
   private readonly perfCols = new PerfColumns();
@@ -87,8 +88,14 @@ export class TcpEngine {
   private lastNs = 0;
   /** Each conversation's PerfConn by stream number (also in conv.ext.perf): one array load a packet. */
   private readonly perfs: PerfConn[] = [];
-  /** The conversations, kept after finish() when `perf` is on (their perf state is read then). */
-  private kept: readonly Conversation[] = [];
+  /** Every connection's perf numbers in one Float64Array (src/core/perf/layout.ts). */
+  private readonly perfStore = new PerfStore();
+  /**
+   * What perf readers need of the conversations, kept after finish() when `perf` is on: addresses and
+   * the perf state; the analysis and state objects go (~1.8 KB a connection: half the heap the
+   * measurement kept on the bench's 10,000 connections).
+   */
+  private kept: readonly PerfConversation[] = [];
 
   constructor(opts: TcpEngineOptions = {}) {
     this.synFloodMin = opts.synFloodMin ?? SYN_FLOOD_MIN;
@@ -174,7 +181,7 @@ export class TcpEngine {
     if (this.perf) {
       let perf = this.perfs[conv.stream];
       if (perf === undefined) {
-        perf = new PerfConn();
+        perf = new PerfConn(this.perfStore);
         this.perfs[conv.stream] = perf;
         conv.ext.perf = perf;
       }
@@ -252,7 +259,10 @@ export class TcpEngine {
     this.finished = true;
     const list: Conversation[] = this.table.list;
     for (const conv of list) finishStates(conv, this.revisions);
-    if (this.perf) for (const conv of list) perfFinish(conv, this.lastNs);
+    if (this.perf) {
+      for (const conv of list) perfFinish(conv, this.lastNs);
+      this.perfStore.trim();
+    }
     const cache: ParamsCache = new Map();
     this.sums = list.map((conv) => summarize(conv, cache));
     this.floods = detectSynFlood(this.sums, this.synFloodMin);
@@ -260,7 +270,11 @@ export class TcpEngine {
     // built): let them go, ~1.8 KB a connection (the capture editor holds its engine for as long
     // as the capture is open: 9 bytes a packet of its benchmark's capture)
     this.connections = list.length;
-    if (this.perf) this.kept = list.slice();
+    if (this.perf) {
+      this.kept = list.map((c) => ({
+        stream: c.stream, clientAddr: c.clientAddr, clientPort: c.clientPort, serverAddr: c.serverAddr, serverPort: c.serverPort, ext: { perf: c.ext.perf },
+      }));
+    }
     this.table.clear();
     this.trim();
   }
@@ -303,8 +317,8 @@ export class TcpEngine {
     return !this.perf || index > this.maxIndex ? 0 : this.perfCols.bytesInFlight(index);
   }
 
-  /** The conversations in stream order (their perf state: conv.ext.perf, src/core/perf). */
-  conversations(): readonly Conversation[] {
+  /** The conversations in stream order (their perf state: conv.ext.perf, src/core/perf); after finish() only what perf readers need. */
+  conversations(): readonly PerfConversation[] {
     return this.finished ? this.kept : this.table.list;
   }
 

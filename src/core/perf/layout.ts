@@ -1,0 +1,205 @@
+/**
+ * Where the performance measurement keeps its numbers (issue 14's cost budget): every connection's
+ * scalar state — the connection's own fields, then two directions of the same layout — in one shared
+ * Float64Array (`PerfStore`), CONN_SIZE + 2 · DIR_SIZE doubles a connection, at the connection's offset.
+ *
+ * Why: as ~15 objects a connection (PerfConn, two PerfDir, two LimitState, ConnPatterns, nine sample
+ * lists …) with ~130 double fields, each field its own heap number (V8 boxes a double field), the
+ * state of the bench's 10,000 connections was ~4 KB a connection of small objects that every GC
+ * walked: the garbage collector took about as long as perfAdd and limitsAdd together (profiles in
+ * scripts/bench-perf.ts). One typed array holds no pointers for the GC to follow.
+ *
+ * Booleans are 0 / 1; "none" is -1 where the old fields used -1. The values are the same doubles the
+ * fields held (sequence numbers, ns times as doubles, counters), so every result is unchanged
+ * (test/perf-results.test.ts). Enums: esbuild inlines their values into the hot code (tsc's
+ * unit-test build reads them from an object).
+ */
+
+/** The connection's own fields (offsets from the connection's base). */
+export enum C {
+  /** Handshake times (ns since the epoch as doubles: µs-exact, ample for RTTs), -1 when not seen. */
+  SynNs,
+  SynAckNs,
+  AckNs,
+  /** SYNs (without ACK) seen from the client, the first one's time and packet; the SYN/ACK's packet (limits.ts). */
+  Syns,
+  FirstSynNs,
+  FirstSynPkt,
+  SynAckPkt,
+  /** The client's data waiting for an answer: time and packet of its last segment, -1 none. */
+  ReqNs,
+  ReqPkt,
+  /** The longest request → first response byte gap (ns) and its packets. */
+  MaxAnswerNs,
+  MaxAnswerReqPkt,
+  MaxAnswerRespPkt,
+  SIZE,
+}
+
+/** One direction's fields (offsets from the direction's base: the sender's view). */
+export enum D {
+  /** Wireshark's valid_bif: cleared by a lost segment, set again by an ACK from the peer. */
+  ValidBif,
+  Segments,
+  /** Payload bytes sent, and those in segments flagged as retransmissions (fast / spurious included). */
+  Bytes,
+  RetxBytes,
+  RetxSegments,
+  SpuriousSegments,
+  SpuriousBytes,
+  FirstNs,
+  LastNs,
+  /** tshark's ack_rtt samples the peer's ACKs gave (count; the values are in the per-packet column). */
+  AckRttSamples,
+  MaxInFlight,
+  /** Highest next-seq when the current loss episode began (retransmissions below it belong to it). */
+  RecoverSeq,
+  InEpisode,
+  /** Index in PerfConn.episodes of this direction's latest loss episode, -1 none. */
+  EpisodeLast,
+  /** This side advertised a zero window since (ns), or -1; total zero-window time (ns), episodes, first packet. */
+  ZeroSinceNs,
+  ZeroNs,
+  ZeroEpisodes,
+  ZeroFirstPkt,
+  /** This side filled the peer's window at (ns), or -1; total window-full time (ns) and events. */
+  FullSinceNs,
+  FullNs,
+  FullEvents,
+  /** The latest distinct TSval this side sent and when it was first sent (ns; -1 once echoed). */
+  TsVal,
+  TsValNs,
+  /** This side's latest SACK blocks as tshark keeps them for bytes_in_flight: total length (mod 2^32), count (≤ 3). */
+  SackBytes,
+  SackCount,
+  // What limited this sender (limits.ts; the header there says what each means).
+  Started,
+  /** Highest sequence number sent + 1 and the peer's highest ACK (sequence space). */
+  Nxt,
+  Una,
+  /** The peer's last advertised window (scaled), -1 before the first; its extremes while busy. */
+  PeerWin,
+  MinPeerWin,
+  MaxPeerWin,
+  /** Largest payload seen from this sender, and the MSS the peer announced in its SYN (0: none). */
+  Mss,
+  MssCap,
+  Busy,
+  BusySinceNs,
+  /** Accounted up to this time. */
+  CursorNs,
+  Rwnd,
+  /** Busy time not yet classified. */
+  OpenNs,
+  LastSendNs,
+  LastSendFull,
+  /** The last ACK that gave the sender room since its last send, -1 none. */
+  TrigAckNs,
+  BusyNs,
+  RwndNs,
+  NetNs,
+  AppNs,
+  /**
+   * The send-buffer candidate (summary.ts decides whether it was the buffer): of the "network" time,
+   * the waits for ACKs (silent since the last send for more than DELTA_NS, then set going by an ACK)
+   * from the first "unused" one on. A wait is unused when an ACK had given room for a full segment more
+   * than DELTA_NS before the one the sender answered (`UnusedAckNs`: the first such ACK since the last
+   * send, -1 none): a congestion window answers every ACK that frees it at once, so the window is no
+   * longer the limit; the waits before (slow start, the flight doubling each round) stay "network".
+   * `Waits` counts them all, `UnusedWaits` the unused ones.
+   */
+  SndNs,
+  UnusedAckNs,
+  Waits,
+  UnusedWaits,
+  /** Peak bytes in flight of the current ACK-clocked burst. */
+  BurstMax,
+  /** The peer's last pure ACK: time, its ack_rtt (ns), packet, whether the segment it acked was short. */
+  PureAckNs,
+  PureAckRttNs,
+  PureAckPkt,
+  PureAckSmall,
+  /** Nagle/delayed-ACK stalls and the first stall's packets (held segment, the late ACK). */
+  NagleStalls,
+  NagleHeldPkt,
+  NagleAckPkt,
+  /** Smallest and largest RTT sample of this side's data (ns) and the ACKs that gave them. */
+  MinRttNs,
+  MinRttPkt,
+  MaxRttNs,
+  MaxRttPkt,
+  DataSegs,
+  ShortSegs,
+  ResentBytes,
+  ResentSegs,
+  /** Everything acknowledged but no room in the peer's window: since (ns, -1 not held), rwndNs then. */
+  HeldSinceNs,
+  HeldRwndNs,
+  SIZE,
+}
+
+/** Which sample list (PerfConn.samples): per direction (+ dir) or of the connection. */
+export enum S {
+  /** RTT samples of a direction's data, Karn-clean (a segment sent once, with data). */
+  DataRtt = 0,
+  /** Timestamp-echo samples: that side's TSval echoed back by the peer. */
+  TsRtt = 2,
+  /** Peak bytes in flight of each ACK-clocked burst (limits.ts: the sender's ceiling). */
+  Ceiling = 4,
+  /** Nagle/delayed-ACK stall delays (ms). */
+  Nagle = 6,
+  /** Request → first response byte gaps (ms) of the connection. */
+  Answer = 8,
+  COUNT = 9,
+}
+
+/** Doubles a connection: its own fields, then direction 0 (client → server), then direction 1. */
+export const CONN_SIZE = C.SIZE + 2 * D.SIZE;
+
+/** Offset of direction `dir`'s fields from the connection's base. */
+export function dirBase(base: number, dir: number): number {
+  return base + C.SIZE + dir * D.SIZE;
+}
+
+/** A new connection's values (-1 for "none", valid_bif set, the rest 0). */
+const INITIAL = ((): Float64Array => {
+  const t = new Float64Array(CONN_SIZE);
+  for (const k of [C.SynNs, C.SynAckNs, C.AckNs, C.FirstSynNs, C.FirstSynPkt, C.SynAckPkt, C.ReqNs, C.ReqPkt, C.MaxAnswerNs, C.MaxAnswerReqPkt, C.MaxAnswerRespPkt]) t[k] = -1;
+  for (let dir = 0; dir < 2; dir++) {
+    const o = C.SIZE + dir * D.SIZE;
+    t[o + D.ValidBif] = 1;
+    for (const k of [D.FirstNs, D.LastNs, D.EpisodeLast, D.ZeroSinceNs, D.ZeroFirstPkt, D.FullSinceNs, D.TsVal, D.TsValNs, D.PeerWin, D.MinPeerWin,
+      D.LastSendNs, D.TrigAckNs, D.UnusedAckNs, D.PureAckNs, D.PureAckPkt, D.NagleHeldPkt, D.NagleAckPkt, D.MinRttPkt, D.MaxRttPkt,
+      D.HeldSinceNs]) t[o + k] = -1;
+  }
+  return t;
+})();
+
+/**
+ * Every connection's state, one after the other (the engine's, shared by its PerfConns). Grows by
+ * doubling, from room for 64 connections (73 KB; 146 doubles, 1,168 bytes, a connection): the bench's
+ * 10,000 connections take 12 MB.
+ */
+export class PerfStore {
+  f = new Float64Array(0);
+  private n = 0;
+
+  /** Room for one more connection, set to the initial values; its base offset. */
+  alloc(): number {
+    const base = this.n * CONN_SIZE;
+    if (base + CONN_SIZE > this.f.length) {
+      const nf = new Float64Array(Math.max(64 * CONN_SIZE, this.f.length * 2));
+      nf.set(this.f);
+      this.f = nf;
+    }
+    this.f.set(INITIAL, base);
+    this.n++;
+    return base;
+  }
+
+  /** Drop the growth slack (end of the capture: no connection comes any more). */
+  trim(): void {
+    const len = this.n * CONN_SIZE;
+    if (len < this.f.length) this.f = this.f.slice(0, len);
+  }
+}
