@@ -64,6 +64,14 @@ interface PlaywrightCore {
   chromium: { launch(options: { executablePath: string; headless: boolean; args: string[] }): Promise<PwBrowser> };
 }
 
+/** What this process served the page, and the worker's round trips for it (ms). */
+interface Served {
+  rows: number;
+  details: number;
+  rowsMs: number[];
+  detailsMs: number[];
+}
+
 /** What the page measured (milliseconds). */
 interface PageFigures {
   rows: number[];
@@ -74,6 +82,8 @@ interface PageFigures {
   longTasks: number;
   longest: number;
   selections: number;
+  /** details replies for a packet no longer selected (not drawn). */
+  stale: number;
   count: number;
   rowsOnScreen: number;
   loadingOnScreen: number;
@@ -122,7 +132,7 @@ const PAGE_HTML = `<!DOCTYPE html>
 html, body { height: 100%; margin: 0; }
 </style>
 <script>
-window.__m = { rows: [], details: [], frames: [], longTasks: 0, longest: 0 };
+window.__m = { rows: [], details: [], frames: [], longTasks: 0, longest: 0, stale: 0 };
 window.__state = null;
 try {
   new PerformanceObserver(function (l) { for (const e of l.getEntries()) { window.__m.longTasks++; window.__m.longest = Math.max(window.__m.longest, e.duration); } })
@@ -138,10 +148,13 @@ window.addEventListener = function (type, fn, opts) {
   return add(type, function (e) {
     const t0 = performance.now();
     const kind = e.data && e.data.type; // reading the data deserializes it: counted
+    const tree = document.querySelector('.tnode');
     fn.call(this, e);
     if (kind === 'rows' || kind === 'details') afterContinuations(function () {
       document.documentElement.getBoundingClientRect(); // the style and layout it left
-      window.__m[kind].push(performance.now() - t0);
+      // a details reply for a packet no longer selected is dropped: counted apart (its tree is not drawn anew)
+      if (kind === 'details' && document.querySelector('.tnode') === tree) window.__m.stale++;
+      else window.__m[kind].push(performance.now() - t0);
     });
   }, opts);
 };
@@ -210,19 +223,23 @@ async function indexedCapture(root: string, dir: string): Promise<WorkerClient> 
 }
 
 /** The editor's host for the page: answers `ready`, `rows` and `select` as editorProvider.ts does. */
-function hostAnswer(client: WorkerClient, strings: Record<string, string>, served: { rows: number; details: number }) {
+function hostAnswer(client: WorkerClient, strings: Record<string, string>, served: Served) {
   return async (m: FromWebview): Promise<ToWebview[]> => {
     if (m.type === 'ready') {
       const progress = { packets: FIRST, bytesRead: 0, totalBytes: 0, rate: 50_000, done: false, elapsedMs: 0, following: true };
       return [{ type: 'init', fileName: 'live.pcap', strings: { ...strings } as never, timeFormat: 'relative', infoStyle: 'tcpdump', columns: [...DEFAULT_COLUMNS], progress, count: FIRST }];
     }
     if (m.type === 'rows') {
+      const t0 = performance.now();
       const rows = await client.rows(m.start, m.count).catch(() => []);
       served.rows += rows.length;
+      served.rowsMs.push(performance.now() - t0);
       return [{ type: 'rows', id: m.id, view: m.view, start: m.start, rows }];
     }
     if (m.type === 'select') {
+      const t0 = performance.now();
       const [d, row] = await Promise.all([client.details(m.index), client.rows(m.index, 1)]);
+      served.detailsMs.push(performance.now() - t0);
       const tree = addPerfNode(buildDetails(d.tree, row[0] ?? null, formatEn), d.perf, formatEn);
       const bytes = d.bytes instanceof Uint8Array ? d.bytes : new Uint8Array(d.bytes as ArrayLike<number>);
       served.details++;
@@ -261,7 +278,7 @@ export async function webviewBench(root: string): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e.message ?? e)));
-    const served = { rows: 0, details: 0 };
+    const served: Served = { rows: 0, details: 0, rowsMs: [], detailsMs: [] };
     const answer = hostAnswer(client, uiStrings(root), served);
     await page.exposeFunction('__host', async (s: string) => JSON.stringify(await answer(JSON.parse(s) as FromWebview)));
     await page.goto(url, { waitUntil: 'load' });
@@ -269,11 +286,12 @@ export async function webviewBench(root: string): Promise<void> {
     const f = await page.evaluate(
       ({ perTick, max }) =>
         new Promise<PageFigures>((resolve) => {
-          const w = window as unknown as { __m: { rows: number[]; details: number[]; frames: number[]; longTasks: number; longest: number }; __raf: typeof requestAnimationFrame };
+          const w = window as unknown as { __m: { rows: number[]; details: number[]; frames: number[]; longTasks: number; longest: number; stale: number }; __raf: typeof requestAnimationFrame };
           // measure from here: the first page and its rows are the open, not following
           w.__m.rows.length = 0;
           w.__m.details.length = 0;
           w.__m.frames.length = 0;
+          w.__m.stale = 0;
           let count = (document.querySelector('#packet-grid')?.getAttribute('aria-rowcount') ?? '1') as unknown as number;
           count = Number(count) - 1;
           const progress = (): void => {
@@ -316,6 +334,7 @@ export async function webviewBench(root: string): Promise<void> {
                       longTasks: w.__m.longTasks,
                       longest: w.__m.longest,
                       selections,
+                      stale: w.__m.stale,
                       count,
                       rowsOnScreen: document.querySelectorAll('.rows .row:not([hidden])').length,
                       loadingOnScreen: document.querySelectorAll('.rows .row.loading:not([hidden])').length,
@@ -337,7 +356,7 @@ export async function webviewBench(root: string): Promise<void> {
     );
     console.log('      ' + figures('rows reply — handler, its promise continuations and the layout it left', f.rows));
     console.log('      ' + figures('frame — render() of the rows on screen (requestAnimationFrame) and its layout', f.frames));
-    console.log('      ' + figures(`selection — details reply: tree, bytes, fields and layout (${f.selections} selections)`, f.details));
+    console.log('      ' + figures(`selection — details reply: tree, bytes, fields and layout (End pressed ${f.selections} times; ${f.stale} replies came after the selection had moved on)`, f.details));
     console.log(
       `      scroll while following (three rows a frame for ${f.scrollSecs.toFixed(1)} s): ${((iv.length * 1000) / (f.scrollSecs * 1000)).toFixed(1)} frames/s, ` +
         `frame interval median ${pct(iv, 0.5).toFixed(1)} ms, p95 ${pct(iv, 0.95).toFixed(1)} ms, worst ${(iv.at(-1) ?? 0).toFixed(1)} ms (paint included)`,
@@ -345,6 +364,10 @@ export async function webviewBench(root: string): Promise<void> {
     console.log(
       `      long tasks (50 ms or more): ${f.longTasks}${f.longTasks ? `, the longest ${f.longest.toFixed(0)} ms` : ''}; at the end ${f.rowsOnScreen} rows drawn, ` +
         `${f.loadingOnScreen} still loading; ${served.rows.toLocaleString('en')} rows and ${served.details} details served`,
+    );
+    console.log(
+      '      the page\'s requests through this process to the worker (not the page\'s work; bench-follow measures the host\'s): ' +
+        figures('rows round trip', served.rowsMs).replace(/ —.*/, '') + '; ' + figures('details + row round trip', served.detailsMs).replace(/ —.*/, ''),
     );
     if (errors.length) console.log('      page errors: ' + errors.slice(0, 3).join(' | '));
   } finally {
