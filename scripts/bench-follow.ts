@@ -214,7 +214,8 @@ async function main(): Promise<void> {
   console.log('    ' + figures("scroll — the host's work for the rows reply", hostRowsMs));
   console.log('    ' + figures('selection — details + row of the last packet, round trip', detailsMs));
   console.log('    ' + figures("selection — the host's work (replies, details tree, its message)", hostSelectMs));
-  console.log("    (the webview's render of a rows reply is not measured by this bench: it needs a browser page)");
+  // the webview's own work (rows replies, renders, selections, a scroll) is measured in a browser page after this
+  console.log(`    (the webview's render of a rows reply and of a selection: ${WEBVIEW ? 'below' : '--webview, which --issue runs too'})`);
   console.log(
     `  settle → final index (engine finished, states final): ${settleMs.toFixed(0)} ms, ${last.packets} packets kept` +
       `${last.dropped ? `, ${last.dropped} dropped by the ring limit` : ''}${last.error ? ', error: ' + last.error.message : ''}`,
