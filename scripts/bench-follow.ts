@@ -15,14 +15,17 @@
  *   receiving the reply (a structured clone, what postMessage between threads costs: an upper bound
  *   of the deserialization) and serializing the webview's `rows` reply (JSON, as VS Code's
  *   webview.postMessage does); for a selection, the same for both replies plus the details tree
- *   (buildDetails, addPerfNode) and its `details` message. The webview's render is not measured here
- *   (it needs a browser page);
+ *   (buildDetails, addPerfNode) and its `details` message;
+ * - with --issue or --webview, the webview's own work in a browser page (bench-follow-webview.ts: the
+ *   real dist/capture.js in headless Chromium, following at 50,000 packets/s): per rows reply, per
+ *   frame's render, per selection's details reply, and the frame rate of a scroll while following;
  *
  * and the worker's and this process's memory at the start and the end (with --ring N, the editor's
  * ring limit: the window keeps N to 2N packets).
  *
  *   node scripts/run-ts.mjs scripts/bench-follow.ts [--rate PACKETS_PER_S] [--seconds N] [--ring N]
- *   node scripts/run-ts.mjs scripts/bench-follow.ts --issue      # 50,000 packets/s for 60 s, ring 200,000
+ *   node scripts/run-ts.mjs scripts/bench-follow.ts --issue      # 50,000 packets/s for 60 s, ring 200,000, and the webview
+ *   node scripts/run-ts.mjs scripts/bench-follow.ts --webview    # only the webview's part (about 20 s)
  *
  * Defaults are small (20,000 packets/s for 3 s) because the machines this runs on are shared; the
  * issue's figure is --issue (--rate 50000 --seconds 60 --ring 200000; --seconds N shortens it). Packets are generated as they
@@ -40,6 +43,7 @@ import { buildDetails } from '../src/extension/capture/details';
 import { addPerfNode } from '../src/extension/capture/perfDetails';
 import { WORKER_RESOURCE_LIMITS, type PacketDetails, type PacketRow } from '../src/worker/api';
 import { WorkerClient } from '../src/worker/client';
+import { webviewBench } from './bench-follow-webview';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
@@ -49,6 +53,9 @@ function arg(name: string, dflt: number): number {
 
 const ROOT = [path.resolve(__dirname, '..'), process.cwd()].find((d) => fs.existsSync(path.join(d, 'dist', 'worker.js'))) ?? process.cwd();
 const ISSUE = process.argv.includes('--issue');
+/** The webview's side too (bench-follow-webview.ts: headless Chromium); --webview alone runs only it. */
+const WEBVIEW = ISSUE || process.argv.includes('--webview');
+const WEBVIEW_ONLY = !ISSUE && process.argv.includes('--webview');
 const RATE = arg('--rate', ISSUE ? 50000 : 20000);
 const SECONDS = arg('--seconds', ISSUE ? 60 : 3);
 const RING = arg('--ring', ISSUE ? 200000 : 0);
@@ -108,6 +115,11 @@ async function main(): Promise<void> {
   const workerJs = path.join(ROOT, 'dist', 'worker.js');
   if (!fs.existsSync(workerJs)) {
     console.log('bench-follow: skipped (dist/worker.js is missing: npm run build)');
+    return;
+  }
+  if (WEBVIEW_ONLY) {
+    console.log('follow:');
+    await webviewBench(ROOT);
     return;
   }
   const total = Math.round(RATE * SECONDS);
@@ -202,13 +214,15 @@ async function main(): Promise<void> {
   console.log('    ' + figures("scroll — the host's work for the rows reply", hostRowsMs));
   console.log('    ' + figures('selection — details + row of the last packet, round trip', detailsMs));
   console.log('    ' + figures("selection — the host's work (replies, details tree, its message)", hostSelectMs));
-  console.log("    (the webview's render of a rows reply is not measured by this bench: it needs a browser page)");
+  // the webview's own work (rows replies, renders, selections, a scroll) is measured in a browser page after this
+  console.log(`    (the webview's render of a rows reply and of a selection: ${WEBVIEW ? 'below' : '--webview, which --issue runs too'})`);
   console.log(
     `  settle → final index (engine finished, states final): ${settleMs.toFixed(0)} ms, ${last.packets} packets kept` +
       `${last.dropped ? `, ${last.dropped} dropped by the ring limit` : ''}${last.error ? ', error: ' + last.error.message : ''}`,
   );
   await client.close();
   fs.rmSync(dir, { recursive: true, force: true });
+  if (WEBVIEW) await webviewBench(ROOT);
 }
 
 /** What the writer thread is told. */

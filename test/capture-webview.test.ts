@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { atEnd, endTop, FineScroll, MAX_SCROLL_PX, ScrollGeometry, contentHeight, pageRows, pagesFor, realTop, revealTop, scrollTopFor, spacerHeight, visibleRange, visibleRangeAt } from '../media/common/scroll';
 import { asciiChar, byteOwners, fieldPath, fieldRange, flatten, hex2, offsetLabel, toBytes } from '../media/capture/fields';
 import { fmt, group, parsePacketNumber, rate, seconds, timeColumn, timeOfDay } from '../media/capture/format';
+import { RowRequests } from '../media/capture/rowRequests';
 import { buildDetails } from '../src/extension/capture/details';
 import { MAX_COPY_PACKETS, MAX_ROWS_PER_REQUEST, parseFromWebview, type DetailNode } from '../src/extension/capture/webviewMessages';
 import { TreeSink, decodeFrame, DecodedPacket } from '../src/core/decode/index';
@@ -106,6 +107,33 @@ describe('capture webview: virtual scroller', () => {
     const g = { count: 0, rowHeight: 22, viewport: 300 };
     assert.deepEqual(visibleRange(0, g), { first: 0, offset: 0, count: 0 });
     assert.equal(spacerHeight(g), 0);
+  });
+});
+
+describe('capture webview: rows requests while following (issue 16)', () => {
+  it('asks one page at a time while following, and renders again for the page it put off', () => {
+    const r = new RowRequests();
+    assert.equal(r.allowed(true), true);
+    r.start();
+    // the end moved by 4 pages at the next progress report: those pages wait for the answer
+    assert.equal(r.allowed(true), false);
+    assert.equal(r.allowed(true), false);
+    assert.equal(r.pending, 1);
+    assert.equal(r.end(), true, 'a page was put off: the list renders again and asks for the page then on screen');
+    assert.equal(r.allowed(true), true);
+    r.start();
+    assert.equal(r.end(), false, 'nothing put off: no extra render');
+  });
+
+  it('asks every page at once when not following', () => {
+    const r = new RowRequests();
+    for (let i = 0; i < 3; i++) {
+      assert.equal(r.allowed(false), true);
+      r.start();
+    }
+    assert.equal(r.pending, 3);
+    for (let i = 0; i < 3; i++) assert.equal(r.end(), false);
+    assert.equal(r.pending, 0);
   });
 });
 

@@ -10,6 +10,7 @@ import { atEnd as listAtEnd, endTop, FineScroll, pageRows, pagesFor, revealTop, 
 import { vscodeApi } from '../common/vscode';
 import { filterInput } from './filter';
 import { endpoint, fmt, seconds, timeColumn } from './format';
+import { RowRequests } from './rowRequests';
 import { PAGE, ROW_H, channel, droppedIn, post, rows, savedViewReady, state, type SavedState } from './state';
 
 export const grid = el('div', 'grid');
@@ -141,13 +142,23 @@ export function rowAt(pos: number): PacketRow | undefined {
   return rows.row(pos);
 }
 
+/** Follow mode: one rows request at a time (./rowRequests.ts says why). */
+const requests = new RowRequests();
+
 function request(start: number): void {
+  if (!requests.allowed(state.progress?.following === true)) return;
   const view = state.view;
   rows.fetch(
     start,
     async () => {
-      const m = await channel.request('rows', { view, start, count: Math.min(PAGE, Math.max(0, state.viewCount - start)) });
-      return m.view === state.view ? { rows: m.rows } : undefined;
+      requests.start();
+      try {
+        const m = await channel.request('rows', { view, start, count: Math.min(PAGE, Math.max(0, state.viewCount - start)) });
+        return m.view === state.view ? { rows: m.rows } : undefined;
+      } finally {
+        // a reply dropped (an older view) renders nothing itself: the page put off is asked for all the same
+        if (requests.end()) scheduleRender();
+      }
     },
     () => {
       rows.evict();
