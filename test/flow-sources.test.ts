@@ -24,6 +24,7 @@ import { analyzeCaptureFile, visitCaptureFile } from '../src/node/analyze';
 import { connectionPickItems, connInfo, lineOfPacket, logConnections, logFlowPackets, packetOfLine, pickedStreams, streamOfFilter } from '../src/extension/flow/sourceData';
 import { CaptureIndex } from '../src/worker/captureIndex';
 import { fileInput } from '../src/worker/fileInput';
+import type { PositionalReader } from '../src/worker/input';
 import { WorkerClient } from '../src/worker/client';
 import { flowPackets } from '../src/worker/flowPackets';
 import { corpusPath, needCorpus } from './helpers/corpus';
@@ -69,6 +70,42 @@ describe('flow sources: the worker\'s flowPackets (CaptureIndex in-process)', ()
       assert.deepEqual(buildFlowGraph(some, { streams: [3, 17] }), await flowOfCapture(file, [3, 17]));
       assert.deepEqual(await flowPackets(idx, [9999]), []);
       assert.deepEqual(await flowPackets(idx, undefined, 5), all.slice(0, 5));
+    } finally {
+      await idx.close();
+    }
+  });
+
+  it('visits records in capture order whatever file read finishes first (the replay engine needs that order)', async () => {
+    // every later read finishes sooner (as the I/O threads may): packets far apart are read as separate
+    // spans at once, and a map filled as the reads came back gave them to flowPackets out of order
+    const file = generated().pcap;
+    const inner = fileInput(file);
+    let calls = 0;
+    const slow = (r: PositionalReader): PositionalReader => ({
+      readSync: (buf, pos) => r.readSync(buf, pos),
+      read: async (buf, pos) => {
+        await new Promise((res) => setTimeout(res, Math.max(0, 40 - 10 * calls++)));
+        return r.read(buf, pos);
+      },
+      close: () => r.close(),
+    });
+    const input = new Proxy(inner, {
+      get(t, k) {
+        if (k === 'reader') return () => slow(t.reader());
+        const v = Reflect.get(t, k) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+    const idx = new CaptureIndex(input);
+    await idx.start();
+    await idx.indexed;
+    try {
+      const n = idx.count;
+      assert.ok(n > 400, `${n} packets`);
+      const want = [0, Math.floor(n / 4), Math.floor(n / 2), n - 1];
+      const seen: number[] = [];
+      await idx.visitRecords(want, (rec) => seen.push(rec.index));
+      assert.deepEqual(seen, want);
     } finally {
       await idx.close();
     }

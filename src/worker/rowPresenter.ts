@@ -132,16 +132,21 @@ export class RowPresenter {
     const fh = await this.handle();
     // the spans at once (a page of rows reads its own span and ~60 sequence bases apart: read one after
     // the other they were one round trip to the I/O threads each)
-    await Promise.all(
+    const reads = await Promise.all(
       spans.map(async (sp) => {
         const buf = new Uint8Array(sp.end - sp.start);
-        const got = await fh.read(buf, sp.start);
-        for (const it of sp.items) {
-          const a = it.off - sp.start;
-          out.set(it.i, new Uint8Array(buf.buffer, buf.byteOffset + a, Math.max(0, Math.min(it.len, got - a))));
-        }
+        return { buf, got: await fh.read(buf, sp.start) };
       }),
     );
+    // filled in index order whatever read finished first: visitRecords walks the map in its order, and
+    // its callers (flowPackets' replay engine) need the packets in capture order
+    spans.forEach((sp, k) => {
+      const { buf, got } = reads[k];
+      for (const it of sp.items) {
+        const a = it.off - sp.start;
+        out.set(it.i, new Uint8Array(buf.buffer, buf.byteOffset + a, Math.max(0, Math.min(it.len, got - a))));
+      }
+    });
     return out;
   }
 
