@@ -33,6 +33,13 @@ export enum C {
   MaxAnswerNs,
   MaxAnswerReqPkt,
   MaxAnswerRespPkt,
+  // h4, issue 14's cost (limits.ts' state):
+  /**
+   * Request → response gaps seen (the summary's `answers`): a count, where a sample list kept every gap
+   * and only its length was ever read (synthetic bench: 48 gaps a connection, ~1 byte a packet of samples
+   * and ~240 bytes a connection of list objects in the V8 heap).
+   */
+  Answers,
   SIZE,
 }
 
@@ -148,9 +155,8 @@ export enum S {
   Ceiling = 4,
   /** Nagle/delayed-ACK stall delays (ms). */
   Nagle = 6,
-  /** Request → first response byte gaps (ms) of the connection. */
-  Answer = 8,
-  COUNT = 9,
+  /** (8, the request → response gaps, is no longer a list: only their count was read, C.Answers.) */
+  COUNT = 8,
 }
 
 /** Doubles a connection: its own fields, then direction 0 (client → server), then direction 1. */

@@ -129,7 +129,7 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
       f[cb + C.ReqPkt] = seg.index;
     } else if (f[cb + C.ReqNs] >= 0) {
       const gap = tNs - f[cb + C.ReqNs];
-      perf.sampleList(S.Answer).addMs(gap);
+      f[cb + C.Answers]++;
       if (gap > f[cb + C.MaxAnswerNs]) {
         f[cb + C.MaxAnswerNs] = gap;
         f[cb + C.MaxAnswerReqPkt] = f[cb + C.ReqPkt];

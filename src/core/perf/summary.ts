@@ -247,7 +247,7 @@ export function perfJson(conv: Pick<Conversation, 'ext'>): PerfJson | null {
     const rtt = synNs >= 0 && synAckNs >= synNs ? (synAckNs - synNs) / 1e6 : (c2s.dataRtt?.minMs ?? 0);
     const gap = maxAnswerNs / 1e6;
     slowestAnswer = {
-      gapMs: round3(gap), rttMs: round3(rtt), serverMs: round3(Math.max(0, gap - rtt)), answers: p.samplesOf(S.Answer).seen,
+      gapMs: round3(gap), rttMs: round3(rtt), serverMs: round3(Math.max(0, gap - rtt)), answers: p.get(C.Answers),
       requestPacket: p.get(C.MaxAnswerReqPkt) + 1, responsePacket: p.get(C.MaxAnswerRespPkt) + 1,
     };
   }
