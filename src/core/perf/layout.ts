@@ -142,6 +142,9 @@ export enum D {
   /** Everything acknowledged but no room in the peer's window: since (ns, -1 not held), rwndNs then. */
   HeldSinceNs,
   HeldRwndNs,
+  // h4, issue 14's cost (limits.ts' state):
+  /** The full-segment size (limits.ts, setFullSize), recomputed when Mss or MssCap changes; 536 at first. */
+  Full,
   SIZE,
 }
 
@@ -177,6 +180,7 @@ const INITIAL = ((): Float64Array => {
     for (const k of [D.FirstNs, D.LastNs, D.EpisodeLast, D.ZeroSinceNs, D.ZeroFirstPkt, D.FullSinceNs, D.TsVal, D.TsValNs, D.PeerWin, D.MinPeerWin,
       D.LastSendNs, D.TrigAckNs, D.UnusedAckNs, D.PureAckNs, D.PureAckPkt, D.NagleHeldPkt, D.NagleAckPkt, D.MinRttPkt, D.MaxRttPkt,
       D.HeldSinceNs]) t[o + k] = -1;
+    t[o + D.Full] = 536;
   }
   return t;
 })();

@@ -81,12 +81,14 @@ function account(f: Float64Array, o: number, tNs: number): void {
  * A full-sized segment: at least the announced MSS less 40 bytes of options (1460 → 1420: a 1448-byte
  * segment with timestamps is full), or the largest segment seen when the path allows less (PMTU) — but
  * never below 536 bytes (RFC 879's default MSS): a 200-byte request is short even when it is the largest.
- * `o`: the sender's direction base (layout.ts).
+ * `o`: the sender's direction base (layout.ts). Kept in D.Full, recomputed when D.Mss or D.MssCap
+ * changes (a SYN's MSS, a larger segment: a few times a connection) instead of at each of the 2–3 reads
+ * a packet (~9 % of limitsAdd's samples on the synthetic bench).
  */
-export function fullSize(f: Float64Array, o: number): number {
+function setFullSize(f: Float64Array, o: number): void {
   const seen = Math.max(f[o + D.Mss], 536);
   const cap = f[o + D.MssCap];
-  return cap > 0 ? Math.min(cap - 40, seen) : seen;
+  f[o + D.Full] = cap > 0 ? Math.min(cap - 40, seen) : seen;
 }
 
 function updateRwnd(f: Float64Array, o: number): void {
@@ -96,12 +98,14 @@ function updateRwnd(f: Float64Array, o: number): void {
     return;
   }
   const room = ((f[o + D.Una] + f[o + D.PeerWin] - f[o + D.Nxt]) | 0);
-  f[o + D.Rwnd] = room < Math.min(fullSize(f, o), mss) ? 1 : 0;
+  f[o + D.Rwnd] = room < Math.min(f[o + D.Full], mss) ? 1 : 0;
 }
 
 /**
  * One packet (after perfAdd's own bookkeeping): `dir` sent it, `ackRttNs` is the RTT sample it gave
- * (0: none) and `ackedLen` the length of the segment it acknowledged exactly (0: none).
+ * (0: none) and `ackedLen` the length of the segment it acknowledged exactly (0: none). One function:
+ * the ACK part was a call of its own for nearly every packet, ~18 % of the time spent here on the
+ * synthetic bench (V8 does not inline it: too large).
  */
 export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, retx: boolean, ackRttNs: number, ackedLen: number, perf: PerfConn): void {
   // recomputed rather than passed: a double argument is boxed (a heap number a packet) when the call is not inlined
@@ -115,7 +119,10 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
   const seq = seg.seq >>> 0;
 
   // Handshake retries and request → response gaps (client = dir 0).
-  if (flags & TH_SYN && seg.mss > 0) f[p + D.MssCap] = seg.mss;
+  if (flags & TH_SYN && seg.mss > 0) {
+    f[p + D.MssCap] = seg.mss;
+    setFullSize(f, p);
+  }
   if ((flags & (TH_SYN | TH_ACK)) === TH_SYN && dir === 0) {
     if (f[cb + C.FirstSynNs] < 0) {
       f[cb + C.FirstSynNs] = tNs;
@@ -151,8 +158,52 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
     }
   }
 
-  // This packet as an ACK (and window) for the peer's data.
-  if (flags & TH_ACK && (flags & (TH_SYN | TH_RST)) === 0 && f[p + D.Started] !== 0) ackAdd(conv, dir, seg, ackRttNs, ackedLen, perf);
+  // This packet as an ACK (and window) for the peer's data, once the peer has sent data.
+  if (flags & TH_ACK && (flags & (TH_SYN | TH_RST)) === 0 && f[p + D.Started] !== 0) {
+    accountAt(f, p, seg);
+    const ws = conv.flows[dir].winScale;
+    const win = seg.win * (ws > 0 ? 1 << ws : 1);
+    const ack = seg.ack >>> 0;
+    const oldEdge = (f[p + D.Una] + Math.max(0, f[p + D.PeerWin])) | 0;
+    if (((f[p + D.Una] - ack) | 0) < 0) f[p + D.Una] = ack; // gt(ack, una)
+    f[p + D.PeerWin] = win;
+    const busy = f[p + D.Busy] !== 0;
+    if (busy) {
+      if (f[p + D.MinPeerWin] < 0 || win < f[p + D.MinPeerWin]) f[p + D.MinPeerWin] = win;
+      if (win > f[p + D.MaxPeerWin]) f[p + D.MaxPeerWin] = win;
+    }
+    const edge = (f[p + D.Una] + win) | 0;
+    if (edge !== oldEdge && ((oldEdge - edge) | 0) < 0) {
+      // room for a full segment that the sender then leaves unused: a cwnd- or window-limited sender
+      // answers such an ACK at once (Linux from the ACK's own softirq), a writer blocked on its send
+      // buffer only once a third of the buffer is free (sk_stream_write_space: wspace ≥ queued / 2)
+      if (busy && f[p + D.UnusedAckNs] < 0 && ((f[p + D.Una] + win - f[p + D.Nxt]) | 0) >= f[p + D.Full]) f[p + D.UnusedAckNs] = tNs;
+      f[p + D.TrigAckNs] = tNs;
+      if (f[p + D.BurstMax] > 0) perf.sampleList(S.Ceiling + (dir ^ 1)).add(f[p + D.BurstMax]);
+      f[p + D.BurstMax] = 0;
+    }
+    if (busy && f[p + D.HeldSinceNs] < 0 && ((f[p + D.Una] - f[p + D.Nxt]) | 0) >= 0) {
+      // everything acknowledged: its unclassified tail waited on the network when the last segment was
+      // full-sized (a bulk transfer's last round trip), else on the application
+      if (f[p + D.LastSendFull] !== 0) f[p + D.NetNs] += f[p + D.OpenNs];
+      else f[p + D.AppNs] += f[p + D.OpenNs];
+      f[p + D.OpenNs] = 0;
+      if (win < f[p + D.Full] && f[p + D.LastSendFull] !== 0) {
+        f[p + D.HeldSinceNs] = tNs;
+        f[p + D.HeldRwndNs] = f[p + D.RwndNs];
+      } else {
+        f[p + D.BusyNs] += tNs - f[p + D.BusySinceNs];
+        f[p + D.Busy] = 0;
+      }
+    }
+    updateRwnd(f, p);
+    if (len === 0) {
+      f[p + D.PureAckNs] = tNs;
+      f[p + D.PureAckRttNs] = ackRttNs;
+      f[p + D.PureAckPkt] = seg.index;
+      f[p + D.PureAckSmall] = ackedLen > 0 && ackedLen < f[p + D.Full] ? 1 : 0;
+    } else f[p + D.PureAckNs] = -1;
+  }
 
   // This packet as data from `dir`.
   if (len > 0) {
@@ -163,8 +214,11 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
       f[s + D.CursorNs] = tNs;
     }
     accountAt(f, s, seg);
-    if (len > f[s + D.Mss]) f[s + D.Mss] = len;
-    const full = len >= fullSize(f, s);
+    if (len > f[s + D.Mss]) {
+      f[s + D.Mss] = len;
+      setFullSize(f, s);
+    }
+    const full = len >= f[s + D.Full];
     f[s + D.DataSegs]++;
     if (!full) f[s + D.ShortSegs]++;
     const end = (seq + len) >>> 0;
@@ -223,56 +277,6 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
   }
 }
 
-/** The packet from `dir` as an ACK and window for the peer's data (the peer has sent data). */
-function ackAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ackRttNs: number, ackedLen: number, perf: PerfConn): void {
-  const tNs = seg.tsSec * 1e9 + seg.tsNsec;
-  const f = perf.store.f;
-  const p = dirBase(perf.base, dir ^ 1);
-  const len = seg.len >>> 0;
-  accountAt(f, p, seg);
-  const win = seg.win * (conv.flows[dir].winScale > 0 ? 1 << conv.flows[dir].winScale : 1);
-  const ack = seg.ack >>> 0;
-  const oldEdge = (f[p + D.Una] + Math.max(0, f[p + D.PeerWin])) | 0;
-  if (((f[p + D.Una] - ack) | 0) < 0) f[p + D.Una] = ack; // gt(ack, una)
-  f[p + D.PeerWin] = win;
-  const busy = f[p + D.Busy] !== 0;
-  if (busy) {
-    if (f[p + D.MinPeerWin] < 0 || win < f[p + D.MinPeerWin]) f[p + D.MinPeerWin] = win;
-    if (win > f[p + D.MaxPeerWin]) f[p + D.MaxPeerWin] = win;
-  }
-  const edge = (f[p + D.Una] + win) | 0;
-  if (edge !== oldEdge && ((oldEdge - edge) | 0) < 0) {
-    // room for a full segment that the sender then leaves unused: a cwnd- or window-limited sender
-    // answers such an ACK at once (Linux from the ACK's own softirq), a writer blocked on its send
-    // buffer only once a third of the buffer is free (sk_stream_write_space: wspace ≥ queued / 2)
-    if (busy && f[p + D.UnusedAckNs] < 0 && ((f[p + D.Una] + win - f[p + D.Nxt]) | 0) >= fullSize(f, p)) f[p + D.UnusedAckNs] = tNs;
-    f[p + D.TrigAckNs] = tNs;
-    if (f[p + D.BurstMax] > 0) perf.sampleList(S.Ceiling + (dir ^ 1)).add(f[p + D.BurstMax]);
-    f[p + D.BurstMax] = 0;
-  }
-  if (busy && f[p + D.HeldSinceNs] < 0 && ((f[p + D.Una] - f[p + D.Nxt]) | 0) >= 0) {
-    // everything acknowledged: its unclassified tail waited on the network when the last segment was
-    // full-sized (a bulk transfer's last round trip), else on the application
-    if (f[p + D.LastSendFull] !== 0) f[p + D.NetNs] += f[p + D.OpenNs];
-    else f[p + D.AppNs] += f[p + D.OpenNs];
-    f[p + D.OpenNs] = 0;
-    if (win < fullSize(f, p) && f[p + D.LastSendFull] !== 0) {
-      f[p + D.HeldSinceNs] = tNs;
-      f[p + D.HeldRwndNs] = f[p + D.RwndNs];
-    } else {
-      f[p + D.BusyNs] += tNs - f[p + D.BusySinceNs];
-      f[p + D.Busy] = 0;
-    }
-  }
-  updateRwnd(f, p);
-  if (len === 0) {
-    f[p + D.PureAckNs] = tNs;
-    f[p + D.PureAckRttNs] = ackRttNs;
-    f[p + D.PureAckPkt] = seg.index;
-    f[p + D.PureAckSmall] = ackedLen > 0 && ackedLen < fullSize(f, p) ? 1 : 0;
-  } else f[p + D.PureAckNs] = -1;
-}
-
 /** A short segment sent right after the peer's pure ACK of a short one: a stall when that ACK came late. */
 function nagleAdd(f: Float64Array, cb: number, dir: 0 | 1, seg: SegmentInput, perf: PerfConn): void {
   const s = dirBase(cb, dir);
@@ -303,7 +307,7 @@ export function limitsFinish(perf: PerfConn, endNs: number): void {
     const o = dirBase(perf.base, dir);
     if (f[o + D.Busy] === 0) continue;
     account(f, o, endNs);
-    if (f[o + D.HeldSinceNs] >= 0 && ((f[o + D.Una] + f[o + D.PeerWin] - f[o + D.Nxt]) | 0) >= fullSize(f, o)) {
+    if (f[o + D.HeldSinceNs] >= 0 && ((f[o + D.Una] + f[o + D.PeerWin] - f[o + D.Nxt]) | 0) >= f[o + D.Full]) {
       f[o + D.RwndNs] = f[o + D.HeldRwndNs];
       f[o + D.OpenNs] = 0;
       f[o + D.BusyNs] += f[o + D.HeldSinceNs] - f[o + D.BusySinceNs];
