@@ -26,9 +26,6 @@ export enum C {
   FirstSynNs,
   FirstSynPkt,
   SynAckPkt,
-  /** The client's data waiting for an answer: time and packet of its last segment, -1 none. */
-  ReqNs,
-  ReqPkt,
   /** The longest request → first response byte gap (ns) and its packets. */
   MaxAnswerNs,
   MaxAnswerReqPkt,
@@ -79,29 +76,12 @@ export enum D {
   /** This side's latest SACK blocks as tshark keeps them for bytes_in_flight: total length (mod 2^32), count (≤ 3). */
   SackBytes,
   SackCount,
-  // What limited this sender (limits.ts; the header there says what each means).
-  Started,
-  /** Highest sequence number sent + 1 and the peer's highest ACK (sequence space). */
-  Nxt,
-  Una,
-  /** The peer's last advertised window (scaled), -1 before the first; its extremes while busy. */
-  PeerWin,
+  // What limited this sender (limits.ts; the header there says what each means). Its state during the
+  // pass is apart (L, below): only these are kept once the capture is read.
+  /** The peer's smallest and largest advertised window (scaled) while this side was busy, -1 / 0 before. */
   MinPeerWin,
   MaxPeerWin,
-  /** Largest payload seen from this sender, and the MSS the peer announced in its SYN (0: none). */
-  Mss,
-  MssCap,
-  Busy,
-  BusySinceNs,
-  /** Accounted up to this time. */
-  CursorNs,
-  Rwnd,
-  /** Busy time not yet classified. */
-  OpenNs,
-  LastSendNs,
-  LastSendFull,
-  /** The last ACK that gave the sender room since its last send, -1 none. */
-  TrigAckNs,
+  /** Busy time, and its split (ns): receiver's window, network, application. */
   BusyNs,
   RwndNs,
   NetNs,
@@ -110,41 +90,25 @@ export enum D {
    * The send-buffer candidate (summary.ts decides whether it was the buffer): of the "network" time,
    * the waits for ACKs (silent since the last send for more than DELTA_NS, then set going by an ACK)
    * from the first "unused" one on. A wait is unused when an ACK had given room for a full segment more
-   * than DELTA_NS before the one the sender answered (`UnusedAckNs`: the first such ACK since the last
+   * than DELTA_NS before the one the sender answered (`L.UnusedAckNs`: the first such ACK since the last
    * send, -1 none): a congestion window answers every ACK that frees it at once, so the window is no
    * longer the limit; the waits before (slow start, the flight doubling each round) stay "network".
    * `Waits` counts them all, `UnusedWaits` the unused ones.
    */
   SndNs,
-  UnusedAckNs,
   Waits,
   UnusedWaits,
-  /** Peak bytes in flight of the current ACK-clocked burst. */
-  BurstMax,
-  /** The peer's last pure ACK: time, its ack_rtt (ns), packet, whether the segment it acked was short. */
-  PureAckNs,
-  PureAckRttNs,
-  PureAckPkt,
-  PureAckSmall,
   /** Nagle/delayed-ACK stalls and the first stall's packets (held segment, the late ACK). */
   NagleStalls,
   NagleHeldPkt,
   NagleAckPkt,
-  /** Smallest and largest RTT sample of this side's data (ns) and the ACKs that gave them. */
-  MinRttNs,
+  /** The ACKs that gave the smallest and the largest RTT sample of this side's data (-1 none). */
   MinRttPkt,
-  MaxRttNs,
   MaxRttPkt,
   DataSegs,
   ShortSegs,
   ResentBytes,
   ResentSegs,
-  /** Everything acknowledged but no room in the peer's window: since (ns, -1 not held), rwndNs then. */
-  HeldSinceNs,
-  HeldRwndNs,
-  // h4, issue 14's cost (limits.ts' state):
-  /** The full-segment size (limits.ts, setFullSize), recomputed when Mss or MssCap changes; 536 at first. */
-  Full,
   SIZE,
 }
 
@@ -173,25 +137,109 @@ export function dirBase(base: number, dir: number): number {
 /** A new connection's values (-1 for "none", valid_bif set, the rest 0). */
 const INITIAL = ((): Float64Array => {
   const t = new Float64Array(CONN_SIZE);
-  for (const k of [C.SynNs, C.SynAckNs, C.AckNs, C.FirstSynNs, C.FirstSynPkt, C.SynAckPkt, C.ReqNs, C.ReqPkt, C.MaxAnswerNs, C.MaxAnswerReqPkt, C.MaxAnswerRespPkt]) t[k] = -1;
+  for (const k of [C.SynNs, C.SynAckNs, C.AckNs, C.FirstSynNs, C.FirstSynPkt, C.SynAckPkt, C.MaxAnswerNs, C.MaxAnswerReqPkt, C.MaxAnswerRespPkt]) t[k] = -1;
   for (let dir = 0; dir < 2; dir++) {
     const o = C.SIZE + dir * D.SIZE;
     t[o + D.ValidBif] = 1;
-    for (const k of [D.FirstNs, D.LastNs, D.EpisodeLast, D.ZeroSinceNs, D.ZeroFirstPkt, D.FullSinceNs, D.TsVal, D.TsValNs, D.PeerWin, D.MinPeerWin,
-      D.LastSendNs, D.TrigAckNs, D.UnusedAckNs, D.PureAckNs, D.PureAckPkt, D.NagleHeldPkt, D.NagleAckPkt, D.MinRttPkt, D.MaxRttPkt,
-      D.HeldSinceNs]) t[o + k] = -1;
-    t[o + D.Full] = 536;
+    for (const k of [D.FirstNs, D.LastNs, D.EpisodeLast, D.ZeroSinceNs, D.ZeroFirstPkt, D.FullSinceNs, D.TsVal, D.TsValNs, D.MinPeerWin,
+      D.NagleHeldPkt, D.NagleAckPkt, D.MinRttPkt, D.MaxRttPkt]) t[o + k] = -1;
+  }
+  return t;
+})();
+
+// h4, issue 14's cost: limits.ts' state during the pass, apart from the numbers kept.
+/*
+ * What limits.ts needs only while packets come (the split's cursor, the sender's sequence numbers and
+ * window, the last send and ACK …) is in its own array (PerfStore.l), PASS_SIZE doubles a connection,
+ * dropped by PerfStore.trim at the end of the capture: the engine keeps its PerfStore for as long as the
+ * capture is open, and these 52 doubles were 416 of the 1,192 bytes a connection kept (149 doubles; now
+ * 97, 776 bytes: the synthetic bench's 10,000 connections keep 2.1 bytes a packet less).
+ */
+
+/** The connection's pass state (offsets from its pass base, passBase). */
+export enum LC {
+  /** The client's data waiting for an answer: time and packet of its last segment, -1 none. */
+  ReqNs,
+  ReqPkt,
+  SIZE,
+}
+
+/** One direction's pass state (offsets from passDirBase: the sender's view). */
+export enum L {
+  Started,
+  /** Highest sequence number sent + 1 and the peer's highest ACK (sequence space). */
+  Nxt,
+  Una,
+  /** The peer's last advertised window (scaled), -1 before the first. */
+  PeerWin,
+  /** Largest payload seen from this sender, and the MSS the peer announced in its SYN (0: none). */
+  Mss,
+  MssCap,
+  /** The full-segment size (limits.ts, setFullSize), recomputed when Mss or MssCap changes; 536 at first. */
+  Full,
+  Busy,
+  BusySinceNs,
+  /** Accounted up to this time. */
+  CursorNs,
+  Rwnd,
+  /** Busy time not yet classified. */
+  OpenNs,
+  LastSendNs,
+  LastSendFull,
+  /** The last ACK that gave the sender room since its last send, -1 none. */
+  TrigAckNs,
+  /** The first ACK since the last send that gave room for a full segment, -1 none (D.SndNs says why). */
+  UnusedAckNs,
+  /** Peak bytes in flight of the current ACK-clocked burst. */
+  BurstMax,
+  /** The peer's last pure ACK: time, its ack_rtt (ns), packet, whether the segment it acked was short. */
+  PureAckNs,
+  PureAckRttNs,
+  PureAckPkt,
+  PureAckSmall,
+  /** Smallest and largest RTT sample of this side's data (ns; D.MinRttPkt, D.MaxRttPkt: the ACKs that gave them). */
+  MinRttNs,
+  MaxRttNs,
+  /** Everything acknowledged but no room in the peer's window: since (ns, -1 not held), D.RwndNs then. */
+  HeldSinceNs,
+  HeldRwndNs,
+  SIZE,
+}
+
+/** Doubles a connection of pass state. */
+export const PASS_SIZE = LC.SIZE + 2 * L.SIZE;
+
+/** A connection's pass base from its base in the kept numbers (the same connection index). */
+export function passBase(base: number): number {
+  return (base / CONN_SIZE) * PASS_SIZE;
+}
+
+/** Offset of direction `dir`'s pass state from the connection's pass base. */
+export function passDirBase(lb: number, dir: number): number {
+  return lb + LC.SIZE + dir * L.SIZE;
+}
+
+/** A new connection's pass state (-1 for "none", a full segment 536 bytes, the rest 0). */
+const INITIAL_PASS = ((): Float64Array => {
+  const t = new Float64Array(PASS_SIZE);
+  t[LC.ReqNs] = t[LC.ReqPkt] = -1;
+  for (let dir = 0; dir < 2; dir++) {
+    const o = passDirBase(0, dir);
+    for (const k of [L.PeerWin, L.LastSendNs, L.TrigAckNs, L.UnusedAckNs, L.PureAckNs, L.PureAckPkt, L.HeldSinceNs]) t[o + k] = -1;
+    t[o + L.Full] = 536;
   }
   return t;
 })();
 
 /**
  * Every connection's state, one after the other (the engine's, shared by its PerfConns). Grows by
- * doubling, from room for 64 connections (73 KB; 146 doubles, 1,168 bytes, a connection): the bench's
- * 10,000 connections take 12 MB.
+ * doubling, from room for 64 connections (50 KB; 97 doubles, 776 bytes, a connection, and 52 doubles
+ * of pass state, `l`, until trim): the bench's 10,000 connections keep 7.8 MB.
  */
 export class PerfStore {
   f = new Float64Array(0);
+  /** limits.ts' pass state (L, LC), PASS_SIZE doubles a connection; empty after trim. */
+  l = new Float64Array(0);
   private n = 0;
 
   /** Room for one more connection, set to the initial values; its base offset. */
@@ -201,15 +249,20 @@ export class PerfStore {
       const nf = new Float64Array(Math.max(64 * CONN_SIZE, this.f.length * 2));
       nf.set(this.f);
       this.f = nf;
+      const nl = new Float64Array((nf.length / CONN_SIZE) * PASS_SIZE);
+      nl.set(this.l);
+      this.l = nl;
     }
     this.f.set(INITIAL, base);
+    this.l.set(INITIAL_PASS, this.n * PASS_SIZE);
     this.n++;
     return base;
   }
 
-  /** Drop the growth slack (end of the capture: no connection comes any more). */
+  /** Drop the growth slack and the pass state (end of the capture: no connection or packet comes any more). */
   trim(): void {
     const len = this.n * CONN_SIZE;
     if (len < this.f.length) this.f = this.f.slice(0, len);
+    this.l = new Float64Array(0);
   }
 }

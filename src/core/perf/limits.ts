@@ -23,7 +23,7 @@
  */
 import type { Conversation } from '../tcp/analysis';
 import type { SegmentInput } from '../tcp/types';
-import { C, D, dirBase, S } from './layout';
+import { C, D, dirBase, L, LC, passBase, passDirBase, S } from './layout';
 import type { PerfConn } from './tracker';
 
 const TH_SYN = 0x02;
@@ -64,17 +64,18 @@ function turnaroundNs(f: Float64Array, cb: number, dir: 0 | 1): number {
 }
 
 /** `account` at a packet's time, read from the segment here (a double argument to a call V8 does not inline is boxed: a heap number a packet). */
-function accountAt(f: Float64Array, o: number, seg: SegmentInput): void {
-  account(f, o, seg.tsSec * 1e9 + seg.tsNsec);
+function accountAt(f: Float64Array, o: number, l: Float64Array, lo: number, seg: SegmentInput): void {
+  account(f, o, l, lo, seg.tsSec * 1e9 + seg.tsNsec);
 }
 
-function account(f: Float64Array, o: number, tNs: number): void {
-  const dt = tNs - f[o + D.CursorNs];
-  if (dt > 0 && f[o + D.Busy] !== 0) {
-    if (f[o + D.Rwnd] !== 0) f[o + D.RwndNs] += dt;
-    else f[o + D.OpenNs] += dt;
+/** Busy time up to `tNs` to its class: `o` the sender's direction base in the kept numbers, `lo` in the pass state (layout.ts). */
+function account(f: Float64Array, o: number, l: Float64Array, lo: number, tNs: number): void {
+  const dt = tNs - l[lo + L.CursorNs];
+  if (dt > 0 && l[lo + L.Busy] !== 0) {
+    if (l[lo + L.Rwnd] !== 0) f[o + D.RwndNs] += dt;
+    else l[lo + L.OpenNs] += dt;
   }
-  if (tNs > f[o + D.CursorNs]) f[o + D.CursorNs] = tNs;
+  if (tNs > l[lo + L.CursorNs]) l[lo + L.CursorNs] = tNs;
 }
 
 /**
@@ -85,20 +86,20 @@ function account(f: Float64Array, o: number, tNs: number): void {
  * changes (a SYN's MSS, a larger segment: a few times a connection) instead of at each of the 2–3 reads
  * a packet (~9 % of limitsAdd's samples on the synthetic bench).
  */
-function setFullSize(f: Float64Array, o: number): void {
-  const seen = Math.max(f[o + D.Mss], 536);
-  const cap = f[o + D.MssCap];
-  f[o + D.Full] = cap > 0 ? Math.min(cap - 40, seen) : seen;
+function setFullSize(l: Float64Array, lo: number): void {
+  const seen = Math.max(l[lo + L.Mss], 536);
+  const cap = l[lo + L.MssCap];
+  l[lo + L.Full] = cap > 0 ? Math.min(cap - 40, seen) : seen;
 }
 
-function updateRwnd(f: Float64Array, o: number): void {
-  const mss = f[o + D.Mss];
-  if (f[o + D.Busy] === 0 || f[o + D.PeerWin] < 0 || mss === 0) {
-    f[o + D.Rwnd] = 0;
+function updateRwnd(l: Float64Array, lo: number): void {
+  const mss = l[lo + L.Mss];
+  if (l[lo + L.Busy] === 0 || l[lo + L.PeerWin] < 0 || mss === 0) {
+    l[lo + L.Rwnd] = 0;
     return;
   }
-  const room = ((f[o + D.Una] + f[o + D.PeerWin] - f[o + D.Nxt]) | 0);
-  f[o + D.Rwnd] = room < Math.min(f[o + D.Full], mss) ? 1 : 0;
+  const room = ((l[lo + L.Una] + l[lo + L.PeerWin] - l[lo + L.Nxt]) | 0);
+  l[lo + L.Rwnd] = room < Math.min(l[lo + L.Full], mss) ? 1 : 0;
 }
 
 /**
@@ -114,14 +115,18 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
   const cb = perf.base;
   const s = dirBase(cb, dir);
   const p = dirBase(cb, dir ^ 1);
+  const l = perf.store.l;
+  const lb = passBase(cb);
+  const ls = passDirBase(lb, dir);
+  const lp = passDirBase(lb, dir ^ 1);
   const flags = seg.flags;
   const len = seg.len >>> 0;
   const seq = seg.seq >>> 0;
 
   // Handshake retries and request → response gaps (client = dir 0).
   if (flags & TH_SYN && seg.mss > 0) {
-    f[p + D.MssCap] = seg.mss;
-    setFullSize(f, p);
+    l[lp + L.MssCap] = seg.mss;
+    setFullSize(l, lp);
   }
   if ((flags & (TH_SYN | TH_ACK)) === TH_SYN && dir === 0) {
     if (f[cb + C.FirstSynNs] < 0) {
@@ -132,167 +137,167 @@ export function limitsAdd(conv: Conversation, dir: 0 | 1, seg: SegmentInput, ret
   } else if ((flags & (TH_SYN | TH_ACK)) === (TH_SYN | TH_ACK) && f[cb + C.SynAckPkt] < 0) f[cb + C.SynAckPkt] = seg.index;
   if (len > 0 && !retx) {
     if (dir === 0) {
-      f[cb + C.ReqNs] = tNs;
-      f[cb + C.ReqPkt] = seg.index;
-    } else if (f[cb + C.ReqNs] >= 0) {
-      const gap = tNs - f[cb + C.ReqNs];
+      l[lb + LC.ReqNs] = tNs;
+      l[lb + LC.ReqPkt] = seg.index;
+    } else if (l[lb + LC.ReqNs] >= 0) {
+      const gap = tNs - l[lb + LC.ReqNs];
       f[cb + C.Answers]++;
       if (gap > f[cb + C.MaxAnswerNs]) {
         f[cb + C.MaxAnswerNs] = gap;
-        f[cb + C.MaxAnswerReqPkt] = f[cb + C.ReqPkt];
+        f[cb + C.MaxAnswerReqPkt] = l[lb + LC.ReqPkt];
         f[cb + C.MaxAnswerRespPkt] = seg.index;
       }
-      f[cb + C.ReqNs] = -1;
+      l[lb + LC.ReqNs] = -1;
     }
   }
 
   // RTT extremes of the peer's data (this packet acknowledges it).
   if (ackRttNs > 0 && ackedLen > 1) {
-    if (f[p + D.MinRttPkt] < 0 || ackRttNs < f[p + D.MinRttNs]) {
-      f[p + D.MinRttNs] = ackRttNs;
+    if (f[p + D.MinRttPkt] < 0 || ackRttNs < l[lp + L.MinRttNs]) {
+      l[lp + L.MinRttNs] = ackRttNs;
       f[p + D.MinRttPkt] = seg.index;
     }
-    if (ackRttNs > f[p + D.MaxRttNs]) {
-      f[p + D.MaxRttNs] = ackRttNs;
+    if (ackRttNs > l[lp + L.MaxRttNs]) {
+      l[lp + L.MaxRttNs] = ackRttNs;
       f[p + D.MaxRttPkt] = seg.index;
     }
   }
 
   // This packet as an ACK (and window) for the peer's data, once the peer has sent data.
-  if (flags & TH_ACK && (flags & (TH_SYN | TH_RST)) === 0 && f[p + D.Started] !== 0) {
-    accountAt(f, p, seg);
+  if (flags & TH_ACK && (flags & (TH_SYN | TH_RST)) === 0 && l[lp + L.Started] !== 0) {
+    accountAt(f, p, l, lp, seg);
     const ws = conv.flows[dir].winScale;
     const win = seg.win * (ws > 0 ? 1 << ws : 1);
     const ack = seg.ack >>> 0;
-    const oldEdge = (f[p + D.Una] + Math.max(0, f[p + D.PeerWin])) | 0;
-    if (((f[p + D.Una] - ack) | 0) < 0) f[p + D.Una] = ack; // gt(ack, una)
-    f[p + D.PeerWin] = win;
-    const busy = f[p + D.Busy] !== 0;
+    const oldEdge = (l[lp + L.Una] + Math.max(0, l[lp + L.PeerWin])) | 0;
+    if (((l[lp + L.Una] - ack) | 0) < 0) l[lp + L.Una] = ack; // gt(ack, una)
+    l[lp + L.PeerWin] = win;
+    const busy = l[lp + L.Busy] !== 0;
     if (busy) {
       if (f[p + D.MinPeerWin] < 0 || win < f[p + D.MinPeerWin]) f[p + D.MinPeerWin] = win;
       if (win > f[p + D.MaxPeerWin]) f[p + D.MaxPeerWin] = win;
     }
-    const edge = (f[p + D.Una] + win) | 0;
+    const edge = (l[lp + L.Una] + win) | 0;
     if (edge !== oldEdge && ((oldEdge - edge) | 0) < 0) {
       // room for a full segment that the sender then leaves unused: a cwnd- or window-limited sender
       // answers such an ACK at once (Linux from the ACK's own softirq), a writer blocked on its send
       // buffer only once a third of the buffer is free (sk_stream_write_space: wspace ≥ queued / 2)
-      if (busy && f[p + D.UnusedAckNs] < 0 && ((f[p + D.Una] + win - f[p + D.Nxt]) | 0) >= f[p + D.Full]) f[p + D.UnusedAckNs] = tNs;
-      f[p + D.TrigAckNs] = tNs;
-      if (f[p + D.BurstMax] > 0) perf.sampleList(S.Ceiling + (dir ^ 1)).add(f[p + D.BurstMax]);
-      f[p + D.BurstMax] = 0;
+      if (busy && l[lp + L.UnusedAckNs] < 0 && ((l[lp + L.Una] + win - l[lp + L.Nxt]) | 0) >= l[lp + L.Full]) l[lp + L.UnusedAckNs] = tNs;
+      l[lp + L.TrigAckNs] = tNs;
+      if (l[lp + L.BurstMax] > 0) perf.sampleList(S.Ceiling + (dir ^ 1)).add(l[lp + L.BurstMax]);
+      l[lp + L.BurstMax] = 0;
     }
-    if (busy && f[p + D.HeldSinceNs] < 0 && ((f[p + D.Una] - f[p + D.Nxt]) | 0) >= 0) {
+    if (busy && l[lp + L.HeldSinceNs] < 0 && ((l[lp + L.Una] - l[lp + L.Nxt]) | 0) >= 0) {
       // everything acknowledged: its unclassified tail waited on the network when the last segment was
       // full-sized (a bulk transfer's last round trip), else on the application
-      if (f[p + D.LastSendFull] !== 0) f[p + D.NetNs] += f[p + D.OpenNs];
-      else f[p + D.AppNs] += f[p + D.OpenNs];
-      f[p + D.OpenNs] = 0;
-      if (win < f[p + D.Full] && f[p + D.LastSendFull] !== 0) {
-        f[p + D.HeldSinceNs] = tNs;
-        f[p + D.HeldRwndNs] = f[p + D.RwndNs];
+      if (l[lp + L.LastSendFull] !== 0) f[p + D.NetNs] += l[lp + L.OpenNs];
+      else f[p + D.AppNs] += l[lp + L.OpenNs];
+      l[lp + L.OpenNs] = 0;
+      if (win < l[lp + L.Full] && l[lp + L.LastSendFull] !== 0) {
+        l[lp + L.HeldSinceNs] = tNs;
+        l[lp + L.HeldRwndNs] = f[p + D.RwndNs];
       } else {
-        f[p + D.BusyNs] += tNs - f[p + D.BusySinceNs];
-        f[p + D.Busy] = 0;
+        f[p + D.BusyNs] += tNs - l[lp + L.BusySinceNs];
+        l[lp + L.Busy] = 0;
       }
     }
-    updateRwnd(f, p);
+    updateRwnd(l, lp);
     if (len === 0) {
-      f[p + D.PureAckNs] = tNs;
-      f[p + D.PureAckRttNs] = ackRttNs;
-      f[p + D.PureAckPkt] = seg.index;
-      f[p + D.PureAckSmall] = ackedLen > 0 && ackedLen < f[p + D.Full] ? 1 : 0;
-    } else f[p + D.PureAckNs] = -1;
+      l[lp + L.PureAckNs] = tNs;
+      l[lp + L.PureAckRttNs] = ackRttNs;
+      l[lp + L.PureAckPkt] = seg.index;
+      l[lp + L.PureAckSmall] = ackedLen > 0 && ackedLen < l[lp + L.Full] ? 1 : 0;
+    } else l[lp + L.PureAckNs] = -1;
   }
 
   // This packet as data from `dir`.
   if (len > 0) {
-    if (f[s + D.Started] === 0) {
-      f[s + D.Started] = 1;
-      f[s + D.Nxt] = seq;
-      f[s + D.Una] = seq;
-      f[s + D.CursorNs] = tNs;
+    if (l[ls + L.Started] === 0) {
+      l[ls + L.Started] = 1;
+      l[ls + L.Nxt] = seq;
+      l[ls + L.Una] = seq;
+      l[ls + L.CursorNs] = tNs;
     }
-    accountAt(f, s, seg);
-    if (len > f[s + D.Mss]) {
-      f[s + D.Mss] = len;
-      setFullSize(f, s);
+    accountAt(f, s, l, ls, seg);
+    if (len > l[ls + L.Mss]) {
+      l[ls + L.Mss] = len;
+      setFullSize(l, ls);
     }
-    const full = len >= f[s + D.Full];
+    const full = len >= l[ls + L.Full];
     f[s + D.DataSegs]++;
     if (!full) f[s + D.ShortSegs]++;
     const end = (seq + len) >>> 0;
-    const isNew = ((f[s + D.Nxt] - end) | 0) < 0; // gt(end, nxt)
+    const isNew = ((l[ls + L.Nxt] - end) | 0) < 0; // gt(end, nxt)
     if (!isNew) {
       f[s + D.ResentBytes] += len;
       f[s + D.ResentSegs]++;
     }
     const delta = DELTA_NS + 1.5 * turnaroundNs(f, cb, dir);
-    if (f[s + D.HeldSinceNs] >= 0 && ((f[s + D.Una] + f[s + D.PeerWin] - f[s + D.Nxt]) | 0) > 0) {
-      if (f[s + D.TrigAckNs] >= 0 && tNs - f[s + D.TrigAckNs] <= delta) {
-        f[s + D.HeldSinceNs] = -1; // the window opened and the sender used it at once: it was held all along
+    if (l[ls + L.HeldSinceNs] >= 0 && ((l[ls + L.Una] + l[ls + L.PeerWin] - l[ls + L.Nxt]) | 0) > 0) {
+      if (l[ls + L.TrigAckNs] >= 0 && tNs - l[ls + L.TrigAckNs] <= delta) {
+        l[ls + L.HeldSinceNs] = -1; // the window opened and the sender used it at once: it was held all along
       } else {
         // the window opened and nothing followed: the sender was idle since everything was acknowledged
-        f[s + D.RwndNs] = f[s + D.HeldRwndNs];
-        f[s + D.OpenNs] = 0;
-        f[s + D.BusyNs] += f[s + D.HeldSinceNs] - f[s + D.BusySinceNs];
-        f[s + D.Busy] = 0;
-        f[s + D.HeldSinceNs] = -1;
+        f[s + D.RwndNs] = l[ls + L.HeldRwndNs];
+        l[ls + L.OpenNs] = 0;
+        f[s + D.BusyNs] += l[ls + L.HeldSinceNs] - l[ls + L.BusySinceNs];
+        l[ls + L.Busy] = 0;
+        l[ls + L.HeldSinceNs] = -1;
       }
     }
-    if (f[s + D.Busy] === 0) {
-      f[s + D.Busy] = 1;
-      f[s + D.BusySinceNs] = tNs;
-      f[s + D.OpenNs] = 0;
-    } else if (f[s + D.OpenNs] > 0) {
-      const ref = Math.max(f[s + D.TrigAckNs], f[s + D.LastSendNs]);
+    if (l[ls + L.Busy] === 0) {
+      l[ls + L.Busy] = 1;
+      l[ls + L.BusySinceNs] = tNs;
+      l[ls + L.OpenNs] = 0;
+    } else if (l[ls + L.OpenNs] > 0) {
+      const ref = Math.max(l[ls + L.TrigAckNs], l[ls + L.LastSendNs]);
       // a segment sent again is loss recovery: the network's doing, whatever Wireshark calls it
       const triggered = retx || !isNew || (full && ref >= 0 && tNs - ref <= delta);
-      if (triggered && !retx && isNew && f[s + D.TrigAckNs] >= 0 && tNs - f[s + D.LastSendNs] > delta) {
+      if (triggered && !retx && isNew && l[ls + L.TrigAckNs] >= 0 && tNs - l[ls + L.LastSendNs] > delta) {
         // a wait for ACKs: when the buffer is the limit, the kernel's sndbuf_limited chrono runs from the
         // last send (write queue empty: tcp_cwnd_validate) to the ACK that frees a third of the buffer
         // (tcp_check_space), right before this send
         f[s + D.Waits]++;
-        if (f[s + D.UnusedAckNs] >= 0 && f[s + D.TrigAckNs] - f[s + D.UnusedAckNs] > delta) f[s + D.UnusedWaits]++;
-        if (f[s + D.UnusedWaits] > 0) f[s + D.SndNs] += f[s + D.OpenNs];
-        else f[s + D.NetNs] += f[s + D.OpenNs];
-      } else if (triggered) f[s + D.NetNs] += f[s + D.OpenNs];
-      else f[s + D.AppNs] += f[s + D.OpenNs];
-      f[s + D.OpenNs] = 0;
+        if (l[ls + L.UnusedAckNs] >= 0 && l[ls + L.TrigAckNs] - l[ls + L.UnusedAckNs] > delta) f[s + D.UnusedWaits]++;
+        if (f[s + D.UnusedWaits] > 0) f[s + D.SndNs] += l[ls + L.OpenNs];
+        else f[s + D.NetNs] += l[ls + L.OpenNs];
+      } else if (triggered) f[s + D.NetNs] += l[ls + L.OpenNs];
+      else f[s + D.AppNs] += l[ls + L.OpenNs];
+      l[ls + L.OpenNs] = 0;
     }
     // Nagle held this short segment until the peer's late ACK of the previous short one.
-    if (!full && !retx && f[s + D.PureAckNs] >= 0 && f[s + D.PureAckSmall] !== 0 && tNs - f[s + D.PureAckNs] <= delta) nagleAdd(f, cb, dir, seg, perf);
-    f[s + D.PureAckNs] = -1;
-    if (isNew) f[s + D.Nxt] = end;
-    const since = Math.max(f[s + D.TrigAckNs], f[s + D.LastSendNs]);
+    if (!full && !retx && l[ls + L.PureAckNs] >= 0 && l[ls + L.PureAckSmall] !== 0 && tNs - l[ls + L.PureAckNs] <= delta) nagleAdd(f, cb, l, ls, dir, seg, perf);
+    l[ls + L.PureAckNs] = -1;
+    if (isNew) l[ls + L.Nxt] = end;
+    const since = Math.max(l[ls + L.TrigAckNs], l[ls + L.LastSendNs]);
     if (full && isNew && since >= 0 && tNs - since <= delta) {
-      const inFlight = (f[s + D.Nxt] - f[s + D.Una]) >>> 0;
-      if (inFlight < 2_000_000_000 && inFlight > f[s + D.BurstMax]) f[s + D.BurstMax] = inFlight;
+      const inFlight = (l[ls + L.Nxt] - l[ls + L.Una]) >>> 0;
+      if (inFlight < 2_000_000_000 && inFlight > l[ls + L.BurstMax]) l[ls + L.BurstMax] = inFlight;
     }
-    f[s + D.LastSendNs] = tNs;
-    f[s + D.LastSendFull] = full ? 1 : 0;
-    f[s + D.TrigAckNs] = -1;
-    f[s + D.UnusedAckNs] = -1;
-    updateRwnd(f, s);
+    l[ls + L.LastSendNs] = tNs;
+    l[ls + L.LastSendFull] = full ? 1 : 0;
+    l[ls + L.TrigAckNs] = -1;
+    l[ls + L.UnusedAckNs] = -1;
+    updateRwnd(l, ls);
   }
 }
 
 /** A short segment sent right after the peer's pure ACK of a short one: a stall when that ACK came late. */
-function nagleAdd(f: Float64Array, cb: number, dir: 0 | 1, seg: SegmentInput, perf: PerfConn): void {
+function nagleAdd(f: Float64Array, cb: number, l: Float64Array, ls: number, dir: 0 | 1, seg: SegmentInput, perf: PerfConn): void {
   const s = dirBase(cb, dir);
   // the path's RTT: the smallest data sample so far, or the handshake's when smaller (or the only one)
   const syn = f[cb + C.SynNs];
   const synAck = f[cb + C.SynAckNs];
   const hs = syn >= 0 && synAck > syn ? synAck - syn + turnaroundNs(f, cb, 0) : 0;
-  const min = f[s + D.MinRttNs];
+  const min = l[ls + L.MinRttNs];
   const base = min > 0 && (hs === 0 || min < hs) ? min : hs;
-  const late = f[s + D.PureAckRttNs];
+  const late = l[ls + L.PureAckRttNs];
   if (base > 0 && late >= base + DELAYED_ACK_NS) {
     f[s + D.NagleStalls]++;
     perf.sampleList(S.Nagle + dir).addMs(late - base);
     if (f[s + D.NagleHeldPkt] < 0) {
       f[s + D.NagleHeldPkt] = seg.index;
-      f[s + D.NagleAckPkt] = f[s + D.PureAckPkt];
+      f[s + D.NagleAckPkt] = l[ls + L.PureAckPkt];
     }
   }
 }
@@ -303,21 +308,23 @@ function nagleAdd(f: Float64Array, cb: number, dir: 0 | 1, seg: SegmentInput, pe
  */
 export function limitsFinish(perf: PerfConn, endNs: number): void {
   const f = perf.store.f;
+  const l = perf.store.l;
   for (let dir = 0; dir < 2; dir++) {
     const o = dirBase(perf.base, dir);
-    if (f[o + D.Busy] === 0) continue;
-    account(f, o, endNs);
-    if (f[o + D.HeldSinceNs] >= 0 && ((f[o + D.Una] + f[o + D.PeerWin] - f[o + D.Nxt]) | 0) >= f[o + D.Full]) {
-      f[o + D.RwndNs] = f[o + D.HeldRwndNs];
-      f[o + D.OpenNs] = 0;
-      f[o + D.BusyNs] += f[o + D.HeldSinceNs] - f[o + D.BusySinceNs];
-      f[o + D.Busy] = 0;
-      f[o + D.HeldSinceNs] = -1;
+    const lo = passDirBase(passBase(perf.base), dir);
+    if (l[lo + L.Busy] === 0) continue;
+    account(f, o, l, lo, endNs);
+    if (l[lo + L.HeldSinceNs] >= 0 && ((l[lo + L.Una] + l[lo + L.PeerWin] - l[lo + L.Nxt]) | 0) >= l[lo + L.Full]) {
+      f[o + D.RwndNs] = l[lo + L.HeldRwndNs];
+      l[lo + L.OpenNs] = 0;
+      f[o + D.BusyNs] += l[lo + L.HeldSinceNs] - l[lo + L.BusySinceNs];
+      l[lo + L.Busy] = 0;
+      l[lo + L.HeldSinceNs] = -1;
       continue;
     }
-    f[o + D.NetNs] += f[o + D.OpenNs];
-    f[o + D.OpenNs] = 0;
-    f[o + D.BusyNs] += endNs - f[o + D.BusySinceNs];
-    f[o + D.Busy] = 0;
+    f[o + D.NetNs] += l[lo + L.OpenNs];
+    l[lo + L.OpenNs] = 0;
+    f[o + D.BusyNs] += endNs - l[lo + L.BusySinceNs];
+    l[lo + L.Busy] = 0;
   }
 }
