@@ -17,9 +17,20 @@
  *   capture point to the sender and back (from the handshake), so a capture near the sender and one
  *   near the receiver are read alike.
  * - sndbuf-limited (the kernel's tcp_cwnd_validate: everything sent, not cwnd-limited, the writer
- *   blocked on its buffer) looks like "network" from outside; it is told apart at the end, per
- *   direction (summary.ts): the in-flight ceiling stayed flat, well below the peer's window, with no
- *   loss and no queue building up — a congestion window would have grown.
+ *   blocked on its buffer) looks like "network" from outside: an ACK lets the next segments go. Here
+ *   the candidate is kept apart (D.SndNs): of the "network" time, the waits for ACKs (silent for more
+ *   than "right after" since the last send, then set going by an ACK) from the first "unused" wait on —
+ *   one where an earlier ACK since the last send had already given room for a full segment, more than
+ *   "right after" before the ACK the sender answered. A congestion- or window-limited sender answers
+ *   each ACK that gives room at once; a writer blocked on its buffer wakes only when a third of the
+ *   buffer is free (sk_stream_write_space). Whether the candidate was the buffer is decided at the end,
+ *   per direction (summary.ts, limitsJson): the unused waits recur (≥ 5, and ≥ 25 % of the waits), the
+ *   in-flight ceiling stayed flat (median ≥ 70 % of its 90th percentile over ≥ 20 ACK-clocked bursts)
+ *   and at most half the peer's largest window, nothing was retransmitted and no queue built up (p95
+ *   RTT ≤ 1.5 × the minimum + 5 ms); otherwise it is network time.
+ *
+ * State: the numbers the summary reads are in the PerfStore's kept array (layout.ts D, C), what only the
+ * pass needs in its pass array (layout.ts L, LC), dropped at the end of the capture.
  */
 import type { Conversation } from '../tcp/analysis';
 import type { SegmentInput } from '../tcp/types';
@@ -36,8 +47,9 @@ export const DELTA_NS = 2_000_000;
 export const DELAYED_ACK_NS = 25_000_000;
 
 /*
- * The per-direction state of the split is in the PerfStore (layout.ts, D.Started … D.HeldRwndNs), the
- * connection's patterns too (C.Syns … C.MaxAnswerRespPkt). A few words on the less obvious fields:
+ * The per-direction state of the split is in the PerfStore (layout.ts: kept, D.MinPeerWin … D.ResentSegs;
+ * the pass's, L), the connection's patterns too (C.Syns … C.Answers; LC). A few words on the less obvious
+ * fields:
  * - BurstMax: the peak bytes in flight of each ACK-clocked burst (full-sized segments sent right after an
  *   ACK and right after each other), recorded at the next ACK that gives room as the sender's ceiling
  *   (sample list S.Ceiling; sndbuf-limited).
@@ -46,7 +58,7 @@ export const DELAYED_ACK_NS = 25_000_000;
  *   data within its out-of-order threshold "out-of-order", which only a path can do, not a sending host.
  * - HeldSinceNs: everything sent is acknowledged but the peer's window leaves no room for a full segment:
  *   the kernel's write queue still holds data (busy, rwnd-limited) — if the sender uses the window as soon
- *   as it opens. HeldRwndNs is RwndNs when the hold began, to take the hold back when the window opened
+ *   as it opens. HeldRwndNs is D.RwndNs when the hold began, to take the hold back when the window opened
  *   and nothing followed (the sender had nothing more to send).
  *
  * GT_SEQ(x, y) is written out where it is used, ((y - x) | 0) < 0: limitsAdd is too large for V8 to
