@@ -152,8 +152,8 @@ const INITIAL = ((): Float64Array => {
  * What limits.ts needs only while packets come (the split's cursor, the sender's sequence numbers and
  * window, the last send and ACK …) is in its own array (PerfStore.l), PASS_SIZE doubles a connection,
  * dropped by PerfStore.trim at the end of the capture: the engine keeps its PerfStore for as long as the
- * capture is open, and these 52 doubles were 416 of the 1,192 bytes a connection kept (149 doubles; now
- * 97, 776 bytes: the synthetic bench's 10,000 connections keep 2.1 bytes a packet less).
+ * capture is open, and a connection kept this state with the rest: 146 doubles, 1,168 bytes, before;
+ * 97, 776 bytes now (the synthetic bench's 10,000 connections: 2.1 bytes a packet less).
  */
 
 /** The connection's pass state (offsets from its pass base, passBase). */
