@@ -487,6 +487,13 @@ async function main(): Promise<void> {
   if (process.argv[2] === '--editor-10m') return editorBig();
   // only the print-against-tcpdump part (and application decoding): BENCH_PACKETS=500000 … --print-only
   if (process.argv[2] === '--print-only') return printAgainstTcpdump(generate(PACKETS, ['pcap']).pcap);
+  // only write the realistic and the real-replayed files and print their paths (to time them by hand)
+  if (process.argv[2] === '--files') {
+    const corpus = corpusDir();
+    console.log(generateRealistic(PACKETS));
+    if (corpus.dir) console.log((await replayCorpus(corpus.dir)).file);
+    return;
+  }
   // only what application decoding costs (realistic and real files): BENCH_PACKETS=500000 … --app-only
   if (process.argv[2] === '--app-only') return appDecoding(await appFiles());
   if (process.argv[2] === '--make-log') {

@@ -110,7 +110,7 @@ async function cmdPrint(args: string[]): Promise<number> {
       printer.printInto(rec, lines);
       if (lines.pos >= PRINT_CHUNK) out.writeBytes(lines.take());
     },
-  });
+  }, { syncReads: true });
   const summary = await reading.done;
   if (lines.pos > 0) out.writeBytes(lines.take());
   await out.end();
