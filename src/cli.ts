@@ -11,7 +11,7 @@ import { PacketPrinter } from './core/print/packet';
 import { LineBytes } from './core/print/fast';
 import { readCaptureFile } from './node/captureFile';
 import { partialRead } from './core/capture/types';
-import { BufferedOutput } from './node/output';
+import { BufferedOutput, writeAllSync, writesSynchronously } from './node/output';
 import { analyzeCaptureFile, packetHeader, visitCaptureFile } from './node/analyze';
 import { connJson, connsTableLines, packetJson } from './core/tcp/json';
 import { FtpDataTracker, ftpDataLabels } from './core/decode/app/ftpData';
@@ -105,14 +105,23 @@ async function cmdPrint(args: string[]): Promise<number> {
     (n) => Buffer.allocUnsafe(n),
     (s, buf, pos) => (buf as Buffer).write(s, pos),
   );
+  // stdout a file or /dev/null: the chunk is written before write returns, and its buffer is filled again (no new
+  // buffer per 64 KiB, no stream machinery: 11 ms of 0.34 s on the real 200k file); a pipe or terminal: the stream
+  const direct = writesSynchronously(1);
+  const flush = () => {
+    if (direct) {
+      writeAllSync(1, lines.buf, lines.pos);
+      lines.pos = 0;
+    } else out.writeBytes(lines.take());
+  };
   reading = readCaptureFile(file, {
     onRecord(rec) {
       printer.printInto(rec, lines);
-      if (lines.pos >= PRINT_CHUNK) out.writeBytes(lines.take());
+      if (lines.pos >= PRINT_CHUNK) flush();
     },
   }, { syncReads: true });
   const summary = await reading.done;
-  if (lines.pos > 0) out.writeBytes(lines.take());
+  if (lines.pos > 0) flush();
   await out.end();
   if (summary.error) {
     fail(summary.error.message);

@@ -88,6 +88,40 @@ describe('capture-lens CLI', function () {
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 
+  it('print writes the same bytes to a file and to /dev/null as through a pipe, over many 64 KiB chunks; a full disk is an error', function () {
+    // 4,000 lines of ~90 bytes: five 64 KiB chunks and a rest, written to a file straight from one reused buffer
+    const recs = [pcapHeader()];
+    for (let i = 0; i < 4000; i++) {
+      const frame = tcpFrame({ src: `10.0.${i >> 8}.${i & 255}`, dst: '192.168.1.1', sport: 1024 + i, dport: 443, seq: i * 1000, ack: 1, flags: TH_ACK, win: 500 + i });
+      recs.push(pcapRecord(1700000000 + (i >> 4), i * 61, frame));
+    }
+    const cap = path.join(dir, 'many.pcap');
+    fs.writeFileSync(cap, Buffer.concat(recs));
+    const piped = run(['print', cap]);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout.split('\n').length, 4001);
+    assert.ok(piped.stdout.length > 5 * 65536, `${piped.stdout.length} bytes`);
+    const toFile = (target: string): { code: number | null; stderr: string } => {
+      const fd = fs.openSync(target, 'w');
+      try {
+        const r = spawnSync(process.execPath, [CLI, 'print', cap], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+        return { code: r.status, stderr: r.stderr };
+      } finally {
+        fs.closeSync(fd);
+      }
+    };
+    const out = path.join(dir, 'many.txt');
+    const r = toFile(out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.readFileSync(out, 'utf8'), piped.stdout);
+    if (fs.existsSync('/dev/null')) assert.deepEqual(toFile('/dev/null'), { code: 0, stderr: '' });
+    if (fs.existsSync('/dev/full')) {
+      const full = toFile('/dev/full');
+      assert.equal(full.code, 1);
+      assert.match(full.stderr, /^capture-lens: .*ENOSPC.*\n$/);
+    }
+  });
+
   it('packets --json: one object per packet with the engine\'s fields', function () {
     const r = run(['packets', good, '--json']);
     assert.equal(r.code, 0, r.stderr);
