@@ -417,6 +417,29 @@ describe('capture-lens CLI', function () {
     assert.match(one.stdout, /^Time /);
   });
 
+  it('print runs from the print-only bundle and says what the whole CLI says (output, usage, damage, missing file)', function () {
+    const dist = path.dirname(CLI);
+    // the launcher's print bundle leaves out what print never runs (the TCP engine, perf, ...): texts of theirs that
+    // minifying (build --production) keeps
+    const printOnly = fs.readFileSync(path.join(dist, 'cli-print.js'), 'utf8');
+    const whole = fs.readFileSync(path.join(dist, 'cli-main.js'), 'utf8');
+    assert.ok(printOnly.length < 0.7 * whole.length, `${printOnly.length} bytes against ${whole.length}`);
+    for (const name of ['TcpEngine.add after finish()', 'packets needs --json']) {
+      assert.ok(whole.includes(name), `${name} in cli-main.js`);
+      assert.ok(!printOnly.includes(name), `${name} not in cli-print.js`);
+    }
+    const cut = path.join(dir, 'cut2.pcap');
+    const bytes = fs.readFileSync(good);
+    fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    const viaMain = (args: string[]) => {
+      const r = spawnSync(process.execPath, [path.join(dist, 'cli-main.js'), ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    for (const args of [['print', good], ['print', '-e', '-vv', '-tttt', good], ['print'], ['print', '-Z', good], ['print', cut], ['print', path.join(dir, 'nope.pcap')]]) {
+      assert.deepEqual(run(args), viaMain(args), args.join(' '));
+    }
+  });
+
   it('exits 2 for bad usage', function () {
     assert.equal(run([]).code, 2);
     assert.equal(run(['print']).code, 2);
