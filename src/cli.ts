@@ -83,7 +83,7 @@ Commands:
   --version              print the version
 `;
 
-// package.json's version, put in by scripts/build.mjs (esbuild `define`) when it bundles dist/cli.js.
+// package.json's version, put in by scripts/build.mjs (esbuild `define`) when it bundles dist/cli-main.js and dist/cli-print.js.
 declare const CAPTURE_LENS_VERSION: string | undefined;
 
 /** The version, or 'unknown' when this module was compiled without the bundler (tsc for the unit tests). */

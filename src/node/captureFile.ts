@@ -24,6 +24,7 @@ import { captureFeeder, tooShort, type CaptureFeeder } from '../core/capture/det
 import type { CaptureError, CaptureInfo, CaptureRecord, CaptureSink } from '../core/capture/types';
 import { gzipAllowance, gzipLimitMessage, gzipLimits, type GzipLimits } from './gzipLimits';
 import { errorMessage } from '../core/errors';
+import { plainBytes } from '../core/bytes';
 
 export interface ReadOptions {
   /** Bytes read from the file at a time (default 1 MiB). */
@@ -188,7 +189,9 @@ class CaptureFileReader {
             limited = { kind: 'limit', offset: allowance, message: gzipLimitMessage(this.name, st.size, allowance, this.gzipLimits) };
           }
           total += piece.length;
-          let chunk: Buffer = piece;
+          // a plain Uint8Array view: its 64 KiB slices are made by the typed array's own subarray, not Buffer's
+          // (a JS function building a FastBuffer), and the parsers' plainBytes() has nothing left to do
+          let chunk: Uint8Array = plainBytes(piece);
           if (!feeder) {
             pending = pending ? Buffer.concat([pending, piece]) : piece;
             if (pending.length < 4) {
@@ -196,7 +199,7 @@ class CaptureFileReader {
               pending = Buffer.from(pending);
               continue;
             }
-            chunk = pending;
+            chunk = plainBytes(pending);
             pending = null;
             const made = this.makeFeeder(chunk, gzip);
             if ('kind' in made) {
@@ -249,7 +252,7 @@ class CaptureFileReader {
   }
 
   /** Recognise the format from the first bytes (at least 4) and build the matching parser. */
-  private makeFeeder(first: Buffer, gzip: boolean): Feeder | CaptureError {
+  private makeFeeder(first: Uint8Array, gzip: boolean): Feeder | CaptureError {
     return captureFeeder(first, this.sink, this.name, gzip);
   }
 
