@@ -440,6 +440,38 @@ describe('capture-lens CLI', function () {
     }
   });
 
+  it('print loads its bundle with the code cache the build made, and never with a stale or damaged one', function () {
+    const dist = path.dirname(CLI);
+    const loaded = (d: string): string => {
+      const js = `const l = require(${JSON.stringify(path.join(d, 'cli.js'))}); l.loadPrint(); process.stdout.write(l.printLoaded);`;
+      return spawnSync(process.execPath, ['-e', js], { encoding: 'utf8' }).stdout;
+    };
+    assert.equal(loaded(dist), 'code cache');
+    // a copy whose print bundle differs in one byte, same length: V8 checks only the length, so the old cache
+    // would run the old code; the launcher compares the bytes and compiles the new file
+    const copy = fs.mkdtempSync(path.join(dir, 'dist-'));
+    fs.copyFileSync(CLI, path.join(copy, 'cli.js'));
+    fs.copyFileSync(path.join(dist, 'cli-print.cache'), path.join(copy, 'cli-print.cache'));
+    const source = fs.readFileSync(path.join(dist, 'cli-print.js'), 'utf8');
+    assert.ok(source.includes('capture-lens help'));
+    fs.writeFileSync(path.join(copy, 'cli-print.js'), source.replace('capture-lens help', 'capture-lens hElp'));
+    assert.equal(loaded(copy), 'compiled');
+    const usage = spawnSync(process.execPath, [path.join(copy, 'cli.js'), 'print', '-Z', good], { encoding: 'utf8' });
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /capture-lens hElp/);
+    // a cut or missing cache: compiled as usual, prints as ever
+    fs.copyFileSync(path.join(dist, 'cli-print.js'), path.join(copy, 'cli-print.js'));
+    const cache = fs.readFileSync(path.join(dist, 'cli-print.cache'));
+    for (const cut of [2, 100, cache.length - 1000]) {
+      fs.writeFileSync(path.join(copy, 'cli-print.cache'), cache.subarray(0, cut));
+      assert.equal(loaded(copy), 'compiled', `cache cut at ${cut}`);
+    }
+    fs.rmSync(path.join(copy, 'cli-print.cache'));
+    assert.equal(loaded(copy), 'compiled');
+    const printed = spawnSync(process.execPath, [path.join(copy, 'cli.js'), 'print', good], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    assert.equal(printed.stdout, run(['print', good]).stdout);
+  });
+
   it('exits 2 for bad usage', function () {
     assert.equal(run([]).code, 2);
     assert.equal(run(['print']).code, 2);
