@@ -3,7 +3,6 @@
 import * as esbuild from 'esbuild';
 import { Buffer } from 'node:buffer';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
 import * as vm from 'node:vm';
 
 const watch = process.argv.includes('--watch');
@@ -61,7 +60,9 @@ for (const [name, entry] of [['capture', 'media/capture/capture.css'], ['flow', 
  */
 function writeCodeCache(js, cacheFile) {
   const source = readFileSync(js);
-  const data = new vm.Script(Module.wrap(source.toString('utf8')), { filename: js }).createCachedData();
+  // the wrapper src/cliLauncher.ts puts around it (WRAP_HEAD, WRAP_TAIL: node's Module.wrap)
+  const wrapped = '(function (exports, require, module, __filename, __dirname) { ' + source.toString('utf8') + '\n});';
+  const data = new vm.Script(wrapped, { filename: js }).createCachedData();
   const head = Buffer.alloc(4);
   head.writeUInt32LE(source.length);
   writeFileSync(cacheFile + '.part', Buffer.concat([head, source, data]));
