@@ -75,7 +75,7 @@ export default tseslint.config(
   },
   {
     // The worker thread and the CLI's Node code have no `vscode`, and use no host (extension) code.
-    files: ['src/worker/**/*.ts', 'src/node/**/*.ts', 'src/cli.ts'],
+    files: ['src/worker/**/*.ts', 'src/node/**/*.ts', 'src/cli*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -7,11 +7,11 @@
  * packet before the damage); 2 bad usage. Errors are one line on stderr, never a stack trace.
  */
 import { parsePrintArgs, UsageError } from './core/print/args';
-import { PacketPrinter } from './core/print/packet';
-import { LineBytes } from './core/print/fast';
 import { readCaptureFile } from './node/captureFile';
 import { partialRead } from './core/capture/types';
 import { BufferedOutput } from './node/output';
+import { cmdPrint } from './node/printCommand';
+import { fail, runAsProcess } from './node/cliProcess';
 import { analyzeCaptureFile, packetHeader, visitCaptureFile } from './node/analyze';
 import { connJson, connsTableLines, packetJson } from './core/tcp/json';
 import { FtpDataTracker, ftpDataLabels } from './core/decode/app/ftpData';
@@ -83,42 +83,12 @@ Commands:
   --version              print the version
 `;
 
-// package.json's version, put in by scripts/build.mjs (esbuild `define`) when it bundles dist/cli.js.
+// package.json's version, put in by scripts/build.mjs (esbuild `define`) when it bundles dist/cli-main.js and dist/cli-print.js.
 declare const CAPTURE_LENS_VERSION: string | undefined;
 
 /** The version, or 'unknown' when this module was compiled without the bundler (tsc for the unit tests). */
 export function version(): string {
   return typeof CAPTURE_LENS_VERSION === 'string' ? CAPTURE_LENS_VERSION : 'unknown';
-}
-
-/** Bytes of printed lines handed to stdout at once: 64 KiB, a pipe's buffer on Linux. */
-const PRINT_CHUNK = 1 << 16;
-
-async function cmdPrint(args: string[]): Promise<number> {
-  const { file, opts } = parsePrintArgs(args);
-  const printer = new PacketPrinter(opts);
-  let reading: ReturnType<typeof readCaptureFile> | undefined;
-  const out = new BufferedOutput(process.stdout, 1 << 16, () => reading?.pause(), () => reading?.resume());
-  // lines are written as bytes into one buffer, handed to stdout every 64 KiB (PacketPrinter.printInto)
-  const lines = new LineBytes(
-    PRINT_CHUNK + (PRINT_CHUNK >> 1),
-    (n) => Buffer.allocUnsafe(n),
-    (s, buf, pos) => (buf as Buffer).write(s, pos),
-  );
-  reading = readCaptureFile(file, {
-    onRecord(rec) {
-      printer.printInto(rec, lines);
-      if (lines.pos >= PRINT_CHUNK) out.writeBytes(lines.take());
-    },
-  });
-  const summary = await reading.done;
-  if (lines.pos > 0) out.writeBytes(lines.take());
-  await out.end();
-  if (summary.error) {
-    fail(summary.error.message);
-    return 1;
-  }
-  return 0;
 }
 
 /** Magic numbers of the formats the capture reader takes (pcap µs/ns both byte orders, pcapng); gzip is sniffed apart. */
@@ -363,10 +333,6 @@ function fileAndFlags(args: string[], allowed: string[]): { file: string; flags:
   return { file, flags };
 }
 
-function fail(message: string): void {
-  process.stderr.write(`capture-lens: ${message}\n`);
-}
-
 export { parsePrintArgs };
 
 export async function main(argv: string[]): Promise<number> {
@@ -374,7 +340,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (cmd) {
       case 'print':
-        return await cmdPrint(rest);
+        return await cmdPrint(rest, fail);
       case 'packets':
         return await cmdPackets(rest);
       case 'conns':
@@ -413,19 +379,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Run the CLI as a process: wires stdout errors and sets the exit code. */
 export function run(argv: string[] = process.argv.slice(2)): void {
-  // A reader that stops early (`| head`) is not an error.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-  });
-  main(argv).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      fail(errorMessage(err));
-      process.exitCode = 1;
-    },
-  );
+  runAsProcess(main, argv);
 }
 
 if (require.main === module) run();

@@ -71,7 +71,7 @@ interface FileResult extends ReadSummary {
   infoCalls: number;
 }
 
-async function readFile(file: string, chunkSize?: number): Promise<FileResult> {
+async function readFile(file: string, chunkSize?: number, syncReads = false): Promise<FileResult> {
   const records: Rec[] = [];
   let infoCalls = 0;
   const summary = await readCaptureFile(
@@ -84,7 +84,7 @@ async function readFile(file: string, chunkSize?: number): Promise<FileResult> {
         records.push(copyRec(r));
       },
     },
-    chunkSize ? { chunkSize } : {},
+    { ...(chunkSize ? { chunkSize } : {}), ...(syncReads ? { syncReads } : {}) },
   ).done;
   rethrown(summary);
   return { ...summary, records, infoCalls };
@@ -1083,6 +1083,92 @@ describe('capture: not a capture, I/O errors', function () {
     assert.equal(summary.error?.kind, 'io');
     assert.match(summary.error!.message, /boom/);
     assert.equal(summary.thrown, boom);
+  });
+});
+
+// -------------------------------------------------------------------------------------------------
+// syncReads: synchronous reads into one buffer reused for every chunk (the CLI's print)
+
+describe('capture: syncReads (one read buffer, reused)', function () {
+  /** Records of many sizes (0 to 300 bytes), each filled with its own byte pattern, so a stale byte shows. */
+  function variedRecords(n: number): { sec: number; sub: number; data: Buffer }[] {
+    const records = [];
+    for (let i = 0; i < n; i++) {
+      const data = Buffer.alloc((i * 37) % 301);
+      for (let k = 0; k < data.length; k++) data[k] = (i * 7 + k) & 255;
+      records.push({ sec: 1000 + i, sub: i, data });
+    }
+    return records;
+  }
+
+  it('gives the records the stream gives for every read size: headers and records cut across reads of one buffer', async function () {
+    const file = tmpFile('sync-varied.pcap', buildPcap({ records: variedRecords(300) }));
+    const want = await readFile(file);
+    assert.equal(want.error, null);
+    assert.equal(want.records.length, 300);
+    // 1-3: the first 4 bytes (the magic) come in pieces kept across reads; 16/17: record headers cut;
+    // 4096 and 1 MiB: records cut at the end of a read, then the buffer is overwritten by the next
+    for (const chunkSize of [1, 2, 3, 5, 16, 17, 100, 301, 4096, 1 << 20]) {
+      const got = await readFile(file, chunkSize, true);
+      assert.equal(got.error, null, `chunk ${chunkSize}: ${got.error?.message}`);
+      assert.deepEqual(got.records, want.records, `chunk ${chunkSize}`);
+      assert.deepEqual(got.info, want.info);
+    }
+  });
+
+  it('reads pcapng the same way', async function () {
+    const w = new NgWriter().shb().idb(1, 0);
+    for (const r of variedRecords(200)) w.epb(0, BigInt(r.sec), r.data);
+    const file = tmpFile('sync-varied.pcapng', w.bytes());
+    const want = await readFile(file);
+    assert.equal(want.records.length, 200);
+    for (const chunkSize of [1, 3, 28, 333, 1 << 20]) assert.deepEqual((await readFile(file, chunkSize, true)).records, want.records, `chunk ${chunkSize}`);
+  });
+
+  it('reports a cut file, a tiny file and a gzip file as the stream does', async function () {
+    const bytes = buildPcap({ records: variedRecords(20) });
+    for (const cut of [0, 2, 10, 30, bytes.length - 1]) {
+      const file = tmpFile('sync-cut.pcap', bytes.subarray(0, cut));
+      const want = await readFile(file, 7);
+      const got = await readFile(file, 7, true);
+      assert.ok(want.error, `cut at ${cut}`);
+      assert.deepEqual(got.error, want.error, `cut at ${cut}`);
+      assert.deepEqual(got.records, want.records, `cut at ${cut}`);
+    }
+    const gz = tmpFile('sync.pcap.gz', zlib.gzipSync(bytes));
+    const fromGz = await readFile(gz, 100, true);
+    assert.equal(fromGz.error, null);
+    assert.equal(fromGz.compressed, true);
+    assert.deepEqual(fromGz.records, (await readFile(tmpFile('sync-whole.pcap', bytes))).records);
+  });
+
+  it('pauses, resumes and cancels between slices', async function () {
+    const records = [];
+    for (let i = 0; i < 20000; i++) records.push({ sec: i, sub: 0, data: Buffer.alloc(60, i & 255) });
+    const file = tmpFile('sync-big.pcap', buildPcap({ records }));
+    let count = 0;
+    const reading = readCaptureFile(
+      file,
+      {
+        onRecord() {
+          if (++count === 10) reading.pause();
+        },
+      },
+      { syncReads: true },
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const whilePaused = count;
+    // at most the rest of one 64 KiB slice after pause()
+    assert.ok(whilePaused - 10 <= Math.ceil((64 * 1024) / 76) + 1, `${whilePaused - 10} records after pause()`);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(count, whilePaused, 'no records while paused');
+    reading.resume();
+    assert.equal((await reading.done).packets, 20000);
+    let n = 0;
+    const cancelled = readCaptureFile(file, { onRecord: () => void (++n === 5 && cancelled.cancel()) }, { syncReads: true });
+    const summary = await cancelled.done;
+    assert.equal(summary.cancelled, true);
+    assert.equal(n, 5);
   });
 });
 

@@ -30,7 +30,7 @@ describe('the CLI on its own: npm pack, npm install -g, capture-lens anywhere', 
     assert.equal(pack.status, 0, pack.stderr);
     const info = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     const files = info[0].files.map((f) => f.path).sort();
-    assert.deepEqual(files.filter((f) => !/^(README(\.zh-cn)?\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(f)), ['bin/capture-lens.js', 'dist/cli.js', 'l10n/bundle.l10n.zh-cn.json']);
+    assert.deepEqual(files.filter((f) => !/^(README(\.zh-cn)?\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(f)), ['bin/capture-lens.js', 'dist/cli-main.js', 'dist/cli-print.cache', 'dist/cli-print.js', 'dist/cli.js', 'l10n/bundle.l10n.zh-cn.json']);
 
     const prefix = path.join(dir, 'prefix');
     const inst = spawnSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, path.join(dir, info[0].filename)], { encoding: 'utf8' });

@@ -88,6 +88,40 @@ describe('capture-lens CLI', function () {
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 
+  it('print writes the same bytes to a file and to /dev/null as through a pipe, over many 64 KiB chunks; a full disk is an error', function () {
+    // 4,000 lines of ~90 bytes: five 64 KiB chunks and a rest, written to a file straight from one reused buffer
+    const recs = [pcapHeader()];
+    for (let i = 0; i < 4000; i++) {
+      const frame = tcpFrame({ src: `10.0.${i >> 8}.${i & 255}`, dst: '192.168.1.1', sport: 1024 + i, dport: 443, seq: i * 1000, ack: 1, flags: TH_ACK, win: 500 + i });
+      recs.push(pcapRecord(1700000000 + (i >> 4), i * 61, frame));
+    }
+    const cap = path.join(dir, 'many.pcap');
+    fs.writeFileSync(cap, Buffer.concat(recs));
+    const piped = run(['print', cap]);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout.split('\n').length, 4001);
+    assert.ok(piped.stdout.length > 5 * 65536, `${piped.stdout.length} bytes`);
+    const toFile = (target: string): { code: number | null; stderr: string } => {
+      const fd = fs.openSync(target, 'w');
+      try {
+        const r = spawnSync(process.execPath, [CLI, 'print', cap], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+        return { code: r.status, stderr: r.stderr };
+      } finally {
+        fs.closeSync(fd);
+      }
+    };
+    const out = path.join(dir, 'many.txt');
+    const r = toFile(out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.readFileSync(out, 'utf8'), piped.stdout);
+    if (fs.existsSync('/dev/null')) assert.deepEqual(toFile('/dev/null'), { code: 0, stderr: '' });
+    if (fs.existsSync('/dev/full')) {
+      const full = toFile('/dev/full');
+      assert.equal(full.code, 1);
+      assert.match(full.stderr, /^capture-lens: .*ENOSPC.*\n$/);
+    }
+  });
+
   it('packets --json: one object per packet with the engine\'s fields', function () {
     const r = run(['packets', good, '--json']);
     assert.equal(r.code, 0, r.stderr);
@@ -381,6 +415,61 @@ describe('capture-lens CLI', function () {
     const one = run(['flow', f, '--stream', '39']);
     assert.equal(one.code, 0);
     assert.match(one.stdout, /^Time /);
+  });
+
+  it('print runs from the print-only bundle and says what the whole CLI says (output, usage, damage, missing file)', function () {
+    const dist = path.dirname(CLI);
+    // the launcher's print bundle leaves out what print never runs (the TCP engine, perf, ...): texts of theirs that
+    // minifying (build --production) keeps
+    const printOnly = fs.readFileSync(path.join(dist, 'cli-print.js'), 'utf8');
+    const whole = fs.readFileSync(path.join(dist, 'cli-main.js'), 'utf8');
+    assert.ok(printOnly.length < 0.7 * whole.length, `${printOnly.length} bytes against ${whole.length}`);
+    for (const name of ['TcpEngine.add after finish()', 'packets needs --json']) {
+      assert.ok(whole.includes(name), `${name} in cli-main.js`);
+      assert.ok(!printOnly.includes(name), `${name} not in cli-print.js`);
+    }
+    const cut = path.join(dir, 'cut2.pcap');
+    const bytes = fs.readFileSync(good);
+    fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    const viaMain = (args: string[]) => {
+      const r = spawnSync(process.execPath, [path.join(dist, 'cli-main.js'), ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    for (const args of [['print', good], ['print', '-e', '-vv', '-tttt', good], ['print'], ['print', '-Z', good], ['print', cut], ['print', path.join(dir, 'nope.pcap')]]) {
+      assert.deepEqual(run(args), viaMain(args), args.join(' '));
+    }
+  });
+
+  it('print loads its bundle with the code cache the build made, and never with a stale or damaged one', function () {
+    const dist = path.dirname(CLI);
+    const loaded = (d: string): string => {
+      const js = `const l = require(${JSON.stringify(path.join(d, 'cli.js'))}); l.loadPrint(); process.stdout.write(l.printLoaded);`;
+      return spawnSync(process.execPath, ['-e', js], { encoding: 'utf8' }).stdout;
+    };
+    assert.equal(loaded(dist), 'code cache');
+    // a copy whose print bundle differs in one byte, same length: V8 checks only the length, so the old cache
+    // would run the old code; the launcher compares the bytes and compiles the new file
+    const copy = fs.mkdtempSync(path.join(dir, 'dist-'));
+    fs.copyFileSync(CLI, path.join(copy, 'cli.js'));
+    fs.copyFileSync(path.join(dist, 'cli-print.cache'), path.join(copy, 'cli-print.cache'));
+    const source = fs.readFileSync(path.join(dist, 'cli-print.js'), 'utf8');
+    assert.ok(source.includes('capture-lens help'));
+    fs.writeFileSync(path.join(copy, 'cli-print.js'), source.replace('capture-lens help', 'capture-lens hElp'));
+    assert.equal(loaded(copy), 'compiled');
+    const usage = spawnSync(process.execPath, [path.join(copy, 'cli.js'), 'print', '-Z', good], { encoding: 'utf8' });
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /capture-lens hElp/);
+    // a cut or missing cache: compiled as usual, prints as ever
+    fs.copyFileSync(path.join(dist, 'cli-print.js'), path.join(copy, 'cli-print.js'));
+    const cache = fs.readFileSync(path.join(dist, 'cli-print.cache'));
+    for (const cut of [2, 100, cache.length - 1000]) {
+      fs.writeFileSync(path.join(copy, 'cli-print.cache'), cache.subarray(0, cut));
+      assert.equal(loaded(copy), 'compiled', `cache cut at ${cut}`);
+    }
+    fs.rmSync(path.join(copy, 'cli-print.cache'));
+    assert.equal(loaded(copy), 'compiled');
+    const printed = spawnSync(process.execPath, [path.join(copy, 'cli.js'), 'print', good], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    assert.equal(printed.stdout, run(['print', good]).stdout);
   });
 
   it('exits 2 for bad usage', function () {

@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import { Writable } from 'node:stream';
+import * as tty from 'node:tty';
 
 /**
  * Buffers text and writes it to a stream in large chunks, telling the producer to pause when
@@ -58,4 +60,24 @@ export class BufferedOutput {
     this.flush();
     if (this.isBlocked) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
+}
+
+/**
+ * True when `fd` is a regular file or a character device that is not a terminal (/dev/null): a write
+ * to it with fs.writeSync blocks until done, so a buffer can be written and reused at once. Not for
+ * pipes, sockets or terminals: node makes a pipe's descriptor non-blocking (a full pipe gives EAGAIN),
+ * so those go through the stream (BufferedOutput), which waits for 'drain'.
+ */
+export function writesSynchronously(fd: number): boolean {
+  try {
+    const st = fs.fstatSync(fd);
+    return st.isFile() || (st.isCharacterDevice() && !tty.isatty(fd));
+  } catch {
+    return false;
+  }
+}
+
+/** Writes bytes[0, n) to `fd` (for which writesSynchronously is true) before returning; a write may take part. */
+export function writeAllSync(fd: number, bytes: Uint8Array, n: number): void {
+  for (let off = 0; off < n; ) off += fs.writeSync(fd, bytes, off, n - off);
 }
