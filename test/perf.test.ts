@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 import { perfJson, perfReportLines } from '../src/core/perf/summary';
 import { UnackedList, gtSeq, leSeq, type AckMatch } from '../src/core/perf/unacked';
-import { MAX_SAMPLES, Samples } from '../src/core/perf/samples';
+import { LOG_SIZE, MAX_SAMPLES, SampleLog, Samples } from '../src/core/perf/samples';
 import { formatEn } from '../src/core/explain/l10n';
 import { TcpEngine } from '../src/core/tcp/engine';
 import type { SegmentInput } from '../src/core/tcp/types';
@@ -229,6 +229,35 @@ describe('perf: bounded sample lists', () => {
     few.compact();
     assert.deepEqual(few.values(), [0.1, 2.5, 1e-3].map(Math.fround));
     assert.deepEqual(new Samples().values(), []);
+  });
+});
+
+describe('perf: the engine-wide sample log', () => {
+  it('gives each list exactly what a Samples of its own would keep, in order, across hand-overs and reads mid-way', () => {
+    const next01 = prng(5);
+    const log = new SampleLog();
+    const a = log.register(9);
+    const b = log.register(9);
+    assert.equal(b, a + 9);
+    const own = new Map<number, Samples>();
+    const total = LOG_SIZE * 3 + 77; // three hand-overs and a tail still in the log
+    for (let i = 0; i < total; i++) {
+      const id = (i * 7) % 18; // both connections' nine lists, interleaved
+      const v = next01() * 100;
+      if (i % 5 === 0) log.to(id).addMs(v * 1e6);
+      else log.to(id).add(v);
+      let s = own.get(id);
+      if (!s) own.set(id, (s = new Samples()));
+      if (i % 5 === 0) s.addMs(v * 1e6);
+      else s.add(v);
+      if (i === LOG_SIZE + 10) assert.deepEqual(log.list(3)?.values(), own.get(3)?.values(), 'read mid-way: the logged samples are handed over first');
+    }
+    for (let id = 0; id < 18; id++) {
+      assert.deepEqual(log.list(id)?.values(), own.get(id)?.values(), `list ${id}`);
+      assert.equal(log.list(id)?.seen, own.get(id)?.seen);
+    }
+    const empty = new SampleLog();
+    assert.equal(empty.list(empty.register(9) + 4), null);
   });
 });
 

@@ -20,7 +20,7 @@ import type { Conversation, PerfConversation } from './analysis';
 import { STEP_NAMES, StateRevisions, advanceStates, connStates, finishStates } from './states';
 import { ParamsCache, SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
 import { emptyResult, type ConnectionSummary, type PacketResult, type SegmentInput } from './types';
-import { PerfColumns, PerfConn, PerfStore, perfAdd, perfFinish, type PerfPacket } from '../perf/index';
+import { PerfColumns, PerfConn, PerfStore, perfAdd, perfFinish, SampleLog, type PerfPacket } from '../perf/index';
 
 const F_DIR = 1;
 const F_INFERRED = 2;
@@ -90,6 +90,8 @@ export class TcpEngine {
   private readonly perfs: PerfConn[] = [];
   /** Every connection's perf numbers in one Float64Array (src/core/perf/layout.ts). */
   private readonly perfStore = new PerfStore();
+  /** Every connection's RTT and other samples, logged in order and handed to their lists in batches (src/core/perf/samples.ts). */
+  private readonly perfLog = new SampleLog();
   /**
    * What perf readers need of the conversations, kept after finish() when `perf` is on: addresses and
    * the perf state; the analysis and state objects go (~1.8 KB a connection: half the heap the
@@ -181,7 +183,7 @@ export class TcpEngine {
     if (this.perf) {
       let perf = this.perfs[conv.stream];
       if (perf === undefined) {
-        perf = new PerfConn(this.perfStore);
+        perf = new PerfConn(this.perfStore, this.perfLog);
         this.perfs[conv.stream] = perf;
         conv.ext.perf = perf;
       }
