@@ -233,7 +233,7 @@ describe('perf: bounded sample lists', () => {
 });
 
 describe('perf: the engine-wide sample log', () => {
-  it('gives each list exactly what a Samples of its own would keep, in order, across hand-overs and reads mid-way', () => {
+  it('gives each list exactly what a Samples of its own would keep, in order, across hand-overs, reads mid-way and once packed', () => {
     const next01 = prng(5);
     const log = new SampleLog();
     const a = log.register(9);
@@ -257,7 +257,21 @@ describe('perf: the engine-wide sample log', () => {
       assert.equal(log.list(id)?.seen, own.get(id)?.seen);
     }
     const empty = new SampleLog();
-    assert.equal(empty.list(empty.register(9) + 4), null);
+    const none = empty.register(9) + 4;
+    empty.to(none + 1).add(1);
+    empty.add(2);
+    assert.equal(empty.list(none), null);
+    // packed at the end of the pass: the same lists, read from one pool
+    log.to(5).add(42); // still in the log when packed
+    own.get(5)!.add(42);
+    log.pack();
+    empty.pack();
+    for (let id = 0; id < 18; id++) {
+      assert.deepEqual(log.list(id)?.values(), own.get(id)?.values(), `packed list ${id}`);
+      assert.equal(log.list(id)?.seen, own.get(id)?.seen, `packed list ${id} seen`);
+    }
+    assert.equal(empty.list(none), null);
+    assert.deepEqual(empty.list(none + 1)?.values(), [1, 2]);
   });
 });
 

@@ -51,6 +51,26 @@ export class Samples {
     return (this.buf = nb);
   }
 
+  /** A finished list read from `buf` (a view into SampleLog's pool: see pack). */
+  static view(buf: Float32Array, seen: number): Samples {
+    const s = new Samples();
+    s.buf = buf;
+    s.n = buf.length;
+    s.seen = seen;
+    return s;
+  }
+
+  /** Samples kept. */
+  get length(): number {
+    return this.n;
+  }
+
+  /** Copy the kept samples into `to` at `at`; the offset after them. */
+  copyTo(to: Float32Array, at: number): number {
+    if (this.buf !== null) to.set(this.buf.subarray(0, this.n), at);
+    return at + this.n;
+  }
+
   /** The kept samples (a copy). */
   values(): number[] {
     return this.buf === null ? [] : Array.from(this.buf.subarray(0, this.n));
@@ -76,6 +96,10 @@ export const LOG_SIZE = 4096;
  * same decimation.
  *
  * `to(id).add(v)` is how a connection adds: `to` names the list (PerfConn.sampleList), add appends.
+ *
+ * At the end of the pass (`pack`, TcpEngine.finish) every list's samples go into one Float32Array and
+ * the Samples objects go: a Samples with its own buffer was ~200 bytes of objects besides its samples
+ * (the object, a typed array, its ArrayBuffer), ~1 KB a connection of the bench's short ones.
  */
 export class SampleLog {
   private readonly ids = new Uint32Array(LOG_SIZE);
@@ -83,8 +107,12 @@ export class SampleLog {
   private n = 0;
   /** The list the next add goes to. */
   private cur = 0;
-  /** Every list by id (null until its first sample). */
-  private readonly lists: (Samples | null)[] = [];
+  /** Every list by id (null until its first sample); emptied by pack. */
+  private lists: (Samples | null)[] = [];
+  /** After pack: every list's kept samples one after the other, list `id`'s at [start[id], start[id + 1]), and how many it saw (0: none came). */
+  private pool: Float32Array | null = null;
+  private start: Uint32Array | null = null;
+  private seen: Uint32Array | null = null;
 
   /** Ids for `count` new lists (a connection's); the first. */
   register(count: number): number {
@@ -124,9 +152,42 @@ export class SampleLog {
     }
   }
 
-  /** List `id` with every sample so far, or null when none came. */
+  /** List `id` with every sample so far, or null when none came (after pack: a view, made for the call). */
   list(id: number): Samples | null {
+    if (this.pool !== null) {
+      const seen = this.seen![id];
+      return seen === 0 ? null : Samples.view(this.pool.subarray(this.start![id], this.start![id + 1]), seen);
+    }
     if (this.n > 0) this.flush();
     return this.lists[id];
+  }
+
+  /**
+   * No more samples come (the engine's finish): every list into one pool (4 bytes a kept sample, 8 a
+   * list: where it starts, how many it saw). Lists stay readable through `list`; adding is over.
+   */
+  pack(): void {
+    if (this.pool !== null) return;
+    this.flush();
+    const lists = this.lists;
+    const m = lists.length;
+    let total = 0;
+    for (const s of lists) if (s !== null) total += s.length;
+    const pool = new Float32Array(total);
+    const start = new Uint32Array(m + 1);
+    const seen = new Uint32Array(m);
+    let o = 0;
+    for (let id = 0; id < m; id++) {
+      start[id] = o;
+      const s = lists[id];
+      if (s === null) continue;
+      o = s.copyTo(pool, o);
+      seen[id] = s.seen;
+    }
+    start[m] = o;
+    this.pool = pool;
+    this.start = start;
+    this.seen = seen;
+    this.lists = [];
   }
 }

@@ -283,8 +283,8 @@ export function perfFinish(conv: Conversation, endNs: number): void {
   const p = conv.ext.perf as PerfConn | undefined;
   if (!p) return;
   limitsFinish(p, endNs);
-  // what only the pass needs goes, the rest is trimmed: the engine keeps its conversations after finish
-  for (let k = 0; k < S.COUNT; k++) p.log.list(p.lists + k)?.compact();
+  // what only the pass needs goes: the engine keeps its conversations after finish (and packs the
+  // sample lists, SampleLog.pack, once every connection is finished)
   p.unacked0.release();
   p.unacked1.release();
   const f = p.store.f;

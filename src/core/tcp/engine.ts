@@ -264,6 +264,7 @@ export class TcpEngine {
     if (this.perf) {
       for (const conv of list) perfFinish(conv, this.lastNs);
       this.perfStore.trim();
+      this.perfLog.pack();
     }
     const cache: ParamsCache = new Map();
     this.sums = list.map((conv) => summarize(conv, cache));
