@@ -233,7 +233,7 @@ describe('perf: bounded sample lists', () => {
 });
 
 describe('perf: the engine-wide sample log', () => {
-  it('gives each list exactly what a Samples of its own would keep, in order, across hand-overs, reads mid-way and once packed', () => {
+  it('gives each list exactly what a Samples of its own would keep (decimation included), in order, across hand-overs, reads mid-way and once packed', () => {
     const next01 = prng(5);
     const log = new SampleLog();
     const a = log.register(9);
@@ -251,6 +251,13 @@ describe('perf: the engine-wide sample log', () => {
       if (i % 5 === 0) s.addMs(v * 1e6);
       else s.add(v);
       if (i === LOG_SIZE + 10) assert.deepEqual(log.list(3)?.values(), own.get(3)?.values(), 'read mid-way: the logged samples are handed over first');
+    }
+    // one list past a decimation (MAX_SAMPLES kept: every second one from then on), another beside it
+    for (let i = 0; i < MAX_SAMPLES * 2 + 500; i++) {
+      const id = i % 3 === 0 ? 11 : 7;
+      const v = next01() * 100;
+      log.to(id).add(v);
+      own.get(id)!.add(v);
     }
     for (let id = 0; id < 18; id++) {
       assert.deepEqual(log.list(id)?.values(), own.get(id)?.values(), `list ${id}`);
