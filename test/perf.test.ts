@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { perfJson, perfReportLines } from '../src/core/perf/summary';
 import { UnackedList, gtSeq, leSeq, type AckMatch } from '../src/core/perf/unacked';
 import { LOG_SIZE, MAX_SAMPLES, SampleLog, Samples } from '../src/core/perf/samples';
+import { PerfColumns } from '../src/core/perf/store';
 import { formatEn } from '../src/core/explain/l10n';
 import { TcpEngine } from '../src/core/tcp/engine';
 import type { SegmentInput } from '../src/core/tcp/types';
@@ -279,6 +280,39 @@ describe('perf: the engine-wide sample log', () => {
     }
     assert.equal(empty.list(none), null);
     assert.deepEqual(empty.list(none + 1)?.values(), [1, 2]);
+  });
+});
+
+describe('perf: per-packet columns', () => {
+  it('keep every packet\'s values through growth past several chunks and the trim (RTTs that do not fit a Uint32 included)', () => {
+    const cols = new PerfColumns();
+    const n = 200_000; // past three chunks of 2^16
+    const rtt = (i: number): number => (i % 7 === 0 ? 0 : i % 1001 === 0 ? 5e9 + i : i % 997 === 0 ? 1234.5 : (i * 2654435761) % 4e9 + 1);
+    let cap = 0;
+    for (let i = 0; i < n; i++) {
+      if (i >= cap) cols.grow((cap = cap === 0 ? 1024 : cap * 2)); // as the engine grows
+      cols.set(i, { ackRttNs: rtt(i), acksFrame: -1, bytesInFlight: i % 5 === 0 ? 0 : i * 3 + 1 });
+    }
+    const check = (m: number): void => {
+      for (let i = 0; i < m; i++) {
+        if (cols.ackRttNs(i) !== rtt(i)) assert.fail(`ack_rtt of packet ${i}: ${cols.ackRttNs(i)}, expected ${rtt(i)}`);
+        if (cols.bytesInFlight(i) !== (i % 5 === 0 ? 0 : i * 3 + 1)) assert.fail(`bytes in flight of packet ${i}`);
+      }
+    };
+    check(n);
+    assert.equal(cols.ackRttNs(cap), 0);
+    cols.trim(n - 3);
+    check(n - 3);
+    assert.equal(cols.ackRttNs(n - 1), 0, 'trimmed away');
+    assert.equal(cols.bytesInFlight(n - 2), 0, 'trimmed away');
+    assert.equal(cols.ackRttNs(-1), 0);
+    const small = new PerfColumns();
+    small.grow(1024);
+    small.set(3, { ackRttNs: 77, acksFrame: 1, bytesInFlight: 9 });
+    small.trim(4);
+    assert.deepEqual([small.ackRttNs(3), small.bytesInFlight(3), small.ackRttNs(4)], [77, 9, 0]);
+    small.trim(0);
+    assert.equal(small.ackRttNs(0), 0);
   });
 });
 
