@@ -10,6 +10,8 @@ export const MAX_SAMPLES = 65536;
  * The buffer starts at 16 samples (64 bytes: V8 keeps a typed array that small in its heap, a cheap
  * allocation; larger ones get a separate backing store) and grows fourfold to MAX_SAMPLES (16 · 4^5),
  * half the reallocations of doubling; `compact()` trims the slack once no more samples come.
+ * The engine keeps its lists in a SampleLog (below: the same rule without an object a list); a
+ * Samples is what a list is read as (`SampleLog.list`, PerfConn.samplesOf).
  */
 export class Samples {
   private buf: Float32Array | null = null;

@@ -58,10 +58,9 @@ const NO_SAMPLES = new Samples();
 
 /**
  * Per-connection performance state (conv.ext.perf): its numbers in the engine's PerfStore at `base`
- * (layout.ts), the two unacknowledged lists, the sample lists (in the engine's SampleLog, ids
- * `lists` + S; made at their first sample: most connections of a request/response capture fill few of
- * the nine) and the loss episodes (made at the first). Four objects a connection where there were
- * ~15, none holding a double.
+ * (layout.ts), the two unacknowledged lists, the nine sample lists (in the engine's SampleLog, ids
+ * `lists` + S: blocks of one Float32Array, no object a list) and the loss episodes (made at the
+ * first). Three objects a connection where there were ~15, none holding a double.
  */
 export class PerfConn {
   readonly base: number;
@@ -83,7 +82,7 @@ export class PerfConn {
     return this.log.to(this.lists + k);
   }
 
-  /** Sample list `k` to read (an empty one when none came). */
+  /** Sample list `k` to read (an empty one when none came; made for the call: read it, do not keep it for later samples). */
   samplesOf(k: number): Samples {
     return this.log.list(this.lists + k) ?? NO_SAMPLES;
   }
