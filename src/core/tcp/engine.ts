@@ -77,10 +77,10 @@ export class TcpEngine {
   /**
    * Performance measurement (src/core/perf, opt-in with `perf: true`): ack_rtt / bytes_in_flight
    * columns, 8 bytes a packet, each connection's numbers in one shared PerfStore and its samples in
-   * one shared SampleLog. Off by default: it costs +52–67 % of decode + engine on the 2 M-packet bench
-   * files (scripts/bench-perf.ts; issue 14 asks for at most +20 %) and 13–19 bytes a packet once
-   * finished (the goal is 8), so only `capture-lens perf`, `conns --json` and the editor's on-demand
-   * replays (src/worker/perfGraph.ts) pay for it until it is cheaper.
+   * one shared SampleLog. Off by default: it costs about +50–56 % of decode + engine on the 2 M-packet
+   * bench files (median of 5 runs, scripts/bench-perf.ts; issue 14 asks for at most +20 %) and 13–19
+   * bytes a packet once finished (the goal is 8), so only `capture-lens perf`, `conns --json` and the
+   * editor's on-demand replays (src/worker/perfGraph.ts) pay for it until it is cheaper.
    */
   private readonly perf: boolean;
   private readonly perfCols = new PerfColumns();
