@@ -8,7 +8,8 @@ import * as path from 'node:path';
 
 import { perfJson, perfReportLines } from '../src/core/perf/summary';
 import { UnackedList, gtSeq, leSeq, type AckMatch } from '../src/core/perf/unacked';
-import { MAX_SAMPLES, Samples } from '../src/core/perf/samples';
+import { LOG_SIZE, MAX_SAMPLES, SampleLog, Samples } from '../src/core/perf/samples';
+import { PerfColumns } from '../src/core/perf/store';
 import { formatEn } from '../src/core/explain/l10n';
 import { TcpEngine } from '../src/core/tcp/engine';
 import type { SegmentInput } from '../src/core/tcp/types';
@@ -229,6 +230,89 @@ describe('perf: bounded sample lists', () => {
     few.compact();
     assert.deepEqual(few.values(), [0.1, 2.5, 1e-3].map(Math.fround));
     assert.deepEqual(new Samples().values(), []);
+  });
+});
+
+describe('perf: the engine-wide sample log', () => {
+  it('gives each list exactly what a Samples of its own would keep (decimation included), in order, across hand-overs, reads mid-way and once packed', () => {
+    const next01 = prng(5);
+    const log = new SampleLog();
+    const a = log.register(9);
+    const b = log.register(9);
+    assert.equal(b, a + 9);
+    const own = new Map<number, Samples>();
+    const total = LOG_SIZE * 3 + 77; // three hand-overs and a tail still in the log
+    for (let i = 0; i < total; i++) {
+      const id = (i * 7) % 18; // both connections' nine lists, interleaved
+      const v = next01() * 100;
+      if (i % 5 === 0) log.to(id).addMs(v * 1e6);
+      else log.to(id).add(v);
+      let s = own.get(id);
+      if (!s) own.set(id, (s = new Samples()));
+      if (i % 5 === 0) s.addMs(v * 1e6);
+      else s.add(v);
+      if (i === LOG_SIZE + 10) assert.deepEqual(log.list(3)?.values(), own.get(3)?.values(), 'read mid-way: the logged samples are handed over first');
+    }
+    // one list past a decimation (MAX_SAMPLES kept: every second one from then on), another beside it
+    for (let i = 0; i < MAX_SAMPLES * 2 + 500; i++) {
+      const id = i % 3 === 0 ? 11 : 7;
+      const v = next01() * 100;
+      log.to(id).add(v);
+      own.get(id)!.add(v);
+    }
+    for (let id = 0; id < 18; id++) {
+      assert.deepEqual(log.list(id)?.values(), own.get(id)?.values(), `list ${id}`);
+      assert.equal(log.list(id)?.seen, own.get(id)?.seen);
+    }
+    const empty = new SampleLog();
+    const none = empty.register(9) + 4;
+    empty.to(none + 1).add(1);
+    empty.add(2);
+    assert.equal(empty.list(none), null);
+    // packed at the end of the pass: the same lists, read from one pool
+    log.to(5).add(42); // still in the log when packed
+    own.get(5)!.add(42);
+    log.pack();
+    empty.pack();
+    for (let id = 0; id < 18; id++) {
+      assert.deepEqual(log.list(id)?.values(), own.get(id)?.values(), `packed list ${id}`);
+      assert.equal(log.list(id)?.seen, own.get(id)?.seen, `packed list ${id} seen`);
+    }
+    assert.equal(empty.list(none), null);
+    assert.deepEqual(empty.list(none + 1)?.values(), [1, 2]);
+  });
+});
+
+describe('perf: per-packet columns', () => {
+  it('keep every packet\'s values through growth past several chunks and the trim (RTTs that do not fit a Uint32 included)', () => {
+    const cols = new PerfColumns();
+    const n = 200_000; // past three chunks of 2^16
+    const rtt = (i: number): number => (i % 7 === 0 ? 0 : i % 1001 === 0 ? 5e9 + i : i % 997 === 0 ? 1234.5 : (i * 2654435761) % 4e9 + 1);
+    let cap = 0;
+    for (let i = 0; i < n; i++) {
+      if (i >= cap) cols.grow((cap = cap === 0 ? 1024 : cap * 2)); // as the engine grows
+      cols.set(i, { ackRttNs: rtt(i), acksFrame: -1, bytesInFlight: i % 5 === 0 ? 0 : i * 3 + 1 });
+    }
+    const check = (m: number): void => {
+      for (let i = 0; i < m; i++) {
+        if (cols.ackRttNs(i) !== rtt(i)) assert.fail(`ack_rtt of packet ${i}: ${cols.ackRttNs(i)}, expected ${rtt(i)}`);
+        if (cols.bytesInFlight(i) !== (i % 5 === 0 ? 0 : i * 3 + 1)) assert.fail(`bytes in flight of packet ${i}`);
+      }
+    };
+    check(n);
+    assert.equal(cols.ackRttNs(cap), 0);
+    cols.trim(n - 3);
+    check(n - 3);
+    assert.equal(cols.ackRttNs(n - 1), 0, 'trimmed away');
+    assert.equal(cols.bytesInFlight(n - 2), 0, 'trimmed away');
+    assert.equal(cols.ackRttNs(-1), 0);
+    const small = new PerfColumns();
+    small.grow(1024);
+    small.set(3, { ackRttNs: 77, acksFrame: 1, bytesInFlight: 9 });
+    small.trim(4);
+    assert.deepEqual([small.ackRttNs(3), small.bytesInFlight(3), small.ackRttNs(4)], [77, 9, 0]);
+    small.trim(0);
+    assert.equal(small.ackRttNs(0), 0);
   });
 });
 

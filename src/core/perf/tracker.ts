@@ -28,7 +28,7 @@ import {
 } from '../tcp/types';
 import { C, D, dirBase, PerfStore, S } from './layout';
 import { limitsAdd, limitsFinish } from './limits';
-import { Samples } from './samples';
+import { SampleLog, Samples } from './samples';
 import { UnackedList, type AckMatch } from './unacked';
 
 const TH_FIN = 0x01;
@@ -36,7 +36,7 @@ const TH_SYN = 0x02;
 const TH_RST = 0x04;
 const TH_ACK = 0x10;
 
-export { MAX_SAMPLES, Samples } from './samples';
+export { MAX_SAMPLES, SampleLog, Samples } from './samples';
 export { PerfStore, S } from './layout';
 
 export interface LossEpisode {
@@ -58,33 +58,33 @@ const NO_SAMPLES = new Samples();
 
 /**
  * Per-connection performance state (conv.ext.perf): its numbers in the engine's PerfStore at `base`
- * (layout.ts), the two unacknowledged lists, the sample lists (made at their first sample: most
- * connections of a request/response capture fill few of the nine) and the loss episodes (made at the
- * first). Five objects a connection where there were ~15, none holding a double.
+ * (layout.ts), the two unacknowledged lists, the nine sample lists (in the engine's SampleLog, ids
+ * `lists` + S: blocks of one Float32Array, no object a list) and the loss episodes (made at the
+ * first). Three objects a connection where there were ~15, none holding a double.
  */
 export class PerfConn {
   readonly base: number;
   /** Direction 0's and 1's unacknowledged segments. */
   readonly unacked0 = new UnackedList();
   readonly unacked1 = new UnackedList();
-  readonly samples: (Samples | null)[] = [null, null, null, null, null, null, null, null, null];
+  /** Id of this connection's first sample list in `log` (S.COUNT of them). */
+  readonly lists: number;
   /** Loss episodes of both directions in the order they began (each names its direction). */
   episodes: LossEpisode[] | null = null;
 
-  constructor(readonly store: PerfStore = new PerfStore()) {
+  constructor(readonly store: PerfStore = new PerfStore(), readonly log: SampleLog = new SampleLog()) {
     this.base = store.alloc();
+    this.lists = log.register(S.COUNT);
   }
 
-  /** Sample list `k` (S), made at its first sample. */
-  sampleList(k: number): Samples {
-    let s = this.samples[k];
-    if (s === null) this.samples[k] = s = new Samples();
-    return s;
+  /** Where sample `k` (S) goes: `sampleList(k).add(v)` (or addMs) appends it to the engine's log. */
+  sampleList(k: number): SampleLog {
+    return this.log.to(this.lists + k);
   }
 
-  /** Sample list `k` to read (an empty one when none came). */
+  /** Sample list `k` to read (an empty one when none came; made for the call: read it, do not keep it for later samples). */
   samplesOf(k: number): Samples {
-    return this.samples[k] ?? NO_SAMPLES;
+    return this.log.list(this.lists + k) ?? NO_SAMPLES;
   }
 
   /** A field of the connection (C) or, with a direction, of that direction (D). */
@@ -282,8 +282,8 @@ export function perfFinish(conv: Conversation, endNs: number): void {
   const p = conv.ext.perf as PerfConn | undefined;
   if (!p) return;
   limitsFinish(p, endNs);
-  // what only the pass needs goes, the rest is trimmed: the engine keeps its conversations after finish
-  for (const s of p.samples) s?.compact();
+  // what only the pass needs goes: the engine keeps its conversations after finish (and packs the
+  // sample lists, SampleLog.pack, once every connection is finished)
   p.unacked0.release();
   p.unacked1.release();
   const f = p.store.f;

@@ -50,12 +50,14 @@ const W = 5;
 export class UnackedList {
   /**
    * One Float64Array, W numbers a segment, live between `head` and `tail` (segment slots): allocated
-   * at the first segment (a connection that sends nothing allocates nothing) for one segment (40
-   * bytes: V8 keeps typed arrays up to 64 bytes in its heap, a cheap allocation; a request/response
-   * connection rarely has two segments out), doubled when full (at most MAX_UNACKED live), moved to
-   * the front instead when the head has advanced.
+   * with the list for one segment (40 bytes: V8 keeps typed arrays up to 64 bytes in its heap, a
+   * cheap allocation; a request/response connection rarely has two segments out), doubled when full
+   * (at most MAX_UNACKED live), moved to the front instead when the head has advanced; null once
+   * released. Allocated with the list rather than at the first segment so that it sits next to the
+   * list (and the PerfConn) in the heap and is promoted with them: the 2 M-packet synthetic bench
+   * (10,000 connections) ran ~3 % faster with perf on (median of 5, twice), the real-kernel one alike.
    */
-  private buf: Float64Array | null = null;
+  private buf: Float64Array | null = new Float64Array(W);
   private head = 0;
   private tail = 0;
   /** Adjacent pairs (i, i+1) in the live part whose seq[i+1] !== next[i]. */

@@ -20,7 +20,7 @@ import type { Conversation, PerfConversation } from './analysis';
 import { STEP_NAMES, StateRevisions, advanceStates, connStates, finishStates } from './states';
 import { ParamsCache, SynFloodFinding, accumulate, detectSynFlood, summarize, SYN_FLOOD_MIN } from './summary';
 import { emptyResult, type ConnectionSummary, type PacketResult, type SegmentInput } from './types';
-import { PerfColumns, PerfConn, PerfStore, perfAdd, perfFinish, type PerfPacket } from '../perf/index';
+import { PerfColumns, PerfConn, PerfStore, perfAdd, perfFinish, SampleLog, type PerfPacket } from '../perf/index';
 
 const F_DIR = 1;
 const F_INFERRED = 2;
@@ -76,11 +76,11 @@ export class TcpEngine {
   private connections = 0;
   /**
    * Performance measurement (src/core/perf, opt-in with `perf: true`): ack_rtt / bytes_in_flight
-   * columns, 8 bytes a packet, and each connection's numbers in one shared PerfStore. Off by default:
-   * it costs +49–58 % of decode + engine on the 2 M-packet bench files (scripts/bench-perf.ts; issue
-   * 14 asks for at most +20 %) and 15–24 bytes a packet once finished (the goal is 8), so only
-   * `capture-lens perf`, `conns --json` and the editor's on-demand replays (src/worker/perfGraph.ts)
-   * pay for it until it is cheaper.
+   * columns, 8 bytes a packet, each connection's numbers in one shared PerfStore and its samples in
+   * one shared SampleLog. Off by default: it costs about +50–56 % of decode + engine on the 2 M-packet
+   * bench files (median of 5 runs, scripts/bench-perf.ts; issue 14 asks for at most +20 %) and 13–19
+   * bytes a packet once finished (the goal is 8), so only `capture-lens perf`, `conns --json` and the
+   * editor's on-demand replays (src/worker/perfGraph.ts) pay for it until it is cheaper.
    */
   private readonly perf: boolean;
   private readonly perfCols = new PerfColumns();
@@ -90,6 +90,8 @@ export class TcpEngine {
   private readonly perfs: PerfConn[] = [];
   /** Every connection's perf numbers in one Float64Array (src/core/perf/layout.ts). */
   private readonly perfStore = new PerfStore();
+  /** Every connection's RTT and other samples, logged in order and handed to their lists in batches (src/core/perf/samples.ts). */
+  private readonly perfLog = new SampleLog();
   /**
    * What perf readers need of the conversations, kept after finish() when `perf` is on: addresses and
    * the perf state; the analysis and state objects go (~1.8 KB a connection: half the heap the
@@ -181,7 +183,7 @@ export class TcpEngine {
     if (this.perf) {
       let perf = this.perfs[conv.stream];
       if (perf === undefined) {
-        perf = new PerfConn(this.perfStore);
+        perf = new PerfConn(this.perfStore, this.perfLog);
         this.perfs[conv.stream] = perf;
         conv.ext.perf = perf;
       }
@@ -262,6 +264,7 @@ export class TcpEngine {
     if (this.perf) {
       for (const conv of list) perfFinish(conv, this.lastNs);
       this.perfStore.trim();
+      this.perfLog.pack();
     }
     const cache: ParamsCache = new Map();
     this.sums = list.map((conv) => summarize(conv, cache));
