@@ -1,30 +1,26 @@
 import * as vscode from 'vscode';
 import { problemText } from '../../core/explain/problems';
 import type { LogModel } from '../../core/log/model';
-import { logVerdictNotes } from '../../core/log/perf';
+import { logShownProblems, logVerdictNotes } from '../../core/log/perf';
 import type { Problem } from '../../core/tcp/types';
 import { LogModels } from './models';
 
 /** Kinds that are Warnings; every other problem is Information. */
 const WARNING_KINDS = new Set<Problem['kind']>(['reset', 'refused', 'zero-window', 'half-open', 'syn-flood', 'close-wait', 'no-answer']);
 
-/** Diagnostics of a log: the engine's problems on the lines where they show, and unreadable lines. */
+/** Diagnostics of a log: the engine's problems on the lines where they show, the perf verdicts, and unreadable lines. */
 export function diagnosticsOf(doc: vscode.TextDocument, m: LogModel): vscode.Diagnostic[] {
   const out: vscode.Diagnostic[] = [];
   const lineRange = (line: number) => doc.lineAt(Math.min(line, doc.lineCount - 1)).range;
-  for (const s of m.summaries) {
-    for (const p of s.problems) {
-      const tp = m.log.packets[p.packet];
-      if (!tp) continue;
-      const d = new vscode.Diagnostic(
-        lineRange(tp.addrLine),
-        problemText(p, vscode.l10n.t),
-        WARNING_KINDS.has(p.kind) ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
-      );
-      d.source = 'Capture Lens';
-      d.code = p.kind;
-      out.push(d);
-    }
+  for (const { problem: p, line } of logShownProblems(m)) {
+    const d = new vscode.Diagnostic(
+      lineRange(line),
+      problemText(p, vscode.l10n.t),
+      WARNING_KINDS.has(p.kind) ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
+    );
+    d.source = 'Capture Lens';
+    d.code = p.kind;
+    out.push(d);
   }
   // issue 14: each connection's performance verdicts, the advice in the message, the evidence packets related
   for (const n of logVerdictNotes(m, vscode.l10n.t)) {
