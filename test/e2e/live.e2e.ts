@@ -16,7 +16,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { Session, startSession, type WebviewFrame } from './harness';
+import { runCommandRetried, Session, startSession, type WebviewFrame } from './harness';
 import { skipBecause } from '../helpers/skip';
 import { readCaptureFile } from '../../src/node/captureFile';
 
@@ -69,17 +69,8 @@ describe('e2e: live capture on lo (tcpdump)', function () {
   }
 
   /** Runs a palette command; retried, as the palette lists an extension's commands only once its host has read them. */
-  async function command(title: string): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await s.runCommand(title);
-        return;
-      } catch (e) {
-        if (attempt >= 3) throw e;
-        await s.page.keyboard.press('Escape');
-        await s.page.waitForTimeout(2000);
-      }
-    }
+  function command(title: string): Promise<void> {
+    return runCommandRetried(s, title);
   }
 
   /** Presses Enter in the input box titled `title` (its default value). */
@@ -279,16 +270,7 @@ describe('e2e: live capture without tcpdump', function () {
   });
 
   it('Start Capture… says tcpdump is not installed and how to install it', async () => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await s.runCommand('Capture Lens: Start Capture…');
-        break;
-      } catch (e) {
-        if (attempt >= 3) throw e;
-        await s.page.keyboard.press('Escape');
-        await s.page.waitForTimeout(2000);
-      }
-    }
+    await runCommandRetried(s, 'Capture Lens: Start Capture…');
     const toast = s.page.locator('.notifications-toasts').filter({ hasText: 'apt-get install tcpdump' }).first();
     await toast.waitFor({ state: 'visible', timeout: 30_000 }); // the extension may still be activating on a loaded machine
     assert.match(await toast.innerText(), /tcpdump is not installed \(or not on the PATH\)/);
