@@ -3,6 +3,7 @@ import { problemText } from '../../core/explain/problems';
 import type { LogModel } from '../../core/log/model';
 import { logShownProblems, logVerdictNotes } from '../../core/log/perf';
 import type { Problem } from '../../core/tcp/types';
+import { registerLanguageDiagnostics } from '../languageDiagnostics';
 import { LogModels } from './models';
 
 /** Kinds that are Warnings; every other problem is Information. */
@@ -46,24 +47,5 @@ export function diagnosticsOf(doc: vscode.TextDocument, m: LogModel): vscode.Dia
 }
 
 export function registerDiagnostics(models: LogModels): vscode.Disposable {
-  const collection = vscode.languages.createDiagnosticCollection('capture-lens');
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const update = (doc: vscode.TextDocument) => {
-    if (doc.languageId !== 'tcpdump') return;
-    collection.set(doc.uri, diagnosticsOf(doc, models.get(doc)));
-  };
-  // typing: wait for a pause before re-analysing
-  const later = (doc: vscode.TextDocument) => {
-    const key = doc.uri.toString();
-    clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => update(doc), 300));
-  };
-  vscode.workspace.textDocuments.forEach(update);
-  return vscode.Disposable.from(
-    collection,
-    vscode.workspace.onDidOpenTextDocument(update),
-    vscode.workspace.onDidChangeTextDocument((e) => later(e.document)),
-    vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
-    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
-  );
+  return registerLanguageDiagnostics('capture-lens', 'tcpdump', (doc) => diagnosticsOf(doc, models.get(doc)));
 }
