@@ -2,6 +2,7 @@
  * Builds real frames in code (Ethernet / IPv4 or IPv6 / TCP, UDP) with correct lengths and
  * checksums: for tests, benchmarks and the demo samples. Pure: Uint8Array only.
  */
+import { concatBytes } from './writers';
 
 export interface TcpSegmentSpec {
   src: string; // IPv4 dotted quad or IPv6 text
@@ -191,18 +192,6 @@ function ipv4Header(src: string, dst: string, proto: number, payloadLen: number,
   return h;
 }
 
-function concat(parts: (Uint8Array | number[])[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** MPLS label stack entries (RFC 3032): label, tc 0, bottom-of-stack on the last, `ttl`. */
 function labelStack(labels: number[], ttl: number): number[] {
   const stack: number[] = [];
@@ -223,35 +212,35 @@ export function tunnelFrame(s: TcpSegmentSpec, e: Encapsulation): Uint8Array {
       const sid = e.session ?? 1;
       const len = ip.length + 2;
       // PPPoE session header (RFC 2516: ver 1, type 1, code 0), then the PPP protocol number
-      return concat([ETH_HDR(0x8864), [0x11, 0, sid >> 8, sid & 255, len >> 8, len & 255, 0, v6 ? 0x57 : 0x21], ip]);
+      return concatBytes([ETH_HDR(0x8864), [0x11, 0, sid >> 8, sid & 255, len >> 8, len & 255, 0, v6 ? 0x57 : 0x21], ip]);
     }
     case 'mpls':
-      return concat([ETH_HDR(0x8847), labelStack(e.labels, e.ttl ?? 64), ip]);
+      return concatBytes([ETH_HDR(0x8847), labelStack(e.labels, e.ttl ?? 64), ip]);
     case 'ipip':
     case '6in4':
-      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, e.kind === 'ipip' ? 4 : 41, ip.length), ip]);
+      return concatBytes([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, e.kind === 'ipip' ? 4 : 41, ip.length), ip]);
     case 'gre': {
-      const payload = e.ethernet ? innerFrame : e.mpls ? concat([labelStack(e.mpls, 64), ip]) : ip;
+      const payload = e.ethernet ? innerFrame : e.mpls ? concatBytes([labelStack(e.mpls, 64), ip]) : ip;
       const flags = (e.key !== undefined ? 0x2000 : 0) | (e.seq !== undefined ? 0x1000 : 0);
       const proto = e.ethernet ? 0x6558 : e.mpls ? 0x8847 : v6 ? 0x86dd : 0x0800;
       const gre: number[] = [flags >> 8, flags & 255, proto >> 8, proto & 255];
       if (e.key !== undefined) gre.push(...u32(e.key >>> 0));
       if (e.seq !== undefined) gre.push(...u32(e.seq >>> 0));
-      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + payload.length), gre, payload]);
+      return concatBytes([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + payload.length), gre, payload]);
     }
     case 'pptp': {
       // GRE version 1 (RFC 2637): key present (payload length, call id), sequence present; PPP FF 03 then the protocol
-      const ppp = concat([[0xff, 0x03, 0, v6 ? 0x57 : 0x21], ip]);
+      const ppp = concatBytes([[0xff, 0x03, 0, v6 ? 0x57 : 0x21], ip]);
       const seq = e.seq ?? 1;
       const gre = [0x30, 0x01, 0x88, 0x0b, ppp.length >> 8, ppp.length & 255, (e.call >> 8) & 255, e.call & 255, ...u32(seq >>> 0)];
-      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + ppp.length), gre, ppp]);
+      return concatBytes([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + ppp.length), gre, ppp]);
     }
     case 'vxlan': {
       const ulen = 8 + 8 + innerFrame.length;
       const sport = e.sport ?? 49152;
       const udp = [sport >> 8, sport & 255, 0x12, 0xb5, ulen >> 8, ulen & 255, 0, 0];
       const vx = [0x08, 0, 0, 0, (e.vni >>> 16) & 255, (e.vni >>> 8) & 255, e.vni & 255, 0];
-      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 17, ulen), udp, vx, innerFrame]);
+      return concatBytes([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 17, ulen), udp, vx, innerFrame]);
     }
   }
 }
