@@ -21,8 +21,6 @@
  * rendering, problems-only filter, saved state) and prints what it saw.
  */
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { buildFlowGraph, type FlowGraph, type FlowPacket } from '../src/core/flow/model';
 import { bracketLanes, problemsOnly } from '../src/core/flow/view';
@@ -36,32 +34,9 @@ import { analyzeCaptureFile, visitCaptureFile } from '../src/node/analyze';
 import type { CaptureRecord } from '../src/core/capture/types';
 import { FLOW_MAX_LANES, parseFromWebview, type FlowOptionsState, type FlowToWebview } from '../src/extension/flow/messages';
 import { graphMessage, markerHelp, rowsWindow, stateHelp, uiStrings } from '../src/extension/flow/graphMessages';
+import { browserMissing, launchChromium, servePage, type PwPage } from './bench-shared';
 
 const ROOT = [path.resolve(__dirname, '..'), process.cwd()].find((d) => fs.existsSync(path.join(d, 'package.json')) && fs.existsSync(path.join(d, 'scripts'))) ?? process.cwd();
-const CHROMIUM = '/usr/bin/chromium';
-const PW = path.join(ROOT, '.e2e', 'tools', 'node_modules', 'playwright-core');
-
-// The part of playwright-core's API used here.
-interface PwPage {
-  goto(url: string, options?: { waitUntil?: 'load' | 'domcontentloaded'; timeout?: number }): Promise<unknown>;
-  exposeFunction(name: string, fn: (arg: string) => unknown): Promise<void>;
-  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
-  waitForFunction<A>(fn: (arg: A) => unknown, arg: A, options?: { timeout?: number; polling?: number | 'raf' }): Promise<unknown>;
-  screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
-  on(event: 'pageerror' | 'console', listener: (x: { message?: string; text?: () => string }) => void): void;
-  keyboard: { press(key: string): Promise<void> };
-  click(selector: string): Promise<void>;
-  focus(selector: string): Promise<void>;
-  waitForTimeout(ms: number): Promise<void>;
-}
-interface PwBrowser {
-  newPage(options?: { viewport?: { width: number; height: number } }): Promise<PwPage>;
-  close(): Promise<void>;
-}
-interface PlaywrightCore {
-  chromium: { launch(options: { executablePath: string; headless: boolean; args: string[] }): Promise<PwBrowser> };
-}
-
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -192,26 +167,9 @@ window.acquireVsCodeApi = function () {
 </script>
 </head><body><div id="app"></div><script src="/flow.js"></script></body></html>`;
 
-function serve(): Promise<{ server: http.Server; url: string }> {
-  const files: Record<string, [string, string]> = {
-    '/': [PAGE_HTML, 'text/html'],
-    '/flow.js': [fs.readFileSync(path.join(ROOT, 'dist', 'flow.js'), 'utf8'), 'text/javascript'],
-    '/flow.css': [fs.readFileSync(path.join(ROOT, 'dist', 'flow.css'), 'utf8'), 'text/css'],
-  };
-  const server = http.createServer((req, res) => {
-    const f = files[(req.url ?? '/').split('?')[0]];
-    if (!f) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': f[1] + '; charset=utf-8' }).end(f[0]);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
-}
-
 async function main(): Promise<void> {
   console.log('\nFlow graph webview (headless Chromium):');
-  const missing = !fs.existsSync(CHROMIUM) ? `${CHROMIUM} not installed` : !fs.existsSync(PW) ? 'playwright-core not installed in .e2e/tools' : !fs.existsSync(path.join(ROOT, 'dist', 'flow.js')) ? 'dist/flow.js not built (npm run build)' : '';
+  const missing = browserMissing(ROOT, 'flow');
   if (missing) {
     console.log(`  skipped: ${missing} (bash scripts/e2e-setup.sh installs Chromium and playwright-core)`);
     return;
@@ -235,13 +193,8 @@ async function main(): Promise<void> {
 }
 
 async function run(host: FakeHost, rows: number, buildMs: number): Promise<void> {
-  const pw = require(PW) as PlaywrightCore;
-  const { server, url } = await serve();
-  const browser = await pw.chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const { server, url } = await servePage(ROOT, PAGE_HTML, 'flow');
+  const browser = await launchChromium(ROOT);
   try {
     const page = await browser.newPage({ viewport: { width: Number(arg('--width') ?? 1400), height: 900 } });
     const errors: string[] = [];

@@ -24,45 +24,24 @@
  * Long tasks (PerformanceObserver 'longtask', 50 ms or more) are counted.
  */
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import { conversations } from '../src/core/synth/conversations';
-import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
+import { pcapHeader } from '../src/core/synth/writers';
 import { formatEn } from '../src/core/explain/l10n';
 import { buildDetails } from '../src/extension/capture/details';
 import { addPerfNode } from '../src/extension/capture/perfDetails';
 import { DEFAULT_COLUMNS, type FromWebview, type ToWebview } from '../src/extension/capture/webviewMessages';
 import { WORKER_RESOURCE_LIMITS } from '../src/worker/api';
 import { WorkerClient } from '../src/worker/client';
+import { browserMissing, figures, FRAME_MS, launchChromium, liveRecords, pct, servePage } from './bench-shared';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** The editor's frame budget (60 Hz). */
-const FRAME_MS = 16.7;
 /** Packets already in the list when the page opens, and those the page's progress adds every 20 ms (50,000/s). */
 const FIRST = 20_000;
 const PER_TICK = 1_000;
 /** Packets in the generated capture: the count the page's progress reaches after about 7 s of following. */
 const PACKETS = 400_000;
-
-// The part of playwright-core's API used here.
-interface PwPage {
-  goto(url: string, options?: { waitUntil?: 'load' | 'domcontentloaded'; timeout?: number }): Promise<unknown>;
-  exposeFunction(name: string, fn: (arg: string) => unknown): Promise<void>;
-  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
-  waitForFunction<A>(fn: (arg: A) => unknown, arg: A, options?: { timeout?: number; polling?: number | 'raf' }): Promise<unknown>;
-  on(event: 'pageerror', listener: (x: { message?: string }) => void): void;
-}
-interface PwBrowser {
-  newPage(options?: { viewport?: { width: number; height: number } }): Promise<PwPage>;
-  close(): Promise<void>;
-}
-interface PlaywrightCore {
-  chromium: { launch(options: { executablePath: string; headless: boolean; args: string[] }): Promise<PwBrowser> };
-}
 
 /** What this process served the page, and the worker's round trips for it (ms). */
 interface Served {
@@ -88,20 +67,6 @@ interface PageFigures {
   rowsOnScreen: number;
   loadingOnScreen: number;
   detailRows: number;
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
-
-function figures(name: string, xs: number[]): string {
-  const v = [...xs].sort((a, b) => a - b);
-  const over = v.filter((x) => x >= FRAME_MS).length;
-  const p95 = pct(v, 0.95);
-  return (
-    `${name}: median ${pct(v, 0.5).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, worst ${(v.at(-1) ?? 0).toFixed(2)} ms, ` +
-    `${over} of ${v.length} at ${FRAME_MS} ms or more — p95 ${p95 < FRAME_MS ? 'within' : 'OVER'} one frame`
-  );
 }
 
 /**
@@ -184,31 +149,14 @@ window.acquireVsCodeApi = function () {
 </script>
 </head><body><div id="app"></div><script src="/capture.js"></script></body></html>`;
 
-function serve(root: string): Promise<{ server: http.Server; url: string }> {
-  const files: Record<string, [string, string]> = {
-    '/': [PAGE_HTML, 'text/html'],
-    '/capture.js': [fs.readFileSync(path.join(root, 'dist', 'capture.js'), 'utf8'), 'text/javascript'],
-    '/capture.css': [fs.readFileSync(path.join(root, 'dist', 'capture.css'), 'utf8'), 'text/css'],
-  };
-  const server = http.createServer((req, res) => {
-    const f = files[(req.url ?? '/').split('?')[0]];
-    if (!f) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': f[1] + '; charset=utf-8' }).end(f[0]);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
-}
-
 /** The capture the host's answers come from: PACKETS generated packets, indexed by the real worker. */
 async function indexedCapture(root: string, dir: string): Promise<WorkerClient> {
   const file = path.join(dir, 'webview.pcap');
   const fd = fs.openSync(file, 'w');
   fs.writeSync(fd, pcapHeader());
   let batch: Uint8Array[] = [];
-  for (const p of conversations({ connections: PACKETS / 200, packets: PACKETS, seed: 11 })) {
-    batch.push(pcapRecord(p.tsSec, Math.floor(p.tsNsec / 1000), p.frame));
+  for (const rec of liveRecords(PACKETS)) {
+    batch.push(rec);
     if (batch.length === 4096) {
       fs.writeSync(fd, Buffer.concat(batch));
       batch = [];
@@ -253,27 +201,15 @@ function hostAnswer(client: WorkerClient, strings: Record<string, string>, serve
 /** Runs the page (following for about 7 s: stuck to the end, then selections, then a scroll) and prints the figures. */
 export async function webviewBench(root: string): Promise<void> {
   console.log("  the capture editor's webview while following (headless Chromium, the real dist/capture.js):");
-  const pwDir = path.join(root, '.e2e', 'tools', 'node_modules', 'playwright-core');
-  const missing = !fs.existsSync(CHROMIUM)
-    ? `${CHROMIUM} not installed`
-    : !fs.existsSync(pwDir)
-      ? 'playwright-core not installed in .e2e/tools'
-      : !fs.existsSync(path.join(root, 'dist', 'capture.js'))
-        ? 'dist/capture.js not built (npm run build)'
-        : '';
+  const missing = browserMissing(root, 'capture');
   if (missing) {
     console.log(`    skipped: ${missing} (bash scripts/e2e-setup.sh installs Chromium and playwright-core)`);
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capture-lens-bench-webview-'));
   const client = await indexedCapture(root, dir);
-  const pw = require(pwDir) as PlaywrightCore;
-  const { server, url } = await serve(root);
-  const browser = await pw.chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const { server, url } = await servePage(root, PAGE_HTML, 'capture');
+  const browser = await launchChromium(root);
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];

@@ -36,14 +36,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
-import { conversations } from '../src/core/synth/conversations';
-import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
+import { pcapHeader } from '../src/core/synth/writers';
 import { formatEn } from '../src/core/explain/l10n';
 import { buildDetails } from '../src/extension/capture/details';
 import { addPerfNode } from '../src/extension/capture/perfDetails';
 import { WORKER_RESOURCE_LIMITS, type PacketDetails, type PacketRow } from '../src/worker/api';
 import { WorkerClient } from '../src/worker/client';
 import { webviewBench } from './bench-follow-webview';
+import { figures, FRAME_MS, liveRecords, pct } from './bench-shared';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
@@ -59,27 +59,11 @@ const WEBVIEW_ONLY = !ISSUE && process.argv.includes('--webview');
 const RATE = arg('--rate', ISSUE ? 50000 : 20000);
 const SECONDS = arg('--seconds', ISSUE ? 60 : 3);
 const RING = arg('--ring', ISSUE ? 200000 : 0);
-/** The editor's frame budget (60 Hz): a request on screen should cost less than this. */
-const FRAME_MS = 16.7;
 /** Appends per second (a writer such as tcpdump -U writes each packet; 100 batches a second is close enough and cheap). */
 const TICKS = 100;
 
-function pct(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
-
 function mib(b: number): string {
   return (b / (1024 * 1024)).toFixed(1) + ' MiB';
-}
-
-function figures(name: string, xs: number[]): string {
-  const v = [...xs].sort((a, b) => a - b);
-  const over = v.filter((x) => x >= FRAME_MS).length;
-  const p95 = pct(v, 0.95);
-  return (
-    `${name}: median ${pct(v, 0.5).toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, worst ${(v.at(-1) ?? 0).toFixed(2)} ms, ` +
-    `${over} of ${v.length} at ${FRAME_MS} ms or more — p95 ${p95 < FRAME_MS ? 'within' : 'OVER'} one frame`
-  );
 }
 
 /** The host's work when the worker's `rows` reply comes (a scroll): receive it, post the webview's reply. */
@@ -242,7 +226,7 @@ function clock(): number {
 /** The writer thread: appends the packets at the rate, TICKS times a second; packets are generated as they are written. */
 async function write(d: WriterData): Promise<void> {
   const port = parentPort!;
-  const gen = conversations({ connections: Math.max(1, Math.floor(d.total / 200)), packets: d.total, seed: 11 });
+  const gen = liveRecords(d.total);
   const fd = fs.openSync(d.file, 'a');
   const perTick = d.rate / TICKS;
   const start = performance.now();
@@ -258,7 +242,7 @@ async function write(d: WriterData): Promise<void> {
           ended = true;
           break;
         }
-        batch.push(pcapRecord(r.value.tsSec, Math.floor(r.value.tsNsec / 1000), r.value.frame));
+        batch.push(r.value);
         written++;
       }
       fs.writeSync(fd, Buffer.concat(batch));

@@ -16,31 +16,15 @@
  *     series built on the host side included, then one zoom step (wheel) to its redraw.
  * BENCH_GRAPH_PACKETS overrides the packet count.
  */
-import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { ConnRecorder, graphConnInfo, type ConnPackets } from '../src/core/perf/connPackets';
 import { buildSeries, GRAPH_KINDS, layerPath, seriesPoints } from '../src/core/perf/series';
 import type { SegmentInput } from '../src/core/tcp/types';
 import { graphsUiStrings } from '../src/extension/graphs/strings';
 import { formatEn } from '../src/core/explain/l10n';
+import { browserMissing, launchChromium, servePage } from './bench-shared';
 
 const ROOT = path.resolve(__dirname, '..');
-const CHROMIUM = '/usr/bin/chromium';
-const PW = path.join(ROOT, '.e2e', 'tools', 'node_modules', 'playwright-core');
-interface PwPage {
-  goto(url: string, options?: { waitUntil?: 'load' }): Promise<unknown>;
-  exposeFunction(name: string, fn: (arg: string) => unknown): Promise<void>;
-  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
-  waitForFunction<A>(fn: (arg: A) => unknown, arg: A, options?: { timeout?: number }): Promise<unknown>;
-  mouse: { move(x: number, y: number): Promise<void>; wheel(dx: number, dy: number): Promise<void> };
-}
-interface PwBrowser {
-  newPage(options?: { viewport?: { width: number; height: number } }): Promise<PwPage>;
-  close(): Promise<void>;
-}
-
 const PACKETS = Number(process.env.BENCH_GRAPH_PACKETS ?? 1_000_000);
 const MSS = 1448;
 
@@ -125,25 +109,13 @@ window.acquireVsCodeApi = function () {
 
 /** The webview drawing the connection in headless Chromium: init → first time-sequence drawn, and a zoom step. */
 async function browserDraw(c: ConnPackets): Promise<void> {
-  const missing = !fs.existsSync(CHROMIUM) ? `${CHROMIUM} not installed` : !fs.existsSync(PW) ? 'playwright-core not installed in .e2e/tools' : !fs.existsSync(path.join(ROOT, 'dist', 'graphs.js')) ? 'dist/graphs.js not built' : '';
+  const missing = browserMissing(ROOT, 'graphs');
   if (missing) {
     console.log(`  webview draw: skipped (${missing})`);
     return;
   }
-  const files: Record<string, [string, string]> = {
-    '/': [PAGE, 'text/html'],
-    '/graphs.js': [fs.readFileSync(path.join(ROOT, 'dist', 'graphs.js'), 'utf8'), 'text/javascript'],
-    '/graphs.css': [fs.readFileSync(path.join(ROOT, 'dist', 'graphs.css'), 'utf8'), 'text/css'],
-  };
-  const server = http.createServer((req, res) => {
-    const f = files[(req.url ?? '/').split('?')[0]];
-    if (f) res.writeHead(200, { 'content-type': f[1] }).end(f[0]);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const pw = require(PW) as { chromium: { launch(o: { executablePath: string; headless: boolean; args: string[] }): Promise<PwBrowser> } };
-  const browser = await pw.chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const { server, url } = await servePage(ROOT, PAGE, 'graphs');
+  const browser = await launchChromium(ROOT);
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     let initAt = 0;

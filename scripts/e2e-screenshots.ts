@@ -10,22 +10,9 @@
 import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 
-import { SessionOptions, withSession, type Session, type WebviewFrame } from '../test/e2e/harness';
+import { runCommandRetried, SessionOptions, withSession, type Session, type WebviewFrame } from '../test/e2e/harness';
 
 const INPUT = '.quick-input-widget .quick-input-box input';
-
-async function command(s: Session, title: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await s.runCommand(title);
-      return;
-    } catch (e) {
-      if (attempt >= 3) throw e;
-      await s.page.keyboard.press('Escape');
-      await s.page.waitForTimeout(2000);
-    }
-  }
-}
 
 /** Types `value` into the input box titled `title` and presses Enter. */
 async function answer(s: Session, title: string, value?: string): Promise<void> {
@@ -61,7 +48,7 @@ async function live(): Promise<void> {
   const port = (server.address() as net.AddressInfo).port;
   try {
     await withSession({}, async (s) => {
-      await command(s, 'Capture Lens: Start Capture…');
+      await runCommandRetried(s, 'Capture Lens: Start Capture…');
       const lo = s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Loopback' }).first();
       await lo.waitFor({ state: 'visible', timeout: 15_000 });
       await lo.click();
@@ -91,7 +78,7 @@ async function live(): Promise<void> {
       await closed;
       await rowsWith(s, frame, 'TIME_WAIT');
       await s.screenshot('live-follow-time-wait');
-      await command(s, 'Capture Lens: Stop Capture');
+      await runCommandRetried(s, 'Capture Lens: Stop Capture');
       await statusText(frame, /dropped by the ring limit/, 'the settled view');
       await s.screenshot('live-follow-settled');
     });

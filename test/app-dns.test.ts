@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { CORPUS, corpusPath, needCorpus } from './helpers/corpus';
 import { needTool } from './helpers/tools';
 import { dnsMessage, ipv4, Message, ptr, tcpDns, txt } from './helpers/dnsMsg';
-import { compareWithTshark, corpusCaptures, FieldDiff, fieldValues, printBoth, readDiffTsv, tree, writePcap } from './helpers/appCheck';
+import { carriesPorts, compareWithTshark, corpusCaptures, FieldDiff, fieldValues, printBoth, readDiffTsv, tree, writePcap } from './helpers/appCheck';
 import { tcpFrame, udpFrame } from '../src/core/synth/frames';
 import { TH_ACK, TH_PUSH } from '../src/core/decode/packet';
 import { findField, FieldNode } from '../src/core/decode/fields';
@@ -228,20 +228,12 @@ describe('DNS fields against tshark on the corpus', function () {
     needCorpus(this);
     needTool(this, 'tshark');
     const known = readDiffTsv('app-tshark-differences.tsv');
-    const { readAll } = await import('./helpers/corpus');
     let compared = 0;
     let files = 0;
     const diffs: FieldDiff[] = [];
     for (const rel of corpusCaptures(CORPUS!)) {
-      // only captures where our port table finds DNS (a cheap pass) go to tshark
-      const { records } = await readAll(corpusPath(rel));
-      const pkt = new DecodedPacket();
-      const has = records.some((r) => {
-        decodeFrame(pkt, r.data, r.origLen, r.linkType);
-        const l4 = pkt.l4;
-        return (l4.proto === 17 || l4.proto === 6) && l4.payloadLen > 0 && [53, 5353].some((p) => l4.sport === p || l4.dport === p);
-      });
-      if (!has) continue;
+      // only captures where our port table finds DNS go to tshark
+      if (!(await carriesPorts(corpusPath(rel), [17, 6], [53, 5353]))) continue;
       files++;
       const r = await compareWithTshark(corpusPath(rel), 'dns', ['dns.id', 'dns.flags.response', 'dns.flags.rcode', 'dns.qry.name', 'dns.qry.type', 'dns.a', 'dns.aaaa', 'dns.cname'], rel);
       compared += r.compared;

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CORPUS, corpusPath, needCorpus, readAll } from './helpers/corpus';
 import { needTool } from './helpers/tools';
-import { compareWithTshark, corpusCaptures, FieldDiff, printBoth, readDiffTsv, tree, writePcap } from './helpers/appCheck';
+import { carriesPorts, compareWithTshark, corpusCaptures, FieldDiff, printBoth, readDiffTsv, tree, writePcap } from './helpers/appCheck';
 import { tcpFrame } from '../src/core/synth/frames';
 import { DecodedPacket, TH_ACK, TH_PUSH } from '../src/core/decode/packet';
 import { decodeFrame } from '../src/core/decode/index';
@@ -153,14 +153,7 @@ describe('HTTP fields against tshark on the corpus', function () {
     let files = 0;
     const diffs: FieldDiff[] = [];
     for (const rel of corpusCaptures(CORPUS!)) {
-      const { records } = await readAll(corpusPath(rel));
-      const pkt = new DecodedPacket();
-      const has = records.some((r) => {
-        decodeFrame(pkt, r.data, r.origLen, r.linkType);
-        const l4 = pkt.l4;
-        return l4.proto === 6 && l4.payloadLen > 0 && [80, 8080].some((p) => l4.sport === p || l4.dport === p);
-      });
-      if (!has) continue;
+      if (!(await carriesPorts(corpusPath(rel), [6], [80, 8080]))) continue;
       files++;
       const r = await compareWithTshark(corpusPath(rel), 'http.request or http.response', ['http.request.method', 'http.request.uri', 'http.request.version', 'http.host', 'http.response.code', 'http.response.phrase'], rel);
       compared += r.compared;

@@ -15,8 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { conversations } from '../src/core/synth/conversations';
-import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
+import { pcapHeader } from '../src/core/synth/writers';
 import { readCaptureFile } from '../src/node/captureFile';
 import { RingFiles, ringBaseOf, ringFileName } from '../src/node/followRing';
 import { saveCaptureAs } from '../src/node/saveCapture';
@@ -26,30 +25,8 @@ import { CaptureIndex } from '../src/worker/captureIndex';
 import { fileInput } from '../src/worker/fileInput';
 import { fileRingCut, LiveIndex } from '../src/worker/liveIndex';
 import { ringInput } from '../src/worker/ringInput';
+import { pcapRecords, tempDirEach, untilLatest } from './helpers/following';
 import { skipBecause } from './helpers/skip';
-
-function records(n: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const p of conversations({ connections: Math.ceil(n / 100), packets: n, seed: 11, segmentSize: 120 })) {
-    out.push(pcapRecord(p.tsSec, Math.floor(p.tsNsec / 1000), p.frame));
-    if (out.length === n) break;
-  }
-  return out;
-}
-
-/** Resolves once `ok` holds for the latest progress report (checked every 10 ms, 20 s at most). */
-function until(reports: IndexProgress[], ok: (p: IndexProgress) => boolean, what: string): Promise<IndexProgress> {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 20000;
-    const check = () => {
-      const p = reports.at(-1);
-      if (p && ok(p)) resolve(p);
-      else if (Date.now() > deadline) reject(new Error(`no progress report with ${what}; last: ${JSON.stringify(p)}`));
-      else setTimeout(check, 10);
-    };
-    check();
-  });
-}
 
 /** tcpdump's ring as 4.99.3 writes it: before each packet, a file larger than `limit` is closed and the next name truncated. */
 class RingWriter {
@@ -94,11 +71,7 @@ class RingWriter {
 }
 
 describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', function () {
-  let dir = '';
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-fring-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const tmp = tempDirEach('cl-fring-');
 
   it('names the files as tcpdump 4.99.3 does, and finds the base again from the first file', () => {
     assert.deepEqual([0, 7].map((i) => ringFileName('/t/x.pcap', 8, i)), ['/t/x.pcap0', '/t/x.pcap7']);
@@ -129,8 +102,8 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
   });
 
   it('tells a name that the ring truncated and wrote again from its old generation', () => {
-    const base = path.join(dir, 'g.pcap');
-    const recs = records(400);
+    const base = path.join(tmp(), 'g.pcap');
+    const recs = pcapRecords(400, 11);
     const w = new RingWriter(base, 3, 3000);
     const ring = new RingFiles(base, 3);
     let i = 0;
@@ -149,8 +122,8 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
 
   it('follows the files in order and holds exactly the packets of the newest whole files', async () => {
     const FILES = RING_FILES;
-    const base = path.join(dir, 'lo.pcap');
-    const recs = records(5000);
+    const base = path.join(tmp(), 'lo.pcap');
+    const recs = pcapRecords(5000, 11);
     // ~100 records a file: 5000 records wrap the 8 files about 6 times
     const w = new RingWriter(base, FILES, 100 * recs[0].length);
     w.write(recs[0]);
@@ -168,7 +141,7 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
       // the batch's last record in two writes: a reader may meet its first half alone
       for (; written < end; written++) w.write(recs[written], written === end - 1);
       live.grow();
-      const p = await until(reports, (r) => (r.dropped ?? 0) + r.packets === written && !live.replacing, `${written} packets read`);
+      const p = await untilLatest(reports, (r) => (r.dropped ?? 0) + r.packets === written && !live.replacing, `${written} packets read`);
       const dropped = p.dropped ?? 0;
       // never a packet of a file the ring overwrote: everything held is on disk
       const oldestOnDisk = w.firstOf[Math.max(0, w.seq - FILES + 1)];
@@ -185,7 +158,7 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
     assert.ok(drops > 0 && (reports.at(-1)?.dropped ?? 0) > 0, 'the ring dropped packets');
 
     // one file with every packet written: the same packets under the same numbers
-    const allFile = path.join(dir, 'all.pcap');
+    const allFile = path.join(tmp(), 'all.pcap');
     fs.writeFileSync(allFile, Buffer.concat([pcapHeader(), ...recs]));
     const whole = new CaptureIndex(fileInput(allFile));
     await whole.start();
@@ -206,7 +179,7 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
     assert.equal((view.dropped ?? 0) + live.viewCount(f.view), wf.count);
 
     live.settle();
-    const done = await until(reports, (r) => r.done, 'done');
+    const done = await untilLatest(reports, (r) => r.done, 'done');
     assert.equal(done.error, undefined);
     assert.equal((done.dropped ?? 0) + live.count, recs.length);
     await whole.close();
@@ -214,8 +187,8 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
   });
 
   it('an editor opened once the ring has wrapped reads the files on disk, oldest first', async () => {
-    const base = path.join(dir, 'late.pcap');
-    const recs = records(1500);
+    const base = path.join(tmp(), 'late.pcap');
+    const recs = pcapRecords(1500, 11);
     const w = new RingWriter(base, 4, 60 * recs[0].length);
     for (const r of recs) w.write(r);
     w.close();
@@ -224,7 +197,7 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
     const idx = new CaptureIndex(ringInput(new RingFiles(base, 4), ringFileName(base, 4, 0)));
     await idx.start();
     assert.equal(idx.count, recs.length - first);
-    const allFile = path.join(dir, 'all.pcap');
+    const allFile = path.join(tmp(), 'all.pcap');
     fs.writeFileSync(allFile, Buffer.concat([pcapHeader(), ...recs.slice(first)]));
     const whole = new CaptureIndex(fileInput(allFile));
     await whole.start();
@@ -235,7 +208,7 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
     const expect: string[] = [];
     await readCaptureFile(allFile, { onRecord: (r) => expect.push(`${r.tsSec}.${r.tsNsec} ${Buffer.from(r.data).toString('hex')}`) }).done;
     for (const format of ['pcap', 'pcapng'] as const) {
-      const dest = path.join(dir, `saved.${format}`);
+      const dest = path.join(tmp(), `saved.${format}`);
       assert.equal(await saveCaptureAs(paths, dest, format), recs.length - first);
       const got: string[] = [];
       const s = await readCaptureFile(dest, { onRecord: (r) => got.push(`${r.tsSec}.${r.tsNsec} ${Buffer.from(r.data).toString('hex')}`) }).done;
@@ -251,7 +224,7 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
     const v = spawnSync('tcpdump', ['--version'], { encoding: 'utf8' });
     if (v.error) skipBecause(this, 'tcpdump is not installed');
     if (process.getuid?.() !== 0) skipBecause(this, `capturing needs root (this test runs as uid ${String(process.getuid?.())})`);
-    const base = path.join(dir, 'lo.pcap');
+    const base = path.join(tmp(), 'lo.pcap');
     const ringArgs = { size: 1, files: RING_FILES };
     const port = 40000 + (process.pid % 20000);
     const args = captureArgs(base, { iface: 'lo', filter: `udp port ${port}`, snaplen: 2000, packetLimit: 0 }, ringArgs, os.userInfo().username);
@@ -284,10 +257,10 @@ describe('follow mode: a ring of files (tcpdump -C/-W, keep the last N MB)', fun
     await exited;
     live.grow();
     live.settle();
-    const done = await until(reports, (r) => r.done, 'done');
+    const done = await untilLatest(reports, (r) => r.done, 'done');
     assert.equal(done.error, undefined, JSON.stringify(done.error));
     // tcpdump's names: lo.pcap0 … lo.pcap7, nothing more
-    assert.deepEqual(fs.readdirSync(dir).sort(), [...Array(RING_FILES).keys()].map((i) => `lo.pcap${i}`));
+    assert.deepEqual(fs.readdirSync(tmp()).sort(), [...Array(RING_FILES).keys()].map((i) => `lo.pcap${i}`));
     assert.ok((done.dropped ?? 0) > 0, 'the ring wrapped and the editor dropped packets');
     // what the editor holds is the end of what is on disk, in order: the datagrams' numbers
     const onDisk: number[] = [];

@@ -9,16 +9,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeFrame } from '../src/core/decode/index';
-import { DecodedPacket } from '../src/core/decode/packet';
 import { bundleTranslator } from '../src/core/explain/l10n';
 import { httpProblemText } from '../src/core/explain/httpFollow';
 import { httpMessages, httpStreamDecoder, type HttpMessage } from '../src/core/follow/http';
 import { httpFollowText } from '../src/core/follow/httpText';
 import { annotatedFollow } from '../src/core/follow/render';
 import { nodeInflate } from '../src/node/httpInflate';
-import { CORPUS, corpusPath, needCorpus, readAll } from './helpers/corpus';
-import { corpusCaptures, readDiffTsv } from './helpers/appCheck';
+import { CORPUS, corpusPath, needCorpus } from './helpers/corpus';
+import { carriesPorts, corpusCaptures, readDiffTsv } from './helpers/appCheck';
 import { followAll, type Followed } from './helpers/follow';
 import { httpCases } from './helpers/httpCaptures';
 import { needTool } from './helpers/tools';
@@ -240,14 +238,7 @@ describe('Follow HTTP against tshark on the corpus', function () {
     let compared = 0;
     const diffs: string[] = [];
     for (const rel of corpusCaptures(CORPUS!)) {
-      const { records } = await readAll(corpusPath(rel));
-      const pkt = new DecodedPacket();
-      const has = records.some((r) => {
-        decodeFrame(pkt, r.data, r.origLen, r.linkType);
-        const l4 = pkt.l4;
-        return l4.proto === 6 && l4.payloadLen > 0 && [80, 8080].some((p) => l4.sport === p || l4.dport === p);
-      });
-      if (!has) continue;
+      if (!(await carriesPorts(corpusPath(rel), [6], [80, 8080]))) continue;
       files++;
       const fields = ['http.request.method', 'http.response.code', 'http.content_length', 'http.file_data'];
       const ts = spawnSync('tshark', ['-n', '-r', corpusPath(rel), '-Y', 'http.request or http.response', '-T', 'fields', '-E', 'occurrence=f', '-e', 'frame.number', ...fields.flatMap((x) => ['-e', x])], { encoding: 'latin1', maxBuffer: 1 << 26 });

@@ -11,19 +11,7 @@ import { PcapParser } from '../src/core/capture/pcap';
 import { PcapngParser } from '../src/core/capture/pcapng';
 import type { CaptureRecord, CaptureSink } from '../src/core/capture/types';
 import { conversations, prng } from '../src/core/synth/conversations';
-import { LINKTYPE_ETHERNET, pcapHeader, pcapngEPB, pcapngIDB, pcapngSHB, pcapRecord } from '../src/core/synth/writers';
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+import { concatBytes, LINKTYPE_ETHERNET, pcapHeader, pcapngEPB, pcapngIDB, pcapngSHB, pcapRecord } from '../src/core/synth/writers';
 
 /** A capture of a few interleaved conversations, in both formats. */
 function capture(format: 'pcap' | 'pcapng', packets = 300): { bytes: Uint8Array; records: number } {
@@ -37,7 +25,7 @@ function capture(format: 'pcap' | 'pcapng', packets = 300): { bytes: Uint8Array;
     );
     records++;
   }
-  return { bytes: concat(parts), records };
+  return { bytes: concatBytes(parts), records };
 }
 
 /** A record copied out of the callback as one comparable string. */

@@ -7,51 +7,24 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { conversations } from '../src/core/synth/conversations';
-import { pcapHeader, pcapngEPB, pcapngIDB, pcapngSHB, pcapRecord } from '../src/core/synth/writers';
+import { pcapHeader, pcapngEPB, pcapngIDB, pcapngSHB } from '../src/core/synth/writers';
 import { LINKTYPE_ETHERNET } from '../src/core/decode/numbers';
 import type { IndexProgress } from '../src/worker/api';
 import { CaptureIndex } from '../src/worker/captureIndex';
 import { fileInput } from '../src/worker/fileInput';
 import { LiveIndex } from '../src/worker/liveIndex';
-
-function records(n: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const p of conversations({ connections: Math.ceil(n / 100), packets: n, seed: 5, segmentSize: 120 })) {
-    out.push(pcapRecord(p.tsSec, Math.floor(p.tsNsec / 1000), p.frame));
-    if (out.length === n) break;
-  }
-  return out;
-}
-
-/** Resolves once `ok` holds for the latest progress report (checked every 10 ms, 20 s at most). */
-function until(reports: IndexProgress[], ok: (p: IndexProgress) => boolean, what: string): Promise<IndexProgress> {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 20000;
-    const check = () => {
-      const p = reports.at(-1);
-      if (p && ok(p)) resolve(p);
-      else if (Date.now() > deadline) reject(new Error(`no progress report with ${what}; last: ${JSON.stringify(p)}`));
-      else setTimeout(check, 10);
-    };
-    check();
-  });
-}
+import { pcapRecords, tempDirEach, untilLatest } from './helpers/following';
 
 describe('follow mode: the ring limit and re-following (LiveIndex)', function () {
-  let dir = '';
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-ring-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const tmp = tempDirEach('cl-ring-');
 
   it('keeps the last N to 2N packets with the file numbers; filters, details and memory stay coherent', async () => {
     const RING = 1000;
-    const recs = records(9000);
-    const file = path.join(dir, 'ring.pcap');
+    const recs = pcapRecords(9000, 5);
+    const file = path.join(tmp(), 'ring.pcap');
     const fd = fs.openSync(file, 'w');
     fs.writeSync(fd, pcapHeader());
     const reports: IndexProgress[] = [];
@@ -68,7 +41,7 @@ describe('follow mode: the ring limit and re-following (LiveIndex)', function ()
       written = Math.min(recs.length, written + BATCH);
       live.grow();
       // once a replacement window has caught up (it reads N packets again while more arrive)
-      const p = await until(reports, (r) => (r.dropped ?? 0) + r.packets === written && !live.replacing, `${written} packets read`);
+      const p = await untilLatest(reports, (r) => (r.dropped ?? 0) + r.packets === written && !live.replacing, `${written} packets read`);
       maxKept = Math.max(maxKept, p.packets);
     }
     fs.closeSync(fd);
@@ -119,7 +92,7 @@ describe('follow mode: the ring limit and re-following (LiveIndex)', function ()
     assert.ok(vrows.every((r) => r.sport === 443 || r.dport === 443));
 
     live.settle();
-    await until(reports, (r) => r.done, 'done');
+    await untilLatest(reports, (r) => r.done, 'done');
     assert.equal((reports.at(-1)!.dropped ?? 0) + live.count, recs.length);
     await whole.close();
     await live.close();
@@ -131,7 +104,7 @@ describe('follow mode: the ring limit and re-following (LiveIndex)', function ()
     for (const p of conversations({ connections: 40, packets: 4000, seed: 8, segmentSize: 90 })) {
       blocks.push(pcapngEPB(0, BigInt(p.tsSec) * 1000000n + BigInt(Math.floor(p.tsNsec / 1000)), p.frame));
     }
-    const file = path.join(dir, 'ring.pcapng');
+    const file = path.join(tmp(), 'ring.pcapng');
     fs.writeFileSync(file, Buffer.concat([pcapngSHB(), pcapngIDB(LINKTYPE_ETHERNET)]));
     const reports: IndexProgress[] = [];
     const live = new LiveIndex(() => fileInput(file), { follow: true, progressMs: 10, ringPackets: RING, onProgress: (p) => reports.push(p) });
@@ -142,7 +115,7 @@ describe('follow mode: the ring limit and re-following (LiveIndex)', function ()
       fs.appendFileSync(file, Buffer.concat(blocks.slice(written, next)));
       written = next;
       live.grow();
-      await until(reports, (r) => (r.dropped ?? 0) + r.packets === written && !live.replacing, `${written} packets read`);
+      await untilLatest(reports, (r) => (r.dropped ?? 0) + r.packets === written && !live.replacing, `${written} packets read`);
     }
     const dropped = reports.at(-1)!.dropped ?? 0;
     assert.ok(dropped > 0 && live.count <= 2 * RING + 500, `${dropped} dropped, ${live.count} kept`);
@@ -158,30 +131,30 @@ describe('follow mode: the ring limit and re-following (LiveIndex)', function ()
   });
 
   it('a settled file that grows again is followed again; the list never goes back meanwhile', async () => {
-    const recs = records(600);
+    const recs = pcapRecords(600, 5);
     assert.ok(recs.length > 400);
-    const file = path.join(dir, 'again.pcap');
+    const file = path.join(tmp(), 'again.pcap');
     fs.writeFileSync(file, Buffer.concat([pcapHeader(), ...recs.slice(0, 200)]));
     const reports: IndexProgress[] = [];
     const live = new LiveIndex(() => fileInput(file), { follow: true, progressMs: 10, onProgress: (p) => reports.push(p) });
     void live.start();
-    await until(reports, (p) => p.packets === 200 && p.following === true, '200 packets while following');
+    await untilLatest(reports, (p) => p.packets === 200 && p.following === true, '200 packets while following');
     live.settle();
-    await until(reports, (p) => p.done, 'settled');
+    await untilLatest(reports, (p) => p.done, 'settled');
     assert.equal(live.following, false);
 
     const from = reports.length;
     fs.appendFileSync(file, Buffer.concat(recs.slice(200, 400)));
     live.refollow();
-    await until(reports, (p) => p.packets === 400 && p.following === true && !p.done, '400 packets, following again');
+    await untilLatest(reports, (p) => p.packets === 400 && p.following === true && !p.done, '400 packets, following again');
     assert.ok(reports.slice(from).every((p) => p.packets >= 200), 'the settled index served until the new one caught up');
     assert.equal(live.following, true);
     // it follows: more growth is read at grow()
     fs.appendFileSync(file, Buffer.concat(recs.slice(400)));
     live.grow();
-    await until(reports, (p) => p.packets === recs.length, `${recs.length} packets`);
+    await untilLatest(reports, (p) => p.packets === recs.length, `${recs.length} packets`);
     live.settle();
-    const end = await until(reports, (p) => p.done, 'settled again');
+    const end = await untilLatest(reports, (p) => p.done, 'settled again');
     assert.equal(end.statesFinal, true);
     assert.equal(end.error, undefined);
     const whole = new CaptureIndex(fileInput(file));

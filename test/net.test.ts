@@ -14,6 +14,7 @@ import { printLink } from '../src/core/print/link';
 import { PrintContext } from '../src/core/print/context';
 import { defaultPrintOptions, PrintOptions } from '../src/core/print/options';
 import { CORPUS, needCorpus } from './helpers/corpus';
+import { concatBytes } from '../src/core/synth/writers';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -25,14 +26,7 @@ function hex(s: string): Uint8Array {
   return out;
 }
 function cat(...parts: (Uint8Array | number[])[]): Uint8Array {
-  const n = parts.reduce((a, p) => a + p.length, 0);
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 function be16(n: number): number[] {
   return [(n >> 8) & 255, n & 255];

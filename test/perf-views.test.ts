@@ -12,7 +12,7 @@ import * as path from 'node:path';
 
 import { bundleTranslator, formatEn } from '../src/core/explain/l10n';
 import { limitedByText, verdictSeverity, verdictView } from '../src/core/explain/perf';
-import { logPerf, logVerdictNotes, verdictLensText } from '../src/core/log/perf';
+import { logPerf, logShownProblems, logVerdictNotes, verdictLensText } from '../src/core/log/perf';
 import { analyzeLog } from '../src/core/log/model';
 import { logAckInFlightText, peerInFlightAfterAck } from '../src/core/perf/ackInFlight';
 import { logConnPackets } from '../src/core/perf/logGraph';
@@ -28,6 +28,7 @@ import { CaptureIndex } from '../src/worker/captureIndex';
 import { fileInput } from '../src/worker/fileInput';
 import { PerfGraphs } from '../src/worker/perfGraph';
 import { readAll } from './helpers/corpus';
+import { samplesDir } from './helpers/generated';
 import { findTool } from './helpers/tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -257,6 +258,39 @@ describe('issue 14 in the views: tcpdump text diagnostics and CodeLens', functio
       assert.ok(notes >= 12, `${notes} notes`); // test/perf-scenarios.test.ts's EXPECTED: 12 verdicts over the 11 scenarios
     });
   }
+
+  it('a zero-window stall is one entry in the Problems panel: the verdict (advice, on the zero window\'s line), not the engine\'s problem too', async () => {
+    const zwSample = async (): Promise<{ text: string; by: string }> => {
+      const printer = new PacketPrinter(defaultPrintOptions());
+      const { records } = await readAll(path.join(samplesDir(), 'zero-window.pcap'));
+      return { text: records.map((r) => printer.print(r)).join(''), by: 'the zero-window sample, our printer -n' };
+    };
+    for (const { text, by } of [await logOf('zerowin', ['-n']), await zwSample()]) {
+      const m = analyzeLog(text);
+      const engine = m.summaries.flatMap((s) => s.problems);
+      const zw = engine.filter((p) => p.kind === 'zero-window');
+      // the engine sees the event (without it there would be nothing to report twice)
+      assert.ok(zw.length > 0, `${by}: the engine's zero-window problem`);
+      const shown = logShownProblems(m);
+      for (const lang of [formatEn, zh]) {
+        const notes = logVerdictNotes(m, lang).filter((n) => n.view.kind === 'zero-window');
+        assert.equal(notes.length, zw.length, `${by}: one verdict per side that advertised a zero window`);
+        // once: the verdict's note on the zero window's own line, and not the engine's problem of the same event
+        for (const p of zw) {
+          const line = m.log.packets[p.packet].addrLine;
+          assert.equal(notes.filter((n) => n.line === line).length, 1, `${by}: the verdict on line ${line + 1}`);
+        }
+        assert.equal(shown.filter((s) => s.problem.kind === 'zero-window').length, 0, `${by}: the engine's zero window is not shown too`);
+        for (const n of notes) assert.ok(n.message.includes(n.view.advice), n.message);
+      }
+      // every other problem is still shown, on its packet's line
+      assert.deepEqual(
+        shown.map((s) => [s.problem.kind, s.line]),
+        engine.filter((p) => p.kind !== 'zero-window').map((p) => [p.kind, m.log.packets[p.packet].addrLine]),
+        by,
+      );
+    }
+  });
 
   it('speaks Chinese, and caches one perf pass per model', async () => {
     const { text } = await logOf('zerowin', ['-n']);

@@ -5,7 +5,7 @@
  */
 import type { ColumnId, UiStrings } from '../../src/extension/capture/webviewMessages';
 import type { PacketRow } from '../../src/worker/api';
-import { el } from '../common/dom';
+import { el, oncePerFrame } from '../common/dom';
 import { atEnd as listAtEnd, endTop, FineScroll, pageRows, pagesFor, revealTop, spacerHeight, visibleRangeAt, type ScrollGeometry } from '../common/scroll';
 import { vscodeApi } from '../common/vscode';
 import { filterInput } from './filter';
@@ -213,15 +213,7 @@ function makeRow(): HTMLDivElement {
   return r;
 }
 
-let renderQueued = false;
-export function scheduleRender(): void {
-  if (renderQueued) return;
-  renderQueued = true;
-  requestAnimationFrame(() => {
-    renderQueued = false;
-    render();
-  });
-}
+export const scheduleRender: () => void = oncePerFrame(() => render());
 
 export function render(): void {
   const g = geom();

@@ -7,3 +7,16 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, 
   if (text !== undefined) e.textContent = text;
   return e;
 }
+
+/** `f` at the next animation frame, once however many times it was asked for before that frame (a list's render). */
+export function oncePerFrame(f: () => void): () => void {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      f();
+    });
+  };
+}

@@ -5,7 +5,7 @@
  * setState.
  */
 import type { FlowRowData, FlowStateData, FlowMarkerData } from '../../src/extension/flow/messages';
-import { el } from '../common/dom';
+import { el, oncePerFrame } from '../common/dom';
 import { contentHeight, pageRows, revealTop } from '../common/scroll';
 import { fmt } from '../common/text';
 import { vscodeApi } from '../common/vscode';
@@ -119,15 +119,7 @@ interface LiveRow {
 const live = new Map<number, LiveRow>();
 const pool: LiveRow[] = [];
 
-let renderQueued = false;
-export function scheduleRender(): void {
-  if (renderQueued) return;
-  renderQueued = true;
-  requestAnimationFrame(() => {
-    renderQueued = false;
-    render();
-  });
-}
+export const scheduleRender: () => void = oncePerFrame(() => render());
 
 export function render(): void {
   const S = state.S;

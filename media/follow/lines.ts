@@ -12,6 +12,7 @@
  */
 import type { ChunkView } from '../../src/core/follow/page';
 import type { FollowUiStrings } from '../../src/extension/follow/messages';
+import { isText } from '../../src/core/follow/httpText';
 import { STREAM_BODY_BUDGET } from '../../src/core/follow/httpView';
 import { grouped } from '../../src/core/follow/render';
 import { separatorName } from '../../src/core/follow/stream';
@@ -81,18 +82,6 @@ function rawLines(b: Uint8Array, out: Line[]): void {
     for (let k = i; k < end; k++) t += HEX[b[k] >> 4] + HEX[b[k] & 15];
     out.push({ kind: 'body', text: t });
   }
-}
-
-/** Share of control bytes (other than TAB CR LF) above which a body is called binary (as `follow --http`). */
-const BINARY_SHARE = 0.1;
-
-function isText(b: Uint8Array): boolean {
-  let ctl = 0;
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i];
-    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f) ctl++;
-  }
-  return ctl <= b.length * BINARY_SHARE;
 }
 
 function packetsText(p: [number, number]): string {

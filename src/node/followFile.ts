@@ -44,7 +44,24 @@ export interface FollowFrom {
 }
 
 export function followCaptureFile(filePath: string, sink: CaptureSink, from?: FollowFrom): FollowReading {
-  const f = new FileFollower(filePath, sink, from);
+  return followReading(new FileFollower(filePath, sink, from));
+}
+
+/** What a follower does; `followReading` hands it out as a FollowReading (its other members stay inside). */
+export interface Follower {
+  pause(): void;
+  resume(): void;
+  cancel(): void;
+  /** One reading pass up to the current end (a pass asked for while one runs runs after it). */
+  pass(): Promise<void>;
+  stop(): void;
+  readonly fed: number;
+  readonly size: number;
+  readonly done: Promise<ReadSummary>;
+}
+
+/** The FollowReading of a follower (this file's FileFollower, followRing.ts's RingFollower): starts its first pass. */
+export function followReading(f: Follower): FollowReading {
   void f.pass();
   return {
     pause: () => f.pause(),
@@ -53,7 +70,7 @@ export function followCaptureFile(filePath: string, sink: CaptureSink, from?: Fo
     grow: () => void f.pass(),
     stop: () => f.stop(),
     get fed() {
-      return f.pos;
+      return f.fed;
     },
     get size() {
       return f.size;
@@ -62,7 +79,7 @@ export function followCaptureFile(filePath: string, sink: CaptureSink, from?: Fo
   };
 }
 
-class FileFollower {
+class FileFollower implements Follower {
   readonly reader: FollowReader;
   size = 0;
   private fh: fs.promises.FileHandle | null = null;
@@ -77,6 +94,10 @@ class FileFollower {
   private delivered = 0;
   /** The file offset of the next byte to read (the reader's `fed` plus the bytes skipped). */
   pos = 0;
+  /** Bytes of the file read so far (the FollowReading's `fed`). */
+  get fed(): number {
+    return this.pos;
+  }
   /** Bytes skipped between the head and `from.offset` (added to the records' offsets). */
   private skipped = 0;
   readonly done: Promise<ReadSummary>;

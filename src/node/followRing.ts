@@ -25,7 +25,7 @@ import * as fs from 'node:fs';
 import type { CaptureSink } from '../core/capture/types';
 import type { CaptureRing } from '../worker/input';
 import type { ReadSummary } from './captureFile';
-import { followCaptureFile, type FollowFrom, type FollowReading } from './followFile';
+import { followCaptureFile, followReading, type Follower, type FollowFrom, type FollowReading } from './followFile';
 
 /** Bytes compared to tell a new generation of a name from the old one: the pcap header and the first record's header and bytes. */
 const SIG_BYTES = 64;
@@ -203,25 +203,10 @@ export class RingFiles implements CaptureRing {
  * `grow` also looks for the next file; `stop` reads to the end of the newest.
  */
 export function followRing(ring: RingFiles, sink: CaptureSink, from?: FollowFrom): FollowReading {
-  const f = new RingFollower(ring, sink, from);
-  void f.drive();
-  return {
-    pause: () => f.pause(),
-    resume: () => f.resume(),
-    cancel: () => f.cancel(),
-    grow: () => void f.drive(),
-    stop: () => f.stop(),
-    get fed() {
-      return f.fed;
-    },
-    get size() {
-      return f.size;
-    },
-    done: f.done,
-  };
+  return followReading(new RingFollower(ring, sink, from));
 }
 
-class RingFollower {
+class RingFollower implements Follower {
   private seq = -1;
   private cur: FollowReading | null = null;
   private first = true;
@@ -270,11 +255,11 @@ class RingFollower {
 
   stop(): void {
     this.stopping = true;
-    void this.drive();
+    void this.pass();
   }
 
   /** One step (serialized): open the first file, move on to newer files, grow or stop the current one. */
-  drive(): Promise<void> {
+  pass(): Promise<void> {
     if (this.finished) return Promise.resolve();
     if (this.running) {
       this.again = true;

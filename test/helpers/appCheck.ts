@@ -1,7 +1,7 @@
 /**
  * Shared by the application-protocol tests (DNS, HTTP): write generated frames to a pcap, print it
  * with our printer and with the installed tcpdump, and compare our decoder's fields with tshark's on
- * corpus captures.
+ * corpus captures (those that carry the protocol: `carriesPorts`).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -112,6 +112,20 @@ export function readDiffTsv(name: string): Map<string, string> {
     out.set(c[0] + '#' + c[1] + ' ' + c[2], c[5] ?? '');
   }
   return out;
+}
+
+/**
+ * Whether our decoder finds payload over one of `protos` (6 TCP, 17 UDP) to or from one of `ports` in
+ * `file`: a cheap pass, so that only the captures of a protocol go to tshark.
+ */
+export async function carriesPorts(file: string, protos: number[], ports: number[]): Promise<boolean> {
+  const { records } = await readAll(file);
+  const pkt = new DecodedPacket();
+  return records.some((r) => {
+    decodeFrame(pkt, r.data, r.origLen, r.linkType);
+    const l4 = pkt.l4;
+    return protos.includes(l4.proto) && l4.payloadLen > 0 && ports.some((p) => l4.sport === p || l4.dport === p);
+  });
 }
 
 /** Corpus captures (pcap/pcapng, not compressed copies), relative to the corpus root. */

@@ -10,7 +10,7 @@
  */
 import { TH_ACK, TH_FIN, TH_PUSH, TH_RST, TH_SYN } from '../../src/core/decode/packet';
 import { tcpFrame } from '../../src/core/synth/frames';
-import { pcapHeader, pcapRecord } from '../../src/core/synth/writers';
+import { concatBytes, pcapHeader, pcapRecord } from '../../src/core/synth/writers';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -127,11 +127,5 @@ export function httpGapPcap(): Uint8Array {
     .close();
   const parts: Uint8Array[] = [pcapHeader(1, false, 65535)];
   c.recs.forEach((r, i) => parts.push(pcapRecord(1700000000, i * 1000, r.frame)));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

@@ -507,6 +507,28 @@ export function markersIn(g: FlowGraph, first: number, last: number): FlowMarker
   return out;
 }
 
+/**
+ * Each row of first..last with its own state boxes and markers, taken from the window's lists (`stateBoxesIn`,
+ * `markersIn`: sorted by row) in one walk: what the text and SVG writers draw a row from.
+ */
+export function forEachRowIn(
+  first: number,
+  last: number,
+  states: FlowStateBox[],
+  marks: FlowMarker[],
+  row: (r: number, states: FlowStateBox[], marks: FlowMarker[]) => void,
+): void {
+  let si = 0;
+  let mi = 0;
+  for (let r = first; r <= last; r++) {
+    const s0 = si;
+    while (si < states.length && states[si].row === r) si++;
+    const m0 = mi;
+    while (mi < marks.length && marks[mi].row === r) mi++;
+    row(r, states.slice(s0, si), marks.slice(m0, mi));
+  }
+}
+
 /** Brackets overlapping rows first..last. */
 export function bracketsIn(g: FlowGraph, first: number, last: number): FlowBracket[] {
   return g.brackets.filter((b) => b.firstRow <= last && b.lastRow >= first);

@@ -6,7 +6,7 @@
  * with --vscode-* values; standalone, the fallbacks apply). Every packet-derived string is
  * XML-escaped. Pure.
  */
-import { bracketsIn, lifelineTitle, markersIn, stateBoxesIn, timeText, type FlowArrow, type FlowBracket, type FlowGraph, type FlowLifeline, type FlowMarker, type FlowMarkerKind, type FlowStateBox, type FlowTimeMode } from './model';
+import { bracketsIn, forEachRowIn, lifelineTitle, markersIn, stateBoxesIn, timeText, type FlowArrow, type FlowBracket, type FlowGraph, type FlowLifeline, type FlowMarker, type FlowMarkerKind, type FlowStateBox, type FlowTimeMode } from './model';
 import { FLOW_SVG_LAYOUT } from './grid';
 
 export interface FlowSvgOptions {
@@ -166,15 +166,7 @@ export function flowSvg(g: FlowGraph, opts: FlowSvgOptions = {}): string {
   const parts: string[] = [writer.head()];
   const states = rows ? stateBoxesIn(g, first, last) : [];
   const marks = rows ? markersIn(g, first, last) : [];
-  let si = 0;
-  let mi = 0;
-  for (let r = first; r <= last; r++) {
-    const s0 = si;
-    while (si < states.length && states[si].row === r) si++;
-    const m0 = mi;
-    while (mi < marks.length && marks[mi].row === r) mi++;
-    parts.push(writer.row(g.arrows[r], states.slice(s0, si), marks.slice(m0, mi), timeText(g, r, mode)));
-  }
+  forEachRowIn(first, last, states, marks, (r, rs, rm) => parts.push(writer.row(g.arrows[r], rs, rm, timeText(g, r, mode))));
   parts.push(writer.end(rows ? bracketsIn(g, first, last) : [], last));
   return parts.join('');
 }

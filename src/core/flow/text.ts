@@ -6,7 +6,7 @@
  * analysis markers. Under a packet whose row changes an endpoint's state, a line names the new
  * state on that lifeline ("[ESTABLISHED]"). Pure.
  */
-import { lifelineTitle, markersIn, stateBoxesIn, timeText, type FlowArrow, type FlowGraph, type FlowLifeline, type FlowMarker, type FlowStateBox, type FlowTimeMode } from './model';
+import { forEachRowIn, lifelineTitle, markersIn, stateBoxesIn, timeText, type FlowArrow, type FlowGraph, type FlowLifeline, type FlowMarker, type FlowStateBox, type FlowTimeMode } from './model';
 
 export interface FlowTextOptions {
   /** Time column: relative (default), absolute or delta. */
@@ -159,14 +159,6 @@ export function flowText(g: FlowGraph, opts: FlowTextOptions = {}): string {
   const parts: string[] = [writer.head()];
   const states = opts.states !== false && last >= first ? stateBoxesIn(g, first, last) : [];
   const marks = last >= first ? markersIn(g, first, last) : [];
-  let si = 0;
-  let mi = 0;
-  for (let r = first; r <= last; r++) {
-    const s0 = si;
-    while (si < states.length && states[si].row === r) si++;
-    const m0 = mi;
-    while (mi < marks.length && marks[mi].row === r) mi++;
-    parts.push(writer.row(g.arrows[r], states.slice(s0, si), marks.slice(m0, mi), timeText(g, r, mode)));
-  }
+  forEachRowIn(first, last, states, marks, (r, rs, rm) => parts.push(writer.row(g.arrows[r], rs, rm, timeText(g, r, mode))));
   return parts.join('');
 }

@@ -21,7 +21,8 @@ function packets(m: HttpMessage): string {
   return m.lastPacket > m.firstPacket ? '#' + (m.firstPacket + 1) + '–#' + (m.lastPacket + 1) : '#' + (m.firstPacket + 1);
 }
 
-function isText(b: Uint8Array): boolean {
+/** A body shown as text (here and in the Follow view's HTTP mode, media/follow/lines.ts), not as "binary". */
+export function isText(b: Uint8Array): boolean {
   let ctl = 0;
   for (let i = 0; i < b.length; i++) {
     const c = b[i];

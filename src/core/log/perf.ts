@@ -7,13 +7,15 @@
  * gives the same stream numbers as the model's.
  *
  * What the diagnostics and the connection's CodeLens show: `logVerdictNotes` (one per verdict, on the
- * line of its first evidence packet, else the connection's first line) and `verdictLensText`.
+ * line of its first evidence packet, else the connection's first line), `logShownProblems` (the engine's
+ * problems beside them, without those a verdict already reports) and `verdictLensText`.
  */
 import { verdictLines, verdictView, type VerdictView } from '../explain/perf';
 import { formatEn as english, type Translate } from '../explain/l10n';
 import { perfJson, type PerfJson } from '../perf/summary';
 import { TcpEngine } from '../tcp/engine';
 import { scratchSegment, toSegmentInput } from '../text/index';
+import type { Problem } from '../tcp/types';
 import type { LogModel } from './model';
 
 const cache = new WeakMap<LogModel, (PerfJson | null)[]>();
@@ -84,4 +86,30 @@ export function verdictLensText(m: LogModel, stream: number, t: Translate = engl
     if (!titles.includes(view.title)) titles.push(view.title);
   }
   return titles.join(' · ');
+}
+
+/**
+ * The engine's problems the diagnostics show beside the verdict notes, each with its packet's line
+ * (0-based): all of them but a zero window that the connection's 'zero-window' verdict reports. Both
+ * are the same event on the same line (the first zero window a side advertised); shown twice, the
+ * Problems panel listed it twice. The verdict's note says more: how many stalls and how long, and what
+ * to change.
+ */
+export function logShownProblems(m: LogModel): { problem: Problem; line: number }[] {
+  const perf = logPerf(m);
+  const out: { problem: Problem; line: number }[] = [];
+  for (const s of m.summaries) {
+    const verdicts = perf[s.stream]?.verdicts ?? [];
+    for (const p of s.problems) {
+      const tp = m.log.packets[p.packet];
+      if (!tp) continue;
+      // a side's zero window stalls the other side's sending: the verdict is on that sender
+      if (p.kind === 'zero-window') {
+        const sender = p.params.side === 0 ? 'serverToClient' : 'clientToServer';
+        if (verdicts.some((v) => v.kind === 'zero-window' && v.dir === sender)) continue;
+      }
+      out.push({ problem: p, line: tp.addrLine });
+    }
+  }
+  return out;
 }

@@ -2,6 +2,7 @@
  * Builds real frames in code (Ethernet / IPv4 or IPv6 / TCP, UDP) with correct lengths and
  * checksums: for tests, benchmarks and the demo samples. Pure: Uint8Array only.
  */
+import { concatBytes } from './writers';
 
 export interface TcpSegmentSpec {
   src: string; // IPv4 dotted quad or IPv6 text
@@ -58,6 +59,58 @@ function fold(acc: number): number {
   return ~acc & 0xffff;
 }
 
+/**
+ * An Ethernet frame with its IPv4 (checksummed; DF when `df`) or IPv6 header for `l4Len` bytes of protocol
+ * `proto`, the layer-4 bytes left zero at 14 + 20 (IPv4) or 14 + 40 (IPv6): tcpFrame's and udpFrame's start.
+ */
+function ipFrame(
+  s: { src: string; dst: string; ttl?: number; ipId?: number; srcMac?: string; dstMac?: string },
+  proto: number,
+  l4Len: number,
+  df: boolean,
+): Uint8Array {
+  const v6 = s.src.includes(':');
+  const frame = new Uint8Array(14 + (v6 ? 40 : 20) + l4Len);
+  frame.set(mac(s.dstMac, [0x02, 0, 0, 0, 0, 2]), 0);
+  frame.set(mac(s.srcMac, [0x02, 0, 0, 0, 0, 1]), 6);
+  frame[12] = v6 ? 0x86 : 0x08;
+  frame[13] = v6 ? 0xdd : 0x00;
+  const ip = 14;
+  const src = v6 ? parseIPv6(s.src) : parseIPv4(s.src);
+  const dst = v6 ? parseIPv6(s.dst) : parseIPv4(s.dst);
+  if (v6) {
+    frame[ip] = 0x60;
+    frame[ip + 4] = l4Len >> 8;
+    frame[ip + 5] = l4Len & 255;
+    frame[ip + 6] = proto;
+    frame[ip + 7] = s.ttl ?? 64;
+    frame.set(src, ip + 8);
+    frame.set(dst, ip + 24);
+  } else {
+    const total = 20 + l4Len;
+    frame[ip] = 0x45;
+    frame[ip + 2] = total >> 8;
+    frame[ip + 3] = total & 255;
+    const id = s.ipId ?? 0;
+    frame[ip + 4] = (id >> 8) & 255;
+    frame[ip + 5] = id & 255;
+    if (df) frame[ip + 6] = 0x40;
+    frame[ip + 8] = s.ttl ?? 64;
+    frame[ip + 9] = proto;
+    frame.set(src, ip + 12);
+    frame.set(dst, ip + 16);
+    const c = fold(sum16(frame, ip, 20));
+    frame[ip + 10] = c >> 8;
+    frame[ip + 11] = c & 255;
+  }
+  return frame;
+}
+
+/** The sum of the pseudo-header of an ipFrame's layer-4 checksum (addresses, protocol, length), not folded. */
+function pseudoSum(frame: Uint8Array, v6: boolean, proto: number, l4Len: number): number {
+  return (v6 ? sum16(frame, 14 + 8, 32) : sum16(frame, 14 + 12, 8)) + proto + l4Len;
+}
+
 /** Option helpers: return the option's bytes. */
 export const opt = {
   nop: (): number[] => [1],
@@ -79,41 +132,8 @@ export function tcpFrame(s: TcpSegmentSpec): Uint8Array {
   while (optRaw.length % 4) optRaw.push(0);
   const payloadLen = s.payload === undefined ? 0 : typeof s.payload === 'number' ? s.payload : s.payload.length;
   const tcpLen = 20 + optRaw.length + payloadLen;
-  const ipHdr = v6 ? 40 : 20;
-  const frame = new Uint8Array(14 + ipHdr + tcpLen);
-  frame.set(mac(s.dstMac, [0x02, 0, 0, 0, 0, 2]), 0);
-  frame.set(mac(s.srcMac, [0x02, 0, 0, 0, 0, 1]), 6);
-  frame[12] = v6 ? 0x86 : 0x08;
-  frame[13] = v6 ? 0xdd : 0x00;
-  const ip = 14;
-  const src = v6 ? parseIPv6(s.src) : parseIPv4(s.src);
-  const dst = v6 ? parseIPv6(s.dst) : parseIPv4(s.dst);
-  if (v6) {
-    frame[ip] = 0x60;
-    frame[ip + 4] = tcpLen >> 8;
-    frame[ip + 5] = tcpLen & 255;
-    frame[ip + 6] = 6;
-    frame[ip + 7] = s.ttl ?? 64;
-    frame.set(src, ip + 8);
-    frame.set(dst, ip + 24);
-  } else {
-    const total = 20 + tcpLen;
-    frame[ip] = 0x45;
-    frame[ip + 2] = total >> 8;
-    frame[ip + 3] = total & 255;
-    const id = s.ipId ?? 0;
-    frame[ip + 4] = (id >> 8) & 255;
-    frame[ip + 5] = id & 255;
-    frame[ip + 6] = 0x40; // DF
-    frame[ip + 8] = s.ttl ?? 64;
-    frame[ip + 9] = 6;
-    frame.set(src, ip + 12);
-    frame.set(dst, ip + 16);
-    const c = fold(sum16(frame, ip, 20));
-    frame[ip + 10] = c >> 8;
-    frame[ip + 11] = c & 255;
-  }
-  const t = ip + ipHdr;
+  const frame = ipFrame(s, 6, tcpLen, true);
+  const t = 14 + (v6 ? 40 : 20);
   frame[t] = s.sport >> 8;
   frame[t + 1] = s.sport & 255;
   frame[t + 2] = s.dport >> 8;
@@ -131,16 +151,7 @@ export function tcpFrame(s: TcpSegmentSpec): Uint8Array {
   frame.set(optRaw, t + 20);
   if (s.payload !== undefined && typeof s.payload !== 'number') frame.set(s.payload, t + 20 + optRaw.length);
   else for (let i = 0; i < payloadLen; i++) frame[t + 20 + optRaw.length + i] = 0x61 + (i % 26);
-  // checksum over the pseudo-header
-  let acc = 0;
-  if (v6) {
-    acc = sum16(frame, ip + 8, 32);
-    acc += tcpLen + 6;
-  } else {
-    acc = sum16(frame, ip + 12, 8);
-    acc += 6 + tcpLen;
-  }
-  const c = fold(sum16(frame, t, tcpLen, acc));
+  const c = fold(sum16(frame, t, tcpLen, pseudoSum(frame, v6, 6, tcpLen)));
   frame[t + 16] = c >> 8;
   frame[t + 17] = c & 255;
   return frame;
@@ -181,18 +192,6 @@ function ipv4Header(src: string, dst: string, proto: number, payloadLen: number,
   return h;
 }
 
-function concat(parts: (Uint8Array | number[])[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** MPLS label stack entries (RFC 3032): label, tc 0, bottom-of-stack on the last, `ttl`. */
 function labelStack(labels: number[], ttl: number): number[] {
   const stack: number[] = [];
@@ -213,35 +212,35 @@ export function tunnelFrame(s: TcpSegmentSpec, e: Encapsulation): Uint8Array {
       const sid = e.session ?? 1;
       const len = ip.length + 2;
       // PPPoE session header (RFC 2516: ver 1, type 1, code 0), then the PPP protocol number
-      return concat([ETH_HDR(0x8864), [0x11, 0, sid >> 8, sid & 255, len >> 8, len & 255, 0, v6 ? 0x57 : 0x21], ip]);
+      return concatBytes([ETH_HDR(0x8864), [0x11, 0, sid >> 8, sid & 255, len >> 8, len & 255, 0, v6 ? 0x57 : 0x21], ip]);
     }
     case 'mpls':
-      return concat([ETH_HDR(0x8847), labelStack(e.labels, e.ttl ?? 64), ip]);
+      return concatBytes([ETH_HDR(0x8847), labelStack(e.labels, e.ttl ?? 64), ip]);
     case 'ipip':
     case '6in4':
-      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, e.kind === 'ipip' ? 4 : 41, ip.length), ip]);
+      return concatBytes([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, e.kind === 'ipip' ? 4 : 41, ip.length), ip]);
     case 'gre': {
-      const payload = e.ethernet ? innerFrame : e.mpls ? concat([labelStack(e.mpls, 64), ip]) : ip;
+      const payload = e.ethernet ? innerFrame : e.mpls ? concatBytes([labelStack(e.mpls, 64), ip]) : ip;
       const flags = (e.key !== undefined ? 0x2000 : 0) | (e.seq !== undefined ? 0x1000 : 0);
       const proto = e.ethernet ? 0x6558 : e.mpls ? 0x8847 : v6 ? 0x86dd : 0x0800;
       const gre: number[] = [flags >> 8, flags & 255, proto >> 8, proto & 255];
       if (e.key !== undefined) gre.push(...u32(e.key >>> 0));
       if (e.seq !== undefined) gre.push(...u32(e.seq >>> 0));
-      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + payload.length), gre, payload]);
+      return concatBytes([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + payload.length), gre, payload]);
     }
     case 'pptp': {
       // GRE version 1 (RFC 2637): key present (payload length, call id), sequence present; PPP FF 03 then the protocol
-      const ppp = concat([[0xff, 0x03, 0, v6 ? 0x57 : 0x21], ip]);
+      const ppp = concatBytes([[0xff, 0x03, 0, v6 ? 0x57 : 0x21], ip]);
       const seq = e.seq ?? 1;
       const gre = [0x30, 0x01, 0x88, 0x0b, ppp.length >> 8, ppp.length & 255, (e.call >> 8) & 255, e.call & 255, ...u32(seq >>> 0)];
-      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + ppp.length), gre, ppp]);
+      return concatBytes([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 47, gre.length + ppp.length), gre, ppp]);
     }
     case 'vxlan': {
       const ulen = 8 + 8 + innerFrame.length;
       const sport = e.sport ?? 49152;
       const udp = [sport >> 8, sport & 255, 0x12, 0xb5, ulen >> 8, ulen & 255, 0, 0];
       const vx = [0x08, 0, 0, 0, (e.vni >>> 16) & 255, (e.vni >>> 8) & 255, e.vni & 255, 0];
-      return concat([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 17, ulen), udp, vx, innerFrame]);
+      return concatBytes([ETH_HDR(0x0800), ipv4Header(e.src, e.dst, 17, ulen), udp, vx, innerFrame]);
     }
   }
 }
@@ -262,40 +261,8 @@ export function udpFrame(s: UdpDatagramSpec): Uint8Array {
   const v6 = s.src.includes(':');
   const payload = s.payload instanceof Uint8Array ? s.payload : Uint8Array.from(s.payload);
   const udpLen = 8 + payload.length;
-  const ipHdr = v6 ? 40 : 20;
-  const frame = new Uint8Array(14 + ipHdr + udpLen);
-  frame.set([0x02, 0, 0, 0, 0, 2], 0);
-  frame.set([0x02, 0, 0, 0, 0, 1], 6);
-  frame[12] = v6 ? 0x86 : 0x08;
-  frame[13] = v6 ? 0xdd : 0x00;
-  const ip = 14;
-  const src = v6 ? parseIPv6(s.src) : parseIPv4(s.src);
-  const dst = v6 ? parseIPv6(s.dst) : parseIPv4(s.dst);
-  if (v6) {
-    frame[ip] = 0x60;
-    frame[ip + 4] = udpLen >> 8;
-    frame[ip + 5] = udpLen & 255;
-    frame[ip + 6] = 17;
-    frame[ip + 7] = s.ttl ?? 64;
-    frame.set(src, ip + 8);
-    frame.set(dst, ip + 24);
-  } else {
-    const total = 20 + udpLen;
-    frame[ip] = 0x45;
-    frame[ip + 2] = total >> 8;
-    frame[ip + 3] = total & 255;
-    const id = s.ipId ?? 0;
-    frame[ip + 4] = (id >> 8) & 255;
-    frame[ip + 5] = id & 255;
-    frame[ip + 8] = s.ttl ?? 64;
-    frame[ip + 9] = 17;
-    frame.set(src, ip + 12);
-    frame.set(dst, ip + 16);
-    const c = fold(sum16(frame, ip, 20));
-    frame[ip + 10] = c >> 8;
-    frame[ip + 11] = c & 255;
-  }
-  const u = ip + ipHdr;
+  const frame = ipFrame(s, 17, udpLen, false);
+  const u = 14 + (v6 ? 40 : 20);
   frame[u] = s.sport >> 8;
   frame[u + 1] = s.sport & 255;
   frame[u + 2] = s.dport >> 8;
@@ -303,10 +270,7 @@ export function udpFrame(s: UdpDatagramSpec): Uint8Array {
   frame[u + 4] = udpLen >> 8;
   frame[u + 5] = udpLen & 255;
   frame.set(payload, u + 8);
-  let acc = v6 ? sum16(frame, ip + 8, 32) : sum16(frame, ip + 12, 8);
-  acc += udpLen + 17;
-  acc = sum16(frame, u, udpLen, acc);
-  let c = fold(acc);
+  let c = fold(sum16(frame, u, udpLen, pseudoSum(frame, v6, 17, udpLen)));
   if (c === 0) c = 0xffff;
   frame[u + 6] = c >> 8;
   frame[u + 7] = c & 255;

@@ -15,6 +15,7 @@
 import { TH_ACK, TH_FIN, TH_PUSH, TH_RST, TH_SYN } from '../decode/packet';
 import { prng, type SynthPacket } from './conversations';
 import { opt, tcpFrame, udpFrame } from './frames';
+import { concatBytes } from './writers';
 
 export interface RealisticPlan {
   /** Packets to yield (exactly). */
@@ -106,7 +107,7 @@ export function* realisticTraffic(plan: RealisticPlan): Generator<SynthPacket> {
     let unacked = 0;
     while (sent < bytes) {
       const n = Math.min(MSS, bytes - sent);
-      const payload = sent === 0 && head ? (head.length >= n ? head.subarray(0, n) : concat(head, random(n - head.length))) : random(n);
+      const payload = sent === 0 && head ? (head.length >= n ? head.subarray(0, n) : concatBytes([head, random(n - head.length)])) : random(n);
       const seq = from.seq;
       const frame = seg(from, to, TH_ACK | (sent + n >= bytes ? TH_PUSH : 0), payload);
       yield frame;
@@ -222,13 +223,6 @@ export function* realisticTraffic(plan: RealisticPlan): Generator<SynthPacket> {
     n++;
     yield { tsSec: sec, tsNsec: nsec, frame: next.value };
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
 
 /** The first bytes of a TLS 1.2 record: content type, version 3.3, length. */

@@ -8,7 +8,7 @@ import type { CaptureRecord } from '../capture/types';
 import { PacketPrinter } from '../print/packet';
 import { defaultPrintOptions, type PrintOptions } from '../print/options';
 import { scenarios, type TimedFrame } from './scenarios';
-import { pcapHeader, pcapngEPB, pcapngIDB, pcapngSHB, pcapRecord } from './writers';
+import { concatBytes, pcapHeader, pcapngEPB, pcapngIDB, pcapngSHB, pcapRecord } from './writers';
 
 /** 2025-11-21 08:00:00 UTC: the samples' clock. */
 const T0 = 1_763_712_000;
@@ -30,16 +30,6 @@ export interface SampleFile {
   data: Uint8Array | string;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
-
 /** Every sample file, by name. */
 export function sampleFiles(): SampleFile[] {
   const out: SampleFile[] = [];
@@ -48,7 +38,7 @@ export function sampleFiles(): SampleFile[] {
   let start = 0;
   for (const [k, sc] of all.entries()) {
     const recs = records(sc.frames, start);
-    out.push({ name: `${sc.name}.pcap`, data: concat([pcapHeader(), ...recs.map((r) => pcapRecord(r.tsSec, r.tsNsec / 1000, r.data))]) });
+    out.push({ name: `${sc.name}.pcap`, data: concatBytes([pcapHeader(), ...recs.map((r) => pcapRecord(r.tsSec, r.tsNsec / 1000, r.data))]) });
     out.push({ name: `${sc.name}.tcpdump`, data: text(recs) });
     // the pcapng: odd scenarios on eth1 (nanosecond clock), even ones on eth0 (µs)
     const iface = k % 2;
@@ -56,7 +46,7 @@ export function sampleFiles(): SampleFile[] {
     start += 10_000_000;
     if (k === 0) out.push({ name: `${sc.name}-verbose.tcpdump`, data: text(recs, { verbose: 1, number: true }) });
   }
-  out.push({ name: 'all-two-interfaces.pcapng', data: concat(ng) });
+  out.push({ name: 'all-two-interfaces.pcapng', data: concatBytes(ng) });
   const index = ['# Capture Lens samples', '', 'Made by `npm run samples` with our own generators. Each capture has its tcpdump text beside it.', '', ...all.map((s) => `- \`${s.name}.pcap\` / \`${s.name}.tcpdump\` — ${s.title}`), '- `all-two-interfaces.pcapng` — every conversation above in one pcapng, on two interfaces (µs and ns clocks)', '- `handshake-data-teardown-verbose.tcpdump` — the first conversation printed with `-v -#`', ''];
   out.push({ name: 'README.md', data: index.join('\n') });
   return out;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { findingText } from '../../core/explain/sockets';
 import type { Finding } from '../../core/sockets/diagnose';
+import { registerLanguageDiagnostics } from '../languageDiagnostics';
 import { NETSTAT_LANGUAGE, SocketsModels, type SocketsModel } from './models';
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
@@ -50,29 +51,5 @@ export function socketsDiagnosticsOf(doc: vscode.TextDocument, m: SocketsModel):
 }
 
 export function registerSocketsDiagnostics(models: SocketsModels): vscode.Disposable {
-  const collection = vscode.languages.createDiagnosticCollection('capture-lens-sockets');
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const update = (doc: vscode.TextDocument) => {
-    if (doc.languageId !== NETSTAT_LANGUAGE) {
-      collection.delete(doc.uri);
-      return;
-    }
-    collection.set(doc.uri, socketsDiagnosticsOf(doc, models.get(doc)));
-  };
-  const later = (doc: vscode.TextDocument) => {
-    const key = doc.uri.toString();
-    clearTimeout(timers.get(key));
-    timers.set(
-      key,
-      setTimeout(() => update(doc), 300),
-    );
-  };
-  vscode.workspace.textDocuments.forEach(update);
-  return vscode.Disposable.from(
-    collection,
-    vscode.workspace.onDidOpenTextDocument(update),
-    vscode.workspace.onDidChangeTextDocument((e) => later(e.document)),
-    vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
-    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
-  );
+  return registerLanguageDiagnostics('capture-lens-sockets', NETSTAT_LANGUAGE, (doc) => socketsDiagnosticsOf(doc, models.get(doc)));
 }

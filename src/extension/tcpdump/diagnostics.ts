@@ -1,30 +1,27 @@
 import * as vscode from 'vscode';
 import { problemText } from '../../core/explain/problems';
 import type { LogModel } from '../../core/log/model';
-import { logVerdictNotes } from '../../core/log/perf';
+import { logShownProblems, logVerdictNotes } from '../../core/log/perf';
 import type { Problem } from '../../core/tcp/types';
+import { registerLanguageDiagnostics } from '../languageDiagnostics';
 import { LogModels } from './models';
 
 /** Kinds that are Warnings; every other problem is Information. */
 const WARNING_KINDS = new Set<Problem['kind']>(['reset', 'refused', 'zero-window', 'half-open', 'syn-flood', 'close-wait', 'no-answer']);
 
-/** Diagnostics of a log: the engine's problems on the lines where they show, and unreadable lines. */
+/** Diagnostics of a log: the engine's problems on the lines where they show, the perf verdicts, and unreadable lines. */
 export function diagnosticsOf(doc: vscode.TextDocument, m: LogModel): vscode.Diagnostic[] {
   const out: vscode.Diagnostic[] = [];
   const lineRange = (line: number) => doc.lineAt(Math.min(line, doc.lineCount - 1)).range;
-  for (const s of m.summaries) {
-    for (const p of s.problems) {
-      const tp = m.log.packets[p.packet];
-      if (!tp) continue;
-      const d = new vscode.Diagnostic(
-        lineRange(tp.addrLine),
-        problemText(p, vscode.l10n.t),
-        WARNING_KINDS.has(p.kind) ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
-      );
-      d.source = 'Capture Lens';
-      d.code = p.kind;
-      out.push(d);
-    }
+  for (const { problem: p, line } of logShownProblems(m)) {
+    const d = new vscode.Diagnostic(
+      lineRange(line),
+      problemText(p, vscode.l10n.t),
+      WARNING_KINDS.has(p.kind) ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
+    );
+    d.source = 'Capture Lens';
+    d.code = p.kind;
+    out.push(d);
   }
   // issue 14: each connection's performance verdicts, the advice in the message, the evidence packets related
   for (const n of logVerdictNotes(m, vscode.l10n.t)) {
@@ -50,24 +47,5 @@ export function diagnosticsOf(doc: vscode.TextDocument, m: LogModel): vscode.Dia
 }
 
 export function registerDiagnostics(models: LogModels): vscode.Disposable {
-  const collection = vscode.languages.createDiagnosticCollection('capture-lens');
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const update = (doc: vscode.TextDocument) => {
-    if (doc.languageId !== 'tcpdump') return;
-    collection.set(doc.uri, diagnosticsOf(doc, models.get(doc)));
-  };
-  // typing: wait for a pause before re-analysing
-  const later = (doc: vscode.TextDocument) => {
-    const key = doc.uri.toString();
-    clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => update(doc), 300));
-  };
-  vscode.workspace.textDocuments.forEach(update);
-  return vscode.Disposable.from(
-    collection,
-    vscode.workspace.onDidOpenTextDocument(update),
-    vscode.workspace.onDidChangeTextDocument((e) => later(e.document)),
-    vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
-    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
-  );
+  return registerLanguageDiagnostics('capture-lens', 'tcpdump', (doc) => diagnosticsOf(doc, models.get(doc)));
 }

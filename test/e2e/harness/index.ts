@@ -18,7 +18,8 @@
  * This file starts code-server and the browser; workbench.ts has the Session's VS Code UI helpers and
  * processes.ts the bookkeeping of what code-server started. The helpers the test files share, one module a concern:
  * poll.ts (until: waiting for what the UI shows), webviews.ts (reaching a webview's document), capture.ts (the
- * capture editor: opening a capture, its status line), keybindings.ts (a command run with arguments) and suite.ts (those bound to a suite's session). A helper
+ * capture editor: opening a capture, its status line), keybindings.ts (a command run with arguments), commands.ts (a command
+ * retried until the palette lists it) and suite.ts (those bound to a suite's session). A helper
  * two files need goes there, not into a copy: `duplicates` (the tool library) finds copies.
  */
 import { spawn, spawnSync, ChildProcess } from 'node:child_process';
@@ -37,6 +38,7 @@ export { captureView, WEBVIEW, webviewWith } from './webviews';
 export { closeEditors, openCapture, waitStatus, type OpenCaptureOptions } from './capture';
 export { sessionHelpers, type SessionHelpers } from './suite';
 export { setKeybindings, type Keybinding } from './keybindings';
+export { runCommandRetried } from './commands';
 
 // ---------------------------------------------------------------------------------------------
 // The part of playwright-core's API used here: one typing for the page's locators and the webviews' (frames and
