@@ -29,6 +29,7 @@ import {
 } from '../decode/tcpOptions';
 import { errorMessage } from '../errors';
 import { linkNetType, putLinkPrefix } from './fastOther';
+import { ascii, GT, HEX, IP_, IP6_ } from './byteText';
 
 /** Room kept free after every write of unknown length: more than any fixed part of a line needs (~200 bytes). */
 const HEADROOM = 512;
@@ -199,17 +200,7 @@ function putAddrPort(b: Uint8Array, p: number, d: Uint8Array, o: number, port: n
 /** "00" … "99" as 200 ASCII digits. */
 const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
 
-/** ASCII bytes of a constant. */
-function ascii(s: string): Uint8Array {
-  const a = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i);
-  return a;
-}
-
-const IP_ = ascii('IP ');
-const IP6_ = ascii('IP6 ');
 const DOT = ascii('.');
-const GT = ascii(' > ');
 const FLAGS = ascii(': Flags [');
 const SEQ = ascii(', seq ');
 const ACK = ascii(', ack ');
@@ -237,12 +228,10 @@ function putAscii(b: Uint8Array, p: number, s: string): number {
   return p;
 }
 
-const HEXDIGITS = ascii('0123456789abcdef');
-
 /** Two lower-case hex digits (hex2). */
 function putHex2(b: Uint8Array, p: number, v: number): number {
-  b[p] = HEXDIGITS[(v >> 4) & 15];
-  b[p + 1] = HEXDIGITS[v & 15];
+  b[p] = HEX[(v >> 4) & 15];
+  b[p + 1] = HEX[v & 15];
   return p + 2;
 }
 
@@ -251,7 +240,7 @@ function putHex(b: Uint8Array, p: number, v: number, width = 1): number {
   let n = 1;
   while (n < 8 && v >>> (4 * n) !== 0) n++;
   if (n < width) n = width;
-  for (let i = n - 1; i >= 0; i--) b[p++] = HEXDIGITS[(v >>> (4 * i)) & 15];
+  for (let i = n - 1; i >= 0; i--) b[p++] = HEX[(v >>> (4 * i)) & 15];
   return p;
 }
 
