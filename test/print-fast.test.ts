@@ -383,6 +383,46 @@ describe('print: the byte path equals the string path', function () {
     }
   });
 
+  it('on SSH, SMTP and FTP texts written from the payload (fastApp.ts): every ending, cut at every byte', function () {
+    const payloads = [
+      'SSH-2.0-OpenSSH_8.9p1 Ubuntu\r\n', 'SSH-2.0-x\n', 'SSH-2.0-x', 'SSH-2.0-x\r', 'SSH-2.0-x\rA', 'SSH-2.0-\x01x\r\n', 'SSH-2.0-a\tb\r\n', 'SSH-2.0-~\x7f\r\n',
+      'SSX-2.0\r\n', 'S', 'SS', 'Sabc', '220 mx.example.com ESMTP ready\r\n', 'EHLO\tx\n250 ok\r\n', 'e', '\r\n', '\n', 'a\r', 'a\rb',
+      'abc\x00', '\x80abc\r\n', 'abc~\x7f\r\n', 'MAIL FROM:<a@example.com>\r\n', 'x'.repeat(300) + '\n',
+    ];
+    const recs: CaptureRecord[] = [];
+    for (const port of [22, 25, 21]) {
+      for (const v6 of [false, true]) {
+        for (const [k, text] of payloads.entries()) {
+          const toServer = (k & 1) === 0;
+          const frame = tcpFrame({
+            src: v6 ? '2001:db8::1' : '10.1.2.3',
+            dst: v6 ? '2001:db8:0:0:1::2' : '10.9.8.7',
+            sport: toServer ? 40000 + k : port,
+            dport: toServer ? port : 40000 + k,
+            seq: 1000 * k,
+            ack: 77,
+            flags: k % 5 === 4 ? TH_ACK | TH_PUSH | 1 : TH_ACK | TH_PUSH,
+            payload: Buffer.from(text, 'latin1'),
+          });
+          // every captured length from the end of the TCP header to the whole frame
+          const hdr = frame.length - text.length;
+          for (let cut = hdr; cut <= frame.length; cut++) {
+            recs.push(record(recs.length, 1700000000 + recs.length, 0, frame.subarray(0, cut)));
+            recs[recs.length - 1].origLen = frame.length;
+          }
+        }
+      }
+    }
+    for (const args of [[], ['-S'], ['-v']]) {
+      const r = compare(recs, args);
+      assert.equal(r.diff, null, r.diff ?? '');
+    }
+    // the texts came from the bytes: every IPv4 segment straight from the frame (no decoding), the IPv6 ones through fast.ts's body
+    const { raw, decoded } = compare(recs, []).printer.byteLines();
+    assert.equal(raw + decoded, recs.length, `${raw} raw and ${decoded} decoded lines of ${recs.length}`);
+    assert.ok(raw > 0.45 * recs.length, `${raw} of ${recs.length} lines from the frame's bytes`);
+  });
+
   it('on random TCP option blocks: every kind printOptions knows, MPTCP subtypes, bad lengths, cut frames', function () {
     const recs = randomOptionRecords(6000, 21);
     for (const args of [[], ['-S'], ['-#']]) {

@@ -18,7 +18,6 @@ import { l4CapEnd, l4Length, tcpFlagString } from '../decode/tcp';
 import { PrintContext } from './context';
 import { PrintOptions } from './options';
 import { TCP_APP_PRINTERS } from './app/index';
-import { printSsh } from './app/ssh';
 import { OPT_RES_BAD, OPT_RES_OK, OPT_RES_TRUNC, OPT_RES_TRUNC_GT, relativeSeq, relativeSeq4, SeqState } from './tcp';
 import { localOffset, TimeFormatter } from './time';
 import {
@@ -29,7 +28,8 @@ import {
 } from '../decode/tcpOptions';
 import { errorMessage } from '../errors';
 import { linkNetType, putLinkPrefix } from './fastOther';
-import { ascii, GT, HEX, IP_, IP6_ } from './byteText';
+import { ascii, GT, HEX, IP_, IP6_, putIPv6 } from './byteText';
+import { appBytesKnown, putAppBytes } from './fastApp';
 
 /** Room kept free after every write of unknown length: more than any fixed part of a line needs (~200 bytes). */
 const HEADROOM = 512;
@@ -697,16 +697,13 @@ function putTcpOptions(b: Uint8Array, p: number, d: Uint8Array, optOff: number, 
 }
 
 /**
- * The application printer tcp() would call for this segment (payload at `pay`, captured to `capEnd`)
- * is certain to print nothing, seen from its first byte: none for these ports, or SSH (port 22) whose
- * payload does not start with "S" — printSsh prints only a captured "SSH-…" version line. A quarter of
- * the bench's real file is SSH data (the corpus's ssh and mptcp-v0 captures); without this it went
- * through decodeRecord for a text that is always empty.
+ * The application text tcp() writes after "length N" for this segment can be written from its bytes:
+ * no printer for these ports, or one putAppBytes writes (SSH, SMTP, FTP). A quarter of the bench's real
+ * file is SSH data (the corpus's ssh and mptcp-v0 captures); without this it went through decodeRecord.
  */
-function noAppText(d: Uint8Array, t: number, pay: number, capEnd: number): boolean {
+function appFromBytes(d: Uint8Array, t: number): boolean {
   const app = TCP_APP_PRINTERS.get(u16be(d, t + 2)) ?? TCP_APP_PRINTERS.get(u16be(d, t));
-  if (app === undefined) return true;
-  return app === printSsh && pay < capEnd && d[pay] !== 0x53;
+  return app === undefined || appBytesKnown(app);
 }
 
 /**
@@ -882,7 +879,7 @@ export class FastPrinter {
     if (thlen < 20 || thlen > l4len) return false;
     if (l4len > thlen) {
       if (t + thlen > capEnd) return false;
-      if ((d[t + 13] & TH_RST) === 0 && !noAppText(d, t, t + thlen, capEnd)) return false;
+      if ((d[t + 13] & TH_RST) === 0 && !appFromBytes(d, t)) return false;
     }
     out.ensure(HEADROOM);
     this.rawLines++;
@@ -908,15 +905,14 @@ export class FastPrinter {
     const lengths = smallLengths as Uint8Array;
     const v6 = pkt !== null && pkt.net.addrLen === 16;
     if (v6) {
-      // IPv6: the addresses' text from the decoded packet (inet_ntop's form), through str()
+      // IPv6: the addresses in inet_ntop's form from their bytes (at most 45 bytes each: within HEADROOM)
       out.bytes(IP6_);
-      out.str(pkt.net.src);
+      putIPv6(out, d, srcOff);
       out.pos = putSmall(out.buf, putBytes(out.buf, out.pos, DOT), sport, digits, lengths);
       out.bytes(GT);
-      out.str(pkt.net.dst);
+      putIPv6(out, d, dstOff);
       out.pos = putSmall(out.buf, putBytes(out.buf, out.pos, DOT), dport, digits, lengths);
     }
-    // str() may have moved to a new buffer: taken only now
     const b = out.buf;
     let p = out.pos;
     if (!v6) {
@@ -1000,6 +996,8 @@ export class FastPrinter {
     // as printTcp: no application text after a reset's data (and no -v here, so no RST text either)
     if (flags & TH_RST) return;
     const app = TCP_APP_PRINTERS.get(dport) ?? TCP_APP_PRINTERS.get(sport);
-    if (app !== undefined && pkt !== null) out.str(app(pkt, ctx, off + hlen, length, IPPROTO_TCP));
+    if (app === undefined) return;
+    // SSH, SMTP and FTP from the payload's bytes (the raw path's checks let only these and none through)
+    if (!putAppBytes(out, app, d, off + hlen, length, capEnd) && pkt !== null) out.str(app(pkt, ctx, off + hlen, length, IPPROTO_TCP));
   }
 }
