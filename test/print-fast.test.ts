@@ -16,13 +16,16 @@ import { needTool } from './helpers/tools';
 import { parsePrintArgs } from '../src/cli';
 import type { CaptureRecord } from '../src/core/capture/types';
 import { LineBytes } from '../src/core/print/fast';
+import { FastOtherPrinter } from '../src/core/print/fastOther';
+import { PrintContext } from '../src/core/print/context';
+import { decodeRecord } from '../src/core/decode/index';
 import { PacketPrinter } from '../src/core/print/packet';
 import { SeqTable4 } from '../src/core/print/tcp';
 import { conversations, prng } from '../src/core/synth/conversations';
 import { realisticTraffic } from '../src/core/synth/realistic';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
 import { parseIPv6, tcpFrame, udpFrame } from '../src/core/synth/frames';
-import { TH_ACK, TH_PUSH, TH_SYN } from '../src/core/decode/packet';
+import { DecodedPacket, TH_ACK, TH_PUSH, TH_SYN } from '../src/core/decode/packet';
 import { dhcpSamples, mdnsSamples, ntpSamples, ssdpSamples } from './helpers/appSamples';
 import { dnsMessage } from './helpers/dnsMsg';
 
@@ -87,6 +90,8 @@ function otherFrames(): Uint8Array[] {
     ipFrame(true, 58, [135, 0, 0, 0, 0, 0, 0, 0, ...target, 1, 1, 2, 0, 0, 0, 0, 1]),
     ipFrame(true, 58, [136, 0, 0, 0, 0x60, 0, 0, 0, ...target]),
     ipFrame(true, 58, [133, 0, 0, 0, 0, 0, 0, 0]),
+    ...icmp6ErrorFrames(),
+    ipFrame(true, 58, [3, 2, 0, 0, 0, 0, 0, 0, ...quoted6(17)]),
     ipFrame(false, 253, [0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]),
     ...addressFrames(),
     arp(1, [0, 0, 0, 0, 0, 0]),
@@ -95,6 +100,23 @@ function otherFrames(): Uint8Array[] {
     tcpFrame({ src: '192.168.1.10', dst: '192.168.1.20', sport: 40004, dport: 443, seq: 1001, ack: 5001, flags: TH_PUSH | TH_ACK, payload: 3 }),
     tcpFrame({ src: '2001:db8::10', dst: '2001:db8::1', sport: 40005, dport: 22, seq: 7, ack: 9, flags: TH_ACK }),
   ];
+}
+
+/**
+ * ICMPv6 errors quoting an IPv6 packet (UDP, TCP, ICMPv6 inside) that fastOther.ts writes as bytes: destination
+ * unreachable codes 0 … 4, time exceeded 0 and 1. (Unreachable code 5 and up: tcpdump hex-dumps the message; code 4
+ * quoting neither TCP nor UDP: tcpdump's " [|icmp6]"; the string printer does neither yet, so they are left out.)
+ */
+function icmp6ErrorFrames(): Uint8Array[] {
+  return [
+    ...[17, 6, 58].flatMap((nh) => [0, 1, 2, 3, 4].filter((code) => code < 4 || nh !== 58).map((code) => ipFrame(true, 58, [1, code, 0, 0, 0, 0, 0, 0, ...quoted6(nh)]))),
+    ...[0, 1].map((code) => ipFrame(true, 58, [3, code, 0, 0, 0, 0, 0, 0, ...quoted6(17)])),
+  ];
+}
+
+/** An IPv6 packet as an ICMPv6 error quotes it: its header (next header `nh`) and the first 8 bytes of what follows. */
+function quoted6(nh: number): number[] {
+  return [0x60, 0, 0, 0, 0, 16, nh, 1, ...parseIPv6('2001:db8::10'), ...parseIPv6('2001:db8:1::20'), 0x9c, 0x41, 0x82, 0x9b, 0, 16, 0, 0];
 }
 
 /**
@@ -351,6 +373,16 @@ describe('print: the byte path equals the string path', function () {
       const r = compare(damaged, args);
       assert.equal(r.diff, null, r.diff ?? '');
     }
+  });
+
+  it('writes ICMPv6 unreachable and time-exceeded messages from their bytes, without the string printer', function () {
+    const other = new FastOtherPrinter(new PrintContext(parsePrintArgs(['f']).opts));
+    const pkt = new DecodedPacket();
+    const out = new LineBytes();
+    const frames = icmp6ErrorFrames();
+    for (const [i, f] of frames.entries()) assert.ok(other.body(decodeRecord(pkt, record(i, 0, 0, f)), out), `frame ${i}`);
+    assert.equal(other.lines, frames.length);
+    assert.equal(other.copied, 0, `${other.copied} of ${frames.length} lines made by printIcmp6`);
   });
 
   it('behind every link type fastOther.ts knows, prints through the CLI path what tcpdump -nn -r prints', function () {
