@@ -21,6 +21,7 @@ import { PrintContext } from '../src/core/print/context';
 import { decodeRecord } from '../src/core/decode/index';
 import { PacketPrinter } from '../src/core/print/packet';
 import { SeqTable4 } from '../src/core/print/tcp';
+import { SeqTable6 } from '../src/core/print/seqTable6';
 import { conversations, prng } from '../src/core/synth/conversations';
 import { realisticTraffic } from '../src/core/synth/realistic';
 import { pcapHeader, pcapRecord } from '../src/core/synth/writers';
@@ -298,6 +299,33 @@ describe('print: the byte path equals the string path', function () {
       if (slot >= 0) assert.equal(t.seq[slot], m.get(k));
       else {
         const s = t.add(a, b, ports);
+        t.seq[s] = i;
+        m.set(k, i);
+      }
+    }
+    assert.ok(m.size > 5000, `only ${m.size} keys`);
+  });
+
+  it('SeqTable6 finds what a Map of the addresses finds, across growth', function () {
+    const t = new SeqTable6();
+    const m = new Map<string, number>();
+    const rnd = prng(6);
+    // two 16-byte addresses at 0 and 16: one of 40 base pairs with one or two of their 8 words changed to one of 3
+    // values, so many keys differ from another in a single word (any of the 8) and only there
+    const bases = Array.from({ length: 40 }, () => Array.from({ length: 8 }, () => Math.floor(rnd() * 2 ** 32)));
+    const d = new Uint8Array(32);
+    const dv = new DataView(d.buffer);
+    for (let i = 0; i < 20000; i++) {
+      const words = bases[Math.floor(rnd() * bases.length)].slice();
+      for (let k = Math.floor(rnd() * 3); k > 0; k--) words[Math.floor(rnd() * 8)] = Math.floor(rnd() * 3);
+      words.forEach((w, j) => dv.setUint32(4 * j, w));
+      const ports = ((Math.floor(rnd() * 3) << 16) | Math.floor(rnd() * 3)) >>> 0;
+      const k = Array.from(d).join(',') + ' ' + ports;
+      const slot = t.find(d, 0, 16, ports);
+      assert.equal(slot >= 0, m.has(k), `key ${k} after ${i} inserts`);
+      if (slot >= 0) assert.equal(t.seq[slot], m.get(k));
+      else {
+        const s = t.add(d, 0, 16, ports);
         t.seq[s] = i;
         m.set(k, i);
       }
