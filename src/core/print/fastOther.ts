@@ -100,6 +100,7 @@ export function putLinkPrefix(pkt: DecodedPacket, out: LineBytes): void {
 }
 
 const UDP_LENGTH = ascii('UDP, length ');
+const IP_PROTO = ascii(':  ip-proto-');
 const ICMP_ECHO_REQUEST = ascii('ICMP echo request, id ');
 const ICMP_ECHO_REPLY = ascii('ICMP echo reply, id ');
 const SEQ = ascii(', seq ');
@@ -223,8 +224,24 @@ export class FastOtherPrinter {
         const pr = IPPROTO_PRINTERS[proto & 255];
         if (pr !== undefined) return false;
         // tcpdump's ip_demux_print for protocols it has no printer for (note the two spaces)
+        // (SCTP and RSVP on the bench's real file: 1,668 of its 200,000 packets)
         const net = pkt.net;
-        out.str(net.src + ' > ' + net.dst + ':  ip-proto-' + proto + ' ' + net.payloadLen);
+        const d = pkt.data;
+        const n = net.payloadLen;
+        if (!(n >= 0 && n < 2 ** 32)) {
+          out.str(net.src + ' > ' + net.dst + ':  ip-proto-' + proto + ' ' + n);
+          return true;
+        }
+        out.ensure(200);
+        if (v4) putIPv4(out, d, net.srcOff);
+        else putIPv6(out, d, net.srcOff);
+        out.bytes(GT);
+        if (v4) putIPv4(out, d, net.dstOff);
+        else putIPv6(out, d, net.dstOff);
+        out.bytes(IP_PROTO);
+        out.num(proto);
+        out.buf[out.pos++] = 0x20;
+        out.num(n);
         return true;
       }
     }
