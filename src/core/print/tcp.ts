@@ -168,45 +168,54 @@ export function relativeSeq4(ctx: PrintContext, d: Uint8Array, srcOff: number, d
   return st;
 }
 
+/**
+ * relativeSeq for IPv6 addresses at srcOff/dstOff of `d` (16 bytes each): SeqTable6, keyed by the
+ * addresses' bytes (the printer's byte path calls it without a decoded packet).
+ */
+export function relativeSeq6(ctx: PrintContext, d: Uint8Array, srcOff: number, dstOff: number, sport: number, dport: number, flags: number, seq: number, ack: number): SeqState {
+  const state = stateOf(ctx);
+  const st = state.seq;
+  let rev = false;
+  if (sport > dport) rev = true;
+  else if (sport === dport && compareAddrs(d, srcOff, dstOff, 16) > 0) rev = true;
+  const table = state.v6;
+  const a = rev ? dstOff : srcOff;
+  const b = rev ? srcOff : dstOff;
+  const ports = (((rev ? dport : sport) << 16) | (rev ? sport : dport)) >>> 0;
+  let i = table.find(d, a, b, ports);
+  if (i < 0 || (flags & TH_SYN) !== 0) {
+    if (i < 0) i = table.add(d, a, b, ports);
+    if (rev) {
+      table.ack[i] = seq;
+      table.seq[i] = (ack - 1) >>> 0;
+    } else {
+      table.seq[i] = seq;
+      table.ack[i] = (ack - 1) >>> 0;
+    }
+  } else if (rev) {
+    seq = (seq - table.ack[i]) >>> 0;
+    ack = (ack - table.seq[i]) >>> 0;
+  } else {
+    seq = (seq - table.seq[i]) >>> 0;
+    ack = (ack - table.ack[i]) >>> 0;
+  }
+  st.thseq = table.seq[i];
+  st.thack = table.ack[i];
+  st.rev = rev;
+  st.seq = seq;
+  st.ack = ack;
+  return st;
+}
+
 export function relativeSeq(pkt: DecodedPacket, ctx: PrintContext, sport: number, dport: number, flags: number, seq: number, ack: number): SeqState {
   const net = pkt.net;
   if (net.addrLen === 4) return relativeSeq4(ctx, pkt.data, net.srcOff, net.dstOff, sport, dport, flags, seq, ack);
-  const state = stateOf(ctx);
-  const st = state.seq;
+  if (net.addrLen === 16) return relativeSeq6(ctx, pkt.data, net.srcOff, net.dstOff, sport, dport, flags, seq, ack);
+  const st = stateOf(ctx).seq;
   const d = pkt.data;
   let rev = false;
   if (sport > dport) rev = true;
   else if (sport === dport && net.addrLen > 0 && compareAddrs(d, net.srcOff, net.dstOff, net.addrLen) > 0) rev = true;
-  if (net.addrLen === 16) {
-    // IPv6: the addresses' bytes as the key (SeqTable6), as relativeSeq4 does with IPv4's
-    const table = state.v6;
-    const a = rev ? net.dstOff : net.srcOff;
-    const b = rev ? net.srcOff : net.dstOff;
-    const ports = (((rev ? dport : sport) << 16) | (rev ? sport : dport)) >>> 0;
-    let i = table.find(d, a, b, ports);
-    if (i < 0 || (flags & TH_SYN) !== 0) {
-      if (i < 0) i = table.add(d, a, b, ports);
-      if (rev) {
-        table.ack[i] = seq;
-        table.seq[i] = (ack - 1) >>> 0;
-      } else {
-        table.seq[i] = seq;
-        table.ack[i] = (ack - 1) >>> 0;
-      }
-    } else if (rev) {
-      seq = (seq - table.ack[i]) >>> 0;
-      ack = (ack - table.seq[i]) >>> 0;
-    } else {
-      seq = (seq - table.seq[i]) >>> 0;
-      ack = (ack - table.ack[i]) >>> 0;
-    }
-    st.thseq = table.seq[i];
-    st.thack = table.ack[i];
-    st.rev = rev;
-    st.seq = seq;
-    st.ack = ack;
-    return st;
-  }
   // anything else: a text key in ctx.tcpSeq
   const key = rev ? net.dst + ' ' + net.src + ' ' + (dport * 65536 + sport) : net.src + ' ' + net.dst + ' ' + (sport * 65536 + dport);
   let th = ctx.tcpSeq.get(key);
