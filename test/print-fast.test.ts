@@ -72,8 +72,6 @@ function otherFrames(): Uint8Array[] {
   const dns = dnsMessage({ id: 0x1234, flags: 0x0100, qd: [{ name: 'example.com', type: 1 }] });
   const answer = dnsMessage({ id: 0x1234, flags: 0x8180, qd: [{ name: 'example.com', type: 1 }], an: [{ name: 'example.com', type: 1, ttl: 300, rdata: [93, 184, 216, 34] }] });
   const target = parseIPv6('fe80::2');
-  const arp = (op: number, tha: number[]): Uint8Array =>
-    Uint8Array.from([...[255, 255, 255, 255, 255, 255], ...[2, 0, 0, 0, 0, 1], 8, 6, 0, 1, 8, 0, 6, 4, 0, op, ...[2, 0, 0, 0, 0, 1], 192, 168, 1, 10, ...tha, 192, 168, 1, 20]);
   const quoted = [0x45, 0, 0, 40, 0, 0, 0, 0, 64, 17, 0, 0, 192, 168, 1, 20, 192, 168, 1, 10, 0x9c, 0x40, 0, 53, 0, 20, 0, 0];
   return [
     udpFrame({ src: '192.168.1.10', dst: '192.168.1.1', sport: 40000, dport: 53, payload: dns }),
@@ -95,8 +93,7 @@ function otherFrames(): Uint8Array[] {
     ipFrame(true, 58, [3, 2, 0, 0, 0, 0, 0, 0, ...quoted6(17)]),
     ipFrame(false, 253, [0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]),
     ...addressFrames(),
-    arp(1, [0, 0, 0, 0, 0, 0]),
-    arp(2, [2, 0, 0, 0, 0, 2]),
+    ...arpFrames(),
     tcpFrame({ src: '192.168.1.10', dst: '192.168.1.20', sport: 40004, dport: 443, seq: 1000, ack: 0, flags: TH_SYN }),
     tcpFrame({ src: '192.168.1.10', dst: '192.168.1.20', sport: 40004, dport: 443, seq: 1001, ack: 5001, flags: TH_PUSH | TH_ACK, payload: 3 }),
     tcpFrame({ src: '2001:db8::10', dst: '2001:db8::1', sport: 40005, dport: 22, seq: 7, ack: 9, flags: TH_ACK }),
@@ -113,6 +110,16 @@ function icmp6ErrorFrames(): Uint8Array[] {
     ...[17, 6, 58].flatMap((nh) => [0, 1, 2, 3, 4].filter((code) => code < 4 || nh !== 58).map((code) => ipFrame(true, 58, [1, code, 0, 0, 0, 0, 0, 0, ...quoted6(nh)]))),
     ...[0, 1].map((code) => ipFrame(true, 58, [3, code, 0, 0, 0, 0, 0, 0, ...quoted6(17)])),
   ];
+}
+
+/** An Ethernet frame with an ARP packet: operation `op`, target hardware address `tha`, protocol type `pro`. */
+function arp(op: number, tha: number[], pro = 0x0800): Uint8Array {
+  return Uint8Array.from([...[255, 255, 255, 255, 255, 255], ...[2, 0, 0, 0, 0, 1], 8, 6, 0, 1, pro >> 8, pro & 255, 6, 4, 0, op, ...[2, 0, 0, 0, 0, 1], 192, 168, 1, 10, ...tha, 192, 168, 1, 20]);
+}
+
+/** ARP requests (target hardware address zero or not) and replies, IPv4 and protocol type 0x1000, that fastOther.ts writes as bytes. */
+function arpFrames(): Uint8Array[] {
+  return [arp(1, [0, 0, 0, 0, 0, 0]), arp(2, [2, 0, 0, 0, 0, 2]), arp(1, [0xab, 0xcd, 0xef, 0x01, 0x23, 0x45]), arp(1, [0, 0, 0, 0, 0, 0], 0x1000), arp(2, [0, 0, 0, 0, 0, 0], 0x1000)];
 }
 
 /** An IPv6 packet as an ICMPv6 error quotes it: its header (next header `nh`) and the first 8 bytes of what follows. */
@@ -403,14 +410,14 @@ describe('print: the byte path equals the string path', function () {
     }
   });
 
-  it('writes ICMPv6 unreachable and time-exceeded messages from their bytes, without the string printer', function () {
+  it('writes ICMPv6 unreachable and time-exceeded messages and ARP requests and replies from their bytes, without the string printer', function () {
     const other = new FastOtherPrinter(new PrintContext(parsePrintArgs(['f']).opts));
     const pkt = new DecodedPacket();
     const out = new LineBytes();
-    const frames = icmp6ErrorFrames();
+    const frames = [...icmp6ErrorFrames(), ...arpFrames()];
     for (const [i, f] of frames.entries()) assert.ok(other.body(decodeRecord(pkt, record(i, 0, 0, f)), out), `frame ${i}`);
     assert.equal(other.lines, frames.length);
-    assert.equal(other.copied, 0, `${other.copied} of ${frames.length} lines made by printIcmp6`);
+    assert.equal(other.copied, 0, `${other.copied} of ${frames.length} lines made by printIcmp6 or printArp`);
   });
 
   it('behind every link type fastOther.ts knows, prints through the CLI path what tcpdump -nn -r prints', function () {

@@ -28,7 +28,7 @@ import {
 import { l4CapEnd, l4Length } from '../decode/tcp';
 import { errorMessage } from '../errors';
 import { UDP_APP_PRINTERS } from './app/index';
-import { ascii, GT, IP_, IP6_, putIPv4, putIPv6 } from './byteText';
+import { ascii, GT, HEX, IP_, IP6_, putIPv4, putIPv6 } from './byteText';
 import { PrintContext } from './context';
 import type { LineBytes } from './fast';
 import { printIcmp, printIcmp6 } from './icmp';
@@ -101,6 +101,10 @@ export function putLinkPrefix(pkt: DecodedPacket, out: LineBytes): void {
 
 const UDP_LENGTH = ascii('UDP, length ');
 const IP_PROTO = ascii(':  ip-proto-');
+const ARP_REQUEST = ascii('ARP, Request who-has ');
+const ARP_REPLY = ascii('ARP, Reply ');
+const TELL = ascii(' tell ');
+const IS_AT = ascii(' is-at ');
 const ICMP_ECHO_REQUEST = ascii('ICMP echo request, id ');
 const ICMP_ECHO_REPLY = ascii('ICMP echo reply, id ');
 const SEQ = ascii(', seq ');
@@ -152,8 +156,10 @@ export class FastOtherPrinter {
       else if (type === ETHERTYPE_IPV6) ok = this.ipv6(pkt, out);
       else {
         putLinkPrefix(pkt, out);
-        out.str(printArp(pkt, this.ctx));
-        this.copied++;
+        if (!this.arp(pkt, out)) {
+          out.str(printArp(pkt, this.ctx));
+          this.copied++;
+        }
         ok = true;
       }
       if (!ok) {
@@ -166,6 +172,43 @@ export class FastOtherPrinter {
       out.str('[printer error: ' + errorMessage(err) + ']');
     }
     this.lines++;
+    return true;
+  }
+
+  /**
+   * printArp without -e/-v for its commonest form, a request or a reply between Ethernet and IPv4
+   * addresses, whole (1,668 of the real file's 200,000 packets); false, having written nothing, for
+   * any other.
+   */
+  private arp(pkt: DecodedPacket, out: LineBytes): boolean {
+    const d = pkt.data;
+    const off = pkt.net.off;
+    const wire = pkt.net.wireLen;
+    if (pkt.caplen - off < 28 || !(wire >= 0 && wire < 2 ** 32)) return false;
+    const pro = u16be(d, off + 2);
+    const op = u16be(d, off + 6);
+    if ((pro !== 0x0800 && pro !== 0x1000) || d[off + 4] !== 6 || d[off + 5] !== 4 || (op !== 1 && op !== 2)) return false;
+    // sender hardware and protocol addresses at 8 and 14, target's at 18 and 24
+    out.ensure(200);
+    if (op === 1) {
+      out.bytes(ARP_REQUEST);
+      putIPv4(out, d, off + 24);
+      if (d[off + 18] | d[off + 19] | d[off + 20] | d[off + 21] | d[off + 22] | d[off + 23]) {
+        out.buf[out.pos++] = 0x20;
+        out.buf[out.pos++] = 0x28;
+        putMac(out, d, off + 18);
+        out.buf[out.pos++] = 0x29;
+      }
+      out.bytes(TELL);
+      putIPv4(out, d, off + 14);
+    } else {
+      out.bytes(ARP_REPLY);
+      putIPv4(out, d, off + 14);
+      out.bytes(IS_AT);
+      putMac(out, d, off + 8);
+    }
+    out.bytes(LENGTH);
+    out.num(wire);
     return true;
   }
 
@@ -389,4 +432,16 @@ export class FastOtherPrinter {
     out.num(l4Length(pkt));
     return true;
   }
+}
+
+/** A MAC address from 6 bytes ("02:00:00:00:00:01", macString's form). */
+function putMac(out: LineBytes, d: Uint8Array, o: number): void {
+  const b = out.buf;
+  let p = out.pos;
+  for (let i = 0; i < 6; i++) {
+    if (i > 0) b[p++] = 0x3a;
+    b[p++] = HEX[d[o + i] >> 4];
+    b[p++] = HEX[d[o + i] & 15];
+  }
+  out.pos = p;
 }
