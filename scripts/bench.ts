@@ -214,18 +214,21 @@ const WHY_TCPDUMP_SLOW =
   'buckets, so there tcpdump runs at its usual speed: compare on those.';
 
 /**
- * Why `print` gains less on the real file than on the realistic one (CPU profiles and --trace-gc of
- * `print -n` over .bench/corpus-200000.pcap): its TCP lines are on the byte path like the realistic
- * file's (86 % of its packets straight from their bytes, MPTCP options included), but 11 % of its
- * packets are not TCP — ICMPv6, ICMP, ARP, SCTP, UDP — and go through the string printer, which does
- * two thirds of the garbage collector's work there (47 scavenges, 16 without them); and with 200,000
- * packets node's start-up (~0.1 s) is a third of tcpdump's whole run.
+ * Why `print` gains less on the real file than on the realistic one (CPU profiles of `print -n` over
+ * .bench/corpus-200000.pcap and -500000, and a count of each packet's path): every line is on the byte
+ * path now — 89 % of the packets straight from their bytes (IPv4 and IPv6 TCP, SSH/SMTP texts
+ * included), the rest from the decoded packet, 0.7 % of them (DNS, HTTP) with a string printer's text
+ * copied in — but its lines are longer and costlier than the realistic file's: 42 % carry MPTCP or
+ * other option blocks (0.2 to 0.3 µs more a line than one with only time stamps: 0.68 against 0.50 µs
+ * in a loop over the file's records), the line averages ~200 bytes; and with 200,000 packets node's
+ * start-up (~0.09 s) is 40 % of tcpdump's whole run. (tcpdump also prints the OpenFlow capture's
+ * messages, which we do not.)
  */
 const WHY_REAL_DIFFERS =
-  'The real file: its TCP lines (86 % of its packets, a third with MPTCP options) are written as bytes as the ' +
-  'realistic file\'s are, but 11 % of its packets are not TCP (ICMPv6, ICMP, ARP, SCTP, UDP) and go through the ' +
-  'string printer, two thirds of the garbage collector\'s work there; and node\'s start-up (~0.1 s) weighs more ' +
-  'against tcpdump\'s 0.2 s on its 200,000 packets.';
+  'The real file: every line is written as bytes (89 % of its packets straight from their bytes, IPv4 and IPv6 TCP ' +
+  'with their SSH/SMTP texts; 0.7 % with a DNS or HTTP text from the string printers), but its lines are longer ' +
+  'than the realistic file\'s (~200 bytes; 42 % carry MPTCP or other option blocks, ~0.2 µs more each), and node\'s ' +
+  'start-up (~0.09 s) weighs 40 % of tcpdump\'s 0.22 s on its 200,000 packets.';
 
 /** Times `print -n` and `tcpdump -nn -r` on one file in turn, `rounds` times; the best of each. */
 function printVsTcpdump(file: string, rounds = 3): { ours: number; tcpdump: number | null } {
