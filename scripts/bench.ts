@@ -216,8 +216,8 @@ const WHY_TCPDUMP_SLOW =
 /**
  * Why `print` gains less on the real file than on the realistic one (CPU profiles of `print -n` over
  * .bench/corpus-200000.pcap and -500000, and a count of each packet's path): every line is on the byte
- * path now — 89 % of the packets straight from their bytes (IPv4 and IPv6 TCP, SSH/SMTP texts
- * included), the rest from the decoded packet, 0.7 % of them (DNS, HTTP) with a string printer's text
+ * path now — 89 % of the packets straight from their bytes (IPv4 and IPv6 TCP, SSH/SMTP/HTTP texts
+ * included), the rest from the decoded packet, 0.3 % of them (DNS) with a string printer's text
  * copied in — but its lines are longer and costlier than the realistic file's: 42 % carry MPTCP or
  * other option blocks (0.2 to 0.3 µs more a line than one with only time stamps: 0.68 against 0.50 µs
  * in a loop over the file's records), the line averages ~200 bytes; and with 200,000 packets node's
@@ -226,7 +226,7 @@ const WHY_TCPDUMP_SLOW =
  */
 const WHY_REAL_DIFFERS =
   'The real file: every line is written as bytes (89 % of its packets straight from their bytes, IPv4 and IPv6 TCP ' +
-  'with their SSH/SMTP texts; 0.7 % with a DNS or HTTP text from the string printers), but its lines are longer ' +
+  'with their SSH/SMTP/HTTP texts; 0.3 % with a DNS text from the string printer), but its lines are longer ' +
   'than the realistic file\'s (~200 bytes; 42 % carry MPTCP or other option blocks, ~0.2 µs more each), and node\'s ' +
   'start-up (~0.09 s) weighs 40 % of tcpdump\'s 0.22 s on its 200,000 packets.';
 
