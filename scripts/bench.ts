@@ -215,22 +215,25 @@ const WHY_TCPDUMP_SLOW =
   'buckets, so there tcpdump runs at its usual speed: compare on those.';
 
 /**
- * Why `print` gains less on the real file than on the realistic one (CPU profiles and --trace-gc of
- * `print -n` over .bench/corpus-200000.pcap): its TCP lines are on the byte path like the realistic
- * file's (86 % of its packets straight from their bytes, MPTCP options included), but 11 % of its
- * packets are not TCP — ICMPv6, ICMP, ARP, SCTP, UDP — and go through the string printer, which does
- * two thirds of the garbage collector's work there (47 scavenges, 16 without them). Start-up and reading are
- * no longer where the difference is (quiet machine, 200,000 packets, print 0.35 s, tcpdump 0.22 s): node itself
- * takes 0.06 s, loading the print bundle with its code cache 0.016 s (print of a capture without packets), reading
- * the 77 MB and handing on the records 0.04 s (a reader alone, synchronous reads into one buffer), so making the
- * lines takes 0.24 s, 1.2 µs a packet, more than tcpdump's whole run (1.1 µs a packet).
+ * Why `print` gains less on the real file than on the realistic one (CPU profiles of `print -n` over
+ * .bench/corpus-200000.pcap and -500000, and a count of each packet's path): every line is on the byte
+ * path now — 89 % of the packets straight from their bytes (IPv4 and IPv6 TCP, SSH/SMTP/HTTP texts
+ * included), the rest from the decoded packet, 0.3 % of them (DNS) with a string printer's text
+ * copied in — but its lines are longer and costlier than the realistic file's: 42 % carry MPTCP or
+ * other option blocks (0.2 to 0.3 µs more a line than one with only time stamps: 0.68 against 0.50 µs
+ * in a loop over the file's records), the line averages ~200 bytes. Start-up and reading are small
+ * (quiet machine, 200,000 packets, tcpdump 0.22 s in all): node itself takes 0.06 s, loading the print
+ * bundle with its code cache 0.016 s (print of a capture without packets), reading the 77 MB and
+ * handing on the records 0.04 s (a reader alone, synchronous reads into one buffer) — but together
+ * they are half of tcpdump's whole run on that file. (tcpdump also prints the OpenFlow capture's
+ * messages, which we do not.)
  */
 const WHY_REAL_DIFFERS =
-  'The real file: its TCP lines (86 % of its packets, a third with MPTCP options) are written as bytes as the ' +
-  'realistic file\'s are, but 11 % of its packets are not TCP (ICMPv6, ICMP, ARP, SCTP, UDP) and go through the ' +
-  'string printer, two thirds of the garbage collector\'s work there. Node\'s own start-up (0.06 s) and loading ' +
-  'the print bundle (0.016 s) weigh more against tcpdump\'s 0.22 s on its 200,000 packets, but the lines are most ' +
-  'of it: 0.24 s to make them, more than tcpdump\'s whole run.';
+  'The real file: every line is written as bytes (89 % of its packets straight from their bytes, IPv4 and IPv6 TCP ' +
+  'with their SSH/SMTP/HTTP texts; 0.3 % with a DNS text from the string printer), but its lines are longer ' +
+  'than the realistic file\'s (~200 bytes; 42 % carry MPTCP or other option blocks, ~0.2 µs more each), and node\'s ' +
+  'start-up (0.06 s), loading the print bundle (0.016 s) and reading (0.04 s) are half of tcpdump\'s 0.22 s on its ' +
+  '200,000 packets.';
 
 /** Times `print -n` and `tcpdump -nn -r` on one file in turn, `rounds` times; the best of each. */
 function printVsTcpdump(file: string, rounds = 3): { ours: number; tcpdump: number | null } {

@@ -15,6 +15,7 @@ import {
   TCPOPT_SIGNATURE, TCPOPT_TCPAO, TCPOPT_TIMESTAMP, TCPOPT_UTO, TCPOPT_WSCALE, TCP_SIGLEN,
 } from '../decode/tcpOptions';
 import { PrintContext } from './context';
+import { SeqTable6 } from './seqTable6';
 import { TCP_APP_PRINTERS } from './app/index';
 
 const TRUNC = ' [|tcp]';
@@ -48,8 +49,8 @@ function compareAddrs(d: Uint8Array, a: number, b: number, n: number): number {
 /**
  * IPv4 conversations' sequence bases, keyed by (address, address, ports) in canonical order: open
  * addressing over typed arrays, so a lookup allocates nothing and hashes three 32-bit words (the
- * two-level Map of double keys it replaces cost 8 % of `print`). IPv6 ones use ctx.tcpSeq with a
- * text key. One table per PrintContext, like tcpdump's per-process tcp_seq_hash4 / tcp_seq_hash6.
+ * two-level Map of double keys it replaces cost 8 % of `print`). IPv6 ones use SeqTable6
+ * (print/seqTable6.ts), the same with the addresses' 16 bytes. One table per PrintContext, like tcpdump's per-process tcp_seq_hash4 / tcp_seq_hash6.
  */
 export class SeqTable4 {
   /** 3 words a slot: address a, address b, (port a << 16 | port b); a slot is used when used[i] is 1. */
@@ -119,6 +120,8 @@ function hash3(a: number, b: number, c: number): number {
  */
 export class TcpPrintState {
   readonly v4 = new SeqTable4();
+  /** IPv6 conversations (print/seqTable6.ts). */
+  readonly v6 = new SeqTable6();
   readonly seq = new SeqState();
   readonly opt = new OptOut();
   readonly cursor = new TcpOptCursor();
@@ -165,15 +168,55 @@ export function relativeSeq4(ctx: PrintContext, d: Uint8Array, srcOff: number, d
   return st;
 }
 
+/**
+ * relativeSeq for IPv6 addresses at srcOff/dstOff of `d` (16 bytes each): SeqTable6, keyed by the
+ * addresses' bytes (the printer's byte path calls it without a decoded packet).
+ */
+export function relativeSeq6(ctx: PrintContext, d: Uint8Array, srcOff: number, dstOff: number, sport: number, dport: number, flags: number, seq: number, ack: number): SeqState {
+  const state = stateOf(ctx);
+  const st = state.seq;
+  let rev = false;
+  if (sport > dport) rev = true;
+  else if (sport === dport && compareAddrs(d, srcOff, dstOff, 16) > 0) rev = true;
+  const table = state.v6;
+  const a = rev ? dstOff : srcOff;
+  const b = rev ? srcOff : dstOff;
+  const ports = (((rev ? dport : sport) << 16) | (rev ? sport : dport)) >>> 0;
+  let i = table.find(d, a, b, ports);
+  if (i < 0 || (flags & TH_SYN) !== 0) {
+    if (i < 0) i = table.add(d, a, b, ports);
+    if (rev) {
+      table.ack[i] = seq;
+      table.seq[i] = (ack - 1) >>> 0;
+    } else {
+      table.seq[i] = seq;
+      table.ack[i] = (ack - 1) >>> 0;
+    }
+  } else if (rev) {
+    seq = (seq - table.ack[i]) >>> 0;
+    ack = (ack - table.seq[i]) >>> 0;
+  } else {
+    seq = (seq - table.seq[i]) >>> 0;
+    ack = (ack - table.ack[i]) >>> 0;
+  }
+  st.thseq = table.seq[i];
+  st.thack = table.ack[i];
+  st.rev = rev;
+  st.seq = seq;
+  st.ack = ack;
+  return st;
+}
+
 export function relativeSeq(pkt: DecodedPacket, ctx: PrintContext, sport: number, dport: number, flags: number, seq: number, ack: number): SeqState {
   const net = pkt.net;
   if (net.addrLen === 4) return relativeSeq4(ctx, pkt.data, net.srcOff, net.dstOff, sport, dport, flags, seq, ack);
+  if (net.addrLen === 16) return relativeSeq6(ctx, pkt.data, net.srcOff, net.dstOff, sport, dport, flags, seq, ack);
   const st = stateOf(ctx).seq;
   const d = pkt.data;
   let rev = false;
   if (sport > dport) rev = true;
   else if (sport === dport && net.addrLen > 0 && compareAddrs(d, net.srcOff, net.dstOff, net.addrLen) > 0) rev = true;
-  // IPv6 (and anything else): a text key in ctx.tcpSeq
+  // anything else: a text key in ctx.tcpSeq
   const key = rev ? net.dst + ' ' + net.src + ' ' + (dport * 65536 + sport) : net.src + ' ' + net.dst + ' ' + (sport * 65536 + dport);
   let th = ctx.tcpSeq.get(key);
   if (th === undefined || (flags & TH_SYN) !== 0) {

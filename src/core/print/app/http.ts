@@ -10,7 +10,7 @@ import type { PrintContext } from '../context';
 import { printTxtProto, RESP_CODE_SECOND_TOKEN } from './txtproto';
 
 /** print-http.c's httpcmds (RFC 2616, 5789, 2518, 3253, 3648, 3744, 5323, 5842). */
-const HTTP_CMDS: ReadonlySet<string> = new Set([
+export const HTTP_CMDS: ReadonlySet<string> = new Set([
   'OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT', 'PATCH', 'PROPFIND', 'PROPPATCH', 'MKCOL',
   'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'VERSION-CONTROL', 'REPORT', 'CHECKOUT', 'CHECKIN', 'UNCHECKOUT', 'MKWORKSPACE',
   'UPDATE', 'LABEL', 'MERGE', 'BASELINE-CONTROL', 'MKACTIVITY', 'ORDERPATCH', 'ACL', 'SEARCH', 'BIND', 'UNBIND', 'REBIND',

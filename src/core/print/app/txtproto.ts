@@ -20,7 +20,7 @@ function isPrint(c: number): boolean {
 }
 
 /** Where fetchToken found its token: pkt.data[start, end). */
-interface Token {
+export interface Token {
   start: number;
   end: number;
 }
@@ -30,7 +30,7 @@ interface Token {
  * protocol's port are not a command, and building each token cost 14 % of `print` over port-80 data);
  * returns the index after the token and its blanks, or 0 when there is no token.
  */
-function fetchToken(d: Uint8Array, base: number, idx: number, len: number, snapend: number, out: Token): number {
+export function fetchToken(d: Uint8Array, base: number, idx: number, len: number, snapend: number, out: Token): number {
   const start = idx;
   for (; idx < len; idx++) {
     if (base + idx >= snapend) return 0;
@@ -57,7 +57,7 @@ function fetchToken(d: Uint8Array, base: number, idx: number, len: number, snape
 const longest = new WeakMap<ReadonlySet<string>, number>();
 
 /** The token is one of `cmds`, compared case-insensitively (tcpdump's strcasecmp). */
-function isCommand(d: Uint8Array, t: Token, cmds: ReadonlySet<string>): boolean {
+export function isCommand(d: Uint8Array, t: Token, cmds: ReadonlySet<string>): boolean {
   let max = longest.get(cmds);
   if (max === undefined) {
     max = 0;
@@ -74,7 +74,7 @@ function isCommand(d: Uint8Array, t: Token, cmds: ReadonlySet<string>): boolean 
 }
 
 /** Three decimal digits (a response code). */
-function isCode(d: Uint8Array, t: Token): boolean {
+export function isCode(d: Uint8Array, t: Token): boolean {
   return t.end - t.start === 3 && isDigit(d[t.start]) && isDigit(d[t.start + 1]) && isDigit(d[t.start + 2]);
 }
 
