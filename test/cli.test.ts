@@ -472,6 +472,39 @@ describe('capture-lens CLI', function () {
     assert.equal(printed.stdout, run(['print', good]).stdout);
   });
 
+  it('print compiles its bundle once, whatever its code cache: a foreign or cut one is not compiled over again', function () {
+    const dist = path.dirname(CLI);
+    const copy = fs.mkdtempSync(path.join(dir, 'dist-'));
+    for (const f of ['cli.js', 'cli-print.js', 'cli-print.cache']) fs.copyFileSync(path.join(dist, f), path.join(copy, f));
+    const target = path.join(copy, 'cli-print.js');
+    // counts every compile of the print bundle: by require (Module's _compile) and by the launcher's vm.Script
+    const js = `
+      const Module = require('node:module'); const vm = require('node:vm'); const target = ${JSON.stringify(target)};
+      let n = 0;
+      const compile = Module.prototype._compile;
+      Module.prototype._compile = function (content, filename) { if (filename === target) n++; return compile.apply(this, arguments); };
+      const Script = vm.Script;
+      vm.Script = class extends Script { constructor(code, opts) { super(code, opts); if (opts && opts.filename === target) n++; } };
+      const l = require(${JSON.stringify(path.join(copy, 'cli.js'))});
+      const exported = typeof l.loadPrint().run;
+      process.stdout.write(l.printLoaded + ' ' + n + ' ' + exported);`;
+    // --stack-size is one of the flags V8 keeps in a code cache: with another, V8 refuses the cache as it would
+    // refuse one made by another node version (an npm-installed CLI run by a node that is not the packer's)
+    const loaded = (flags: string[]): string => spawnSync(process.execPath, [...flags, '-e', js], { encoding: 'utf8' }).stdout;
+    assert.equal(loaded([]), 'code cache 1 function');
+    assert.equal(loaded(['--stack-size=2000']), 'compiled 1 function');
+    const cache = fs.readFileSync(path.join(copy, 'cli-print.cache'));
+    fs.writeFileSync(path.join(copy, 'cli-print.cache'), cache.subarray(0, cache.length - 1000));
+    assert.equal(loaded([]), 'compiled 1 function');
+    fs.rmSync(path.join(copy, 'cli-print.cache'));
+    assert.equal(loaded([]), 'compiled 1 function');
+    // and the foreign cache prints as ever
+    fs.writeFileSync(path.join(copy, 'cli-print.cache'), cache);
+    const r = spawnSync(process.execPath, ['--stack-size=2000', path.join(copy, 'cli.js'), 'print', good], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, run(['print', good]).stdout);
+  });
+
   it('exits 2 for bad usage', function () {
     assert.equal(run([]).code, 2);
     assert.equal(run(['print']).code, 2);
