@@ -1,6 +1,6 @@
 /** The CLI's contract: output, exit codes and one-line errors. Runs the built dist/cli.js. */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -119,6 +119,30 @@ describe('capture-lens CLI', function () {
       const full = toFile('/dev/full');
       assert.equal(full.code, 1);
       assert.match(full.stderr, /^capture-lens: .*ENOSPC.*\n$/);
+    }
+  });
+
+  it('print into a pipe its reader closes early (`| head -1`) exits 0 and says nothing, file read directly or gunzipped', async function () {
+    // 4,000 lines of ~90 bytes (~360 KB): more than a pipe holds, so print is still writing when the pipe closes
+    const recs = [pcapHeader()];
+    for (let i = 0; i < 4000; i++) {
+      const frame = tcpFrame({ src: `10.1.${i >> 8}.${i & 255}`, dst: '192.168.1.1', sport: 1024 + i, dport: 443, seq: i, ack: 1, flags: TH_ACK, win: 500 });
+      recs.push(pcapRecord(1700000000 + i, 0, frame));
+    }
+    const cap = path.join(dir, 'closed-early.pcap');
+    fs.writeFileSync(cap, Buffer.concat(recs));
+    fs.writeFileSync(cap + '.gz', zlib.gzipSync(Buffer.concat(recs)));
+    for (const file of [cap, cap + '.gz']) {
+      const child = spawn(process.execPath, [CLI, 'print', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      // the first line read, the pipe closed, as head -1 does
+      child.stdout.once('data', (d: Buffer) => {
+        assert.match(d.toString('utf8'), /^\d\d:\d\d:\d\d\.\d{6} IP 10\.1\.0\.0\.1024 > /);
+        child.stdout.destroy();
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      assert.deepEqual({ code, stderr }, { code: 0, stderr: '' }, file);
     }
   });
 
