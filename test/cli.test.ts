@@ -1,6 +1,6 @@
 /** The CLI's contract: output, exit codes and one-line errors. Runs the built dist/cli.js. */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -119,6 +119,30 @@ describe('capture-lens CLI', function () {
       const full = toFile('/dev/full');
       assert.equal(full.code, 1);
       assert.match(full.stderr, /^capture-lens: .*ENOSPC.*\n$/);
+    }
+  });
+
+  it('print into a pipe its reader closes early (`| head -1`) exits 0 and says nothing, file read directly or gunzipped', async function () {
+    // 4,000 lines of ~90 bytes (~360 KB): more than a pipe holds, so print is still writing when the pipe closes
+    const recs = [pcapHeader()];
+    for (let i = 0; i < 4000; i++) {
+      const frame = tcpFrame({ src: `10.1.${i >> 8}.${i & 255}`, dst: '192.168.1.1', sport: 1024 + i, dport: 443, seq: i, ack: 1, flags: TH_ACK, win: 500 });
+      recs.push(pcapRecord(1700000000 + i, 0, frame));
+    }
+    const cap = path.join(dir, 'closed-early.pcap');
+    fs.writeFileSync(cap, Buffer.concat(recs));
+    fs.writeFileSync(cap + '.gz', zlib.gzipSync(Buffer.concat(recs)));
+    for (const file of [cap, cap + '.gz']) {
+      const child = spawn(process.execPath, [CLI, 'print', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      // the first line read, the pipe closed, as head -1 does
+      child.stdout.once('data', (d: Buffer) => {
+        assert.match(d.toString('utf8'), /^\d\d:\d\d:\d\d\.\d{6} IP 10\.1\.0\.0\.1024 > /);
+        child.stdout.destroy();
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      assert.deepEqual({ code, stderr }, { code: 0, stderr: '' }, file);
     }
   });
 
@@ -470,6 +494,39 @@ describe('capture-lens CLI', function () {
     assert.equal(loaded(copy), 'compiled');
     const printed = spawnSync(process.execPath, [path.join(copy, 'cli.js'), 'print', good], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
     assert.equal(printed.stdout, run(['print', good]).stdout);
+  });
+
+  it('print compiles its bundle once, whatever its code cache: a foreign or cut one is not compiled over again', function () {
+    const dist = path.dirname(CLI);
+    const copy = fs.mkdtempSync(path.join(dir, 'dist-'));
+    for (const f of ['cli.js', 'cli-print.js', 'cli-print.cache']) fs.copyFileSync(path.join(dist, f), path.join(copy, f));
+    const target = path.join(copy, 'cli-print.js');
+    // counts every compile of the print bundle: by require (Module's _compile) and by the launcher's vm.Script
+    const js = `
+      const Module = require('node:module'); const vm = require('node:vm'); const target = ${JSON.stringify(target)};
+      let n = 0;
+      const compile = Module.prototype._compile;
+      Module.prototype._compile = function (content, filename) { if (filename === target) n++; return compile.apply(this, arguments); };
+      const Script = vm.Script;
+      vm.Script = class extends Script { constructor(code, opts) { super(code, opts); if (opts && opts.filename === target) n++; } };
+      const l = require(${JSON.stringify(path.join(copy, 'cli.js'))});
+      const exported = typeof l.loadPrint().run;
+      process.stdout.write(l.printLoaded + ' ' + n + ' ' + exported);`;
+    // --stack-size is one of the flags V8 keeps in a code cache: with another, V8 refuses the cache as it would
+    // refuse one made by another node version (an npm-installed CLI run by a node that is not the packer's)
+    const loaded = (flags: string[]): string => spawnSync(process.execPath, [...flags, '-e', js], { encoding: 'utf8' }).stdout;
+    assert.equal(loaded([]), 'code cache 1 function');
+    assert.equal(loaded(['--stack-size=2000']), 'compiled 1 function');
+    const cache = fs.readFileSync(path.join(copy, 'cli-print.cache'));
+    fs.writeFileSync(path.join(copy, 'cli-print.cache'), cache.subarray(0, cache.length - 1000));
+    assert.equal(loaded([]), 'compiled 1 function');
+    fs.rmSync(path.join(copy, 'cli-print.cache'));
+    assert.equal(loaded([]), 'compiled 1 function');
+    // and the foreign cache prints as ever
+    fs.writeFileSync(path.join(copy, 'cli-print.cache'), cache);
+    const r = spawnSync(process.execPath, ['--stack-size=2000', path.join(copy, 'cli.js'), 'print', good], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, run(['print', good]).stdout);
   });
 
   it('exits 2 for bad usage', function () {
