@@ -42,7 +42,7 @@ export enum C {
 
 /**
  * One direction's fields (offsets from the direction's base: the sender's view). The ones perfAdd and
- * limitsAdd read or write on most packets come first (19 doubles, 152 bytes: two or three cache lines a
+ * limitsAdd read or write on most packets come first (24 doubles, 192 bytes: three or four cache lines a
  * direction instead of the six its 43 doubles span): the bench's 10,000 interleaved connections keep
  * 7.8 MB here, far more than a cache, so each line touched a packet is a likely miss.
  */
@@ -77,8 +77,14 @@ export enum D {
   /** The peer's smallest and largest advertised window (scaled) while this side was busy, -1 / 0 before. */
   MinPeerWin,
   MaxPeerWin,
-  /** Busy time's split (ns): receiver's window (BusyNs, NetNs, AppNs below). */
+  /** Busy time, and its split (ns): receiver's window, network, application (each request → response ends a busy time). */
+  BusyNs,
   RwndNs,
+  NetNs,
+  AppNs,
+  /** The ACKs that gave the smallest and the largest RTT sample of this side's data (-1 none; read at every sample). */
+  MinRttPkt,
+  MaxRttPkt,
   // (the rest: read or written on a few packets only)
   /** Payload bytes and segments flagged as retransmissions (fast / spurious included), and the spurious ones. */
   RetxBytes,
@@ -96,10 +102,6 @@ export enum D {
   /** Total window-full time (ns) and events. */
   FullNs,
   FullEvents,
-  /** Busy time, and its split (ns): network, application. */
-  BusyNs,
-  NetNs,
-  AppNs,
   /**
    * The send-buffer candidate (summary.ts decides whether it was the buffer): of the "network" time,
    * the waits for ACKs (silent since the last send for more than DELTA_NS, then set going by an ACK)
@@ -116,9 +118,6 @@ export enum D {
   NagleStalls,
   NagleHeldPkt,
   NagleAckPkt,
-  /** The ACKs that gave the smallest and the largest RTT sample of this side's data (-1 none). */
-  MinRttPkt,
-  MaxRttPkt,
   ResentBytes,
   ResentSegs,
   SIZE,
