@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { analyzeSegment, ConversationTable, flowKey } from '../src/core/tcp/analysis';
-import { ANALYSIS_NAMES, analysisNames, PacketResult, SegmentInput } from '../src/core/tcp/types';
+import { ANALYSIS_NAMES, analysisNames, emptyResult, PacketResult, SegmentInput } from '../src/core/tcp/types';
 import { CORPUS, needCorpus } from './helpers/corpus';
 import { skipBecause } from './helpers/skip';
 import { needTool } from './helpers/tools';
@@ -347,6 +347,36 @@ describe('TCP analysis: conversation table', () => {
     assert.deepEqual([c.conv.clientAddr, c.conv.clientPort, c.dir], ['f', 3000, 1]);
     assert.deepEqual([d.conv.clientAddr, d.conv.serverAddr, d.dir], ['g', 'h', 0]);
     assert.equal(t.size, 4);
+  });
+
+  it('find gives lookup\'s conversation and direction without a result object (port reuse, both directions)', () => {
+    const mk = (i: number, src: string, sp: number, dst: string, dp: number, f: number, seq: number): SegmentInput => ({
+      index: i, tsSec: 1, tsNsec: 0, src, dst, sport: sp, dport: dp, flags: f, seq, ack: 200, win: 10,
+      len: 0, mss: -1, wscale: -1, sackOk: false, tsVal: -1, tsEcr: -1,
+    });
+    const segs = [
+      mk(0, 'a', 1000, 'b', 80, 0x02, 100), mk(1, 'b', 80, 'a', 1000, 0x12, 500), mk(2, 'a', 1000, 'b', 80, 0x10, 101),
+      mk(3, 'b', 80, 'a', 1000, 0x10, 501), mk(4, 'a', 1000, 'b', 80, 0x02, 9000), mk(5, 'b', 80, 'a', 1000, 0x12, 7000),
+      mk(6, 'd', 2000, 'c', 80, 0x10, 1),
+    ];
+    const viaLookup = new ConversationTable();
+    const viaFind = new ConversationTable();
+    // analyzeSegment records each side's ISN, which the reuse check compares a SYN against
+    const out = emptyResult();
+    const want = segs.map((s) => {
+      const r = viaLookup.lookup(s);
+      analyzeSegment(r.conv, r.dir, s, out);
+      return [r.conv.stream, r.dir];
+    });
+    const got = segs.map((s) => {
+      const conv = viaFind.find(s);
+      analyzeSegment(conv, viaFind.dir, s, out);
+      return [conv.stream, viaFind.dir];
+    });
+    assert.deepEqual(got, want);
+    // after a packet in direction 1: the reused ports' SYN (seq 9000) starts stream 1 as its client, a new
+    // 4-tuple's first packet (client by port) is direction 0 too
+    assert.deepEqual(got.slice(3), [[0, 1], [1, 0], [1, 1], [2, 0]]);
   });
 });
 

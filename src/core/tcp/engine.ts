@@ -1,6 +1,6 @@
 /**
  * TcpEngine: one pass over the TCP segments of a capture, in capture order.
- *   ConversationTable.lookup → analyzeSegment → advanceStates → accumulate (summary)
+ *   ConversationTable.find → analyzeSegment → advanceStates → accumulate (summary)
  *
  * Per-packet results are kept in typed arrays (struct of arrays) indexed by packet index, grown by
  * doubling: 26 bytes a packet while packets are added (see bytesPerPacket), 22 once finished (the
@@ -173,7 +173,9 @@ export class TcpEngine {
   /** Analyse one TCP segment (capture order). Returns a reused object: see the header. */
   add(seg: SegmentInput): PacketResult {
     if (this.finished) throw new Error('TcpEngine.add after finish()');
-    const { conv, dir } = this.table.lookup(seg);
+    const table = this.table;
+    const conv = table.find(seg);
+    const dir = table.dir;
     const out = this.out;
     analyzeSegment(conv, dir, seg, out);
     advanceStates(conv, dir, seg, out, this.revisions);
