@@ -1,7 +1,8 @@
 /**
  * Where the performance measurement keeps its numbers (issue 14's cost budget): every connection's
  * scalar state — the connection's own fields, then two directions of the same layout — in one shared
- * Float64Array (`PerfStore`), CONN_SIZE + 2 · DIR_SIZE doubles a connection, at the connection's offset.
+ * Float64Array (`PerfStore`), CONN_SIZE = C.SIZE + 2 · D.SIZE doubles a connection, at the connection's offset;
+ * what limits.ts needs only during the pass in a second one (PASS_SIZE = LC.SIZE + 2 · L.SIZE), dropped at the end.
  *
  * Why: as ~15 objects a connection (PerfConn, two PerfDir, two LimitState, ConnPatterns, nine sample
  * lists …) with ~130 double fields, each field its own heap number (V8 boxes a double field), the
