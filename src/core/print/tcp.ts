@@ -143,25 +143,35 @@ export function relativeSeq4(ctx: PrintContext, d: Uint8Array, srcOff: number, d
   const b = u32be(d, rev ? srcOff : dstOff);
   const ports = (((rev ? dport : sport) << 16) | (rev ? sport : dport)) >>> 0;
   let i = table.find(a, b, ports);
-  if (i < 0 || (flags & TH_SYN) !== 0) {
-    // new conversation (or a new SYN): remember the bases, print this packet's numbers as they are
-    if (i < 0) i = table.add(a, b, ports);
+  const fresh = i < 0 || (flags & TH_SYN) !== 0;
+  if (i < 0) i = table.add(a, b, ports);
+  return againstBases(st, table, i, fresh, rev, seq, ack);
+}
+
+/**
+ * This packet's numbers against slot i's bases. `fresh`: a new conversation (or a new SYN) — remember
+ * the bases and print this packet's numbers as they are.
+ */
+function againstBases(st: SeqState, table: { seq: Uint32Array; ack: Uint32Array }, i: number, fresh: boolean, rev: boolean, seq: number, ack: number): SeqState {
+  const bs = table.seq;
+  const ba = table.ack;
+  if (fresh) {
     if (rev) {
-      table.ack[i] = seq;
-      table.seq[i] = (ack - 1) >>> 0;
+      ba[i] = seq;
+      bs[i] = (ack - 1) >>> 0;
     } else {
-      table.seq[i] = seq;
-      table.ack[i] = (ack - 1) >>> 0;
+      bs[i] = seq;
+      ba[i] = (ack - 1) >>> 0;
     }
   } else if (rev) {
-    seq = (seq - table.ack[i]) >>> 0;
-    ack = (ack - table.seq[i]) >>> 0;
+    seq = (seq - ba[i]) >>> 0;
+    ack = (ack - bs[i]) >>> 0;
   } else {
-    seq = (seq - table.seq[i]) >>> 0;
-    ack = (ack - table.ack[i]) >>> 0;
+    seq = (seq - bs[i]) >>> 0;
+    ack = (ack - ba[i]) >>> 0;
   }
-  st.thseq = table.seq[i];
-  st.thack = table.ack[i];
+  st.thseq = bs[i];
+  st.thack = ba[i];
   st.rev = rev;
   st.seq = seq;
   st.ack = ack;
@@ -183,28 +193,9 @@ export function relativeSeq6(ctx: PrintContext, d: Uint8Array, srcOff: number, d
   const b = rev ? srcOff : dstOff;
   const ports = (((rev ? dport : sport) << 16) | (rev ? sport : dport)) >>> 0;
   let i = table.find(d, a, b, ports);
-  if (i < 0 || (flags & TH_SYN) !== 0) {
-    if (i < 0) i = table.add(d, a, b, ports);
-    if (rev) {
-      table.ack[i] = seq;
-      table.seq[i] = (ack - 1) >>> 0;
-    } else {
-      table.seq[i] = seq;
-      table.ack[i] = (ack - 1) >>> 0;
-    }
-  } else if (rev) {
-    seq = (seq - table.ack[i]) >>> 0;
-    ack = (ack - table.seq[i]) >>> 0;
-  } else {
-    seq = (seq - table.seq[i]) >>> 0;
-    ack = (ack - table.ack[i]) >>> 0;
-  }
-  st.thseq = table.seq[i];
-  st.thack = table.ack[i];
-  st.rev = rev;
-  st.seq = seq;
-  st.ack = ack;
-  return st;
+  const fresh = i < 0 || (flags & TH_SYN) !== 0;
+  if (i < 0) i = table.add(d, a, b, ports);
+  return againstBases(st, table, i, fresh, rev, seq, ack);
 }
 
 export function relativeSeq(pkt: DecodedPacket, ctx: PrintContext, sport: number, dport: number, flags: number, seq: number, ack: number): SeqState {
