@@ -160,4 +160,29 @@ describe('live capture: Save As', () => {
       assert.deepEqual(await records(dest), want.slice(0, -1));
     });
   }
+
+  it('a write that takes only part of its bytes is followed by the rest (fs.writeSync may write less than asked)', async () => {
+    const src = path.join(dir, 'live.pcap');
+    const parts: Uint8Array[] = [pcapHeader(1, false)];
+    for (const p of conversations({ connections: 3, packets: 40, seed: 6 })) parts.push(pcapRecord(p.tsSec, Math.floor(p.tsNsec / 1000), p.frame));
+    fs.writeFileSync(src, Buffer.concat(parts));
+    const want = await records(src);
+    // every write takes at most 1,000 bytes, as a disk nearly full or a signal can make it
+    // the module object itself (the `import * as` namespace has getters only)
+    const nodeFs = module.require('node:fs') as { writeSync: typeof fs.writeSync };
+    const real = nodeFs.writeSync;
+    let calls = 0;
+    (nodeFs as { writeSync: unknown }).writeSync = (fd: number, b: Uint8Array, off = 0, len = b.length - off) => {
+      calls++;
+      return real(fd, b, off, Math.min(len, 1000));
+    };
+    const dest = path.join(dir, 'saved.pcap');
+    try {
+      assert.equal(await saveCaptureAs(src, dest, 'pcap'), want.length);
+    } finally {
+      nodeFs.writeSync = real;
+    }
+    assert.ok(calls > 1, `${calls} writes`);
+    assert.deepEqual(await records(dest), want);
+  });
 });

@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 
 import { readCaptureFile } from './captureFile';
+import { writeAllSync } from './output';
 import { pcapHeader, pcapngEPB, pcapngIDB, pcapngSHB, pcapRecord } from '../core/synth/writers';
 import type { CaptureInfo } from '../core/capture/types';
 
@@ -27,7 +28,10 @@ export async function saveCaptureAs(src: string | readonly string[], dest: strin
     if (pending >= BATCH) flush();
   };
   const flush = () => {
-    if (pending > 0) fs.writeSync(fd, Buffer.concat(parts));
+    if (pending === 0) return;
+    // writeSync may write less than asked (a full disk, a signal): the rest follows, or the error does
+    const b = Buffer.concat(parts);
+    writeAllSync(fd, b, b.length);
     parts = [];
     pending = 0;
   };
