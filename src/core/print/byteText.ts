@@ -5,6 +5,7 @@
  * would be an import cycle.
  */
 
+import { u16be } from '../bytes';
 import type { LineBytes } from './fast';
 
 /** ASCII bytes of a constant. */
@@ -81,4 +82,19 @@ export function putIPv6(out: LineBytes, d: Uint8Array, o: number): void {
     if (i < 7) b[p++] = 0x3a;
   }
   out.pos = p;
+}
+
+/**
+ * printIPv4's checks, in its order, before it prints "IP " and the transport (without -v): true when the
+ * IPv4 header at `off` of `d` (wire length `length`, `cap` bytes captured) passes them and its own header
+ * says it is no later fragment. Anything else goes to the string printer.
+ */
+export function plainIPv4(d: Uint8Array, off: number, length: number, cap: number): boolean {
+  if (length < 20 || cap - off < 20 || d[off] >> 4 !== 4) return false;
+  const hlen = (d[off] & 15) * 4;
+  if (hlen < 20) return false;
+  const len = u16be(d, off + 2);
+  if (len > length || len < hlen) return false;
+  const capEnd = off + len < cap ? off + len : cap;
+  return (u16be(d, off + 6) & 0x1fff) === 0 && off + hlen <= capEnd;
 }

@@ -28,7 +28,7 @@ import {
 } from '../decode/tcpOptions';
 import { errorMessage } from '../errors';
 import { linkNetType, putLinkPrefix } from './fastOther';
-import { ascii, GT, HEX, IP_, IP6_, putIPv6 } from './byteText';
+import { ascii, GT, HEX, IP_, IP6_, plainIPv4, putIPv6 } from './byteText';
 import { appBytesKnown, putAppBytes } from './fastApp';
 
 /** Room kept free after every write of unknown length: more than any fixed part of a line needs (~200 bytes). */
@@ -817,14 +817,8 @@ export class FastPrinter {
     const length = net.wireLen;
     const cap = pkt.caplen;
     if (net.kind === NET_IPV4 && type === 0x0800) {
-      // printIPv4's checks, in its order: only the path that prints "IP " and the transport goes here
-      if (length < 20 || cap - off < 20 || d[off] >> 4 !== 4) return false;
-      const hlen = (d[off] & 15) * 4;
-      if (hlen < 20) return false;
-      const len = u16be(d, off + 2);
-      if (len > length || len < hlen) return false;
-      const capEnd = off + len < cap ? off + len : cap;
-      if ((u16be(d, off + 6) & 0x1fff) !== 0 || off + hlen > capEnd) return false;
+      // only the path that prints "IP " and the transport goes here
+      if (!plainIPv4(d, off, length, cap)) return false;
       if (net.proto !== IPPROTO_TCP || (net.isFragment && net.fragOffset !== 0)) return false;
     } else if (net.kind === NET_IPV6 && type === 0x86dd) {
       // printIPv6's checks, then printIp6Ext's walk when TCP follows the fixed header at once (nothing printed)

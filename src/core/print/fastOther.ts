@@ -28,7 +28,7 @@ import {
 import { l4CapEnd, l4Length } from '../decode/tcp';
 import { errorMessage } from '../errors';
 import { UDP_APP_PRINTERS } from './app/index';
-import { ascii, GT, HEX, IP_, IP6_, putIPv4, putIPv6 } from './byteText';
+import { ascii, GT, HEX, IP_, IP6_, plainIPv4, putIPv4, putIPv6 } from './byteText';
 import { PrintContext } from './context';
 import type { LineBytes } from './fast';
 import { printIcmp, printIcmp6 } from './icmp';
@@ -217,15 +217,7 @@ export class FastOtherPrinter {
     const d = pkt.data;
     const net = pkt.net;
     const off = net.off;
-    const length = net.wireLen;
-    const cap = pkt.caplen;
-    if (length < 20 || cap - off < 20 || d[off] >> 4 !== 4) return false;
-    const hlen = (d[off] & 15) * 4;
-    if (hlen < 20) return false;
-    const len = u16be(d, off + 2);
-    if (len > length || len < hlen) return false;
-    const capEnd = off + len < cap ? off + len : cap;
-    if ((u16be(d, off + 6) & 0x1fff) !== 0 || off + hlen > capEnd) return false;
+    if (!plainIPv4(d, off, net.wireLen, pkt.caplen)) return false;
     if (net.isFragment && net.fragOffset !== 0) return false;
     putLinkPrefix(pkt, out);
     out.bytes(IP_);
